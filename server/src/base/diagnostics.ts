@@ -1,0 +1,77 @@
+// Diagnostics of the analysis core: plain data, file offsets (UTF-16 code units,
+// the same unit as JavaScript strings and LSP positions). No LSP types here.
+
+export type Severity = 'error' | 'warning' | 'information' | 'hint';
+
+export interface FileRange {
+  file: string;
+  start: number;
+  end: number;
+}
+
+export interface RelatedInformation extends FileRange {
+  message: string;
+}
+
+export interface Diagnostic extends FileRange {
+  severity: Severity;
+  /** Stable code, e.g. 'syntax-error'. See DIAGNOSTIC_CODES. */
+  code: string;
+  message: string;
+  related?: RelatedInformation[];
+}
+
+/**
+ * Every stable diagnostic code with its default severity. Codes are contracts:
+ * users' CI configurations and editors rely on them. Add, never rename.
+ */
+export const DIAGNOSTIC_CODES: Record<string, { severity: Severity; description: string; defaultOff?: boolean }> = {
+  // front end
+  'syntax-error': { severity: 'error', description: 'The text is not valid Devicetree source.' },
+  'include-not-found': { severity: 'error', description: 'An #include or /include/ names a file that is not on the include path.' },
+  'include-cycle': { severity: 'error', description: 'A file includes itself, directly or through other files.' },
+  'include-error': { severity: 'error', description: 'An included file could not be read (a directory, unreadable, too large).' },
+  'macro-error': { severity: 'error', description: 'A macro is defined or invoked wrongly (argument count, recursion, bad paste).' },
+  'preprocessor-error': { severity: 'error', description: 'A preprocessor directive is malformed, unterminated or reports #error.' },
+  'preprocessor-warning': { severity: 'warning', description: '#warning directive, or a questionable preprocessor construct.' },
+  'unresolved-reference': { severity: 'error', description: 'A label, path or phandle reference names no node.' },
+  'duplicate-label': { severity: 'error', description: 'The same label is defined on two different nodes or properties.' },
+  'duplicate-node': { severity: 'error', description: 'Two nodes of the same name are defined in one node body.' },
+  'duplicate-property': { severity: 'error', description: 'A property is defined twice in one node body.' },
+  'value-error': { severity: 'error', description: 'A value cannot be computed: division by zero, out-of-range cell, bad literal.' },
+  'incbin-error': { severity: 'error', description: 'An /incbin/ file is missing or its range is out of bounds.' },
+  'delete-not-found': { severity: 'error', description: '/delete-node/ or /delete-property/ names nothing (dtc ignores a missing property; a missing node reference is an error).' },
+  'phandle-error': { severity: 'error', description: 'Explicit phandle values that are invalid or collide.' },
+  'resource-limit': { severity: 'error', description: 'Input exceeded a documented limit (nesting depth, expansion size, time).' },
+  // supplier graph and IOMMU model (issue 3)
+  'iommu-cells-mismatch': { severity: 'error', description: 'An iommus specifier has the wrong number of cells for the target #iommu-cells.' },
+  'phandle-cells-mismatch': { severity: 'error', description: 'A phandle+args specifier has the wrong number of cells for the provider.' },
+  'missing-cells-property': { severity: 'error', description: 'A specifier points at a node without the needed #xxx-cells.' },
+  'iommu-cells-model': { severity: 'error', description: "A provider's #iommu-cells is not allowed by the IOMMU model for its compatible." },
+  'iommu-map-format': { severity: 'error', description: 'iommu-map is not made of 4-cell rows, or iommu-map-mask is malformed.' },
+  'supplier-disabled': { severity: 'warning', description: 'An enabled consumer depends on a disabled supplier.' },
+  'supplier-never-probes': { severity: 'warning', description: 'A supplier can never become a device.' },
+  'dependency-cycle': { severity: 'warning', description: 'A cycle in the supplier graph blocks probing.' },
+  'iommu-unknown': { severity: 'warning', description: 'A node with #iommu-cells whose compatible the model does not know.' },
+  'iommu-no-driver': { severity: 'warning', description: 'A known IOMMU that has no kernel driver.' },
+  'iommu-mixed-drivers': { severity: 'error', description: "One consumer's iommus names IOMMUs of different drivers." },
+  'iommu-legacy-binding': { severity: 'warning', description: 'The legacy arm-smmu mmu-masters binding.' },
+  'iommu-modular-timeout': { severity: 'information', description: 'Consumer of an IOMMU whose driver may be a module loaded after the deferred-probe timeout.', defaultOff: true },
+};
+
+export function defaultSeverity(code: string): Severity {
+  return DIAGNOSTIC_CODES[code]?.severity ?? 'error';
+}
+
+/** User configuration of severities: a code maps to a severity or 'off'. */
+export type SeverityOverrides = Record<string, Severity | 'off' | 'on'>;
+
+/** Apply defaults and overrides; returns undefined when the diagnostic is switched off. */
+export function applySeverity(d: Diagnostic, overrides: SeverityOverrides | undefined): Diagnostic | undefined {
+  const o = overrides?.[d.code];
+  const info = DIAGNOSTIC_CODES[d.code];
+  if (o === 'off') return undefined;
+  if (o === undefined && info?.defaultOff) return undefined;
+  if (o === undefined || o === 'on') return d;
+  return o === d.severity ? d : { ...d, severity: o };
+}

@@ -1,0 +1,111 @@
+// The merged live tree, built exactly as dtc builds it (livetree.c). Spans are
+// offsets in the preprocessed text; use the SourceMap to reach files.
+import type { Diagnostic } from '../base/diagnostics';
+import type * as ast from '../syntax/ast';
+
+export interface Contribution extends ast.Span {
+  /** definition: `name { }` / `/ { }`; extension: `&ref { }`, `&{/path} { }`, or a second `name { }` in the same parent;
+   *  deletion: a /delete-node/ or /delete-property/ that removed it (kept on the parent for deleted children) */
+  kind: 'definition' | 'extension' | 'deletion';
+  /** the name (or reference) span at that contribution, for go-to-definition */
+  nameSpan: ast.Span;
+}
+
+export interface LabelDef extends ast.Span {
+  name: string;
+}
+
+/** A 32/64/16/8-bit cell after merge: its value and, for a phandle reference, the target. */
+export interface Cell extends ast.Span {
+  /** value; for a reference the phandle of the target (0 while unresolved) */
+  value: bigint;
+  /** present when the cell was written as &ref */
+  ref?: ResolvedRef;
+}
+
+export interface ResolvedRef {
+  ref: ast.Reference;
+  /** undefined when unresolved (an 'unresolved-reference' diagnostic is reported, except in overlays) */
+  target?: TreeNode;
+}
+
+export type ValueChunk =
+  | (ast.Span & { kind: 'cells'; bits: 8 | 16 | 32 | 64; cells: Cell[] })
+  | (ast.Span & { kind: 'string'; value: string })
+  | (ast.Span & { kind: 'bytes'; bytes: Uint8Array })
+  /** a path reference outside < >: becomes the target's full path + NUL */
+  | (ast.Span & { kind: 'pathRef'; ref: ResolvedRef })
+  /** /incbin/: bytes read through the FileSystem (empty with a diagnostic on failure) */
+  | (ast.Span & { kind: 'incbin'; path: string; bytes: Uint8Array });
+
+export interface TreeProperty {
+  name: string;
+  /** empty for a boolean property */
+  chunks: ValueChunk[];
+  labels: LabelDef[];
+  /** the defining statement that supplied the current value (the last one wins) */
+  span: ast.Span;
+  nameSpan: ast.Span;
+  /** every statement that set this property, in order (earlier ones were overridden) */
+  contributions: Contribution[];
+  /** the owning node */
+  node: TreeNode;
+}
+
+export interface TreeNode {
+  /** full name with unit address, e.g. 'iommu@15000000'; '' for the root */
+  name: string;
+  parent?: TreeNode;
+  children: TreeNode[];
+  properties: TreeProperty[];
+  labels: LabelDef[];
+  /** definition and extension sites, in order */
+  contributions: Contribution[];
+  /** phandle assigned as dtc does (explicit `phandle`/`linux,phandle` value, or generated for referenced nodes) */
+  phandle?: number;
+  omitIfNoRef: boolean;
+}
+
+export interface MemReserve {
+  address: bigint;
+  size: bigint;
+  labels: LabelDef[];
+  span: ast.Span;
+}
+
+export interface DeletedItem {
+  /** full path of the deleted node, or path/property */
+  path: string;
+  kind: 'node' | 'property';
+  /** where it had been defined */
+  contributions: Contribution[];
+  /** the delete directive */
+  deletedBy: ast.Span;
+}
+
+export interface LiveTree {
+  root: TreeNode;
+  memreserves: MemReserve[];
+  isPlugin: boolean;
+  /** label -> node or property that carries it */
+  labels: Map<string, { node: TreeNode; property?: TreeProperty; span: ast.Span }>;
+  /** phandle value -> node */
+  phandles: Map<number, TreeNode>;
+  /** every reference, resolved or not (features and the supplier graph use it) */
+  references: ResolvedRef[];
+  /** nodes and properties removed by delete directives (for hover / definition on deletes) */
+  deleted: DeletedItem[];
+  /** semantic diagnostics of the merge (file ranges already mapped through the SourceMap) */
+  diagnostics: Diagnostic[];
+}
+
+export function nodePath(n: TreeNode): string {
+  if (!n.parent) return '/';
+  const parts: string[] = [];
+  for (let p: TreeNode | undefined = n; p && p.parent; p = p.parent) parts.push(p.name);
+  return '/' + parts.reverse().join('/');
+}
+
+export function getProperty(n: TreeNode, name: string): TreeProperty | undefined {
+  return n.properties.find((p) => p.name === name);
+}
