@@ -1,0 +1,168 @@
+// Kernel corpus report: runs the front end (and checks) over Linux 6.12's arm64
+// boards with zero configuration and compares the merged tree with dtc's.
+//
+//   npm run corpus                 all 1118 arm64 boards
+//   npm run corpus -- --sample     the fixed CI sample (first board of every vendor, ...)
+//   options: --no-dtc (skip the blob comparison)  --strict (exit 1 on any front-end error or difference)
+//            --boards a.dts,b.dts (paths relative to arch/arm64/boot/dts)  --json FILE (write the full report)
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { AnalysisHost } from '../server/src/analysis';
+import { NodeFileSystem } from '../server/src/base/node-fs';
+import { LineIndex } from '../server/src/base/text';
+import { emitDts } from '../server/src/tree/emit';
+import { arm64Boards, cppArgs, ensureDebianPackages, ensureKernelTree, sampleBoards } from './kernel-tree';
+
+const execFileP = promisify(execFile);
+
+const FRONT_END_CODES = new Set([
+  'syntax-error', 'include-not-found', 'include-cycle', 'include-error', 'macro-error', 'preprocessor-error',
+  'unresolved-reference', 'duplicate-label', 'duplicate-node', 'duplicate-property', 'value-error', 'incbin-error',
+  'delete-not-found', 'phandle-error', 'resource-limit',
+]);
+
+interface BoardResult {
+  board: string;
+  analysisMs: number;
+  frontEndErrors: string[];
+  diagnostics: Record<string, number>;
+  details: string[];
+  dtc?: 'equal' | 'different' | 'dtc-failed';
+  dtcNote?: string;
+}
+
+async function run(cmd: string, args: string[], opts: { input?: string } = {}): Promise<string> {
+  const r = await execFileP(cmd, args, { maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' });
+  void opts;
+  return r.stdout;
+}
+
+async function dtcRoundTrip(srcFile: string, work: string, tag: string): Promise<string> {
+  const dtb = path.join(work, `${tag}.dtb`);
+  await run('dtc', ['-q', '-I', 'dts', '-O', 'dtb', '-o', dtb, srcFile]);
+  return run('dtc', ['-q', '-I', 'dtb', '-O', 'dts', dtb]);
+}
+
+function firstDifference(a: string, b: string): string {
+  const la = a.split('\n');
+  const lb = b.split('\n');
+  for (let i = 0; i < Math.max(la.length, lb.length); i++) {
+    if (la[i] !== lb[i]) return `line ${i + 1}: ours ${JSON.stringify(la[i] ?? '<eof>')} vs dtc ${JSON.stringify(lb[i] ?? '<eof>')}`;
+  }
+  return 'identical';
+}
+
+async function compareWithDtc(kernel: string, board: string, emitted: string, work: string): Promise<{ verdict: BoardResult['dtc']; note?: string }> {
+  const ours = path.join(work, 'ours.dts');
+  const ref = path.join(work, 'ref.dts');
+  fs.writeFileSync(ours, emitted);
+  let refText: string;
+  try {
+    fs.writeFileSync(ref, await run('cpp', cppArgs(kernel, board)));
+    refText = await dtcRoundTrip(ref, work, 'ref');
+  } catch (e) {
+    return { verdict: 'dtc-failed', note: `reference cpp/dtc failed: ${String((e as Error).message).split('\n')[0]}` };
+  }
+  let ourText: string;
+  try {
+    ourText = await dtcRoundTrip(ours, work, 'ours');
+  } catch (e) {
+    return { verdict: 'different', note: `dtc rejected --emit-dts output: ${String((e as Error).message).split('\n').slice(0, 3).join(' | ')}` };
+  }
+  if (ourText === refText) return { verdict: 'equal' };
+  return { verdict: 'different', note: firstDifference(ourText, refText) };
+}
+
+async function main(): Promise<number> {
+  const argv = process.argv.slice(2);
+  const sample = argv.includes('--sample');
+  const noDtc = argv.includes('--no-dtc');
+  const strict = argv.includes('--strict');
+  const jsonIdx = argv.indexOf('--json');
+  const jsonOut = jsonIdx >= 0 ? argv[jsonIdx + 1] : undefined;
+  const boardsIdx = argv.indexOf('--boards');
+
+  ensureDebianPackages(noDtc ? {} : { dtc: 'device-tree-compiler', cpp: 'cpp' });
+  const kernel = ensureKernelTree();
+  let boards = sample ? sampleBoards(kernel) : arm64Boards(kernel);
+  if (boardsIdx >= 0) boards = argv[boardsIdx + 1].split(',').map((b) => path.join(kernel, 'arch/arm64/boot/dts', b));
+
+  const host = new AnalysisHost(new NodeFileSystem(), {});
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'dts-corpus-'));
+  const results: BoardResult[] = [];
+  const totals: Record<string, number> = {};
+  const t0 = process.hrtime.bigint();
+  let cpu0 = process.cpuUsage();
+  let analysisCpuMs = 0;
+  for (const board of boards) {
+    const rel = path.relative(path.join(kernel, 'arch/arm64/boot/dts'), board);
+    const start = process.hrtime.bigint();
+    cpu0 = process.cpuUsage();
+    let res: BoardResult;
+    try {
+      const a = host.analyze(board);
+      const cpu = process.cpuUsage(cpu0);
+      analysisCpuMs += (cpu.user + cpu.system) / 1000;
+      const ms = Number(process.hrtime.bigint() - start) / 1e6;
+      const diagnostics: Record<string, number> = {};
+      const frontEndErrors: string[] = [];
+      const details: string[] = [];
+      for (const d of a.diagnostics) {
+        diagnostics[d.code] = (diagnostics[d.code] ?? 0) + 1;
+        totals[d.code] = (totals[d.code] ?? 0) + 1;
+        const text = a.fileText(d.file);
+        const pos = text !== undefined ? new LineIndex(text).positionAt(d.start) : { line: 0, character: 0 };
+        const where = `${path.relative(kernel, d.file)}:${pos.line + 1}:${pos.character + 1}`;
+        const line = `${where}: ${d.severity}: ${d.message} [${d.code}]`;
+        if (FRONT_END_CODES.has(d.code) && d.severity === 'error') frontEndErrors.push(line);
+        else details.push(line);
+      }
+      res = { board: rel, analysisMs: ms, frontEndErrors, diagnostics, details };
+      if (!noDtc) {
+        const c = await compareWithDtc(kernel, board, emitDts(a.tree), work);
+        res.dtc = c.verdict;
+        res.dtcNote = c.note;
+      }
+    } catch (e) {
+      res = { board: rel, analysisMs: 0, frontEndErrors: [`internal error: ${(e as Error).stack}`], diagnostics: {}, details: [] };
+    }
+    results.push(res);
+    if (res.frontEndErrors.length || res.dtc === 'different') {
+      console.log(`${rel}: ${res.frontEndErrors.length} front-end errors${res.dtc ? `, dtc ${res.dtc}` : ''}`);
+      for (const l of res.frontEndErrors.slice(0, 3)) console.log(`    ${l}`);
+      if (res.dtcNote && res.dtc !== 'equal') console.log(`    ${res.dtcNote}`);
+    }
+  }
+  const wallS = Number(process.hrtime.bigint() - t0) / 1e9;
+  fs.rmSync(work, { recursive: true, force: true });
+
+  const clean = results.filter((r) => r.frontEndErrors.length === 0).length;
+  const equal = results.filter((r) => r.dtc === 'equal').length;
+  const different = results.filter((r) => r.dtc === 'different').length;
+  const dtcFailed = results.filter((r) => r.dtc === 'dtc-failed').length;
+  const times = results.map((r) => r.analysisMs).sort((x, y) => x - y);
+  console.log('');
+  console.log(`boards: ${results.length}${sample ? ' (CI sample)' : ''}`);
+  console.log(`front end: ${clean}/${results.length} boards with no syntax, include, macro or reference errors`);
+  if (!noDtc) console.log(`merged tree vs dtc: ${equal} equal, ${different} different, ${dtcFailed} where dtc itself failed`);
+  console.log(`analysis: ${(analysisCpuMs / 1000).toFixed(2)} s CPU in total, median ${times[Math.floor(times.length / 2)]?.toFixed(1)} ms/board, max ${times[times.length - 1]?.toFixed(1)} ms; wall ${wallS.toFixed(1)} s`);
+  console.log('diagnostics by code (all boards):');
+  for (const [code, n] of Object.entries(totals).sort()) {
+    const boardsWith = results.filter((r) => r.diagnostics[code]).length;
+    console.log(`  ${code.padEnd(24)} ${String(n).padStart(6)} on ${boardsWith} boards`);
+  }
+  if (jsonOut) fs.writeFileSync(jsonOut, JSON.stringify({ boards: results, totals }, null, 1));
+  if (strict && (clean !== results.length || different > 0)) return 1;
+  return 0;
+}
+
+main().then(
+  (code) => (process.exitCode = code),
+  (e) => {
+    console.error(e);
+    process.exitCode = 2;
+  },
+);

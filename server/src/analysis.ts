@@ -1,0 +1,133 @@
+// The facade of the analysis core: AnalysisHost.analyze(root) runs
+// preprocess -> parse -> merge -> model -> checks and returns plain data.
+// The CLI and the language server only translate its results.
+import { applySeverity, type Diagnostic, type SeverityOverrides } from './base/diagnostics';
+import type { FileSystem } from './base/fs';
+import { LineIndex } from './base/text';
+import { runChecks } from './checks';
+import { buildSupplierGraph } from './model/graph';
+import { loadIommuModel, type IommuModel } from './model/iommu';
+import type { SupplierGraph } from './model/types';
+import { createPreprocessCache, preprocess } from './preprocess';
+import type { PreprocessCache, PreprocessResult } from './preprocess/types';
+import type { DtsFile } from './syntax/ast';
+import { ParseCache, parseDts } from './syntax/parse';
+import { buildTree } from './tree/merge';
+import type { LiveTree } from './tree/types';
+import { detectIncludePaths } from './workspace/include-paths';
+
+export interface AnalysisOptions {
+  /** extra include directories (-I), searched after the including file's directory */
+  includePaths?: string[];
+  /** --define NAME[=VAL] */
+  defines?: Record<string, string>;
+  /** detect Linux / Zephyr include paths from the root file's location (default true) */
+  autoDetectIncludePaths?: boolean;
+  severities?: SeverityOverrides;
+  /** parsed JSON of a user's IOMMU model override file */
+  modelOverride?: unknown;
+}
+
+export interface Analysis {
+  /** absolute path of the root file of this context (a board .dts, or a lone file) */
+  root: string;
+  pp: PreprocessResult;
+  ast: DtsFile;
+  tree: LiveTree;
+  graph: SupplierGraph;
+  model: IommuModel;
+  /** include paths used (configured + detected) */
+  includePaths: string[];
+  /** all diagnostics of this context, severity settings applied, positions in the user's files */
+  diagnostics: Diagnostic[];
+  /** text of a file as the analysis saw it (editor buffer or disk) */
+  fileText(file: string): string | undefined;
+  lineIndex(file: string): LineIndex | undefined;
+}
+
+export class AnalysisHost {
+  private readonly ppCache: PreprocessCache = createPreprocessCache();
+  private readonly parseCache = new ParseCache();
+  private model: IommuModel;
+  private modelDiagnostics: Diagnostic[] = [];
+
+  constructor(readonly fs: FileSystem, private options: AnalysisOptions = {}) {
+    const m = loadIommuModel(options.modelOverride);
+    this.model = m.model;
+    this.modelDiagnostics = m.diagnostics;
+  }
+
+  setOptions(options: AnalysisOptions): void {
+    this.options = options;
+    const m = loadIommuModel(options.modelOverride);
+    this.model = m.model;
+    this.modelDiagnostics = m.diagnostics;
+  }
+
+  get parseStats(): { parsed: number; reused: number } {
+    return this.parseCache.stats;
+  }
+
+  includePathsFor(root: string): string[] {
+    const paths = [...(this.options.includePaths ?? [])];
+    if (this.options.autoDetectIncludePaths !== false) {
+      for (const p of detectIncludePaths(root, this.fs).includePaths) if (!paths.includes(p)) paths.push(p);
+    }
+    return paths;
+  }
+
+  analyze(root: string, isCancelled?: () => boolean): Analysis {
+    const fs = this.fs;
+    const includePaths = this.includePathsFor(root);
+    const pp = preprocess(root, {
+      fs,
+      includePaths,
+      defines: { __DTS__: '1', ...(this.options.defines ?? {}) },
+      cache: this.ppCache,
+      isCancelled,
+    });
+    const ast = parseDts(pp.text, this.parseCache);
+    const syntaxDiagnostics: Diagnostic[] = ast.errors.map((e) => ({
+      ...pp.map.toFileRange(e.start, e.end),
+      severity: 'error',
+      code: 'syntax-error',
+      message: e.message,
+    }));
+    const tree = buildTree(ast, { map: pp.map, fs, root });
+    const graph = buildSupplierGraph(tree, this.model);
+    const checkDiagnostics = runChecks({ tree, graph, model: this.model, map: pp.map });
+
+    const all = [...this.modelDiagnostics, ...pp.diagnostics, ...syntaxDiagnostics, ...tree.diagnostics, ...checkDiagnostics];
+    const diagnostics: Diagnostic[] = [];
+    for (const d of all) {
+      const a = applySeverity(d, this.options.severities);
+      if (a) diagnostics.push(a);
+    }
+    const indexes = new Map<string, LineIndex>();
+    const fileText = (file: string): string | undefined => {
+      const r = fs.readFile(file);
+      return r.ok ? r.text : undefined;
+    };
+    return {
+      root,
+      pp,
+      ast,
+      tree,
+      graph,
+      model: this.model,
+      includePaths,
+      diagnostics,
+      fileText,
+      lineIndex(file: string) {
+        let idx = indexes.get(file);
+        if (!idx) {
+          const t = fileText(file);
+          if (t === undefined) return undefined;
+          idx = new LineIndex(t);
+          indexes.set(file, idx);
+        }
+        return idx;
+      },
+    };
+  }
+}

@@ -1,0 +1,77 @@
+// The `devicetree` settings section: validation and normalisation of what a
+// client sends (VS Code configuration, initializationOptions, didChangeConfiguration).
+import type { SeverityOverrides } from '../base/diagnostics';
+import { resolve } from '../base/paths';
+
+export interface DtsSettings {
+  /** extra include directories (absolute after normalisation) */
+  includePaths: string[];
+  defines: Record<string, string>;
+  severities: SeverityOverrides;
+  /** path of a JSON file with an IOMMU model override (absolute after normalisation) */
+  modelOverride?: string;
+  /** file -> board context (absolute paths after normalisation) */
+  contexts: Record<string, string>;
+  /** debounce of re-analysis after an edit, in ms */
+  debounceMs: number;
+}
+
+export const DEFAULT_SETTINGS: DtsSettings = { includePaths: [], defines: {}, severities: {}, contexts: {}, debounceMs: 75 };
+
+const SEVERITY_VALUES = new Set(['error', 'warning', 'information', 'hint', 'off', 'on']);
+
+function expand(p: string, base: string | undefined): string {
+  const home = process.env.HOME ?? '';
+  let s = p.replace(/\$\{workspaceFolder\}/g, base ?? '').replace(/\$\{userHome\}/g, home);
+  if (s.startsWith('~/')) s = home + s.slice(1);
+  return base ? resolve(base, s) : resolve('/', s);
+}
+
+/** Normalise raw settings; problems are returned as messages, never thrown. */
+export function normalizeSettings(raw: unknown, workspaceRoot: string | undefined): { settings: DtsSettings; problems: string[] } {
+  const problems: string[] = [];
+  const s: DtsSettings = { includePaths: [], defines: {}, severities: {}, contexts: {}, debounceMs: DEFAULT_SETTINGS.debounceMs };
+  if (raw === null || raw === undefined) return { settings: s, problems };
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    problems.push('devicetree settings must be an object');
+    return { settings: s, problems };
+  }
+  const r = raw as Record<string, unknown>;
+  if (Array.isArray(r.includePaths)) {
+    for (const p of r.includePaths) {
+      if (typeof p === 'string' && p.trim()) s.includePaths.push(expand(p.trim(), workspaceRoot));
+      else problems.push(`devicetree.includePaths: ignoring ${JSON.stringify(p)} (not a path)`);
+    }
+  } else if (r.includePaths !== undefined) problems.push('devicetree.includePaths must be an array of paths');
+  if (r.defines && typeof r.defines === 'object' && !Array.isArray(r.defines)) {
+    for (const [k, v] of Object.entries(r.defines as Record<string, unknown>)) {
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) { problems.push(`devicetree.defines: ${JSON.stringify(k)} is not a macro name`); continue; }
+      s.defines[k] = v === null || v === undefined || v === true ? '1' : String(v);
+    }
+  } else if (Array.isArray(r.defines)) {
+    // also accept ["NAME", "NAME=VALUE"]
+    for (const d of r.defines) {
+      if (typeof d !== 'string') continue;
+      const eq = d.indexOf('=');
+      const name = eq < 0 ? d : d.slice(0, eq);
+      if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) s.defines[name] = eq < 0 ? '1' : d.slice(eq + 1);
+      else problems.push(`devicetree.defines: ${JSON.stringify(d)} is not NAME or NAME=VALUE`);
+    }
+  } else if (r.defines !== undefined) problems.push('devicetree.defines must be an object of NAME: value');
+  if (r.severities && typeof r.severities === 'object' && !Array.isArray(r.severities)) {
+    for (const [k, v] of Object.entries(r.severities as Record<string, unknown>)) {
+      if (typeof v === 'string' && SEVERITY_VALUES.has(v)) s.severities[k] = v as SeverityOverrides[string];
+      else problems.push(`devicetree.severities.${k}: ${JSON.stringify(v)} is not one of error, warning, information, hint, off, on`);
+    }
+  } else if (r.severities !== undefined) problems.push('devicetree.severities must be an object of code: severity');
+  if (typeof r.modelOverride === 'string' && r.modelOverride.trim()) s.modelOverride = expand(r.modelOverride.trim(), workspaceRoot);
+  else if (r.modelOverride !== undefined && r.modelOverride !== null && r.modelOverride !== '') problems.push('devicetree.modelOverride must be a path');
+  if (r.contexts && typeof r.contexts === 'object' && !Array.isArray(r.contexts)) {
+    for (const [k, v] of Object.entries(r.contexts as Record<string, unknown>)) {
+      if (typeof v === 'string' && v.trim()) s.contexts[expand(k, workspaceRoot)] = expand(v.trim(), workspaceRoot);
+      else problems.push(`devicetree.contexts.${k} must be the path of a board`);
+    }
+  } else if (r.contexts !== undefined) problems.push('devicetree.contexts must be an object of file: board');
+  if (typeof r.debounceMs === 'number' && Number.isFinite(r.debounceMs) && r.debounceMs >= 0) s.debounceMs = Math.min(5000, r.debounceMs);
+  return { settings: s, problems };
+}

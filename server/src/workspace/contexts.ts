@@ -1,0 +1,249 @@
+// Board contexts of a workspace. A .dtsi has no meaning alone: it is analysed
+// inside a board (.dts) that includes it. This module indexes the Devicetree
+// files of the workspace and their include graph (a fast line scan, no
+// preprocessing), keeps the reverse index (which boards include a file) and
+// chooses the context of a file. All I/O goes through the FileSystem interface.
+import type { FileSystem } from '../base/fs';
+import { basename, dirname, resolve } from '../base/paths';
+import { detectIncludePaths } from './include-paths';
+import { scanIncludes } from './include-scan';
+
+export const DTS_EXTENSIONS = ['.dts', '.dtsi', '.dtso', '.overlay'];
+
+export type FileRole = 'board' | 'include' | 'overlay' | 'other';
+
+export function fileRole(file: string): FileRole {
+  const dot = file.lastIndexOf('.');
+  const ext = dot >= 0 ? file.slice(dot).toLowerCase() : '';
+  if (ext === '.dts') return 'board';
+  if (ext === '.dtso' || ext === '.overlay') return 'overlay';
+  if (ext === '.dtsi' || ext === '.h') return 'include';
+  return 'other';
+}
+
+function isDtsFile(name: string): boolean {
+  const dot = name.lastIndexOf('.');
+  if (dot < 0) return false;
+  return DTS_EXTENSIONS.includes(name.slice(dot).toLowerCase());
+}
+
+/** Names of entries that are plainly files (extensions of sources, objects, docs): no stat needed. */
+const PLAIN_FILE_EXT = new Set([
+  '.c', '.h', '.s', '.S', '.o', '.a', '.ko', '.cmd', '.rst', '.txt', '.yaml', '.yml', '.json', '.py', '.sh', '.pl',
+  '.rs', '.md', '.dtb', '.dtbo', '.mk', '.cfg', '.conf', '.kconfig', '.lds', '.ld', '.patch', '.svg', '.png', '.jpg',
+  '.tmp', '.d', '.gz', '.xz', '.bin', '.elf', '.map', '.html', '.js', '.ts', '.cpp', '.hpp', '.cc', '.go', '.awk',
+]);
+
+/** Directories never walked. */
+const SKIP_DIRS = new Set(['node_modules', '.git', '.svn', '.hg', 'out', 'dist', '__pycache__']);
+
+export interface IndexOptions {
+  /** configured include directories, searched after the detected ones */
+  includePaths?: () => string[];
+  /** bound on the number of directory entries visited by one walk */
+  maxEntries?: number;
+}
+
+export interface ContextChoice {
+  /** root file of the context */
+  root: string;
+  /** why this root was chosen */
+  reason: 'self' | 'explicit' | 'configured' | 'open-board' | 'first-board' | 'lone';
+  /** the boards that include the file (sorted by name); empty for a board or a lone file */
+  candidates: string[];
+}
+
+export interface IndexProgress {
+  phase: 'walk' | 'scan';
+  done: number;
+  total: number;
+}
+
+interface FileEntry {
+  /** resolved include targets (absolute paths), in order */
+  includes: string[];
+}
+
+export class WorkspaceIndex {
+  private readonly files = new Map<string, FileEntry>();
+  private readonly includedBy = new Map<string, Set<string>>();
+  private readonly includePathCache = new Map<string, string[]>();
+  private roots: string[] = [];
+  private _ready = false;
+
+  constructor(private readonly fs: FileSystem, private readonly options: IndexOptions = {}) {}
+
+  get ready(): boolean { return this._ready; }
+  get fileCount(): number { return this.files.size; }
+  get workspaceRoots(): readonly string[] { return this.roots; }
+
+  /** Walk the folders, returning every Devicetree file found (sorted). Bounded by maxEntries. */
+  walk(roots: string[]): string[] {
+    const found: string[] = [];
+    const max = this.options.maxEntries ?? 400_000;
+    let visited = 0;
+    const stack = [...roots].reverse();
+    const seen = new Set<string>();
+    while (stack.length > 0 && visited < max) {
+      const dir = stack.pop()!;
+      const real = this.fs.realpath(dir) ?? dir;
+      if (seen.has(real)) continue;
+      seen.add(real);
+      const names = this.fs.listDir(dir);
+      const subdirs: string[] = [];
+      for (const name of names) {
+        if (++visited > max) break;
+        const p = dir.endsWith('/') ? dir + name : dir + '/' + name;
+        if (isDtsFile(name)) { found.push(p); continue; }
+        if (name.startsWith('.') || SKIP_DIRS.has(name)) continue;
+        const dot = name.lastIndexOf('.');
+        if (dot > 0 && PLAIN_FILE_EXT.has(name.slice(dot))) continue;
+        if (this.fs.stat(p) === 'directory') subdirs.push(p);
+      }
+      for (let k = subdirs.length - 1; k >= 0; k--) stack.push(subdirs[k]);
+    }
+    return found.sort();
+  }
+
+  /**
+   * Index the workspace folders: walk, then scan every Devicetree file's include lines.
+   * `pause` is awaited every few files so that a server stays responsive; `progress` reports.
+   */
+  async index(roots: string[], progress?: (p: IndexProgress) => void, pause?: () => Promise<void>): Promise<void> {
+    this.roots = roots.slice();
+    this._ready = false;
+    progress?.({ phase: 'walk', done: 0, total: 0 });
+    const found = this.walk(roots);
+    const total = found.length;
+    for (let i = 0; i < total; i++) {
+      this.updateFile(found[i]);
+      if (i % 100 === 99) {
+        progress?.({ phase: 'scan', done: i + 1, total });
+        if (pause) await pause();
+      }
+    }
+    progress?.({ phase: 'scan', done: total, total });
+    this._ready = true;
+  }
+
+  /** Include directories used to resolve the includes of a file (detected per directory, cached). */
+  includePathsFor(file: string): string[] {
+    const dir = dirname(file);
+    let paths = this.includePathCache.get(dir);
+    if (!paths) {
+      paths = [];
+      try {
+        paths.push(...detectIncludePaths(file, this.fs).includePaths);
+      } catch {
+        // detection is best effort for the index
+      }
+      this.includePathCache.set(dir, paths);
+    }
+    const extra = this.options.includePaths?.() ?? [];
+    return extra.length ? [...paths, ...extra.filter((p) => !paths!.includes(p))] : paths;
+  }
+
+  /** Forget cached include-path detection (settings changed). */
+  clearIncludePathCache(): void { this.includePathCache.clear(); }
+
+  private resolveInclude(from: string, spelled: string, kind: 'quote' | 'angle' | 'dtc'): string | undefined {
+    if (spelled.startsWith('/')) return this.fs.stat(spelled) === 'file' ? spelled : undefined;
+    if (kind !== 'angle') {
+      const p = resolve(dirname(from), spelled);
+      if (this.fs.stat(p) === 'file') return p;
+    }
+    for (const dir of this.includePathsFor(from)) {
+      const p = resolve(dir, spelled);
+      if (this.fs.stat(p) === 'file') return p;
+    }
+    return undefined;
+  }
+
+  /** (Re)scan one file's includes (created or changed on disk, or edited in the editor). */
+  updateFile(file: string, text?: string): void {
+    if (text === undefined) {
+      const r = this.fs.readFile(file);
+      if (!r.ok) { this.removeFile(file); return; }
+      text = r.text;
+    }
+    const includes: string[] = [];
+    for (const inc of scanIncludes(text)) {
+      // headers do not include Devicetree sources in practice; skip them to keep the scan fast
+      if (inc.spelled.endsWith('.h')) continue;
+      const target = this.resolveInclude(file, inc.spelled, inc.kind);
+      if (target && !includes.includes(target)) includes.push(target);
+    }
+    const old = this.files.get(file);
+    if (old) for (const t of old.includes) this.includedBy.get(t)?.delete(file);
+    this.files.set(file, { includes });
+    for (const t of includes) {
+      let s = this.includedBy.get(t);
+      if (!s) { s = new Set(); this.includedBy.set(t, s); }
+      s.add(file);
+    }
+  }
+
+  removeFile(file: string): void {
+    const old = this.files.get(file);
+    if (!old) return;
+    for (const t of old.includes) this.includedBy.get(t)?.delete(file);
+    this.files.delete(file);
+  }
+
+  has(file: string): boolean { return this.files.has(file); }
+
+  includesOf(file: string): string[] { return this.files.get(file)?.includes.slice() ?? []; }
+
+  /** Files that include `file` directly. */
+  includersOf(file: string): string[] { return [...(this.includedBy.get(file) ?? [])].sort(); }
+
+  /** Boards (.dts) that include `file`, directly or through other files; sorted by base name, then path. */
+  boardsIncluding(file: string): string[] {
+    const boards = new Set<string>();
+    const seen = new Set<string>([file]);
+    const queue = [file];
+    for (let q = 0; q < queue.length && q < 100_000; q++) {
+      for (const up of this.includedBy.get(queue[q]) ?? []) {
+        if (seen.has(up)) continue;
+        seen.add(up);
+        if (fileRole(up) === 'board') boards.add(up);
+        queue.push(up);
+      }
+    }
+    return [...boards].sort(compareBoards);
+  }
+
+  /**
+   * The context of a file. `explicit` is the user's choice (command), `configured` the settings mapping;
+   * both are honoured only for a board that exists. An open board that includes the file comes next,
+   * then the first including board by name; a file no board includes is its own (lone) context.
+   */
+  chooseContext(file: string, opts: { openFiles?: Iterable<string>; explicit?: string; configured?: string } = {}): ContextChoice {
+    const role = fileRole(file);
+    if (role === 'board' || role === 'overlay') {
+      if (opts.explicit === undefined && opts.configured === undefined) return { root: file, reason: 'self', candidates: [] };
+    }
+    const candidates = role === 'board' || role === 'overlay' ? [] : this.boardsIncluding(file);
+    if (opts.explicit && (opts.explicit === file || this.fs.stat(opts.explicit) === 'file')) {
+      return { root: opts.explicit, reason: opts.explicit === file ? 'self' : 'explicit', candidates };
+    }
+    if (opts.configured && this.fs.stat(opts.configured) === 'file') {
+      return { root: opts.configured, reason: 'configured', candidates };
+    }
+    if (role === 'board' || role === 'overlay') return { root: file, reason: 'self', candidates };
+    if (candidates.length > 0) {
+      const open = new Set(opts.openFiles ?? []);
+      const openBoard = candidates.find((b) => open.has(b));
+      if (openBoard) return { root: openBoard, reason: 'open-board', candidates };
+      return { root: candidates[0], reason: 'first-board', candidates };
+    }
+    return { root: file, reason: 'lone', candidates };
+  }
+}
+
+function compareBoards(a: string, b: string): number {
+  const na = basename(a);
+  const nb = basename(b);
+  if (na !== nb) return na < nb ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
