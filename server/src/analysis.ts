@@ -42,6 +42,8 @@ export interface Analysis {
   diagnostics: Diagnostic[];
   /** text of a file as the analysis saw it (editor buffer or disk) */
   fileText(file: string): string | undefined;
+  /** the file system the analysis read through (editor features list include directories with it) */
+  fs?: FileSystem;
   lineIndex(file: string): LineIndex | undefined;
 }
 
@@ -118,6 +120,7 @@ export class AnalysisHost {
       includePaths,
       diagnostics,
       fileText,
+      fs,
       lineIndex(file: string) {
         let idx = indexes.get(file);
         if (!idx) {

@@ -43,6 +43,7 @@ export const DIAGNOSTIC_CODES: Record<string, { severity: Severity; description:
   'delete-not-found': { severity: 'error', description: '/delete-node/ or /delete-property/ names nothing (dtc ignores a missing property; a missing node reference is an error).' },
   'phandle-error': { severity: 'error', description: 'Explicit phandle values that are invalid or collide.' },
   'resource-limit': { severity: 'error', description: 'Input exceeded a documented limit (nesting depth, expansion size, time).' },
+  'internal-error': { severity: 'error', description: 'A defect in the analysis itself (reported instead of crashing).' },
   // supplier graph and IOMMU model (issue 3)
   'iommu-cells-mismatch': { severity: 'error', description: 'An iommus specifier has the wrong number of cells for the target #iommu-cells.' },
   'phandle-cells-mismatch': { severity: 'error', description: 'A phandle+args specifier has the wrong number of cells for the provider.' },
@@ -56,6 +57,11 @@ export const DIAGNOSTIC_CODES: Record<string, { severity: Severity; description:
   'iommu-no-driver': { severity: 'warning', description: 'A known IOMMU that has no kernel driver.' },
   'iommu-mixed-drivers': { severity: 'error', description: "One consumer's iommus names IOMMUs of different drivers." },
   'iommu-legacy-binding': { severity: 'warning', description: 'The legacy arm-smmu mmu-masters binding.' },
+  'iommu-model-invalid': { severity: 'error', description: 'The IOMMU model override file is not valid model data (the entry is ignored).' },
+  'iommu-missing-fallback': { severity: 'warning', description: 'A SoC-specific IOMMU compatible is not followed by the generic string its driver matches.' },
+  'iommu-probe-deadlock': { severity: 'error', description: "An IOMMU's mandatory supplier chain reaches a device behind that IOMMU (or the IOMMU sits inside its own consumer): both wait until the deferred-probe timeout." },
+  'iommu-probe-once': { severity: 'information', description: 'A probe-once IOMMU driver (cannot defer) whose node has suppliers that may not be ready at its initcall.', defaultOff: true },
+  'iommu-xlate-denied': { severity: 'information', description: 'The IOMMU driver refuses this master at run time (R-Car Gen3/Gen4, RZ/G2 IPMMU allow-list): it DMAs untranslated.', defaultOff: true },
   'iommu-modular-timeout': { severity: 'information', description: 'Consumer of an IOMMU whose driver may be a module loaded after the deferred-probe timeout.', defaultOff: true },
 };
 

@@ -23,8 +23,10 @@ export interface SupplierEdge {
   cellsProperty?: string;
   /** fw_devlink treats the binding as optional (iommus, iommu-map, dmas): no device link by default */
   optional: boolean;
-  /** post-init-providers: never blocks probing, ignored for cycles */
+  /** post-init-providers (FWLINK_FLAG_IGNORE) and remote-endpoint (graph links, cyclic by design): ignored for cycles */
   ignoreForCycles?: boolean;
+  /** the supplier lacks the cells property (fw_devlink reads it as 0 cells; the kernel's own parse fails) */
+  missingCells?: boolean;
 }
 
 export interface SupplierGraph {

@@ -1,0 +1,39 @@
+#!/usr/bin/env node
+// Bundles the VS Code client (client/src/extension.ts -> dist/client/extension.js, 'vscode' external)
+// and the language server (compiled out/server/src/lsp/main.js -> dist/server/main.js), and copies the
+// webview assets (cytoscape, graph.js) to dist/client/media. Called by scripts/build.js after tsc.
+'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
+const esbuild = require('esbuild');
+
+const root = path.resolve(__dirname, '..');
+const dist = path.join(root, 'dist');
+const production = process.env.NODE_ENV === 'production' || process.argv.includes('--production');
+
+function bundle() {
+  const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node18', sourcemap: !production, minify: production, logLevel: 'warning' };
+  esbuild.buildSync({
+    ...common,
+    entryPoints: [path.join(root, 'client/src/extension.ts')],
+    outfile: path.join(dist, 'client/extension.js'),
+    external: ['vscode'],
+  });
+  const serverEntry = path.join(root, 'out/server/src/lsp/main.js');
+  if (fs.existsSync(serverEntry)) {
+    try {
+      esbuild.buildSync({ ...common, logLevel: 'silent', entryPoints: [serverEntry], outfile: path.join(dist, 'server/main.js') });
+    } catch (e) {
+      // the server still runs from out/ (bin/dts-lsp and the client fall back to it)
+      const first = e && e.errors && e.errors[0] ? `${e.errors[0].location ? e.errors[0].location.file + ': ' : ''}${e.errors[0].text}` : String(e);
+      console.error(`bundle: server bundle skipped (${first})`);
+      fs.rmSync(path.join(dist, 'server/main.js'), { force: true });
+    }
+  }
+  const media = path.join(dist, 'client/media');
+  fs.mkdirSync(media, { recursive: true });
+  fs.copyFileSync(require.resolve('cytoscape/dist/cytoscape.min.js', { paths: [root] }), path.join(media, 'cytoscape.min.js'));
+  fs.copyFileSync(path.join(root, 'client/media/graph.js'), path.join(media, 'graph.js'));
+}
+
+bundle();

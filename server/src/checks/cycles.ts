@@ -1,0 +1,233 @@
+// dependency-cycle (Tarjan SCC over the mandatory supplier graph, linear time) and
+// iommu-probe-deadlock (an IOMMU whose mandatory supplier chain reaches a device
+// behind that IOMMU, H1/H3).
+//
+// Edges that block probing: parent edges (a child device exists only once its
+// parent is populated) and property edges of non-optional bindings. Not hazards,
+// following fw_devlink (drivers/of/property.c, drivers/base/core.c):
+//  - optional bindings (iommus, iommu-map, dmas): no fwnode link unless fw_devlink.strict;
+//  - post-init-providers (FWLINK_FLAG_IGNORE) and remote-endpoint graph links;
+//  - a node consuming its own descendant (pinctrl hogs, a PMIC using its regulator
+//    child): the supplier's device is found through the consumer itself;
+//  - edges touching a node that can never become a device (it or an ancestor is disabled);
+//  - cycles made only of clocks links (orphan clocks are reparented by the clock framework).
+import type { SupplierEdge } from '../model/types';
+import type { TreeNode } from '../tree/types';
+import { describeNode, isAncestorOrSelf, isEnabledInTree, nodeNameSpan } from '../model/tree-util';
+import type { CheckContext, Reporter } from './context';
+
+interface MandatoryGraph {
+  nodes: TreeNode[];
+  id: Map<TreeNode, number>;
+  out: SupplierEdge[][];
+}
+
+function mandatoryGraph(ctx: CheckContext): MandatoryGraph {
+  const nodes: TreeNode[] = [];
+  const id = new Map<TreeNode, number>();
+  const enabled = new Map<TreeNode, boolean>();
+  const isOn = (n: TreeNode) => {
+    let v = enabled.get(n);
+    if (v === undefined) {
+      v = isEnabledInTree(n);
+      enabled.set(n, v);
+    }
+    return v;
+  };
+  const out: SupplierEdge[][] = [];
+  const idOf = (n: TreeNode) => {
+    let k = id.get(n);
+    if (k === undefined) {
+      k = nodes.length;
+      nodes.push(n);
+      id.set(n, k);
+      out.push([]);
+    }
+    return k;
+  };
+  for (const e of ctx.graph.edges) {
+    if (e.kind === 'property') {
+      if (e.optional || e.ignoreForCycles) continue;
+      if (isAncestorOrSelf(e.consumer, e.supplier)) continue;
+    }
+    if (!isOn(e.consumer) || !isOn(e.supplier)) continue;
+    out[idOf(e.consumer)].push(e);
+    idOf(e.supplier);
+  }
+  return { nodes, id, out };
+}
+
+/** Iterative Tarjan: strongly connected components with more than one node. */
+function tarjan(g: MandatoryGraph): number[][] {
+  const n = g.nodes.length;
+  const index = new Int32Array(n).fill(-1);
+  const low = new Int32Array(n);
+  const onStack = new Uint8Array(n);
+  const stack: number[] = [];
+  const sccs: number[][] = [];
+  let counter = 0;
+  const callStack: { v: number; i: number }[] = [];
+  for (let s = 0; s < n; s++) {
+    if (index[s] !== -1) continue;
+    callStack.push({ v: s, i: 0 });
+    index[s] = low[s] = counter++;
+    stack.push(s);
+    onStack[s] = 1;
+    while (callStack.length) {
+      const frame = callStack[callStack.length - 1];
+      const v = frame.v;
+      const edges = g.out[v];
+      if (frame.i < edges.length) {
+        const w = g.id.get(edges[frame.i].supplier)!;
+        frame.i++;
+        if (index[w] === -1) {
+          index[w] = low[w] = counter++;
+          stack.push(w);
+          onStack[w] = 1;
+          callStack.push({ v: w, i: 0 });
+        } else if (onStack[w]) {
+          if (index[w] < low[v]) low[v] = index[w];
+        }
+        continue;
+      }
+      callStack.pop();
+      if (callStack.length) {
+        const p = callStack[callStack.length - 1].v;
+        if (low[v] < low[p]) low[p] = low[v];
+      }
+      if (low[v] === index[v]) {
+        const comp: number[] = [];
+        let w: number;
+        do {
+          w = stack.pop()!;
+          onStack[w] = 0;
+          comp.push(w);
+        } while (w !== v);
+        if (comp.length > 1) sccs.push(comp);
+      }
+    }
+  }
+  return sccs;
+}
+
+/** Shortest path of edges from `from` to `to`, following only edges accepted by `allow`. */
+function findPath(g: MandatoryGraph, from: number, to: number, allow: (w: number) => boolean, limit = 100000): SupplierEdge[] | undefined {
+  const prev = new Map<number, SupplierEdge>();
+  const seen = new Set<number>([from]);
+  const queue = [from];
+  for (let qi = 0; qi < queue.length && qi < limit; qi++) {
+    const v = queue[qi];
+    if (v === to) break;
+    for (const e of g.out[v]) {
+      const w = g.id.get(e.supplier)!;
+      if (seen.has(w) || !allow(w)) continue;
+      seen.add(w);
+      prev.set(w, e);
+      queue.push(w);
+    }
+  }
+  if (!seen.has(to)) return undefined;
+  const path: SupplierEdge[] = [];
+  for (let v = to; v !== from; ) {
+    const e = prev.get(v)!;
+    path.push(e);
+    v = g.id.get(e.consumer)!;
+  }
+  return path.reverse();
+}
+
+function describePath(first: SupplierEdge, rest: SupplierEdge[]): string {
+  const parts = [describeNode(first.consumer), `-${edgeLabel(first)}->`, describeNode(first.supplier)];
+  for (const e of rest) parts.push(`-${edgeLabel(e)}->`, describeNode(e.supplier));
+  return parts.join(' ');
+}
+
+function edgeLabel(e: SupplierEdge): string {
+  return e.kind === 'parent' ? 'parent' : e.property?.name ?? e.binding;
+}
+
+export function checkCycles(ctx: CheckContext, r: Reporter): void {
+  const g = mandatoryGraph(ctx);
+  const sccs = tarjan(g);
+  for (const comp of sccs) {
+    const inComp = new Set(comp);
+    const reported = new Set<string>();
+    for (const v of comp) {
+      for (const e of g.out[v]) {
+        if (e.kind !== 'property' || !e.property) continue;
+        const w = g.id.get(e.supplier)!;
+        if (!inComp.has(w)) continue;
+        const key = `${e.property.span.start}:${w}`;
+        if (reported.has(key)) continue;
+        reported.add(key);
+        const back = findPath(g, w, v, (x) => inComp.has(x)) ?? [];
+        // clock providers feeding each other: the common clock framework registers a clock whose
+        // parent is missing as an orphan and reparents it when the parent appears, so a cycle
+        // made only of clocks (and parent) links is resolved by design
+        if ([e, ...back].every((x) => x.kind === 'parent' || x.binding === 'clocks')) continue;
+        const cycle = describePath(e, back);
+        r.report(
+          'dependency-cycle',
+          e.span,
+          `dependency cycle: ${cycle}. fw_devlink relaxes the links of a cycle ("Fixed dependency cycle(s)") and no longer orders these devices; a driver that needs another's resource at probe time defers until that one probes, so the cycle can block probing`,
+          [r.related(nodeNameSpan(e.supplier), `${describeNode(e.supplier)} (next in the cycle)`)],
+        );
+      }
+    }
+  }
+  checkIommuDeadlocks(ctx, r, g);
+}
+
+/** H1/H3: an IOMMU needs (transitively, through mandatory links) a device that sits behind it. */
+function checkIommuDeadlocks(ctx: CheckContext, r: Reporter, g: MandatoryGraph): void {
+  const consumersOf = new Map<TreeNode, SupplierEdge[]>();
+  for (const e of ctx.graph.edges) {
+    if (e.binding !== 'iommus') continue;
+    if (e.consumer === e.supplier) continue;
+    const l = consumersOf.get(e.supplier);
+    if (l) l.push(e); else consumersOf.set(e.supplier, [e]);
+  }
+  for (const [iommu, uses] of consumersOf) {
+    const x = g.id.get(iommu);
+    if (x === undefined) continue; // disabled, or no mandatory links at all
+    const targets = new Map<number, SupplierEdge>();
+    for (const u of uses) {
+      const c = g.id.get(u.consumer);
+      if (c !== undefined && !targets.has(c)) targets.set(c, u);
+    }
+    if (!targets.size) continue;
+    // BFS over mandatory suppliers from the IOMMU
+    const prev = new Map<number, SupplierEdge>();
+    const seen = new Set<number>([x]);
+    const queue = [x];
+    let hit: number | undefined;
+    for (let qi = 0; qi < queue.length && hit === undefined; qi++) {
+      for (const e of g.out[queue[qi]]) {
+        const w = g.id.get(e.supplier)!;
+        if (seen.has(w)) continue;
+        seen.add(w);
+        prev.set(w, e);
+        if (targets.has(w)) { hit = w; break; }
+        queue.push(w);
+      }
+    }
+    if (hit === undefined) continue;
+    const path: SupplierEdge[] = [];
+    for (let v = hit; v !== x; ) {
+      const e = prev.get(v)!;
+      path.push(e);
+      v = g.id.get(e.consumer)!;
+    }
+    path.reverse();
+    const use = targets.get(hit)!;
+    const first = path[0];
+    const chain = describePath(first, path.slice(1));
+    const dev = describeNode(use.consumer);
+    const self = describeNode(iommu);
+    const inside = path.every((e) => e.kind === 'parent');
+    const msg = inside
+      ? `${self} sits inside ${dev}, which is behind this IOMMU (iommus): the IOMMU is only created once ${dev} probes, and ${dev} defers in of_dma_configure until the IOMMU registers; both wait until the deferred-probe timeout, then ${dev} DMAs untranslated`
+      : `${self} needs ${dev} through ${chain}, but ${dev} is behind this IOMMU (iommus): it defers in of_dma_configure until the IOMMU registers while the IOMMU waits for it; fw_devlink cannot see this cycle (iommus is optional), so both wait until the deferred-probe timeout, then ${dev} DMAs untranslated`;
+    r.report('iommu-probe-deadlock', first.span, msg, [r.related(use.span, `iommus of ${dev}`)]);
+  }
+}

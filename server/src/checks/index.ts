@@ -1,0 +1,40 @@
+// Checks over the live tree and the supplier graph. One file per family of diagnostics.
+import type { Diagnostic } from '../base/diagnostics';
+import { checkCells } from './cells';
+import { Reporter, type CheckContext } from './context';
+import { checkCycles } from './cycles';
+import { checkIommuConsumers } from './iommu-consumer';
+import { checkIommuMaps } from './iommu-map';
+import { checkIommuProviders } from './iommu-provider';
+import { checkSupplierStatus } from './status';
+
+export type { CheckContext } from './context';
+
+const CHECKS: ((ctx: CheckContext, r: Reporter) => void)[] = [
+  checkCells,
+  checkIommuMaps,
+  checkIommuProviders,
+  checkIommuConsumers,
+  checkSupplierStatus,
+  checkCycles,
+];
+
+export function runChecks(ctx: CheckContext): Diagnostic[] {
+  const r = new Reporter(ctx.map);
+  for (const check of CHECKS) {
+    try {
+      check(ctx, r);
+    } catch (e) {
+      // a defect in one check must not take the others (or the editor) down
+      r.out.push({
+        file: ctx.tree.root.contributions[0] ? ctx.map.toFileRange(0, 0).file : '',
+        start: 0,
+        end: 0,
+        severity: 'error',
+        code: 'internal-error',
+        message: `internal error in ${check.name}: ${e instanceof Error ? e.message : String(e)}`,
+      });
+    }
+  }
+  return r.out;
+}

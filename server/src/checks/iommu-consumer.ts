@@ -1,0 +1,72 @@
+// Consumer-side IOMMU checks: iommu-mixed-drivers, iommu-modular-timeout, iommu-xlate-denied.
+import type { SupplierEdge } from '../model/types';
+import type { TreeNode } from '../tree/types';
+import { findIommuFamily, type IommuMatch } from '../model/iommu';
+import { compatibles, describeNode, isEnabledInTree, nodeNameSpan } from '../model/tree-util';
+import type { CheckContext, Reporter } from './context';
+
+export function checkIommuConsumers(ctx: CheckContext, r: Reporter): void {
+  const byConsumer = new Map<TreeNode, SupplierEdge[]>();
+  for (const e of ctx.graph.edges) {
+    if (e.binding !== 'iommus') continue;
+    const l = byConsumer.get(e.consumer);
+    if (l) l.push(e); else byConsumer.set(e.consumer, [e]);
+  }
+  const famCache = new Map<TreeNode, IommuMatch | undefined>();
+  const famOf = (n: TreeNode) => {
+    if (!famCache.has(n)) famCache.set(n, findIommuFamily(ctx.model, compatibles(n)));
+    return famCache.get(n);
+  };
+  for (const [consumer, edges] of byConsumer) {
+    const self = describeNode(consumer);
+    // one consumer, IOMMUs of different drivers: iommu_fwspec_init rejects a second ops (-EINVAL)
+    let first: { e: SupplierEdge; m: IommuMatch } | undefined;
+    for (const e of edges) {
+      const m = famOf(e.supplier);
+      if (!m || !m.family.driver) continue;
+      if (!first) {
+        first = { e, m };
+        continue;
+      }
+      if (m.family.driver.name !== first.m.family.driver!.name) {
+        r.report(
+          'iommu-mixed-drivers',
+          e.span,
+          `iommus of ${self} names ${describeNode(first.e.supplier)} (${first.m.family.driver!.name}) and ${describeNode(e.supplier)} (${m.family.driver.name}): iommu_fwspec_init rejects IOMMUs of different drivers for one device (-EINVAL), so the whole iommus list is dropped`,
+          [r.related(first.e.span, `first IOMMU: ${describeNode(first.e.supplier)}`), r.related(nodeNameSpan(e.supplier), `${describeNode(e.supplier)}`)],
+        );
+        break;
+      }
+    }
+    if (!isEnabledInTree(consumer)) continue;
+    // tristate driver: no fw_devlink link (iommus is optional), ordering relies on the deferred-probe timeout
+    for (const e of edges) {
+      const m = famOf(e.supplier);
+      const d = m?.family.driver;
+      if (!m || !d || !d.tristate) continue;
+      r.report(
+        'iommu-modular-timeout',
+        e.span,
+        `${self} sits behind ${describeNode(e.supplier)}, whose driver ${d.name} (${d.kconfig}) is tristate: iommus is optional for fw_devlink, so if the module loads after the deferred-probe timeout (10 s) this device has already probed and DMAs untranslated`,
+      );
+      break;
+    }
+    // R-Car Gen3/Gen4 and RZ/G2 IPMMU allow-list (ipmmu_device_is_allowed)
+    for (const e of edges) {
+      const m = famOf(e.supplier);
+      const al = m?.family.xlateAllowList;
+      if (!m || !al || !compatibles(e.supplier).some((c) => al.appliesTo.includes(c))) continue;
+      const at = consumer.name.indexOf('@');
+      const unit = at >= 0 ? consumer.name.slice(at + 1) : '';
+      const base = at >= 0 ? consumer.name.slice(0, at) : consumer.name;
+      const allowed = al.allowedUnitAddresses.includes(unit.toLowerCase()) && (!al.allowedNodeNamePrefix || base === al.allowedNodeNamePrefix);
+      if (allowed) continue;
+      r.report(
+        'iommu-xlate-denied',
+        e.span,
+        `${self} is not on the ${m.family.driver?.name ?? m.family.id} allow-list: on R-Car Gen3/Gen4 and RZ/G2 ipmmu_of_xlate returns -ENODEV for it, so it DMAs untranslated despite this iommus entry`,
+      );
+      break;
+    }
+  }
+}

@@ -1,0 +1,65 @@
+// iommu-map-format: iommu-map = <id-base &iommu iommu-base length>... and iommu-map-mask,
+// as of_map_id (drivers/of/base.c) reads them.
+import type { TreeNode } from '../tree/types';
+import { getProperty } from '../tree/types';
+import { describeNode, hex, propCells } from '../model/tree-util';
+import type { CheckContext, Reporter } from './context';
+
+export function checkIommuMaps(ctx: CheckContext, r: Reporter): void {
+  const rawPhandles = ctx.tree.references.length === 0;
+  const stack: TreeNode[] = [ctx.tree.root];
+  while (stack.length) {
+    const node = stack.pop()!;
+    for (const c of node.children) stack.push(c);
+    const map = getProperty(node, 'iommu-map');
+    const maskProp = getProperty(node, 'iommu-map-mask');
+    const self = describeNode(node);
+    let mask = 0xffffffffn;
+    if (maskProp) {
+      const mc = propCells(maskProp);
+      if (!mc || mc.length !== 1) {
+        r.report(
+          'iommu-map-format',
+          maskProp.span,
+          `iommu-map-mask of ${self} must be exactly one 32-bit cell (found ${mc ? `${mc.length} cells` : 'a value that is not < > cells'}); of_map_id reads only the first cell`,
+        );
+        if (mc && mc.length) mask = mc[0].value & 0xffffffffn;
+      } else mask = mc[0].value & 0xffffffffn;
+    }
+    if (!map) continue;
+    const cells = propCells(map);
+    if (!cells) {
+      r.report('iommu-map-format', map.span, `iommu-map of ${self} must be < > cells: <id-base &iommu iommu-base length>...`);
+      continue;
+    }
+    if (cells.length === 0 || cells.length % 4 !== 0) {
+      r.report(
+        'iommu-map-format',
+        map.span,
+        `iommu-map of ${self} has ${cells.length} cells, not a multiple of 4 (<id-base &iommu iommu-base length> rows): of_map_id fails with "Bad iommu-map length" and no ID is translated`,
+      );
+      continue;
+    }
+    for (let row = 0; row * 4 < cells.length; row++) {
+      const idBase = cells[row * 4];
+      const ph = cells[row * 4 + 1];
+      const isRef = !!ph.ref || (rawPhandles && ph.value !== 0n && ctx.tree.phandles.has(Number(ph.value)));
+      if (!isRef) {
+        r.report(
+          'iommu-map-format',
+          ph,
+          `iommu-map row ${row} of ${self}: cell ${hex(ph.value)} in the IOMMU phandle slot (2nd cell of <id-base &iommu iommu-base length>) is not a reference`,
+        );
+      }
+      const idv = idBase.value & 0xffffffffn;
+      if ((idv & ~mask & 0xffffffffn) !== 0n) {
+        r.report(
+          'iommu-map-format',
+          idBase,
+          `iommu-map row ${row} of ${self}: id-base ${hex(idv)} has bits outside iommu-map-mask ${hex(mask)}: of_map_id rejects the translation ("mask ignores id-base", -EFAULT)`,
+          [r.related(maskProp?.span, `iommu-map-mask of ${self}`)],
+        );
+      }
+    }
+  }
+}

@@ -1,0 +1,80 @@
+// Provider-side IOMMU checks: iommu-unknown, iommu-no-driver, iommu-missing-fallback,
+// iommu-cells-model, iommu-legacy-binding, iommu-probe-once.
+import type { TreeNode } from '../tree/types';
+import { getProperty } from '../tree/types';
+import { findIommuFamily } from '../model/iommu';
+import { compatibles, describeNode, isEnabledInTree, nodeNameSpan, readU32 } from '../model/tree-util';
+import type { CheckContext, Reporter } from './context';
+
+export function checkIommuProviders(ctx: CheckContext, r: Reporter): void {
+  const stack: TreeNode[] = [ctx.tree.root];
+  while (stack.length) {
+    const node = stack.pop()!;
+    for (const c of node.children) stack.push(c);
+    const mm = getProperty(node, 'mmu-masters');
+    if (mm) {
+      r.report(
+        'iommu-legacy-binding',
+        mm.span,
+        `${describeNode(node)} uses the legacy arm-smmu "mmu-masters" binding: Linux only parses it with ARM_SMMU_LEGACY_DT_BINDINGS=y and a built-in driver; use "iommus" on each master instead`,
+      );
+    }
+    const cellsProp = getProperty(node, '#iommu-cells');
+    if (!cellsProp) continue;
+    const comps = compatibles(node);
+    const compProp = getProperty(node, 'compatible');
+    const where = compProp ? compProp.span : cellsProp.span;
+    const m = findIommuFamily(ctx.model, comps);
+    const self = describeNode(node);
+    if (!m) {
+      const what = comps.length ? `compatible ${comps.map((c) => `"${c}"`).join(', ')}` : 'no compatible';
+      r.report(
+        'iommu-unknown',
+        where,
+        `${self} has #iommu-cells but ${what} is not in the IOMMU model (Linux ${ctx.model.kernel}): no kernel IOMMU driver is known to serve it, so its consumers cannot be checked`,
+      );
+      continue;
+    }
+    const fam = m.family;
+    if (!fam.driver) {
+      r.report(
+        'iommu-no-driver',
+        where,
+        `${self} ("${m.compatible}") is an IOMMU with no driver in Linux ${ctx.model.kernel}: its consumers defer until the deferred-probe timeout, then DMA untranslated`,
+      );
+    } else if (!m.driverMatched) {
+      const fb = (m.missingFallbacks ?? []).map((c) => `"${c}"`).join(' or ');
+      r.report(
+        'iommu-missing-fallback',
+        where,
+        `${self}: "${m.compatible}" must be followed by ${fb}: the ${fam.driver.name} driver does not match "${m.compatible}" alone, so this IOMMU never probes`,
+      );
+    }
+    const cells = readU32(node, '#iommu-cells');
+    if (cells !== undefined && !fam.iommuCells.includes(cells)) {
+      const c0 = cellsProp.chunks[0];
+      const span = c0 && c0.kind === 'cells' && c0.cells.length ? c0.cells[0] : cellsProp.span;
+      const allowed = fam.iommuCells.map((n) => `<${n}>`).join(' or ');
+      r.report(
+        'iommu-cells-model',
+        span,
+        `${self}: #iommu-cells = <${cells}> is not valid for "${m.compatible}" (${fam.id} takes ${allowed}${fam.cellNames.length ? `: ${fam.cellNames.slice(0, Math.max(...fam.iommuCells)).join(', ')}` : ''})`,
+        [r.related(compProp?.span, `compatible of ${self}`)],
+      );
+    }
+    if (fam.driver && !fam.driver.canDeferProbe && isEnabledInTree(node)) {
+      const sups = ctx.graph
+        .suppliersOf(node)
+        .filter((e) => e.kind === 'property' && !e.optional && !e.ignoreForCycles);
+      if (sups.length) {
+        const names = [...new Set(sups.map((e) => `${e.binding} → ${describeNode(e.supplier)}`))].join(', ');
+        r.report(
+          'iommu-probe-once',
+          nodeNameSpan(node) ?? cellsProp.span,
+          `${self}: the ${fam.driver.name} driver registers with ${fam.driver.registration} and cannot defer probe; if a supplier (${names}) is not ready at ${fam.driver.initLevel ?? 'its initcall'}, the IOMMU never probes and its masters DMA untranslated`,
+          sups.slice(0, 4).map((e) => r.related(e.span, `${e.binding} supplier ${describeNode(e.supplier)}`)),
+        );
+      }
+    }
+  }
+}

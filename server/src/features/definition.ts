@@ -1,0 +1,49 @@
+// Go to definition: references and labels -> every contributing site of the
+// merged node; include directives -> the included file; macro uses -> #define.
+import type { Analysis } from '../analysis';
+import type { FileRange } from '../base/diagnostics';
+import type { TreeNode, TreeProperty } from '../tree/types';
+import { locate, uniqRanges } from './locate';
+
+export function getDefinition(a: Analysis, file: string, offset: number): FileRange[] {
+  const loc = locate(a, file, offset);
+  if (!loc) return [];
+  switch (loc.kind) {
+    case 'include':
+      return loc.include?.resolved ? [{ file: loc.include.resolved, start: 0, end: 0 }] : [];
+    case 'macro': {
+      const d = loc.macro?.definition?.location;
+      return d ? [d] : [];
+    }
+    case 'reference':
+    case 'nodeName':
+      return loc.node ? nodeSites(a, loc.node) : [];
+    case 'label': {
+      if (loc.property && loc.label && a.tree.labels.get(loc.label.name)?.property === loc.property) return propertySites(a, loc.property);
+      return loc.node ? nodeSites(a, loc.node) : [];
+    }
+    case 'propertyName':
+      return loc.property ? propertySites(a, loc.property) : [];
+    default:
+      return [];
+  }
+}
+
+/** The name (or reference) range of every definition and extension of a node, in merge order. */
+export function nodeSites(a: Analysis, n: TreeNode): FileRange[] {
+  const out: FileRange[] = [];
+  for (const c of n.contributions) {
+    if (c.kind === 'deletion') continue;
+    out.push(a.pp.map.toFileRange(c.nameSpan.start, c.nameSpan.end));
+  }
+  return uniqRanges(out);
+}
+
+export function propertySites(a: Analysis, p: TreeProperty): FileRange[] {
+  const out: FileRange[] = [];
+  for (const c of p.contributions) {
+    if (c.kind === 'deletion') continue;
+    out.push(a.pp.map.toFileRange(c.nameSpan.start, c.nameSpan.end));
+  }
+  return uniqRanges(out);
+}

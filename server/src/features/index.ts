@@ -1,0 +1,22 @@
+// Editor features of the analysis core: Analysis + (file, offset) -> plain data.
+// The LSP edge (server/src/lsp/) converts offsets to positions.
+export { getHover, type HoverResult } from './hover';
+export { getDefinition } from './definition';
+export { getReferences, getConsumerLocations, getSupplierLocations } from './references';
+export {
+  prepareCallHierarchy,
+  incomingCalls,
+  outgoingCalls,
+  type HierarchyItem,
+  type IncomingCall,
+  type OutgoingCall,
+} from './call-hierarchy';
+export { getDocumentSymbols, getWorkspaceSymbols, type DocSymbol, type DocSymbolKind, type WorkspaceSymbol } from './symbols';
+export { getFoldingRanges, type FoldingRange } from './folding';
+export { getSemanticTokens, SEMANTIC_TOKEN_TYPES, SEMANTIC_TOKEN_MODIFIERS, type SemanticToken } from './semantic-tokens';
+export { getCompletions, type CompletionItem, type CompletionKind } from './completion';
+export { prepareRename, getRenameEdits, type TextEdit, type PrepareRenameResult } from './rename';
+export { getDocumentLinks, type DocumentLink } from './links';
+export { getCodeActions, type CodeAction } from './code-actions';
+export { getSupplierGraphView, type GraphView, type GraphViewNode, type GraphViewEdge } from './graph-view';
+export { locate, type Located } from './locate';

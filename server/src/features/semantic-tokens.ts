@@ -1,0 +1,122 @@
+// Semantic tokens of one file: labels, references, node names, unit addresses,
+// property names, macros, numbers, strings. Items produced by a macro expansion
+// are covered by the macro token of the invocation.
+import type { Analysis } from '../analysis';
+import type * as ast from '../syntax/ast';
+import { getIndex, labelEnd, nodeOfItem } from './locate';
+import { isEnabled } from './util';
+
+/** Legend: standard token types where one fits. */
+export const SEMANTIC_TOKEN_TYPES = [
+  'label', // label definitions (with 'declaration') and label uses in &label
+  'variable', // path references &{/...}
+  'class', // node names
+  'enumMember', // unit addresses (the part after '@')
+  'property', // property names
+  'macro', // macro invocations
+  'number', // integer literals
+  'string', // string literals
+] as const;
+
+export const SEMANTIC_TOKEN_MODIFIERS = ['declaration', 'unresolved', 'disabled'] as const;
+
+export type SemanticTokenType = (typeof SEMANTIC_TOKEN_TYPES)[number];
+
+export interface SemanticToken {
+  line: number;
+  char: number;
+  length: number;
+  /** index into SEMANTIC_TOKEN_TYPES */
+  type: number;
+  /** bit set over SEMANTIC_TOKEN_MODIFIERS */
+  modifiers: number;
+}
+
+const T = Object.fromEntries(SEMANTIC_TOKEN_TYPES.map((t, i) => [t, i])) as Record<SemanticTokenType, number>;
+const M_DECL = 1;
+const M_UNRESOLVED = 2;
+const M_DISABLED = 4;
+
+export function getSemanticTokens(a: Analysis, file: string): SemanticToken[] {
+  const idx = getIndex(a);
+  const map = a.pp.map;
+  const li = a.lineIndex(file);
+  if (!li) return [];
+  const raw: Array<{ start: number; end: number; type: number; mods: number }> = [];
+  const emit = (s: number, e: number, type: number, mods: number): void => {
+    if (e <= s) return;
+    if (map.macroAt(s)) return;
+    const r = map.toFileRange(s, e);
+    if (r.file !== file || r.end <= r.start) return;
+    raw.push({ start: r.start, end: r.end, type, mods });
+  };
+  const emitExpr = (e: ast.Expr, depth: number): void => {
+    if (depth > 64) return;
+    switch (e.kind) {
+      case 'number': case 'char': emit(e.start, e.end, T.number, 0); break;
+      case 'unary': emitExpr(e.operand, depth + 1); break;
+      case 'binary': emitExpr(e.left, depth + 1); emitExpr(e.right, depth + 1); break;
+      case 'conditional': emitExpr(e.test, depth + 1); emitExpr(e.consequent, depth + 1); emitExpr(e.alternate, depth + 1); break;
+      case 'paren': emitExpr(e.expr, depth + 1); break;
+    }
+  };
+
+  for (const it of idx.items) {
+    switch (it.kind) {
+      case 'label': emit(it.start, labelEnd(a, it), T.label, M_DECL); break;
+      case 'reference': {
+        const r = it.data as ast.Reference;
+        const res = idx.refAt.get(r.start);
+        const mods = res && !res.target ? M_UNRESOLVED : 0;
+        emit(it.start, it.end, r.kind === 'labelRef' ? T.label : T.variable, mods);
+        break;
+      }
+      case 'nodeName': {
+        const parent = idx.items[it.parent];
+        let mods = 0;
+        if (parent.kind === 'node') {
+          const n = nodeOfItem(idx, parent);
+          if (n && !isEnabled(n)) mods |= M_DISABLED;
+        }
+        const name = a.pp.text.slice(it.start, it.end);
+        const at = name.indexOf('@');
+        if (at < 0) emit(it.start, it.end, T.class, mods);
+        else {
+          emit(it.start, it.start + at, T.class, mods);
+          emit(it.start + at + 1, it.end, T.enumMember, mods);
+        }
+        break;
+      }
+      case 'propertyName': emit(it.start, it.end, T.property, 0); break;
+      case 'cell': {
+        const c = it.data as ast.CellItem;
+        if (c.kind === 'expr') emitExpr(c.expr, 0);
+        break;
+      }
+      case 'byte': emit(it.start, it.end, T.number, 0); break;
+      case 'string': emit(it.start, it.end, T.string, 0); break;
+      default: break;
+    }
+  }
+  for (const m of idx.macrosByFile.get(file) ?? []) {
+    raw.push({ start: m.range.start, end: m.range.start + m.name.length, type: T.macro, mods: 0 });
+  }
+  raw.sort((x, y) => x.start - y.start || y.end - x.end);
+  const out: SemanticToken[] = [];
+  let lastEnd = -1;
+  const text = li.text;
+  for (const t of raw) {
+    if (t.start < lastEnd) continue; // overlapping (a file included twice, or nested): keep the first
+    const p = li.positionAt(t.start);
+    // clip to the end of the line: tokens do not span lines
+    let end = t.end;
+    for (let i = t.start; i < t.end; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10 || c === 13) { end = i; break; }
+    }
+    if (end <= t.start) continue;
+    out.push({ line: p.line, char: p.character, length: end - t.start, type: t.type, modifiers: t.mods });
+    lastEnd = t.end;
+  }
+  return out;
+}

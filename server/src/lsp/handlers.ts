@@ -1,0 +1,372 @@
+// Editor features: LSP requests -> server/src/features (plain data, file offsets)
+// -> LSP results. Every handler is guarded: an exception is logged and answered
+// with an empty result; unknown documents and positions past the end give null.
+import {
+  CallHierarchyIncomingCall,
+  CallHierarchyItem,
+  CallHierarchyOutgoingCall,
+  CodeAction,
+  CodeActionKind,
+  CompletionItem,
+  CompletionItemKind,
+  DocumentLink,
+  DocumentSymbol,
+  FoldingRange,
+  FoldingRangeKind,
+  Hover,
+  InsertTextFormat,
+  Location,
+  MarkupKind,
+  ResponseError,
+  SemanticTokensBuilder,
+  SymbolInformation,
+  SymbolKind,
+  TextEdit,
+  WorkspaceEdit,
+  type ServerCapabilities,
+  type TextDocumentPositionParams,
+} from 'vscode-languageserver';
+import type { Analysis } from '../analysis';
+import type { FileRange } from '../base/diagnostics';
+import type { LineIndex } from '../base/text';
+import * as features from '../features';
+import { nodePath } from '../tree/types';
+import { fileRangeToLocation, offsetOf, pathToUri, toLspDiagnostic, toRange, uriToPath } from './convert';
+import type { DtsServer } from './server';
+
+export function serverCapabilities(): ServerCapabilities {
+  return {
+    hoverProvider: true,
+    definitionProvider: true,
+    referencesProvider: true,
+    callHierarchyProvider: true,
+    documentSymbolProvider: true,
+    workspaceSymbolProvider: true,
+    foldingRangeProvider: true,
+    semanticTokensProvider: {
+      legend: { tokenTypes: [...features.SEMANTIC_TOKEN_TYPES], tokenModifiers: [...features.SEMANTIC_TOKEN_MODIFIERS] },
+      full: true,
+      range: false,
+    },
+    completionProvider: { triggerCharacters: ['&', '<', '"', '#', '/', ' '], resolveProvider: false },
+    renameProvider: { prepareProvider: true },
+    documentLinkProvider: { resolveProvider: false },
+    codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+  };
+}
+
+interface At {
+  analysis: Analysis;
+  file: string;
+  offset: number;
+  lineIndexOf: (f: string) => LineIndex | undefined;
+}
+
+export function registerFeatureHandlers(server: DtsServer): void {
+  const c = server.connection;
+  const g = server.guard.bind(server);
+
+  /** Analysis + file + offset for a position request; undefined for unknown documents and positions past the end. */
+  const at = (p: TextDocumentPositionParams): At | undefined => {
+    const r = server.analysisFor(p.textDocument.uri);
+    if (!r) return undefined;
+    const idx = r.lineIndexOf(r.file);
+    if (!idx) return undefined;
+    const offset = offsetOf(idx, p.position);
+    if (offset === undefined) return undefined;
+    return { analysis: r.analysis, file: r.file, offset, lineIndexOf: r.lineIndexOf };
+  };
+  const forDoc = (uri: string) => server.analysisFor(uri);
+  const loc = (a: At | { lineIndexOf: (f: string) => LineIndex | undefined }, r: FileRange): Location => fileRangeToLocation(r, a.lineIndexOf);
+  const range = (a: { lineIndexOf: (f: string) => LineIndex | undefined }, r: FileRange) => toRange(a.lineIndexOf(r.file), r.start, r.end);
+  const locations = (a: At, rs: FileRange[]): Location[] => rs.map((r) => loc(a, r));
+
+  c.onHover(
+    g('hover', null, (p): Hover | null => {
+      const a = at(p);
+      if (!a) return null;
+      const h = features.getHover(a.analysis, a.file, a.offset);
+      if (!h) return null;
+      const markdown = server.clientCapabilities.textDocument?.hover?.contentFormat?.includes(MarkupKind.Markdown) ?? true;
+      return {
+        contents: { kind: markdown ? MarkupKind.Markdown : MarkupKind.PlainText, value: h.markdown },
+        range: h.range.file === a.file ? range(a, h.range) : undefined,
+      };
+    }),
+  );
+
+  c.onDefinition(
+    g('definition', null, (p) => {
+      const a = at(p);
+      if (!a) return null;
+      return locations(a, features.getDefinition(a.analysis, a.file, a.offset));
+    }),
+  );
+
+  c.onReferences(
+    g('references', null, (p) => {
+      const a = at(p);
+      if (!a) return null;
+      return locations(a, features.getReferences(a.analysis, a.file, a.offset, p.context?.includeDeclaration ?? true));
+    }),
+  );
+
+  c.onRequest(
+    'dts/goToSupplier',
+    g('dts/goToSupplier', [] as Location[], (p: TextDocumentPositionParams) => {
+      const a = at(p);
+      if (!a) return [];
+      return locations(a, features.getSupplierLocations(a.analysis, a.file, a.offset));
+    }),
+  );
+
+  c.onRequest(
+    'dts/goToConsumers',
+    g('dts/goToConsumers', [] as Location[], (p: TextDocumentPositionParams) => {
+      const a = at(p);
+      if (!a) return [];
+      return locations(a, features.getConsumerLocations(a.analysis, a.file, a.offset));
+    }),
+  );
+
+  // call hierarchy: incoming = consumers, outgoing = suppliers
+  const toItem = (a: { lineIndexOf: (f: string) => LineIndex | undefined }, it: features.HierarchyItem): CallHierarchyItem => ({
+    name: it.name,
+    detail: it.detail,
+    kind: SymbolKind.Object,
+    uri: pathToUri(it.file),
+    range: range(a, it.range),
+    selectionRange: range(a, it.selectionRange),
+    data: { path: it.path, file: it.file, range: it.range, selectionRange: it.selectionRange, name: it.name, detail: it.detail },
+  });
+  const fromItem = (item: CallHierarchyItem): features.HierarchyItem | undefined => {
+    const d = item.data as features.HierarchyItem | undefined;
+    if (!d || typeof d.path !== 'string') return undefined;
+    return d;
+  };
+  c.languages.callHierarchy.onPrepare(
+    g('callHierarchy/prepare', null, (p): CallHierarchyItem[] | null => {
+      const a = at(p);
+      if (!a) return null;
+      const items = features.prepareCallHierarchy(a.analysis, a.file, a.offset);
+      return items.length ? items.map((it) => toItem(a, it)) : null;
+    }),
+  );
+  c.languages.callHierarchy.onIncomingCalls(
+    g('callHierarchy/incomingCalls', null, (p): CallHierarchyIncomingCall[] | null => {
+      const it = fromItem(p.item);
+      const r = forDoc(p.item.uri);
+      if (!it || !r) return null;
+      return features.incomingCalls(r.analysis, it).map((call) => ({ from: toItem(r, call.from), fromRanges: call.fromRanges.map((x) => range(r, x)) }));
+    }),
+  );
+  c.languages.callHierarchy.onOutgoingCalls(
+    g('callHierarchy/outgoingCalls', null, (p): CallHierarchyOutgoingCall[] | null => {
+      const it = fromItem(p.item);
+      const r = forDoc(p.item.uri);
+      if (!it || !r) return null;
+      // fromRanges are in the caller's file (the item's document)
+      return features.outgoingCalls(r.analysis, it).map((call) => ({ to: toItem(r, call.to), fromRanges: call.fromRanges.filter((x) => x.file === it.file).map((x) => range(r, x)) }));
+    }),
+  );
+
+  const symbolKind: Record<features.DocSymbolKind, SymbolKind> = {
+    root: SymbolKind.Namespace,
+    node: SymbolKind.Object,
+    property: SymbolKind.Property,
+    label: SymbolKind.Key,
+    reference: SymbolKind.Module,
+  };
+  const toDocSymbol = (r: { lineIndexOf: (f: string) => LineIndex | undefined }, s: features.DocSymbol, depth = 0): DocumentSymbol => ({
+    name: s.name || '/',
+    detail: s.detail,
+    kind: symbolKind[s.kind] ?? SymbolKind.Object,
+    range: range(r, s.range),
+    selectionRange: range(r, s.selectionRange),
+    children: depth < 64 ? s.children.map((ch) => toDocSymbol(r, ch, depth + 1)) : [],
+  });
+  c.onDocumentSymbol(
+    g('documentSymbol', null, (p) => {
+      const r = forDoc(p.textDocument.uri);
+      if (!r) return null;
+      return features.getDocumentSymbols(r.analysis, r.file).map((s) => toDocSymbol(r, s));
+    }),
+  );
+
+  c.onWorkspaceSymbol(
+    g('workspaceSymbol', [] as SymbolInformation[], (p): SymbolInformation[] => {
+      const analyses = server.allAnalyses();
+      return features.getWorkspaceSymbols(analyses, p.query ?? '').map((s) => ({
+        name: s.name,
+        kind: s.kind === 'label' ? SymbolKind.Key : SymbolKind.Object,
+        containerName: s.container,
+        location: fileRangeToLocation(s.location, (f) => server.lineIndexForAnalysis(analyses[0], f)),
+      }));
+    }),
+  );
+
+  c.onFoldingRanges(
+    g('foldingRange', null, (p): FoldingRange[] | null => {
+      const doc = server.documents.get(p.textDocument.uri);
+      let text = doc?.getText();
+      if (text === undefined) {
+        const file = uriToPath(p.textDocument.uri);
+        const r = file ? server.fs.readFile(file) : undefined;
+        if (!r || !r.ok) return null;
+        text = r.text;
+      }
+      return features.getFoldingRanges(text).map((f) => ({
+        startLine: f.startLine,
+        endLine: f.endLine,
+        kind: f.kind === 'comment' ? FoldingRangeKind.Comment : f.kind === 'region' ? FoldingRangeKind.Region : undefined,
+      }));
+    }),
+  );
+
+  c.languages.semanticTokens.on(
+    g('semanticTokens/full', { data: [] as number[] }, (p) => {
+      const r = forDoc(p.textDocument.uri);
+      if (!r) return { data: [] };
+      const tokens = features.getSemanticTokens(r.analysis, r.file).slice().sort((x, y) => x.line - y.line || x.char - y.char);
+      const b = new SemanticTokensBuilder();
+      let lastLine = -1;
+      let lastEnd = -1;
+      for (const t of tokens) {
+        if (t.length <= 0) continue;
+        if (t.line === lastLine && t.char < lastEnd) continue; // overlapping tokens are not allowed
+        b.push(t.line, t.char, t.length, t.type, t.modifiers);
+        lastLine = t.line;
+        lastEnd = t.char + t.length;
+      }
+      return b.build();
+    }),
+  );
+
+  c.onDocumentLinks(
+    g('documentLink', null, (p): DocumentLink[] | null => {
+      const r = forDoc(p.textDocument.uri);
+      if (!r) return null;
+      return features.getDocumentLinks(r.analysis, r.file).map((l) => ({ range: range(r, l.range), target: pathToUri(l.target), tooltip: l.target }));
+    }),
+  );
+
+  c.onPrepareRename(
+    g('prepareRename', null, (p) => {
+      const a = at(p);
+      if (!a) return null;
+      const r = features.prepareRename(a.analysis, a.file, a.offset);
+      if (!r) return null;
+      if ('error' in r) throw new ResponseError(-32803 /* RequestFailed */, r.error);
+      return { range: range(a, r.range), placeholder: r.placeholder };
+    }),
+  );
+
+  c.onRenameRequest(
+    g('rename', null, (p): WorkspaceEdit | null => {
+      const a = at(p);
+      if (!a) return null;
+      const edits = features.getRenameEdits(a.analysis, a.file, a.offset, p.newName);
+      if ('error' in edits) throw new ResponseError(-32803, edits.error);
+      const changes: Record<string, TextEdit[]> = {};
+      for (const e of edits) {
+        const uri = pathToUri(e.file);
+        (changes[uri] ??= []).push({ range: range(a, e), newText: e.newText });
+      }
+      return { changes };
+    }),
+  );
+
+  registerCompletionAndActions(server, at, forDoc, range);
+
+}
+
+type RangeFn = (a: { lineIndexOf: (f: string) => LineIndex | undefined }, r: FileRange) => ReturnType<typeof toRange>;
+
+function registerCompletionAndActions(
+  server: DtsServer,
+  at: (p: TextDocumentPositionParams) => At | undefined,
+  forDoc: (uri: string) => { analysis: Analysis; file: string; lineIndexOf: (f: string) => LineIndex | undefined } | undefined,
+  range: RangeFn,
+): void {
+  const c = server.connection;
+  const g = server.guard.bind(server);
+  const kinds: Record<features.CompletionKind, CompletionItemKind> = {
+    label: CompletionItemKind.Reference,
+    node: CompletionItemKind.Module,
+    property: CompletionItemKind.Property,
+    value: CompletionItemKind.Value,
+    file: CompletionItemKind.File,
+    folder: CompletionItemKind.Folder,
+    macro: CompletionItemKind.Constant,
+    keyword: CompletionItemKind.Keyword,
+  };
+  c.onCompletion(
+    g('completion', null, (p): CompletionItem[] | null => {
+      const a = at(p);
+      if (!a) return null;
+      const text = a.analysis.fileText(a.file);
+      if (text === undefined) return null;
+      return features.getCompletions(a.analysis, a.file, a.offset, text).map((it) => {
+        const out: CompletionItem = { label: it.label, kind: kinds[it.kind] ?? CompletionItemKind.Text, detail: it.detail };
+        if (it.documentation) out.documentation = { kind: MarkupKind.Markdown, value: it.documentation };
+        const newText = it.insertText ?? it.label;
+        if (it.range && it.range.file === a.file) out.textEdit = { range: range(a, it.range), newText };
+        else if (it.insertText !== undefined) out.insertText = it.insertText;
+        out.insertTextFormat = InsertTextFormat.PlainText;
+        return out;
+      });
+    }),
+  );
+
+  c.onCodeAction(
+    g('codeAction', null, (p): CodeAction[] | null => {
+      const r = forDoc(p.textDocument.uri);
+      if (!r) return null;
+      const idx = r.lineIndexOf(r.file);
+      if (!idx) return null;
+      const start = offsetOf(idx, p.range.start) ?? idx.text.length;
+      const end = offsetOf(idx, p.range.end) ?? idx.text.length;
+      if (p.context.only && !p.context.only.some((k) => k === '' || k === CodeActionKind.QuickFix || CodeActionKind.QuickFix.startsWith(k + '.'))) return [];
+      const diagnostics = r.analysis.diagnostics.filter((d) => d.file === r.file);
+      return features.getCodeActions(r.analysis, r.file, start, Math.max(start, end), diagnostics).map((act) => {
+        const changes: Record<string, TextEdit[]> = {};
+        for (const e of act.edits) (changes[pathToUri(e.file)] ??= []).push({ range: range(r, e), newText: e.newText });
+        const diag = toLspDiagnostic(act.diagnostic, r.lineIndexOf);
+        return { title: act.title, kind: CodeActionKind.QuickFix, diagnostics: [diag], isPreferred: true, edit: { changes } };
+      });
+    }),
+  );
+
+  c.onRequest(
+    'dts/supplierGraph',
+    g('dts/supplierGraph', null, (p: TextDocumentPositionParams & { whole?: boolean }) => {
+      const r = forDoc(p.textDocument.uri);
+      if (!r) return null;
+      let focus: string | undefined;
+      if (!p.whole && p.position) {
+        const a = at(p);
+        if (a) {
+          const l = features.locate(a.analysis, a.file, a.offset);
+          const n = l?.node ?? l?.enclosingNode;
+          if (n) focus = nodePath(n);
+        }
+      }
+      const view = features.getSupplierGraphView(r.analysis, focus);
+      return {
+        focus,
+        nodes: view.nodes.map((n) => ({
+          id: n.id,
+          label: n.label,
+          detail: n.path,
+          kind: n.kind,
+          status: n.status,
+          disabled: n.status !== 'okay' && n.status !== 'ok',
+          focus: n.id === focus,
+          location: fileRangeToLocation(n.location, r.lineIndexOf),
+        })),
+        edges: view.edges.map((e, i) => ({ id: `e${i}`, source: e.from, target: e.to, label: e.binding, optional: e.optional, kind: e.binding === 'parent' ? 'parent' : 'property' })),
+      };
+    }),
+  );
+}
+

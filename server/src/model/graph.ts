@@ -1,0 +1,245 @@
+// Supplier graph: decode every fw_devlink supplier binding (Linux 6.12
+// drivers/of/property.c of_supplier_bindings) into consumer -> supplier edges.
+// A pure function of the live tree; linear in the size of the tree.
+import type { Span } from '../syntax/ast';
+import type { Cell, LiveTree, TreeNode, TreeProperty } from '../tree/types';
+import { getProperty } from '../tree/types';
+import { bindingForProperty, type IommuModel, type SupplierBinding } from './iommu';
+import { nodeNameSpan, propCells } from './tree-util';
+import type { SupplierEdge, SupplierGraph } from './types';
+
+const MAX_DEPTH = 4096;
+
+class CellsCache {
+  private readonly m = new Map<TreeNode, Map<string, number | null>>();
+  get(n: TreeNode, name: string): number | undefined {
+    let per = this.m.get(n);
+    if (!per) {
+      per = new Map();
+      this.m.set(n, per);
+    }
+    const hit = per.get(name);
+    if (hit !== undefined) return hit === null ? undefined : hit;
+    const p = getProperty(n, name);
+    let v: number | null = null;
+    if (p) {
+      const cells = propCells(p);
+      if (cells && cells.length > 0) v = Number(cells[0].value & 0xffffffffn);
+    }
+    per.set(name, v);
+    return v === null ? undefined : v;
+  }
+}
+
+function spanOf(first: Cell, last: Cell): Span {
+  return { start: first.start, end: last.end };
+}
+
+/** The target of a cell in phandle position (a reference, or a raw phandle value as in decompiled source). */
+export function phandleTarget(tree: LiveTree, c: Cell): TreeNode | undefined {
+  if (c.ref) return c.ref.target;
+  if (c.value === 0n) return undefined;
+  return tree.phandles.get(Number(c.value & 0xffffffffn));
+}
+
+/** of_irq_find_parent: interrupt-parent (or the parent node), repeated until a node with #interrupt-cells. */
+export function findInterruptParent(tree: LiveTree, node: TreeNode): TreeNode | undefined {
+  let child: TreeNode | undefined = node;
+  for (let guard = 0; child && guard < MAX_DEPTH; guard++) {
+    const ip = getProperty(child, 'interrupt-parent');
+    let p: TreeNode | undefined;
+    if (ip) {
+      const cells = propCells(ip);
+      p = cells && cells.length ? phandleTarget(tree, cells[0]) : undefined;
+    } else p = child.parent;
+    if (!p) return undefined;
+    if (getProperty(p, '#interrupt-cells')) return p;
+    child = p;
+  }
+  return undefined;
+}
+
+/** of_graph_get_port_parent: endpoint -> port -> (ports ->) device node. */
+function portParent(endpoint: TreeNode): TreeNode | undefined {
+  const port = endpoint.parent;
+  let p = port?.parent;
+  if (p && (p.name === 'ports' || p.name.startsWith('ports@'))) p = p.parent;
+  return p;
+}
+
+export function buildSupplierGraph(tree: LiveTree, model: IommuModel): SupplierGraph {
+  const edges: SupplierEdge[] = [];
+  const cellsCache = new CellsCache();
+
+  const decodePhandleArgs = (node: TreeNode, prop: TreeProperty, b: SupplierBinding, cells: Cell[], cellsName: string | null) => {
+    const stopOnMissing = !!b.suffix || b.names?.includes('gpios') || b.decoder === 'interrupts';
+    let index = 0;
+    let i = 0;
+    while (i < cells.length) {
+      const ph = cells[i];
+      i++;
+      if (!ph.ref && ph.value === 0n) {
+        index++; // a 0 phandle is an empty entry with no arguments
+        continue;
+      }
+      const target = phandleTarget(tree, ph);
+      if (!target) return; // unresolved: reported by the merge stage; the kernel stops here
+      let count = 0;
+      let missing = false;
+      if (cellsName) {
+        const v = cellsCache.get(target, cellsName);
+        if (v === undefined) {
+          if (!b.cellsOptional) missing = true;
+        } else count = v;
+      }
+      if (missing && stopOnMissing) {
+        edges.push(mkEdge(node, target, b, prop, index, { start: ph.start, end: ph.end }, ph, [], cellsName, true));
+        return;
+      }
+      if (i + count > cells.length) return; // specifier runs past the end: the kernel's parse fails
+      const args = cells.slice(i, i + count);
+      const last = count ? cells[i + count - 1] : ph;
+      edges.push(mkEdge(node, target, b, prop, index, spanOf(ph, last), ph, args, cellsName, missing));
+      i += count;
+      index++;
+    }
+  };
+
+  const mkEdge = (
+    consumer: TreeNode, supplier: TreeNode, b: SupplierBinding, prop: TreeProperty, index: number,
+    span: Span, ref: Span, args: Cell[], cellsName: string | null | undefined, missing: boolean,
+  ): SupplierEdge => {
+    const e: SupplierEdge = {
+      consumer,
+      supplier,
+      kind: 'property',
+      binding: b.name,
+      property: prop,
+      index,
+      span,
+      refSpan: { start: ref.start, end: ref.end },
+      args,
+      optional: b.optional,
+    };
+    if (cellsName) e.cellsProperty = cellsName;
+    if (b.ignore || b.decoder === 'remote-endpoint') e.ignoreForCycles = true;
+    if (missing) e.missingCells = true;
+    return e;
+  };
+
+  const visitProperty = (node: TreeNode, prop: TreeProperty) => {
+    const b = bindingForProperty(model, prop.name);
+    if (!b) return;
+    if (b.skipIfNodeHas && getProperty(node, b.skipIfNodeHas)) return;
+    const cells = propCells(prop);
+    if (!cells || cells.length === 0) return;
+    switch (b.decoder) {
+      case 'iommu-map': {
+        // of_parse_phandle(np, "iommu-map", index * 4 + 1): fixed 4-cell rows
+        for (let r = 0; r * 4 + 1 < cells.length; r++) {
+          const ph = cells[r * 4 + 1];
+          const target = phandleTarget(tree, ph);
+          if (!target) continue;
+          const rowCells = cells.slice(r * 4, Math.min(cells.length, r * 4 + 4));
+          const args = [rowCells[0], ...rowCells.slice(2)];
+          edges.push(mkEdge(node, target, b, prop, r, spanOf(rowCells[0], rowCells[rowCells.length - 1]), ph, args, undefined, false));
+        }
+        return;
+      }
+      case 'interrupts': {
+        if (prop.name === 'interrupts-extended') {
+          decodePhandleArgs(node, prop, b, cells, '#interrupt-cells');
+          return;
+        }
+        if (getProperty(node, 'interrupts-extended')) return; // of_irq_parse_one prefers interrupts-extended
+        const parent = findInterruptParent(tree, node);
+        if (!parent) return;
+        const n = cellsCache.get(parent, '#interrupt-cells');
+        if (n === undefined) return;
+        const ipProp = getProperty(node, 'interrupt-parent');
+        const ipCells = ipProp ? propCells(ipProp) : undefined;
+        if (n === 0) {
+          edges.push(mkEdge(node, parent, b, prop, 0, prop.span, ipCells?.[0] ?? prop.nameSpan, [], '#interrupt-cells', false));
+          return;
+        }
+        for (let k = 0; (k + 1) * n <= cells.length; k++) {
+          const spec = cells.slice(k * n, (k + 1) * n);
+          const span = spanOf(spec[0], spec[spec.length - 1]);
+          edges.push(mkEdge(node, parent, b, prop, k, span, ipCells?.[0] ?? span, spec, '#interrupt-cells', false));
+        }
+        return;
+      }
+      case 'interrupt-map': {
+        const intcells = cellsCache.get(node, '#interrupt-cells');
+        if (intcells === undefined) return;
+        let addrcells = 1;
+        for (let p: TreeNode | undefined = node; p; p = p.parent) {
+          const v = cellsCache.get(p, '#address-cells');
+          if (v !== undefined) { addrcells = v; break; }
+        }
+        let i = 0;
+        for (let row = 0; i + addrcells + intcells + 1 < cells.length && row < 100000; row++) {
+          i += addrcells + intcells;
+          const ph = cells[i];
+          const target = phandleTarget(tree, ph);
+          if (!target) return;
+          const pint = cellsCache.get(target, '#interrupt-cells');
+          if (pint === undefined) return;
+          const paddr = cellsCache.get(target, '#address-cells') ?? 0;
+          if (i + 1 + paddr + pint > cells.length) return;
+          const last = cells[i + paddr + pint];
+          edges.push(mkEdge(node, target, b, prop, row, spanOf(ph, last), ph, cells.slice(i + 1, i + 1 + paddr + pint), '#interrupt-cells', false));
+          i += 1 + paddr + pint;
+        }
+        return;
+      }
+      case 'remote-endpoint': {
+        // index 0 only; consumer = local port parent, supplier = remote port parent
+        const remote = phandleTarget(tree, cells[0]);
+        if (!remote) return;
+        const sup = portParent(remote);
+        const con = portParent(node);
+        if (!sup || !con) return;
+        edges.push(mkEdge(con, sup, b, prop, 0, spanOf(cells[0], cells[0]), cells[0], [], undefined, false));
+        return;
+      }
+      default:
+        decodePhandleArgs(node, prop, b, cells, b.cellsProperty);
+    }
+  };
+
+  // iterative walk (no recursion limits on deep trees)
+  const stack: TreeNode[] = [tree.root];
+  while (stack.length) {
+    const node = stack.pop()!;
+    if (node.parent) {
+      const ns = nodeNameSpan(node) ?? { start: 0, end: 0 };
+      edges.push({ consumer: node, supplier: node.parent, kind: 'parent', binding: 'parent', index: 0, span: ns, refSpan: ns, args: [], optional: false });
+    }
+    for (const p of node.properties) visitProperty(node, p);
+    for (let k = node.children.length - 1; k >= 0; k--) stack.push(node.children[k]);
+  }
+
+  let byConsumer: Map<TreeNode, SupplierEdge[]> | undefined;
+  let bySupplier: Map<TreeNode, SupplierEdge[]> | undefined;
+  const group = (key: 'consumer' | 'supplier') => {
+    const m = new Map<TreeNode, SupplierEdge[]>();
+    for (const e of edges) {
+      const k = e[key];
+      const l = m.get(k);
+      if (l) l.push(e); else m.set(k, [e]);
+    }
+    return m;
+  };
+  return {
+    edges,
+    suppliersOf(node) {
+      byConsumer ??= group('consumer');
+      return byConsumer.get(node) ?? [];
+    },
+    consumersOf(node) {
+      bySupplier ??= group('supplier');
+      return bySupplier.get(node) ?? [];
+    },
+  };
+}

@@ -1,0 +1,80 @@
+// Small queries over the live tree used by the model and the checks.
+import type { Cell, TreeNode, TreeProperty } from '../tree/types';
+import { getProperty, nodePath } from '../tree/types';
+
+/** 32-bit cells of a property, in order; undefined when the value holds anything but 32-bit < > chunks. */
+export function propCells(p: TreeProperty): Cell[] | undefined {
+  if (p.chunks.length === 1) {
+    const c = p.chunks[0];
+    return c.kind === 'cells' && c.bits === 32 ? c.cells : undefined;
+  }
+  const out: Cell[] = [];
+  for (const c of p.chunks) {
+    if (c.kind !== 'cells' || c.bits !== 32) return undefined;
+    for (const x of c.cells) out.push(x);
+  }
+  return out;
+}
+
+/** of_property_read_u32: the first cell of a property of at least 4 bytes. */
+export function readU32(n: TreeNode, name: string): number | undefined {
+  const p = getProperty(n, name);
+  if (!p) return undefined;
+  const cells = propCells(p);
+  if (!cells || cells.length === 0) return undefined;
+  return Number(cells[0].value & 0xffffffffn);
+}
+
+/** The strings of a string-list property ([] when absent or not strings). */
+export function propStrings(n: TreeNode, name: string): string[] {
+  const p = getProperty(n, name);
+  if (!p) return [];
+  const out: string[] = [];
+  for (const c of p.chunks) if (c.kind === 'string') out.push(c.value);
+  return out;
+}
+
+export function compatibles(n: TreeNode): string[] {
+  return propStrings(n, 'compatible');
+}
+
+/** of_device_is_available: status absent, "okay" or "ok". */
+export function isAvailable(n: TreeNode): boolean {
+  const p = getProperty(n, 'status');
+  if (!p) return true;
+  const s = p.chunks.length && p.chunks[0].kind === 'string' ? p.chunks[0].value : '';
+  return s === 'okay' || s === 'ok';
+}
+
+/** The node and every ancestor are available (the node can become a device). */
+export function isEnabledInTree(n: TreeNode): boolean {
+  for (let p: TreeNode | undefined = n; p; p = p.parent) if (!isAvailable(p)) return false;
+  return true;
+}
+
+/** The nearest disabled strict ancestor, if any. */
+export function disabledAncestor(n: TreeNode): TreeNode | undefined {
+  for (let p = n.parent; p; p = p.parent) if (!isAvailable(p)) return p;
+  return undefined;
+}
+
+export function isAncestorOrSelf(ancestor: TreeNode, n: TreeNode): boolean {
+  for (let p: TreeNode | undefined = n; p; p = p.parent) if (p === ancestor) return true;
+  return false;
+}
+
+/** `/soc/iommu@15000000 (&smmu)` */
+export function describeNode(n: TreeNode): string {
+  const path = nodePath(n);
+  return n.labels.length ? `${path} (&${n.labels[0].name})` : path;
+}
+
+/** Span of a node's name at its first contribution (definition), for ranges and related locations. */
+export function nodeNameSpan(n: TreeNode): { start: number; end: number } | undefined {
+  const c = n.contributions.find((x) => x.kind === 'definition') ?? n.contributions[0];
+  return c ? c.nameSpan : undefined;
+}
+
+export function hex(v: bigint | number): string {
+  return '0x' + v.toString(16);
+}

@@ -1,0 +1,87 @@
+// Cache of preprocessed include files. An entry is reusable when the file's
+// text is the same, every macro the file consulted before defining it has the
+// same definition now, every nested include resolves to the same file with
+// the same text, and none of those files is on the current include stack.
+import type { Diagnostic, FileRange } from '../base/diagnostics';
+import type { Macro } from './macros';
+import type { IncludeDirective, MacroUse, PreprocessCache } from './types';
+
+export interface Resolution {
+  /** directory searched first ('' for angle includes) */
+  dir: string;
+  spelled: string;
+  kind: 'quote' | 'angle' | 'dtc' | 'next';
+  /** index in includePaths to start from (include_next) */
+  from: number;
+  /** resolved path as found (undefined when not found) */
+  found: string | undefined;
+}
+
+export interface CacheEntry {
+  path: string;
+  text: string;
+  /** name -> signature at first lookup (null: undefined); a WRITTEN marker for names the file set first */
+  consulted: Map<string, string | null>;
+  effects: Map<string, Macro | null>;
+  out: string;
+  fileTable: string[];
+  segOut: number[];
+  segFile: number[];
+  segFs: number[];
+  segFe: number[];
+  segKind: number[];
+  segUse: number[];
+  diagnostics: Diagnostic[];
+  includes: IncludeDirective[];
+  uses: MacroUse[];
+  inactive: FileRange[];
+  filesRead: string[];
+  deps: { path: string; text: string }[];
+  resolutions: Resolution[];
+  /** include guard macro, when the whole file is guarded */
+  guard?: string;
+  once?: boolean;
+  includePathsKey: string;
+}
+
+const MAX_VARIANTS = 8;
+
+export class PreprocessCacheImpl implements PreprocessCache {
+  readonly kind = 'preprocess-cache' as const;
+  hits = 0;
+  misses = 0;
+  private readonly entries = new Map<string, CacheEntry[]>();
+
+  get stats(): { hits: number; misses: number; entries: number } {
+    let n = 0;
+    for (const v of this.entries.values()) n += v.length;
+    return { hits: this.hits, misses: this.misses, entries: n };
+  }
+
+  candidates(path: string): CacheEntry[] {
+    return this.entries.get(path) ?? [];
+  }
+
+  store(e: CacheEntry): void {
+    let list = this.entries.get(e.path);
+    if (!list) { list = []; this.entries.set(e.path, list); }
+    // drop variants of an older text of this file
+    for (let i = list.length - 1; i >= 0; i--) if (list[i].text !== e.text) list.splice(i, 1);
+    list.unshift(e);
+    if (list.length > MAX_VARIANTS) list.length = MAX_VARIANTS;
+  }
+
+  /** Move a hit to the front (most recently used). */
+  touch(e: CacheEntry): void {
+    const list = this.entries.get(e.path);
+    if (!list) return;
+    const i = list.indexOf(e);
+    if (i > 0) { list.splice(i, 1); list.unshift(e); }
+  }
+
+  clear(): void {
+    this.entries.clear();
+    this.hits = 0;
+    this.misses = 0;
+  }
+}

@@ -1,0 +1,349 @@
+// Parser facade: preprocessed text -> DtsFile.
+//
+// The text is split into top-level statements by a fast scanner (scan.ts);
+// each chunk is parsed with the peggy grammar (dts.peggy, start rule
+// TopStatement) and memoised in a ParseCache by its text, so an edit re-parses
+// only the statements it touches. Reused statements are shifted to their new
+// offset by a clone walk (or returned as is when their offset did not change).
+//
+// Error recovery (per chunk): parse strictly; on a syntax error record ONE
+// diagnostic, then re-parse with recovery options (assume a missing ';' or
+// '}', or skip the broken item up to the next ';' of its body as an ErrorItem)
+// until the chunk parses. The loop is bounded; its last resort turns the whole
+// chunk into one ErrorItem.
+//
+// The AST returned is shared with the cache: treat it as immutable.
+import type { ErrorItem, SyntaxErrorInfo, TopStatement, DtsFile } from './ast';
+import * as peg from './dts-parser';
+import { errorRegion, isNameChar, newlineBefore, splitStatements } from './scan';
+
+export interface ParseOptions {
+  /**
+   * Check the statement order of a complete dtc input (default true): the file
+   * starts with '/dts-v1/;', headers precede '/memreserve/'s which precede nodes,
+   * and there is at least one node. Pass false for a fragment (.dtsi parsed alone).
+   */
+  complete?: boolean;
+}
+
+interface ChunkResult {
+  statements: TopStatement[];
+  errors: SyntaxErrorInfo[];
+}
+
+interface CacheEntry extends ChunkResult {
+  /** offset the stored statements are positioned at */
+  base: number;
+  /** generation of the last parse that used the entry */
+  gen: number;
+}
+
+/** Memo of parsed top-level statements, keyed by their text. One per workspace / CLI run. */
+export class ParseCache {
+  readonly stats = { parsed: 0, reused: 0 };
+  private readonly entries = new Map<string, CacheEntry>();
+  private gen = 0;
+
+  constructor(private readonly maxEntries = 60000) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** @internal */
+  beginParse(): number {
+    return ++this.gen;
+  }
+
+  /** @internal */
+  lookup(text: string, base: number, gen: number): ChunkResult | undefined {
+    const e = this.entries.get(text);
+    if (!e) return undefined;
+    e.gen = gen;
+    this.stats.reused++;
+    if (e.base !== base) {
+      const d = base - e.base;
+      e.statements = shiftArray(e.statements, d) as TopStatement[];
+      e.errors = shiftArray(e.errors, d) as SyntaxErrorInfo[];
+      e.base = base;
+    }
+    return e;
+  }
+
+  /** @internal */
+  store(text: string, base: number, gen: number, r: ChunkResult): void {
+    this.stats.parsed++;
+    this.entries.set(text, { statements: r.statements, errors: r.errors, base, gen });
+  }
+
+  /** @internal drop entries not used recently when the cache is over its size */
+  endParse(gen: number): void {
+    if (this.entries.size <= this.maxEntries) return;
+    const minGen = gen - 8;
+    for (const [k, e] of this.entries) if (e.gen < minGen) this.entries.delete(k);
+    if (this.entries.size <= this.maxEntries) return;
+    for (const [k, e] of this.entries) if (e.gen < gen) this.entries.delete(k);
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+}
+
+// ---- clone with shift --------------------------------------------------------
+
+function shiftArray(a: readonly unknown[], d: number): unknown[] {
+  const out = new Array(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = shiftValue(a[i], d);
+  return out;
+}
+
+function shiftValue(v: unknown, d: number): unknown {
+  if (typeof v !== 'object' || v === null) return v;
+  if (Array.isArray(v)) return shiftArray(v, d);
+  const src = v as Record<string, unknown>;
+  const o: Record<string, unknown> = {};
+  for (const k in src) {
+    const x = src[k];
+    if (typeof x === 'number') {
+      o[k] = k === 'start' || k === 'end' || (k === 'closeBrace' && x >= 0) ? x + d : x;
+    } else if (typeof x === 'object' && x !== null) {
+      o[k] = Array.isArray(x) ? shiftArray(x, d) : shiftValue(x, d);
+    } else {
+      o[k] = x;
+    }
+  }
+  return o;
+}
+
+// ---- error messages -------------------------------------------------------------
+
+const VALUE_STARTS = new Set(['string', "'<'", "'['", "'/bits/'", "'/incbin/'", 'reference']);
+const ITEM_STARTS = new Set(["'/delete-property/'", "'/delete-node/'", "'/omit-if-no-ref/'", 'property or node name', 'label']);
+
+function expectationText(e: peg.PeggyExpectation): string | undefined {
+  switch (e.type) {
+    case 'literal': return `'${e.text}'`;
+    case 'other': return e.description === 'whitespace' ? undefined : e.description;
+    case 'end': return 'end of input';
+    case 'any': return 'any character';
+    case 'class': return undefined;
+  }
+}
+
+function joinAlternatives(list: string[]): string {
+  if (list.length <= 1) return list[0] ?? '';
+  return list.slice(0, -1).join(', ') + ' or ' + list[list.length - 1];
+}
+
+/** The offending token at p, for messages and the diagnostic range. */
+function tokenAt(t: string, p: number): { text: string; end: number } {
+  if (p >= t.length) return { text: '', end: p };
+  let e = p;
+  if (t.charCodeAt(p) === 38 /* & */) e++;
+  while (e < t.length && isNameChar(t.charCodeAt(e)) && e - p < 64) e++;
+  if (e > p + 1 && t.charCodeAt(e - 1) === 44 /* , */) e--;
+  if (e === p || (e === p + 1 && t.charCodeAt(p) === 38)) e = p + 1;
+  return { text: t.slice(p, e), end: e };
+}
+
+function buildMessage(expected: peg.PeggyExpectation[] | null, found: string): string {
+  const seen = new Set<string>();
+  for (const e of expected ?? []) {
+    const s = expectationText(e);
+    if (s !== undefined) seen.add(s);
+  }
+  let list = [...seen];
+  // condense the usual sets
+  const semi = list.find((s) => s.startsWith("';'"));
+  if (semi !== undefined && semi !== "';'" ) {
+    list = [semi];
+  } else {
+    if (list.filter((s) => VALUE_STARTS.has(s)).length >= 3) {
+      list = list.filter((s) => !VALUE_STARTS.has(s) && s !== 'label');
+      list.unshift('a property value');
+    }
+    if (list.includes('property or node name')) {
+      list = list.filter((s) => !ITEM_STARTS.has(s));
+      list.unshift('a property or node');
+    }
+    if (list.includes('integer') && list.includes("'('")) {
+      list = list.filter((s) => s !== 'character literal' && s !== "'('");
+    }
+    if (list.includes('integer') && list.includes("'-'")) {
+      list = list.filter((s) => s !== "'-'" && s !== "'~'" && s !== "'!'");
+    }
+  }
+  const what = list.length ? `expected ${joinAlternatives(list)}` : 'syntax error';
+  return found === '' ? `${what} at end of input` : `${what}, found '${found}'`;
+}
+
+// ---- chunk parsing with recovery -------------------------------------------------------
+
+const MAX_RECOVERY_STEPS = 200;
+
+function isPegError(e: unknown): e is peg.SyntaxError {
+  return typeof e === 'object' && e !== null && 'location' in e && 'expected' in e;
+}
+
+function dedupe(errors: SyntaxErrorInfo[]): SyntaxErrorInfo[] {
+  if (errors.length < 2) return errors;
+  const seen = new Set<string>();
+  const out: SyntaxErrorInfo[] = [];
+  for (const e of errors) {
+    const k = `${e.start}:${e.end}:${e.message}`;
+    if (!seen.has(k)) { seen.add(k); out.push(e); }
+  }
+  return out;
+}
+
+/** Parses one chunk of text (one or more top-level statements); offsets are shifted by base. */
+export function parseChunk(t: string, base: number): ChunkResult {
+  let soft: SyntaxErrorInfo[] = [];
+  try {
+    const statements = peg.parse(t, { startRule: 'TopStatement', base, errors: soft });
+    return { statements, errors: dedupe(soft) };
+  } catch (e) {
+    if (!isPegError(e)) return wholeChunkError(t, base, `internal parser error: ${String(e)}`);
+  }
+  const vsemi = new Set<number>();
+  const vclose = new Set<number>();
+  const regions = new Map<number, { end: number; message: string }>();
+  const hard: SyntaxErrorInfo[] = [];
+  const reported = new Set<number>();
+  let firstMessage = '';
+  for (let step = 0; step < MAX_RECOVERY_STEPS; step++) {
+    soft = [];
+    let failure: peg.SyntaxError;
+    try {
+      const statements = peg.parse(t, { startRule: 'TopStatement', base, errors: soft, vsemi, vclose, regions });
+      const errors = dedupe([...hard, ...soft].sort((a, b) => a.start - b.start));
+      return { statements, errors };
+    } catch (e) {
+      if (!isPegError(e)) return wholeChunkError(t, base, `internal parser error: ${String(e)}`);
+      failure = e;
+    }
+    const p = failure.location.start.offset;
+    const tok = tokenAt(t, p);
+    const message = buildMessage(failure.expected, tok.text);
+    if (firstMessage === '') firstMessage = message;
+    // one diagnostic per error: a failure where an error was already reported,
+    // or at the end after an earlier error, is a consequence of that error
+    const consequence = reported.has(p) || (p >= t.length && (hard.length > 0 || soft.length > 0));
+    if (!consequence) {
+      hard.push({ start: p + base, end: tok.end + base, message });
+      reported.add(p);
+    }
+    const exp = failure.expected ?? [];
+    const wantsSemi = exp.some((x) => x.type === 'other' && x.description.startsWith("';'"));
+    const wantsClose = exp.some((x) => x.type === 'other' && x.description === "'}'");
+    if (wantsSemi && !vsemi.has(p) && (p >= t.length || t.charCodeAt(p) === 125 /* } */ || newlineBefore(t, p))) {
+      vsemi.add(p);
+      continue;
+    }
+    if (wantsClose && p >= t.length && !vclose.has(p)) {
+      vclose.add(p);
+      continue;
+    }
+    const r = errorRegion(t, p, vsemi);
+    if (r.end <= r.start || regions.has(r.start)) break;
+    regions.set(r.start, { end: r.end, message: consequence ? firstMessage : message });
+  }
+  return wholeChunkError(t, base, firstMessage || 'syntax error', hard[0]);
+}
+
+function wholeChunkError(t: string, base: number, message: string, first?: SyntaxErrorInfo): ChunkResult {
+  const item: ErrorItem = { kind: 'error', message, start: base, end: base + t.length };
+  return { statements: [item], errors: [first ?? { start: base, end: base + t.length, message }] };
+}
+
+// ---- whole file -------------------------------------------------------------------------
+
+/** Parses preprocessed Devicetree source. Never throws. */
+export function parseDts(text: string, cache?: ParseCache, options: ParseOptions = {}): DtsFile {
+  const chunks = splitStatements(text);
+  const statements: TopStatement[] = [];
+  const errors: SyntaxErrorInfo[] = [];
+  const gen = cache ? cache.beginParse() : 0;
+  for (let i = 0; i < chunks.length; i += 2) {
+    const start = chunks[i];
+    const end = chunks[i + 1];
+    const t = text.slice(start, end);
+    let r = cache?.lookup(t, start, gen);
+    if (!r) {
+      r = parseChunk(t, start);
+      cache?.store(t, start, gen, r);
+    }
+    for (const s of r.statements) statements.push(s);
+    for (const e of r.errors) errors.push(e);
+  }
+  cache?.endParse(gen);
+  checkStatementOrder(statements, errors, text.length, options.complete !== false);
+  return { statements, errors };
+}
+
+/**
+ * dtc's file structure: headers (/dts-v1/; optionally followed by /plugin/;),
+ * then /memreserve/s, then the device tree (which starts with '/ {' or '&ref {').
+ */
+function checkStatementOrder(statements: TopStatement[], errors: SyntaxErrorInfo[], textLength: number, complete: boolean): void {
+  let phase = 0; // 0 headers, 1 memreserves, 2 tree
+  let sawVersion = false;
+  let headerFlags: number | undefined; // 1 = v1, 2 = plugin
+  let current = 0;
+  let prevKind = '';
+  const extra: SyntaxErrorInfo[] = [];
+  const finishHeader = (s: TopStatement | undefined): void => {
+    if (current === 0) return;
+    if (headerFlags === undefined) headerFlags = current;
+    else if (headerFlags !== current && s) extra.push({ start: s.start, end: s.end, message: "Header flags don't match earlier ones" });
+    current = 0;
+  };
+  let lastVersion: TopStatement | undefined;
+  for (const s of statements) {
+    switch (s.kind) {
+      case 'error':
+        break;
+      case 'version':
+        finishHeader(lastVersion);
+        if (phase > 0) extra.push({ start: s.start, end: s.end, message: "'/dts-v1/;' must come before '/memreserve/' and nodes" });
+        sawVersion = true;
+        current = 1;
+        lastVersion = s;
+        break;
+      case 'plugin':
+        if (prevKind !== 'version' || phase > 0) {
+          extra.push({ start: s.start, end: s.end, message: "'/plugin/;' must directly follow '/dts-v1/;'" });
+        } else {
+          current |= 2;
+          lastVersion = s;
+        }
+        break;
+      case 'memreserve':
+        finishHeader(lastVersion);
+        if (complete && !sawVersion && phase === 0) extra.push({ start: s.start, end: s.start, message: "missing '/dts-v1/;' at the start of the file" });
+        if (phase > 1) extra.push({ start: s.start, end: s.end, message: "'/memreserve/' must come before nodes" });
+        else phase = 1;
+        break;
+      default:
+        finishHeader(lastVersion);
+        if (phase < 2) {
+          if (complete && !sawVersion) extra.push({ start: s.start, end: s.start, message: "missing '/dts-v1/;' at the start of the file" });
+          sawVersion = true;
+          if (s.kind === 'deleteNodeRef' || s.kind === 'omitIfNoRef') {
+            extra.push({ start: s.start, end: s.end, message: `'${s.kind === 'deleteNodeRef' ? '/delete-node/' : '/omit-if-no-ref/'}' needs a node defined before it` });
+          }
+          phase = 2;
+        }
+    }
+    if (s.kind !== 'error') prevKind = s.kind;
+  }
+  finishHeader(lastVersion);
+  if (complete && phase < 2 && !statements.some((s) => s.kind === 'error')) {
+    extra.push({ start: textLength, end: textLength, message: "no root node: expected '/ { ... };'" });
+  }
+  if (extra.length) {
+    for (const e of extra) errors.push(e);
+    errors.sort((a, b) => a.start - b.start);
+  }
+}

@@ -1,0 +1,314 @@
+// The language server over stdio (bin/dts-lsp --stdio) with a real JSON-RPC client,
+// on the fixture boards of test/fixtures/lsp:
+//   board-a.dts  includes soc.dtsi; its gpu has `iommus = <&smmu GPU_SID 0x1>` (one cell too many)
+//   board-b.dts  includes soc.dtsi; disables the smmu
+//   soc.dtsi     smmu (#iommu-cells = <1>) and a dma consumer
+//   lone.dtsi    included by no board;  addon.dtso  an overlay
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import type { Diagnostic, Hover, Location } from 'vscode-languageserver-protocol';
+import { LspClient, fixture, positionOf, uriOf } from './lsp-client';
+
+const BOARD_A = fixture('board-a.dts');
+const BOARD_B = fixture('board-b.dts');
+const SOC = fixture('soc.dtsi');
+const LONE = fixture('lone.dtsi');
+const ADDON = fixture('addon.dtso');
+
+/** The exact range of `needle` (or `length` characters of it) in a fixture file. */
+function rangeOf(file: string, needle: string, shift = 0, length = needle.length - shift) {
+  const start = positionOf(file, needle, shift);
+  return { start, end: { line: start.line, character: start.character + length } };
+}
+
+async function withServer(fn: (c: LspClient) => Promise<void>, settings: unknown = {}): Promise<void> {
+  const c = new LspClient();
+  c.settings = settings;
+  try {
+    await c.initialize();
+    await fn(c);
+  } finally {
+    await c.shutdown();
+  }
+}
+
+test('capabilities and first diagnostics of a board (exact range and code)', async (t) => {
+  await withServer(async (c) => {
+    const caps = c.initializeResult!.capabilities;
+    assert.equal((caps.textDocumentSync as { change: number }).change, 2); // incremental
+    for (const k of ['hoverProvider', 'definitionProvider', 'referencesProvider', 'callHierarchyProvider', 'documentSymbolProvider',
+      'workspaceSymbolProvider', 'foldingRangeProvider', 'completionProvider', 'documentLinkProvider', 'codeActionProvider'] as const) {
+      assert.ok(caps[k], k);
+    }
+    assert.deepEqual(caps.renameProvider, { prepareProvider: true });
+    assert.ok(caps.semanticTokensProvider?.legend.tokenTypes.includes('property'));
+
+    const t0 = Date.now();
+    await c.open(BOARD_A);
+    const diags = await c.waitForDiagnostics(BOARD_A, (d) => d.length > 0);
+    t.diagnostic(`first diagnostics for board-a.dts: ${Date.now() - t0} ms after didOpen`);
+    assert.equal(diags.length, 1, JSON.stringify(diags));
+    const d = diags[0];
+    assert.equal(d.code, 'iommu-cells-mismatch');
+    assert.equal(d.severity, 1);
+    assert.equal(d.source, 'devicetree');
+    assert.deepEqual(d.range, rangeOf(BOARD_A, '<&smmu GPU_SID 0x1>'));
+    assert.match(d.message, /#iommu-cells/);
+    assert.equal(c.diagnostics.get(uriOf(BOARD_A))!.version, 1);
+    // the watcher registration for files changed on disk
+    assert.match(JSON.stringify(c.registrations), /\*\*\/\*\.\{dts,dtsi,dtso,overlay,h\}/);
+  });
+});
+
+test('hover, definition, supplier and consumer locations', async () => {
+  await withServer(async (c) => {
+    await c.open(BOARD_A);
+    await c.waitForDiagnostics(BOARD_A);
+    const onSmmu = { textDocument: { uri: uriOf(BOARD_A) }, position: positionOf(BOARD_A, '&smmu', 2) };
+
+    const hover = await c.request<Hover | null>('textDocument/hover', onSmmu);
+    assert.ok(hover);
+    const md = (hover.contents as { kind: string; value: string });
+    assert.equal(md.kind, 'markdown');
+    assert.match(md.value, /iommu@15000000/);
+    assert.match(md.value, /#iommu-cells/);
+
+    const defs = await c.request<Location[]>('textDocument/definition', onSmmu);
+    assert.ok(defs.length >= 1);
+    assert.equal(defs[0].uri, uriOf(SOC));
+    assert.equal(defs[0].range.start.line, positionOf(SOC, 'smmu: iommu@15000000').line);
+
+    const suppliers = await c.request<Location[]>('dts/goToSupplier', onSmmu);
+    assert.equal(suppliers.length, 1);
+    assert.equal(suppliers[0].uri, uriOf(SOC));
+    assert.equal(suppliers[0].range.start.line, positionOf(SOC, 'smmu: iommu@15000000').line);
+
+    // consumers of the smmu: the gpu in board-a.dts and the dma in soc.dtsi
+    const consumers = await c.request<Location[]>('dts/goToConsumers', onSmmu);
+    const where = consumers.map((l) => `${l.uri.slice(l.uri.lastIndexOf('/') + 1)}:${l.range.start.line}`).sort();
+    assert.deepEqual(where, [`board-a.dts:${positionOf(BOARD_A, '&smmu GPU_SID').line}`, `soc.dtsi:${positionOf(SOC, '&smmu DMA_SID').line}`]);
+
+    const refs = await c.request<Location[]>('textDocument/references', { ...onSmmu, context: { includeDeclaration: false } });
+    assert.ok(refs.some((l) => l.uri === uriOf(BOARD_A)));
+    assert.ok(refs.some((l) => l.uri === uriOf(SOC)));
+  });
+});
+
+test('an edit that fixes the mismatch clears its diagnostic; an edit that breaks it brings it back', async () => {
+  await withServer(async (c) => {
+    await c.open(BOARD_A);
+    await c.waitForDiagnostics(BOARD_A, (d) => d.length === 1);
+    // delete " 0x1" after GPU_SID
+    const r = rangeOf(BOARD_A, 'GPU_SID 0x1', 'GPU_SID'.length);
+    const t0 = Date.now();
+    const v = await c.change(BOARD_A, [{ range: r, text: '' }]);
+    const cleared = await c.waitForDiagnostics(BOARD_A, (d) => d.length === 0, 10_000, true);
+    assert.deepEqual(cleared, []);
+    assert.equal(c.diagnostics.get(uriOf(BOARD_A))!.version, v);
+    const ms = Date.now() - t0;
+    assert.ok(ms < 5000, `re-analysis took ${ms} ms`);
+    // put it back: the diagnostic returns at the same range
+    await c.change(BOARD_A, [{ range: { start: r.start, end: r.start }, text: ' 0x1' }]);
+    const back = await c.waitForDiagnostics(BOARD_A, (d) => d.length === 1, 10_000, true);
+    assert.deepEqual(back[0].range, rangeOf(BOARD_A, '<&smmu GPU_SID 0x1>'));
+  });
+});
+
+test('rapid edits are debounced and only the latest version is published', async () => {
+  await withServer(async (c) => {
+    await c.open(BOARD_A);
+    await c.waitForDiagnostics(BOARD_A, (d) => d.length === 1);
+    const r = rangeOf(BOARD_A, 'GPU_SID 0x1', 'GPU_SID'.length);
+    const mark = c.history.length;
+    // five edits in a row: remove, add, remove, add, remove
+    const versions = [await c.change(BOARD_A, [{ range: r, text: '' }])];
+    for (let i = 0; i < 2; i++) {
+      versions.push(await c.change(BOARD_A, [{ range: { start: r.start, end: r.start }, text: ' 0x1' }]));
+      versions.push(await c.change(BOARD_A, [{ range: r, text: '' }]));
+    }
+    const last = versions[versions.length - 1];
+    const d = await c.waitForDiagnostics(BOARD_A, () => c.diagnostics.get(uriOf(BOARD_A))!.version === last, 10_000, true);
+    assert.deepEqual(d, []);
+    await new Promise((res) => setTimeout(res, 300)); // nothing else arrives late
+    const published = c.history.slice(mark).filter((p) => p.uri === uriOf(BOARD_A)).map((p) => p.version);
+    assert.deepEqual(published, [last]);
+  });
+});
+
+test('an edit in a .dtsi updates the including board diagnostics', async () => {
+  await withServer(async (c) => {
+    await c.open(BOARD_A);
+    await c.waitForDiagnostics(BOARD_A, (d) => d.length === 1);
+    await c.open(SOC);
+    const ctx = await c.waitForNotification('dts/contextChanged', (p) => p.uri === uriOf(SOC));
+    assert.equal(ctx.root, BOARD_A);
+    assert.equal(ctx.reason, 'open-board');
+    await c.waitForDiagnostics(SOC, (d) => d.length === 0);
+    // #iommu-cells = <1> -> <2>: the gpu's two argument cells now fit, the dma's one does not
+    const r = rangeOf(SOC, '#iommu-cells = <1>', '#iommu-cells = <'.length, 1);
+    await c.change(SOC, [{ range: r, text: '2' }]);
+    const boardDiags = await c.waitForDiagnostics(BOARD_A, (d) => d.length === 0, 10_000, true);
+    assert.deepEqual(boardDiags, []);
+    const socDiags = await c.waitForDiagnostics(SOC, (d) => d.length === 1);
+    assert.equal(socDiags[0].code, 'iommu-cells-mismatch');
+    assert.deepEqual(socDiags[0].range, rangeOf(SOC, '<&smmu DMA_SID>'));
+  });
+});
+
+test('context selection for a .dtsi: first board by name, then the user choice', async () => {
+  await withServer(async (c) => {
+    await c.open(SOC);
+    const ctx = await c.waitForNotification('dts/contextChanged', (p) => p.uri === uriOf(SOC));
+    assert.equal(ctx.root, BOARD_A);
+    assert.equal(ctx.reason, 'first-board');
+    assert.deepEqual(ctx.candidates.map((x: { path: string }) => x.path), [BOARD_A, BOARD_B]);
+    // in board-a the soc has no problem
+    assert.deepEqual(await c.waitForDiagnostics(SOC), []);
+
+    const info = await c.request<{ root: string; reason: string }>('dts/contexts', { textDocument: { uri: uriOf(SOC) } });
+    assert.equal(info.root, BOARD_A);
+
+    const sel = await c.request<{ root: string; reason: string }>('dts/selectContext', { textDocument: { uri: uriOf(SOC) }, context: uriOf(BOARD_B) });
+    assert.equal(sel.root, BOARD_B);
+    assert.equal(sel.reason, 'explicit');
+    await c.waitForNotification('dts/contextChanged', (p) => p.uri === uriOf(SOC) && p.root === BOARD_B);
+    // board-b disables the smmu: the dma (enabled) depends on a disabled supplier
+    const diags = await c.waitForDiagnostics(SOC, (d) => d.length > 0);
+    assert.deepEqual(diags.map((d: Diagnostic) => d.code), ['supplier-disabled']);
+
+    // back to automatic
+    const auto = await c.request<{ root: string; reason: string }>('dts/selectContext', { textDocument: { uri: uriOf(SOC) }, context: null });
+    assert.equal(auto.root, BOARD_A);
+    assert.deepEqual(await c.waitForDiagnostics(SOC, (d) => d.length === 0), []);
+
+    // a lone .dtsi and an overlay are their own contexts
+    await c.open(LONE);
+    const lone = await c.waitForNotification('dts/contextChanged', (p) => p.uri === uriOf(LONE));
+    assert.equal(lone.root, LONE);
+    assert.equal(lone.reason, 'lone');
+    await c.open(ADDON);
+    const addon = await c.waitForNotification('dts/contextChanged', (p) => p.uri === uriOf(ADDON));
+    assert.equal(addon.root, ADDON);
+    assert.equal(addon.reason, 'self');
+  });
+});
+
+test('the settings mapping chooses the context; severities apply', async () => {
+  await withServer(
+    async (c) => {
+      await c.open(SOC);
+      const ctx = await c.waitForNotification('dts/contextChanged', (p) => p.uri === uriOf(SOC));
+      assert.equal(ctx.root, BOARD_B);
+      assert.equal(ctx.reason, 'configured');
+      const diags = await c.waitForDiagnostics(SOC, (d) => d.length > 0);
+      assert.deepEqual(diags.map((d) => [d.code, d.severity]), [['supplier-disabled', 4]]);
+    },
+    { contexts: { 'soc.dtsi': 'board-b.dts' }, severities: { 'supplier-disabled': 'hint' } },
+  );
+});
+
+test('an invalid model override JSON is reported, not fatal', async () => {
+  const bad = fixture('bad-model.json');
+  await withServer(
+    async (c) => {
+      const msg = await c.waitForNotification('window/showMessage', (p) => /not valid JSON/.test(p.message));
+      assert.equal(msg.type, 1);
+      const d = await c.waitForDiagnostics(bad, (x) => x.length === 1);
+      assert.equal(d[0].code, 'model-override-invalid');
+      // the server still works
+      await c.open(BOARD_A);
+      assert.equal((await c.waitForDiagnostics(BOARD_A, (x) => x.length === 1))[0].code, 'iommu-cells-mismatch');
+    },
+    { modelOverride: 'bad-model.json' },
+  );
+  assert.ok(fs.existsSync(bad));
+});
+
+test('unknown documents, positions past the end and bad params give empty answers, never a crash', async () => {
+  await withServer(async (c) => {
+    await c.open(BOARD_A);
+    await c.waitForDiagnostics(BOARD_A);
+    const unknown = { textDocument: { uri: uriOf(fixture('nope.dts')) }, position: { line: 0, character: 0 } };
+    assert.equal(await c.request('textDocument/hover', unknown), null);
+    assert.equal(await c.request('textDocument/definition', unknown), null);
+    assert.deepEqual(await c.request('dts/goToSupplier', unknown), []);
+    const past = { textDocument: { uri: uriOf(BOARD_A) }, position: { line: 9999, character: 0 } };
+    assert.equal(await c.request('textDocument/hover', past), null);
+    assert.equal(await c.request('textDocument/completion', past), null);
+    assert.equal(await c.request('textDocument/hover', { textDocument: { uri: 'untitled:Untitled-1' }, position: { line: 0, character: 0 } }), null);
+    // malformed params: logged, answered with the fallback
+    assert.equal(await c.request('textDocument/hover', {}), null);
+    assert.deepEqual(await c.request('dts/goToConsumers', null), []);
+    // still alive
+    const hover = await c.request<Hover | null>('textDocument/hover', { textDocument: { uri: uriOf(BOARD_A) }, position: positionOf(BOARD_A, '&smmu', 2) });
+    assert.ok(hover);
+  });
+});
+
+test('symbols, folding, semantic tokens, links, completion, rename, code action, call hierarchy, graph', async () => {
+  await withServer(async (c) => {
+    await c.open(BOARD_A);
+    await c.waitForDiagnostics(BOARD_A, (d) => d.length === 1);
+    const doc = { uri: uriOf(BOARD_A) };
+
+    const symbols = await c.request<Array<{ name: string; children?: unknown[] }>>('textDocument/documentSymbol', { textDocument: doc });
+    assert.ok(symbols.length >= 2, JSON.stringify(symbols));
+
+    const folds = await c.request<Array<{ startLine: number; endLine: number }>>('textDocument/foldingRange', { textDocument: doc });
+    assert.ok(folds.some((f) => f.startLine === positionOf(BOARD_A, '/ {').line));
+
+    const tokens = await c.request<{ data: number[] }>('semanticTokens/full'.replace('semanticTokens', 'textDocument/semanticTokens'), { textDocument: doc });
+    assert.ok(tokens.data.length > 0 && tokens.data.length % 5 === 0);
+
+    const links = await c.request<Array<{ target: string; range: unknown }>>('textDocument/documentLink', { textDocument: doc });
+    assert.deepEqual(links.map((l) => l.target), [uriOf(SOC)]);
+    assert.deepEqual(links[0].range, rangeOf(BOARD_A, '"soc.dtsi"', 1, 'soc.dtsi'.length));
+
+    // completion after `&s` in the gpu's iommus offers the smmu label
+    const comp = await c.request<Array<{ label: string }> | { items: Array<{ label: string }> }>('textDocument/completion', {
+      textDocument: doc,
+      position: positionOf(BOARD_A, '&smmu', 2),
+    });
+    const items = Array.isArray(comp) ? comp : comp.items;
+    assert.ok(items.some((i) => i.label === 'smmu'), JSON.stringify(items.map((i) => i.label)));
+
+    const prep = await c.request<{ range: unknown; placeholder: string }>('textDocument/prepareRename', { textDocument: doc, position: positionOf(BOARD_A, '&smmu', 2) });
+    assert.equal(prep.placeholder, 'smmu');
+    const edit = await c.request<{ changes: Record<string, unknown[]> }>('textDocument/rename', { textDocument: doc, position: positionOf(BOARD_A, '&smmu', 2), newName: 'iommu0' });
+    assert.deepEqual(Object.keys(edit.changes).sort(), [uriOf(BOARD_A), uriOf(SOC)].sort());
+    assert.equal(edit.changes[uriOf(SOC)].length, 2); // the label and the dma's &smmu
+
+    // the quick fix drops the extra cell (written without a macro, so that the fix is unambiguous)
+    const sid = rangeOf(BOARD_A, 'GPU_SID 0x1', 0, 'GPU_SID'.length);
+    const v = await c.change(BOARD_A, [{ range: sid, text: '0x20' }]);
+    const diags = await c.waitForDiagnostics(BOARD_A, () => c.diagnostics.get(uriOf(BOARD_A))!.version === v, 10_000, true);
+    assert.equal(diags.length, 1);
+    // `<&smmu 0x20 0x1>`
+    assert.deepEqual(diags[0].range, { start: { line: sid.start.line, character: sid.start.character - '<&smmu '.length }, end: { line: sid.start.line, character: sid.start.character + '0x20 0x1>'.length } });
+    const actions = await c.request<Array<{ title: string; kind: string; edit: { changes: Record<string, Array<{ range: { start: { character: number } }; newText: string }>> } }>>('textDocument/codeAction', {
+      textDocument: doc,
+      range: diags[0].range,
+      context: { diagnostics: diags },
+    });
+    assert.equal(actions.length, 1, JSON.stringify(actions));
+    assert.equal(actions[0].kind, 'quickfix');
+    const fix = actions[0].edit.changes[uriOf(BOARD_A)];
+    assert.equal(fix.length, 1);
+    assert.equal(fix[0].newText, '');
+    // `<&smmu 0x20 0x1>`: the edit removes " 0x1"
+    assert.deepEqual(fix[0].range, { start: { line: sid.start.line, character: sid.start.character + 4 }, end: { line: sid.start.line, character: sid.start.character + 8 } });
+
+    const items2 = await c.request<Array<{ name: string; data: unknown }>>('textDocument/prepareCallHierarchy', { textDocument: doc, position: positionOf(BOARD_A, '&smmu', 2) });
+    assert.equal(items2.length, 1);
+    const incoming = await c.request<Array<{ from: { name: string } }>>('callHierarchy/incomingCalls', { item: items2[0] });
+    assert.equal(incoming.length, 2, JSON.stringify(incoming));
+
+    const graph = await c.request<{ nodes: Array<{ id: string; focus: boolean }>; edges: unknown[] }>('dts/supplierGraph', { textDocument: doc, position: positionOf(BOARD_A, '&smmu', 2) });
+    assert.ok(graph.nodes.some((n) => n.focus));
+    assert.ok(graph.edges.length >= 2);
+
+    const ws = await c.request<Array<{ name: string }>>('workspace/symbol', { query: 'smmu' });
+    assert.ok(ws.some((s) => s.name === 'smmu'));
+  });
+});

@@ -1,0 +1,64 @@
+// The workspace index (server/src/workspace/contexts.ts): include scan, reverse
+// index and the choice of a board context, over the LSP fixture folder.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { NodeFileSystem } from '../../server/src/base/node-fs';
+import { WorkspaceIndex, fileRole } from '../../server/src/workspace/contexts';
+import { scanIncludes } from '../../server/src/workspace/include-scan';
+import { FIXTURES, fixture } from './lsp-client';
+
+test('scanIncludes: #include, /include/, comments and strings', () => {
+  const text = [
+    '#include "a.dtsi"',
+    '  #  include <dt-bindings/x.h>',
+    '/* #include "commented.dtsi" */',
+    '// #include "line-commented.dtsi"',
+    '/include/ "b.dtsi"',
+    'x = "/include/ \\"not-this\\"";',
+    'y = <1>; #include "not-at-line-start.dtsi"',
+    '#includex "bad"',
+    '#include "unterminated',
+  ].join('\n');
+  assert.deepEqual(scanIncludes(text), [
+    { spelled: 'a.dtsi', kind: 'quote' },
+    { spelled: 'dt-bindings/x.h', kind: 'angle' },
+    { spelled: 'b.dtsi', kind: 'dtc' },
+  ]);
+});
+
+test('fileRole by extension', () => {
+  assert.equal(fileRole('/x/a.dts'), 'board');
+  assert.equal(fileRole('/x/a.dtsi'), 'include');
+  assert.equal(fileRole('/x/a.h'), 'include');
+  assert.equal(fileRole('/x/a.dtso'), 'overlay');
+  assert.equal(fileRole('/x/a.overlay'), 'overlay');
+  assert.equal(fileRole('/x/a.txt'), 'other');
+});
+
+test('index of the fixture folder: reverse index and context choice', async () => {
+  const idx = new WorkspaceIndex(new NodeFileSystem());
+  await idx.index([FIXTURES]);
+  assert.equal(idx.ready, true);
+  assert.deepEqual(idx.walk([FIXTURES]).map((f) => f.slice(FIXTURES.length + 1)), ['addon.dtso', 'board-a.dts', 'board-b.dts', 'lone.dtsi', 'soc.dtsi']);
+  assert.deepEqual(idx.includesOf(fixture('board-a.dts')), [fixture('soc.dtsi')]);
+  assert.deepEqual(idx.includersOf(fixture('soc.dtsi')), [fixture('board-a.dts'), fixture('board-b.dts')]);
+  assert.deepEqual(idx.boardsIncluding(fixture('soc.dtsi')), [fixture('board-a.dts'), fixture('board-b.dts')]);
+
+  const soc = fixture('soc.dtsi');
+  assert.deepEqual(idx.chooseContext(soc), { root: fixture('board-a.dts'), reason: 'first-board', candidates: [fixture('board-a.dts'), fixture('board-b.dts')] });
+  assert.equal(idx.chooseContext(soc, { openFiles: [fixture('board-b.dts')] }).root, fixture('board-b.dts'));
+  assert.equal(idx.chooseContext(soc, { openFiles: [fixture('board-b.dts')] }).reason, 'open-board');
+  assert.deepEqual(idx.chooseContext(soc, { openFiles: [fixture('board-a.dts')], explicit: fixture('board-b.dts') }).reason, 'explicit');
+  assert.deepEqual(idx.chooseContext(soc, { configured: fixture('board-b.dts') }).root, fixture('board-b.dts'));
+  // a configured board that does not exist is ignored
+  assert.deepEqual(idx.chooseContext(soc, { configured: fixture('no-such.dts') }).root, fixture('board-a.dts'));
+  assert.deepEqual(idx.chooseContext(fixture('lone.dtsi')), { root: fixture('lone.dtsi'), reason: 'lone', candidates: [] });
+  assert.deepEqual(idx.chooseContext(fixture('addon.dtso')), { root: fixture('addon.dtso'), reason: 'self', candidates: [] });
+  assert.deepEqual(idx.chooseContext(fixture('board-b.dts')), { root: fixture('board-b.dts'), reason: 'self', candidates: [] });
+
+  // an edit that drops the include updates the reverse index
+  idx.updateFile(fixture('board-b.dts'), '/dts-v1/;\n/ { };\n');
+  assert.deepEqual(idx.boardsIncluding(soc), [fixture('board-a.dts')]);
+  idx.removeFile(fixture('board-a.dts'));
+  assert.deepEqual(idx.boardsIncluding(soc), []);
+});

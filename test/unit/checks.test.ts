@@ -1,0 +1,277 @@
+// Checks of the supplier graph and the IOMMU model, end to end through the facade.
+// Each fixture under test/fixtures/checks/ either must fire at exact ranges or must not fire.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { AnalysisHost } from '../../server/src/analysis';
+import type { Diagnostic, SeverityOverrides } from '../../server/src/base/diagnostics';
+import { NodeFileSystem } from '../../server/src/base/node-fs';
+import { LineIndex } from '../../server/src/base/text';
+
+const FIXTURES = path.resolve(__dirname, '../../../test/fixtures/checks');
+const MODEL_CODES = new Set([
+  'iommu-cells-mismatch', 'phandle-cells-mismatch', 'missing-cells-property', 'iommu-cells-model', 'iommu-map-format',
+  'supplier-disabled', 'supplier-never-probes', 'dependency-cycle', 'iommu-unknown', 'iommu-no-driver',
+  'iommu-mixed-drivers', 'iommu-legacy-binding', 'iommu-modular-timeout', 'iommu-missing-fallback',
+  'iommu-probe-deadlock', 'iommu-probe-once', 'iommu-xlate-denied', 'internal-error',
+]);
+
+function analyze(name: string, severities?: SeverityOverrides): { diags: Diagnostic[]; text: string; file: string; all: Diagnostic[] } {
+  const file = path.join(FIXTURES, name);
+  const host = new AnalysisHost(new NodeFileSystem(), { autoDetectIncludePaths: false, severities });
+  const a = host.analyze(file);
+  const all = a.diagnostics;
+  return { diags: all.filter((d) => MODEL_CODES.has(d.code)), text: fs.readFileSync(file, 'utf8'), file, all };
+}
+
+/** The exact [start, end) of the nth occurrence of needle in text. */
+function rangeOf(text: string, needle: string, nth = 0): { start: number; end: number } {
+  let at = -1;
+  for (let i = 0; i <= nth; i++) {
+    at = text.indexOf(needle, at + 1);
+    assert.ok(at >= 0, `fixture lacks ${JSON.stringify(needle)} #${i}`);
+  }
+  return { start: at, end: at + needle.length };
+}
+
+function assertAt(d: Diagnostic | undefined, file: string, text: string, needle: string, nth = 0): void {
+  assert.ok(d, `no diagnostic expected at ${needle}`);
+  const r = rangeOf(text, needle, nth);
+  assert.equal(d.file, file);
+  const li = new LineIndex(text);
+  assert.deepEqual(
+    { start: li.positionAt(d.start), end: li.positionAt(d.end) },
+    { start: li.positionAt(r.start), end: li.positionAt(r.end) },
+    `${d.code}: ${d.message}`,
+  );
+}
+
+/** Like assertAt, for a needle searched inside the first occurrence of a longer context. */
+function assertAtIn(d: Diagnostic | undefined, file: string, text: string, context: string, needle: string): void {
+  assert.ok(d, `no diagnostic expected at ${needle}`);
+  const c = rangeOf(text, context);
+  const at = text.indexOf(needle, c.start);
+  assert.ok(at >= 0 && at < c.end);
+  assert.equal(d.file, file);
+  assert.deepEqual({ start: d.start, end: d.end }, { start: at, end: at + needle.length }, `${d.code}: ${d.message}`);
+}
+
+function byCode(diags: Diagnostic[], code: string): Diagnostic[] {
+  return diags.filter((d) => d.code === code).sort((a, b) => a.start - b.start);
+}
+
+test('iommu-cells-mismatch: trailing 0, short specifier, argument to a 0-cell IOMMU', () => {
+  const { diags, text, file } = analyze('iommu-cells-mismatch.dts');
+  const ds = byCode(diags, 'iommu-cells-mismatch');
+  assert.equal(ds.length, 3, JSON.stringify(diags, null, 1));
+  for (const d of ds) assert.equal(d.severity, 'error');
+  assertAt(ds[0], file, text, '<&smmu 0x100 0x0>');
+  assert.match(ds[0].message, /\/soc\/usb@1000 \(&usb\) has 2 argument cells but \/soc\/iommu@15000000 \(&smmu\) has #iommu-cells = <1>/);
+  assert.match(ds[0].message, /stream ID/);
+  assert.match(ds[0].message, /trailing 0 as an empty entry/);
+  assert.ok(ds[0].related?.some((x) => text.slice(x.start, x.end) === '#iommu-cells = <1>;'));
+  assertAt(ds[1], file, text, '<&smmu2 0x200>');
+  assert.match(ds[1].message, /has 1 argument cell but \/soc\/iommu@16000000 \(&smmu2\) has #iommu-cells = <2>.*stream ID, SMR mask/);
+  assertAt(ds[2], file, text, '<&vop_mmu 5>');
+  assert.match(ds[2].message, /has 1 argument cell but .*\(&vop_mmu\) has #iommu-cells = <0>.*reads 0x5 as the next phandle/);
+  assert.equal(diags.length, 3, JSON.stringify(diags, null, 1));
+});
+
+test('iommu-cells: correct specifiers (several per group, 0/1/2 cells) do not fire', () => {
+  const { diags } = analyze('iommu-cells-ok.dts');
+  assert.deepEqual(diags.map((d) => `${d.code}: ${d.message}`), []);
+});
+
+test('phandle-cells-mismatch: extra cell, short specifier, non-reference in phandle position', () => {
+  const { diags, text, file } = analyze('phandle-cells-mismatch.dts');
+  const ds = byCode(diags, 'phandle-cells-mismatch');
+  assert.equal(ds.length, 4, JSON.stringify(diags, null, 1));
+  assertAt(ds[0], file, text, '<&clk 1 2>');
+  assert.match(ds[0].message, /clocks specifier of \/uart has 2 argument cells but \/clock-controller \(&clk\) has #clock-cells = <1>/);
+  assertAt(ds[1], file, text, '<&rst>');
+  assert.match(ds[1].message, /resets specifier of \/uart has 0 argument cells but \/reset-controller \(&rst\) has #reset-cells = <1>/);
+  assertAt(ds[2], file, text, '<&gpio 3>');
+  assert.match(ds[2].message, /reset-gpios specifier .* #gpio-cells = <2>/);
+  assertAtIn(ds[3], file, text, 'clocks = <5>', '5');
+  assert.match(ds[3].message, /clocks of \/spi: cell 0x5 in phandle position is not a reference/);
+  for (const d of ds) assert.equal(d.severity, 'error');
+});
+
+test('phandle-cells: fixed clocks, empty entries, gpio hogs, msi-parent without #msi-cells do not fire', () => {
+  const { diags } = analyze('phandle-cells-ok.dts');
+  assert.deepEqual(diags.map((d) => `${d.code}: ${d.message}`), []);
+});
+
+test('missing-cells-property at the reference cell', () => {
+  const { diags, text, file } = analyze('missing-cells-property.dts');
+  const ds = byCode(diags, 'missing-cells-property');
+  assert.equal(ds.length, 1, JSON.stringify(diags, null, 1));
+  assertAt(ds[0], file, text, '&pd');
+  assert.equal(ds[0].severity, 'error');
+  assert.match(ds[0].message, /\/power-controller \(&pd\) has no #power-domain-cells, needed to decode power-domains of \/uart/);
+  assert.ok(ds[0].related?.some((x) => text.slice(x.start, x.end) === 'power-controller'));
+  assert.equal(diags.length, 1);
+});
+
+test('missing-cells-property: cells present / msi-parent optional', () => {
+  assert.deepEqual(analyze('missing-cells-ok.dts').diags.map((d) => d.message), []);
+});
+
+test('iommu-cells-model: #iommu-cells not allowed for the compatible', () => {
+  const { diags, text, file } = analyze('iommu-cells-model.dts');
+  const ds = byCode(diags, 'iommu-cells-model');
+  assert.equal(ds.length, 1, JSON.stringify(diags, null, 1));
+  assertAt(ds[0], file, text, '2', 0);
+  assert.equal(text.slice(ds[0].start - 16, ds[0].end), '#iommu-cells = <2');
+  assert.match(ds[0].message, /\/iommu@9000000 \(&smmu3\): #iommu-cells = <2> is not valid for "arm,smmu-v3" \(arm-smmu-v3 takes <1>: stream ID\)/);
+  assert.equal(diags.length, 1);
+});
+
+test('iommu-map-format: length, phandle slot, mask size, id-base outside mask', () => {
+  const { diags, text, file } = analyze('iommu-map-format.dts');
+  const ds = byCode(diags, 'iommu-map-format');
+  assert.equal(ds.length, 4, JSON.stringify(diags, null, 1));
+  assertAt(ds[0], file, text, 'iommu-map = <0x0 &smmu 0x0 0x10000 0x5>;');
+  assert.match(ds[0].message, /\/pcie@10000000 has 5 cells, not a multiple of 4/);
+  assertAtIn(ds[1], file, text, 'iommu-map = <0x0 0x10 0x0 0x10000>', ' 0x10 '.trim());
+  assert.match(ds[1].message, /row 0 of \/pcie@20000000: cell 0x10 in the IOMMU phandle slot/);
+  assertAt(ds[2], file, text, 'iommu-map-mask = <0xff 0x0>;');
+  assert.match(ds[2].message, /exactly one 32-bit cell \(found 2 cells\)/);
+  assertAtIn(ds[3], file, text, 'iommu-map = <0x100 &smmu', '0x100');
+  assert.match(ds[3].message, /id-base 0x100 has bits outside iommu-map-mask 0xff/);
+});
+
+test('iommu-map: valid rows, 2-cell SMMU targets and zero-length placeholders do not fire', () => {
+  assert.deepEqual(analyze('iommu-map-ok.dts').diags.map((d) => `${d.code}: ${d.message}`), []);
+});
+
+test('supplier-disabled: iommus, iommu-map and clocks to disabled suppliers', () => {
+  const { diags, text, file } = analyze('supplier-disabled.dts');
+  const ds = byCode(diags, 'supplier-disabled');
+  assert.equal(ds.length, 3, JSON.stringify(diags, null, 1));
+  for (const d of ds) assert.equal(d.severity, 'warning');
+  assertAt(ds[0], file, text, '&smmu 0x100');
+  assert.match(ds[0].message, /\/soc\/usb@1000 \(&usb\) is enabled but its IOMMU \/soc\/iommu@15000000 \(&smmu\) is disabled/);
+  assert.match(ds[0].message, /drops the whole iommus list and the device DMAs untranslated/);
+  assert.ok(ds[0].related?.some((x) => text.slice(x.start, x.end) === 'status = "disabled";'));
+  assertAt(ds[1], file, text, '&clk 4');
+  assert.match(ds[1].message, /clocks supplier \/soc\/clock-controller@100000 \(&clk\) is disabled/);
+  assertAt(ds[2], file, text, '0x0 &smmu 0x0 0x10000');
+  assert.match(ds[2].message, /iommu-map row 0 of enabled \/soc\/pcie@2000 targets disabled IOMMU/);
+});
+
+test('supplier-disabled: disabled consumers (or inside a disabled bus) do not fire', () => {
+  assert.deepEqual(analyze('supplier-disabled-ok.dts').diags.map((d) => `${d.code}: ${d.message}`), []);
+});
+
+test('supplier-never-probes: supplier inside a disabled bus; fixed clocks are exempt', () => {
+  const { diags, text, file } = analyze('supplier-never-probes.dts');
+  const ds = byCode(diags, 'supplier-never-probes');
+  assert.equal(ds.length, 2, JSON.stringify(diags, null, 1));
+  assertAt(ds[0], file, text, '&smmu 0x100');
+  assert.match(ds[0].message, /names \/bus@10000000\/iommu@10000000 \(&smmu\), which is inside disabled \/bus@10000000/);
+  assert.match(ds[0].message, /defers until the deferred-probe timeout and then DMAs untranslated/);
+  assertAt(ds[1], file, text, '&clk 4');
+  assert.equal(diags.length, 2);
+});
+
+test('supplier-never-probes: enabled bus does not fire', () => {
+  assert.deepEqual(analyze('supplier-never-probes-ok.dts').diags.map((d) => `${d.code}: ${d.message}`), []);
+});
+
+test('dependency-cycle: reported on every property of the cycle, naming the cycle', () => {
+  const { diags, text, file } = analyze('dependency-cycle.dts');
+  const ds = byCode(diags, 'dependency-cycle');
+  assert.equal(ds.length, 2, JSON.stringify(diags, null, 1));
+  assertAt(ds[0], file, text, '&rpmpd 0');
+  assert.match(ds[0].message, /\/clock-controller@100000 \(&gcc\) -power-domains-> \/power-controller@200000 \(&rpmpd\) -clocks-> \/clock-controller@100000 \(&gcc\)/);
+  assertAt(ds[1], file, text, '&gcc 3');
+  assert.match(ds[1].message, /\/power-controller@200000 \(&rpmpd\) -clocks-> \/clock-controller@100000 \(&gcc\) -power-domains-> \/power-controller@200000/);
+  assert.equal(ds[0].severity, 'warning');
+  assert.equal(diags.length, 2);
+});
+
+test('dependency-cycle: post-init-providers, optional bindings, remote-endpoint, pinctrl hogs are not hazards', () => {
+  assert.deepEqual(analyze('dependency-cycle-ok.dts').diags.map((d) => `${d.code}: ${d.message}`), []);
+});
+
+test('iommu-unknown, iommu-no-driver, iommu-missing-fallback, iommu-legacy-binding', () => {
+  const { diags, text, file } = analyze('iommu-provider.dts');
+  const unknown = byCode(diags, 'iommu-unknown');
+  assert.equal(unknown.length, 1, JSON.stringify(diags, null, 1));
+  assertAt(unknown[0], file, text, 'compatible = "acme,super-iommu";');
+  assert.match(unknown[0].message, /\/iommu@1000 \(&mystery\) has #iommu-cells but compatible "acme,super-iommu" is not in the IOMMU model \(Linux 6.12\)/);
+  const nodrv = byCode(diags, 'iommu-no-driver');
+  assert.equal(nodrv.length, 1);
+  assertAt(nodrv[0], file, text, 'compatible = "nvidia,tegra20-mc-gart";');
+  assert.match(nodrv[0].message, /no driver in Linux 6.12/);
+  const fb = byCode(diags, 'iommu-missing-fallback');
+  assert.equal(fb.length, 1);
+  assertAt(fb[0], file, text, 'compatible = "rockchip,rk3588-iommu";');
+  assert.match(fb[0].message, /"rockchip,rk3588-iommu" must be followed by "rockchip,rk3568-iommu"/);
+  const legacy = byCode(diags, 'iommu-legacy-binding');
+  assert.equal(legacy.length, 1);
+  assertAt(legacy[0], file, text, 'mmu-masters = <&dma0 0xd01d>;');
+  assert.equal(legacy[0].severity, 'warning');
+  for (const d of [...unknown, ...nodrv, ...fb]) assert.equal(d.severity, 'warning');
+  assert.equal(diags.length, 4);
+});
+
+test('IOMMU providers with known compatibles and fallbacks do not fire', () => {
+  assert.deepEqual(analyze('iommu-provider-ok.dts').diags.map((d) => `${d.code}: ${d.message}`), []);
+});
+
+test('iommu-mixed-drivers: only IOMMUs of different drivers', () => {
+  const { diags, text, file } = analyze('iommu-mixed-drivers.dts');
+  const ds = byCode(diags, 'iommu-mixed-drivers');
+  assert.equal(ds.length, 1, JSON.stringify(diags, null, 1));
+  assertAt(ds[0], file, text, '&sysmmu', 0);
+  assert.equal(ds[0].severity, 'error');
+  assert.match(ds[0].message, /iommus of \/gpu@4000 names \/iommu@1000 \(&smmu\) \(arm-smmu\) and \/sysmmu@2000 \(&sysmmu\) \(exynos-iommu\)/);
+  assert.equal(diags.length, 1);
+});
+
+test('iommu-modular-timeout: off by default; on request only for tristate drivers', () => {
+  assert.equal(analyze('iommu-modular.dts').diags.length, 0);
+  const { diags, text, file } = analyze('iommu-modular.dts', { 'iommu-modular-timeout': 'on' });
+  const ds = byCode(diags, 'iommu-modular-timeout');
+  assert.equal(ds.length, 1, JSON.stringify(diags, null, 1));
+  assertAt(ds[0], file, text, '&smmu 0x10');
+  assert.equal(ds[0].severity, 'information');
+  assert.match(ds[0].message, /arm-smmu \(ARM_SMMU\) is tristate/);
+});
+
+test('iommu-probe-deadlock: supplier chain reaches a device behind the IOMMU; IOMMU inside its consumer', () => {
+  const { diags, text, file } = analyze('iommu-probe-deadlock.dts');
+  const ds = byCode(diags, 'iommu-probe-deadlock');
+  assert.equal(ds.length, 2, JSON.stringify(diags, null, 1));
+  assertAt(ds[0], file, text, '&pdc 0');
+  assert.match(ds[0].message, /\/iommu@1000 \(&smmu\) needs \/clock-controller@3000 \(&cc\) through \/iommu@1000 \(&smmu\) -power-domains-> \/power-controller@2000 \(&pdc\) -clocks-> \/clock-controller@3000 \(&cc\)/);
+  assert.ok(ds[0].related?.some((x) => text.slice(x.start, x.end) === '&smmu 0x42'));
+  assertAt(ds[1], file, text, 'iommu@4800');
+  assert.match(ds[1].message, /\/isp@4000\/iommu@4800 \(&rkmmu\) sits inside \/isp@4000/);
+  assert.equal(ds[0].severity, 'error');
+  assert.equal(diags.length, 2);
+});
+
+test('iommu-probe-deadlock: a consumer sharing a supplier is fine', () => {
+  assert.deepEqual(analyze('iommu-probe-deadlock-ok.dts').diags.map((d) => `${d.code}: ${d.message}`), []);
+});
+
+test('iommu-probe-once: probe-once sun50i driver with suppliers (on request)', () => {
+  assert.equal(analyze('iommu-probe-once.dts').diags.length, 0);
+  const { diags, text, file } = analyze('iommu-probe-once.dts', { 'iommu-probe-once': 'on' });
+  const ds = byCode(diags, 'iommu-probe-once');
+  assert.equal(ds.length, 1, JSON.stringify(diags, null, 1));
+  assertAt(ds[0], file, text, 'iommu@30f0000');
+  assert.match(ds[0].message, /builtin_platform_driver_probe.*cannot defer probe.*clocks → \/clock-controller@3001000 \(&ccu\), resets → /);
+});
+
+test('iommu-xlate-denied: R-Car Gen3 IPMMU allow-list (on request)', () => {
+  const { diags, text, file } = analyze('iommu-xlate-denied.dts', { 'iommu-xlate-denied': 'on' });
+  const ds = byCode(diags, 'iommu-xlate-denied');
+  assert.equal(ds.length, 1, JSON.stringify(diags, null, 1));
+  assertAt(ds[0], file, text, '&ipmmu_ds0 16');
+  assert.match(ds[0].message, /\/ethernet@e6800000 \(&avb\) is not on the ipmmu-vmsa allow-list/);
+});

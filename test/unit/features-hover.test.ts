@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { getHover } from '../../server/src/features';
+import { analyze, at, BOARD, lineOf, range, SOC } from './features-fixture';
+
+test('hover on &label in an iommus specifier: node facts, decoded specifier, IOMMU model, edge counts', () => {
+  const a = analyze();
+  const h = getHover(a, SOC, at(SOC, '<&apps_smmu 0x100', 2));
+  assert.ok(h);
+  assert.deepEqual(h.range, range(SOC, '<&apps_smmu 0x100', '&apps_smmu'));
+  const md = h.markdown;
+  assert.ok(md.startsWith('```dts\napps_smmu: iommu@15000000\n```'), md);
+  assert.ok(md.includes('Path: `/soc@0/iommu@15000000`'), md);
+  assert.ok(md.includes('Labels: `apps_smmu`'), md);
+  assert.ok(md.includes('Compatible: `qcom,sm8550-smmu-500`, `qcom,smmu-500`, `arm,mmu-500`'), md);
+  assert.ok(md.includes('Status: `okay`'), md);
+  assert.ok(md.includes('`#iommu-cells = <2>`'), md);
+  assert.ok(md.includes('**Specifier** `iommus[0]` → `apps_smmu`: stream ID 0x100, SMR mask 0x0'), md);
+  assert.ok(md.includes('**IOMMU** (model family `arm-smmu`, matched `qcom,sm8550-smmu-500`)'), md);
+  assert.ok(md.includes('Driver: `arm-smmu`, Kconfig `CONFIG_ARM_SMMU` — tristate (built-in or module)'), md);
+  assert.ok(md.includes('Can defer probe: yes'), md);
+  assert.ok(md.includes('Suppliers: 1 · Consumers: 2'), md);
+});
+
+test('hover on an argument cell decodes the specifier it belongs to', () => {
+  const a = analyze();
+  const h = getHover(a, SOC, at(SOC, '0x801', 1));
+  assert.ok(h);
+  assert.deepEqual(h.range, range(SOC, '0x801'));
+  assert.equal(h.markdown, '**Specifier** `iommus[1]` → `apps_smmu`: stream ID 0x801, SMR mask 0x400');
+});
+
+test('hover on a macro use shows its definition and expansion (and the specifier it forms)', () => {
+  const a = analyze();
+  const h = getHover(a, SOC, at(SOC, 'DEMO_SID(0x8', 3));
+  assert.ok(h);
+  assert.deepEqual(h.range, range(SOC, 'DEMO_SID(0x8, 0x0)'));
+  assert.ok(h.markdown.startsWith('```c\n#define DEMO_SID(bus, dev) (((bus) << 8) | (dev))\n```'), h.markdown);
+  assert.match(h.markdown, /Expands to: `\(\(\(0x8\) ?<< ?8\) ?\| ?\(0x0\)\)`/);
+  assert.ok(h.markdown.includes('Defined in demo-sid.h:2'), h.markdown);
+  assert.ok(h.markdown.includes('**Specifier** `iommus[0]` → `apps_smmu`: stream ID 0x800, SMR mask 0x400'), h.markdown);
+});
+
+test('hover on a property name shows where its merged value comes from', () => {
+  const a = analyze();
+  const off = at(BOARD, 'status = "okay"', 2);
+  const h = getHover(a, BOARD, off);
+  assert.ok(h);
+  assert.deepEqual(h.range, range(BOARD, 'status = "okay"', 'status'));
+  const l1 = lineOf(SOC, at(SOC, 'status = "disabled"'));
+  const l2 = lineOf(BOARD, off);
+  assert.equal(h.markdown, `Property \`status\` of \`/soc@0/serial@a00000\`\n\nDefined in demo-soc.dtsi:${l1}, overridden in demo-board.dts:${l2}`);
+});
+
+test('hover on a consumer property name names its binding and supplier count', () => {
+  const a = analyze();
+  const h = getHover(a, SOC, at(SOC, 'iommus = <&apps_smmu DEMO_SID', 1));
+  assert.ok(h);
+  assert.ok(h.markdown.endsWith('Supplier binding `iommus` (`#iommu-cells`), optional for fw_devlink: 1 supplier'), h.markdown);
+});
+
+test('hover on a label definition, a node name, a path reference, a number and an include', () => {
+  const a = analyze();
+  const g = getHover(a, SOC, at(SOC, 'gpu: gpu@', 1));
+  assert.ok(g);
+  assert.deepEqual(g.range.file, SOC);
+  assert.ok(g.markdown.includes('Path: `/soc@0/gpu@3d00000`'), g.markdown);
+  assert.ok(g.markdown.includes('Suppliers: 2 · Consumers: 0'), g.markdown);
+  assert.ok(!g.markdown.includes('**IOMMU**'));
+
+  const c = getHover(a, BOARD, at(BOARD, 'chosen', 2));
+  assert.ok(c);
+  assert.deepEqual(c.range, range(BOARD, 'chosen'));
+  assert.ok(c.markdown.startsWith('```dts\nchosen\n```\n\nPath: `/chosen`'), c.markdown);
+
+  const p = getHover(a, BOARD, at(BOARD, '&{/soc@0/gpu', 3));
+  assert.ok(p);
+  assert.deepEqual(p.range, range(BOARD, '&{/soc@0/gpu@3d00000}'));
+  assert.ok(p.markdown.startsWith('```dts\ngpu: gpu@3d00000\n```'), p.markdown);
+
+  const n = getHover(a, SOC, at(SOC, '19200000', 2));
+  assert.ok(n);
+  assert.equal(n.markdown, '`0x124f800` = `19200000`');
+
+  const i = getHover(a, BOARD, at(BOARD, 'demo-soc.dtsi', 2));
+  assert.ok(i);
+  assert.equal(i.markdown, '`' + SOC + '`');
+  assert.deepEqual(i.range, range(BOARD, 'demo-soc.dtsi'));
+});
+
+test('hover on a cursor just after a word and on whitespace', () => {
+  const a = analyze();
+  const h = getHover(a, BOARD, at(BOARD, 'chosen', 6));
+  assert.ok(h);
+  assert.deepEqual(h.range, range(BOARD, 'chosen'));
+  assert.equal(getHover(a, BOARD, 0), undefined);
+});

@@ -1,0 +1,63 @@
+// In a real VS Code extension host: the extension starts dts-lsp and the editor sees
+// its diagnostics, hover and go-to-definition through the vscode API.
+'use strict';
+const assert = require('node:assert/strict');
+const path = require('node:path');
+const vscode = require('vscode');
+
+const FIXTURES = path.resolve(__dirname, '../../fixtures/lsp');
+
+async function until(what, fn, timeoutMs = 30_000) {
+  const t0 = Date.now();
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function positionOf(doc, needle, shift = 0) {
+  const at = doc.getText().indexOf(needle);
+  assert.ok(at >= 0, `${needle} in ${doc.uri.fsPath}`);
+  return doc.positionAt(at + shift);
+}
+
+suite('Devicetree extension', () => {
+  let doc;
+  suiteSetup(async () => {
+    doc = await vscode.workspace.openTextDocument(vscode.Uri.file(path.join(FIXTURES, 'board-a.dts')));
+    await vscode.window.showTextDocument(doc);
+  });
+
+  test('the document gets the dts language and the extension activates', async () => {
+    assert.equal(doc.languageId, 'dts');
+    const commands = await vscode.commands.getCommands(true);
+    for (const c of ['dts.selectContext', 'dts.goToSupplier', 'dts.goToConsumers', 'dts.showSupplierGraph']) assert.ok(commands.includes(c), c);
+  });
+
+  test('diagnostics: the iommus specifier with a cell too many', async () => {
+    const diags = await until('diagnostics', () => {
+      const d = vscode.languages.getDiagnostics(doc.uri);
+      return d.length > 0 ? d : undefined;
+    });
+    assert.deepEqual(diags.map((d) => d.code), ['iommu-cells-mismatch']);
+    const start = positionOf(doc, '&smmu GPU_SID 0x1');
+    assert.equal(diags[0].range.start.line, start.line);
+    assert.equal(diags[0].range.start.character, start.character);
+    assert.equal(diags[0].severity, vscode.DiagnosticSeverity.Error);
+  });
+
+  test('hover on &smmu describes the IOMMU', async () => {
+    const hovers = await vscode.commands.executeCommand('vscode.executeHoverProvider', doc.uri, positionOf(doc, '&smmu', 2));
+    const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+    assert.match(text, /iommu@15000000/);
+  });
+
+  test('go to definition of &smmu opens soc.dtsi', async () => {
+    const defs = await vscode.commands.executeCommand('vscode.executeDefinitionProvider', doc.uri, positionOf(doc, '&smmu', 2));
+    assert.ok(defs.length >= 1);
+    const uri = defs[0].uri || defs[0].targetUri;
+    assert.equal(path.basename(uri.fsPath), 'soc.dtsi');
+  });
+});
