@@ -8,7 +8,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import type { Diagnostic, Hover, Location } from 'vscode-languageserver-protocol';
-import { LspClient, fixture, positionOf, uriOf } from './lsp-client';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { LspClient, REPO, fixture, positionOf, uriOf } from './lsp-client';
 
 const BOARD_A = fixture('board-a.dts');
 const BOARD_B = fixture('board-b.dts');
@@ -55,6 +57,8 @@ test('capabilities and first diagnostics of a board (exact range and code)', asy
     assert.equal(d.source, 'devicetree');
     assert.deepEqual(d.range, rangeOf(BOARD_A, '<&smmu GPU_SID 0x1>'));
     assert.match(d.message, /#iommu-cells/);
+    // the provider's #iommu-cells as related information
+    assert.deepEqual(d.relatedInformation?.map((r) => [r.location.uri, r.location.range]), [[uriOf(SOC), rangeOf(SOC, '#iommu-cells = <1>;')]]);
     assert.equal(c.diagnostics.get(uriOf(BOARD_A))!.version, 1);
     // the watcher registration for files changed on disk
     assert.match(JSON.stringify(c.registrations), /\*\*\/\*\.\{dts,dtsi,dtso,overlay,h\}/);
@@ -311,4 +315,51 @@ test('symbols, folding, semantic tokens, links, completion, rename, code action,
     const ws = await c.request<Array<{ name: string }>>('workspace/symbol', { query: 'smmu' });
     assert.ok(ws.some((s) => s.name === 'smmu'));
   });
+});
+
+test('the bundled server (dist/server/main.js, what the .vsix ships) works on its own', async (t) => {
+  const bundle = path.join(REPO, 'dist/server/main.js');
+  if (!fs.existsSync(bundle)) {
+    t.skip('dist/server/main.js is not built (esbuild bundle step of scripts/build.js)');
+    return;
+  }
+  const c = new LspClient(['--stdio'], bundle);
+  try {
+    await c.initialize();
+    await c.open(BOARD_A);
+    const d = await c.waitForDiagnostics(BOARD_A, (x) => x.length === 1);
+    assert.equal(d[0].code, 'iommu-cells-mismatch');
+    const hover = await c.request<Hover | null>('textDocument/hover', { textDocument: { uri: uriOf(BOARD_A) }, position: positionOf(BOARD_A, '&smmu', 2) });
+    assert.match((hover!.contents as { value: string }).value, /iommu@15000000/);
+  } finally {
+    await c.shutdown();
+  }
+});
+
+test('a change on disk (workspace/didChangeWatchedFiles) re-analyses the boards that read the file', async () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dts-lsp-watch-'));
+  for (const f of ['board-a.dts', 'soc.dtsi', 'ids.h']) fs.copyFileSync(fixture(f), path.join(tmp, f));
+  const board = path.join(tmp, 'board-a.dts');
+  const soc = path.join(tmp, 'soc.dtsi');
+  const ids = path.join(tmp, 'ids.h');
+  const c = new LspClient();
+  try {
+    await c.initialize(tmp);
+    await c.open(board);
+    await c.waitForDiagnostics(board, (d) => d.length === 1);
+    // #iommu-cells = <2> in soc.dtsi, on disk only: the gpu fits, the dma does not
+    fs.writeFileSync(soc, fs.readFileSync(soc, 'utf8').replace('#iommu-cells = <1>', '#iommu-cells = <2>'));
+    await c.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(soc), type: 2 }] });
+    assert.deepEqual(await c.waitForDiagnostics(board, (d) => d.length === 0, 10_000, true), []);
+    const socDiags = await c.waitForDiagnostics(soc, (d) => d.length === 1);
+    assert.equal(socDiags[0].code, 'iommu-cells-mismatch');
+    // a header: GPU_SID expands to two cells now, one too many again for the board
+    fs.writeFileSync(ids, fs.readFileSync(ids, 'utf8').replace('#define GPU_SID 0x20', '#define GPU_SID 0x20 0x2'));
+    await c.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(ids), type: 2 }] });
+    const back = await c.waitForDiagnostics(board, (d) => d.length === 1, 10_000, true);
+    assert.equal(back[0].code, 'iommu-cells-mismatch');
+  } finally {
+    await c.shutdown();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
 });

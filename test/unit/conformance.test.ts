@@ -61,7 +61,7 @@ test('dtc conformance over ../shared/corpus/dtc-tests', (t) => {
       }
       case 'needs-include-path': {
         const without = frontEndErrors(host, file);
-        const dirs = row.note.match(/-i (\S+)/g)?.map((m) => path.join(DTC_TESTS, m.slice(3))) ?? [];
+        const dirs = row.note.match(/-i ([\w./-]+)/g)?.map((m) => path.join(DTC_TESTS, m.slice(3))) ?? [];
         const withHost = new AnalysisHost(fs_, { autoDetectIncludePaths: false, includePaths: [...new Set(dirs)] });
         const withErrs = frontEndErrors(withHost, file);
         const ok = without.some((e) => e.code === 'include-not-found') && withErrs.length === 0;

@@ -146,6 +146,35 @@ function edgeLabel(e: SupplierEdge): string {
   return e.kind === 'parent' ? 'parent' : e.property?.name ?? e.binding;
 }
 
+function hasProp(n: TreeNode, name: string): boolean {
+  return n.properties.some((p) => p.name === name);
+}
+
+/**
+ * Links the kernel binds after the consumer has probed, so they cannot block a cycle:
+ *  - a clock provider's own input clocks (orphan clocks are reparented when the parent registers);
+ *  - interconnect paths (bandwidth is voted at run time; memory-client paths such as Tegra's
+ *    "dma-mem" are only read when DMA is configured);
+ *  - a regulator's supply (regulator_resolve_supply() resolves it when the supply registers);
+ *  - a pin controller's bank supplies (requested when a pin of the bank is first used);
+ *  - a PHY provider's clocks, resets and supplies (taken in phy_init()/phy_power_on(), called
+ *    by the consumer's driver after both have probed).
+ */
+function isLateBound(e: SupplierEdge): boolean {
+  if (e.kind !== 'property') return false;
+  const c = e.consumer;
+  const supply = e.binding === '*-supply';
+  if (e.binding === 'clocks' && hasProp(c, '#clock-cells')) return true;
+  if (e.binding === 'interconnects') return true;
+  if (supply) {
+    if (c.properties.some((p) => p.name.startsWith('regulator-'))) return true;
+    if (/regulator/.test(c.name) || (c.parent && /regulator/.test(c.parent.name))) return true;
+    if (hasProp(c, 'gpio-controller') || /pinctrl|pinmux/.test(c.name)) return true;
+  }
+  if (hasProp(c, '#phy-cells') && (supply || e.binding === 'clocks' || e.binding === 'resets')) return true;
+  return false;
+}
+
 export function checkCycles(ctx: CheckContext, r: Reporter): void {
   const g = mandatoryGraph(ctx);
   const sccs = tarjan(g);
@@ -165,6 +194,8 @@ export function checkCycles(ctx: CheckContext, r: Reporter): void {
         // parent is missing as an orphan and reparents it when the parent appears, so a cycle
         // made only of clocks (and parent) links is resolved by design
         if ([e, ...back].every((x) => x.kind === 'parent' || x.binding === 'clocks')) continue;
+        // a cycle with a link the kernel resolves after probe is relaxed by fw_devlink and then works
+        if ([e, ...back].some(isLateBound)) continue;
         const cycle = describePath(e, back);
         r.report(
           'dependency-cycle',

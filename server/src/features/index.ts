@@ -20,3 +20,10 @@ export { getDocumentLinks, type DocumentLink } from './links';
 export { getCodeActions, type CodeAction } from './code-actions';
 export { getSupplierGraphView, type GraphView, type GraphViewNode, type GraphViewEdge } from './graph-view';
 export { locate, type Located } from './locate';
+
+import type { Analysis } from '../analysis';
+import { getIndex } from './locate';
+/** Build the locator index of an analysis ahead of the first request (e.g. right after publishing diagnostics). */
+export function warmFeatureIndex(a: Analysis): void {
+  getIndex(a);
+}

@@ -63,7 +63,7 @@ export function getIndex(a: Analysis): FeatureIndex {
 
 // ---- building -----------------------------------------------------------------
 
-function buildIndex(a: Analysis): FeatureIndex {
+export function buildIndex(a: Analysis): FeatureIndex {
   const items: Item[] = [];
   const push = (kind: ItemKind, span: ast.Span, parent: number, data: unknown): number => {
     items.push({ kind, start: span.start, end: span.end, parent, data });
@@ -74,7 +74,6 @@ function buildIndex(a: Analysis): FeatureIndex {
   const walkLabels = (labels: ast.Label[] | undefined, parent: number): void => {
     if (labels) for (const l of labels) push('label', l, parent, l);
   };
-  const walkExpr = (_e: ast.Expr, _parent: number): void => { /* numbers are reached through the cell item */ };
   const walkValue = (parts: ast.PropertyValuePart[], parent: number): void => {
     for (const part of parts) {
       const pi = push('valuePart', part, parent, part);
@@ -89,8 +88,7 @@ function buildIndex(a: Analysis): FeatureIndex {
             } else if (it.kind === 'label') {
               push('label', it, ci, it);
             } else {
-              push('cell', it, ci, it);
-              walkExpr(it.expr, ci);
+              push('cell', it, ci, it); // numbers inside are reached through the cell's expr
             }
           }
           break;
@@ -349,10 +347,9 @@ export function nodeOfItem(idx: FeatureIndex, it: Item): TreeNode | undefined {
   const d = it.data as ast.NodeDef | ast.RefNodeStatement | ast.RootNodeStatement;
   if (it.kind === 'node') return idx.nodeAt.get((d as ast.NodeDef).nameSpan.start) ?? idx.nodeAt.get(d.start);
   if (it.kind === 'refNode') return idx.nodeAt.get((d as ast.RefNodeStatement).ref.start) ?? idx.nodeAt.get(d.start) ?? idx.refAt.get((d as ast.RefNodeStatement).ref.start)?.target;
-  if (it.kind === 'rootNode') return idx.nodeAt.get(d.start) ?? undefinedIfMissing();
+  if (it.kind === 'rootNode') return idx.nodeAt.get(d.start);
   return undefined;
 }
-function undefinedIfMissing(): undefined { return undefined; }
 
 function isNodeItem(k: ItemKind): boolean { return k === 'node' || k === 'refNode' || k === 'rootNode'; }
 

@@ -92,6 +92,11 @@ export function cellNamesFor(a: Analysis, binding: string, supplier: TreeNode, c
     const base = BINDING_CELL_NAMES['iommu-map'][3];
     if (count === 3) return [base[0], f && f.cellNames.length ? `${f.cellNames[0]} base` : base[1], base[2]];
   }
+  if ((binding === 'interrupts' || binding === 'interrupts-extended') && compatibles(supplier).some((c) => /^arm,(gic|cortex-a\d+-gic|arm11mp-gic)/.test(c))) {
+    // the Arm GIC binding: SPI/PPI type, interrupt number, trigger flags (+ PPI partition)
+    const gic = ['type (0 SPI, 1 PPI)', 'interrupt', 'flags', 'PPI partition'];
+    if (count >= 3 && count <= 4) return gic.slice(0, count);
+  }
   const t = BINDING_CELL_NAMES[binding];
   return t?.[count];
 }

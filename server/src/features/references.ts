@@ -78,7 +78,7 @@ export function getSupplierLocations(a: Analysis, file: string, offset: number):
   else if (loc.property && loc.kind !== 'label') {
     suppliers = (getIndex(a).edgesByProperty.get(loc.property) ?? []).map((e) => e.supplier);
   } else if (loc.kind === 'nodeName' || loc.kind === 'label' || loc.kind === 'refNode' || loc.kind === 'reference') {
-    const n = loc.kind === 'reference' ? loc.node : loc.node;
+    const n = loc.node;
     if (n) suppliers = a.graph.suppliersOf(n).filter((e) => e.kind === 'property').map((e) => e.supplier);
   }
   const out: FileRange[] = [];

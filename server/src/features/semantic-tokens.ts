@@ -45,10 +45,13 @@ export function getSemanticTokens(a: Analysis, file: string): SemanticToken[] {
   const raw: Array<{ start: number; end: number; type: number; mods: number }> = [];
   const emit = (s: number, e: number, type: number, mods: number): void => {
     if (e <= s) return;
-    if (map.macroAt(s)) return;
-    const r = map.toFileRange(s, e);
-    if (r.file !== file || r.end <= r.start) return;
-    raw.push({ start: r.start, end: r.end, type, mods });
+    if (map.macroAt(s) || map.macroAt(e - 1)) return;
+    // leaf tokens are contiguous copies of one file: map both ends with locate (cheaper than toFileRange)
+    const l0 = map.locate(s);
+    if (l0.file !== file) return;
+    const l1 = map.locate(e - 1);
+    if (l1.file !== file || l1.offset !== l0.offset + (e - 1 - s)) return;
+    raw.push({ start: l0.offset, end: l0.offset + (e - s), type, mods });
   };
   const emitExpr = (e: ast.Expr, depth: number): void => {
     if (depth > 64) return;

@@ -1,7 +1,7 @@
 // The language server: JSON-RPC <-> the analysis facade. Documents, contexts,
 // scheduling of analyses, diagnostics publishing and settings live here; the
 // translation of editor features is in handlers.ts.
-import { setImmediate as pauseImmediate } from 'node:timers/promises';
+import { setImmediate as pauseImmediate, setTimeout as pauseTimeout } from 'node:timers/promises';
 import {
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
@@ -285,6 +285,7 @@ export class DtsServer {
     this.indexing = (async () => {
       const t0 = Date.now();
       let reporter: WorkDoneProgressServerReporter | undefined;
+      let lastReport = 0;
       if (this.capabilities.window?.workDoneProgress) {
         try {
           reporter = await this.connection.window.createWorkDoneProgress();
@@ -299,9 +300,16 @@ export class DtsServer {
           this.workspaceRoots,
           (p) => {
             if (!reporter || p.phase !== 'scan' || p.total === 0) return;
+            const now = Date.now();
+            if (now - lastReport < 100 && p.done < p.total) return; // a report every 100 ms is plenty
+            lastReport = now;
             reporter.report(Math.round((100 * p.done) / p.total), `${p.done}/${p.total} files`);
           },
-          () => pauseImmediate(),
+          async () => {
+            await pauseImmediate();
+            // analyses of open documents come first: the index waits while one is pending
+            for (let i = 0; i < 500 && (this.timer !== undefined || this.running); i++) await pauseTimeout(10);
+          },
         );
       } finally {
         reporter?.done();

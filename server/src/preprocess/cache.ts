@@ -38,8 +38,8 @@ export interface CacheEntry {
   filesRead: string[];
   deps: { path: string; text: string }[];
   resolutions: Resolution[];
-  /** include guard macro, when the whole file is guarded */
-  guard?: string;
+  /** include guards (file, macro) learned while processing the file (itself and nested files) */
+  guards: [string, string][];
   once?: boolean;
   includePathsKey: string;
 }

@@ -54,6 +54,8 @@ interface Frame {
   filesRead: string[];
   deps: { path: string; text: string }[];
   resolutions: Resolution[];
+  /** include guards learned inside the frame */
+  guards: [string, string][];
   poisoned: boolean;
 }
 
@@ -435,7 +437,12 @@ class Run implements ExpandHost {
         this.diag('preprocessor-error', 'error', `unterminated #${cd.name}`, { file: F.id, start: cd.start, end: cd.nameEnd });
       }
     }
-    if (F.guardCandidate && F.guardClosed && !F.guardBroken) this.guards.set(F.id, F.guardCandidate);
+    if (F.guardCandidate && F.guardClosed && !F.guardBroken) this.learnGuard(F.id, F.guardCandidate);
+  }
+
+  private learnGuard(id: string, guard: string): void {
+    this.guards.set(id, guard);
+    for (const f of this.frames) f.guards.push([id, guard]);
   }
 
   /** End of the logical line of a directive starting at i (the '\n' or the end of text). */
@@ -989,7 +996,7 @@ class Run implements ExpandHost {
       path: id, text: r.text, consulted: new Map(), effects: new Map(),
       outPart: this.outParts.length, outLen: this.outLen, seg: this.segs.length, diag: this.diagnostics.length,
       inc: this.includes.length, use: this.uses.length, inact: this.inactive.length,
-      filesRead: [], deps: [], resolutions: [], poisoned: false,
+      filesRead: [], deps: [], resolutions: [], guards: [], poisoned: false,
     } : undefined;
     if (frame) this.frames.push(frame);
     this.mergeBarrier = this.segs.length;
@@ -1053,7 +1060,7 @@ class Run implements ExpandHost {
       filesRead: f.filesRead,
       deps: f.deps,
       resolutions: f.resolutions,
-      guard: this.guards.get(f.path),
+      guards: f.guards,
       once: this.once.has(f.path) || undefined,
       includePathsKey: this.ipKey,
     });
@@ -1084,7 +1091,7 @@ class Run implements ExpandHost {
     for (const r of e.resolutions) this.recordResolution(r);
     for (const d of e.deps) this.recordRead(d.path, d.text);
     for (const [name, m] of e.effects) this.setMacro(name, m);
-    if (e.guard !== undefined) this.guards.set(id, e.guard);
+    for (const [p, g] of e.guards) this.learnGuard(p, g);
     if (e.once) this.once.add(id);
     if (this.outLen > MAX_OUTPUT) this.stop(`preprocessed output exceeds ${MAX_OUTPUT} bytes`, { file: id, start: 0, end: 0 });
   }

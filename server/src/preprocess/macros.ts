@@ -242,7 +242,7 @@ export class LimitError extends Error {}
 
 interface Src { stack: Tok[]; reader: FileReader | null }
 
-const MAX_TOKENS_PER_EXPANSION = 2_000_000;
+const MAX_TOKENS_PER_EXPANSION = 500_000;
 const MAX_DEPTH = 200;
 
 export class Expander {

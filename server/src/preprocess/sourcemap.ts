@@ -114,12 +114,16 @@ export class SourceMapImpl implements SourceMap {
     const a = this.locate(start);
     if (end <= start) return { file: a.file, start: a.offset, end: a.offset };
     const b = this.locateEnd(end);
+    // a range inside one macro invocation that is not entirely argument text: the whole invocation
+    const i1 = this.segAt(Math.max(0, Math.min(start, this.textLength)));
+    if (i1 >= 0 && s.use[i1] >= 0 && s.use[i1] === s.use[b.i] && !(s.kind[i1] === SEG_ARG && s.kind[b.i] === SEG_ARG)) {
+      const u = this.uses[s.use[i1]];
+      if (u) return { file: u.range.file, start: u.range.start, end: u.range.end };
+    }
     const af = this.files.indexOf(a.file);
     if (b.file === af && b.offset >= a.offset) return { file: a.file, start: a.offset, end: b.offset };
     // clip to start's file: the last segment of that file before end
-    let i1 = this.segAt(Math.max(0, Math.min(start, this.textLength)));
-    if (i1 < 0) i1 = 0;
-    for (let i = b.i; i >= i1; i--) {
+    for (let i = b.i; i >= Math.max(i1, 0); i--) {
       if (s.file[i] !== af) continue;
       let off: number;
       if (s.kind[i] === SEG_VERBATIM || s.kind[i] === SEG_ARG) {

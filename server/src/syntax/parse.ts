@@ -16,6 +16,7 @@
 import type { ErrorItem, SyntaxErrorInfo, TopStatement, DtsFile } from './ast';
 import * as peg from './dts-parser';
 import { errorRegion, isNameChar, newlineBefore, splitStatements } from './scan';
+import { shiftError, shiftStatement } from './shift';
 
 export interface ParseOptions {
   /**
@@ -63,8 +64,8 @@ export class ParseCache {
     this.stats.reused++;
     if (e.base !== base) {
       const d = base - e.base;
-      e.statements = shiftArray(e.statements, d) as TopStatement[];
-      e.errors = shiftArray(e.errors, d) as SyntaxErrorInfo[];
+      e.statements = e.statements.map((s) => shiftStatement(s, d));
+      e.errors = e.errors.map((x) => shiftError(x, d));
       e.base = base;
     }
     return e;
@@ -88,32 +89,6 @@ export class ParseCache {
   clear(): void {
     this.entries.clear();
   }
-}
-
-// ---- clone with shift --------------------------------------------------------
-
-function shiftArray(a: readonly unknown[], d: number): unknown[] {
-  const out = new Array(a.length);
-  for (let i = 0; i < a.length; i++) out[i] = shiftValue(a[i], d);
-  return out;
-}
-
-function shiftValue(v: unknown, d: number): unknown {
-  if (typeof v !== 'object' || v === null) return v;
-  if (Array.isArray(v)) return shiftArray(v, d);
-  const src = v as Record<string, unknown>;
-  const o: Record<string, unknown> = {};
-  for (const k in src) {
-    const x = src[k];
-    if (typeof x === 'number') {
-      o[k] = k === 'start' || k === 'end' || (k === 'closeBrace' && x >= 0) ? x + d : x;
-    } else if (typeof x === 'object' && x !== null) {
-      o[k] = Array.isArray(x) ? shiftArray(x, d) : shiftValue(x, d);
-    } else {
-      o[k] = x;
-    }
-  }
-  return o;
 }
 
 // ---- error messages -------------------------------------------------------------
@@ -147,7 +122,7 @@ function tokenAt(t: string, p: number): { text: string; end: number } {
   return { text: t.slice(p, e), end: e };
 }
 
-function buildMessage(expected: peg.PeggyExpectation[] | null, found: string): string {
+function buildMessage(expected: peg.PeggyExpectation[] | null, found: string, preferSemi: boolean): string {
   const seen = new Set<string>();
   for (const e of expected ?? []) {
     const s = expectationText(e);
@@ -155,10 +130,14 @@ function buildMessage(expected: peg.PeggyExpectation[] | null, found: string): s
   }
   let list = [...seen];
   // condense the usual sets
+  if (list.includes("'/dts-v1/'") && list.includes("'/'")) {
+    list = ["a top-level statement ('/ { ... };', '&label { ... };', '/delete-node/ &label;', ...)"];
+  }
   const semi = list.find((s) => s.startsWith("';'"));
-  if (semi !== undefined && semi !== "';'" ) {
+  if (semi !== undefined && semi !== "';'" && preferSemi) {
     list = [semi];
   } else {
+    if (semi !== undefined) list = [...list.filter((x) => x !== semi && x !== 'label' && x !== "','"), semi];
     if (list.filter((s) => VALUE_STARTS.has(s)).length >= 3) {
       list = list.filter((s) => !VALUE_STARTS.has(s) && s !== 'label');
       list.unshift('a property value');
@@ -174,6 +153,7 @@ function buildMessage(expected: peg.PeggyExpectation[] | null, found: string): s
       list = list.filter((s) => s !== "'-'" && s !== "'~'" && s !== "'!'");
     }
   }
+  if (found === '' && list.includes("'}'")) return "expected '}' at the end of the statement: a '{' is not closed";
   const what = list.length ? `expected ${joinAlternatives(list)}` : 'syntax error';
   return found === '' ? `${what} at end of input` : `${what}, found '${found}'`;
 }
@@ -225,7 +205,8 @@ export function parseChunk(t: string, base: number): ChunkResult {
     }
     const p = failure.location.start.offset;
     const tok = tokenAt(t, p);
-    const message = buildMessage(failure.expected, tok.text);
+    const likelySemi = p >= t.length || t.charCodeAt(p) === 125 /* } */ || newlineBefore(t, p);
+    const message = buildMessage(failure.expected, tok.text, likelySemi);
     if (firstMessage === '') firstMessage = message;
     // one diagnostic per error: a failure where an error was already reported,
     // or at the end after an earlier error, is a consequence of that error
@@ -237,7 +218,7 @@ export function parseChunk(t: string, base: number): ChunkResult {
     const exp = failure.expected ?? [];
     const wantsSemi = exp.some((x) => x.type === 'other' && x.description.startsWith("';'"));
     const wantsClose = exp.some((x) => x.type === 'other' && x.description === "'}'");
-    if (wantsSemi && !vsemi.has(p) && (p >= t.length || t.charCodeAt(p) === 125 /* } */ || newlineBefore(t, p))) {
+    if (wantsSemi && !vsemi.has(p) && likelySemi) {
       vsemi.add(p);
       continue;
     }
@@ -322,6 +303,7 @@ function checkStatementOrder(statements: TopStatement[], errors: SyntaxErrorInfo
       case 'memreserve':
         finishHeader(lastVersion);
         if (complete && !sawVersion && phase === 0) extra.push({ start: s.start, end: s.start, message: "missing '/dts-v1/;' at the start of the file" });
+        sawVersion = true;
         if (phase > 1) extra.push({ start: s.start, end: s.end, message: "'/memreserve/' must come before nodes" });
         else phase = 1;
         break;

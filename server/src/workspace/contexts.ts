@@ -115,11 +115,14 @@ export class WorkspaceIndex {
     progress?.({ phase: 'walk', done: 0, total: 0 });
     const found = this.walk(roots);
     const total = found.length;
+    let sliceStart = Date.now();
     for (let i = 0; i < total; i++) {
       this.updateFile(found[i]);
-      if (i % 100 === 99) {
+      // yield every ~10 ms so that a server keeps answering (and analysing) while indexing
+      if (pause && Date.now() - sliceStart >= 10) {
         progress?.({ phase: 'scan', done: i + 1, total });
-        if (pause) await pause();
+        await pause();
+        sliceStart = Date.now();
       }
     }
     progress?.({ phase: 'scan', done: total, total });

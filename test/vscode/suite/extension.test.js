@@ -42,9 +42,9 @@ suite('Devicetree extension', () => {
       return d.length > 0 ? d : undefined;
     });
     assert.deepEqual(diags.map((d) => d.code), ['iommu-cells-mismatch']);
-    const start = positionOf(doc, '&smmu GPU_SID 0x1');
-    assert.equal(diags[0].range.start.line, start.line);
-    assert.equal(diags[0].range.start.character, start.character);
+    const start = positionOf(doc, '<&smmu GPU_SID 0x1>');
+    const end = positionOf(doc, '<&smmu GPU_SID 0x1>', '<&smmu GPU_SID 0x1>'.length);
+    assert.ok(diags[0].range.isEqual(new vscode.Range(start, end)), JSON.stringify(diags[0].range));
     assert.equal(diags[0].severity, vscode.DiagnosticSeverity.Error);
   });
 

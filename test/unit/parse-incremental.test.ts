@@ -1,0 +1,84 @@
+// Incremental parsing: statements are memoised by text; an edit re-parses only
+// the statements it touches and the result equals a cold parse.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ParseCache, parseDts } from '../../server/src/syntax/parse';
+import { splitStatements } from '../../server/src/syntax/scan';
+
+const fixtures = path.resolve(__dirname, '../../../test/fixtures/syntax');
+const board = fs.readFileSync(path.join(fixtures, 'incremental-board.dts'), 'utf8');
+
+test('the statement splitter finds every top-level statement', () => {
+  const chunks = splitStatements(board);
+  const texts: string[] = [];
+  for (let i = 0; i < chunks.length; i += 2) texts.push(board.slice(chunks[i], chunks[i + 1]));
+  assert.equal(texts.length, 8);
+  assert.equal(texts[0], '/dts-v1/;');
+  assert.ok(texts[1].startsWith('/ {') && texts[1].endsWith('};'));
+  assert.ok(texts[2].startsWith('&uart0 {'));
+  assert.ok(texts[7].startsWith('/delete-node/ &spare'));
+});
+
+test('a second parse of the same text reuses every statement', () => {
+  const cache = new ParseCache();
+  const cold = parseDts(board, cache);
+  assert.deepEqual(cache.stats, { parsed: 8, reused: 0 });
+  const warm = parseDts(board, cache);
+  assert.deepEqual(cache.stats, { parsed: 8, reused: 8 });
+  assert.deepEqual(warm, cold);
+  assert.deepEqual(warm, parseDts(board));
+});
+
+test('an edit inside one node re-parses only that statement; offsets of later statements shift', () => {
+  const cache = new ParseCache();
+  parseDts(board, cache);
+  const at = board.indexOf('status = "disabled";', board.indexOf('&i2c1'));
+  assert.ok(at > 0);
+  const edited = board.slice(0, at) + 'status = "okay"; clock-frequency = <100000>;' + board.slice(at + 'status = "disabled";'.length);
+  const before = { ...cache.stats };
+  const inc = parseDts(edited, cache);
+  assert.deepEqual({ parsed: cache.stats.parsed - before.parsed, reused: cache.stats.reused - before.reused }, { parsed: 1, reused: 7 });
+  assert.deepEqual(inc, parseDts(edited));
+  assert.deepEqual(inc.errors, []);
+  // the statement after the edit moved by the length difference
+  const last = inc.statements[inc.statements.length - 1];
+  assert.equal(last.start, edited.indexOf('/delete-node/ &spare'));
+});
+
+test('an edit that introduces a syntax error keeps the other statements', () => {
+  const cache = new ParseCache();
+  parseDts(board, cache);
+  const at = board.indexOf('<400000>');
+  const edited = board.slice(0, at) + '<400000 $>' + board.slice(at + 8);
+  const inc = parseDts(edited, cache);
+  const p = edited.indexOf('$');
+  assert.deepEqual(inc.errors, [{ start: p, end: p + 1, message: "expected label, reference, integer or '>', found '$'" }]);
+  assert.deepEqual(inc, parseDts(edited));
+  assert.equal(inc.statements.length, 8);
+  // undo: the original statement comes back from the cache
+  const before = { ...cache.stats };
+  assert.deepEqual(parseDts(board, cache), parseDts(board));
+  assert.equal(cache.stats.parsed - before.parsed, 0);
+});
+
+test('inserting a statement and text before everything shifts all reused statements', () => {
+  const cache = new ParseCache();
+  parseDts(board, cache);
+  const edited = '/* header comment */\n' + board.replace('&uart0 {', '&new_node { x; };\n\n&uart0 {');
+  const before = { ...cache.stats };
+  const inc = parseDts(edited, cache);
+  assert.deepEqual({ parsed: cache.stats.parsed - before.parsed, reused: cache.stats.reused - before.reused }, { parsed: 1, reused: 8 });
+  assert.deepEqual(inc, parseDts(edited));
+});
+
+test('the same statement text twice in one file gets two correctly placed copies', () => {
+  const cache = new ParseCache();
+  const t = '/dts-v1/;\n/ { };\n&a { b; };\n&a { b; };\n';
+  const f = parseDts(t, cache);
+  assert.deepEqual(f, parseDts(t));
+  assert.deepEqual(cache.stats, { parsed: 3, reused: 1 });
+  assert.equal(f.statements[2].start, t.indexOf('&a'));
+  assert.equal(f.statements[3].start, t.lastIndexOf('&a'));
+});

@@ -1,0 +1,96 @@
+// The include-file cache: reuse by (path, text, consulted macros), invalidation, identical results.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { MemoryFileSystem } from '../../server/src/base/fs';
+import { NodeFileSystem } from '../../server/src/base/node-fs';
+import { createPreprocessCache, preprocess } from '../../server/src/preprocess';
+import type { PreprocessResult } from '../../server/src/preprocess/types';
+
+const FIX = path.resolve(__dirname, '../../../test/fixtures/preprocess');
+const fx = (rel: string): string => path.join(FIX, rel);
+const nfs = new NodeFileSystem();
+const lines = (r: PreprocessResult): string[] => r.text.split('\n').map((l) => l.trim()).filter((l) => l);
+
+/** Everything observable about a result, for comparing cached and uncached runs. */
+function snapshot(r: PreprocessResult): unknown {
+  const probes: unknown[] = [];
+  for (let o = 0; o <= r.text.length; o += 7) probes.push([r.map.locate(o), r.map.toFileRange(o, Math.min(r.text.length, o + 5)), r.map.macroAt(o)?.name]);
+  const back: unknown[] = [];
+  for (const f of r.files) for (let k = 0; k < 400; k += 13) back.push(r.map.fromFile(f, k));
+  return {
+    text: r.text, diagnostics: r.diagnostics, includes: r.includes, files: r.files,
+    macros: [...r.macros].sort(), uses: r.macroUses, inactive: r.inactiveRanges, probes, back,
+  };
+}
+
+test('a cached include gives exactly the same result as a fresh run', () => {
+  const cache = createPreprocessCache();
+  const opts = { fs: nfs, includePaths: [fx('basic/include')], defines: { __DTS__: '1' } };
+  const fresh = preprocess(fx('basic/board.dts'), opts);
+  const first = preprocess(fx('basic/board.dts'), { ...opts, cache });
+  assert.deepEqual(cache.stats, { hits: 0, misses: 2, entries: 2 });
+  const second = preprocess(fx('basic/board.dts'), { ...opts, cache });
+  assert.deepEqual({ hits: cache.hits, misses: cache.misses }, { hits: 1, misses: 2 }, 'soc.dtsi (with its header) is reused; the second test.h include is skipped by its guard');
+  assert.deepEqual(snapshot(first), snapshot(fresh));
+  assert.deepEqual(snapshot(second), snapshot(fresh));
+});
+
+test('the cache keys on the macros a file consulted', () => {
+  const cache = createPreprocessCache();
+  const opts = { fs: nfs, includePaths: [], cache };
+  const one = preprocess(fx('cache/one.dts'), opts);
+  assert.deepEqual(lines(one), ['node { value = <1>; flag = <(1 << (3))>; };', 'after = <42>;']);
+  assert.deepEqual({ hits: cache.hits, misses: cache.misses }, { hits: 0, misses: 2 });
+  const two = preprocess(fx('cache/two.dts'), opts);
+  assert.deepEqual(lines(two), ['node { value = <2>; flag = <(1 << (3))>; };', 'after = <42>;']);
+  // uses.dtsi missed (VALUE differs), defs.h hit (it does not look at VALUE)
+  assert.deepEqual({ hits: cache.hits, misses: cache.misses }, { hits: 1, misses: 3 });
+  const again = preprocess(fx('cache/one.dts'), opts);
+  assert.deepEqual({ hits: cache.hits, misses: cache.misses }, { hits: 2, misses: 3 });
+  // macros defined by the cached files are applied on reuse; uses keep their source positions
+  assert.deepEqual(lines(again), lines(one));
+  assert.equal(again.macros.get('DEFINED_IN_HEADER')?.body, '42');
+  assert.deepEqual(again.macroUses.map((u) => [u.name, path.basename(u.range.file), u.range.start, u.expansion]), one.macroUses.map((u) => [u.name, path.basename(u.range.file), u.range.start, u.expansion]));
+  assert.deepEqual(snapshot(again), snapshot(one));
+});
+
+test('changing an included file (or a file it includes) invalidates the entry', () => {
+  const m = new MemoryFileSystem({
+    '/p/board.dts': '#include "a.dtsi"\nx = <A B>;\n',
+    '/p/a.dtsi': '#include "b.h"\n#define A 1\n',
+    '/p/b.h': '#define B 2\n',
+  });
+  const cache = createPreprocessCache();
+  const run = (): PreprocessResult => preprocess('/p/board.dts', { fs: m, includePaths: [], cache });
+  assert.deepEqual(lines(run()), ['x = <1 2>;']);
+  assert.deepEqual(lines(run()), ['x = <1 2>;']);
+  assert.deepEqual({ hits: cache.hits, misses: cache.misses }, { hits: 1, misses: 2 });
+  m.set('/p/b.h', '#define B 3\n');
+  assert.deepEqual(lines(run()), ['x = <1 3>;']);
+  assert.deepEqual({ hits: cache.hits, misses: cache.misses }, { hits: 1, misses: 4 });
+  m.set('/p/a.dtsi', '#include "b.h"\n#define A 5\n');
+  assert.deepEqual(lines(run()), ['x = <5 3>;']);
+  assert.deepEqual({ hits: cache.hits, misses: cache.misses }, { hits: 2, misses: 5 }, 'b.h is reused, a.dtsi is not');
+  // a new file that shadows a nested include changes its resolution
+  m.set('/p/inc/b.h', '#define B 9\n');
+  const r = preprocess('/p/board.dts', { fs: m, includePaths: ['/p/inc'], cache });
+  assert.deepEqual(lines(r), ['x = <5 3>;'], 'quote includes search the including directory first');
+});
+
+test('cached diagnostics are replayed at their original positions', () => {
+  const m = new MemoryFileSystem({
+    '/q/board.dts': '#include "bad.dtsi"\n#include "bad.dtsi"\n',
+    '/q/bad.dtsi': 'x = <F(1, 2)>;\n#define F(a) a\ny = <F(1, 2)>;\n',
+  });
+  const cache = createPreprocessCache();
+  const r1 = preprocess('/q/board.dts', { fs: m, includePaths: [], cache });
+  const r2 = preprocess('/q/board.dts', { fs: m, includePaths: [], cache });
+  assert.equal(cache.hits, 2);
+  const d = (r: PreprocessResult): unknown => r.diagnostics.map((x) => [x.code, x.file, x.start, x.end]);
+  // first inclusion: F is not a macro yet on line 1; second inclusion: both lines are wrong
+  const expected = [['macro-error', '/q/bad.dtsi', 35, 42], ['macro-error', '/q/bad.dtsi', 5, 12], ['macro-error', '/q/bad.dtsi', 35, 42]];
+  assert.deepEqual(d(r1), expected);
+  assert.deepEqual(d(r2), expected);
+  assert.match(r2.diagnostics[1].message, /macro "F" passed 2 arguments, but takes just 1/);
+});
