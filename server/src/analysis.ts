@@ -88,7 +88,9 @@ export class AnalysisHost {
       cache: this.ppCache,
       isCancelled,
     });
-    const ast = parseDts(pp.text, this.parseCache);
+    // a .dtsi (or header) analysed on its own is a fragment: no /dts-v1/ or root node required
+    const complete = !/\.(dtsi|h)$/i.test(root);
+    const ast = parseDts(pp.text, this.parseCache, { complete });
     const syntaxDiagnostics: Diagnostic[] = ast.errors.map((e) => ({
       ...pp.map.toFileRange(e.start, e.end),
       severity: 'error',
