@@ -72,7 +72,7 @@ function findBoards(dir: string): string[] {
 
 function run(cmd: string, args: string[], cwd?: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const p = spawn(cmd, args, { cwd });
+    const p = spawn(cmd, args, { cwd, timeout: 60000 });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     p.stdout.on('data', (b: Buffer) => out.push(b));

@@ -29,9 +29,10 @@ function tmp(): string {
 /** dtc -I dts -O dtb, then dtc -I dtb -O dts. `cwd` is where relative /incbin/ files are found. */
 export function compileDecompile(dtsFile: string, extraArgs: string[] = []): DtcResult {
   const dtb = path.join(tmp(), `t${process.pid}-${counter++}.dtb`);
-  const a = spawnSync(DTC, ['-q', '-I', 'dts', '-O', 'dtb', ...extraArgs, '-o', dtb, dtsFile], { encoding: 'utf8', cwd: path.dirname(dtsFile) });
+  const a = spawnSync(DTC, ['-q', '-I', 'dts', '-O', 'dtb', ...extraArgs, '-o', dtb, dtsFile], { encoding: 'utf8', cwd: path.dirname(dtsFile), timeout: 15000 });
+  if (a.error && (a.error as NodeJS.ErrnoException).code === 'ETIMEDOUT') return { ok: false, dts: '', stderr: 'dtc timed out (15 s)' };
   if (a.status !== 0) return { ok: false, dts: '', stderr: a.stderr || String(a.error ?? '') };
-  const b = spawnSync(DTC, ['-q', '-I', 'dtb', '-O', 'dts', dtb], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const b = spawnSync(DTC, ['-q', '-I', 'dtb', '-O', 'dts', dtb], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, timeout: 15000 });
   try { fs.unlinkSync(dtb); } catch { /* ignore */ }
   if (b.status !== 0) return { ok: false, dts: '', stderr: b.stderr };
   return { ok: true, dts: b.stdout, stderr: a.stderr };

@@ -39,6 +39,8 @@ export const DIAGNOSTIC_CODES: Record<string, { severity: Severity; description:
   'duplicate-node': { severity: 'error', description: 'Two nodes of the same name are defined in one node body.' },
   'duplicate-property': { severity: 'error', description: 'A property is defined twice in one node body.' },
   'value-error': { severity: 'error', description: 'A value cannot be computed: division by zero, out-of-range cell, bad literal.' },
+  'value-truncated': { severity: 'warning', description: 'A value does not fit its /bits/ cell size and is truncated (dtc warns).' },
+  'name-property': { severity: 'error', description: 'A "name" property that differs from the node name (dtc check name_properties).' },
   'incbin-error': { severity: 'error', description: 'An /incbin/ file is missing or its range is out of bounds.' },
   'delete-not-found': { severity: 'error', description: '/delete-node/ or /delete-property/ names nothing (dtc ignores a missing property; a missing node reference is an error).' },
   'phandle-error': { severity: 'error', description: 'Explicit phandle values that are invalid or collide.' },

@@ -15,6 +15,9 @@ export interface EvalProblem {
 
 /** Evaluate an integer expression; problems (division by zero, literal out of range) are passed to `report`. */
 export function evalExpr(root: Expr, report: (p: EvalProblem) => void): bigint {
+  // fast path: a plain literal (the overwhelmingly common case)
+  if (root.kind === 'number' && root.value >= 0n && root.value <= U64_MASK) return root.value;
+  if (root.kind === 'char') return BigInt.asUintN(64, root.value);
   // Post-order walk: a frame is visited once to push its operands, then again to combine them.
   const work: { e: Expr; expanded: boolean }[] = [{ e: root, expanded: false }];
   const values: bigint[] = [];

@@ -340,7 +340,7 @@ class Merger {
       case 'cells': {
         let bits = c.bits;
         if (bits !== 8 && bits !== 16 && bits !== 32 && bits !== 64) {
-          this.report('value-error', c.bitsSpan ?? c, 'Array elements must be 8, 16, 32 or 64-bits');
+          // reported by the parser (syntax-error), like dtc's parser does
           bits = 32;
         }
         const b = bits as 8 | 16 | 32 | 64;
@@ -351,12 +351,13 @@ class Merger {
           if (item.kind === 'expr') {
             const v = this.evalInt(item.expr);
             if (!fitsBits(v, b)) {
-              this.report('value-error', item, `Value out of range for ${b}-bit array element (0x${v.toString(16)} is truncated to 0x${(v & mask).toString(16)})`);
+              // dtc 1.7/1.8 warn and truncate (dtc-parser.y "Value ... truncated to ...")
+              this.report('value-truncated', item, `Value 0x${v.toString(16)} does not fit a ${b}-bit array element: truncated to 0x${(v & mask).toString(16)}`);
             }
             cells.push({ start: item.start, end: item.end, value: v & mask });
           } else {
             if (b !== 32) {
-              this.report('value-error', item.ref, 'References are only allowed in arrays with 32-bit elements');
+              // reported by the parser (syntax-error), like dtc's parser does
               cells.push({ start: item.start, end: item.end, value: mask });
               continue;
             }
@@ -429,6 +430,7 @@ class Merger {
   // ---- merging (merge_nodes and friends) ----------------------------------
   private mergeNodes(old: DNode, nw: DNode): void {
     old.deleted = false;
+    for (const c of nw.contributions) old.contributions.push(c.kind === 'definition' ? { ...c, kind: 'extension' } : c);
     for (const l of nw.labels) this.addLabel(old.labels, l.name, l.defs, old);
     for (const np of nw.props) {
       if (np.deleted) {
@@ -462,7 +464,6 @@ class Merger {
       if (hit) this.mergeNodes(hit, nc);
       else { nc.parent = old; old.children.push(nc); }
     }
-    for (const c of nw.contributions) old.contributions.push(c.kind === 'definition' ? { ...c, kind: 'extension' } : c);
   }
 
   private propPath(n: DNode, name: string): string {
@@ -705,6 +706,11 @@ class Merger {
         const base = at >= 0 ? n.name.slice(0, at) : n.name;
         const enc = textEncoder.encode(base);
         if (b.length === enc.length + 1 && enc.every((x, k) => b[k] === x)) n.props.splice(i, 1);
+        else {
+          const p = n.props[i];
+          const shown = new TextDecoder().decode(b.subarray(0, Math.max(0, b.length - 1)));
+          this.report('name-property', p.nameSpan, `"name" property is incorrect ("${shown}" instead of base node name "${base}")`);
+        }
       });
     }
 
@@ -985,7 +991,9 @@ export function buildTree(file: ast.DtsFile, ctx: BuildTreeContext): LiveTree {
   try {
     m.processStatements(file);
     m.runChecks();
-    return m.toLiveTree();
+    const tree = m.toLiveTree();
+    tree.diagnostics.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.start - b.start));
+    return tree;
   } catch (e) {
     const msg = e instanceof RangeError ? 'the tree is too large or too deep to build' : `internal error while building the tree: ${e instanceof Error ? e.message : String(e)}`;
     let at: Span = { start: 0, end: 0 };
