@@ -40,9 +40,10 @@ async function run(cmd: string, args: string[], opts: { input?: string } = {}): 
   return r.stdout;
 }
 
-async function dtcRoundTrip(srcFile: string, work: string, tag: string): Promise<string> {
+async function dtcRoundTrip(srcFile: string, work: string, tag: string, searchDirs: string[] = []): Promise<string> {
   const dtb = path.join(work, `${tag}.dtb`);
-  await run('dtc', ['-q', '-I', 'dts', '-O', 'dtb', '-o', dtb, srcFile]);
+  // -i: dtc's own /include/ search path, as the kernel passes it (scripts/Makefile.dtbs)
+  await run('dtc', ['-q', ...searchDirs.flatMap((d) => ['-i', d]), '-I', 'dts', '-O', 'dtb', '-o', dtb, srcFile]);
   return run('dtc', ['-q', '-I', 'dtb', '-O', 'dts', dtb]);
 }
 
@@ -62,7 +63,7 @@ async function compareWithDtc(kernel: string, board: string, emitted: string, wo
   let refText: string;
   try {
     fs.writeFileSync(ref, await run('cpp', cppArgs(kernel, board)));
-    refText = await dtcRoundTrip(ref, work, 'ref');
+    refText = await dtcRoundTrip(ref, work, 'ref', [path.dirname(board), path.join(kernel, 'scripts/dtc/include-prefixes')]);
   } catch (e) {
     return { verdict: 'dtc-failed', note: `reference cpp/dtc failed: ${String((e as Error).message).split('\n')[0]}` };
   }
