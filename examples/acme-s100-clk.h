@@ -9,5 +9,6 @@
 #define GCC_GPU_CFG_CLK		3
 #define GCC_VENUS_CORE_CLK	4
 #define GCC_DISP_AHB_CLK	5
+#define GCC_RPMH_AHB_CLK	6
 
 #endif
