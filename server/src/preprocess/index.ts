@@ -239,6 +239,8 @@ class Run implements ExpandHost {
     let r = this.readMemo.get(path);
     if (!r) {
       r = this.fs.readFile(path);
+      // cpp accepts LF, CR LF and a lone CR as line ends: a lone CR becomes LF (same length, offsets unchanged)
+      if (r.ok && r.text.indexOf('\r') >= 0) r = { ok: true, text: r.text.replace(/\r(?!\n)/g, '\n') };
       this.readMemo.set(path, r);
     }
     return r;

@@ -135,11 +135,21 @@ export function sameDefinition(a: Macro, b: Macro): boolean {
 // ---------------------------------------------------------------------------
 // hide sets
 
+// hide sets are immutable: memoise a + name so that the many tokens of one expansion,
+// which share a hide set, share the result too (exponential expansions stay linear in their budget)
+const hsAddMemo = new WeakMap<ReadonlySet<string>, Map<string, ReadonlySet<string>>>();
 function hsAdd(a: HideSet, name: string): HideSet {
   if (!a) return new Set([name]);
   if (a.has(name)) return a;
-  const s = new Set(a);
-  s.add(name);
+  let m = hsAddMemo.get(a);
+  if (!m) { m = new Map(); hsAddMemo.set(a, m); }
+  let s = m.get(name);
+  if (!s) {
+    const n = new Set(a);
+    n.add(name);
+    s = n;
+    m.set(name, s);
+  }
   return s;
 }
 function hsUnion(a: HideSet, b: HideSet): HideSet {
