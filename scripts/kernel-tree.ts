@@ -62,16 +62,19 @@ export function ensureKernelTree(): string {
   return KERNEL_DIR;
 }
 
-/** All arm64 boards (.dts), sorted. */
+/** All arm64 boards (.dts, in vendor directories and their subdirectories), sorted. */
 export function arm64Boards(kernel: string): string[] {
   const root = path.join(kernel, 'arch/arm64/boot/dts');
   const out: string[] = [];
-  for (const vendor of fs.readdirSync(root).sort()) {
-    const dir = path.join(root, vendor);
-    if (!fs.statSync(dir).isDirectory()) continue;
-    for (const f of fs.readdirSync(dir).sort()) if (f.endsWith('.dts')) out.push(path.join(dir, f));
-  }
-  return out;
+  const walk = (dir: string) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.dts')) out.push(p);
+    }
+  };
+  walk(root);
+  return out.sort();
 }
 
 /** The fixed CI sample: the first board of every vendor, the second of the large vendors, and the benchmark boards. */
@@ -79,7 +82,7 @@ export function sampleBoards(kernel: string): string[] {
   const all = arm64Boards(kernel);
   const byVendor = new Map<string, string[]>();
   for (const b of all) {
-    const v = path.basename(path.dirname(b));
+    const v = path.relative(path.join(kernel, 'arch/arm64/boot/dts'), b).split(path.sep)[0];
     if (!byVendor.has(v)) byVendor.set(v, []);
     byVendor.get(v)!.push(b);
   }

@@ -94,7 +94,7 @@ export class AnalysisHost {
     const syntaxDiagnostics: Diagnostic[] = ast.errors.map((e) => ({
       ...pp.map.toFileRange(e.start, e.end),
       severity: 'error',
-      code: 'syntax-error',
+      code: e.code ?? 'syntax-error',
       message: e.message,
     }));
     const tree = buildTree(ast, { map: pp.map, fs, root });

@@ -64,17 +64,17 @@ test('never throws: every prefix and every statement subset of the fixtures buil
   }
 });
 
-test('a large generated tree (20,000 nodes, 10,000 references) builds in well under a second', () => {
+test('a large generated tree (20,000 nodes, 12,000 references, 2,000 extensions) merges completely', () => {
   const parts: string[] = ['/dts-v1/;\n/ {\n'];
   for (let i = 0; i < 10000; i++) parts.push(`\tl${i}: node${i} { ref = <&l${(i * 7) % 10000}>; child { v = <${i}>; }; };\n`);
   parts.push('};\n');
   for (let i = 0; i < 2000; i++) parts.push(`&l${i * 5} { extra = <&l${i}>; };\n`);
   const text = parts.join('');
   const a = parseDts(text);
-  const t0 = performance.now();
+  // (speed is measured by `npm run bench`, never in a unit test)
   const tree = buildTree(a, { map: new IdentityMap(FILE), fs: new MemoryFileSystem(), root: FILE });
-  const ms = performance.now() - t0;
   assert.deepEqual(tree.diagnostics, []);
   assert.equal(tree.phandles.size, 10000);
-  assert.ok(ms < 1000, `buildTree took ${ms.toFixed(0)} ms`);
+  assert.equal(tree.root.children.length, 10000);
+  assert.equal(tree.root.children[5].properties.map((p) => p.name).join(','), 'ref,extra,phandle');
 });

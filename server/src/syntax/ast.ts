@@ -159,6 +159,8 @@ export type TopStatement =
 
 export interface SyntaxErrorInfo extends Span {
   message: string;
+  /** diagnostic code when not 'syntax-error' (e.g. 'resource-limit' when the parser ran out of stack) */
+  code?: 'resource-limit';
 }
 
 export interface DtsFile {

@@ -184,7 +184,7 @@ export function parseChunk(t: string, base: number): ChunkResult {
     const statements = peg.parse(t, { startRule: 'TopStatement', base, errors: soft });
     return { statements, errors: dedupe(soft) };
   } catch (e) {
-    if (!isPegError(e)) return wholeChunkError(t, base, `internal parser error: ${String(e)}`);
+    if (!isPegError(e)) return failedChunk(t, base, e);
   }
   const vsemi = new Set<number>();
   const vclose = new Set<number>();
@@ -200,7 +200,7 @@ export function parseChunk(t: string, base: number): ChunkResult {
       const errors = dedupe([...hard, ...soft].sort((a, b) => a.start - b.start));
       return { statements, errors };
     } catch (e) {
-      if (!isPegError(e)) return wholeChunkError(t, base, `internal parser error: ${String(e)}`);
+      if (!isPegError(e)) return failedChunk(t, base, e);
       failure = e;
     }
     const p = failure.location.start.offset;
@@ -231,6 +231,19 @@ export function parseChunk(t: string, base: number): ChunkResult {
     regions.set(r.start, { end: r.end, message: consequence ? firstMessage : message });
   }
   return wholeChunkError(t, base, firstMessage || 'syntax error', hard[0]);
+}
+
+/** The parser threw something other than a syntax error: a stack overflow on deep nesting, or a defect. */
+function failedChunk(t: string, base: number, e: unknown): ChunkResult {
+  if (e instanceof RangeError) {
+    const message = 'nesting too deep: the parser ran out of stack in this statement (nodes or expressions nested more than about 1,500 levels); the statement is skipped';
+    const item: ErrorItem = { kind: 'error', message, start: base, end: base + t.length };
+    let p = 0;
+    while (p < t.length && t.charCodeAt(p) <= 32) p++;
+    const tok = tokenAt(t, p);
+    return { statements: [item], errors: [{ start: base + p, end: base + Math.max(tok.end, Math.min(p + 1, t.length)), message, code: 'resource-limit' }] };
+  }
+  return wholeChunkError(t, base, `internal parser error: ${String(e)}`);
 }
 
 function wholeChunkError(t: string, base: number, message: string, first?: SyntaxErrorInfo): ChunkResult {
