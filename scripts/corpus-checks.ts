@@ -74,7 +74,10 @@ function main(): void {
   const counts = new Map<string, number>();
   const boardsWith = new Map<string, Set<string>>();
   const samples = new Map<string, string[]>();
-  const detail = { iommusToDisabled: 0, iommusToDisabledBoards: new Set<string>(), mapToDisabled: 0, mapToDisabledBoards: new Set<string>() };
+  const detail = {
+    iommusToDisabled: 0, iommusToDisabledBoards: new Set<string>(), mapToDisabled: 0, mapToDisabledBoards: new Set<string>(),
+    otherDisabled: 0, otherDisabledBoards: new Set<string>(), otherByProperty: new Map<string, number>(),
+  };
   const frontEndErrors = new Map<string, number>();
   const times: number[] = [];
   let failed = 0;
@@ -123,6 +126,11 @@ function main(): void {
         } else if (/^iommu-map row/.test(d.message)) {
           detail.mapToDisabled++;
           detail.mapToDisabledBoards.add(rel);
+        } else {
+          detail.otherDisabled++;
+          detail.otherDisabledBoards.add(rel);
+          const prop = / but its (\S+) supplier /.exec(d.message)?.[1] ?? '?';
+          detail.otherByProperty.set(prop, (detail.otherByProperty.get(prop) ?? 0) + 1);
         }
       }
       const l = samples.get(d.code) ?? [];
@@ -148,6 +156,11 @@ function main(): void {
       iommusBoards: detail.iommusToDisabledBoards.size,
       iommuMapEdges: detail.mapToDisabled,
       iommuMapBoards: detail.mapToDisabledBoards.size,
+    },
+    supplierDisabledOtherBindings: {
+      edges: detail.otherDisabled,
+      boards: detail.otherDisabledBoards.size,
+      byProperty: Object.fromEntries([...detail.otherByProperty].sort()),
     },
     frontEnd: Object.fromEntries(frontEndErrors),
     samples: Object.fromEntries(samples),

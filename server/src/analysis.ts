@@ -47,6 +47,12 @@ export interface Analysis {
   lineIndex(file: string): LineIndex | undefined;
 }
 
+/**
+ * Time budget of one analysis. Past it every stage stops at its next check: the result is partial and a
+ * 'resource-limit' diagnostic says where the analysis stopped.
+ */
+export const ANALYSIS_TIME_LIMIT_MS = 10_000;
+
 export class AnalysisHost {
   private readonly ppCache: PreprocessCache = createPreprocessCache();
   private readonly parseCache = new ParseCache();
@@ -78,28 +84,70 @@ export class AnalysisHost {
     return paths;
   }
 
-  analyze(root: string, isCancelled?: () => boolean): Analysis {
+  /**
+   * Analyse one context. `isCancelled` is polled by every stage (preprocess, parse, merge); a cancelled
+   * or over-budget analysis stops early with a 'resource-limit' diagnostic and partial results.
+   */
+  analyze(root: string, isCancelled?: () => boolean, timeLimitMs: number = ANALYSIS_TIME_LIMIT_MS): Analysis {
+    const steps = this.analyzeSteps(root, isCancelled, timeLimitMs);
+    for (;;) {
+      const r = steps.next();
+      if (r.done) return r.value;
+    }
+  }
+
+  /**
+   * The same analysis, one stage per step (it yields the name of the stage it just finished), so that a
+   * caller (the language server) can let other events in between stages and abandon a superseded run.
+   */
+  *analyzeSteps(root: string, isCancelled?: () => boolean, timeLimitMs: number = ANALYSIS_TIME_LIMIT_MS): Generator<string, Analysis, void> {
     const fs = this.fs;
+    const deadline = Date.now() + timeLimitMs;
+    let overBudget = false;
+    const stop = (): boolean => {
+      if (isCancelled && isCancelled()) return true;
+      if (!overBudget && Date.now() > deadline) overBudget = true;
+      return overBudget;
+    };
     const includePaths = this.includePathsFor(root);
     const pp = preprocess(root, {
       fs,
       includePaths,
       defines: { __DTS__: '1', ...(this.options.defines ?? {}) },
       cache: this.ppCache,
-      isCancelled,
+      isCancelled: stop,
     });
+    yield 'preprocess';
     // a .dtsi (or header) analysed on its own is a fragment: no /dts-v1/ or root node required
     const complete = !/\.(dtsi|h)$/i.test(root);
-    const ast = parseDts(pp.text, this.parseCache, { complete });
+    const ast = parseDts(pp.text, this.parseCache, { complete, owner: root, isCancelled: stop });
+    yield 'parse';
     const syntaxDiagnostics: Diagnostic[] = ast.errors.map((e) => ({
       ...pp.map.toFileRange(e.start, e.end),
       severity: 'error',
       code: e.code ?? 'syntax-error',
       message: e.message,
     }));
-    const tree = buildTree(ast, { map: pp.map, fs, root });
+    const tree = buildTree(ast, { map: pp.map, fs, root, isCancelled: stop });
+    yield 'merge';
     const graph = buildSupplierGraph(tree, this.model);
-    const checkDiagnostics = runChecks({ tree, graph, model: this.model, map: pp.map });
+    // checks of a partial tree would report what is only missing because the analysis stopped
+    const checkDiagnostics = stop() ? [] : runChecks({ tree, graph, model: this.model, map: pp.map });
+    if (overBudget) {
+      // the stages say where they stopped; say why
+      const note = ` (the analysis exceeded its time budget of ${timeLimitMs / 1000} s)`;
+      let noted = false;
+      for (const list of [pp.diagnostics, syntaxDiagnostics, tree.diagnostics]) {
+        for (let k = 0; k < list.length; k++) {
+          const d = list[k];
+          if (d.code === 'resource-limit' && /cancelled/.test(d.message)) { list[k] = { ...d, message: d.message + note }; noted = true; }
+        }
+      }
+      if (!noted) {
+        // the budget ran out in a stage that cannot stop part-way (e.g. one huge statement): the checks were skipped
+        syntaxDiagnostics.push({ file: root, start: 0, end: 0, severity: 'error', code: 'resource-limit', message: `checks skipped${note}` });
+      }
+    }
 
     const all = [...this.modelDiagnostics, ...pp.diagnostics, ...syntaxDiagnostics, ...tree.diagnostics, ...checkDiagnostics];
     const diagnostics: Diagnostic[] = [];

@@ -275,3 +275,47 @@ test('iommu-xlate-denied: R-Car Gen3 IPMMU allow-list (on request)', () => {
   assertAt(ds[0], file, text, '&ipmmu_ds0 16');
   assert.match(ds[0].message, /\/ethernet@e6800000 \(&avb\) is not on the ipmmu-vmsa allow-list/);
 });
+
+test('phandle-cells-mismatch: messages say what of_parse_phandle_with_args makes of the stray cells', () => {
+  const { diags, text, file } = analyze('phandle-cells-kernel.dts');
+  const ds = byCode(diags, 'phandle-cells-mismatch');
+  assert.equal(ds.length, 5, JSON.stringify(diags, null, 1));
+  assertAt(ds[0], file, text, '<&gce 20 1 0>');
+  assert.match(ds[0].message, /mboxes specifier of \/mdp has 3 argument cells but \/mailbox \(&gce\) has #mbox-cells = <2>; the kernel reads the trailing 0 as phandle 0, an empty entry: mboxes has 4 entries for the kernel and of_parse_phandle_with_args returns -ENOENT for index 1, so every later specifier moves up 1 index; mbox_request_channel\(cl, 1\) fails with -ENOENT/);
+  assertAt(ds[1], file, text, '<&gce 21 1 0>');
+  assert.match(ds[1].message, /returns -ENOENT for index 3; mbox_request_channel\(cl, 3\)/);
+  assert.doesNotMatch(ds[1].message, /moves up/);
+  assertAt(ds[2], file, text, '<&sensor 0>');
+  assert.match(ds[2].message, /thermal-sensors has 2 entries for the kernel and of_parse_phandle_with_args returns -ENOENT for index 1; of_thermal_zone_find\(\) counts every entry and fails with -ENOENT/);
+  assertAt(ds[3], file, text, '<&bridge 0>');
+  assert.match(ds[3].message, /sound-dai specifier of \/sound\/codec .*snd_soc_of_get_dai_link_codecs\(\)\/_cpus\(\) count every entry/);
+  // a provider reference in argument position: the specifier is short, reported once for the group
+  assertAt(ds[4], file, text, '<&noc 7 &mc 1>');
+  assert.equal(
+    ds[4].message,
+    'interconnects specifier of /mmc has 1 argument cell but /interconnect-0 (&noc) has #interconnect-cells = <2>, so /interconnect-1 (&mc) lands in argument position: ' +
+      'the kernel takes its phandle as the 2nd argument cell and reads 0x1 as the next phandle (the phandle dtc assigns to /mailbox (&gce)), ' +
+      'which has no #interconnect-cells, so of_parse_phandle_with_args fails for index 1 and every later index',
+  );
+  assert.equal(diags.length, 5);
+});
+
+test('supplier-disabled: the kernel lookup of each binding (phys, power-domains, regulator supply, CPU clocks)', () => {
+  const { diags, text, file } = analyze('supplier-disabled-kernel.dts');
+  const ds = byCode(diags, 'supplier-disabled');
+  assert.equal(ds.length, 4, JSON.stringify(diags, null, 1));
+  assertAt(ds[0], file, text, '&dfll');
+  assert.match(ds[0].message, /\/cpus\/cpu@0 is a CPU node, which no driver binds to: the cpufreq\/cpuidle driver that requests this clocks entry for the CPU gets -EPROBE_DEFER for good/);
+  assertAt(ds[1], file, text, '&usb_phy 1');
+  assert.match(ds[1].message, /phys supplier \/usb-phy@c200 \(&usb_phy\) is disabled, so it never registers .*phy_get\(\) \(phy_optional_get\(\) too\) returns -EPROBE_DEFER for good, so the driver of \/usb@c300 stays deferred/);
+  assertAt(ds[2], file, text, '&aon 0');
+  assert.match(ds[2].message, /is reserved \(status = "reserved": left to firmware, the kernel never creates it\).*dev_pm_domain_attach\) returns -EPROBE_DEFER until the deferred-probe timeout, then fails the probe/);
+  assert.ok(ds[2].related?.some((x) => text.slice(x.start, x.end) === 'status = "reserved";' && x.message.endsWith('is reserved here')));
+  assertAt(ds[3], file, text, '&lvs1');
+  assert.match(ds[3].message, /the regulator core never resolves the supply of regulator \/regulator-cam-vio \(&cam_vio\), so regulator_get\(\) of \/regulator-cam-vio \(&cam_vio\) by its consumers returns -EPROBE_DEFER for good/);
+  assert.equal(diags.length, 4);
+});
+
+test('supplier-disabled / never-probes: disabled PHY port of a live provider, driverless GMU, scpi DVFS CPU clocks do not fire', () => {
+  assert.deepEqual(analyze('supplier-disabled-kernel-ok.dts').diags.map((d) => `${d.code}: ${d.message}`), []);
+});

@@ -1,8 +1,11 @@
 // iommu-cells-mismatch, phandle-cells-mismatch, missing-cells-property.
 // Specifiers are counted per < > group as written (one specifier per group is
 // how users write them, and the chunks keep that structure), which catches what
-// dtc misses: a trailing 0 (read by the kernel as an empty entry) and a non-reference
-// cell in phandle position.
+// dtc misses: a trailing 0 (read by the kernel as an empty entry), a reference
+// that lands in argument position, and a non-reference cell in phandle position.
+// Each message says what the kernel's of_parse_phandle_with_args makes of the
+// whole property (drivers/of/base.c: of_phandle_iterator_next): which index the
+// stray cells become and what the binding's kernel users do with it.
 import type { Span } from '../syntax/ast';
 import type { Cell, TreeNode, TreeProperty, ValueChunk } from '../tree/types';
 import { getProperty } from '../tree/types';
@@ -54,6 +57,71 @@ function readCells(target: TreeNode, name: string): { value: number; prop: TreeP
   return { value: Number(c.cells[0].value & 0xffffffffn), prop: p };
 }
 
+/** How the kernel walks the flattened property: the index of the entry starting at each cell, and where (if anywhere) the walk fails. */
+interface KernelWalk {
+  entryAt: Map<Cell, number>;
+  entries: number;
+  fail?: { at: Cell; index: number; why: string };
+}
+
+function kernelWalk(ctx: CheckContext, cells: Cell[], b: CellsBinding): KernelWalk {
+  const entryAt = new Map<Cell, number>();
+  let k = 0;
+  let i = 0;
+  while (i < cells.length) {
+    const ph = cells[i];
+    entryAt.set(ph, k);
+    if (!ph.ref && ph.value === 0n) {
+      i++;
+      k++;
+      continue;
+    }
+    const target = ph.ref ? ph.ref.target : ctx.tree.phandles.get(Number(ph.value & 0xffffffffn));
+    if (!target) {
+      if (ph.ref) return { entryAt, entries: k }; // unresolved reference: reported by the merge stage
+      return { entryAt, entries: k, fail: { at: ph, index: k, why: `no node has phandle ${hex(ph.value)} ("could not find phandle")` } };
+    }
+    const cp = readCells(target, b.cellsProperty);
+    if (!cp && !b.cellsOptional) {
+      return { entryAt, entries: k, fail: { at: ph, index: k, why: `${describeNode(target)} has no ${b.cellsProperty}` } };
+    }
+    const count = cp ? cp.value : 0;
+    if (i + 1 + count > cells.length) {
+      return { entryAt, entries: k, fail: { at: ph, index: k, why: `the specifier of ${describeNode(target)} runs past the end of the property` } };
+    }
+    i += 1 + count;
+    k++;
+  }
+  return { entryAt, entries: k };
+}
+
+/** What the kernel users of a binding do with an empty entry (phandle 0) at `index` of a property with `entries` entries. */
+function emptyEntryConsequence(binding: string, index: number): string {
+  switch (binding) {
+    case 'clocks':
+      return `; devm_clk_get(dev, NULL) reads index 0 only, but of_clk_get_parent_count() counts the empty entry and clk_bulk_get_all() fails on it with -ENOENT`;
+    case 'mboxes':
+      return `; mbox_request_channel(cl, ${index}) fails with -ENOENT ("can't parse \\"mboxes\\" property")`;
+    case 'sound-dai':
+      return `; snd_soc_of_get_dai_link_codecs()/_cpus() count every entry (of_count_phandle_with_args) and fail with -ENOENT on the empty one, so the DAI link is not parsed and a card driver using them (e.g. qcom_snd_parse_of) fails to probe`;
+    case 'thermal-sensors':
+      return `; of_thermal_zone_find() counts every entry and fails with -ENOENT on the empty one, so registering any sensor whose lookup reaches this zone without matching an earlier entry (every sensor of a later zone) fails`;
+    case 'mux-controls':
+      return `; mux_control_get(dev, NULL) reads index 0 only; a request for index ${index} fails with -ENOENT`;
+    default:
+      return `; a driver that requests index ${index}, or counts the entries and requests each one, gets -ENOENT`;
+  }
+}
+
+/** The kernel's walk failed before reaching this group. */
+function neverReached(w: KernelWalk): string {
+  return `; the kernel never decodes this group: of_parse_phandle_with_args already fails at index ${w.fail!.index} (${w.fail!.why})`;
+}
+
+function ordinal(n: number): string {
+  return n === 1 ? '1st' : n === 2 ? '2nd' : n === 3 ? '3rd' : `${n}th`;
+}
+
 function checkProperty(ctx: CheckContext, r: Reporter, node: TreeNode, p: TreeProperty, b: CellsBinding): void {
   if (p.chunks.length === 0) return;
   for (const c of p.chunks) if (c.kind !== 'cells' || c.bits !== 32) return; // not a phandle list; other checks own it
@@ -62,6 +130,28 @@ function checkProperty(ctx: CheckContext, r: Reporter, node: TreeNode, p: TreePr
   const consumer = describeNode(node);
   // decompiled sources (no references at all) write phandles as numbers
   const rawPhandles = ctx.tree.references.length === 0;
+  let walk: KernelWalk | undefined;
+  const kernel = () => {
+    if (!walk) {
+      const flat: Cell[] = [];
+      for (const ch of p.chunks as CellsChunk[]) for (const c of ch.cells) flat.push(c);
+      walk = kernelWalk(ctx, flat, b);
+    }
+    return walk;
+  };
+  /** What the kernel makes of a non-zero cell it reads in phandle position. */
+  const strayPhandle = (c: Cell): string => {
+    const w = kernel();
+    const idx = w.entryAt.get(c);
+    if (idx === undefined) return w.fail ? neverReached(w) : `; the kernel reads ${hex(c.value)} as the next phandle`;
+    let msg = `; the kernel reads ${hex(c.value)} as the next phandle`;
+    const t = ctx.tree.phandles.get(Number(c.value & 0xffffffffn));
+    if (!t) return `${msg}: no node has phandle ${hex(c.value)}, so of_parse_phandle_with_args fails ("could not find phandle") for index ${idx} and every later index`;
+    msg += ` (the phandle dtc assigns to ${describeNode(t)})`;
+    if (w.fail && w.fail.at === c) return `${msg}, which has no ${b.cellsProperty}, so of_parse_phandle_with_args fails for index ${idx} and every later index`;
+    if (w.fail) return `${msg} and decodes index ${idx} from it; parsing then fails at index ${w.fail.index}: ${w.fail.why}`;
+    return `${msg} and decodes index ${idx} as a specifier of that node`;
+  };
   let previousShort = false;
   for (const chunk of p.chunks as CellsChunk[]) {
     const cells = chunk.cells;
@@ -80,9 +170,9 @@ function checkProperty(ctx: CheckContext, r: Reporter, node: TreeNode, p: TreePr
           const trailingZero = extra.every((x) => x.value === 0n);
           let msg = `${p.name} specifier of ${consumer} has ${argc} argument cell${argc === 1 ? '' : 's'} but ${describeNode(spec.target)} has ${b.cellsProperty} = <${spec.count}>`;
           msg += cellMeaningNote(ctx, spec.target, spec.count, isIommu);
-          if (trailingZero)
-            msg += `; the kernel reads the trailing 0 as an empty entry${isIommu ? ' and drops the extra cell (dtc does not warn)' : ''}`;
-          else msg += `; the kernel reads ${hex(extra[0].value)} as the next phandle`;
+          if (trailingZero && isIommu) msg += `; the kernel reads the trailing 0 as an empty entry and drops the extra cell (dtc does not warn)`;
+          else if (trailingZero) msg += emptyEntryNote(kernel(), p.name, b.name, extra);
+          else msg += strayPhandle(extra[0]);
           r.report(code, groupSpan, msg, [r.related(spec.cellsProp?.span, `${b.cellsProperty} of ${describeNode(spec.target)}`)]);
           break;
         }
@@ -91,7 +181,7 @@ function checkProperty(ctx: CheckContext, r: Reporter, node: TreeNode, p: TreePr
           continue;
         }
         if (previousShort && pos === 0) break; // continuation of a specifier already reported as too short
-        r.report(code, c, `${p.name} of ${consumer}: cell ${hex(c.value)} in phandle position is not a reference to a node`);
+        r.report(code, c, `${p.name} of ${consumer}: cell ${hex(c.value)} in phandle position is not a reference to a node${strayPhandle(c)}`);
         break;
       }
       if (!target) break; // unresolved reference: reported by the merge stage
@@ -110,10 +200,43 @@ function checkProperty(ctx: CheckContext, r: Reporter, node: TreeNode, p: TreePr
         }
       } else count = cp.value;
       const available = cells.length - pos - 1;
-      if (available < count) {
+      // a reference to another provider of this binding in argument position: the specifier is short and
+      // the next one was swallowed as arguments (a reference to a node that is no such provider can be a
+      // legitimate argument, e.g. ti,omap-mailbox's sub-mailbox phandle)
+      let refArg = -1;
+      for (let j = 1; j <= Math.min(count, available); j++) {
+        const t = cells[pos + j].ref?.target;
+        if (t && getProperty(t, b.cellsProperty)) { refArg = j; break; }
+      }
+      if (available < count || refArg > 0) {
         const groupSpan: Span = pos === 0 ? chunk : { start: c.start, end: cells[cells.length - 1].end };
-        let msg = `${p.name} specifier of ${consumer} has ${available} argument cell${available === 1 ? '' : 's'} but ${describeNode(target)} has ${b.cellsProperty} = <${count}>`;
+        const have = refArg > 0 ? refArg - 1 : available;
+        let msg = `${p.name} specifier of ${consumer} has ${have} argument cell${have === 1 ? '' : 's'} but ${describeNode(target)} has ${b.cellsProperty} = <${count}>`;
         msg += cellMeaningNote(ctx, target, count, isIommu);
+        if (refArg > 0) {
+          const ref = cells[pos + refArg];
+          const refName = ref.ref?.target ? describeNode(ref.ref.target) : 'the next reference';
+          msg += `, so ${refName} lands in argument position`;
+          const w = kernel();
+          if (w.fail && w.entryAt.get(c) === undefined) {
+            r.report(code, groupSpan, msg + neverReached(w), [r.related(cp?.prop.span, `${b.cellsProperty} of ${describeNode(target)}`)]);
+            shortHere = true;
+            break;
+          }
+          msg += `: the kernel takes its phandle as the ${ordinal(refArg)} argument cell`;
+          const next = cells[pos + 1 + count];
+          if (next && !next.ref && next.value !== 0n) msg += strayPhandle(next).replace(/^; the kernel/, ' and');
+          else if (next && !next.ref) msg += ` and reads the 0 after it as an empty entry`;
+          else if (!next) {
+            const w = kernel();
+            msg += w.fail ? `; parsing fails at index ${w.fail.index}: ${w.fail.why}` : '';
+          }
+        } else {
+          const w = kernel();
+          const idx = w.entryAt.get(c);
+          if (w.fail && idx !== undefined && w.fail.at === c) msg += `; of_parse_phandle_with_args fails for index ${idx} and every later index (${w.fail.why})`;
+          else if (chunk !== p.chunks[p.chunks.length - 1]) msg += `; the kernel takes the missing argument cells from the next < > group`;
+        }
         r.report(code, groupSpan, msg, [r.related(cp?.prop.span, `${b.cellsProperty} of ${describeNode(target)}`)]);
         shortHere = true;
         break;
@@ -123,6 +246,19 @@ function checkProperty(ctx: CheckContext, r: Reporter, node: TreeNode, p: TreePr
     }
     previousShort = shortHere;
   }
+}
+
+/** A group ends with 0 cells after a complete specifier: each 0 is read as phandle 0, an empty entry. */
+function emptyEntryNote(w: KernelWalk, prop: string, binding: string, zeros: Cell[]): string {
+  const idx = w.entryAt.get(zeros[0]);
+  const n = zeros.length;
+  const what = n === 1 ? 'the trailing 0 as phandle 0, an empty entry' : `the ${n} trailing 0s as ${n} empty entries (phandle 0)`;
+  if (idx === undefined) return w.fail ? neverReached(w) : `; the kernel reads ${what}`;
+  const at = n === 1 ? `index ${idx}` : `indexes ${idx}..${idx + n - 1}`;
+  const total = w.fail ? '' : `${prop} has ${w.entries} entries for the kernel and `;
+  let msg = `; the kernel reads ${what}: ${total}of_parse_phandle_with_args returns -ENOENT for ${at}`;
+  if (w.fail || idx + n < w.entries) msg += `, so every later specifier moves up ${n} ind${n === 1 ? 'ex' : 'exes'}`;
+  return msg + emptyEntryConsequence(binding, idx);
 }
 
 function cellMeaningNote(ctx: CheckContext, target: TreeNode, count: number, isIommu: boolean): string {

@@ -1,13 +1,87 @@
 // supplier-disabled and supplier-never-probes: an enabled consumer (node and every
 // ancestor available) whose supplier is disabled, or can never become a device.
+// Each message says what the kernel lookup of that binding returns when the provider
+// never registers (Linux 6.12); kernel facts beyond the binding table are data in
+// supplier-bindings.json "statusRules".
 import type { SupplierEdge } from '../model/types';
+import type { StatusRules } from '../model/iommu';
 import type { TreeNode } from '../tree/types';
 import { getProperty } from '../tree/types';
-import { compatibles, describeNode, disabledAncestor, isAvailable, isEnabledInTree } from '../model/tree-util';
+import { phandleTarget } from '../model/graph';
+import { compatibles, describeNode, disabledAncestor, isAvailable, isEnabledInTree, propCells, propStrings } from '../model/tree-util';
 import type { CheckContext, Reporter } from './context';
 
 /** Providers registered from early init by compatible (CLK_OF_DECLARE, IRQCHIP_DECLARE, ...) exist without a device. */
 const EARLY_INIT_COMPATIBLES = new Set(['fixed-clock', 'fixed-factor-clock']);
+
+/** What the consumer-side kernel API returns for an entry whose provider never registers. */
+function lookupOutcome(binding: string): { api: string; forGood: boolean } {
+  switch (binding) {
+    case 'clocks': return { api: 'clk_get() (clk_get_optional() too) returns -EPROBE_DEFER', forGood: true };
+    case 'resets': return { api: 'reset_control_get() (the _optional variants too) returns -EPROBE_DEFER', forGood: true };
+    case 'phys': return { api: 'phy_get() (phy_optional_get() too) returns -EPROBE_DEFER', forGood: true };
+    case 'pwms': return { api: 'pwm_get() returns -EPROBE_DEFER', forGood: true };
+    case 'gpios': case '*-gpio': case '*-gpios':
+      return { api: 'gpiod_get() (gpiod_get_optional() too) returns -EPROBE_DEFER', forGood: true };
+    case '*-supply': return { api: 'regulator_get() (regulator_get_optional() too) returns -EPROBE_DEFER', forGood: true };
+    case 'mboxes': return { api: 'mbox_request_channel() returns -EPROBE_DEFER', forGood: true };
+    case 'interconnects': return { api: 'of_icc_get() returns -EPROBE_DEFER', forGood: true };
+    case 'interrupts': return { api: 'platform_get_irq() returns -EPROBE_DEFER', forGood: true };
+    case 'power-domains':
+      return { api: 'the driver core\'s power-domain attach (dev_pm_domain_attach) returns -EPROBE_DEFER until the deferred-probe timeout, then fails the probe', forGood: false };
+    default:
+      if (/^pinctrl-\d$/.test(binding))
+        return { api: 'pinctrl_bind_pins() defers the probe until the deferred-probe timeout, after which the device probes without its pin states', forGood: false };
+      return { api: 'the kernel lookup of this entry finds no registered provider (-EPROBE_DEFER)', forGood: true };
+  }
+}
+
+function isCpuNode(n: TreeNode): boolean {
+  return propStrings(n, 'device_type').includes('cpu') || (!!n.parent && n.parent.name === 'cpus' && /^cpu@/.test(n.name));
+}
+
+/** A regulator node (its *-supply is resolved by the regulator core for the regulator's own consumers). */
+function isRegulator(n: TreeNode): boolean {
+  return n.properties.some((p) => p.name.startsWith('regulator-')) || compatibles(n).some((c) => c.startsWith('regulator-'));
+}
+
+/** What happens to the consumer: the kernel sentence for an entry whose provider never registers. */
+function consequence(e: SupplierEdge, self: string): string {
+  const o = lookupOutcome(e.binding);
+  if (isCpuNode(e.consumer))
+    return `${self} is a CPU node, which no driver binds to: the cpufreq/cpuidle driver that requests this ${e.binding} entry for the CPU gets -EPROBE_DEFER for good, so it never probes`;
+  if (e.binding === '*-supply' && isRegulator(e.consumer))
+    return `the regulator core never resolves the supply of regulator ${self}, so regulator_get() of ${self} by its consumers returns -EPROBE_DEFER for good`;
+  if (!o.forGood) return o.api;
+  return `${o.api} for good, so the driver of ${self} stays deferred unless it ignores that error`;
+}
+
+interface Rules {
+  /** component node -> the nodes that own it (ownerProperty points at it) */
+  owners: Map<TreeNode, TreeNode[]>;
+  rules: StatusRules | undefined;
+}
+
+function collectRules(ctx: CheckContext): Rules {
+  const rules = ctx.model.statusRules;
+  const owners = new Map<TreeNode, TreeNode[]>();
+  if (!rules || rules.componentNodes.length === 0) return { owners, rules };
+  const props = new Set(rules.componentNodes.map((c) => c.ownerProperty));
+  const stack: TreeNode[] = [ctx.tree.root];
+  while (stack.length) {
+    const n = stack.pop()!;
+    for (const p of n.properties) {
+      if (!props.has(p.name)) continue;
+      const cells = propCells(p);
+      const t = cells && cells.length ? phandleTarget(ctx.tree, cells[0]) : undefined;
+      if (!t) continue;
+      const l = owners.get(t);
+      if (l) l.push(n); else owners.set(t, [n]);
+    }
+    for (const c of n.children) stack.push(c);
+  }
+  return { owners, rules };
+}
 
 export function checkSupplierStatus(ctx: CheckContext, r: Reporter): void {
   const enabledCache = new Map<TreeNode, boolean>();
@@ -19,6 +93,23 @@ export function checkSupplierStatus(ctx: CheckContext, r: Reporter): void {
     }
     return v;
   };
+  let rules: Rules | undefined;
+  const getRules = () => (rules ??= collectRules(ctx));
+  /** The consumer will be probed (or driven) by the kernel. */
+  const consumerLive = (n: TreeNode): boolean => {
+    if (!enabled(n)) return false;
+    const rs = getRules();
+    const comp = rs.rules?.componentNodes.find((c) => compatibles(n).some((x) => x.startsWith(c.compatiblePrefix)));
+    if (!comp) return true;
+    // no driver binds to a component node: it matters only when an enabled owner drives it
+    return (rs.owners.get(n) ?? []).some((o) => enabled(o));
+  };
+  const createdByProvider = (e: SupplierEdge): boolean => {
+    const rs = getRules().rules;
+    if (!rs) return false;
+    const comps = compatibles(e.supplier);
+    return rs.providerCreatedConsumers.some((x) => x.binding === e.binding && comps.includes(x.supplierCompatible));
+  };
   const seen = new Set<object>();
   for (const e of ctx.graph.edges) {
     if (e.kind !== 'property' || !e.property) continue;
@@ -29,13 +120,19 @@ export function checkSupplierStatus(ctx: CheckContext, r: Reporter): void {
     // a clock controller's clocks are its parent inputs: the clock framework keeps a clock whose
     // parent never registers as an orphan, so listing an unused (disabled) input is harmless
     if (e.binding === 'clocks' && getProperty(e.consumer, '#clock-cells')) continue;
+    // the IOMMU census (research §5.2) counts every enabled node, so the component rule is for other bindings
+    if (e.binding !== 'iommus' && e.binding !== 'iommu-map' && !consumerLive(e.consumer)) continue;
+    if (createdByProvider(e)) continue;
     const sup = e.supplier;
     if (!isAvailable(sup)) {
+      // a disabled PHY inside a registered provider: phy_get() returns -ENODEV ("Requested PHY is
+      // disabled"), the kernel's "no such PHY" answer, not a deferral
+      if (e.binding === 'phys' && isPhyChildOfLiveProvider(sup, enabled)) continue;
       if (e.binding === 'interrupts') {
         if (seen.has(e.property)) continue; // one report per interrupts property
         seen.add(e.property);
       }
-      reportDisabled(ctx, r, e);
+      reportDisabled(r, e);
       continue;
     }
     const anc = disabledAncestor(sup);
@@ -45,32 +142,44 @@ export function checkSupplierStatus(ctx: CheckContext, r: Reporter): void {
     const self = describeNode(e.consumer);
     const what = e.binding === 'iommus' || e.binding === 'iommu-map'
       ? `of_iommu_xlate checks only the IOMMU's own status, so ${self} defers until the deferred-probe timeout and then DMAs untranslated`
-      : `fw_devlink creates no link to it and the consumer's driver waits for a supplier that never probes`;
+      : `fw_devlink makes no link to it; ${consequence(e, self)}`;
     const statusProp = getProperty(anc, 'status');
     r.report(
       'supplier-never-probes',
       e.span,
-      `${e.property.name} of ${self} names ${describeNode(sup)}, which is inside disabled ${describeNode(anc)}: it is never created as a device; ${what}`,
+      `${e.property.name} of ${self} names ${describeNode(sup)}, which is inside disabled ${describeNode(anc)}: it is never created as a device and never registers; ${what}`,
       [r.related(statusProp?.span, `${describeNode(anc)} is disabled here`)],
     );
   }
 }
 
-function reportDisabled(ctx: CheckContext, r: Reporter, e: SupplierEdge): void {
+/** A PHY node with no compatible of its own, whose parent (the provider device) is enabled. */
+function isPhyChildOfLiveProvider(phy: TreeNode, enabled: (n: TreeNode) => boolean): boolean {
+  const parent = phy.parent;
+  return compatibles(phy).length === 0 && !!parent && compatibles(parent).length > 0 && enabled(parent);
+}
+
+/** 'disabled', or the other non-okay status the node has ("reserved": left to firmware). */
+function statusWord(n: TreeNode): string {
+  const v = propStrings(n, 'status')[0];
+  if (v === undefined || v === 'disabled') return 'disabled';
+  if (v === 'reserved') return 'reserved (status = "reserved": left to firmware, the kernel never creates it)';
+  return `not available (status = "${v}")`;
+}
+
+function reportDisabled(r: Reporter, e: SupplierEdge): void {
   const self = describeNode(e.consumer);
   const sup = describeNode(e.supplier);
+  const state = statusWord(e.supplier);
   const prop = e.property!;
   let msg: string;
   if (e.binding === 'iommus') {
     msg = `${self} is enabled but its IOMMU ${sup} is disabled: of_iommu_xlate fails (-ENODEV), the kernel drops the whole iommus list and the device DMAs untranslated`;
   } else if (e.binding === 'iommu-map') {
     msg = `iommu-map row ${e.index} of enabled ${self} targets disabled IOMMU ${sup}: IDs mapped by this row get no IOMMU (of_iommu_xlate fails) and those devices DMA untranslated`;
-  } else if (e.optional) {
-    msg = `${self} is enabled but its ${prop.name} supplier ${sup} is disabled: the driver gets no such resource (fw_devlink treats ${e.binding} as optional)`;
   } else {
-    msg = `${self} is enabled but its ${prop.name} supplier ${sup} is disabled: the supplier never probes, so the consumer's driver defers waiting for it (or runs without it if the resource is optional)`;
+    msg = `${self} is enabled but its ${prop.name} supplier ${sup} is ${state}, so it never registers (fw_devlink makes no link to an unavailable node): ${consequence(e, self)}`;
   }
   const statusProp = getProperty(e.supplier, 'status');
-  r.report('supplier-disabled', e.span, msg, [r.related(statusProp?.span, `${sup} is disabled here`)]);
-  void ctx;
+  r.report('supplier-disabled', e.span, msg, [r.related(statusProp?.span, `${sup} is ${state.split(' ')[0]} here`)]);
 }

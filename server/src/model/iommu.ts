@@ -70,6 +70,14 @@ export interface CellCheckBinding {
   cellsProperty: string;
 }
 
+/** Kernel facts used by the supplier-status checks (supplier-bindings.json "statusRules"). */
+export interface StatusRules {
+  /** nodes no driver binds to: they are driven by the node that names them through ownerProperty */
+  componentNodes: { compatiblePrefix: string; ownerProperty: string; notes?: string }[];
+  /** consumers whose only kernel user is created by the supplier's own driver once it registers */
+  providerCreatedConsumers: { supplierCompatible: string; binding: string; notes?: string }[];
+}
+
 export interface IommuModel {
   kernel: string;
   families: IommuFamily[];
@@ -78,6 +86,8 @@ export interface IommuModel {
   bindings: SupplierBinding[];
   /** phandle+args properties dtc checks that are no fw_devlink binding */
   extraCellChecks: CellCheckBinding[];
+  /** optional so that hand-built models stay valid; the built-in model always has it */
+  statusRules?: StatusRules;
   /** compatible -> family */
   byCompatible: Map<string, IommuFamily>;
 }
@@ -176,6 +186,7 @@ function builtinModel(): IommuModel {
     nonIommuNodes: modelData.nonIommuNodes,
     bindings: bindingData.bindings as SupplierBinding[],
     extraCellChecks: bindingData.extraCellChecks,
+    statusRules: bindingData.statusRules,
     byCompatible: index(families),
   };
   return builtin;

@@ -769,7 +769,9 @@ class Run implements ExpandHost {
     } catch (err) {
       if (err instanceof LimitError) {
         this.diag('resource-limit', 'error', `${err.message} (expanding "${m.name}")`, { file: F.id, start: s, end: e });
-        return -1;
+        // keep the whole invocation as written and do not rescan inside it: nested invocations
+        // would each hit the limit again (quadratic time on F(F(F(...))) thousands deep)
+        return m.params ? invocationEnd(text, e) : -1;
       }
       throw err;
     }
@@ -1149,6 +1151,17 @@ class Run implements ExpandHost {
     if (runStart < n && !this.stopped) this.emitText(text.slice(runStart, n), fi, runStart, n, SEG_VERBATIM, -1);
     this.mergeBarrier = this.segs.length;
   }
+}
+
+/** End of the parenthesised argument list that starts after text[e) (past the matching ')'), or -1. */
+function invocationEnd(text: string, e: number): number {
+  const r = new FileReader(text, e, text.length);
+  let depth = 0;
+  for (let t = r.next(); t; t = r.next()) {
+    if (t.t === '(') depth++;
+    else if (t.t === ')' && --depth === 0) return r.lastEnd;
+  }
+  return -1;
 }
 
 export { SEG_ARG, SEG_GAP, SEG_MACRO, SEG_VERBATIM };

@@ -318,6 +318,8 @@ export class Expander {
         out.push(tok);
         continue;
       }
+      // a hide set holds every macro the token came through: bound the chain (A -> B -> C -> ...) like the nesting
+      if (tok.hs && tok.hs.size > MAX_DEPTH) throw new LimitError('macro expansion nested too deeply');
       if (m.builtin) {
         const b = this.host.builtin(m.builtin, tok.pos);
         out.push({ ...b, ws: tok.ws, ap: true, apAfter: true });

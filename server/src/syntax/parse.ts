@@ -25,6 +25,13 @@ export interface ParseOptions {
    * and there is at least one node. Pass false for a fragment (.dtsi parsed alone).
    */
   complete?: boolean;
+  /**
+   * Who parses (e.g. the root file of an analysis context): the statements of the last parse of each of
+   * the recent owners stay in the ParseCache when it trims itself, whatever their age.
+   */
+  owner?: string;
+  /** Cooperative cancellation, checked between statements: parsing stops with a 'resource-limit' error. */
+  isCancelled?: () => boolean;
 }
 
 interface ChunkResult {
@@ -44,15 +51,27 @@ export class ParseCache {
   readonly stats = { parsed: 0, reused: 0 };
   private readonly entries = new Map<string, CacheEntry>();
   private gen = 0;
+  /** total length of the keys (the statements' text): the memory of the cache grows with it */
+  private chars = 0;
+  /** keys used by the last parse of each recent owner (most recent last) */
+  private readonly live = new Map<string, Set<string>>();
+  private current: Set<string> | undefined;
+  private currentOwner: string | undefined;
 
-  constructor(private readonly maxEntries = 60000) {}
+  /**
+   * maxChars bounds the text (hence the ASTs) kept: every edit of a big statement adds a new entry,
+   * so the bound keeps memory flat over long editing sessions; the least recently used go first.
+   */
+  constructor(private readonly maxEntries = 60000, private readonly maxChars = 1_500_000) {}
 
   get size(): number {
     return this.entries.size;
   }
 
   /** @internal */
-  beginParse(): number {
+  beginParse(owner?: string): number {
+    this.currentOwner = owner;
+    this.current = owner === undefined ? undefined : new Set();
     return ++this.gen;
   }
 
@@ -60,7 +79,13 @@ export class ParseCache {
   lookup(text: string, base: number, gen: number): ChunkResult | undefined {
     const e = this.entries.get(text);
     if (!e) return undefined;
+    if (e.gen !== gen) {
+      // most recently used last: eviction walks the map in insertion order
+      this.entries.delete(text);
+      this.entries.set(text, e);
+    }
     e.gen = gen;
+    this.current?.add(text);
     this.stats.reused++;
     if (e.base !== base) {
       const d = base - e.base;
@@ -74,20 +99,40 @@ export class ParseCache {
   /** @internal */
   store(text: string, base: number, gen: number, r: ChunkResult): void {
     this.stats.parsed++;
+    if (!this.entries.has(text)) this.chars += text.length;
     this.entries.set(text, { statements: r.statements, errors: r.errors, base, gen });
+    this.current?.add(text);
   }
 
   /** @internal drop entries not used recently when the cache is over its size */
   endParse(gen: number): void {
-    if (this.entries.size <= this.maxEntries) return;
-    const minGen = gen - 8;
-    for (const [k, e] of this.entries) if (e.gen < minGen) this.entries.delete(k);
-    if (this.entries.size <= this.maxEntries) return;
-    for (const [k, e] of this.entries) if (e.gen < gen) this.entries.delete(k);
+    if (this.currentOwner !== undefined && this.current) {
+      this.live.delete(this.currentOwner);
+      this.live.set(this.currentOwner, this.current);
+      if (this.live.size > 16) this.live.delete(this.live.keys().next().value as string);
+    }
+    this.current = undefined;
+    this.currentOwner = undefined;
+    if (this.entries.size <= this.maxEntries && this.chars <= this.maxChars) return;
+    const isLive = (k: string): boolean => {
+      for (const set of this.live.values()) if (set.has(k)) return true;
+      return false;
+    };
+    // least recently used first, down to 2/3 of the bounds; never an entry of this parse
+    const maxEntries = Math.floor((this.maxEntries * 2) / 3);
+    const maxChars = Math.floor((this.maxChars * 2) / 3);
+    for (const [k, e] of this.entries) {
+      if (this.entries.size <= maxEntries && this.chars <= maxChars) break;
+      if (e.gen >= gen || isLive(k)) continue;
+      this.entries.delete(k);
+      this.chars -= k.length;
+    }
   }
 
   clear(): void {
     this.entries.clear();
+    this.live.clear();
+    this.chars = 0;
   }
 }
 
@@ -258,10 +303,16 @@ export function parseDts(text: string, cache?: ParseCache, options: ParseOptions
   const chunks = splitStatements(text);
   const statements: TopStatement[] = [];
   const errors: SyntaxErrorInfo[] = [];
-  const gen = cache ? cache.beginParse() : 0;
+  const gen = cache ? cache.beginParse(options.owner) : 0;
   for (let i = 0; i < chunks.length; i += 2) {
     const start = chunks[i];
     const end = chunks[i + 1];
+    if (options.isCancelled && (i & 31) === 0 && options.isCancelled()) {
+      const message = 'parsing was cancelled: the rest of the text is not analysed';
+      statements.push({ kind: 'error', message, start, end: text.length });
+      errors.push({ start, end: start, message, code: 'resource-limit' });
+      break;
+    }
     const t = text.slice(start, end);
     let r = cache?.lookup(t, start, gen);
     if (!r) {

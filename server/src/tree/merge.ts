@@ -143,6 +143,7 @@ class Merger {
   /** label -> first live node carrying it in pre-order (valid during the checks phase) */
   private nodeLabelOwner: Map<string, DNode> | null = null;
   private cancelled = false;
+  private nodeTicks = 0;
 
   constructor(private readonly ctx: BuildTreeContext) {}
 
@@ -277,6 +278,8 @@ class Merger {
           break;
         }
         case 'node': {
+          // a huge node body (one statement) is cancellable too: poll every 256 nodes, skip the rest once cancelled
+          if (this.cancelled || ((++this.nodeTicks & 255) === 0 && this.checkCancelled(item.nameSpan))) break;
           const contrib: Contribution = { kind: 'definition', start: item.start, end: item.end, nameSpan: span(item.nameSpan) };
           let child: DNode;
           if (depth + 1 > MAX_NODE_DEPTH) {
