@@ -19,6 +19,8 @@ export class NodeFileSystem implements FileSystem {
     try {
       const st = fs.statSync(path);
       if (st.isDirectory()) return { ok: false, reason: 'is-directory', message: `${path} is a directory` };
+      // a FIFO would block the reader forever, a device (/dev/zero) never ends
+      if (!st.isFile()) return { ok: false, reason: 'unreadable', message: `${path} is not a regular file` };
       if (st.size > MAX_FILE_BYTES) return { ok: false, reason: 'too-large', message: `${path} is larger than ${MAX_FILE_BYTES} bytes` };
       return { ok: true, bytes: fs.readFileSync(path) };
     } catch (e) {
@@ -39,8 +41,9 @@ export class NodeFileSystem implements FileSystem {
     try {
       const st = fs.statSync(path);
       return st.isDirectory() ? 'directory' : 'file';
-    } catch {
-      return 'missing';
+    } catch (e) {
+      // a symlink loop exists: call it a file so that reading it reports the loop (not "cannot find")
+      return (e as NodeJS.ErrnoException).code === 'ELOOP' ? 'file' : 'missing';
     }
   }
 

@@ -200,7 +200,9 @@ function buildMessage(expected: peg.PeggyExpectation[] | null, found: string, pr
   }
   if (found === '' && list.includes("'}'")) return "expected '}' at the end of the statement: a '{' is not closed";
   const what = list.length ? `expected ${joinAlternatives(list)}` : 'syntax error';
-  return found === '' ? `${what} at end of input` : `${what}, found '${found}'`;
+  // control characters (NUL, a lone CR, ...) are shown escaped, not raw in the message
+  const shown = found.replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return found === '' ? `${what} at end of input` : `${what}, found '${shown}'`;
 }
 
 // ---- chunk parsing with recovery -------------------------------------------------------
