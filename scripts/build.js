@@ -20,7 +20,7 @@ function generateParser() {
     output: 'source',
     format: 'commonjs',
     grammarSource: 'dts.peggy',
-    allowedStartRules: ['File', 'TopStatement'],
+    allowedStartRules: ['File', 'TopStatement', 'BodyItems'],
   });
   fs.mkdirSync(path.dirname(parserOut), { recursive: true });
   fs.writeFileSync(parserOut, source);

@@ -7,7 +7,12 @@ export const MAX_FILE_BYTES = 64 * 1024 * 1024;
 
 export class NodeFileSystem implements FileSystem {
   /** When set, only paths under one of these roots may be read. */
-  constructor(private readonly roots?: string[]) {}
+  constructor(private roots?: string[]) {}
+
+  /** Change the roots (the language server learns them from the workspace, the settings and the open files). */
+  setRoots(roots: string[] | undefined): void {
+    this.roots = roots ? [...new Set(roots)] : undefined;
+  }
 
   private allowed(path: string): boolean {
     if (!this.roots || this.roots.length === 0) return true;

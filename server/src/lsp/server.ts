@@ -24,12 +24,11 @@ import { OverlayFileSystem, type FileSystem } from '../base/fs';
 import { NodeFileSystem } from '../base/node-fs';
 import { LineIndex } from '../base/text';
 import { fileRole, WorkspaceIndex, type ContextChoice } from '../workspace/contexts';
+import { detectIncludePaths } from '../workspace/include-paths';
 import { pathToUri, rememberUri, toLspDiagnostic, uriToPath } from './convert';
 import { normalizeSettings, type DtsSettings, DEFAULT_SETTINGS } from './settings';
 import { registerFeatureHandlers, serverCapabilities } from './handlers';
 
-/** Time budget of one analysis; past it the facade stops with a resource-limit diagnostic. */
-const ANALYSIS_TIME_LIMIT_MS = 20_000;
 
 export interface ContextInfo {
   /** the file asked about */
@@ -85,10 +84,14 @@ export class DtsServer {
   private relatedSupported = true;
   private modelOverrideProblem: string | undefined;
   /** measurements (for logs and tests) */
-  readonly stats = { analyses: 0, lastAnalysisMs: 0, firstDiagnosticsMs: -1 };
+  readonly stats = { analyses: 0, lastAnalysisMs: 0, firstDiagnosticsMs: -1, cancelledAnalyses: 0 };
   private readonly startedAt = Date.now();
 
-  constructor(readonly connection: Connection, baseFs: FileSystem = new NodeFileSystem()) {
+  /** the disk, restricted to the workspace, the detected source trees and the include paths (see updateFileRoots) */
+  private readonly nodeFs: NodeFileSystem | undefined;
+
+  constructor(readonly connection: Connection, baseFs: FileSystem = new NodeFileSystem([])) {
+    this.nodeFs = baseFs instanceof NodeFileSystem ? baseFs : undefined;
     this.fs = new OverlayFileSystem(baseFs);
     this.host = new AnalysisHost(this.fs, {});
     this.index = new WorkspaceIndex(this.fs, { includePaths: () => this.settings.includePaths });
@@ -168,6 +171,7 @@ export class DtsServer {
     }
     if (roots.length === 0 && params.rootPath) roots.push(params.rootPath);
     this.workspaceRoots = roots;
+    this.updateFileRoots();
     const init = params.initializationOptions as Record<string, unknown> | undefined;
     if (init && typeof init === 'object') {
       this.applySettings((init.devicetree ?? init.settings ?? init) as unknown);
@@ -226,7 +230,28 @@ export class DtsServer {
     };
     this.host.setOptions(options);
     this.index.clearIncludePathCache();
+    this.updateFileRoots();
   }
+
+  /**
+   * The server reads the disk only inside the workspace folders, the configured include paths (and model
+   * override file), the folders of open documents and the source trees (Linux, Zephyr) detected around them.
+   * Anything else (`#include "/etc/passwd"`) is refused with an include-error diagnostic.
+   */
+  private updateFileRoots(): void {
+    if (!this.nodeFs) return;
+    const roots = [...this.workspaceRoots, ...this.settings.includePaths];
+    if (this.settings.modelOverride) roots.push(this.settings.modelOverride);
+    for (const file of new Set([...this.docContext.keys(), ...this.extraRootFiles])) {
+      roots.push(file.slice(0, file.lastIndexOf('/')) || '/');
+      const tree = detectIncludePaths(file, this.fs);
+      if (tree.root) roots.push(tree.root);
+      for (const p of tree.includePaths) roots.push(p);
+    }
+    this.nodeFs.setRoots(roots.map((r) => (r.length > 1 && r.endsWith('/') ? r.slice(0, -1) : r)));
+  }
+  /** files opened before their context was chosen (their folder must be readable at once) */
+  private readonly extraRootFiles = new Set<string>();
 
   /** Read and parse the model override file; a problem becomes a message and a diagnostic on that file. */
   private readModelOverride(file: string | undefined): unknown {
@@ -328,6 +353,10 @@ export class DtsServer {
     const file = rememberUri(doc.uri);
     if (file === undefined) return;
     this.fs.setOverlay(file, doc.getText());
+    if (!this.extraRootFiles.has(file)) {
+      this.extraRootFiles.add(file);
+      this.updateFileRoots();
+    }
     // settings (include paths, contexts) come after `initialized`; a client that never sends it is not waited for long
     await Promise.race([this.settingsReady, new Promise((r) => setTimeout(r, 2000))]);
     // an include file needs the index to find its board: wait for it (a board does not)
@@ -360,6 +389,7 @@ export class DtsServer {
     this.fs.clearOverlay(file);
     this.index.updateFile(file); // back to the disk's text
     this.docContext.delete(file);
+    if (this.extraRootFiles.delete(file)) this.updateFileRoots();
     this.markDirty(file);
     this.dropUnusedContexts();
     this.schedule(0);
@@ -510,8 +540,8 @@ export class DtsServer {
     try {
       // contexts of the most recently opened documents first would be nicer; keep insertion order
       for (const ctx of [...this.contexts.values()]) {
-        if (!ctx.dirty || !this.contexts.has(ctx.root)) continue;
-        this.analyzeContext(ctx);
+        if (!ctx.dirty || !this.contexts.has(ctx.root) || this.shuttingDown) continue;
+        await this.analyzeContextInSteps(ctx);
         this.publish();
         await pauseImmediate(); // let edits and requests in between contexts
       }
@@ -527,19 +557,63 @@ export class DtsServer {
     }
   }
 
+  /** Analyse a context now (for a request that needs a fresh analysis). Time-bounded by the facade's budget. */
   private analyzeContext(ctx: Context): void {
     ctx.dirty = false;
     const t0 = Date.now();
-    const deadline = t0 + ANALYSIS_TIME_LIMIT_MS;
     let analysis: Analysis;
     try {
-      analysis = this.host.analyze(ctx.root, () => Date.now() > deadline);
+      analysis = this.host.analyze(ctx.root, () => this.shuttingDown);
     } catch (e) {
       this.logError(`analyze ${ctx.root}`, e);
       ctx.analysis = undefined;
       ctx.diagnosticsByFile = new Map();
       return;
     }
+    this.finishAnalysis(ctx, analysis, t0);
+  }
+
+  /**
+   * Analyse a context in the background, one stage at a time: between stages edits, requests and
+   * shutdown get in. An edit of a file the context reads (it becomes dirty again), a synchronous
+   * analysis by a request, or shutdown supersede this run: it is abandoned (returns false).
+   */
+  private async analyzeContextInSteps(ctx: Context): Promise<boolean> {
+    ctx.dirty = false;
+    const t0 = Date.now();
+    const startCount = ctx.analyses;
+    let superseded = false;
+    const isCancelled = (): boolean => superseded || this.shuttingDown;
+    this.log(`analysing ${ctx.root}`);
+    const steps = this.host.analyzeSteps(ctx.root, isCancelled);
+    let analysis: Analysis;
+    try {
+      for (;;) {
+        const r = steps.next();
+        if (r.done) { analysis = r.value; break; }
+        // two turns: messages read in this turn are dispatched by the JSON-RPC layer in an immediate of its own
+        await pauseImmediate();
+        await pauseImmediate();
+        if (ctx.dirty || this.shuttingDown || ctx.analyses !== startCount || this.contexts.get(ctx.root) !== ctx) {
+          superseded = true;
+          steps.return(undefined as never);
+          this.stats.cancelledAnalyses++;
+          this.log(`analysis of ${ctx.root} superseded after ${Date.now() - t0} ms`);
+          if (!this.shuttingDown && ctx.analyses === startCount) ctx.dirty = true; // it still needs a fresh analysis
+          return false;
+        }
+      }
+    } catch (e) {
+      this.logError(`analyze ${ctx.root}`, e);
+      ctx.analysis = undefined;
+      ctx.diagnosticsByFile = new Map();
+      return false;
+    }
+    this.finishAnalysis(ctx, analysis, t0);
+    return true;
+  }
+
+  private finishAnalysis(ctx: Context, analysis: Analysis, t0: number): void {
     ctx.analysis = analysis;
     ctx.files = new Set(analysis.pp?.files ?? [ctx.root]);
     ctx.files.add(ctx.root);

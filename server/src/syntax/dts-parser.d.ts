@@ -10,7 +10,7 @@ export interface RegionSkip {
 }
 
 export interface DtsParserOptions {
-  startRule?: 'File' | 'TopStatement';
+  startRule?: 'File' | 'TopStatement' | 'BodyItems';
   /** added to every offset in the AST and in `errors` */
   base?: number;
   /** receives errors that do not stop the parse (bad literal, ...) */

@@ -13,10 +13,10 @@
 // chunk into one ErrorItem.
 //
 // The AST returned is shared with the cache: treat it as immutable.
-import type { ErrorItem, SyntaxErrorInfo, TopStatement, DtsFile } from './ast';
+import type { ErrorItem, NodeBody, NodeItem, SyntaxErrorInfo, TopStatement, DtsFile } from './ast';
 import * as peg from './dts-parser';
-import { errorRegion, isNameChar, newlineBefore, splitStatements } from './scan';
-import { shiftError, shiftStatement } from './shift';
+import { errorRegion, isNameChar, isSpace, lineMarkerEnd, newlineBefore, skipUnitAt, splitStatements } from './scan';
+import { shiftError, shiftItem, shiftStatement } from './shift';
 
 export interface ParseOptions {
   /**
@@ -89,7 +89,10 @@ export class ParseCache {
     this.stats.reused++;
     if (e.base !== base) {
       const d = base - e.base;
-      e.statements = e.statements.map((s) => shiftStatement(s, d));
+      // keys of body items (see parseSplit) start with ITEM_KEY: their entries hold one NodeItem
+      e.statements = text.charCodeAt(0) === ITEM_KEY_CODE
+        ? e.statements.map((s) => shiftItem(s as unknown as NodeItem, d) as unknown as TopStatement)
+        : e.statements.map((s) => shiftStatement(s, d));
       e.errors = e.errors.map((x) => shiftError(x, d));
       e.base = base;
     }
@@ -225,7 +228,7 @@ function dedupe(errors: SyntaxErrorInfo[]): SyntaxErrorInfo[] {
 }
 
 /** Parses one chunk of text (one or more top-level statements); offsets are shifted by base. */
-export function parseChunk(t: string, base: number): ChunkResult {
+export function parseChunk(t: string, base: number, isCancelled?: () => boolean): ChunkResult {
   let soft: SyntaxErrorInfo[] = [];
   try {
     const statements = peg.parse(t, { startRule: 'TopStatement', base, errors: soft });
@@ -240,6 +243,13 @@ export function parseChunk(t: string, base: number): ChunkResult {
   const reported = new Set<number>();
   let firstMessage = '';
   for (let step = 0; step < MAX_RECOVERY_STEPS; step++) {
+    // every step re-parses the whole chunk: on a huge statement with many errors this is the slow
+    // part, so it obeys the analysis' cancellation / time budget
+    if (step > 0 && isCancelled && isCancelled()) {
+      const message = 'parsing was cancelled while recovering from syntax errors in this statement';
+      const item: ErrorItem = { kind: 'error', message, start: base, end: base + t.length };
+      return { statements: [item], errors: [...hard, { start: base, end: base, message, code: 'resource-limit' }] };
+    }
     soft = [];
     let failure: peg.SyntaxError;
     try {
@@ -298,6 +308,136 @@ function wholeChunkError(t: string, base: number, message: string, first?: Synta
   return { statements: [item], errors: [first ?? { start: base, end: base + t.length, message }] };
 }
 
+// ---- huge statements, item by item ---------------------------------------------------------
+
+/** Statements (and node items) at least this long are parsed item by item. */
+const SPLIT_MIN_CHARS = 4096;
+/** Cache keys of body items start with this character (no statement text does). */
+const ITEM_KEY_CODE = 1;
+const ITEM_KEY = String.fromCharCode(ITEM_KEY_CODE);
+
+/** The end of the trivia (whitespace, comments) from i; -1 at a line marker (those can carry soft errors). */
+function skipPlainTrivia(t: string, i: number, end: number): number {
+  while (i < end) {
+    const c = t.charCodeAt(i);
+    if (isSpace(c)) { i++; continue; }
+    if (c === 47 /* / */ && i + 1 < end) {
+      const d = t.charCodeAt(i + 1);
+      if (d === 42 /* * */) { const e = t.indexOf('*/', i + 2); if (e < 0 || e + 2 > end) return -1; i = e + 2; continue; }
+      if (d === 47) { const e = t.indexOf('\n', i + 2); i = e < 0 || e > end ? end : e; continue; }
+    }
+    if (c === 35 /* # */ && lineMarkerEnd(t, i, end) >= 0) return -1;
+    break;
+  }
+  return i;
+}
+
+/**
+ * Parses `header { items } ;` (a top-level `/ { };` / `&ref { };`, or a node item) by parsing the header
+ * with an empty body and every body item on its own (memoised in the cache by its text, nested huge
+ * nodes split again). Returns the statement (or node item) exactly as the whole parse builds it, or
+ * undefined when the text is not one well-formed node or anything in it has an error: the caller then
+ * parses it whole, so error recovery and messages are those of the whole parse.
+ */
+function parseSplit(t: string, base: number, top: boolean, cache: ParseCache, gen: number, isCancelled?: () => boolean, depth = 0): TopStatement | NodeItem | undefined {
+  const n = t.length;
+  if (depth > 64) return undefined;
+  // the '{' of the header: before any ';'
+  let open = -1;
+  for (let i = 0; i < n;) {
+    const c = t.charCodeAt(i);
+    if (c === 123 /* { */) { open = i; break; }
+    if (c === 59 /* ; */ || c === 125 /* } */) return undefined;
+    const u = skipUnitAt(t, i, n);
+    i = u >= 0 ? u : i + 1;
+  }
+  if (open < 0) return undefined;
+  // the items: each ends with the ';' at its own brace depth 0
+  const bounds: number[] = [];
+  let i = open + 1;
+  let close = -1;
+  while (i < n) {
+    i = skipPlainTrivia(t, i, n);
+    if (i < 0 || i >= n) return undefined;
+    if (t.charCodeAt(i) === 125) { close = i; break; }
+    const start = i;
+    let depthIn = 0;
+    let end = -1;
+    while (i < n) {
+      const c = t.charCodeAt(i);
+      if (c === 35 && lineMarkerEnd(t, i, n) >= 0) return undefined;
+      const u = c === 34 || c === 39 || c === 47 || c === 38 ? skipUnitAt(t, i, n) : -1;
+      if (u >= 0) { i = u; continue; }
+      i++;
+      if (c === 123) depthIn++;
+      else if (c === 125) { if (depthIn === 0) return undefined; depthIn--; }
+      else if (c === 59 && depthIn === 0) { end = i; break; }
+    }
+    if (end < 0) return undefined;
+    bounds.push(start, end);
+  }
+  if (close < 0) return undefined;
+  const after = skipPlainTrivia(t, close + 1, n);
+  if (after < 0 || t.charCodeAt(after) !== 59 || after + 1 !== n) return undefined;
+  // the header with an empty body
+  const skeletonText = t.slice(0, open + 1) + t.slice(close);
+  const removed = close - (open + 1);
+  const soft: SyntaxErrorInfo[] = [];
+  let skel: Array<TopStatement | NodeItem>;
+  try {
+    skel = peg.parse(skeletonText, { startRule: top ? 'TopStatement' : 'BodyItems', base, errors: soft }) as Array<TopStatement | NodeItem>;
+  } catch {
+    return undefined;
+  }
+  if (soft.length !== 0 || skel.length !== 1) return undefined;
+  const node = skel[0];
+  if (node.kind !== 'rootNode' && node.kind !== 'refNode' && node.kind !== 'node') return undefined;
+  if (node.body.items.length !== 0 || node.body.closeBrace !== base + open + 1) return undefined;
+  // the items
+  const items: NodeItem[] = [];
+  for (let k = 0; k < bounds.length; k += 2) {
+    if ((k & 63) === 0 && isCancelled && isCancelled()) return undefined;
+    const s = bounds[k];
+    const e = bounds[k + 1];
+    const it = parseItem(t.slice(s, e), base + s, cache, gen, isCancelled, depth);
+    if (!it) return undefined;
+    items.push(it);
+  }
+  // dtc's "Properties must precede subnodes" (a soft error of the whole parse)
+  let seenNode = false;
+  for (const it of items) {
+    if (it.kind === 'node' || it.kind === 'deleteNode') seenNode = true;
+    else if (seenNode && (it.kind === 'property' || it.kind === 'deleteProperty')) return undefined;
+  }
+  const body: NodeBody = { items, closeBrace: base + close, start: node.body.start, end: node.body.end + removed };
+  node.body = body;
+  node.end += removed;
+  return node;
+}
+
+function parseItem(text: string, base: number, cache: ParseCache, gen: number, isCancelled: (() => boolean) | undefined, depth: number): NodeItem | undefined {
+  const key = ITEM_KEY + text;
+  const hit = cache.lookup(key, base, gen);
+  if (hit) return hit.errors.length === 0 && hit.statements.length === 1 ? (hit.statements[0] as unknown as NodeItem) : undefined;
+  if (text.length >= SPLIT_MIN_CHARS) {
+    const it = parseSplit(text, base, false, cache, gen, isCancelled, depth + 1);
+    if (it) return it as NodeItem;
+  }
+  const soft: SyntaxErrorInfo[] = [];
+  let list: NodeItem[];
+  let ok = true;
+  try {
+    list = peg.parse(text, { startRule: 'BodyItems', base, errors: soft }) as unknown as NodeItem[];
+  } catch {
+    list = [];
+    ok = false;
+  }
+  if (ok) ok = soft.length === 0 && list.length === 1 && list[0].kind !== 'error' && list[0].start === base && list[0].end === base + text.length;
+  // a failed item is remembered as such (the statement is then parsed whole, and cached whole)
+  cache.store(key, base, gen, ok ? { statements: list as unknown as TopStatement[], errors: [] } : { statements: [], errors: [{ start: base, end: base, message: 'item' }] });
+  return ok ? list[0] : undefined;
+}
+
 // ---- whole file -------------------------------------------------------------------------
 
 /** Parses preprocessed Devicetree source. Never throws. */
@@ -317,9 +457,16 @@ export function parseDts(text: string, cache?: ParseCache, options: ParseOptions
     }
     const t = text.slice(start, end);
     let r = cache?.lookup(t, start, gen);
+    if (!r && cache && end - start >= SPLIT_MIN_CHARS) {
+      // a huge statement (`/ { ... };` of a SoC .dtsi): parsed and cached item by item, so that an edit
+      // re-parses only the item (node) it touches; undefined when it has any error (parsed whole below)
+      const st = parseSplit(t, start, true, cache, gen, options.isCancelled);
+      if (st) r = { statements: [st as TopStatement], errors: [] };
+    }
     if (!r) {
-      r = parseChunk(t, start);
-      cache?.store(t, start, gen, r);
+      r = parseChunk(t, start, options.isCancelled);
+      // a chunk whose parse was cancelled is not cached (the next analysis parses it again)
+      if (!options.isCancelled || !r.errors.some((e) => e.code === 'resource-limit' && e.start === start && e.end === start)) cache?.store(t, start, gen, r);
     }
     for (const s of r.statements) statements.push(s);
     for (const e of r.errors) errors.push(e);

@@ -77,6 +77,11 @@ function body(b: NodeBody, d: number): NodeBody {
   return { items, closeBrace: b.closeBrace >= 0 ? b.closeBrace + d : b.closeBrace, start: b.start + d, end: b.end + d };
 }
 
+/** A body item moved by d (for items the parser caches on their own). */
+export function shiftItem(it: NodeItem, d: number): NodeItem {
+  return item(it, d);
+}
+
 function item(it: NodeItem, d: number): NodeItem {
   switch (it.kind) {
     case 'property': {

@@ -1,0 +1,226 @@
+// Robustness of the language server over stdio (bin/dts-lsp --stdio): requests about unknown
+// documents and impossible positions, stale and out-of-range edits, a burst of edits, a long
+// analysis superseded by an edit, shutdown in the middle of an analysis, file access outside the
+// workspace, and memory over many open/edit/close cycles. After each, the server still answers.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Diagnostic } from 'vscode-languageserver-protocol';
+import { LspClient, REPO, uriOf } from './lsp-client';
+
+const HOSTILE = path.join(REPO, 'test/fixtures/hostile');
+let work = '';
+
+before(() => {
+  work = fs.mkdtempSync(path.join(os.tmpdir(), 'dts-lsp-robust-'));
+  fs.writeFileSync(path.join(work, 'board.dts'), '/dts-v1/;\n/ {\n\tmodel = "m";\n\tn: node { p = <1>; };\n};\n');
+});
+
+after(() => {
+  if (work) fs.rmSync(work, { recursive: true, force: true });
+});
+
+async function withServer(root: string, fn: (c: LspClient) => Promise<void>): Promise<void> {
+  const c = new LspClient();
+  try {
+    await c.initialize(root);
+    await fn(c);
+  } finally {
+    await c.shutdown();
+  }
+}
+
+/** A request every test ends with: the server is alive and answers correctly. */
+async function stillAnswers(c: LspClient, file: string): Promise<void> {
+  const syms = await c.request<Array<{ name: string }>>('textDocument/documentSymbol', { textDocument: { uri: uriOf(file) } });
+  assert.ok(Array.isArray(syms));
+}
+
+/** A big board (about 6 MB, a few seconds of analysis) to have an analysis in progress. */
+function bigBoard(name: string): string {
+  const parts = ['/dts-v1/;\n/ {\n'];
+  for (let i = 0; i < 60_000; i++) parts.push(`\tn${i}: node@${i.toString(16)} { reg = <${i} 1>; data = [00 11 22 33 44 55]; };\n`);
+  parts.push('};\n');
+  const file = path.join(work, name);
+  fs.writeFileSync(file, parts.join(''));
+  return file;
+}
+
+test('requests about unknown documents and impossible positions answer empty, never fail', async () => {
+  const board = path.join(work, 'board.dts');
+  await withServer(work, async (c) => {
+    await c.open(board);
+    await c.waitForDiagnostics(board);
+    for (const uri of [uriOf(path.join(work, 'never-opened.dts')), 'untitled:Untitled-1', 'file:///nonexistent/dir/x.dtsi']) {
+      const td = { textDocument: { uri } };
+      const pos = { ...td, position: { line: 0, character: 0 } };
+      assert.equal(await c.request('textDocument/hover', pos), null, uri);
+      assert.deepEqual((await c.request<unknown[] | null>('textDocument/definition', pos)) ?? [], [], uri);
+      assert.deepEqual((await c.request<unknown[] | null>('textDocument/references', { ...pos, context: { includeDeclaration: true } })) ?? [], [], uri);
+      assert.deepEqual((await c.request<unknown[] | null>('textDocument/documentSymbol', td)) ?? [], [], uri);
+      assert.deepEqual((await c.request<unknown[] | null>('textDocument/foldingRange', td)) ?? [], [], uri);
+    }
+    // positions past the end of the document, of a line, and absurd ones
+    for (const position of [{ line: 9999, character: 0 }, { line: 2, character: 9999 }, { line: 0x7fffffff, character: 0x7fffffff }]) {
+      const p = { textDocument: { uri: uriOf(board) }, position };
+      assert.equal(await c.request('textDocument/hover', p), null, JSON.stringify(position));
+      await c.request('textDocument/definition', p);
+      await c.request('textDocument/completion', p);
+      await c.request('textDocument/prepareRename', p);
+    }
+    await stillAnswers(c, board);
+  });
+});
+
+test('edits with stale versions and ranges past the end are applied without harm', async () => {
+  const file = path.join(work, 'edits.dts');
+  fs.writeFileSync(file, '/dts-v1/;\n/ { a = <1>; };\n');
+  await withServer(work, async (c) => {
+    await c.open(file);
+    await c.waitForDiagnostics(file);
+    // a change far past the end (clamped to the end by the document), then one with an old version number
+    await c.conn.sendNotification('textDocument/didChange', {
+      textDocument: { uri: uriOf(file), version: 5 },
+      contentChanges: [{ range: { start: { line: 500, character: 3 }, end: { line: 900, character: 0 } }, text: '\n/ { b = <&nowhere>; };\n' }],
+    });
+    await c.conn.sendNotification('textDocument/didChange', {
+      textDocument: { uri: uriOf(file), version: 2 },
+      contentChanges: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '' }],
+    });
+    const diags = await c.waitForDiagnostics(file, (d) => d.length > 0);
+    assert.deepEqual(diags.map((d) => [d.code, d.range.start.line]), [['unresolved-reference', 3]]);
+    await stillAnswers(c, file);
+  });
+});
+
+test('deleting the whole content in one edit: one clear diagnostic, features still answer', async () => {
+  const file = path.join(work, 'wipe.dts');
+  fs.writeFileSync(file, fs.readFileSync(path.join(work, 'board.dts')));
+  await withServer(work, async (c) => {
+    await c.open(file);
+    await c.waitForDiagnostics(file);
+    await c.change(file, [{ range: { start: { line: 0, character: 0 }, end: { line: 99, character: 0 } }, text: '' }]);
+    const diags = await c.waitForDiagnostics(file, (d) => d.length > 0);
+    assert.deepEqual(diags.map((d) => [d.code, d.message, d.range]), [['syntax-error', "no root node: expected '/ { ... };'", { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }]]);
+    assert.equal(await c.request('textDocument/hover', { textDocument: { uri: uriOf(file) }, position: { line: 0, character: 0 } }), null);
+    assert.deepEqual((await c.request<{ data: number[] }>('textDocument/semanticTokens/full', { textDocument: { uri: uriOf(file) } })).data, []);
+    await stillAnswers(c, file);
+  });
+});
+
+test('100 rapid edits in a burst: only the last version is published', async () => {
+  const file = path.join(work, 'burst.dts');
+  fs.writeFileSync(file, '/dts-v1/;\n/ { };\n');
+  await withServer(work, async (c) => {
+    await c.open(file);
+    await c.waitForDiagnostics(file);
+    const before = c.history.length;
+    const sends: Promise<void>[] = [];
+    for (let k = 1; k <= 100; k++) {
+      // each edit appends a property; the 100th refers to a missing label
+      const text = k === 100 ? '\tp100 = <&missing>;\n' : `\tp${k} = <${k}>;\n`;
+      sends.push(c.conn.sendNotification('textDocument/didChange', {
+        textDocument: { uri: uriOf(file), version: k + 1 },
+        contentChanges: [{ range: { start: { line: 1, character: 3 }, end: { line: 1, character: 3 } }, text }],
+      }));
+    }
+    await Promise.all(sends);
+    const diags = await c.waitForDiagnostics(file, (d) => d.length > 0);
+    // every edit inserts at the same place: the last one comes first
+    assert.deepEqual(diags.map((d: Diagnostic) => [d.code, d.range.start.line, d.range.start.character]), [['unresolved-reference', 1, 12]]);
+    const published = c.history.slice(before).filter((p) => p.uri === uriOf(file));
+    assert.deepEqual(published.map((p) => p.version), [101]);
+  });
+});
+
+test('an edit supersedes a long analysis in progress; the new version is published quickly', async () => {
+  const file = bigBoard('big-cancel.dts');
+  await withServer(work, async (c) => {
+    const t0 = Date.now();
+    await c.open(file);
+    // wait until the analysis has started, then replace the whole text by a small one
+    await waitForLog(c, `analysing ${file}`);
+    await c.change(file, [{ range: { start: { line: 0, character: 0 }, end: { line: 1_000_000, character: 0 } }, text: '/dts-v1/;\n/ { p = <&gone>; };\n' }]);
+    const diags = await c.waitForDiagnostics(file, (d) => d.length > 0, 20_000);
+    const ms = Date.now() - t0;
+    assert.deepEqual(diags.map((d) => d.code), ['unresolved-reference']);
+    assert.equal(c.diagnostics.get(uriOf(file))!.version, 2);
+    const stats = await c.request<{ cancelledAnalyses: number; analyses: number }>('dts/stats', {});
+    assert.ok(stats.cancelledAnalyses >= 1, JSON.stringify(stats));
+    // nothing was published for version 1
+    assert.deepEqual(c.history.filter((p) => p.uri === uriOf(file)).map((p) => p.version), [2]);
+    assert.ok(ms < 10_000, `${ms} ms`);
+  });
+});
+
+test('shutdown during an analysis is answered promptly and the server exits', async () => {
+  const file = bigBoard('big-shutdown.dts');
+  const c = new LspClient();
+  await c.initialize(work);
+  await c.open(file);
+  await waitForLog(c, `analysing ${file}`);
+  const t0 = Date.now();
+  await c.conn.sendRequest('shutdown');
+  const answeredMs = Date.now() - t0;
+  const exited = new Promise<number | null>((resolve) => c.proc.once('exit', (code) => resolve(code)));
+  await c.conn.sendNotification('exit');
+  const code = await exited;
+  c.conn.dispose();
+  assert.equal(code, 0, c.stderr + c.logs.join('\n'));
+  assert.equal(code, 0);
+  // the big board takes seconds to analyse; shutdown waits at most for the current stage
+  assert.ok(answeredMs < 3000, `shutdown answered after ${answeredMs} ms`);
+  assert.equal(c.history.filter((p) => p.uri === uriOf(file)).length, 0);
+});
+
+test('an #include outside the workspace and include paths is refused (/etc/passwd)', async () => {
+  const file = path.join(HOSTILE, 'outside.dts');
+  await withServer(HOSTILE, async (c) => {
+    await c.open(file);
+    const diags = await c.waitForDiagnostics(file, (d) => d.length > 0);
+    assert.deepEqual(diags.map((d) => [d.code, d.message, d.range]), [[
+      'include-error',
+      'cannot include "/etc/passwd": /etc/passwd is outside the workspace and include paths',
+      { start: { line: 1, character: 10 }, end: { line: 1, character: 21 } },
+    ]]);
+  });
+});
+
+test('memory stays flat over 10,000 open/edit/close cycles', async () => {
+  const files = Array.from({ length: 20 }, (_, k) => path.join(work, `cycle-${k}.dts`));
+  for (const f of files) fs.writeFileSync(f, '/dts-v1/;\n/ { a: n { p = <1>; }; };\n');
+  await withServer(work, async (c) => {
+    const heap: number[] = [];
+    const cycles = 10_000;
+    for (let k = 0; k < cycles; k++) {
+      const f = files[k % files.length];
+      void c.open(f, '/dts-v1/;\n/ { a: n { p = <1>; }; };\n');
+      void c.change(f, [{ range: { start: { line: 1, character: 3 }, end: { line: 1, character: 3 } }, text: `q${k} = <&a>; ` }]);
+      void c.close(f);
+      if ((k + 1) % 1000 === 0) {
+        // a request round trip lets the server drain its queue (and run its analyses)
+        await new Promise((r) => setTimeout(r, 150));
+        const s = await c.request<{ contexts: unknown[]; memory: { heapUsed: number } }>('dts/stats', {});
+        heap.push(s.memory.heapUsed);
+      }
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    const s = await c.request<{ contexts: unknown[]; memory: { heapUsed: number } }>('dts/stats', {});
+    assert.deepEqual(s.contexts, []);
+    const mb = heap.map((h) => Math.round(h / 1e6));
+    // after warm-up the heap does not grow with the number of cycles (GC noise allowed)
+    const early = Math.max(heap[1], heap[2]);
+    const late = Math.min(...heap.slice(-3));
+    assert.ok(late < early + 25e6, `heap MB per 1000 cycles: ${mb.join(' ')}`);
+  });
+});
+
+async function waitForLog(c: LspClient, needle: string, timeoutMs = 10_000): Promise<void> {
+  const t0 = Date.now();
+  while (!c.logs.some((l) => l.includes(needle))) {
+    if (Date.now() - t0 > timeoutMs) throw new Error(`no log "${needle}" within ${timeoutMs} ms:\n${c.logs.join('\n')}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
