@@ -333,3 +333,8 @@ export function errorRegion(t: string, p: number, vsemi?: ReadonlySet<number>): 
   }
   return { start, end: Math.min(n, Math.max(lastEnd, start + 1)) };
 }
+
+/** skipUnit for the parser's item splitter (parse.ts): the end of a string, char literal, comment or &{path} at i, else -1. */
+export function skipUnitAt(t: string, i: number, end: number): number {
+  return skipUnit(t, i, end);
+}
