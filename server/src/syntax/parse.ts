@@ -461,7 +461,11 @@ export function parseDts(text: string, cache?: ParseCache, options: ParseOptions
       // a huge statement (`/ { ... };` of a SoC .dtsi): parsed and cached item by item, so that an edit
       // re-parses only the item (node) it touches; undefined when it has any error (parsed whole below)
       const st = parseSplit(t, start, true, cache, gen, options.isCancelled);
-      if (st) r = { statements: [st as TopStatement], errors: [] };
+      if (st) {
+        r = { statements: [st as TopStatement], errors: [] };
+        // whole too: an analysis that did not change it finds it in one lookup (its items are shared)
+        cache.store(t, start, gen, r);
+      }
     }
     if (!r) {
       r = parseChunk(t, start, options.isCancelled);
