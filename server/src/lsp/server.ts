@@ -72,6 +72,8 @@ export class DtsServer {
   private readonly explicitContext = new Map<string, string>();
   /** last published diagnostics per file (JSON, to send only changes) */
   private readonly published = new Map<string, string>();
+  /** per file: the diagnostics list last converted for publishing and its JSON (re-publishing an unchanged list is free) */
+  private readonly publishMemo = new Map<string, { diags: Diagnostic[]; key: string; lsp: unknown[] }>();
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private rerun = false;
@@ -672,9 +674,16 @@ export class DtsServer {
       }
     }
     for (const [file, { ctx, diags }] of want) {
-      const lineIndexOf = (f: string) => this.lineIndexFor(ctx, f);
-      const lsp = diags.map((d) => toLspDiagnostic(d, lineIndexOf, this.relatedSupported));
-      const key = JSON.stringify(lsp);
+      // the lists of a context are new arrays after each of its analyses: the same array converts the same
+      let memo = this.publishMemo.get(file);
+      if (!memo || memo.diags !== diags) {
+        const lineIndexOf = (f: string) => this.lineIndexFor(ctx, f);
+        const converted = diags.map((d) => toLspDiagnostic(d, lineIndexOf, this.relatedSupported));
+        memo = { diags, key: JSON.stringify(converted), lsp: converted };
+        this.publishMemo.set(file, memo);
+      }
+      const key = memo.key;
+      const lsp = memo.lsp as ReturnType<typeof toLspDiagnostic>[];
       if (this.published.get(file) === key) continue;
       if (lsp.length === 0 && !this.published.has(file)) {
         // nothing was published before: publish empties only for open documents (clears stale client state)
@@ -690,6 +699,7 @@ export class DtsServer {
       if (want.has(file) || skip.has(file)) continue;
       if (this.published.get(file)!.startsWith('["model-override"')) continue;
       this.published.delete(file);
+      this.publishMemo.delete(file);
       void this.connection.sendDiagnostics({ uri: pathToUri(file), diagnostics: [] }).catch(() => undefined);
     }
   }

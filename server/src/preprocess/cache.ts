@@ -65,8 +65,19 @@ export class PreprocessCacheImpl implements PreprocessCache {
   store(e: CacheEntry): void {
     let list = this.entries.get(e.path);
     if (!list) { list = []; this.entries.set(e.path, list); }
-    // drop variants of an older text of this file
-    for (let i = list.length - 1; i >= 0; i--) if (list[i].text !== e.text) list.splice(i, 1);
+    // drop variants of an older text of this file, and variants built on an older text of a nested file
+    // (an includer of an edited file: its output holds the whole nested output, kept once per edit otherwise)
+    const depText = new Map<string, string>();
+    for (const d of e.deps) depText.set(d.path, d.text);
+    const stale = (v: CacheEntry): boolean => {
+      if (v.text !== e.text) return true;
+      for (const d of v.deps) {
+        const t = depText.get(d.path);
+        if (t !== undefined && t !== d.text) return true;
+      }
+      return false;
+    };
+    for (let i = list.length - 1; i >= 0; i--) if (stale(list[i])) list.splice(i, 1);
     list.unshift(e);
     if (list.length > MAX_VARIANTS) list.length = MAX_VARIANTS;
   }

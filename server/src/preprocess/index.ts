@@ -1019,16 +1019,17 @@ class Run implements ExpandHost {
     const cands = this.cache!.candidates(id);
     outer: for (const e of cands) {
       if (e.text !== text || e.includePathsKey !== this.ipKey) continue;
-      for (const [name, sig] of e.consulted) {
-        if (sig === WRITTEN) continue;
-        const m = this.macros.get(name);
-        if ((m ? m.sig : null) !== sig) continue outer;
-      }
-      for (const r of e.resolutions) if (this.resolve(r) !== r.found) continue outer;
+      // cheapest first: an edited nested file (text compare) fails most entries before their macro check
       for (const d of e.deps) {
         if (this.stack.includes(d.path)) continue outer;
         const rd = this.read(d.path);
         if (!rd.ok || rd.text !== d.text) continue outer;
+      }
+      for (const r of e.resolutions) if (this.resolve(r) !== r.found) continue outer;
+      for (const [name, sig] of e.consulted) {
+        if (sig === WRITTEN) continue;
+        const m = this.macros.get(name);
+        if ((m ? m.sig : null) !== sig) continue outer;
       }
       return e;
     }

@@ -68,6 +68,11 @@ export class ParseCache {
     return this.entries.size;
   }
 
+  /** @internal has this owner parsed before (its text is being edited, not read once)? */
+  knowsOwner(owner: string | undefined): boolean {
+    return owner !== undefined && this.live.has(owner);
+  }
+
   /** @internal */
   beginParse(owner?: string): number {
     this.currentOwner = owner;
@@ -311,7 +316,7 @@ function wholeChunkError(t: string, base: number, message: string, first?: Synta
 // ---- huge statements, item by item ---------------------------------------------------------
 
 /** Statements (and node items) at least this long are parsed item by item. */
-const SPLIT_MIN_CHARS = 4096;
+const SPLIT_MIN_CHARS = 16384;
 /** Cache keys of body items start with this character (no statement text does). */
 const ITEM_KEY_CODE = 1;
 const ITEM_KEY = String.fromCharCode(ITEM_KEY_CODE);
@@ -445,6 +450,9 @@ export function parseDts(text: string, cache?: ParseCache, options: ParseOptions
   const chunks = splitStatements(text);
   const statements: TopStatement[] = [];
   const errors: SyntaxErrorInfo[] = [];
+  // huge statements are split into items only for an owner parsed before (an edit session): a first parse
+  // (a CLI run, a board just opened) parses them whole, which is faster when nothing can be reused
+  const split = cache !== undefined && cache.knowsOwner(options.owner);
   const gen = cache ? cache.beginParse(options.owner) : 0;
   for (let i = 0; i < chunks.length; i += 2) {
     const start = chunks[i];
@@ -457,7 +465,7 @@ export function parseDts(text: string, cache?: ParseCache, options: ParseOptions
     }
     const t = text.slice(start, end);
     let r = cache?.lookup(t, start, gen);
-    if (!r && cache && end - start >= SPLIT_MIN_CHARS) {
+    if (!r && cache && split && end - start >= SPLIT_MIN_CHARS) {
       // a huge statement (`/ { ... };` of a SoC .dtsi): parsed and cached item by item, so that an edit
       // re-parses only the item (node) it touches; undefined when it has any error (parsed whole below)
       const st = parseSplit(t, start, true, cache, gen, options.isCancelled);

@@ -127,6 +127,18 @@ function chunkBytes(c: ValueChunk, pathOf?: (c: ValueChunk) => string | undefine
   }
 }
 
+/** The bytes (NUL included) of a string literal written in plain ASCII without escapes, else undefined. */
+function asciiStringBytes(raw: string): Uint8Array | undefined {
+  const n = raw.length;
+  const bytes = new Uint8Array(n + 1);
+  for (let i = 0; i < n; i++) {
+    const c = raw.charCodeAt(i);
+    if (c >= 128 || c === 92 /* \ */) return undefined;
+    bytes[i] = c;
+  }
+  return bytes;
+}
+
 class Merger {
   readonly diagnostics: Diagnostic[] = [];
   root: DNode | null = null;
@@ -327,13 +339,17 @@ class Merger {
     return p;
   }
 
+  private readonly reportEval = (pr: { span: Span; message: string }): void => this.report('value-error', pr.span, pr.message);
+
   private evalInt(e: ast.Expr): bigint {
-    return evalExpr(e, (pr) => this.report('value-error', pr.span, pr.message));
+    return evalExpr(e, this.reportEval);
   }
 
   private buildChunk(c: ast.ValueComponent, p: DProp): ValueChunk | undefined {
     switch (c.kind) {
       case 'string': {
+        const ascii = asciiStringBytes(c.raw);
+        if (ascii) return { kind: 'string', start: c.start, end: c.end, value: c.raw, bytes: ascii };
         const d = decodeDtsString(c.raw);
         if (d.problem) this.report('value-error', c, d.problem);
         const bytes = new Uint8Array(d.bytes.length + 1);
@@ -353,6 +369,7 @@ class Merger {
           if (item.kind === 'label') { p.valueLabels.push({ name: item.name, start: item.start, end: item.end }); continue; }
           if (item.kind === 'expr') {
             const v = this.evalInt(item.expr);
+            if (v <= mask) { cells.push({ start: item.start, end: item.end, value: v }); continue; } // fits: unchanged
             if (!fitsBits(v, b)) {
               // dtc 1.7/1.8 warn and truncate (dtc-parser.y "Value ... truncated to ...")
               this.report('value-truncated', item, `Value 0x${v.toString(16)} does not fit a ${b}-bit array element: truncated to 0x${(v & mask).toString(16)}`);
@@ -666,9 +683,15 @@ class Merger {
   runChecks(): void {
     if (!this.root) this.root = new DNode('');
     const root = this.root;
+    // the checks up to omit_unused_nodes delete no node: one pre-order list of the live nodes serves them all
+    const liveList: DNode[] = [];
+    this.forEachLive((n) => { liveList.push(n); });
+    const each = (fn: (n: DNode) => void): void => {
+      for (let k = 0; k < liveList.length; k++) fn(liveList[k]);
+    };
 
     // duplicate_node_names: a later sibling (deleted entries included, as dtc) of a live child
-    this.forEachLive((n) => {
+    each((n) => {
       const liveSeen = new Map<string, DNode>();
       for (const c of n.children) {
         const first = liveSeen.get(c.name);
@@ -681,7 +704,7 @@ class Merger {
       }
     });
     // duplicate_property_names
-    this.forEachLive((n) => {
+    each((n) => {
       const seen = new Map<string, DProp>();
       for (const p of n.props) {
         if (p.deleted) continue;
@@ -694,14 +717,14 @@ class Merger {
     });
     // name_is_string + name_properties: a correct `name` property is removed
     let namesAreStrings = true;
-    this.forEachLive((n) => {
+    each((n) => {
       const p = n.props.find((x) => !x.deleted && x.name === 'name');
       if (!p) return;
       const b = this.propBytes(p);
       if (!(b.length > 0 && b[b.length - 1] === 0 && b.indexOf(0) === b.length - 1)) namesAreStrings = false;
     });
     if (namesAreStrings) {
-      this.forEachLive((n) => {
+      each((n) => {
         const i = n.props.findIndex((x) => x.name === 'name');
         if (i < 0) return;
         const b = this.propBytes(n.props[i]);
@@ -721,7 +744,7 @@ class Merger {
     const nodeOwner = new Map<string, DNode>();
     const propOwner = new Map<string, { node: DNode; prop: DProp }>();
     const markOwner = new Map<string, { node: DNode; prop: DProp; mark: LabelDef }>();
-    this.forEachLive((n) => {
+    each((n) => {
       for (const l of n.labels) if (!l.deleted && !nodeOwner.has(l.name)) nodeOwner.set(l.name, n);
       for (const p of n.props) {
         if (p.deleted) continue;
@@ -757,7 +780,7 @@ class Merger {
           [{ span: o.span, message: `'${name}' also defined here` }]);
       }
     };
-    this.forEachLive((n) => {
+    each((n) => {
       for (const l of n.labels) if (!l.deleted) checkLabel(l.name, l.defs[l.defs.length - 1] ?? this.nodeNameSpan(n), n);
       for (const p of n.props) {
         if (p.deleted) continue;
@@ -767,7 +790,7 @@ class Merger {
     });
 
     // explicit_phandles
-    this.forEachLive((n) => {
+    each((n) => {
       const ph = this.checkPhandleProp(n, 'phandle');
       const lph = this.checkPhandleProp(n, 'linux,phandle');
       if (!ph && !lph) return;
@@ -785,7 +808,7 @@ class Merger {
     });
 
     // phandle_references
-    this.forEachLive((n) => {
+    each((n) => {
       for (const p of n.props) {
         if (p.deleted) continue;
         for (const m of p.phRefs) {
@@ -802,7 +825,7 @@ class Merger {
       }
     });
     // path_references
-    this.forEachLive((n) => {
+    each((n) => {
       for (const p of n.props) {
         if (p.deleted) continue;
         for (const m of p.pathRefs) {
@@ -884,6 +907,7 @@ class Merger {
     const rootD = this.root ?? new DNode('');
 
     const liveLabelDefs = (labels: DLabel[]): LabelDef[] => {
+      if (labels.length === 0) return [];
       const out: LabelDef[] = [];
       for (const l of labels) if (!l.deleted) out.push(...l.defs);
       return out.sort((a, b) => a.start - b.start);
@@ -901,7 +925,8 @@ class Merger {
         if (p.deleted) continue;
         for (const m of p.phRefs) references.push(m.rr);
         for (const m of p.pathRefs) references.push(m.rr);
-        const existing = t.properties.find((x) => x.name === p.name);
+        let existing: TreeProperty | undefined;
+        for (let k = 0; k < t.properties.length; k++) if (t.properties[k].name === p.name) { existing = t.properties[k]; break; }
         if (existing) { // same-body duplicate (reported): the later value wins in the first one's place
           existing.chunks = p.chunks;
           existing.span = p.span;
@@ -915,9 +940,10 @@ class Merger {
           name: p.name, chunks: p.chunks, labels: liveLabelDefs(p.labels), span: p.span, nameSpan: p.nameSpan,
           contributions: [...p.contributions], node: t,
         };
-        valueLabels.set(tp, p.valueLabels);
+        if (p.valueLabels.length) valueLabels.set(tp, p.valueLabels); // (rare: most values carry no label)
         t.properties.push(tp);
       }
+      if (d.children.length === 0) return;
       const byName = new Map<string, TreeNode>();
       for (const c of t.children) byName.set(c.name, c);
       for (const c of d.children) {
@@ -971,7 +997,7 @@ class Merger {
         for (const l of p.labels) if (!labels.has(l.name)) labels.set(l.name, { node: n, property: p, span: { start: l.start, end: l.end } });
       }
     }
-    for (const n of order) {
+    if (valueLabels.size) for (const n of order) {
       for (const p of n.properties) {
         for (const l of valueLabels.get(p) ?? []) if (!labels.has(l.name)) labels.set(l.name, { node: n, property: p, span: { start: l.start, end: l.end } });
       }

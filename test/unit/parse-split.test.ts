@@ -1,0 +1,77 @@
+// Huge statements (a SoC .dtsi's `/ { ... };`) are parsed and cached item by item: an edit inside one
+// node re-parses only that node, and the result is exactly the one of a parse without cache.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ParseCache, parseDts } from '../../server/src/syntax/parse';
+
+const fixtures = path.resolve(__dirname, '../../../test/fixtures/syntax');
+const soc = fs.readFileSync(path.join(fixtures, 'huge-soc.dtsi'), 'utf8');
+
+const opts = { complete: false, owner: 'huge-soc.dtsi' };
+
+/** The fixture with one more space in the body of uart`n`. */
+function spaceIn(text: string, n: number): string {
+  const at = text.indexOf('status', text.indexOf(`uart${n}:`));
+  return text.slice(0, at) + ' ' + text.slice(at);
+}
+
+test('a huge statement parsed item by item equals the whole parse', () => {
+  const cache = new ParseCache();
+  // the first parse of an owner parses whole (nothing to reuse)
+  assert.deepEqual(parseDts(soc, cache, opts), parseDts(soc, undefined, opts));
+  assert.deepEqual(cache.stats, { parsed: 1, reused: 0 });
+  // an edit: the statement is parsed item by item (every item is new to the cache here)
+  const edited = spaceIn(soc, 50);
+  const split = parseDts(edited, cache, opts);
+  assert.deepEqual(split, parseDts(edited, undefined, opts));
+  assert.deepEqual(split.errors, []);
+  assert.equal(split.statements.length, 1);
+  // 3 root items + 4 properties and 100 nodes of soc@0 + the whole statement, less soc@0's
+  // '#address-cells = <2>;' and '#size-cells = <2>;', the same text as the root's (reused)
+  assert.deepEqual(cache.stats, { parsed: 1 + 108 - 2, reused: 2 });
+  // the same text again: the whole statement in one lookup
+  const before = { ...cache.stats };
+  assert.deepEqual(parseDts(edited, cache, opts), split);
+  assert.deepEqual({ parsed: cache.stats.parsed - before.parsed, reused: cache.stats.reused - before.reused }, { parsed: 0, reused: 1 });
+});
+
+test('an edit inside one node re-parses only that node; later items move', () => {
+  const cache = new ParseCache();
+  parseDts(soc, cache, opts);
+  const base = spaceIn(soc, 50);
+  parseDts(base, cache, opts);
+  const at = base.indexOf('status = "disabled";', base.indexOf('uart7:'));
+  const edited = base.slice(0, at) + 'status = "okay";  ' + base.slice(at + 'status = "disabled";'.length);
+  const before = { ...cache.stats };
+  const inc = parseDts(edited, cache, opts);
+  assert.deepEqual(inc, parseDts(edited, undefined, opts));
+  // parsed: the edited uart7 node, and the new text of the whole statement is stored;
+  // reused: every other item of the root body (3; soc@0 itself is split again) and of soc@0 (4 properties + 99 nodes)
+  assert.deepEqual({ parsed: cache.stats.parsed - before.parsed, reused: cache.stats.reused - before.reused }, { parsed: 2, reused: 106 });
+  const uart9 = edited.indexOf('uart9: serial@');
+  const stmt = inc.statements[0];
+  assert.ok(stmt.kind === 'rootNode');
+  const socNode = stmt.body.items.find((i) => i.kind === 'node' && i.name === 'soc@0');
+  assert.ok(socNode && socNode.kind === 'node');
+  const n9 = socNode.body.items.find((i) => i.kind === 'node' && i.name === 'serial@1090000');
+  assert.equal(n9?.start, uart9);
+});
+
+test('a syntax error inside a huge statement gives the diagnostics of the whole parse', () => {
+  const cache = new ParseCache();
+  parseDts(soc, cache, opts);
+  parseDts(spaceIn(soc, 50), cache, opts);
+  const at = soc.indexOf('status = "disabled";', soc.indexOf('uart3:'));
+  const edited = soc.slice(0, at) + 'status = "okay"' + soc.slice(at + 'status = "disabled";'.length);
+  const inc = parseDts(edited, cache, opts);
+  assert.deepEqual(inc, parseDts(edited, undefined, opts));
+  assert.equal(inc.errors.length, 1);
+  assert.equal(inc.errors[0].start, edited.indexOf('\t\t};', at) + 2);
+  // a property after a child node (dtc's soft error) too
+  const late = soc.replace('\t};\n};\n', '\t};\n\tlate-property;\n};\n');
+  const lateParse = parseDts(late, cache, opts);
+  assert.deepEqual(lateParse, parseDts(late, undefined, opts));
+  assert.deepEqual(lateParse.errors.map((e) => e.message), ['Properties must precede subnodes']);
+});
