@@ -75,3 +75,27 @@ test('a syntax error inside a huge statement gives the diagnostics of the whole 
   assert.deepEqual(lateParse, parseDts(late, undefined, opts));
   assert.deepEqual(lateParse.errors.map((e) => e.message), ['Properties must precede subnodes']);
 });
+
+test('a huge statement with many errors recovers item by item: one error per broken item, the rest parsed', () => {
+  // break the `interrupts` value of uart10, uart20, ... uart90 (an undefined macro left in the cells)
+  let broken = soc;
+  const at: number[] = [];
+  for (let n = 10; n < 100; n += 10) {
+    const i = broken.indexOf('interrupts = <', broken.indexOf(`uart${n}:`)) + 'interrupts = <'.length;
+    broken = broken.slice(0, i) + 'GIC_SPI ' + broken.slice(i);
+  }
+  for (let n = 10; n < 100; n += 10) at.push(broken.indexOf('GIC_SPI', broken.indexOf(`uart${n}:`)));
+  const r = parseDts(broken, undefined, opts);
+  assert.deepEqual(r.errors.map((e) => [e.start, broken.slice(e.start, e.end)]), at.map((p) => [p, 'GIC_SPI']));
+  assert.match(r.errors[0].message, /found 'GIC_SPI'/);
+  // every uart node is still in the AST, the broken property of each becomes an error item
+  const root = r.statements[0];
+  assert.equal(root.kind, 'rootNode');
+  const socNode = root.kind === 'rootNode' ? root.body.items.find((x) => x.kind === 'node' && x.name === 'soc@0') : undefined;
+  assert.ok(socNode && socNode.kind === 'node');
+  assert.equal(socNode.body.items.filter((x) => x.kind === 'node').length, 100);
+  const uart10 = socNode.body.items.find((x) => x.kind === 'node' && x.labels.some((l) => l.name === 'uart10'));
+  assert.ok(uart10 && uart10.kind === 'node');
+  assert.deepEqual(uart10.body.items.map((x) => x.kind === 'property' ? x.name : x.kind).includes('error'), true);
+  assert.ok(uart10.body.items.some((x) => x.kind === 'property' && x.name === 'status'));
+});

@@ -233,13 +233,19 @@ function dedupe(errors: SyntaxErrorInfo[]): SyntaxErrorInfo[] {
 }
 
 /** Parses one chunk of text (one or more top-level statements); offsets are shifted by base. */
-export function parseChunk(t: string, base: number, isCancelled?: () => boolean): ChunkResult {
+export function parseChunk(t: string, base: number, isCancelled?: () => boolean, startRule: 'TopStatement' | 'BodyItems' = 'TopStatement', depth = 0): ChunkResult {
   let soft: SyntaxErrorInfo[] = [];
   try {
-    const statements = peg.parse(t, { startRule: 'TopStatement', base, errors: soft });
+    const statements = peg.parse(t, { startRule, base, errors: soft });
     return { statements, errors: dedupe(soft) };
   } catch (e) {
     if (!isPegError(e)) return failedChunk(t, base, e);
+  }
+  // a huge statement (a SoC's `/ { ... };`) with errors: recover item by item, so a header change that
+  // breaks a hundred properties costs a hundred small re-parses, not a hundred whole-statement ones
+  if (t.length >= SPLIT_MIN_CHARS && depth < 64) {
+    const r = recoverByItems(t, base, isCancelled, startRule, depth);
+    if (r) return r;
   }
   const vsemi = new Set<number>();
   const vclose = new Set<number>();
@@ -258,7 +264,7 @@ export function parseChunk(t: string, base: number, isCancelled?: () => boolean)
     soft = [];
     let failure: peg.SyntaxError;
     try {
-      const statements = peg.parse(t, { startRule: 'TopStatement', base, errors: soft, vsemi, vclose, regions });
+      const statements = peg.parse(t, { startRule, base, errors: soft, vsemi, vclose, regions });
       const errors = dedupe([...hard, ...soft].sort((a, b) => a.start - b.start));
       return { statements, errors };
     } catch (e) {
@@ -293,6 +299,48 @@ export function parseChunk(t: string, base: number, isCancelled?: () => boolean)
     regions.set(r.start, { end: r.end, message: consequence ? firstMessage : message });
   }
   return wholeChunkError(t, base, firstMessage || 'syntax error', hard[0]);
+}
+
+/**
+ * Error recovery of a huge `/ { items };` or `&ref { items };` statement one body item at a time (each
+ * with the usual recovery). Undefined when the statement is not one well-formed node shell (its header,
+ * braces or item boundaries are broken) or dtc's "properties must precede subnodes" applies: the caller
+ * then recovers over the whole statement.
+ */
+function recoverByItems(t: string, base: number, isCancelled: (() => boolean) | undefined, rule: 'TopStatement' | 'BodyItems', depth: number): ChunkResult | undefined {
+  const shape = scanNodeShape(t);
+  if (!shape) return undefined;
+  const { open, close, bounds } = shape;
+  const skeletonText = t.slice(0, open + 1) + t.slice(close);
+  const soft: SyntaxErrorInfo[] = [];
+  let skel: Array<TopStatement | NodeItem>;
+  try {
+    skel = peg.parse(skeletonText, { startRule: rule, base, errors: soft }) as Array<TopStatement | NodeItem>;
+  } catch {
+    return undefined;
+  }
+  if (soft.length !== 0 || skel.length !== 1) return undefined;
+  const node = skel[0];
+  if (node.kind !== 'rootNode' && node.kind !== 'refNode' && node.kind !== 'node') return undefined;
+  if (node.body.items.length !== 0 || node.body.closeBrace !== base + open + 1) return undefined;
+  const items: NodeItem[] = [];
+  const errors: SyntaxErrorInfo[] = [];
+  for (let k = 0; k < bounds.length; k += 2) {
+    if (isCancelled && (k & 63) === 0 && isCancelled()) return undefined;
+    const r = parseChunk(t.slice(bounds[k], bounds[k + 1]), base + bounds[k], isCancelled, 'BodyItems', depth + 1);
+    for (const it of r.statements as unknown as NodeItem[]) items.push(it);
+    for (const e of r.errors) errors.push(e);
+  }
+  let seenNode = false;
+  for (const it of items) {
+    if (it.kind === 'node' || it.kind === 'deleteNode') seenNode = true;
+    else if (seenNode && (it.kind === 'property' || it.kind === 'deleteProperty')) return undefined;
+  }
+  if (errors.length === 0) return undefined;
+  const removed = close - (open + 1);
+  node.body = { items, closeBrace: base + close, start: node.body.start, end: node.body.end + removed };
+  node.end += removed;
+  return { statements: [node as TopStatement], errors: dedupe(errors.sort((a, b) => a.start - b.start)) };
 }
 
 /** The parser threw something other than a syntax error: a stack overflow on deep nesting, or a defect. */
@@ -344,9 +392,12 @@ function skipPlainTrivia(t: string, i: number, end: number): number {
  * undefined when the text is not one well-formed node or anything in it has an error: the caller then
  * parses it whole, so error recovery and messages are those of the whole parse.
  */
-function parseSplit(t: string, base: number, top: boolean, cache: ParseCache, gen: number, isCancelled?: () => boolean, depth = 0): TopStatement | NodeItem | undefined {
+/**
+ * The structure of `header { items } ;`: the offsets of '{' and '}' and [start, end) of every body item
+ * (each ends with the ';' at its own brace depth 0); undefined when the text is not one such node.
+ */
+function scanNodeShape(t: string): { open: number; close: number; bounds: number[] } | undefined {
   const n = t.length;
-  if (depth > 64) return undefined;
   // the '{' of the header: before any ';'
   let open = -1;
   for (let i = 0; i < n;) {
@@ -384,6 +435,14 @@ function parseSplit(t: string, base: number, top: boolean, cache: ParseCache, ge
   if (close < 0) return undefined;
   const after = skipPlainTrivia(t, close + 1, n);
   if (after < 0 || t.charCodeAt(after) !== 59 || after + 1 !== n) return undefined;
+  return { open, close, bounds };
+}
+
+function parseSplit(t: string, base: number, top: boolean, cache: ParseCache, gen: number, isCancelled?: () => boolean, depth = 0): TopStatement | NodeItem | undefined {
+  if (depth > 64) return undefined;
+  const shape = scanNodeShape(t);
+  if (!shape) return undefined;
+  const { open, close, bounds } = shape;
   // the header with an empty body
   const skeletonText = t.slice(0, open + 1) + t.slice(close);
   const removed = close - (open + 1);
