@@ -183,7 +183,7 @@ export function main(argv: string[], out: (s: string) => void, err: (s: string) 
 // reads the results with receiveMessageOnPort.
 
 const WORKER_MIN_FILES = 16;
-const YOUNG_GENERATION_MB = 64;
+const YOUNG_GENERATION_MB = 192;
 
 interface WorkerInput { kind: 'dts-check-worker'; files: string[]; options: AnalysisOptions; done: SharedArrayBuffer; port: MessagePort }
 interface WorkerOutput { results?: CliDiagnostic[][]; error?: string }
