@@ -13,7 +13,7 @@
 // chunk into one ErrorItem.
 //
 // The AST returned is shared with the cache: treat it as immutable.
-import type { ErrorItem, NodeBody, NodeItem, SyntaxErrorInfo, TopStatement, DtsFile } from './ast';
+import type { ErrorItem, NodeBody, NodeDef, NodeItem, RefNodeStatement, RootNodeStatement, SyntaxErrorInfo, TopStatement, DtsFile } from './ast';
 import * as peg from './dts-parser';
 import { errorRegion, isNameChar, isSpace, lineMarkerEnd, newlineBefore, skipUnitAt, splitStatements } from './scan';
 import { shiftError, shiftItem, shiftStatement } from './shift';
@@ -301,13 +301,8 @@ export function parseChunk(t: string, base: number, isCancelled?: () => boolean,
   return wholeChunkError(t, base, firstMessage || 'syntax error', hard[0]);
 }
 
-/**
- * Error recovery of a huge `/ { items };` or `&ref { items };` statement one body item at a time (each
- * with the usual recovery). Undefined when the statement is not one well-formed node shell (its header,
- * braces or item boundaries are broken) or dtc's "properties must precede subnodes" applies: the caller
- * then recovers over the whole statement.
- */
-function recoverByItems(t: string, base: number, isCancelled: (() => boolean) | undefined, rule: 'TopStatement' | 'BodyItems', depth: number): ChunkResult | undefined {
+/** `header { items } ;` parsed as its header with an empty body, plus the item boundaries; undefined when it is not that shape. */
+function parseShell(t: string, base: number, rule: 'TopStatement' | 'BodyItems'): { node: RootNodeStatement | RefNodeStatement | NodeDef; open: number; close: number; bounds: number[] } | undefined {
   const shape = scanNodeShape(t);
   if (!shape) return undefined;
   const { open, close, bounds } = shape;
@@ -323,6 +318,20 @@ function recoverByItems(t: string, base: number, isCancelled: (() => boolean) | 
   const node = skel[0];
   if (node.kind !== 'rootNode' && node.kind !== 'refNode' && node.kind !== 'node') return undefined;
   if (node.body.items.length !== 0 || node.body.closeBrace !== base + open + 1) return undefined;
+  return { node, open, close, bounds };
+}
+
+/**
+ * Error recovery of a huge `/ { items };` or `&ref { items };` statement one body item at a time (each
+ * with the usual recovery). Undefined when the statement is not one well-formed node shell (its header,
+ * braces or item boundaries are broken) or dtc's "properties must precede subnodes" applies: the caller
+ * then recovers over the whole statement.
+ */
+function recoverByItems(t: string, base: number, isCancelled: (() => boolean) | undefined, rule: 'TopStatement' | 'BodyItems', depth: number): ChunkResult | undefined {
+  const shell = parseShell(t, base, rule);
+  if (!shell) return undefined;
+  const { node, close, bounds } = shell;
+  const open = shell.open;
   const items: NodeItem[] = [];
   const errors: SyntaxErrorInfo[] = [];
   for (let k = 0; k < bounds.length; k += 2) {
@@ -440,23 +449,10 @@ function scanNodeShape(t: string): { open: number; close: number; bounds: number
 
 function parseSplit(t: string, base: number, top: boolean, cache: ParseCache, gen: number, isCancelled?: () => boolean, depth = 0): TopStatement | NodeItem | undefined {
   if (depth > 64) return undefined;
-  const shape = scanNodeShape(t);
-  if (!shape) return undefined;
-  const { open, close, bounds } = shape;
-  // the header with an empty body
-  const skeletonText = t.slice(0, open + 1) + t.slice(close);
+  const shell = parseShell(t, base, top ? 'TopStatement' : 'BodyItems');
+  if (!shell) return undefined;
+  const { node, open, close, bounds } = shell;
   const removed = close - (open + 1);
-  const soft: SyntaxErrorInfo[] = [];
-  let skel: Array<TopStatement | NodeItem>;
-  try {
-    skel = peg.parse(skeletonText, { startRule: top ? 'TopStatement' : 'BodyItems', base, errors: soft }) as Array<TopStatement | NodeItem>;
-  } catch {
-    return undefined;
-  }
-  if (soft.length !== 0 || skel.length !== 1) return undefined;
-  const node = skel[0];
-  if (node.kind !== 'rootNode' && node.kind !== 'refNode' && node.kind !== 'node') return undefined;
-  if (node.body.items.length !== 0 || node.body.closeBrace !== base + open + 1) return undefined;
   // the items
   const items: NodeItem[] = [];
   for (let k = 0; k < bounds.length; k += 2) {
