@@ -75,6 +75,8 @@ export class DtsServer {
   /** per file: the diagnostics list last converted for publishing and its JSON (re-publishing an unchanged list is free) */
   private readonly publishMemo = new Map<string, { diags: Diagnostic[]; key: string; lsp: unknown[] }>();
   private timer: NodeJS.Timeout | undefined;
+  /** time of the last didChange (ms since the epoch), for the adaptive debounce */
+  private lastChangeAt = 0;
   private running = false;
   private rerun = false;
   private indexing: Promise<void> = Promise.resolve();
@@ -382,7 +384,12 @@ export class DtsServer {
       for (const f of this.docContext.keys()) this.assignContext(f);
     }
     this.markDirty(file);
-    this.schedule(this.settings.debounceMs);
+    // an isolated edit is analysed at once; edits in a burst (typing) wait for the debounce. An
+    // analysis overtaken by a newer edit is abandoned, so a burst publishes only its last version.
+    const now = Date.now();
+    const isolated = now - this.lastChangeAt >= this.settings.debounceMs && !this.running;
+    this.lastChangeAt = now;
+    this.schedule(isolated ? 0 : this.settings.debounceMs);
   }
 
   private onClose(doc: TextDocument): void {
