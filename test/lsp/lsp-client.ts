@@ -58,7 +58,9 @@ export class LspClient {
   initializeResult?: InitializeResult;
 
   constructor(args: string[] = ['--stdio'], server: string = SERVER) {
-    this.proc = spawn(process.execPath, [server, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    // DTS_LSP_NODE_FLAGS: V8/node flags for the server process (benchmarks of memory policies)
+    const flags = (process.env.DTS_LSP_NODE_FLAGS ?? '').split(' ').filter((f) => f);
+    this.proc = spawn(process.execPath, [...flags, server, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.proc.stderr!.on('data', (d: Buffer) => { this.stderr += d.toString(); });
     this.conn = createProtocolConnection(new StreamMessageReader(this.proc.stdout!), new StreamMessageWriter(this.proc.stdin!));
     this.conn.onNotification(PublishDiagnosticsNotification.type, (p) => {
