@@ -12,18 +12,12 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { AnalysisHost } from '../server/src/analysis';
 import { DIAGNOSTIC_CODES } from '../server/src/base/diagnostics';
+import { FRONT_END_CODES } from '../server/src/base/diagnostics';
 import { NodeFileSystem } from '../server/src/base/node-fs';
-import { LineIndex } from '../server/src/base/text';
 import { emitDts } from '../server/src/tree/emit';
 import { arm64Boards, cppArgs, ensureDebianPackages, ensureKernelTree, sampleBoards } from './kernel-tree';
 
 const execFileP = promisify(execFile);
-
-const FRONT_END_CODES = new Set([
-  'syntax-error', 'include-not-found', 'include-cycle', 'include-error', 'macro-error', 'preprocessor-error',
-  'unresolved-reference', 'duplicate-label', 'duplicate-node', 'duplicate-property', 'value-error', 'incbin-error',
-  'delete-not-found', 'phandle-error', 'resource-limit',
-]);
 
 interface BoardResult {
   board: string;
@@ -35,9 +29,8 @@ interface BoardResult {
   dtcNote?: string;
 }
 
-async function run(cmd: string, args: string[], opts: { input?: string } = {}): Promise<string> {
+async function run(cmd: string, args: string[]): Promise<string> {
   const r = await execFileP(cmd, args, { maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' });
-  void opts;
   return r.stdout;
 }
 
@@ -115,8 +108,7 @@ async function main(): Promise<number> {
       for (const d of a.diagnostics) {
         diagnostics[d.code] = (diagnostics[d.code] ?? 0) + 1;
         totals[d.code] = (totals[d.code] ?? 0) + 1;
-        const text = a.fileText(d.file);
-        const pos = text !== undefined ? new LineIndex(text).positionAt(d.start) : { line: 0, character: 0 };
+        const pos = a.lineIndex(d.file)?.positionAt(d.start) ?? { line: 0, character: 0 };
         const where = `${path.relative(kernel, d.file)}:${pos.line + 1}:${pos.character + 1}`;
         const line = `${where}: ${d.severity}: ${d.message} [${d.code}]`;
         if (FRONT_END_CODES.has(d.code) && d.severity === 'error') frontEndErrors.push(line);

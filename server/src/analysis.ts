@@ -156,9 +156,14 @@ export class AnalysisHost {
       if (a) diagnostics.push(a);
     }
     const indexes = new Map<string, LineIndex>();
+    // read once per analysis: features and position conversion ask for the same files again and again
+    const texts = new Map<string, string | undefined>();
     const fileText = (file: string): string | undefined => {
+      if (texts.has(file)) return texts.get(file);
       const r = fs.readFile(file);
-      return r.ok ? r.text : undefined;
+      const t = r.ok ? r.text : undefined;
+      texts.set(file, t);
+      return t;
     };
     return {
       root,

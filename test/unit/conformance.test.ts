@@ -5,15 +5,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { AnalysisHost } from '../../server/src/analysis';
-import type { Diagnostic } from '../../server/src/base/diagnostics';
+import { FRONT_END_CODES, type Diagnostic } from '../../server/src/base/diagnostics';
 import { NodeFileSystem } from '../../server/src/base/node-fs';
 import { DTC_TESTS, sharedAvailable } from '../util/paths';
-
-const FRONT_END = new Set([
-  'syntax-error', 'include-not-found', 'include-cycle', 'include-error', 'macro-error', 'preprocessor-error',
-  'unresolved-reference', 'duplicate-label', 'duplicate-node', 'duplicate-property', 'value-error', 'incbin-error',
-  'delete-not-found', 'phandle-error', 'resource-limit', 'name-property',
-]);
 
 interface Row { file: string; expected: string; checks: string; note: string }
 
@@ -26,7 +20,7 @@ function manifest(): Row[] {
 }
 
 function frontEndErrors(host: AnalysisHost, file: string): Diagnostic[] {
-  return host.analyze(file).diagnostics.filter((d) => d.severity === 'error' && FRONT_END.has(d.code));
+  return host.analyze(file).diagnostics.filter((d) => d.severity === 'error' && FRONT_END_CODES.has(d.code));
 }
 
 test('dtc conformance over ../shared/corpus/dtc-tests', (t) => {

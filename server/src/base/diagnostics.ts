@@ -67,6 +67,13 @@ export const DIAGNOSTIC_CODES: Record<string, { severity: Severity; description:
   'iommu-modular-timeout': { severity: 'information', description: 'Consumer of an IOMMU whose driver may be a module loaded after the deferred-probe timeout.', defaultOff: true },
 };
 
+/** Codes of the front end (preprocess, parse, merge): the ones dtc's own tests and the kernel corpus are judged by. */
+export const FRONT_END_CODES: ReadonlySet<string> = new Set([
+  'syntax-error', 'include-not-found', 'include-cycle', 'include-error', 'macro-error', 'preprocessor-error',
+  'unresolved-reference', 'duplicate-label', 'duplicate-node', 'duplicate-property', 'value-error', 'incbin-error',
+  'name-property', 'delete-not-found', 'phandle-error', 'resource-limit',
+]);
+
 export function defaultSeverity(code: string): Severity {
   return DIAGNOSTIC_CODES[code]?.severity ?? 'error';
 }

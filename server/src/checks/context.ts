@@ -4,13 +4,36 @@ import type { IommuModel } from '../model/iommu';
 import type { SupplierGraph } from '../model/types';
 import type { SourceMap } from '../preprocess/types';
 import type { Span } from '../syntax/ast';
-import type { LiveTree } from '../tree/types';
+import { isEnabledInTree } from '../model/tree-util';
+import type { LiveTree, TreeNode } from '../tree/types';
 
-export interface CheckContext {
+/** What runChecks is given. */
+export interface CheckInput {
   tree: LiveTree;
   graph: SupplierGraph;
   model: IommuModel;
   map: SourceMap;
+}
+
+/** What every check sees: the input plus queries shared (and memoised) across the checks of one run. */
+export interface CheckContext extends CheckInput {
+  /** the node and every ancestor are available (memoised isEnabledInTree) */
+  enabledInTree(n: TreeNode): boolean;
+}
+
+export function checkContext(input: CheckInput): CheckContext {
+  const cache = new Map<TreeNode, boolean>();
+  return {
+    ...input,
+    enabledInTree(n: TreeNode): boolean {
+      let v = cache.get(n);
+      if (v === undefined) {
+        v = isEnabledInTree(n);
+        cache.set(n, v);
+      }
+      return v;
+    },
+  };
 }
 
 export class Reporter {

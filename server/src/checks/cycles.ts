@@ -13,7 +13,7 @@
 //  - cycles made only of clocks links (orphan clocks are reparented by the clock framework).
 import type { SupplierEdge } from '../model/types';
 import type { TreeNode } from '../tree/types';
-import { describeNode, isAncestorOrSelf, isEnabledInTree, nodeNameSpan } from '../model/tree-util';
+import { describeNode, isAncestorOrSelf, nodeNameSpan } from '../model/tree-util';
 import type { CheckContext, Reporter } from './context';
 
 interface MandatoryGraph {
@@ -25,15 +25,7 @@ interface MandatoryGraph {
 function mandatoryGraph(ctx: CheckContext): MandatoryGraph {
   const nodes: TreeNode[] = [];
   const id = new Map<TreeNode, number>();
-  const enabled = new Map<TreeNode, boolean>();
-  const isOn = (n: TreeNode) => {
-    let v = enabled.get(n);
-    if (v === undefined) {
-      v = isEnabledInTree(n);
-      enabled.set(n, v);
-    }
-    return v;
-  };
+  const isOn = (n: TreeNode) => ctx.enabledInTree(n);
   const out: SupplierEdge[][] = [];
   const idOf = (n: TreeNode) => {
     let k = id.get(n);

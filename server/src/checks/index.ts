@@ -1,14 +1,14 @@
 // Checks over the live tree and the supplier graph. One file per family of diagnostics.
 import type { Diagnostic } from '../base/diagnostics';
 import { checkCells } from './cells';
-import { Reporter, type CheckContext } from './context';
+import { checkContext, Reporter, type CheckContext, type CheckInput } from './context';
 import { checkCycles } from './cycles';
 import { checkIommuConsumers } from './iommu-consumer';
 import { checkIommuMaps } from './iommu-map';
 import { checkIommuProviders } from './iommu-provider';
 import { checkSupplierStatus } from './status';
 
-export type { CheckContext } from './context';
+export type { CheckContext, CheckInput } from './context';
 
 const CHECKS: ((ctx: CheckContext, r: Reporter) => void)[] = [
   checkCells,
@@ -19,7 +19,8 @@ const CHECKS: ((ctx: CheckContext, r: Reporter) => void)[] = [
   checkCycles,
 ];
 
-export function runChecks(ctx: CheckContext): Diagnostic[] {
+export function runChecks(input: CheckInput): Diagnostic[] {
+  const ctx = checkContext(input);
   const r = new Reporter(ctx.map);
   for (const check of CHECKS) {
     try {

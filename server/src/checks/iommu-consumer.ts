@@ -2,7 +2,7 @@
 import type { SupplierEdge } from '../model/types';
 import type { TreeNode } from '../tree/types';
 import { findIommuFamily, type IommuMatch } from '../model/iommu';
-import { compatibles, describeNode, isEnabledInTree, nodeNameSpan } from '../model/tree-util';
+import { compatibles, describeNode, nodeNameSpan } from '../model/tree-util';
 import type { CheckContext, Reporter } from './context';
 
 export function checkIommuConsumers(ctx: CheckContext, r: Reporter): void {
@@ -38,7 +38,7 @@ export function checkIommuConsumers(ctx: CheckContext, r: Reporter): void {
         break;
       }
     }
-    if (!isEnabledInTree(consumer)) continue;
+    if (!ctx.enabledInTree(consumer)) continue;
     // tristate driver: no fw_devlink link (iommus is optional), ordering relies on the deferred-probe timeout
     for (const e of edges) {
       const m = famOf(e.supplier);

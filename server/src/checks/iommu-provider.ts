@@ -3,7 +3,7 @@
 import type { TreeNode } from '../tree/types';
 import { getProperty } from '../tree/types';
 import { findIommuFamily } from '../model/iommu';
-import { compatibles, describeNode, isEnabledInTree, nodeNameSpan, readU32 } from '../model/tree-util';
+import { compatibles, describeNode, nodeNameSpan, readU32 } from '../model/tree-util';
 import type { CheckContext, Reporter } from './context';
 
 export function checkIommuProviders(ctx: CheckContext, r: Reporter): void {
@@ -62,7 +62,7 @@ export function checkIommuProviders(ctx: CheckContext, r: Reporter): void {
         [r.related(compProp?.span, `compatible of ${self}`)],
       );
     }
-    if (fam.driver && !fam.driver.canDeferProbe && isEnabledInTree(node)) {
+    if (fam.driver && !fam.driver.canDeferProbe && ctx.enabledInTree(node)) {
       const sups = ctx.graph
         .suppliersOf(node)
         .filter((e) => e.kind === 'property' && !e.optional && !e.ignoreForCycles);

@@ -8,7 +8,7 @@ import type { StatusRules } from '../model/iommu';
 import type { TreeNode } from '../tree/types';
 import { getProperty } from '../tree/types';
 import { phandleTarget } from '../model/graph';
-import { compatibles, describeNode, disabledAncestor, isAvailable, isEnabledInTree, propCells, propStrings } from '../model/tree-util';
+import { compatibles, describeNode, disabledAncestor, isAvailable, propCells, propStrings } from '../model/tree-util';
 import type { CheckContext, Reporter } from './context';
 
 /** Providers registered from early init by compatible (CLK_OF_DECLARE, IRQCHIP_DECLARE, ...) exist without a device. */
@@ -84,15 +84,7 @@ function collectRules(ctx: CheckContext): Rules {
 }
 
 export function checkSupplierStatus(ctx: CheckContext, r: Reporter): void {
-  const enabledCache = new Map<TreeNode, boolean>();
-  const enabled = (n: TreeNode) => {
-    let v = enabledCache.get(n);
-    if (v === undefined) {
-      v = isEnabledInTree(n);
-      enabledCache.set(n, v);
-    }
-    return v;
-  };
+  const enabled = (n: TreeNode) => ctx.enabledInTree(n);
   let rules: Rules | undefined;
   const getRules = () => (rules ??= collectRules(ctx));
   /** The consumer will be probed (or driven) by the kernel. */

@@ -6,6 +6,7 @@ import type { Cell, TreeNode, TreeProperty } from '../tree/types';
 import { getProperty, nodePath } from '../tree/types';
 
 export { nodePath, getProperty };
+export { getCompatibles as compatibles, isEnabled } from '../tree/query';
 
 export function propStrings(p: TreeProperty | undefined): string[] {
   if (!p) return [];
@@ -28,19 +29,11 @@ export function propU32(p: TreeProperty | undefined): number | undefined {
   return Number(cells[0].value);
 }
 
-export function compatibles(n: TreeNode): string[] {
-  return propStrings(getProperty(n, 'compatible'));
-}
 
 /** dtc/Linux: a node without status, or with "okay"/"ok", is enabled. */
 export function statusOf(n: TreeNode): string {
   const s = propStrings(getProperty(n, 'status'));
   return s.length ? s[0] : 'okay';
-}
-
-export function isEnabled(n: TreeNode): boolean {
-  const s = statusOf(n);
-  return s === 'okay' || s === 'ok';
 }
 
 /** `#xxx-cells` properties of a node with their values. */

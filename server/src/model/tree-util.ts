@@ -1,5 +1,6 @@
 // Small queries over the live tree used by the model and the checks.
 import type { Cell, TreeNode, TreeProperty } from '../tree/types';
+import { getCompatibles, isEnabled } from '../tree/query';
 import { getProperty, nodePath } from '../tree/types';
 
 /** 32-bit cells of a property, in order; undefined when the value holds anything but 32-bit < > chunks. */
@@ -34,27 +35,17 @@ export function propStrings(n: TreeNode, name: string): string[] {
   return out;
 }
 
-export function compatibles(n: TreeNode): string[] {
-  return propStrings(n, 'compatible');
-}
-
-/** of_device_is_available: status absent, "okay" or "ok". */
-export function isAvailable(n: TreeNode): boolean {
-  const p = getProperty(n, 'status');
-  if (!p) return true;
-  const s = p.chunks.length && p.chunks[0].kind === 'string' ? p.chunks[0].value : '';
-  return s === 'okay' || s === 'ok';
-}
+export { getCompatibles as compatibles, isEnabled as isAvailable };
 
 /** The node and every ancestor are available (the node can become a device). */
 export function isEnabledInTree(n: TreeNode): boolean {
-  for (let p: TreeNode | undefined = n; p; p = p.parent) if (!isAvailable(p)) return false;
+  for (let p: TreeNode | undefined = n; p; p = p.parent) if (!isEnabled(p)) return false;
   return true;
 }
 
 /** The nearest disabled strict ancestor, if any. */
 export function disabledAncestor(n: TreeNode): TreeNode | undefined {
-  for (let p = n.parent; p; p = p.parent) if (!isAvailable(p)) return p;
+  for (let p = n.parent; p; p = p.parent) if (!isEnabled(p)) return p;
   return undefined;
 }
 

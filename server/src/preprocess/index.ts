@@ -795,7 +795,7 @@ class Run implements ExpandHost {
     let outPos = this.outLen;
     let segOpen = false; // a MACRO segment is open
     const openMacroSeg = (): void => {
-      if (!segOpen) { this.pushSegAt(outPos, fi, s, useEnd, SEG_MACRO, useIdx); segOpen = true; }
+      if (!segOpen) { this.segs.push(outPos, fi, s, useEnd, SEG_MACRO, useIdx); segOpen = true; }
     };
     const prevText = this.lastOutputText();
     const before = tokenBefore(prevText, prevText.length);
@@ -810,7 +810,7 @@ class Run implements ExpandHost {
       }
       if (sep) { openMacroSeg(); parts.push(' '); outPos += 1; }
       if (t.pos >= 0 && t.pos + t.t.length <= F.text.length && t.pos >= s && t.pos < useEnd) {
-        this.pushSegAt(outPos, fi, t.pos, t.pos + t.t.length, SEG_ARG, useIdx);
+        this.segs.push(outPos, fi, t.pos, t.pos + t.t.length, SEG_ARG, useIdx);
         segOpen = false;
       } else openMacroSeg();
       parts.push(t.t);
@@ -826,16 +826,6 @@ class Run implements ExpandHost {
     this.outLen = outPos;
     this.uses.push({ name: m.name, range: { file: F.id, start: s, end: useEnd }, expansion, definition: m.def });
     if (this.outLen > MAX_OUTPUT) this.stop(`preprocessed output exceeds ${MAX_OUTPUT} bytes`, { file: F.id, start: s, end: useEnd });
-  }
-
-  private pushSegAt(out: number, fi: number, fs: number, fe: number, kind: number, use: number): void {
-    const sg = this.segs;
-    sg.out.push(out);
-    sg.file.push(fi);
-    sg.fs.push(fs);
-    sg.fe.push(fe);
-    sg.kind.push(kind);
-    sg.use.push(use);
   }
 
   // ------------------------------------------------------------------ includes

@@ -45,10 +45,16 @@ export function resolveReference(tree: LiveTree, ref: string | ast.Reference): T
   return slash >= 0 ? findBelow(n, s.slice(slash + 1)) : n;
 }
 
-/** status absent, "okay" or "ok" (as of_device_is_available). */
+/**
+ * of_device_is_available: no status property, or a status whose string is "okay" or "ok". A status
+ * that is present but is not such a string (e.g. `status = <1>`) is not available, as in the kernel.
+ */
 export function isEnabled(node: TreeNode): boolean {
-  const s = getPropertyString(node, 'status');
-  return s === undefined || s === 'okay' || s === 'ok';
+  const p = getProperty(node, 'status');
+  if (!p) return true;
+  const first = p.chunks[0];
+  const s = first && first.kind === 'string' ? first.value : '';
+  return s === 'okay' || s === 'ok';
 }
 
 export interface U32Cell {
@@ -99,11 +105,13 @@ export function getPropertyString(node: TreeNode, name: string): string | undefi
   return s && s.length ? s[0] : undefined;
 }
 
-/** The compatible strings of a node ([] when absent). */
+/** The compatible strings of a node, most specific first ([] when absent; non-string parts are ignored). */
 export function getCompatibles(node: TreeNode): string[] {
   const p = getProperty(node, 'compatible');
   if (!p) return [];
-  return getPropertyStrings(p) ?? [];
+  const out: string[] = [];
+  for (const c of p.chunks) if (c.kind === 'string') out.push(...c.value.split('\0'));
+  return out;
 }
 
 /** `&label` when the node has a label, its full path otherwise (for messages). */
