@@ -31,7 +31,7 @@ function cellsBindingFor(ctx: CheckContext, node: TreeNode, name: string): Cells
     if (b.cellsProperty === '#gpio-cells' && getProperty(node, 'gpio-hog')) return undefined;
     return { name: b.name, cellsProperty: b.cellsProperty, cellsOptional: b.cellsOptional };
   }
-  for (const x of ctx.model.extraCellChecks) if (x.names.includes(name)) return { name: x.name, cellsProperty: x.cellsProperty };
+  for (let xIndex = 0, xList = ctx.model.extraCellChecks; xIndex < xList.length; xIndex++) { const x = xList[xIndex]; if (x.names.includes(name)) return { name: x.name, cellsProperty: x.cellsProperty }; }
   return undefined;
 }
 
@@ -41,11 +41,12 @@ export function checkCells(ctx: CheckContext, r: Reporter): void {
   const stack: TreeNode[] = [ctx.tree.root];
   while (stack.length) {
     const node = stack.pop()!;
-    for (const p of node.properties) {
+    for (let pIndex = 0, pList = node.properties; pIndex < pList.length; pIndex++) {
+      const p = pList[pIndex];
       const b = cellsBindingFor(ctx, node, p.name);
       if (b) checkProperty(ctx, r, node, p, b);
     }
-    for (const c of node.children) stack.push(c);
+    for (let cIndex = 0, cList = node.children; cIndex < cList.length; cIndex++) { const c = cList[cIndex]; stack.push(c); }
   }
 }
 
@@ -124,7 +125,7 @@ function ordinal(n: number): string {
 
 function checkProperty(ctx: CheckContext, r: Reporter, node: TreeNode, p: TreeProperty, b: CellsBinding): void {
   if (p.chunks.length === 0) return;
-  for (const c of p.chunks) if (c.kind !== 'cells' || c.bits !== 32) return; // not a phandle list; other checks own it
+  for (let cIndex = 0, cList = p.chunks; cIndex < cList.length; cIndex++) { const c = cList[cIndex]; if (c.kind !== 'cells' || c.bits !== 32) return; } // not a phandle list; other checks own it
   const isIommu = p.name === 'iommus';
   const code = isIommu ? 'iommu-cells-mismatch' : 'phandle-cells-mismatch';
   const consumer = describeNode(node);
@@ -134,7 +135,7 @@ function checkProperty(ctx: CheckContext, r: Reporter, node: TreeNode, p: TreePr
   const kernel = () => {
     if (!walk) {
       const flat: Cell[] = [];
-      for (const ch of p.chunks as CellsChunk[]) for (const c of ch.cells) flat.push(c);
+      for (let chIndex = 0, chList = p.chunks as CellsChunk[]; chIndex < chList.length; chIndex++) { const ch = chList[chIndex]; for (let cIndex = 0, cList = ch.cells; cIndex < cList.length; cIndex++) { const c = cList[cIndex]; flat.push(c); } }
       walk = kernelWalk(ctx, flat, b);
     }
     return walk;
@@ -153,7 +154,8 @@ function checkProperty(ctx: CheckContext, r: Reporter, node: TreeNode, p: TreePr
     return `${msg} and decodes index ${idx} as a specifier of that node`;
   };
   let previousShort = false;
-  for (const chunk of p.chunks as CellsChunk[]) {
+  for (let chunkIndex = 0, chunkList = p.chunks as CellsChunk[]; chunkIndex < chunkList.length; chunkIndex++) {
+    const chunk = chunkList[chunkIndex];
     const cells = chunk.cells;
     let pos = 0;
     let spec: { ph: Cell; target: TreeNode; count: number; cellsProp: TreeProperty | undefined; start: number } | undefined;

@@ -37,7 +37,8 @@ function mandatoryGraph(ctx: CheckContext): MandatoryGraph {
     }
     return k;
   };
-  for (const e of ctx.graph.edges) {
+  for (let eIndex = 0, eList = ctx.graph.edges; eIndex < eList.length; eIndex++) {
+    const e = eList[eIndex];
     if (e.kind === 'property') {
       if (e.optional || e.ignoreForCycles) continue;
       if (isAncestorOrSelf(e.consumer, e.supplier)) continue;
@@ -110,7 +111,8 @@ function findPath(g: MandatoryGraph, from: number, to: number, allow: (w: number
   for (let qi = 0; qi < queue.length && qi < limit; qi++) {
     const v = queue[qi];
     if (v === to) break;
-    for (const e of g.out[v]) {
+    for (let eIndex = 0, eList = g.out[v]; eIndex < eList.length; eIndex++) {
+      const e = eList[eIndex];
       const w = g.id.get(e.supplier)!;
       if (seen.has(w) || !allow(w)) continue;
       seen.add(w);
@@ -130,7 +132,7 @@ function findPath(g: MandatoryGraph, from: number, to: number, allow: (w: number
 
 function describePath(first: SupplierEdge, rest: SupplierEdge[]): string {
   const parts = [describeNode(first.consumer), `-${edgeLabel(first)}->`, describeNode(first.supplier)];
-  for (const e of rest) parts.push(`-${edgeLabel(e)}->`, describeNode(e.supplier));
+  for (let eIndex = 0, eList = rest; eIndex < eList.length; eIndex++) { const e = eList[eIndex]; parts.push(`-${edgeLabel(e)}->`, describeNode(e.supplier)); }
   return parts.join(' ');
 }
 
@@ -170,11 +172,14 @@ function isLateBound(e: SupplierEdge): boolean {
 export function checkCycles(ctx: CheckContext, r: Reporter): void {
   const g = mandatoryGraph(ctx);
   const sccs = tarjan(g);
-  for (const comp of sccs) {
+  for (let compIndex = 0, compList = sccs; compIndex < compList.length; compIndex++) {
+    const comp = compList[compIndex];
     const inComp = new Set(comp);
     const reported = new Set<string>();
-    for (const v of comp) {
-      for (const e of g.out[v]) {
+    for (let vIndex = 0, vList = comp; vIndex < vList.length; vIndex++) {
+      const v = vList[vIndex];
+      for (let eIndex = 0, eList = g.out[v]; eIndex < eList.length; eIndex++) {
+        const e = eList[eIndex];
         if (e.kind !== 'property' || !e.property) continue;
         const w = g.id.get(e.supplier)!;
         if (!inComp.has(w)) continue;
@@ -204,7 +209,8 @@ export function checkCycles(ctx: CheckContext, r: Reporter): void {
 /** H1/H3: an IOMMU needs (transitively, through mandatory links) a device that sits behind it. */
 function checkIommuDeadlocks(ctx: CheckContext, r: Reporter, g: MandatoryGraph): void {
   const consumersOf = new Map<TreeNode, SupplierEdge[]>();
-  for (const e of ctx.graph.edges) {
+  for (let eIndex = 0, eList = ctx.graph.edges; eIndex < eList.length; eIndex++) {
+    const e = eList[eIndex];
     if (e.binding !== 'iommus') continue;
     if (e.consumer === e.supplier) continue;
     const l = consumersOf.get(e.supplier);
@@ -214,7 +220,8 @@ function checkIommuDeadlocks(ctx: CheckContext, r: Reporter, g: MandatoryGraph):
     const x = g.id.get(iommu);
     if (x === undefined) continue; // disabled, or no mandatory links at all
     const targets = new Map<number, SupplierEdge>();
-    for (const u of uses) {
+    for (let uIndex = 0, uList = uses; uIndex < uList.length; uIndex++) {
+      const u = uList[uIndex];
       const c = g.id.get(u.consumer);
       if (c !== undefined && !targets.has(c)) targets.set(c, u);
     }
@@ -225,7 +232,8 @@ function checkIommuDeadlocks(ctx: CheckContext, r: Reporter, g: MandatoryGraph):
     const queue = [x];
     let hit: number | undefined;
     for (let qi = 0; qi < queue.length && hit === undefined; qi++) {
-      for (const e of g.out[queue[qi]]) {
+      for (let eIndex = 0, eList = g.out[queue[qi]]; eIndex < eList.length; eIndex++) {
+        const e = eList[eIndex];
         const w = g.id.get(e.supplier)!;
         if (seen.has(w)) continue;
         seen.add(w);

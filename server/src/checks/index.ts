@@ -22,7 +22,8 @@ const CHECKS: ((ctx: CheckContext, r: Reporter) => void)[] = [
 export function runChecks(input: CheckInput): Diagnostic[] {
   const ctx = checkContext(input);
   const r = new Reporter(ctx.map);
-  for (const check of CHECKS) {
+  for (let checkIndex = 0, checkList = CHECKS; checkIndex < checkList.length; checkIndex++) {
+    const check = checkList[checkIndex];
     try {
       check(ctx, r);
     } catch (e) {

@@ -7,7 +7,8 @@ import type { CheckContext, Reporter } from './context';
 
 export function checkIommuConsumers(ctx: CheckContext, r: Reporter): void {
   const byConsumer = new Map<TreeNode, SupplierEdge[]>();
-  for (const e of ctx.graph.edges) {
+  for (let eIndex = 0, eList = ctx.graph.edges; eIndex < eList.length; eIndex++) {
+    const e = eList[eIndex];
     if (e.binding !== 'iommus') continue;
     const l = byConsumer.get(e.consumer);
     if (l) l.push(e); else byConsumer.set(e.consumer, [e]);
@@ -21,7 +22,8 @@ export function checkIommuConsumers(ctx: CheckContext, r: Reporter): void {
     const self = describeNode(consumer);
     // one consumer, IOMMUs of different drivers: iommu_fwspec_init rejects a second ops (-EINVAL)
     let first: { e: SupplierEdge; m: IommuMatch } | undefined;
-    for (const e of edges) {
+    for (let eIndex = 0, eList = edges; eIndex < eList.length; eIndex++) {
+      const e = eList[eIndex];
       const m = famOf(e.supplier);
       if (!m || !m.family.driver) continue;
       if (!first) {
@@ -40,7 +42,8 @@ export function checkIommuConsumers(ctx: CheckContext, r: Reporter): void {
     }
     if (!ctx.enabledInTree(consumer)) continue;
     // tristate driver: no fw_devlink link (iommus is optional), ordering relies on the deferred-probe timeout
-    for (const e of edges) {
+    for (let eIndex = 0, eList = edges; eIndex < eList.length; eIndex++) {
+      const e = eList[eIndex];
       const m = famOf(e.supplier);
       const d = m?.family.driver;
       if (!m || !d || !d.tristate) continue;
@@ -52,7 +55,8 @@ export function checkIommuConsumers(ctx: CheckContext, r: Reporter): void {
       break;
     }
     // R-Car Gen3/Gen4 and RZ/G2 IPMMU allow-list (ipmmu_device_is_allowed)
-    for (const e of edges) {
+    for (let eIndex = 0, eList = edges; eIndex < eList.length; eIndex++) {
+      const e = eList[eIndex];
       const m = famOf(e.supplier);
       const al = m?.family.xlateAllowList;
       if (!m || !al || !compatibles(e.supplier).some((c) => al.appliesTo.includes(c))) continue;

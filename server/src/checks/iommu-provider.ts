@@ -10,7 +10,7 @@ export function checkIommuProviders(ctx: CheckContext, r: Reporter): void {
   const stack: TreeNode[] = [ctx.tree.root];
   while (stack.length) {
     const node = stack.pop()!;
-    for (const c of node.children) stack.push(c);
+    for (let cIndex = 0, cList = node.children; cIndex < cList.length; cIndex++) { const c = cList[cIndex]; stack.push(c); }
     const mm = getProperty(node, 'mmu-masters');
     if (mm) {
       r.report(

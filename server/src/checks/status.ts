@@ -70,7 +70,8 @@ function collectRules(ctx: CheckContext): Rules {
   const stack: TreeNode[] = [ctx.tree.root];
   while (stack.length) {
     const n = stack.pop()!;
-    for (const p of n.properties) {
+    for (let pIndex = 0, pList = n.properties; pIndex < pList.length; pIndex++) {
+      const p = pList[pIndex];
       if (!props.has(p.name)) continue;
       const cells = propCells(p);
       const t = cells && cells.length ? phandleTarget(ctx.tree, cells[0]) : undefined;
@@ -78,7 +79,7 @@ function collectRules(ctx: CheckContext): Rules {
       const l = owners.get(t);
       if (l) l.push(n); else owners.set(t, [n]);
     }
-    for (const c of n.children) stack.push(c);
+    for (let cIndex = 0, cList = n.children; cIndex < cList.length; cIndex++) { const c = cList[cIndex]; stack.push(c); }
   }
   return { owners, rules };
 }
@@ -103,7 +104,8 @@ export function checkSupplierStatus(ctx: CheckContext, r: Reporter): void {
     return rs.providerCreatedConsumers.some((x) => x.binding === e.binding && comps.includes(x.supplierCompatible));
   };
   const seen = new Set<object>();
-  for (const e of ctx.graph.edges) {
+  for (let eIndex = 0, eList = ctx.graph.edges; eIndex < eList.length; eIndex++) {
+    const e = eList[eIndex];
     if (e.kind !== 'property' || !e.property) continue;
     if (e.binding === 'remote-endpoint') continue; // graph links to an unused port are normal; fw_devlink skips them
     if (!enabled(e.consumer)) continue;

@@ -216,7 +216,7 @@ export function buildSupplierGraph(tree: LiveTree, model: IommuModel): SupplierG
       const ns = nodeNameSpan(node) ?? { start: 0, end: 0 };
       edges.push({ consumer: node, supplier: node.parent, kind: 'parent', binding: 'parent', index: 0, span: ns, refSpan: ns, args: [], optional: false });
     }
-    for (const p of node.properties) visitProperty(node, p);
+    for (let pIndex = 0, pList = node.properties; pIndex < pList.length; pIndex++) { const p = pList[pIndex]; visitProperty(node, p); }
     for (let k = node.children.length - 1; k >= 0; k--) stack.push(node.children[k]);
   }
 
@@ -224,7 +224,8 @@ export function buildSupplierGraph(tree: LiveTree, model: IommuModel): SupplierG
   let bySupplier: Map<TreeNode, SupplierEdge[]> | undefined;
   const group = (key: 'consumer' | 'supplier') => {
     const m = new Map<TreeNode, SupplierEdge[]>();
-    for (const e of edges) {
+    for (let eIndex = 0, eList = edges; eIndex < eList.length; eIndex++) {
+      const e = eList[eIndex];
       const k = e[key];
       const l = m.get(k);
       if (l) l.push(e); else m.set(k, [e]);

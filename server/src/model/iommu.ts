@@ -130,7 +130,8 @@ function validateFamily(f: unknown, where: string): string[] {
     if (!isObject(d)) errs.push(`${where}: "driver" must be an object or null`);
     else {
       if (typeof d.name !== 'string') errs.push(`${where}: "driver.name" must be a string`);
-      for (const k of ['tristate', 'canDeferProbe', 'ofXlate']) {
+      for (let kIndex = 0, kList = ['tristate', 'canDeferProbe', 'ofXlate']; kIndex < kList.length; kIndex++) {
+        const k = kList[kIndex];
         if (d[k] !== undefined && typeof d[k] !== 'boolean') errs.push(`${where}: "driver.${k}" must be true or false`);
       }
     }
@@ -171,7 +172,7 @@ function normalizeFamily(f: Record<string, unknown>): IommuFamily {
 
 function index(families: IommuFamily[]): Map<string, IommuFamily> {
   const m = new Map<string, IommuFamily>();
-  for (const f of families) for (const c of f.compatibles) if (!m.has(c)) m.set(c, f);
+  for (let fIndex = 0, fList = families; fIndex < fList.length; fIndex++) { const f = fList[fIndex]; for (let cIndex = 0, cList = f.compatibles; cIndex < cList.length; cIndex++) { const c = cList[cIndex]; if (!m.has(c)) m.set(c, f); } }
   return m;
 }
 
@@ -222,7 +223,7 @@ export function loadIommuModel(override?: unknown): { model: IommuModel; diagnos
     const where = `IOMMU model override: families[${i}]${isObject(f) && typeof f.id === 'string' ? ` ("${f.id}")` : ''}`;
     const errs = validateFamily(f, where);
     if (errs.length) {
-      for (const e of errs) diagnostics.push(overrideError(e + '; entry ignored'));
+      for (let eIndex = 0, eList = errs; eIndex < eList.length; eIndex++) { const e = eList[eIndex]; diagnostics.push(overrideError(e + '; entry ignored')); }
       return;
     }
     const nf = normalizeFamily(f as Record<string, unknown>);
@@ -233,8 +234,8 @@ export function loadIommuModel(override?: unknown): { model: IommuModel; diagnos
   // an overriding family's compatibles take precedence
   const byCompatible = new Map<string, IommuFamily>();
   const overridden = new Set(fams.filter(isObject).map((f) => f.id));
-  for (const f of families) if (overridden.has(f.id)) for (const c of f.compatibles) byCompatible.set(c, f);
-  for (const f of families) for (const c of f.compatibles) if (!byCompatible.has(c)) byCompatible.set(c, f);
+  for (let fIndex = 0, fList = families; fIndex < fList.length; fIndex++) { const f = fList[fIndex]; if (overridden.has(f.id)) for (let cIndex = 0, cList = f.compatibles; cIndex < cList.length; cIndex++) { const c = cList[cIndex]; byCompatible.set(c, f); } }
+  for (let fIndex = 0, fList = families; fIndex < fList.length; fIndex++) { const f = fList[fIndex]; for (let cIndex = 0, cList = f.compatibles; cIndex < cList.length; cIndex++) { const c = cList[cIndex]; if (!byCompatible.has(c)) byCompatible.set(c, f); } }
   return {
     model: { ...base, kernel: typeof override.kernel === 'string' ? override.kernel : base.kernel, families, byCompatible },
     diagnostics,
@@ -243,7 +244,8 @@ export function loadIommuModel(override?: unknown): { model: IommuModel; diagnos
 
 /** The family of a node's compatible list: the most specific (first) known string decides. */
 export function findIommuFamily(model: IommuModel, compatibles: readonly string[]): IommuMatch | undefined {
-  for (const c of compatibles) {
+  for (let cIndex = 0, cList = compatibles; cIndex < cList.length; cIndex++) {
+    const c = cList[cIndex];
     const family = model.byCompatible.get(c);
     if (!family) continue;
     const driverMatched = family.driver !== null && (family.matchedByVirtioId === true || compatibles.some((x) => family.driverCompatibles.includes(x)));
@@ -275,7 +277,8 @@ export function bindingForProperty(model: IommuModel, name: string): SupplierBin
   const hit = cache.get(name);
   if (hit !== undefined) return hit ?? undefined;
   let found: SupplierBinding | undefined;
-  for (const b of model.bindings) {
+  for (let bIndex = 0, bList = model.bindings; bIndex < bList.length; bIndex++) {
+    const b = bList[bIndex];
     if (b.names?.includes(name)) { found = b; break; }
     if (b.suffix && name.length > b.suffix.length && name.endsWith(b.suffix)) {
       if (b.excludeSuffix && name.endsWith(b.excludeSuffix)) continue;

@@ -10,9 +10,10 @@ export function propCells(p: TreeProperty): Cell[] | undefined {
     return c.kind === 'cells' && c.bits === 32 ? c.cells : undefined;
   }
   const out: Cell[] = [];
-  for (const c of p.chunks) {
+  for (let cIndex = 0, cList = p.chunks; cIndex < cList.length; cIndex++) {
+    const c = cList[cIndex];
     if (c.kind !== 'cells' || c.bits !== 32) return undefined;
-    for (const x of c.cells) out.push(x);
+    for (let xIndex = 0, xList = c.cells; xIndex < xList.length; xIndex++) { const x = xList[xIndex]; out.push(x); }
   }
   return out;
 }
@@ -31,7 +32,7 @@ export function propStrings(n: TreeNode, name: string): string[] {
   const p = getProperty(n, name);
   if (!p) return [];
   const out: string[] = [];
-  for (const c of p.chunks) if (c.kind === 'string') out.push(c.value);
+  for (let cIndex = 0, cList = p.chunks; cIndex < cList.length; cIndex++) { const c = cList[cIndex]; if (c.kind === 'string') out.push(c.value); }
   return out;
 }
 

@@ -68,10 +68,11 @@ export class PreprocessCacheImpl implements PreprocessCache {
     // drop variants of an older text of this file, and variants built on an older text of a nested file
     // (an includer of an edited file: its output holds the whole nested output, kept once per edit otherwise)
     const depText = new Map<string, string>();
-    for (const d of e.deps) depText.set(d.path, d.text);
+    for (let dIndex = 0, dList = e.deps; dIndex < dList.length; dIndex++) { const d = dList[dIndex]; depText.set(d.path, d.text); }
     const stale = (v: CacheEntry): boolean => {
       if (v.text !== e.text) return true;
-      for (const d of v.deps) {
+      for (let dIndex = 0, dList = v.deps; dIndex < dList.length; dIndex++) {
+        const d = dList[dIndex];
         const t = depText.get(d.path);
         if (t !== undefined && t !== d.text) return true;
       }

@@ -165,7 +165,8 @@ class Run implements ExpandHost {
 
   run(rootFile: string): PreprocessResult {
     const root = normalize(rootFile);
-    for (const [name, value] of Object.entries(this.predefined)) {
+    for (let entryIndex = 0, entryList = Object.entries(this.predefined); entryIndex < entryList.length; entryIndex++) {
+      const [name, value] = entryList[entryIndex];
       const toks = tokenize(`${name} ${value}`, 0, name.length + 1 + value.length, -1);
       if (toks.length === 0 || toks[0].t !== name) {
         this.diag('macro-error', 'error', `invalid predefined macro name "${name}"`, { file: root, start: 0, end: 0 });
@@ -213,7 +214,7 @@ class Run implements ExpandHost {
     if (this.stopped) return;
     this.stopped = true;
     this.diag('resource-limit', 'error', message, range);
-    for (const f of this.frames) f.poisoned = true;
+    for (let fIndex = 0, fList = this.frames; fIndex < fList.length; fIndex++) { const f = fList[fIndex]; f.poisoned = true; }
   }
 
   private checkCancel(range: FileRange): boolean {
@@ -287,7 +288,8 @@ class Run implements ExpandHost {
 
   private setMacro(name: string, m: Macro | null): void {
     if (m) this.macros.set(name, m); else this.macros.delete(name);
-    for (const f of this.frames) {
+    for (let fIndex = 0, fList = this.frames; fIndex < fList.length; fIndex++) {
+      const f = fList[fIndex];
       if (!f.consulted.has(name)) f.consulted.set(name, WRITTEN);
       f.effects.set(name, m);
     }
@@ -435,7 +437,8 @@ class Run implements ExpandHost {
     // unterminated conditionals
     if (F.conds.length) {
       if (!F.active && F.inactiveStart >= 0 && F.inactiveStart < n) this.inactive.push({ file: F.id, start: F.inactiveStart, end: n });
-      for (const cd of F.conds) {
+      for (let cdIndex = 0, cdList = F.conds; cdIndex < cdList.length; cdIndex++) {
+        const cd = cdList[cdIndex];
         this.diag('preprocessor-error', 'error', `unterminated #${cd.name}`, { file: F.id, start: cd.start, end: cd.nameEnd });
       }
     }
@@ -444,7 +447,7 @@ class Run implements ExpandHost {
 
   private learnGuard(id: string, guard: string): void {
     this.guards.set(id, guard);
-    for (const f of this.frames) f.guards.push([id, guard]);
+    for (let fIndex = 0, fList = this.frames; fIndex < fList.length; fIndex++) { const f = fList[fIndex]; f.guards.push([id, guard]); }
   }
 
   /** End of the logical line of a directive starting at i (the '\n' or the end of text). */
@@ -749,7 +752,8 @@ class Run implements ExpandHost {
   // ------------------------------------------------------------------ macro expansion in text
 
   private reportIssues(F: FileState, issues: ExpandIssue[], fallback: FileRange): void {
-    for (const is of issues) {
+    for (let isIndex = 0, isList = issues; isIndex < isList.length; isIndex++) {
+      const is = isList[isIndex];
       const range = is.start >= 0 ? { file: F.id, start: is.start, end: is.end } : fallback;
       this.diag(is.code, is.severity, is.message, range);
     }
@@ -841,7 +845,8 @@ class Run implements ExpandHost {
       const dirs: string[] = [];
       if (r.kind === 'quote' || r.kind === 'dtc') dirs.push(r.dir);
       for (let k = r.from; k < this.includePaths.length; k++) dirs.push(this.includePaths[k]);
-      for (const d of dirs) {
+      for (let dIndex = 0, dList = dirs; dIndex < dList.length; dIndex++) {
+        const d = dList[dIndex];
         const p = join(d, r.spelled);
         if (this.stat(p) !== 'missing') { found = p; break; }
       }
@@ -914,11 +919,12 @@ class Run implements ExpandHost {
   }
 
   private recordResolution(r: Resolution): void {
-    for (const f of this.frames) f.resolutions.push(r);
+    for (let fIndex = 0, fList = this.frames; fIndex < fList.length; fIndex++) { const f = fList[fIndex]; f.resolutions.push(r); }
   }
 
   private recordRead(id: string, text: string): void {
-    for (const f of this.frames) {
+    for (let fIndex = 0, fList = this.frames; fIndex < fList.length; fIndex++) {
+      const f = fList[fIndex];
       f.deps.push({ path: id, text });
       f.filesRead.push(id);
     }
@@ -952,7 +958,7 @@ class Run implements ExpandHost {
       if (kind !== 'dtc' && g !== undefined && this.lookup(g)) return; // a guarded re-inclusion produces nothing
       const chain = this.stack.slice(this.stack.indexOf(id)).map((p) => p.slice(p.lastIndexOf('/') + 1));
       this.diag('include-cycle', 'error', `include cycle: ${[...chain, id.slice(id.lastIndexOf('/') + 1)].join(' -> ')}`, range);
-      for (const f of this.frames) f.poisoned = true;
+      for (let fIndex = 0, fList = this.frames; fIndex < fList.length; fIndex++) { const f = fList[fIndex]; f.poisoned = true; }
       return;
     }
     if (this.stack.length > MAX_INCLUDE_DEPTH) {
@@ -1007,15 +1013,17 @@ class Run implements ExpandHost {
 
   private findCached(id: string, text: string): CacheEntry | undefined {
     const cands = this.cache!.candidates(id);
-    outer: for (const e of cands) {
+    outer: for (let eIndex = 0, eList = cands; eIndex < eList.length; eIndex++) {
+      const e = eList[eIndex];
       if (e.text !== text || e.includePathsKey !== this.ipKey) continue;
       // cheapest first: an edited nested file (text compare) fails most entries before their macro check
-      for (const d of e.deps) {
+      for (let dIndex = 0, dList = e.deps; dIndex < dList.length; dIndex++) {
+        const d = dList[dIndex];
         if (this.stack.includes(d.path)) continue outer;
         const rd = this.read(d.path);
         if (!rd.ok || rd.text !== d.text) continue outer;
       }
-      for (const r of e.resolutions) if (this.resolve(r) !== r.found) continue outer;
+      for (let rIndex = 0, rList = e.resolutions; rIndex < rList.length; rIndex++) { const r = rList[rIndex]; if (this.resolve(r) !== r.found) continue outer; }
       for (const [name, sig] of e.consulted) {
         if (sig === WRITTEN) continue;
         const m = this.macros.get(name);
@@ -1065,7 +1073,7 @@ class Run implements ExpandHost {
     const base = this.outLen;
     const ub = this.uses.length;
     const fmap = e.fileTable.map((p) => this.fileId(p));
-    for (const p of e.filesRead) this.fileId(p);
+    for (let pIndex = 0, pList = e.filesRead; pIndex < pList.length; pIndex++) { const p = pList[pIndex]; this.fileId(p); }
     const sg = this.segs;
     for (let k = 0; k < e.segOut.length; k++) {
       sg.out.push(base + e.segOut[k]);
@@ -1078,15 +1086,15 @@ class Run implements ExpandHost {
     this.mergeBarrier = sg.length;
     this.outParts.push(e.out);
     this.outLen += e.out.length;
-    for (const u of e.uses) this.uses.push(u);
-    for (const d of e.diagnostics) this.diagnostics.push(d);
-    for (const d of e.includes) this.includes.push(d);
-    for (const r of e.inactive) this.inactive.push(r);
+    for (let uIndex = 0, uList = e.uses; uIndex < uList.length; uIndex++) { const u = uList[uIndex]; this.uses.push(u); }
+    for (let dIndex = 0, dList = e.diagnostics; dIndex < dList.length; dIndex++) { const d = dList[dIndex]; this.diagnostics.push(d); }
+    for (let dIndex = 0, dList = e.includes; dIndex < dList.length; dIndex++) { const d = dList[dIndex]; this.includes.push(d); }
+    for (let rIndex = 0, rList = e.inactive; rIndex < rList.length; rIndex++) { const r = rList[rIndex]; this.inactive.push(r); }
     if (this.frames.length) for (const [name, sig] of e.consulted) if (sig !== WRITTEN) this.recordConsulted(name, sig);
-    for (const r of e.resolutions) this.recordResolution(r);
-    for (const d of e.deps) this.recordRead(d.path, d.text);
+    for (let rIndex = 0, rList = e.resolutions; rIndex < rList.length; rIndex++) { const r = rList[rIndex]; this.recordResolution(r); }
+    for (let dIndex = 0, dList = e.deps; dIndex < dList.length; dIndex++) { const d = dList[dIndex]; this.recordRead(d.path, d.text); }
     for (const [name, m] of e.effects) this.setMacro(name, m);
-    for (const [p, g] of e.guards) this.learnGuard(p, g);
+    for (let entryIndex = 0, entryList = e.guards; entryIndex < entryList.length; entryIndex++) { const [p, g] = entryList[entryIndex]; this.learnGuard(p, g); }
     if (e.once) this.once.add(id);
     if (this.outLen > MAX_OUTPUT) this.stop(`preprocessed output exceeds ${MAX_OUTPUT} bytes`, { file: id, start: 0, end: 0 });
   }

@@ -182,7 +182,8 @@ export class SourceMapImpl implements SourceMap {
     if (!runs) return [];
     const s = this.segs;
     const result: number[] = [];
-    for (const run of runs) {
+    for (let runIndex = 0, runList = runs; runIndex < runList.length; runIndex++) {
+      const run = runList[runIndex];
       // last entry with fs <= offset
       let lo = 0;
       let hi = run.fs.length - 1;

@@ -177,7 +177,8 @@ function tokenAt(t: string, p: number): { text: string; end: number } {
 
 function buildMessage(expected: peg.PeggyExpectation[] | null, found: string, preferSemi: boolean): string {
   const seen = new Set<string>();
-  for (const e of expected ?? []) {
+  for (let eIndex = 0, eList = expected ?? []; eIndex < eList.length; eIndex++) {
+    const e = eList[eIndex];
     const s = expectationText(e);
     if (s !== undefined) seen.add(s);
   }
@@ -225,7 +226,8 @@ function dedupe(errors: SyntaxErrorInfo[]): SyntaxErrorInfo[] {
   if (errors.length < 2) return errors;
   const seen = new Set<string>();
   const out: SyntaxErrorInfo[] = [];
-  for (const e of errors) {
+  for (let eIndex = 0, eList = errors; eIndex < eList.length; eIndex++) {
+    const e = eList[eIndex];
     const k = `${e.start}:${e.end}:${e.message}`;
     if (!seen.has(k)) { seen.add(k); out.push(e); }
   }
@@ -337,11 +339,12 @@ function recoverByItems(t: string, base: number, isCancelled: (() => boolean) | 
   for (let k = 0; k < bounds.length; k += 2) {
     if (isCancelled && (k & 63) === 0 && isCancelled()) return undefined;
     const r = parseChunk(t.slice(bounds[k], bounds[k + 1]), base + bounds[k], isCancelled, 'BodyItems', depth + 1);
-    for (const it of r.statements as unknown as NodeItem[]) items.push(it);
-    for (const e of r.errors) errors.push(e);
+    for (let itIndex = 0, itList = r.statements as unknown as NodeItem[]; itIndex < itList.length; itIndex++) { const it = itList[itIndex]; items.push(it); }
+    for (let eIndex = 0, eList = r.errors; eIndex < eList.length; eIndex++) { const e = eList[eIndex]; errors.push(e); }
   }
   let seenNode = false;
-  for (const it of items) {
+  for (let itIndex = 0, itList = items; itIndex < itList.length; itIndex++) {
+    const it = itList[itIndex];
     if (it.kind === 'node' || it.kind === 'deleteNode') seenNode = true;
     else if (seenNode && (it.kind === 'property' || it.kind === 'deleteProperty')) return undefined;
   }
@@ -465,7 +468,8 @@ function parseSplit(t: string, base: number, top: boolean, cache: ParseCache, ge
   }
   // dtc's "Properties must precede subnodes" (a soft error of the whole parse)
   let seenNode = false;
-  for (const it of items) {
+  for (let itIndex = 0, itList = items; itIndex < itList.length; itIndex++) {
+    const it = itList[itIndex];
     if (it.kind === 'node' || it.kind === 'deleteNode') seenNode = true;
     else if (seenNode && (it.kind === 'property' || it.kind === 'deleteProperty')) return undefined;
   }
@@ -535,8 +539,8 @@ export function parseDts(text: string, cache?: ParseCache, options: ParseOptions
       // a chunk whose parse was cancelled is not cached (the next analysis parses it again)
       if (!options.isCancelled || !r.errors.some((e) => e.code === 'resource-limit' && e.start === start && e.end === start)) cache?.store(t, start, gen, r);
     }
-    for (const s of r.statements) statements.push(s);
-    for (const e of r.errors) errors.push(e);
+    for (let sIndex = 0, sList = r.statements; sIndex < sList.length; sIndex++) { const s = sList[sIndex]; statements.push(s); }
+    for (let eIndex = 0, eList = r.errors; eIndex < eList.length; eIndex++) { const e = eList[eIndex]; errors.push(e); }
   }
   cache?.endParse(gen);
   checkStatementOrder(statements, errors, text.length, options.complete !== false);
@@ -561,7 +565,8 @@ function checkStatementOrder(statements: TopStatement[], errors: SyntaxErrorInfo
     current = 0;
   };
   let lastVersion: TopStatement | undefined;
-  for (const s of statements) {
+  for (let sIndex = 0, sList = statements; sIndex < sList.length; sIndex++) {
+    const s = sList[sIndex];
     switch (s.kind) {
       case 'error':
         break;
@@ -605,7 +610,7 @@ function checkStatementOrder(statements: TopStatement[], errors: SyntaxErrorInfo
     extra.push({ start: textLength, end: textLength, message: "no root node: expected '/ { ... };'" });
   }
   if (extra.length) {
-    for (const e of extra) errors.push(e);
+    for (let eIndex = 0, eList = extra; eIndex < eList.length; eIndex++) { const e = eList[eIndex]; errors.push(e); }
     errors.sort((a, b) => a.start - b.start);
   }
 }

@@ -37,7 +37,8 @@ function chunkText(tree: LiveTree, c: ValueChunk): string {
   switch (c.kind) {
     case 'cells': {
       const items: string[] = [];
-      for (const cell of c.cells) {
+      for (let cellIndex = 0, cellList = c.cells; cellIndex < cellList.length; cellIndex++) {
+        const cell = cellList[cellIndex];
         if (tree.isPlugin && cell.ref) {
           const t = cell.ref.target;
           if (t && isInTree(tree, t)) items.push(`&{${nodePath(t)}}`);
@@ -72,7 +73,8 @@ function chunkText(tree: LiveTree, c: ValueChunk): string {
 function labelPrefix(labels: { name: string }[]): string {
   const seen = new Set<string>();
   const out: string[] = [];
-  for (const l of labels) {
+  for (let lIndex = 0, lList = labels; lIndex < lList.length; lIndex++) {
+    const l = lList[lIndex];
     if (seen.has(l.name)) continue;
     seen.add(l.name);
     out.push(l.name + ': ');
@@ -90,8 +92,9 @@ function emitNode(tree: LiveTree, n: TreeNode, indent: string, out: string[]): v
   const name = n.parent ? n.name : '/';
   out.push(indent + labelPrefix(n.labels) + name + ' {');
   const inner = indent + '\t';
-  for (const p of n.properties) emitProperty(tree, p, inner, out);
-  for (const c of n.children) {
+  for (let pIndex = 0, pList = n.properties; pIndex < pList.length; pIndex++) { const p = pList[pIndex]; emitProperty(tree, p, inner, out); }
+  for (let cIndex = 0, cList = n.children; cIndex < cList.length; cIndex++) {
+    const c = cList[cIndex];
     out.push('');
     emitNode(tree, c, inner, out);
   }
@@ -103,7 +106,8 @@ export function emitDts(tree: LiveTree): string {
   const out: string[] = ['/dts-v1/;'];
   if (tree.isPlugin) out.push('/plugin/;');
   out.push('');
-  for (const m of tree.memreserves) {
+  for (let mIndex = 0, mList = tree.memreserves; mIndex < mList.length; mIndex++) {
+    const m = mList[mIndex];
     out.push(`${labelPrefix(m.labels)}/memreserve/ 0x${m.address.toString(16)} 0x${m.size.toString(16)};`);
   }
   if (tree.memreserves.length) out.push('');

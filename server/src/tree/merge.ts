@@ -183,7 +183,7 @@ class Merger {
     let l = labels.find((x) => x.name === name);
     if (l) l.deleted = false;
     else { l = new DLabel(name); labels.push(l); }
-    for (const d of defs) if (!l.defs.includes(d)) l.defs.push(d);
+    for (let dIndex = 0, dList = defs; dIndex < dList.length; dIndex++) { const d = dList[dIndex]; if (!l.defs.includes(d)) l.defs.push(d); }
     if (owner) {
       let list = this.labelIndex.get(name);
       if (!list) { list = []; this.labelIndex.set(name, list); }
@@ -217,7 +217,8 @@ class Merger {
     const cands = this.labelIndex.get(name);
     if (!cands) return undefined;
     let best: DNode | undefined;
-    for (const n of cands) {
+    for (let nIndex = 0, nList = cands; nIndex < nList.length; nIndex++) {
+      const n = nList[nIndex];
       if (!n.labels.some((l) => l.name === name && !l.deleted)) continue;
       if (!this.isReachable(n)) continue;
       if (!best || this.preorderBefore(n, best)) best = n;
@@ -234,7 +235,7 @@ class Merger {
       const p = path.indexOf('/');
       const comp = p < 0 ? path : path.slice(0, p);
       let found: DNode | undefined;
-      for (const c of tree.children) if (!c.deleted && c.name === comp) { found = c; break; }
+      for (let cIndex = 0, cList = tree.children; cIndex < cList.length; cIndex++) { const c = cList[cIndex]; if (!c.deleted && c.name === comp) { found = c; break; } }
       if (!found) return undefined;
       if (p < 0) return found;
       tree = found;
@@ -277,7 +278,8 @@ class Merger {
   private buildNode(body: ast.NodeBody, name: string, depth: number, contribution: Contribution): DNode {
     const node = new DNode(name);
     node.contributions.push(contribution);
-    for (const item of body.items) {
+    for (let itemIndex = 0, itemList = body.items; itemIndex < itemList.length; itemIndex++) {
+      const item = itemList[itemIndex];
       switch (item.kind) {
         case 'property':
           node.props.push(this.buildProp(item));
@@ -301,7 +303,7 @@ class Merger {
           } else {
             child = this.buildNode(item.body, item.name, depth + 1, contrib);
           }
-          for (const l of item.labels) this.addLabel(child.labels, l.name, [{ name: l.name, start: l.start, end: l.end }], child);
+          for (let lIndex = 0, lList = item.labels; lIndex < lList.length; lIndex++) { const l = lList[lIndex]; this.addLabel(child.labels, l.name, [{ name: l.name, start: l.start, end: l.end }], child); }
           if (item.omitIfNoRef) { child.omit = true; child.omitSpan = span(item); }
           child.parent = node;
           node.children.push(child);
@@ -328,13 +330,14 @@ class Merger {
   private buildProp(def: ast.PropertyDef): DProp {
     const p = new DProp(def.name, span(def), span(def.nameSpan));
     p.contributions.push({ kind: 'definition', start: def.start, end: def.end, nameSpan: span(def.nameSpan) });
-    for (const l of def.labels) this.addLabel(p.labels, l.name, [{ name: l.name, start: l.start, end: l.end }]);
+    for (let lIndex = 0, lList = def.labels; lIndex < lList.length; lIndex++) { const l = lList[lIndex]; this.addLabel(p.labels, l.name, [{ name: l.name, start: l.start, end: l.end }]); }
     if (!def.value) return p;
-    for (const part of def.value) {
-      for (const l of part.labelsBefore) p.valueLabels.push({ name: l.name, start: l.start, end: l.end });
+    for (let partIndex = 0, partList = def.value; partIndex < partList.length; partIndex++) {
+      const part = partList[partIndex];
+      for (let lIndex = 0, lList = part.labelsBefore; lIndex < lList.length; lIndex++) { const l = lList[lIndex]; p.valueLabels.push({ name: l.name, start: l.start, end: l.end }); }
       const chunk = this.buildChunk(part.component, p);
       if (chunk) p.chunks.push(chunk);
-      for (const l of part.labelsAfter) p.valueLabels.push({ name: l.name, start: l.start, end: l.end });
+      for (let lIndex = 0, lList = part.labelsAfter; lIndex < lList.length; lIndex++) { const l = lList[lIndex]; p.valueLabels.push({ name: l.name, start: l.start, end: l.end }); }
     }
     return p;
   }
@@ -365,7 +368,8 @@ class Merger {
         const b = bits as 8 | 16 | 32 | 64;
         const mask = b === 64 ? U64_MASK : (1n << BigInt(b)) - 1n;
         const cells: Cell[] = [];
-        for (const item of c.items) {
+        for (let itemIndex = 0, itemList = c.items; itemIndex < itemList.length; itemIndex++) {
+          const item = itemList[itemIndex];
           if (item.kind === 'label') { p.valueLabels.push({ name: item.name, start: item.start, end: item.end }); continue; }
           if (item.kind === 'expr') {
             const v = this.evalInt(item.expr);
@@ -391,7 +395,8 @@ class Merger {
       }
       case 'bytes': {
         const vals: number[] = [];
-        for (const it of c.items) {
+        for (let itIndex = 0, itList = c.items; itIndex < itList.length; itIndex++) {
+          const it = itList[itIndex];
           if (it.kind === 'label') p.valueLabels.push({ name: it.name, start: it.start, end: it.end });
           else vals.push(it.value & 0xff);
         }
@@ -424,7 +429,8 @@ class Merger {
     }
     let bytes: Uint8Array | undefined;
     let failure = '';
-    for (const f of candidates) {
+    for (let fIndex = 0, fList = candidates; fIndex < fList.length; fIndex++) {
+      const f = fList[fIndex];
       const r = this.ctx.fs.readBytes(f);
       if (r.ok) { bytes = r.bytes; break; }
       if (!failure) failure = r.message;
@@ -450,9 +456,10 @@ class Merger {
   // ---- merging (merge_nodes and friends) ----------------------------------
   private mergeNodes(old: DNode, nw: DNode): void {
     old.deleted = false;
-    for (const c of nw.contributions) old.contributions.push(c.kind === 'definition' ? { ...c, kind: 'extension' } : c);
-    for (const l of nw.labels) this.addLabel(old.labels, l.name, l.defs, old);
-    for (const np of nw.props) {
+    for (let cIndex = 0, cList = nw.contributions; cIndex < cList.length; cIndex++) { const c = cList[cIndex]; old.contributions.push(c.kind === 'definition' ? { ...c, kind: 'extension' } : c); }
+    for (let lIndex = 0, lList = nw.labels; lIndex < lList.length; lIndex++) { const l = lList[lIndex]; this.addLabel(old.labels, l.name, l.defs, old); }
+    for (let npIndex = 0, npList = nw.props; npIndex < npList.length; npIndex++) {
+      const np = npList[npIndex];
       if (np.deleted) {
         const c = np.contributions[0];
         this.deletePropertyByName(old, np.name, c ?? np.span, c ? c.nameSpan : np.nameSpan);
@@ -460,7 +467,7 @@ class Merger {
       }
       const hit = old.props.find((op) => op.name === np.name);
       if (hit) {
-        for (const l of np.labels) this.addLabel(hit.labels, l.name, l.defs);
+        for (let lIndex = 0, lList = np.labels; lIndex < lList.length; lIndex++) { const l = lList[lIndex]; this.addLabel(hit.labels, l.name, l.defs); }
         hit.chunks = np.chunks;
         hit.phRefs = np.phRefs;
         hit.pathRefs = np.pathRefs;
@@ -473,7 +480,8 @@ class Merger {
         old.props.push(np);
       }
     }
-    for (const nc of nw.children) {
+    for (let ncIndex = 0, ncList = nw.children; ncIndex < ncList.length; ncIndex++) {
+      const nc = ncList[ncIndex];
       nc.parent = undefined;
       if (nc.deleted) {
         const c = nc.contributions[0];
@@ -499,7 +507,7 @@ class Merger {
       this.deleted.push({ path: this.propPath(node, name), kind: 'property', contributions: [...p.contributions], deletedBy: span(directive) });
     }
     p.deleted = true;
-    for (const l of p.labels) l.deleted = true;
+    for (let lIndex = 0, lList = p.labels; lIndex < lList.length; lIndex++) { const l = lList[lIndex]; l.deleted = true; }
     p.contributions.push(contrib);
     node.contributions.push(contrib);
   }
@@ -519,9 +527,9 @@ class Merger {
 
   private deleteNode(n: DNode): void {
     n.deleted = true;
-    for (const c of n.children) if (!c.deleted) this.deleteNode(c);
-    for (const p of n.props) if (!p.deleted) { p.deleted = true; for (const l of p.labels) l.deleted = true; }
-    for (const l of n.labels) l.deleted = true;
+    for (let cIndex = 0, cList = n.children; cIndex < cList.length; cIndex++) { const c = cList[cIndex]; if (!c.deleted) this.deleteNode(c); }
+    for (let pIndex = 0, pList = n.props; pIndex < pList.length; pIndex++) { const p = pList[pIndex]; if (!p.deleted) { p.deleted = true; for (let lIndex = 0, lList = p.labels; lIndex < lList.length; lIndex++) { const l = lList[lIndex]; l.deleted = true; } } }
+    for (let lIndex = 0, lList = n.labels; lIndex < lList.length; lIndex++) { const l = lList[lIndex]; l.deleted = true; }
   }
 
   private addOrphan(st: ast.RefNodeStatement, refStr: string): void {
@@ -544,7 +552,7 @@ class Merger {
     }
     frag.props.push(prop);
     const body = this.buildNode(st.body, '__overlay__', 2, { ...contrib });
-    for (const l of st.labels) this.addLabel(body.labels, l.name, [{ name: l.name, start: l.start, end: l.end }], body);
+    for (let lIndex = 0, lList = st.labels; lIndex < lList.length; lIndex++) { const l = lList[lIndex]; this.addLabel(body.labels, l.name, [{ name: l.name, start: l.start, end: l.end }], body); }
     body.parent = frag;
     frag.children.push(body);
     frag.parent = this.root;
@@ -554,7 +562,8 @@ class Merger {
   // ---- phase 1: statements ------------------------------------------------
   processStatements(file: ast.DtsFile): void {
     this.isPlugin = file.statements.some((s) => s.kind === 'plugin');
-    for (const st of file.statements) {
+    for (let stIndex = 0, stList = file.statements; stIndex < stList.length; stIndex++) {
+      const st = stList[stIndex];
       if (this.checkCancelled(st)) return;
       switch (st.kind) {
         case 'memreserve': {
@@ -569,9 +578,9 @@ class Merger {
           const body = this.buildNode(st.body, '', 0, { kind, start: st.start, end: st.end, nameSpan });
           if (!this.root) {
             this.root = body;
-            for (const l of st.labels) this.addLabel(body.labels, l.name, [{ name: l.name, start: l.start, end: l.end }], body);
+            for (let lIndex = 0, lList = st.labels; lIndex < lList.length; lIndex++) { const l = lList[lIndex]; this.addLabel(body.labels, l.name, [{ name: l.name, start: l.start, end: l.end }], body); }
           } else {
-            for (const l of st.labels) this.addLabel(this.root.labels, l.name, [{ name: l.name, start: l.start, end: l.end }], this.root);
+            for (let lIndex = 0, lList = st.labels; lIndex < lList.length; lIndex++) { const l = lList[lIndex]; this.addLabel(this.root.labels, l.name, [{ name: l.name, start: l.start, end: l.end }], this.root); }
             this.mergeNodes(this.root, body);
           }
           break;
@@ -622,7 +631,7 @@ class Merger {
     }
     const mergeInto = (target: DNode): void => {
       const body = this.buildNode(st.body, target.name, this.depthOf(target), extContribution());
-      for (const l of st.labels) this.addLabel(target.labels, l.name, [{ name: l.name, start: l.start, end: l.end }], target);
+      for (let lIndex = 0, lList = st.labels; lIndex < lList.length; lIndex++) { const l = lList[lIndex]; this.addLabel(target.labels, l.name, [{ name: l.name, start: l.start, end: l.end }], target); }
       this.mergeNodes(target, body);
       this.stmtRefs.push({ rr: { ref: st.ref }, target, refStr, orphan: false });
     };
@@ -656,7 +665,7 @@ class Merger {
     if (!root) return;
     const visit = (n: DNode): void => {
       fn(n);
-      for (const c of n.children) if (!c.deleted) visit(c);
+      for (let cIndex = 0, cList = n.children; cIndex < cList.length; cIndex++) { const c = cList[cIndex]; if (!c.deleted) visit(c); }
     };
     visit(root);
   }
@@ -673,10 +682,10 @@ class Merger {
     if (p.chunks.length === 1) return chunkBytes(p.chunks[0], this.pathOf);
     const parts = p.chunks.map((c) => chunkBytes(c, this.pathOf));
     let n = 0;
-    for (const x of parts) n += x.length;
+    for (let xIndex = 0, xList = parts; xIndex < xList.length; xIndex++) { const x = xList[xIndex]; n += x.length; }
     const out = new Uint8Array(n);
     let o = 0;
-    for (const x of parts) { out.set(x, o); o += x.length; }
+    for (let xIndex = 0, xList = parts; xIndex < xList.length; xIndex++) { const x = xList[xIndex]; out.set(x, o); o += x.length; }
     return out;
   }
 
@@ -693,7 +702,8 @@ class Merger {
     // duplicate_node_names: a later sibling (deleted entries included, as dtc) of a live child
     each((n) => {
       const liveSeen = new Map<string, DNode>();
-      for (const c of n.children) {
+      for (let cIndex = 0, cList = n.children; cIndex < cList.length; cIndex++) {
+        const c = cList[cIndex];
         const first = liveSeen.get(c.name);
         if (first) {
           const extra = c.deleteEntry ? ' (a /delete-node/ in the same node body as the node is not applied)' : '';
@@ -706,7 +716,8 @@ class Merger {
     // duplicate_property_names
     each((n) => {
       const seen = new Map<string, DProp>();
-      for (const p of n.props) {
+      for (let pIndex = 0, pList = n.props; pIndex < pList.length; pIndex++) {
+        const p = pList[pIndex];
         if (p.deleted) continue;
         const first = seen.get(p.name);
         if (first) {
@@ -745,11 +756,12 @@ class Merger {
     const propOwner = new Map<string, { node: DNode; prop: DProp }>();
     const markOwner = new Map<string, { node: DNode; prop: DProp; mark: LabelDef }>();
     each((n) => {
-      for (const l of n.labels) if (!l.deleted && !nodeOwner.has(l.name)) nodeOwner.set(l.name, n);
-      for (const p of n.props) {
+      for (let lIndex = 0, lList = n.labels; lIndex < lList.length; lIndex++) { const l = lList[lIndex]; if (!l.deleted && !nodeOwner.has(l.name)) nodeOwner.set(l.name, n); }
+      for (let pIndex = 0, pList = n.props; pIndex < pList.length; pIndex++) {
+        const p = pList[pIndex];
         if (p.deleted) continue;
-        for (const l of p.labels) if (!l.deleted && !propOwner.has(l.name)) propOwner.set(l.name, { node: n, prop: p });
-        for (const m of p.valueLabels) if (!markOwner.has(m.name)) markOwner.set(m.name, { node: n, prop: p, mark: m });
+        for (let lIndex = 0, lList = p.labels; lIndex < lList.length; lIndex++) { const l = lList[lIndex]; if (!l.deleted && !propOwner.has(l.name)) propOwner.set(l.name, { node: n, prop: p }); }
+        for (let mIndex = 0, mList = p.valueLabels; mIndex < mList.length; mIndex++) { const m = mList[mIndex]; if (!markOwner.has(m.name)) markOwner.set(m.name, { node: n, prop: p, mark: m }); }
       }
     });
     this.nodeLabelOwner = nodeOwner;
@@ -781,11 +793,12 @@ class Merger {
       }
     };
     each((n) => {
-      for (const l of n.labels) if (!l.deleted) checkLabel(l.name, l.defs[l.defs.length - 1] ?? this.nodeNameSpan(n), n);
-      for (const p of n.props) {
+      for (let lIndex = 0, lList = n.labels; lIndex < lList.length; lIndex++) { const l = lList[lIndex]; if (!l.deleted) checkLabel(l.name, l.defs[l.defs.length - 1] ?? this.nodeNameSpan(n), n); }
+      for (let pIndex = 0, pList = n.props; pIndex < pList.length; pIndex++) {
+        const p = pList[pIndex];
         if (p.deleted) continue;
-        for (const l of p.labels) if (!l.deleted) checkLabel(l.name, l.defs[l.defs.length - 1] ?? p.nameSpan, n, p);
-        for (const m of p.valueLabels) checkLabel(m.name, m, n, p, m);
+        for (let lIndex = 0, lList = p.labels; lIndex < lList.length; lIndex++) { const l = lList[lIndex]; if (!l.deleted) checkLabel(l.name, l.defs[l.defs.length - 1] ?? p.nameSpan, n, p); }
+        for (let mIndex = 0, mList = p.valueLabels; mIndex < mList.length; mIndex++) { const m = mList[mIndex]; checkLabel(m.name, m, n, p, m); }
       }
     });
 
@@ -809,9 +822,11 @@ class Merger {
 
     // phandle_references
     each((n) => {
-      for (const p of n.props) {
+      for (let pIndex = 0, pList = n.props; pIndex < pList.length; pIndex++) {
+        const p = pList[pIndex];
         if (p.deleted) continue;
-        for (const m of p.phRefs) {
+        for (let mIndex = 0, mList = p.phRefs; mIndex < mList.length; mIndex++) {
+          const m = mList[mIndex];
           const target = this.getNodeByRef(m.refStr);
           if (!target) {
             this.unresolvedValueRef(m.rr, m.refStr, true);
@@ -826,9 +841,11 @@ class Merger {
     });
     // path_references
     each((n) => {
-      for (const p of n.props) {
+      for (let pIndex = 0, pList = n.props; pIndex < pList.length; pIndex++) {
+        const p = pList[pIndex];
         if (p.deleted) continue;
-        for (const m of p.pathRefs) {
+        for (let mIndex = 0, mList = p.pathRefs; mIndex < mList.length; mIndex++) {
+          const m = mList[mIndex];
           const target = this.getNodeByRef(m.refStr);
           if (!target) { this.unresolvedValueRef(m.rr, m.refStr, false); continue; }
           m.path = this.dpath(target);
@@ -909,7 +926,7 @@ class Merger {
     const liveLabelDefs = (labels: DLabel[]): LabelDef[] => {
       if (labels.length === 0) return [];
       const out: LabelDef[] = [];
-      for (const l of labels) if (!l.deleted) out.push(...l.defs);
+      for (let lIndex = 0, lList = labels; lIndex < lList.length; lIndex++) { const l = lList[lIndex]; if (!l.deleted) out.push(...l.defs); }
       return out.sort((a, b) => a.start - b.start);
     };
     const newNode = (d: DNode, parent?: TreeNode): TreeNode => ({
@@ -917,14 +934,15 @@ class Merger {
     });
     const fill = (t: TreeNode, d: DNode, folded: boolean): void => {
       dmap.set(d, t);
-      for (const c of d.contributions) t.contributions.push(folded && c.kind === 'definition' ? { ...c, kind: 'extension' } : c);
+      for (let cIndex = 0, cList = d.contributions; cIndex < cList.length; cIndex++) { const c = cList[cIndex]; t.contributions.push(folded && c.kind === 'definition' ? { ...c, kind: 'extension' } : c); }
       t.labels.push(...liveLabelDefs(d.labels));
       if (phandleIsValid(d.phandle) && t.phandle === undefined) t.phandle = d.phandle;
       if (d.omit) t.omitIfNoRef = true;
-      for (const p of d.props) {
+      for (let pIndex = 0, pList = d.props; pIndex < pList.length; pIndex++) {
+        const p = pList[pIndex];
         if (p.deleted) continue;
-        for (const m of p.phRefs) references.push(m.rr);
-        for (const m of p.pathRefs) references.push(m.rr);
+        for (let mIndex = 0, mList = p.phRefs; mIndex < mList.length; mIndex++) { const m = mList[mIndex]; references.push(m.rr); }
+        for (let mIndex = 0, mList = p.pathRefs; mIndex < mList.length; mIndex++) { const m = mList[mIndex]; references.push(m.rr); }
         let existing: TreeProperty | undefined;
         for (let k = 0; k < t.properties.length; k++) if (t.properties[k].name === p.name) { existing = t.properties[k]; break; }
         if (existing) { // same-body duplicate (reported): the later value wins in the first one's place
@@ -945,8 +963,9 @@ class Merger {
       }
       if (d.children.length === 0) return;
       const byName = new Map<string, TreeNode>();
-      for (const c of t.children) byName.set(c.name, c);
-      for (const c of d.children) {
+      for (let cIndex = 0, cList = t.children; cIndex < cList.length; cIndex++) { const c = cList[cIndex]; byName.set(c.name, c); }
+      for (let cIndex = 0, cList = d.children; cIndex < cList.length; cIndex++) {
+        const c = cList[cIndex];
         if (c.deleted) continue;
         const existing = byName.get(c.name);
         if (existing) { fill(existing, c, true); continue; }
@@ -963,7 +982,8 @@ class Merger {
       const t = dmap.get(d);
       if (t) rr.target = t;
     }
-    for (const s of this.stmtRefs) {
+    for (let sIndex = 0, sList = this.stmtRefs; sIndex < sList.length; sIndex++) {
+      const s = sList[sIndex];
       if (s.orphan) {
         if (this.ctx.base) {
           const t = resolveReference(this.ctx.base, s.refStr);
@@ -985,21 +1005,26 @@ class Merger {
     const order: TreeNode[] = [];
     const walk = (n: TreeNode): void => {
       order.push(n);
-      for (const c of n.children) walk(c);
+      for (let cIndex = 0, cList = n.children; cIndex < cList.length; cIndex++) { const c = cList[cIndex]; walk(c); }
     };
     walk(root);
-    for (const n of order) {
-      for (const l of n.labels) if (!labels.has(l.name)) labels.set(l.name, { node: n, span: { start: l.start, end: l.end } });
+    for (let nIndex = 0, nList = order; nIndex < nList.length; nIndex++) {
+      const n = nList[nIndex];
+      for (let lIndex = 0, lList = n.labels; lIndex < lList.length; lIndex++) { const l = lList[lIndex]; if (!labels.has(l.name)) labels.set(l.name, { node: n, span: { start: l.start, end: l.end } }); }
       if (n.phandle !== undefined && !phandles.has(n.phandle)) phandles.set(n.phandle, n);
     }
-    for (const n of order) {
-      for (const p of n.properties) {
-        for (const l of p.labels) if (!labels.has(l.name)) labels.set(l.name, { node: n, property: p, span: { start: l.start, end: l.end } });
+    for (let nIndex = 0, nList = order; nIndex < nList.length; nIndex++) {
+      const n = nList[nIndex];
+      for (let pIndex = 0, pList = n.properties; pIndex < pList.length; pIndex++) {
+        const p = pList[pIndex];
+        for (let lIndex = 0, lList = p.labels; lIndex < lList.length; lIndex++) { const l = lList[lIndex]; if (!labels.has(l.name)) labels.set(l.name, { node: n, property: p, span: { start: l.start, end: l.end } }); }
       }
     }
-    if (valueLabels.size) for (const n of order) {
-      for (const p of n.properties) {
-        for (const l of valueLabels.get(p) ?? []) if (!labels.has(l.name)) labels.set(l.name, { node: n, property: p, span: { start: l.start, end: l.end } });
+    if (valueLabels.size) for (let nIndex = 0, nList = order; nIndex < nList.length; nIndex++) {
+      const n = nList[nIndex];
+      for (let pIndex = 0, pList = n.properties; pIndex < pList.length; pIndex++) {
+        const p = pList[pIndex];
+        for (let lIndex = 0, lList = valueLabels.get(p) ?? []; lIndex < lList.length; lIndex++) { const l = lList[lIndex]; if (!labels.has(l.name)) labels.set(l.name, { node: n, property: p, span: { start: l.start, end: l.end } }); }
       }
     }
     return {

@@ -9,7 +9,8 @@ export function findNodeByPath(tree: LiveTree, path: string): TreeNode | undefin
 
 function findBelow(start: TreeNode, path: string): TreeNode | undefined {
   let node = start;
-  for (const comp of path.split('/')) {
+  for (let compIndex = 0, compList = path.split('/'); compIndex < compList.length; compIndex++) {
+    const comp = compList[compIndex];
     if (comp === '') continue;
     const next: TreeNode | undefined = node.children.find((c) => c.name === comp);
     if (!next) return undefined;
@@ -74,9 +75,11 @@ export interface U32Cell {
  */
 export function cellsAsU32(prop: TreeProperty): U32Cell[] | undefined {
   const out: U32Cell[] = [];
-  for (const c of prop.chunks) {
+  for (let cIndex = 0, cList = prop.chunks; cIndex < cList.length; cIndex++) {
+    const c = cList[cIndex];
     if (c.kind !== 'cells' || c.bits !== 32) return undefined;
-    for (const cell of c.cells) {
+    for (let cellIndex = 0, cellList = c.cells; cellIndex < cellList.length; cellIndex++) {
+      const cell = cellList[cellIndex];
       out.push({ value: Number(cell.value & 0xffffffffn), start: cell.start, end: cell.end, target: cell.ref?.target, isRef: cell.ref !== undefined });
     }
   }
@@ -86,7 +89,8 @@ export function cellsAsU32(prop: TreeProperty): U32Cell[] | undefined {
 /** All strings of a property (a string list), or undefined when it holds anything else. */
 export function getPropertyStrings(prop: TreeProperty): string[] | undefined {
   const out: string[] = [];
-  for (const c of prop.chunks) {
+  for (let cIndex = 0, cList = prop.chunks; cIndex < cList.length; cIndex++) {
+    const c = cList[cIndex];
     if (c.kind === 'string') {
       out.push(...c.value.split('\0'));
     } else if (c.kind === 'pathRef') {
@@ -110,7 +114,7 @@ export function getCompatibles(node: TreeNode): string[] {
   const p = getProperty(node, 'compatible');
   if (!p) return [];
   const out: string[] = [];
-  for (const c of p.chunks) if (c.kind === 'string') out.push(...c.value.split('\0'));
+  for (let cIndex = 0, cList = p.chunks; cIndex < cList.length; cIndex++) { const c = cList[cIndex]; if (c.kind === 'string') out.push(...c.value.split('\0')); }
   return out;
 }
 
