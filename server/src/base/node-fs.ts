@@ -5,9 +5,32 @@ import type { FileSystem, ReadBytesResult, ReadResult, StatKind } from './fs';
 /** Files larger than this are refused with a diagnostic instead of being read. */
 export const MAX_FILE_BYTES = 64 * 1024 * 1024;
 
+/** What identifies one version of a file on disk (a write changes mtime/ctime, a replacement the inode). */
+interface FileStamp { dev: number; ino: number; size: number; mtimeMs: number; ctimeMs: number }
+
+function sameStamp(a: FileStamp, b: fs.Stats): boolean {
+  return a.ino === b.ino && a.dev === b.dev && a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs;
+}
+
+interface CachedFile { stamp: FileStamp; text?: string; real?: string }
+
 export class NodeFileSystem implements FileSystem {
+  /**
+   * Texts and canonical paths of files read before, checked against a fresh stat on every use: a board
+   * of 50 includes is re-analysed on every keystroke, and a stat is much cheaper than reading, decoding
+   * and resolving each include again. The same text also comes back as the same string, which makes the
+   * preprocessor's cache-validity comparisons instant.
+   */
+  private readonly cache = new Map<string, CachedFile>();
+
   /** When set, only paths under one of these roots may be read. */
   constructor(private roots?: string[]) {}
+
+  /** Forget what is cached (the language server calls it when the client reports changed files). */
+  invalidate(path?: string): void {
+    if (path === undefined) this.cache.clear();
+    else this.cache.delete(path);
+  }
 
   /** Change the roots (the language server learns them from the workspace, the settings and the open files). */
   setRoots(roots: string[] | undefined): void {
@@ -19,7 +42,8 @@ export class NodeFileSystem implements FileSystem {
     return this.roots.some((r) => path === r || path.startsWith(r.endsWith('/') ? r : r + '/'));
   }
 
-  readBytes(path: string): ReadBytesResult {
+  /** stat a readable regular file, or say why it cannot be read */
+  private statForRead(path: string): fs.Stats | ReadBytesResult & { ok: false } {
     if (!this.allowed(path)) return { ok: false, reason: 'outside-roots', message: `${path} is outside the workspace and include paths` };
     try {
       const st = fs.statSync(path);
@@ -27,19 +51,42 @@ export class NodeFileSystem implements FileSystem {
       // a FIFO would block the reader forever, a device (/dev/zero) never ends
       if (!st.isFile()) return { ok: false, reason: 'unreadable', message: `${path} is not a regular file` };
       if (st.size > MAX_FILE_BYTES) return { ok: false, reason: 'too-large', message: `${path} is larger than ${MAX_FILE_BYTES} bytes` };
+      return st;
+    } catch (e) {
+      return failure(path, e);
+    }
+  }
+
+  readBytes(path: string): ReadBytesResult {
+    const st = this.statForRead(path);
+    if (!(st instanceof fs.Stats)) return st;
+    try {
       return { ok: true, bytes: fs.readFileSync(path) };
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR') return { ok: false, reason: 'not-found', message: `${path}: no such file` };
-      if (code === 'ELOOP') return { ok: false, reason: 'unreadable', message: `${path}: too many levels of symbolic links` };
-      return { ok: false, reason: 'unreadable', message: `${path}: ${(e as Error).message}` };
+      return failure(path, e);
     }
   }
 
   readFile(path: string): ReadResult {
-    const r = this.readBytes(path);
-    if (!r.ok) return r;
-    return { ok: true, text: new TextDecoder('utf-8').decode(r.bytes) };
+    const st = this.statForRead(path);
+    if (!(st instanceof fs.Stats)) {
+      this.cache.delete(path);
+      return st;
+    }
+    let c = this.cache.get(path);
+    if (c && !sameStamp(c.stamp, st)) c = undefined;
+    if (c && c.text !== undefined) return { ok: true, text: c.text };
+    let bytes: Buffer;
+    try {
+      bytes = fs.readFileSync(path);
+    } catch (e) {
+      return failure(path, e);
+    }
+    const text = new TextDecoder('utf-8').decode(bytes);
+    // stamped with the stat taken before the read: a write in between makes the next stat differ
+    if (!c) { c = { stamp: stampOf(st) }; this.cache.set(path, c); }
+    c.text = text;
+    return { ok: true, text };
   }
 
   stat(path: string): StatKind {
@@ -61,10 +108,36 @@ export class NodeFileSystem implements FileSystem {
   }
 
   realpath(path: string): string | undefined {
+    // a file read before: its canonical path stays valid while a stat (which follows links) finds the same file
+    let c = this.cache.get(path);
+    if (c) {
+      let st: fs.Stats | undefined;
+      try { st = fs.statSync(path); } catch { st = undefined; }
+      if (st && sameStamp(c.stamp, st)) {
+        if (c.real !== undefined) return c.real;
+      } else {
+        this.cache.delete(path);
+        c = undefined;
+      }
+    }
+    let real: string;
     try {
-      return fs.realpathSync(path);
+      real = fs.realpathSync(path);
     } catch {
       return undefined;
     }
+    if (c) c.real = real;
+    return real;
   }
+}
+
+function stampOf(st: fs.Stats): FileStamp {
+  return { dev: st.dev, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs };
+}
+
+function failure(path: string, e: unknown): ReadBytesResult & { ok: false } {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT' || code === 'ENOTDIR') return { ok: false, reason: 'not-found', message: `${path}: no such file` };
+  if (code === 'ELOOP') return { ok: false, reason: 'unreadable', message: `${path}: too many levels of symbolic links` };
+  return { ok: false, reason: 'unreadable', message: `${path}: ${(e as Error).message}` };
 }

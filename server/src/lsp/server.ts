@@ -29,6 +29,9 @@ import { pathToUri, rememberUri, toLspDiagnostic, uriToPath } from './convert';
 import { normalizeSettings, type DtsSettings, DEFAULT_SETTINGS } from './settings';
 import { registerFeatureHandlers, serverCapabilities } from './handlers';
 
+/** The workspace index starts this long after initialization, once the documents opened with it are analysed. */
+const INDEX_START_DELAY_MS = 30;
+
 
 export interface ContextInfo {
   /** the file asked about */
@@ -324,7 +327,14 @@ export class DtsServer {
           reporter = undefined;
         }
       }
+      // open documents come first: a client opens them right after initialization, and their analysis
+      // (a cold process) must not share the thread with the folder walk
+      const waitForAnalyses = async (): Promise<void> => {
+        for (let i = 0; i < 500 && (this.timer !== undefined || this.running); i++) await pauseTimeout(10);
+      };
       try {
+        await pauseTimeout(INDEX_START_DELAY_MS);
+        await waitForAnalyses();
         await this.index.index(
           this.workspaceRoots,
           (p) => {
@@ -337,7 +347,7 @@ export class DtsServer {
           async () => {
             await pauseImmediate();
             // analyses of open documents come first: the index waits while one is pending
-            for (let i = 0; i < 500 && (this.timer !== undefined || this.running); i++) await pauseTimeout(10);
+            await waitForAnalyses();
           },
         );
       } finally {
@@ -409,6 +419,8 @@ export class DtsServer {
     for (const ch of p.changes) {
       const file = uriToPath(ch.uri);
       if (file === undefined) continue;
+      // a changed file is re-read (the cache also checks each file's stat on every read)
+      this.nodeFs?.invalidate(file);
       if (this.settings.modelOverride === file) {
         this.applySettings(this.rawSettings);
         for (const ctx of this.contexts.values()) ctx.dirty = true;
