@@ -363,3 +363,26 @@ test('a change on disk (workspace/didChangeWatchedFiles) re-analyses the boards 
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 });
+
+test('a completion request right behind an edit answers from the edited text', async () => {
+  await withServer(async (c) => {
+    await c.open(BOARD_A);
+    await c.waitForDiagnostics(BOARD_A, (d) => d.length === 1);
+    // a new line `\t\tsta` above the gpu's reg, and a completion request right behind the edit (no wait for
+    // diagnostics): the server brings the stale context up to date before it answers
+    const reg = positionOf(BOARD_A, 'reg = <0x17000000');
+    const at = { line: reg.line, character: 0 };
+    const [, comp] = await Promise.all([
+      c.change(BOARD_A, [{ range: { start: at, end: at }, text: '\t\tsta\n' }]),
+      c.request<Array<{ label: string; textEdit?: { range: unknown; newText: string } }> | null>('textDocument/completion', {
+        textDocument: { uri: uriOf(BOARD_A) },
+        position: { line: reg.line, character: 5 },
+      }),
+    ]);
+    assert.ok(comp, 'completion answered');
+    const status = comp.find((i) => i.label === 'status');
+    assert.ok(status, JSON.stringify(comp.map((i) => i.label)));
+    // the edit replaces the typed `sta` on the new line
+    assert.deepEqual(status.textEdit?.range, { start: { line: reg.line, character: 2 }, end: { line: reg.line, character: 5 } });
+  });
+});

@@ -5,6 +5,12 @@ import type { FileSystem, ReadBytesResult, ReadResult, StatKind } from './fs';
 /** Files larger than this are refused with a diagnostic instead of being read. */
 export const MAX_FILE_BYTES = 64 * 1024 * 1024;
 
+/**
+ * Bound of the text cache: the includes of the open boards (a big board reads ~0.35 M characters), not every
+ * file the workspace index scans once.
+ */
+export const MAX_CACHED_CHARS = 8_000_000;
+
 /** What identifies one version of a file on disk (a write changes mtime/ctime, a replacement the inode). */
 interface FileStamp { dev: number; ino: number; size: number; mtimeMs: number; ctimeMs: number }
 
@@ -22,14 +28,25 @@ export class NodeFileSystem implements FileSystem {
    * preprocessor's cache-validity comparisons instant.
    */
   private readonly cache = new Map<string, CachedFile>();
+  /** characters of text held by the cache; the least recently used go first past MAX_CACHED_CHARS */
+  private cachedChars = 0;
 
   /** When set, only paths under one of these roots may be read. */
   constructor(private roots?: string[]) {}
 
   /** Forget what is cached (the language server calls it when the client reports changed files). */
   invalidate(path?: string): void {
-    if (path === undefined) this.cache.clear();
-    else this.cache.delete(path);
+    if (path === undefined) {
+      this.cache.clear();
+      this.cachedChars = 0;
+    } else this.drop(path);
+  }
+
+  private drop(path: string): void {
+    const c = this.cache.get(path);
+    if (!c) return;
+    this.cachedChars -= c.text?.length ?? 0;
+    this.cache.delete(path);
   }
 
   /** Change the roots (the language server learns them from the workspace, the settings and the open files). */
@@ -70,12 +87,20 @@ export class NodeFileSystem implements FileSystem {
   readFile(path: string): ReadResult {
     const st = this.statForRead(path);
     if (!(st instanceof fs.Stats)) {
-      this.cache.delete(path);
+      this.drop(path);
       return st;
     }
     let c = this.cache.get(path);
-    if (c && !sameStamp(c.stamp, st)) c = undefined;
-    if (c && c.text !== undefined) return { ok: true, text: c.text };
+    if (c && !sameStamp(c.stamp, st)) {
+      this.drop(path);
+      c = undefined;
+    }
+    if (c && c.text !== undefined) {
+      // most recently used last
+      this.cache.delete(path);
+      this.cache.set(path, c);
+      return { ok: true, text: c.text };
+    }
     let bytes: Buffer;
     try {
       bytes = fs.readFileSync(path);
@@ -86,6 +111,13 @@ export class NodeFileSystem implements FileSystem {
     // stamped with the stat taken before the read: a write in between makes the next stat differ
     if (!c) { c = { stamp: stampOf(st) }; this.cache.set(path, c); }
     c.text = text;
+    this.cachedChars += text.length;
+    if (this.cachedChars > MAX_CACHED_CHARS) {
+      for (const [k, v] of this.cache) {
+        if (this.cachedChars <= MAX_CACHED_CHARS * 0.75 || v === c) break;
+        this.drop(k);
+      }
+    }
     return { ok: true, text };
   }
 
@@ -116,7 +148,7 @@ export class NodeFileSystem implements FileSystem {
       if (st && sameStamp(c.stamp, st)) {
         if (c.real !== undefined) return c.real;
       } else {
-        this.cache.delete(path);
+        this.drop(path);
         c = undefined;
       }
     }

@@ -45,10 +45,7 @@ export function cellsProperties(n: TreeNode): Array<{ name: string; value: numbe
   return out;
 }
 
-export function hex(v: bigint | number): string {
-  const b = typeof v === 'bigint' ? v : BigInt(v);
-  return b < 0n ? '-0x' + (-b).toString(16) : '0x' + b.toString(16);
-}
+export { hex } from '../model/tree-util';
 
 /** "soc.dtsi:12" (1-based line) for a file range. */
 export function whereText(a: Analysis, r: FileRange): string {

@@ -67,6 +67,8 @@ export function nodeNameSpan(n: TreeNode): { start: number; end: number } | unde
   return c ? c.nameSpan : undefined;
 }
 
+/** 0x-prefixed hexadecimal (a negative value as -0x…): the one formatting of numbers in messages and hovers. */
 export function hex(v: bigint | number): string {
-  return '0x' + v.toString(16);
+  const b = typeof v === 'bigint' ? v : BigInt(v);
+  return b < 0n ? '-0x' + (-b).toString(16) : '0x' + b.toString(16);
 }

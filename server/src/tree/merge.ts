@@ -285,16 +285,16 @@ class Merger {
           node.props.push(this.buildProp(item));
           break;
         case 'deleteProperty': {
-          const p = new DProp(item.name, span(item), span(item.nameSpan));
+          const p = new DProp(item.name, span(item), item.nameSpan);
           p.deleted = true;
-          p.contributions.push({ kind: 'deletion', start: item.start, end: item.end, nameSpan: span(item.nameSpan) });
+          p.contributions.push({ kind: 'deletion', start: item.start, end: item.end, nameSpan: item.nameSpan });
           node.props.push(p);
           break;
         }
         case 'node': {
           // a huge node body (one statement) is cancellable too: poll every 256 nodes, skip the rest once cancelled
           if (this.cancelled || ((++this.nodeTicks & 255) === 0 && this.checkCancelled(item.nameSpan))) break;
-          const contrib: Contribution = { kind: 'definition', start: item.start, end: item.end, nameSpan: span(item.nameSpan) };
+          const contrib: Contribution = { kind: 'definition', start: item.start, end: item.end, nameSpan: item.nameSpan };
           let child: DNode;
           if (depth + 1 > MAX_NODE_DEPTH) {
             this.report('resource-limit', item.nameSpan, `Node nesting deeper than ${MAX_NODE_DEPTH} levels: the contents of this node are ignored`);
@@ -328,8 +328,9 @@ class Merger {
   }
 
   private buildProp(def: ast.PropertyDef): DProp {
-    const p = new DProp(def.name, span(def), span(def.nameSpan));
-    p.contributions.push({ kind: 'definition', start: def.start, end: def.end, nameSpan: span(def.nameSpan) });
+    // the parser's name spans are plain { start, end } objects nobody mutates: shared, not copied
+    const p = new DProp(def.name, span(def), def.nameSpan);
+    p.contributions.push({ kind: 'definition', start: def.start, end: def.end, nameSpan: def.nameSpan });
     for (let lIndex = 0, lList = def.labels; lIndex < lList.length; lIndex++) { const l = lList[lIndex]; this.addLabel(p.labels, l.name, [{ name: l.name, start: l.start, end: l.end }]); }
     if (!def.value) return p;
     for (let partIndex = 0, partList = def.value; partIndex < partList.length; partIndex++) {
@@ -701,30 +702,18 @@ class Merger {
 
     // duplicate_node_names: a later sibling (deleted entries included, as dtc) of a live child
     each((n) => {
-      const liveSeen = new Map<string, DNode>();
-      for (let cIndex = 0, cList = n.children; cIndex < cList.length; cIndex++) {
-        const c = cList[cIndex];
-        const first = liveSeen.get(c.name);
-        if (first) {
-          const extra = c.deleteEntry ? ' (a /delete-node/ in the same node body as the node is not applied)' : '';
-          this.report('duplicate-node', this.nodeNameSpan(c), `Duplicate node name '${c.name}'${extra}`,
-            [{ span: this.nodeNameSpan(first), message: `'${c.name}' first defined here` }]);
-        }
-        if (!c.deleted && !first) liveSeen.set(c.name, c);
-      }
+      forEachDuplicate(n.children, false, (c, first) => {
+        const extra = c.deleteEntry ? ' (a /delete-node/ in the same node body as the node is not applied)' : '';
+        this.report('duplicate-node', this.nodeNameSpan(c), `Duplicate node name '${c.name}'${extra}`,
+          [{ span: this.nodeNameSpan(first), message: `'${c.name}' first defined here` }]);
+      });
     });
     // duplicate_property_names
     each((n) => {
-      const seen = new Map<string, DProp>();
-      for (let pIndex = 0, pList = n.props; pIndex < pList.length; pIndex++) {
-        const p = pList[pIndex];
-        if (p.deleted) continue;
-        const first = seen.get(p.name);
-        if (first) {
-          this.report('duplicate-property', p.nameSpan, `Duplicate property name '${p.name}'`,
-            [{ span: first.nameSpan, message: `'${p.name}' first defined here` }]);
-        } else seen.set(p.name, p);
-      }
+      forEachDuplicate(n.props, true, (p, first) => {
+        this.report('duplicate-property', p.nameSpan, `Duplicate property name '${p.name}'`,
+          [{ span: first.nameSpan, message: `'${p.name}' first defined here` }]);
+      });
     });
     // name_is_string + name_properties: a correct `name` property is removed
     let namesAreStrings = true;
@@ -956,22 +945,29 @@ class Merger {
         }
         const tp: TreeProperty = {
           name: p.name, chunks: p.chunks, labels: liveLabelDefs(p.labels), span: p.span, nameSpan: p.nameSpan,
-          contributions: [...p.contributions], node: t,
+          contributions: p.contributions, node: t, // the DProp dies here: its list is handed over
         };
         if (p.valueLabels.length) valueLabels.set(tp, p.valueLabels); // (rare: most values carry no label)
         t.properties.push(tp);
       }
-      if (d.children.length === 0) return;
-      const byName = new Map<string, TreeNode>();
-      for (let cIndex = 0, cList = t.children; cIndex < cList.length; cIndex++) { const c = cList[cIndex]; byName.set(c.name, c); }
-      for (let cIndex = 0, cList = d.children; cIndex < cList.length; cIndex++) {
-        const c = cList[cIndex];
+      const dc = d.children;
+      if (dc.length === 0) return;
+      // same-named live children (a reported duplicate) fold into one; a map only for wide nodes
+      let byName: Map<string, TreeNode> | undefined;
+      if (dc.length + t.children.length > SMALL_LIST) {
+        byName = new Map();
+        for (let k = 0; k < t.children.length; k++) byName.set(t.children[k].name, t.children[k]);
+      }
+      for (let cIndex = 0; cIndex < dc.length; cIndex++) {
+        const c = dc[cIndex];
         if (c.deleted) continue;
-        const existing = byName.get(c.name);
+        let existing: TreeNode | undefined;
+        if (byName) existing = byName.get(c.name);
+        else for (let k = 0; k < t.children.length; k++) if (t.children[k].name === c.name) { existing = t.children[k]; break; }
         if (existing) { fill(existing, c, true); continue; }
         const tc = newNode(c, t);
         t.children.push(tc);
-        byName.set(c.name, tc);
+        byName?.set(c.name, tc);
         fill(tc, c, false);
       }
     };
@@ -1031,6 +1027,35 @@ class Merger {
       root, memreserves: this.memreserves, isPlugin: this.isPlugin, labels, phandles, references,
       deleted: this.deleted, diagnostics: this.diagnostics,
     };
+  }
+}
+
+/** Up to this many entries a linear scan beats building a Map (and allocates nothing). */
+const SMALL_LIST = 16;
+
+/**
+ * Calls `report(item, first)` for each entry of `list` that has an earlier live (not deleted) entry of the
+ * same name; `skipDeleted` leaves deleted entries out as duplicates too (properties), else they count.
+ */
+function forEachDuplicate<T extends { name: string; deleted: boolean }>(list: T[], skipDeleted: boolean, report: (item: T, first: T) => void): void {
+  if (list.length <= SMALL_LIST) {
+    for (let k = 1; k < list.length; k++) {
+      const it = list[k];
+      if (skipDeleted && it.deleted) continue;
+      for (let j = 0; j < k; j++) {
+        const o = list[j];
+        if (!o.deleted && o.name === it.name) { report(it, o); break; }
+      }
+    }
+    return;
+  }
+  const seen = new Map<string, T>();
+  for (let k = 0; k < list.length; k++) {
+    const it = list[k];
+    if (skipDeleted && it.deleted) continue;
+    const first = seen.get(it.name);
+    if (first) report(it, first);
+    else if (!it.deleted) seen.set(it.name, it);
   }
 }
 

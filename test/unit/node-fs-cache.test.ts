@@ -1,0 +1,97 @@
+// NodeFileSystem caches file texts and canonical paths; every use checks the file's stat, so a file
+// changed on disk (even to the same size within the same second) is read again.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { MAX_CACHED_CHARS, NodeFileSystem } from '../../server/src/base/node-fs';
+
+function tmpDir(): string {
+  return fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'dts-nodefs-')));
+}
+
+test('an unchanged file comes back as the same string; a rewritten one is read again', () => {
+  const dir = tmpDir();
+  try {
+    const f = path.join(dir, 'a.dtsi');
+    fs.writeFileSync(f, '/ { a = <1>; };\n');
+    const nfs = new NodeFileSystem();
+    const r1 = nfs.readFile(f);
+    const r2 = nfs.readFile(f);
+    assert.ok(r1.ok && r2.ok);
+    assert.equal(r1.text, '/ { a = <1>; };\n');
+    assert.equal(r2.text, r1.text);
+    // rewritten in place with the same length right away: the stat (mtime/ctime in ns) differs, so it is read again
+    fs.writeFileSync(f, '/ { a = <2>; };\n');
+    const r3 = nfs.readFile(f);
+    assert.ok(r3.ok);
+    assert.equal(r3.text, '/ { a = <2>; };\n');
+    // replaced by another file (new inode)
+    const g = path.join(dir, 'b.tmp');
+    fs.writeFileSync(g, '/ { b; };\n');
+    fs.renameSync(g, f);
+    const r4 = nfs.readFile(f);
+    assert.ok(r4.ok);
+    assert.equal(r4.text, '/ { b; };\n');
+    // deleted: not found, and nothing stale is served afterwards
+    fs.unlinkSync(f);
+    const r5 = nfs.readFile(f);
+    assert.equal(r5.ok, false);
+    fs.writeFileSync(f, 'x');
+    const r6 = nfs.readFile(f);
+    assert.ok(r6.ok);
+    assert.equal(r6.text, 'x');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a cached canonical path follows a symlink that is re-pointed', () => {
+  const dir = tmpDir();
+  try {
+    fs.writeFileSync(path.join(dir, 'one.h'), '#define A 1\n');
+    fs.writeFileSync(path.join(dir, 'two.h'), '#define A 22\n');
+    const link = path.join(dir, 'link.h');
+    fs.symlinkSync('one.h', link);
+    const nfs = new NodeFileSystem();
+    assert.equal(nfs.realpath(link), path.join(dir, 'one.h'));
+    assert.ok(nfs.readFile(link).ok);
+    assert.equal(nfs.realpath(link), path.join(dir, 'one.h'));
+    fs.unlinkSync(link);
+    fs.symlinkSync('two.h', link);
+    assert.equal(nfs.realpath(link), path.join(dir, 'two.h'));
+    const r = nfs.readFile(link);
+    assert.ok(r.ok);
+    assert.equal(r.text, '#define A 22\n');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the text cache is bounded: reading many files keeps the recently used ones correct', () => {
+  const dir = tmpDir();
+  try {
+    // three files, each a third of the bound plus a little: the oldest must be evicted, all reads stay correct
+    const size = Math.floor(MAX_CACHED_CHARS / 3) + 1000;
+    const files = ['x.dtsi', 'y.dtsi', 'z.dtsi'].map((n, i) => {
+      const f = path.join(dir, n);
+      fs.writeFileSync(f, String(i).repeat(size));
+      return f;
+    });
+    const nfs = new NodeFileSystem();
+    for (let round = 0; round < 2; round++) {
+      files.forEach((f, i) => {
+        const r = nfs.readFile(f);
+        assert.ok(r.ok);
+        assert.equal(r.text.length, size);
+        assert.equal(r.text[0], String(i));
+      });
+    }
+    const held = (nfs as unknown as { cachedChars: number }).cachedChars;
+    assert.ok(held <= MAX_CACHED_CHARS, `cache holds ${held} characters`);
+    assert.ok(held > 0);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
