@@ -189,8 +189,9 @@ class Run implements ExpandHost {
       this.stack.pop();
     }
     const text = this.outParts.join('');
-    const macros = new Map<string, MacroDefinition>();
-    for (const [k, m] of this.macros) if (!m.builtin) macros.set(k, m.def);
+    // the final macro table, as definitions: only editor features ask for it, so it is built on first use
+    const table = this.macros;
+    let macros: Map<string, MacroDefinition> | undefined;
     return {
       root,
       text,
@@ -198,7 +199,14 @@ class Run implements ExpandHost {
       diagnostics: this.diagnostics,
       includes: this.includes,
       files: this.files,
-      macros,
+      get macros(): Map<string, MacroDefinition> {
+        if (!macros) {
+          const m = new Map<string, MacroDefinition>();
+          table.forEach((v, k) => { if (!v.builtin) m.set(k, v.def); });
+          macros = m;
+        }
+        return macros;
+      },
       macroUses: this.uses,
       inactiveRanges: this.inactive,
     };
@@ -1024,14 +1032,23 @@ class Run implements ExpandHost {
         if (!rd.ok || rd.text !== d.text) continue outer;
       }
       for (let rIndex = 0, rList = e.resolutions; rIndex < rList.length; rIndex++) { const r = rList[rIndex]; if (this.resolve(r) !== r.found) continue outer; }
-      for (const [name, sig] of e.consulted) {
-        if (sig === WRITTEN) continue;
-        const m = this.macros.get(name);
-        if ((m ? m.sig : null) !== sig) continue outer;
-      }
+      if (!this.consultedMatch(e.consulted)) continue;
       return e;
     }
     return undefined;
+  }
+
+  /** Does every macro a cached file consulted before defining it have the same definition now? */
+  private consultedMatch(consulted: Map<string, string | null>): boolean {
+    const macros = this.macros;
+    let ok = true;
+    // forEach: no entry arrays (thousands of names per big include, checked on every analysis)
+    consulted.forEach((sig, name) => {
+      if (!ok || sig === WRITTEN) return;
+      const m = macros.get(name);
+      if ((m ? m.sig : null) !== sig) ok = false;
+    });
+    return ok;
   }
 
   private store(f: Frame): void {
@@ -1090,10 +1107,10 @@ class Run implements ExpandHost {
     for (let dIndex = 0, dList = e.diagnostics; dIndex < dList.length; dIndex++) { const d = dList[dIndex]; this.diagnostics.push(d); }
     for (let dIndex = 0, dList = e.includes; dIndex < dList.length; dIndex++) { const d = dList[dIndex]; this.includes.push(d); }
     for (let rIndex = 0, rList = e.inactive; rIndex < rList.length; rIndex++) { const r = rList[rIndex]; this.inactive.push(r); }
-    if (this.frames.length) for (const [name, sig] of e.consulted) if (sig !== WRITTEN) this.recordConsulted(name, sig);
+    if (this.frames.length) e.consulted.forEach((sig, name) => { if (sig !== WRITTEN) this.recordConsulted(name, sig); });
     for (let rIndex = 0, rList = e.resolutions; rIndex < rList.length; rIndex++) { const r = rList[rIndex]; this.recordResolution(r); }
     for (let dIndex = 0, dList = e.deps; dIndex < dList.length; dIndex++) { const d = dList[dIndex]; this.recordRead(d.path, d.text); }
-    for (const [name, m] of e.effects) this.setMacro(name, m);
+    e.effects.forEach((m, name) => this.setMacro(name, m));
     for (let entryIndex = 0, entryList = e.guards; entryIndex < entryList.length; entryIndex++) { const [p, g] = entryList[entryIndex]; this.learnGuard(p, g); }
     if (e.once) this.once.add(id);
     if (this.outLen > MAX_OUTPUT) this.stop(`preprocessed output exceeds ${MAX_OUTPUT} bytes`, { file: id, start: 0, end: 0 });

@@ -48,6 +48,18 @@ export interface BuildTreeContext {
 
 type Span = ast.Span;
 
+/**
+ * The shared empty list of the rarely filled lists of DNode/DProp (labels, value labels, references):
+ * frozen, so a push on it throws instead of leaking into every node; `own` swaps in a list of its own.
+ */
+const NONE: never[] = Object.freeze([]) as unknown as never[];
+
+function own<H extends object, K extends keyof H>(holder: H, key: K): H[K] {
+  let list = holder[key];
+  if ((list as unknown) === NONE) { list = [] as unknown as H[K]; holder[key] = list; }
+  return list;
+}
+
 class DLabel {
   deleted = false;
   readonly defs: LabelDef[] = [];
@@ -59,11 +71,11 @@ interface PathMarker { chunk: ValueChunk & { kind: 'pathRef' }; rr: ResolvedRef;
 
 class DProp {
   deleted = false;
-  labels: DLabel[] = [];
-  valueLabels: LabelDef[] = [];
+  labels: DLabel[] = NONE;
+  valueLabels: LabelDef[] = NONE;
   chunks: ValueChunk[] = [];
-  phRefs: PhandleMarker[] = [];
-  pathRefs: PathMarker[] = [];
+  phRefs: PhandleMarker[] = NONE;
+  pathRefs: PathMarker[] = NONE;
   contributions: Contribution[] = [];
   constructor(readonly name: string, public span: Span, public nameSpan: Span) {}
 }
@@ -72,7 +84,7 @@ class DNode {
   parent?: DNode;
   children: DNode[] = [];
   props: DProp[] = [];
-  labels: DLabel[] = [];
+  labels: DLabel[] = NONE;
   deleted = false;
   omit = false;
   omitSpan?: Span;
@@ -179,7 +191,8 @@ class Merger {
   }
 
   // ---- labels -------------------------------------------------------------------
-  private addLabel(labels: DLabel[], name: string, defs: LabelDef[], owner?: DNode): void {
+  private addLabel(holder: { labels: DLabel[] }, name: string, defs: LabelDef[], owner?: DNode): void {
+    const labels = own(holder, 'labels');
     let l = labels.find((x) => x.name === name);
     if (l) l.deleted = false;
     else { l = new DLabel(name); labels.push(l); }
@@ -303,7 +316,7 @@ class Merger {
           } else {
             child = this.buildNode(item.body, item.name, depth + 1, contrib);
           }
-          for (let lIndex = 0, lList = item.labels; lIndex < lList.length; lIndex++) { const l = lList[lIndex]; this.addLabel(child.labels, l.name, [{ name: l.name, start: l.start, end: l.end }], child); }
+          for (let lIndex = 0, lList = item.labels; lIndex < lList.length; lIndex++) { const l = lList[lIndex]; this.addLabel(child, l.name, [{ name: l.name, start: l.start, end: l.end }], child); }
           if (item.omitIfNoRef) { child.omit = true; child.omitSpan = span(item); }
           child.parent = node;
           node.children.push(child);
@@ -331,14 +344,14 @@ class Merger {
     // the parser's name spans are plain { start, end } objects nobody mutates: shared, not copied
     const p = new DProp(def.name, span(def), def.nameSpan);
     p.contributions.push({ kind: 'definition', start: def.start, end: def.end, nameSpan: def.nameSpan });
-    for (let lIndex = 0, lList = def.labels; lIndex < lList.length; lIndex++) { const l = lList[lIndex]; this.addLabel(p.labels, l.name, [{ name: l.name, start: l.start, end: l.end }]); }
+    for (let lIndex = 0, lList = def.labels; lIndex < lList.length; lIndex++) { const l = lList[lIndex]; this.addLabel(p, l.name, [{ name: l.name, start: l.start, end: l.end }]); }
     if (!def.value) return p;
     for (let partIndex = 0, partList = def.value; partIndex < partList.length; partIndex++) {
       const part = partList[partIndex];
-      for (let lIndex = 0, lList = part.labelsBefore; lIndex < lList.length; lIndex++) { const l = lList[lIndex]; p.valueLabels.push({ name: l.name, start: l.start, end: l.end }); }
+      for (let lIndex = 0, lList = part.labelsBefore; lIndex < lList.length; lIndex++) { const l = lList[lIndex]; own(p, 'valueLabels').push({ name: l.name, start: l.start, end: l.end }); }
       const chunk = this.buildChunk(part.component, p);
       if (chunk) p.chunks.push(chunk);
-      for (let lIndex = 0, lList = part.labelsAfter; lIndex < lList.length; lIndex++) { const l = lList[lIndex]; p.valueLabels.push({ name: l.name, start: l.start, end: l.end }); }
+      for (let lIndex = 0, lList = part.labelsAfter; lIndex < lList.length; lIndex++) { const l = lList[lIndex]; own(p, 'valueLabels').push({ name: l.name, start: l.start, end: l.end }); }
     }
     return p;
   }
@@ -371,7 +384,7 @@ class Merger {
         const cells: Cell[] = [];
         for (let itemIndex = 0, itemList = c.items; itemIndex < itemList.length; itemIndex++) {
           const item = itemList[itemIndex];
-          if (item.kind === 'label') { p.valueLabels.push({ name: item.name, start: item.start, end: item.end }); continue; }
+          if (item.kind === 'label') { own(p, 'valueLabels').push({ name: item.name, start: item.start, end: item.end }); continue; }
           if (item.kind === 'expr') {
             const v = this.evalInt(item.expr);
             if (v <= mask) { cells.push({ start: item.start, end: item.end, value: v }); continue; } // fits: unchanged
@@ -389,7 +402,7 @@ class Merger {
             const rr: ResolvedRef = { ref: item.ref };
             const cell: Cell = { start: item.start, end: item.end, value: 0xffffffffn, ref: rr };
             cells.push(cell);
-            p.phRefs.push({ cell, rr, refStr: refString(item.ref) });
+            own(p, 'phRefs').push({ cell, rr, refStr: refString(item.ref) });
           }
         }
         return { kind: 'cells', start: c.start, end: c.end, bits: b, cells };
@@ -398,7 +411,7 @@ class Merger {
         const vals: number[] = [];
         for (let itIndex = 0, itList = c.items; itIndex < itList.length; itIndex++) {
           const it = itList[itIndex];
-          if (it.kind === 'label') p.valueLabels.push({ name: it.name, start: it.start, end: it.end });
+          if (it.kind === 'label') own(p, 'valueLabels').push({ name: it.name, start: it.start, end: it.end });
           else vals.push(it.value & 0xff);
         }
         return { kind: 'bytes', start: c.start, end: c.end, bytes: Uint8Array.from(vals) };
@@ -406,7 +419,7 @@ class Merger {
       case 'pathValue': {
         const rr: ResolvedRef = { ref: c.ref };
         const chunk = { kind: 'pathRef' as const, start: c.start, end: c.end, ref: rr };
-        p.pathRefs.push({ chunk, rr, refStr: refString(c.ref) });
+        own(p, 'pathRefs').push({ chunk, rr, refStr: refString(c.ref) });
         return chunk;
       }
       case 'incbin':
@@ -458,7 +471,7 @@ class Merger {
   private mergeNodes(old: DNode, nw: DNode): void {
     old.deleted = false;
     for (let cIndex = 0, cList = nw.contributions; cIndex < cList.length; cIndex++) { const c = cList[cIndex]; old.contributions.push(c.kind === 'definition' ? { ...c, kind: 'extension' } : c); }
-    for (let lIndex = 0, lList = nw.labels; lIndex < lList.length; lIndex++) { const l = lList[lIndex]; this.addLabel(old.labels, l.name, l.defs, old); }
+    for (let lIndex = 0, lList = nw.labels; lIndex < lList.length; lIndex++) { const l = lList[lIndex]; this.addLabel(old, l.name, l.defs, old); }
     for (let npIndex = 0, npList = nw.props; npIndex < npList.length; npIndex++) {
       const np = npList[npIndex];
       if (np.deleted) {
@@ -468,7 +481,7 @@ class Merger {
       }
       const hit = old.props.find((op) => op.name === np.name);
       if (hit) {
-        for (let lIndex = 0, lList = np.labels; lIndex < lList.length; lIndex++) { const l = lList[lIndex]; this.addLabel(hit.labels, l.name, l.defs); }
+        for (let lIndex = 0, lList = np.labels; lIndex < lList.length; lIndex++) { const l = lList[lIndex]; this.addLabel(hit, l.name, l.defs); }
         hit.chunks = np.chunks;
         hit.phRefs = np.phRefs;
         hit.pathRefs = np.pathRefs;
@@ -549,11 +562,11 @@ class Merger {
       const rr: ResolvedRef = { ref: st.ref };
       const cell: Cell = { start: st.ref.start, end: st.ref.end, value: 0xffffffffn, ref: rr };
       prop.chunks.push({ kind: 'cells', start: st.ref.start, end: st.ref.end, bits: 32, cells: [cell] });
-      prop.phRefs.push({ cell, rr, refStr });
+      own(prop, 'phRefs').push({ cell, rr, refStr });
     }
     frag.props.push(prop);
     const body = this.buildNode(st.body, '__overlay__', 2, { ...contrib });
-    for (let lIndex = 0, lList = st.labels; lIndex < lList.length; lIndex++) { const l = lList[lIndex]; this.addLabel(body.labels, l.name, [{ name: l.name, start: l.start, end: l.end }], body); }
+    for (let lIndex = 0, lList = st.labels; lIndex < lList.length; lIndex++) { const l = lList[lIndex]; this.addLabel(body, l.name, [{ name: l.name, start: l.start, end: l.end }], body); }
     body.parent = frag;
     frag.children.push(body);
     frag.parent = this.root;
@@ -579,9 +592,9 @@ class Merger {
           const body = this.buildNode(st.body, '', 0, { kind, start: st.start, end: st.end, nameSpan });
           if (!this.root) {
             this.root = body;
-            for (let lIndex = 0, lList = st.labels; lIndex < lList.length; lIndex++) { const l = lList[lIndex]; this.addLabel(body.labels, l.name, [{ name: l.name, start: l.start, end: l.end }], body); }
+            for (let lIndex = 0, lList = st.labels; lIndex < lList.length; lIndex++) { const l = lList[lIndex]; this.addLabel(body, l.name, [{ name: l.name, start: l.start, end: l.end }], body); }
           } else {
-            for (let lIndex = 0, lList = st.labels; lIndex < lList.length; lIndex++) { const l = lList[lIndex]; this.addLabel(this.root.labels, l.name, [{ name: l.name, start: l.start, end: l.end }], this.root); }
+            for (let lIndex = 0, lList = st.labels; lIndex < lList.length; lIndex++) { const l = lList[lIndex]; this.addLabel(this.root, l.name, [{ name: l.name, start: l.start, end: l.end }], this.root); }
             this.mergeNodes(this.root, body);
           }
           break;
@@ -632,7 +645,7 @@ class Merger {
     }
     const mergeInto = (target: DNode): void => {
       const body = this.buildNode(st.body, target.name, this.depthOf(target), extContribution());
-      for (let lIndex = 0, lList = st.labels; lIndex < lList.length; lIndex++) { const l = lList[lIndex]; this.addLabel(target.labels, l.name, [{ name: l.name, start: l.start, end: l.end }], target); }
+      for (let lIndex = 0, lList = st.labels; lIndex < lList.length; lIndex++) { const l = lList[lIndex]; this.addLabel(target, l.name, [{ name: l.name, start: l.start, end: l.end }], target); }
       this.mergeNodes(target, body);
       this.stmtRefs.push({ rr: { ref: st.ref }, target, refStr, orphan: false });
     };
@@ -924,7 +937,7 @@ class Merger {
     const fill = (t: TreeNode, d: DNode, folded: boolean): void => {
       dmap.set(d, t);
       for (let cIndex = 0, cList = d.contributions; cIndex < cList.length; cIndex++) { const c = cList[cIndex]; t.contributions.push(folded && c.kind === 'definition' ? { ...c, kind: 'extension' } : c); }
-      t.labels.push(...liveLabelDefs(d.labels));
+      if (d.labels.length) { const defs = liveLabelDefs(d.labels); for (let k = 0; k < defs.length; k++) t.labels.push(defs[k]); }
       if (phandleIsValid(d.phandle) && t.phandle === undefined) t.phandle = d.phandle;
       if (d.omit) t.omitIfNoRef = true;
       for (let pIndex = 0, pList = d.props; pIndex < pList.length; pIndex++) {
@@ -974,10 +987,10 @@ class Merger {
     const root = newNode(rootD);
     if (!rootD.deleted) fill(root, rootD, false);
 
-    for (const [rr, d] of this.refTargets) {
+    this.refTargets.forEach((d, rr) => {
       const t = dmap.get(d);
       if (t) rr.target = t;
-    }
+    });
     for (let sIndex = 0, sList = this.stmtRefs; sIndex < sList.length; sIndex++) {
       const s = sList[sIndex];
       if (s.orphan) {
