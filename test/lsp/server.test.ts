@@ -386,3 +386,20 @@ test('a completion request right behind an edit answers from the edited text', a
     assert.deepEqual(status.textEdit?.range, { start: { line: reg.line, character: 2 }, end: { line: reg.line, character: 5 } });
   });
 });
+
+test('an #include added to an open board gives the included open file that board as its context', async () => {
+  await withServer(async (c) => {
+    await c.open(BOARD_B);
+    await c.open(LONE);
+    await c.waitForDiagnostics(BOARD_B, () => true);
+    const before = await c.request<{ root: string }>('dts/contexts', { textDocument: { uri: uriOf(LONE) } });
+    assert.equal(before.root, LONE); // included by no board: analysed on its own
+    const at = positionOf(BOARD_B, '#include "soc.dtsi"');
+    const line = { line: at.line + 1, character: 0 };
+    await c.change(BOARD_B, [{ range: { start: line, end: line }, text: '#include "lone.dtsi"\n' }]);
+    // the index sees the new include line once typing pauses, then re-chooses the contexts
+    await c.waitForNotification('dts/contextChanged', (p: { uri: string; root: string }) => p.uri === uriOf(LONE) && p.root === BOARD_B);
+    const after = await c.request<{ root: string }>('dts/contexts', { textDocument: { uri: uriOf(LONE) } });
+    assert.equal(after.root, BOARD_B);
+  });
+});
