@@ -71,7 +71,13 @@ test('changing an included file (or a file it includes) invalidates the entry', 
   assert.deepEqual({ hits: cache.hits, misses: cache.misses }, { hits: 1, misses: 4 });
   m.set('/p/a.dtsi', '#include "b.h"\n#define A 5\n');
   assert.deepEqual(lines(run()), ['x = <5 3>;']);
-  assert.deepEqual({ hits: cache.hits, misses: cache.misses }, { hits: 2, misses: 5 }, 'b.h is reused, a.dtsi is not');
+  // b.h changed one run ago: a file being edited (and its includers) is processed again, not stored
+  assert.deepEqual({ hits: cache.hits, misses: cache.misses }, { hits: 1, misses: 6 });
+  // unchanged for three runs: both are stored again, and the next run is a single hit
+  for (let i = 0; i < 3; i++) assert.deepEqual(lines(run()), ['x = <5 3>;']);
+  const before = { hits: cache.hits, misses: cache.misses };
+  assert.deepEqual(lines(run()), ['x = <5 3>;']);
+  assert.deepEqual({ hits: cache.hits, misses: cache.misses }, { hits: before.hits + 1, misses: before.misses });
   // a new file that shadows a nested include changes its resolution
   m.set('/p/inc/b.h', '#define B 9\n');
   const r = preprocess('/p/board.dts', { fs: m, includePaths: ['/p/inc'], cache });
@@ -93,4 +99,24 @@ test('cached diagnostics are replayed at their original positions', () => {
   assert.deepEqual(d(r1), expected);
   assert.deepEqual(d(r2), expected);
   assert.match(r2.diagnostics[1].message, /macro "F" passed 2 arguments, but takes just 1/);
+});
+
+test('a file being edited is re-processed on every run without storing entries; what it includes is reused', () => {
+  const m = new MemoryFileSystem({
+    '/e/board.dts': '#include "soc.dtsi"\n',
+    '/e/soc.dtsi': '#include "ids.h"\nx = <ID>;\n',
+    '/e/ids.h': '#define ID 7\n',
+  });
+  const cache = createPreprocessCache();
+  const run = (): PreprocessResult => preprocess('/e/board.dts', { fs: m, includePaths: [], cache });
+  assert.deepEqual(lines(run()), ['x = <7>;']);
+  assert.equal(cache.candidates('/e/soc.dtsi').length, 1);
+  for (let i = 0; i < 5; i++) {
+    m.set('/e/soc.dtsi', `#include "ids.h"\nx = <ID ${i}>;\n`);
+    const hits = cache.hits;
+    assert.deepEqual(lines(run()), [`x = <7 ${i}>;`]);
+    assert.equal(cache.hits, hits + 1, 'ids.h comes from the cache');
+    // neither the old text's entry nor one per keystroke is kept for the file being edited
+    assert.equal(cache.candidates('/e/soc.dtsi').length, 0);
+  }
 });

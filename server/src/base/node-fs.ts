@@ -140,17 +140,16 @@ export class NodeFileSystem implements FileSystem {
   }
 
   realpath(path: string): string | undefined {
-    // a file read before: its canonical path stays valid while a stat (which follows links) finds the same file
+    // the canonical path stays valid while a stat (which follows links) finds the same file: one stat
+    // instead of an lstat per path component
+    let st: fs.Stats | undefined;
+    try { st = fs.statSync(path); } catch { st = undefined; }
     let c = this.cache.get(path);
-    if (c) {
-      let st: fs.Stats | undefined;
-      try { st = fs.statSync(path); } catch { st = undefined; }
-      if (st && sameStamp(c.stamp, st)) {
-        if (c.real !== undefined) return c.real;
-      } else {
-        this.drop(path);
-        c = undefined;
-      }
+    if (c && st && sameStamp(c.stamp, st)) {
+      if (c.real !== undefined) return c.real;
+    } else if (c) {
+      this.drop(path);
+      c = undefined;
     }
     let real: string;
     try {
@@ -158,7 +157,10 @@ export class NodeFileSystem implements FileSystem {
     } catch {
       return undefined;
     }
-    if (c) c.real = real;
+    if (st && st.isFile()) {
+      if (!c) { c = { stamp: stampOf(st) }; this.cache.set(path, c); }
+      c.real = real;
+    }
     return real;
   }
 }

@@ -46,11 +46,73 @@ export interface CacheEntry {
 
 const MAX_VARIANTS = 8;
 
+/** A file edited within this many runs is volatile (see isVolatile). */
+const VOLATILE_RUNS = 2;
+
 export class PreprocessCacheImpl implements PreprocessCache {
   readonly kind = 'preprocess-cache' as const;
   hits = 0;
   misses = 0;
   private readonly entries = new Map<string, CacheEntry[]>();
+  /** runs of the preprocessor with this cache (one per analysis) */
+  private run = 0;
+  /** last text seen of each included file, and the run in which it last changed */
+  private readonly lastText = new Map<string, string>();
+  private readonly changedAt = new Map<string, number>();
+
+  /** A preprocessor run begins. */
+  beginRun(): void {
+    this.run++;
+  }
+
+  /** An included file was read with this text: notes a change of its text since the last run that read it. */
+  noteText(path: string, text: string): void {
+    const last = this.lastText.get(path);
+    if (last === text) return;
+    this.lastText.set(path, text);
+    if (last === undefined) return;
+    this.changedAt.set(path, this.run);
+    // entries of the older text can only serve an undo; the file is being edited: they go
+    const list = this.entries.get(path);
+    if (list) {
+      for (let i = list.length - 1; i >= 0; i--) if (list[i].text !== text) list.splice(i, 1);
+      if (list.length === 0) this.entries.delete(path);
+    }
+  }
+
+  /**
+   * Files whose entry was not stored because they are, or include, a volatile file -> the volatile files
+   * concerned. While one of those is still volatile, a run does not even record such a file (see skipFrame).
+   */
+  private readonly volatileIncluders = new Map<string, string[]>();
+
+  /** The entry of `path` was not stored: it is, or it includes, these volatile files. */
+  markVolatile(path: string, causes: string[]): void {
+    this.volatileIncluders.set(path, causes);
+  }
+
+  /** Record a run of `path` for the cache? Not while it is, or includes, a file being edited. */
+  skipFrame(path: string): boolean {
+    if (this.isVolatile(path)) return true;
+    const causes = this.volatileIncluders.get(path);
+    if (!causes) return false;
+    for (let k = 0; k < causes.length; k++) if (this.isVolatile(causes[k])) return true;
+    this.volatileIncluders.delete(path);
+    return false;
+  }
+
+  /**
+   * A file whose text changed in one of the last VOLATILE_RUNS runs is being edited: an entry for it, or for
+   * a file that includes it, would be outdated by the next keystroke. Storing one copies the whole output of
+   * the file (and, for an includer, of everything it includes), so such entries are not stored.
+   */
+  isVolatile(path: string): boolean {
+    const at = this.changedAt.get(path);
+    if (at === undefined) return false;
+    if (this.run - at <= VOLATILE_RUNS) return true;
+    this.changedAt.delete(path);
+    return false;
+  }
 
   get stats(): { hits: number; misses: number; entries: number } {
     let n = 0;
@@ -93,6 +155,9 @@ export class PreprocessCacheImpl implements PreprocessCache {
 
   clear(): void {
     this.entries.clear();
+    this.lastText.clear();
+    this.changedAt.clear();
+    this.volatileIncluders.clear();
     this.hits = 0;
     this.misses = 0;
   }

@@ -149,6 +149,7 @@ class Run implements ExpandHost {
     this.ipKey = this.includePaths.join('\0');
     const c = options.cache as PreprocessCacheImpl | undefined;
     this.cache = c && c instanceof PreprocessCacheImpl ? c : undefined;
+    this.cache?.beginRun();
     this.isCancelled = options.isCancelled;
     this.expander = new Expander(this);
     const builtin = (name: string, kind: 'file' | 'line'): Macro => ({
@@ -980,6 +981,7 @@ class Run implements ExpandHost {
       return;
     }
     this.recordRead(id, r.text);
+    this.cache?.noteText(id, r.text);
     this.fileId(id);
     if (importOnce) this.once.add(id);
     if (kind === 'dtc') {
@@ -1000,7 +1002,8 @@ class Run implements ExpandHost {
       }
       this.cache.misses++;
     }
-    const frame: Frame | undefined = this.cache ? {
+    // a file being edited, or one that includes it, is processed without recording (nothing would be stored)
+    const frame: Frame | undefined = this.cache && !this.cache.skipFrame(id) ? {
       path: id, text: r.text, consulted: new Map(), effects: new Map(),
       outPart: this.outParts.length, outLen: this.outLen, seg: this.segs.length, diag: this.diagnostics.length,
       inc: this.includes.length, use: this.uses.length, inact: this.inactive.length,
@@ -1016,7 +1019,7 @@ class Run implements ExpandHost {
       if (frame) this.frames.pop();
     }
     this.mergeBarrier = this.segs.length;
-    if (frame && !frame.poisoned && !this.stopped) this.store(frame);
+    if (frame && !frame.poisoned && !this.stopped && !this.isVolatileFrame(frame)) this.store(frame);
   }
 
   private findCached(id: string, text: string): CacheEntry | undefined {
@@ -1036,6 +1039,17 @@ class Run implements ExpandHost {
       return e;
     }
     return undefined;
+  }
+
+  /** Is the file of this frame, or a file it included, being edited (its cache entry would not live long)? */
+  private isVolatileFrame(f: Frame): boolean {
+    const c = this.cache!;
+    const causes: string[] = [];
+    if (c.isVolatile(f.path)) causes.push(f.path);
+    for (let k = 0; k < f.deps.length; k++) if (c.isVolatile(f.deps[k].path)) causes.push(f.deps[k].path);
+    if (causes.length === 0) return false;
+    c.markVolatile(f.path, causes);
+    return true;
   }
 
   /** Does every macro a cached file consulted before defining it have the same definition now? */
