@@ -21,6 +21,8 @@ export interface DtsParserOptions {
   vclose?: Set<number>;
   /** relative offset -> text to skip as an ErrorItem */
   regions?: Map<number, RegionSkip>;
+  /** try every alternative so that a failure lists every expectation (slower; for error messages) */
+  exhaustive?: boolean;
   grammarSource?: unknown;
 }
 

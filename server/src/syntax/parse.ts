@@ -266,7 +266,8 @@ export function parseChunk(t: string, base: number, isCancelled?: () => boolean,
     soft = [];
     let failure: peg.SyntaxError;
     try {
-      const statements = peg.parse(t, { startRule, base, errors: soft, vsemi, vclose, regions });
+      // exhaustive: the messages list every alternative, as if no look ahead had ruled one out
+      const statements = peg.parse(t, { startRule, base, errors: soft, vsemi, vclose, regions, exhaustive: true });
       const errors = dedupe([...hard, ...soft].sort((a, b) => a.start - b.start));
       return { statements, errors };
     } catch (e) {
