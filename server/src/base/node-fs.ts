@@ -9,7 +9,7 @@ export const MAX_FILE_BYTES = 64 * 1024 * 1024;
  * Bound of the text cache: the includes of the open boards (a big board reads ~0.35 M characters), not every
  * file the workspace index scans once.
  */
-export const MAX_CACHED_CHARS = 8_000_000;
+export const MAX_CACHED_CHARS = 4_000_000;
 
 /** What identifies one version of a file on disk (a write changes mtime/ctime, a replacement the inode). */
 interface FileStamp { dev: number; ino: number; size: number; mtimeMs: number; ctimeMs: number }
