@@ -78,7 +78,29 @@ test('the same statement text twice in one file gets two correctly placed copies
   const t = '/dts-v1/;\n/ { };\n&a { b; };\n&a { b; };\n';
   const f = parseDts(t, cache);
   assert.deepEqual(f, parseDts(t));
-  assert.deepEqual(cache.stats, { parsed: 3, reused: 1 });
+  // a first parse reads the text in one run and memoises each distinct statement text once
+  assert.deepEqual(cache.stats, { parsed: 3, reused: 0 });
   assert.equal(f.statements[2].start, t.indexOf('&a'));
   assert.equal(f.statements[3].start, t.lastIndexOf('&a'));
+  // the next parse takes all four from the cache, the repeated one placed twice
+  const g = parseDts(t, cache);
+  assert.deepEqual(cache.stats, { parsed: 3, reused: 4 });
+  assert.deepEqual(g, f);
+  assert.equal(g.statements[2].start, t.indexOf('&a'));
+  assert.equal(g.statements[3].start, t.lastIndexOf('&a'));
+});
+
+test('a first parse in one run gives the statement-by-statement result, with syntax errors too', () => {
+  // no cache: one run of the parser over the whole text; an owner that parsed before (an edit session):
+  // chunk by chunk
+  const texts = [board, '/dts-v1/;\n/ { a = <1>; };\n&x { b = "s"; };\n', '/dts-v1/;\n/ { a = <1 2; };\n&x { c; };\n'];
+  for (const t of texts) {
+    const other = new ParseCache();
+    parseDts('/dts-v1/;\n/ { unrelated; };\n', other, { owner: 'someone' });
+    const whole = parseDts(t);
+    const chunked = parseDts(t, other, { owner: 'someone' });
+    const again = parseDts(t, other, { owner: 'someone' });
+    assert.deepEqual(whole, again);
+    assert.deepEqual(whole, chunked);
+  }
 });

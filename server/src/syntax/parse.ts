@@ -68,6 +68,11 @@ export class ParseCache {
     return this.entries.size;
   }
 
+  /** @internal is this statement text cached? (no side effect) */
+  has(text: string): boolean {
+    return this.entries.has(text);
+  }
+
   /** @internal has this owner parsed before (its text is being edited, not read once)? */
   knowsOwner(owner: string | undefined): boolean {
     return owner !== undefined && this.live.has(owner);
@@ -378,6 +383,9 @@ function wholeChunkError(t: string, base: number, message: string, first?: Synta
 
 /** Statements (and node items) at least this long are parsed item by item. */
 const SPLIT_MIN_CHARS = 16384;
+
+/** Texts up to this size are parsed in one run of the parser when nothing can be reused (see parseWhole). */
+const WHOLE_PARSE_MAX_CHARS = 1_000_000;
 /** Cache keys of body items start with this character (no statement text does). */
 const ITEM_KEY_CODE = 1;
 const ITEM_KEY = String.fromCharCode(ITEM_KEY_CODE);
@@ -514,6 +522,14 @@ export function parseDts(text: string, cache?: ParseCache, options: ParseOptions
   // (a CLI run, a board just opened) parses them whole, which is faster when nothing can be reused
   const split = cache !== undefined && cache.knowsOwner(options.owner);
   const gen = cache ? cache.beginParse(options.owner) : 0;
+  if (!split && text.length <= WHOLE_PARSE_MAX_CHARS && !(options.isCancelled && options.isCancelled()) && !mostlyCached(text, chunks, cache)) {
+    const whole = parseWhole(text, chunks, cache, gen);
+    if (whole) {
+      cache?.endParse(gen);
+      checkStatementOrder(whole.statements, whole.errors, text.length, options.complete !== false);
+      return whole;
+    }
+  }
   for (let i = 0; i < chunks.length; i += 2) {
     const start = chunks[i];
     const end = chunks[i + 1];
@@ -546,6 +562,57 @@ export function parseDts(text: string, cache?: ParseCache, options: ParseOptions
   cache?.endParse(gen);
   checkStatementOrder(statements, errors, text.length, options.complete !== false);
   return { statements, errors };
+}
+
+/** Is at least half of the text in cached statements (another board with the same SoC .dtsi, a re-parse)? */
+function mostlyCached(text: string, chunks: number[], cache: ParseCache | undefined): boolean {
+  if (!cache || cache.size === 0) return false;
+  let cached = 0;
+  for (let i = 0; i < chunks.length; i += 2) {
+    if (cache.has(text.slice(chunks[i], chunks[i + 1]))) cached += chunks[i + 1] - chunks[i];
+  }
+  return cached * 2 >= text.length;
+}
+
+/**
+ * A first parse (little of the text in the cache) reads the whole text in one run of the parser: a cold
+ * process parses a 200 KB board a third faster than statement by statement (one parser set-up instead of
+ * one per statement). The statements are then memoised per chunk, exactly as the chunked parse would have
+ * stored them. Undefined when the text has a syntax error (the chunked parse recovers) or a statement does
+ * not lie inside one chunk.
+ */
+function parseWhole(text: string, chunks: number[], cache: ParseCache | undefined, gen: number): { statements: TopStatement[]; errors: SyntaxErrorInfo[] } | undefined {
+  const soft: SyntaxErrorInfo[] = [];
+  let statements: TopStatement[];
+  try {
+    statements = peg.parse(text, { startRule: 'TopStatement', base: 0, errors: soft });
+  } catch {
+    return undefined;
+  }
+  const errors = dedupe(soft.sort((a, b) => a.start - b.start));
+  if (!cache) return { statements: statements.slice(), errors };
+  const parts: { start: number; end: number; statements: TopStatement[]; errors: SyntaxErrorInfo[] }[] = [];
+  let si = 0;
+  let ei = 0;
+  for (let i = 0; i < chunks.length; i += 2) {
+    const start = chunks[i];
+    const end = chunks[i + 1];
+    const part = { start, end, statements: [] as TopStatement[], errors: [] as SyntaxErrorInfo[] };
+    while (si < statements.length && statements[si].start < end) {
+      const st = statements[si++];
+      if (st.start < start || st.end > end) return { statements: statements.slice(), errors }; // chunking disagrees: no memo
+      part.statements.push(st);
+    }
+    while (ei < errors.length && errors[ei].start < end) part.errors.push(errors[ei++]);
+    parts.push(part);
+  }
+  if (si !== statements.length || ei !== errors.length) return { statements: statements.slice(), errors };
+  for (let k = 0; k < parts.length; k++) {
+    const pt = parts[k];
+    const key = text.slice(pt.start, pt.end);
+    if (!cache.has(key)) cache.store(key, pt.start, gen, { statements: pt.statements, errors: pt.errors });
+  }
+  return { statements: statements.slice(), errors };
 }
 
 /**
