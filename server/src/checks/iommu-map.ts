@@ -13,6 +13,7 @@ export function checkIommuMaps(ctx: CheckContext, r: Reporter): void {
     for (let cIndex = 0, cList = node.children; cIndex < cList.length; cIndex++) { const c = cList[cIndex]; stack.push(c); }
     const map = getProperty(node, 'iommu-map');
     const maskProp = getProperty(node, 'iommu-map-mask');
+    if (!map && !maskProp) continue;
     const self = describeNode(node);
     let mask = 0xffffffffn;
     if (maskProp) {

@@ -269,11 +269,14 @@ export function iommuCellNames(family: IommuFamily, cells: number): string[] {
 
 /** The supplier binding that a property name belongs to (kernel table order; first match wins). */
 export function bindingForProperty(model: IommuModel, name: string): SupplierBinding | undefined {
-  let cache = bindingCache.get(model.bindings);
+  // the last model asked is nearly always the one asked again (one lookup per property of every analysis)
+  let cache = model.bindings === lastBindings ? lastCache : bindingCache.get(model.bindings);
   if (!cache) {
     cache = new Map();
     bindingCache.set(model.bindings, cache);
   }
+  lastBindings = model.bindings;
+  lastCache = cache;
   const hit = cache.get(name);
   if (hit !== undefined) return hit ?? undefined;
   let found: SupplierBinding | undefined;
@@ -290,3 +293,5 @@ export function bindingForProperty(model: IommuModel, name: string): SupplierBin
   return found;
 }
 const bindingCache = new WeakMap<SupplierBinding[], Map<string, SupplierBinding | null>>();
+let lastBindings: SupplierBinding[] | undefined;
+let lastCache: Map<string, SupplierBinding | null> | undefined;
