@@ -8,7 +8,7 @@
 //   4. memory: server RSS and V8 heap with the four boards open, and after N edits
 //   5. corpus throughput: bin/dts-check over all arm64 boards vs cpp + dtc over the same boards
 //   plus the in-process (no server) numbers of AnalysisHost.analyze.
-// Options: --runs N (cold runs per board, 3)  --edits N (per board, 200)  --memory-edits N (2000)
+// Options: --runs N (cold runs per board, 5)  --edits N (per board, 200)  --memory-edits N (2000)
 //          --requests N (hover and definition requests per board, 200)  --no-corpus  --no-inproc
 //          --corpus-limit N (first N boards only)  --only inproc,cold,server,corpus  --jobs N (dts-check --jobs, default: the core count)  --write-md
 import { spawn } from 'node:child_process';
@@ -45,7 +45,7 @@ interface Opts {
 }
 
 function parseOpts(argv: string[]): Opts {
-  const o: Opts = { runs: 3, edits: 200, memoryEdits: 2000, requests: 200, corpus: true, inproc: true, corpusLimit: 0, jobs: os.cpus().length, writeMd: false };
+  const o: Opts = { runs: 5, edits: 200, memoryEdits: 2000, requests: 200, corpus: true, inproc: true, corpusLimit: 0, jobs: os.cpus().length, writeMd: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const num = (): number => {

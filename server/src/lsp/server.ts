@@ -201,14 +201,18 @@ export class DtsServer {
 
   private async onInitialized(): Promise<void> {
     const caps = this.capabilities;
+    // the registrations and the settings request go out together: documents opened with initialization
+    // wait only for the settings (one round trip), not for three in a row
+    const registrations: Promise<unknown>[] = [];
     if (caps.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
-      await this.connection.client.register(DidChangeWatchedFilesNotification.type, {
+      registrations.push(this.connection.client.register(DidChangeWatchedFilesNotification.type, {
         watchers: [{ globPattern: '**/*.{dts,dtsi,dtso,overlay,h}' }],
-      });
+      }));
     }
     if (caps.workspace?.didChangeConfiguration?.dynamicRegistration) {
-      await this.connection.client.register(DidChangeConfigurationNotification.type, { section: 'devicetree' });
+      registrations.push(this.connection.client.register(DidChangeConfigurationNotification.type, { section: 'devicetree' }));
     }
+    for (const r of registrations) r.catch((e) => this.logError('register', e));
     try {
       await this.fetchSettings();
     } finally {
