@@ -515,21 +515,26 @@ function parseItem(text: string, base: number, cache: ParseCache, gen: number, i
 
 /** Parses preprocessed Devicetree source. Never throws. */
 export function parseDts(text: string, cache?: ParseCache, options: ParseOptions = {}): DtsFile {
-  const chunks = splitStatements(text);
   const statements: TopStatement[] = [];
   const errors: SyntaxErrorInfo[] = [];
   // huge statements are split into items only for an owner parsed before (an edit session): a first parse
   // (a CLI run, a board just opened) parses them whole, which is faster when nothing can be reused
   const split = cache !== undefined && cache.knowsOwner(options.owner);
   const gen = cache ? cache.beginParse(options.owner) : 0;
-  if (!split && text.length <= WHOLE_PARSE_MAX_CHARS && !(options.isCancelled && options.isCancelled()) && !mostlyCached(text, chunks, cache)) {
-    const whole = parseWhole(text, chunks, cache, gen);
-    if (whole) {
-      cache?.endParse(gen);
-      checkStatementOrder(whole.statements, whole.errors, text.length, options.complete !== false);
-      return whole;
+  let chunks: number[] | undefined;
+  if (!split && text.length <= WHOLE_PARSE_MAX_CHARS && !(options.isCancelled && options.isCancelled())) {
+    // an empty cache cannot help: no need to split the text to find out
+    if (cache && cache.size > 0) chunks = splitStatements(text);
+    if (!chunks || !mostlyCached(text, chunks, cache)) {
+      const whole = parseWhole(text, cache, gen);
+      if (whole) {
+        cache?.endParse(gen);
+        checkStatementOrder(whole.statements, whole.errors, text.length, options.complete !== false);
+        return whole;
+      }
     }
   }
+  if (!chunks) chunks = splitStatements(text);
   for (let i = 0; i < chunks.length; i += 2) {
     const start = chunks[i];
     const end = chunks[i + 1];
@@ -577,11 +582,10 @@ function mostlyCached(text: string, chunks: number[], cache: ParseCache | undefi
 /**
  * A first parse (little of the text in the cache) reads the whole text in one run of the parser: a cold
  * process parses a 200 KB board a third faster than statement by statement (one parser set-up instead of
- * one per statement). The statements are then memoised per chunk, exactly as the chunked parse would have
- * stored them. Undefined when the text has a syntax error (the chunked parse recovers) or a statement does
- * not lie inside one chunk.
+ * one per statement). The statements are then memoised one by one, as the chunked parse would have stored
+ * them. Undefined when the text has a syntax error (the chunked parse recovers).
  */
-function parseWhole(text: string, chunks: number[], cache: ParseCache | undefined, gen: number): { statements: TopStatement[]; errors: SyntaxErrorInfo[] } | undefined {
+function parseWhole(text: string, cache: ParseCache | undefined, gen: number): { statements: TopStatement[]; errors: SyntaxErrorInfo[] } | undefined {
   const soft: SyntaxErrorInfo[] = [];
   let statements: TopStatement[];
   try {
@@ -591,22 +595,18 @@ function parseWhole(text: string, chunks: number[], cache: ParseCache | undefine
   }
   const errors = dedupe(soft.sort((a, b) => a.start - b.start));
   if (!cache) return { statements: statements.slice(), errors };
+  // memoised per statement, keyed by its text (the statement scanner cuts valid text at the same places;
+  // where it would not, a later parse just misses)
   const parts: { start: number; end: number; statements: TopStatement[]; errors: SyntaxErrorInfo[] }[] = [];
-  let si = 0;
   let ei = 0;
-  for (let i = 0; i < chunks.length; i += 2) {
-    const start = chunks[i];
-    const end = chunks[i + 1];
-    const part = { start, end, statements: [] as TopStatement[], errors: [] as SyntaxErrorInfo[] };
-    while (si < statements.length && statements[si].start < end) {
-      const st = statements[si++];
-      if (st.start < start || st.end > end) return { statements: statements.slice(), errors }; // chunking disagrees: no memo
-      part.statements.push(st);
-    }
-    while (ei < errors.length && errors[ei].start < end) part.errors.push(errors[ei++]);
+  for (let si = 0; si < statements.length; si++) {
+    const st = statements[si];
+    const part = { start: st.start, end: st.end, statements: [st], errors: [] as SyntaxErrorInfo[] };
+    if (ei < errors.length && errors[ei].start < st.start) return { statements: statements.slice(), errors }; // an error between statements: no memo
+    while (ei < errors.length && errors[ei].start < st.end) part.errors.push(errors[ei++]);
     parts.push(part);
   }
-  if (si !== statements.length || ei !== errors.length) return { statements: statements.slice(), errors };
+  if (ei !== errors.length) return { statements: statements.slice(), errors };
   for (let k = 0; k < parts.length; k++) {
     const pt = parts[k];
     const key = text.slice(pt.start, pt.end);
