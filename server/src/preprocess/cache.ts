@@ -23,7 +23,9 @@ export interface CacheEntry {
   /** name -> signature at first lookup (null: undefined); a WRITTEN marker for names the file set first */
   consulted: Map<string, string | null>;
   effects: Map<string, Macro | null>;
-  out: string;
+  /** the output, as the pieces the run emitted (shared with the entries of nested files) */
+  outParts: string[];
+  outLen: number;
   fileTable: string[];
   segOut: number[];
   segFile: number[];

@@ -1085,7 +1085,10 @@ class Run implements ExpandHost {
       text: f.text,
       consulted: f.consulted,
       effects: f.effects,
-      out: this.outParts.slice(f.outPart).join(''),
+      // the pieces, not their concatenation: a nested file's pieces are the same strings in its own entry and in
+      // every includer's, so a chain of includes holds its text once, not once per level
+      outParts: this.outParts.slice(f.outPart),
+      outLen: this.outLen - f.outLen,
       fileTable, segOut, segFile, segFs: sg.fs.slice(f.seg), segFe: sg.fe.slice(f.seg), segKind: sg.kind.slice(f.seg), segUse,
       diagnostics: this.diagnostics.slice(f.diag),
       includes: this.includes.slice(f.inc),
@@ -1115,8 +1118,8 @@ class Run implements ExpandHost {
       sg.use.push(e.segUse[k] >= 0 ? ub + e.segUse[k] : -1);
     }
     this.mergeBarrier = sg.length;
-    this.outParts.push(e.out);
-    this.outLen += e.out.length;
+    for (let k = 0; k < e.outParts.length; k++) this.outParts.push(e.outParts[k]);
+    this.outLen += e.outLen;
     for (let uIndex = 0, uList = e.uses; uIndex < uList.length; uIndex++) { const u = uList[uIndex]; this.uses.push(u); }
     for (let dIndex = 0, dList = e.diagnostics; dIndex < dList.length; dIndex++) { const d = dList[dIndex]; this.diagnostics.push(d); }
     for (let dIndex = 0, dList = e.includes; dIndex < dList.length; dIndex++) { const d = dList[dIndex]; this.includes.push(d); }
