@@ -21,6 +21,7 @@ import { spaceEdit } from './bench/inproc';
 import { BenchClient } from './bench/server-client';
 import { fmtMB, fmtMs, median, now, p95, prng, rssOf, sleep, timeShell } from './bench/stats';
 import { arm64Boards, cppArgs, ensureDebianPackages, ensureKernelTree } from './kernel-tree';
+import { SERVER_NODE_OPTIONS } from '../server/src/lsp/node-options';
 
 const REPO = path.resolve(__dirname, '../..'); // out/scripts -> repo
 const BOARDS = [
@@ -352,7 +353,7 @@ async function main(): Promise<void> {
   const rel = (b: string): string => path.relative(dtsDir, b);
   say(`### 1. Cold analysis through the server (time to first diagnostics)`);
   say();
-  say(`Fresh \`bin/dts-lsp --stdio\` per run, workspace folder = \`arch/arm64/boot/dts\` (the server starts indexing it after \`initialized\`), board opened right after \`initialized\`; median of ${opts.runs} runs. "after index": opened once the workspace index is done.`);
+  say(`Fresh \`node ${[...SERVER_NODE_OPTIONS, ...(process.env.DTS_LSP_NODE_FLAGS ?? '').split(' ').filter((f) => f)].join(' ')} bin/dts-lsp --stdio\` per run (started as the VS Code extension starts it), workspace folder = \`arch/arm64/boot/dts\` (the server starts indexing it after \`initialized\`), board opened right after \`initialized\`; median of ${opts.runs} runs. "after index": opened once the workspace index is done.`);
   say();
   say(`| board | files | didOpen → diagnostics | spawn → diagnostics | server analysis | after index: didOpen → diagnostics | in-process cold | in-process 2nd |`);
   say(`|---|---:|---:|---:|---:|---:|---:|---:|`);

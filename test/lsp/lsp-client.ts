@@ -24,6 +24,7 @@ import {
   type PublishDiagnosticsParams,
   type TextDocumentContentChangeEvent,
 } from 'vscode-languageserver-protocol/node';
+import { SERVER_NODE_OPTIONS } from '../../server/src/lsp/node-options';
 
 export const REPO = path.resolve(__dirname, '../../..');
 export const SERVER = path.join(REPO, 'bin/dts-lsp');
@@ -58,8 +59,9 @@ export class LspClient {
   initializeResult?: InitializeResult;
 
   constructor(args: string[] = ['--stdio'], server: string = SERVER) {
-    // DTS_LSP_NODE_FLAGS: V8/node flags for the server process (benchmarks of memory policies)
-    const flags = (process.env.DTS_LSP_NODE_FLAGS ?? '').split(' ').filter((f) => f);
+    // the server runs as the VS Code client starts it (SERVER_NODE_OPTIONS); DTS_LSP_NODE_FLAGS adds V8/node
+    // flags after them (benchmarks of memory policies)
+    const flags = [...SERVER_NODE_OPTIONS, ...(process.env.DTS_LSP_NODE_FLAGS ?? '').split(' ').filter((f) => f)];
     this.proc = spawn(process.execPath, [...flags, server, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.proc.stderr!.on('data', (d: Buffer) => { this.stderr += d.toString(); });
     this.conn = createProtocolConnection(new StreamMessageReader(this.proc.stdout!), new StreamMessageWriter(this.proc.stdin!));
