@@ -8,6 +8,8 @@ import { basename, dirname, resolve } from '../base/paths';
 import { detectIncludePaths } from './include-paths';
 import { scanIncludes } from './include-scan';
 
+const utf8 = new TextDecoder('utf-8');
+
 export const DTS_EXTENSIONS = ['.dts', '.dtsi', '.dtso', '.overlay'];
 
 export type FileRole = 'board' | 'include' | 'overlay' | 'other';
@@ -165,9 +167,11 @@ export class WorkspaceIndex {
   /** (Re)scan one file's includes (created or changed on disk, or edited in the editor). */
   updateFile(file: string, text?: string): void {
     if (text === undefined) {
-      const r = this.fs.readFile(file);
+      // bytes, decoded here: the index reads every Devicetree file of the workspace once, and a text read with
+      // readFile would take the place of the files analyses read again and again in the file system's cache
+      const r = this.fs.readBytes(file);
       if (!r.ok) { this.removeFile(file); return; }
-      text = r.text;
+      text = utf8.decode(r.bytes);
     }
     const includes: string[] = [];
     for (const inc of scanIncludes(text)) {
