@@ -5,6 +5,8 @@
 // TopStatement) and memoised in a ParseCache by its text, so an edit re-parses
 // only the statements it touches. Reused statements are shifted to their new
 // offset by a clone walk (or returned as is when their offset did not change).
+// A first parse, when less than half of the text is cached, runs the parser
+// once over the whole text and memoises its statements one by one (parseWhole).
 //
 // Error recovery (per chunk): parse strictly; on a syntax error record ONE
 // diagnostic, then re-parse with recovery options (assume a missing ';' or
