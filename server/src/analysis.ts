@@ -79,7 +79,7 @@ export class AnalysisHost {
   includePathsFor(root: string): string[] {
     const paths = [...(this.options.includePaths ?? [])];
     if (this.options.autoDetectIncludePaths !== false) {
-      for (let pIndex = 0, pList = detectIncludePaths(root, this.fs).includePaths; pIndex < pList.length; pIndex++) { const p = pList[pIndex]; if (!paths.includes(p)) paths.push(p); }
+      for (const p of detectIncludePaths(root, this.fs).includePaths) if (!paths.includes(p)) paths.push(p);
     }
     return paths;
   }
@@ -137,8 +137,7 @@ export class AnalysisHost {
       // the stages say where they stopped; say why
       const note = ` (the analysis exceeded its time budget of ${timeLimitMs / 1000} s)`;
       let noted = false;
-      for (let listIndex = 0, listList = [pp.diagnostics, syntaxDiagnostics, tree.diagnostics]; listIndex < listList.length; listIndex++) {
-        const list = listList[listIndex];
+      for (const list of [pp.diagnostics, syntaxDiagnostics, tree.diagnostics]) {
         for (let k = 0; k < list.length; k++) {
           const d = list[k];
           if (d.code === 'resource-limit' && /cancelled/.test(d.message)) { list[k] = { ...d, message: d.message + note }; noted = true; }
@@ -152,8 +151,7 @@ export class AnalysisHost {
 
     const all = [...this.modelDiagnostics, ...pp.diagnostics, ...syntaxDiagnostics, ...tree.diagnostics, ...checkDiagnostics];
     const diagnostics: Diagnostic[] = [];
-    for (let dIndex = 0, dList = all; dIndex < dList.length; dIndex++) {
-      const d = dList[dIndex];
+    for (const d of all) {
       const a = applySeverity(d, this.options.severities);
       if (a) diagnostics.push(a);
     }

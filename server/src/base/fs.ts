@@ -28,7 +28,7 @@ export interface FileSystem {
 export class MemoryFileSystem implements FileSystem {
   readonly files = new Map<string, string | Uint8Array>();
   constructor(files?: Record<string, string>) {
-    if (files) for (let entryIndex = 0, entryList = Object.entries(files); entryIndex < entryList.length; entryIndex++) { const [k, v] = entryList[entryIndex]; this.files.set(k, v); }
+    if (files) for (const [k, v] of Object.entries(files)) this.files.set(k, v);
   }
   set(path: string, content: string | Uint8Array): void { this.files.set(path, content); }
   delete(path: string): void { this.files.delete(path); }

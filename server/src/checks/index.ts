@@ -22,8 +22,7 @@ const CHECKS: ((ctx: CheckContext, r: Reporter) => void)[] = [
 export function runChecks(input: CheckInput): Diagnostic[] {
   const ctx = checkContext(input);
   const r = new Reporter(ctx.map);
-  for (let checkIndex = 0, checkList = CHECKS; checkIndex < checkList.length; checkIndex++) {
-    const check = checkList[checkIndex];
+  for (const check of CHECKS) {
     try {
       check(ctx, r);
     } catch (e) {

@@ -130,8 +130,7 @@ function validateFamily(f: unknown, where: string): string[] {
     if (!isObject(d)) errs.push(`${where}: "driver" must be an object or null`);
     else {
       if (typeof d.name !== 'string') errs.push(`${where}: "driver.name" must be a string`);
-      for (let kIndex = 0, kList = ['tristate', 'canDeferProbe', 'ofXlate']; kIndex < kList.length; kIndex++) {
-        const k = kList[kIndex];
+      for (const k of ['tristate', 'canDeferProbe', 'ofXlate']) {
         if (d[k] !== undefined && typeof d[k] !== 'boolean') errs.push(`${where}: "driver.${k}" must be true or false`);
       }
     }
@@ -172,7 +171,7 @@ function normalizeFamily(f: Record<string, unknown>): IommuFamily {
 
 function index(families: IommuFamily[]): Map<string, IommuFamily> {
   const m = new Map<string, IommuFamily>();
-  for (let fIndex = 0, fList = families; fIndex < fList.length; fIndex++) { const f = fList[fIndex]; for (let cIndex = 0, cList = f.compatibles; cIndex < cList.length; cIndex++) { const c = cList[cIndex]; if (!m.has(c)) m.set(c, f); } }
+  for (const f of families) for (const c of f.compatibles) if (!m.has(c)) m.set(c, f);
   return m;
 }
 
@@ -223,7 +222,7 @@ export function loadIommuModel(override?: unknown): { model: IommuModel; diagnos
     const where = `IOMMU model override: families[${i}]${isObject(f) && typeof f.id === 'string' ? ` ("${f.id}")` : ''}`;
     const errs = validateFamily(f, where);
     if (errs.length) {
-      for (let eIndex = 0, eList = errs; eIndex < eList.length; eIndex++) { const e = eList[eIndex]; diagnostics.push(overrideError(e + '; entry ignored')); }
+      for (const e of errs) diagnostics.push(overrideError(e + '; entry ignored'));
       return;
     }
     const nf = normalizeFamily(f as Record<string, unknown>);
@@ -234,8 +233,8 @@ export function loadIommuModel(override?: unknown): { model: IommuModel; diagnos
   // an overriding family's compatibles take precedence
   const byCompatible = new Map<string, IommuFamily>();
   const overridden = new Set(fams.filter(isObject).map((f) => f.id));
-  for (let fIndex = 0, fList = families; fIndex < fList.length; fIndex++) { const f = fList[fIndex]; if (overridden.has(f.id)) for (let cIndex = 0, cList = f.compatibles; cIndex < cList.length; cIndex++) { const c = cList[cIndex]; byCompatible.set(c, f); } }
-  for (let fIndex = 0, fList = families; fIndex < fList.length; fIndex++) { const f = fList[fIndex]; for (let cIndex = 0, cList = f.compatibles; cIndex < cList.length; cIndex++) { const c = cList[cIndex]; if (!byCompatible.has(c)) byCompatible.set(c, f); } }
+  for (const f of families) if (overridden.has(f.id)) for (const c of f.compatibles) byCompatible.set(c, f);
+  for (const f of families) for (const c of f.compatibles) if (!byCompatible.has(c)) byCompatible.set(c, f);
   return {
     model: { ...base, kernel: typeof override.kernel === 'string' ? override.kernel : base.kernel, families, byCompatible },
     diagnostics,

@@ -103,7 +103,7 @@ function charValue(t: string): bigint | undefined {
     return BigInt(v > 127 ? v - 256 : v);
   }
   let r = 0n;
-  for (let vIndex = 0, vList = vals; vIndex < vList.length; vIndex++) { const v = vList[vIndex]; r = ((r << 8n) | BigInt(v)) & 0xffffffffn; }
+  for (const v of vals) r = ((r << 8n) | BigInt(v)) & 0xffffffffn;
   return BigInt.asIntN(32, r);
 }
 

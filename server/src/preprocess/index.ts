@@ -166,8 +166,7 @@ class Run implements ExpandHost {
 
   run(rootFile: string): PreprocessResult {
     const root = normalize(rootFile);
-    for (let entryIndex = 0, entryList = Object.entries(this.predefined); entryIndex < entryList.length; entryIndex++) {
-      const [name, value] = entryList[entryIndex];
+    for (const [name, value] of Object.entries(this.predefined)) {
       const toks = tokenize(`${name} ${value}`, 0, name.length + 1 + value.length, -1);
       if (toks.length === 0 || toks[0].t !== name) {
         this.diag('macro-error', 'error', `invalid predefined macro name "${name}"`, { file: root, start: 0, end: 0 });
@@ -223,7 +222,7 @@ class Run implements ExpandHost {
     if (this.stopped) return;
     this.stopped = true;
     this.diag('resource-limit', 'error', message, range);
-    for (let fIndex = 0, fList = this.frames; fIndex < fList.length; fIndex++) { const f = fList[fIndex]; f.poisoned = true; }
+    for (const f of this.frames) f.poisoned = true;
   }
 
   private checkCancel(range: FileRange): boolean {
@@ -446,8 +445,7 @@ class Run implements ExpandHost {
     // unterminated conditionals
     if (F.conds.length) {
       if (!F.active && F.inactiveStart >= 0 && F.inactiveStart < n) this.inactive.push({ file: F.id, start: F.inactiveStart, end: n });
-      for (let cdIndex = 0, cdList = F.conds; cdIndex < cdList.length; cdIndex++) {
-        const cd = cdList[cdIndex];
+      for (const cd of F.conds) {
         this.diag('preprocessor-error', 'error', `unterminated #${cd.name}`, { file: F.id, start: cd.start, end: cd.nameEnd });
       }
     }
@@ -761,8 +759,7 @@ class Run implements ExpandHost {
   // ------------------------------------------------------------------ macro expansion in text
 
   private reportIssues(F: FileState, issues: ExpandIssue[], fallback: FileRange): void {
-    for (let isIndex = 0, isList = issues; isIndex < isList.length; isIndex++) {
-      const is = isList[isIndex];
+    for (const is of issues) {
       const range = is.start >= 0 ? { file: F.id, start: is.start, end: is.end } : fallback;
       this.diag(is.code, is.severity, is.message, range);
     }
@@ -967,7 +964,7 @@ class Run implements ExpandHost {
       if (kind !== 'dtc' && g !== undefined && this.lookup(g)) return; // a guarded re-inclusion produces nothing
       const chain = this.stack.slice(this.stack.indexOf(id)).map((p) => p.slice(p.lastIndexOf('/') + 1));
       this.diag('include-cycle', 'error', `include cycle: ${[...chain, id.slice(id.lastIndexOf('/') + 1)].join(' -> ')}`, range);
-      for (let fIndex = 0, fList = this.frames; fIndex < fList.length; fIndex++) { const f = fList[fIndex]; f.poisoned = true; }
+      for (const f of this.frames) f.poisoned = true;
       return;
     }
     if (this.stack.length > MAX_INCLUDE_DEPTH) {

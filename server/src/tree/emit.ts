@@ -37,8 +37,7 @@ function chunkText(tree: LiveTree, c: ValueChunk): string {
   switch (c.kind) {
     case 'cells': {
       const items: string[] = [];
-      for (let cellIndex = 0, cellList = c.cells; cellIndex < cellList.length; cellIndex++) {
-        const cell = cellList[cellIndex];
+      for (const cell of c.cells) {
         if (tree.isPlugin && cell.ref) {
           const t = cell.ref.target;
           if (t && isInTree(tree, t)) items.push(`&{${nodePath(t)}}`);
@@ -73,8 +72,7 @@ function chunkText(tree: LiveTree, c: ValueChunk): string {
 function labelPrefix(labels: { name: string }[]): string {
   const seen = new Set<string>();
   const out: string[] = [];
-  for (let lIndex = 0, lList = labels; lIndex < lList.length; lIndex++) {
-    const l = lList[lIndex];
+  for (const l of labels) {
     if (seen.has(l.name)) continue;
     seen.add(l.name);
     out.push(l.name + ': ');
@@ -92,9 +90,8 @@ function emitNode(tree: LiveTree, n: TreeNode, indent: string, out: string[]): v
   const name = n.parent ? n.name : '/';
   out.push(indent + labelPrefix(n.labels) + name + ' {');
   const inner = indent + '\t';
-  for (let pIndex = 0, pList = n.properties; pIndex < pList.length; pIndex++) { const p = pList[pIndex]; emitProperty(tree, p, inner, out); }
-  for (let cIndex = 0, cList = n.children; cIndex < cList.length; cIndex++) {
-    const c = cList[cIndex];
+  for (const p of n.properties) emitProperty(tree, p, inner, out);
+  for (const c of n.children) {
     out.push('');
     emitNode(tree, c, inner, out);
   }
@@ -106,8 +103,7 @@ export function emitDts(tree: LiveTree): string {
   const out: string[] = ['/dts-v1/;'];
   if (tree.isPlugin) out.push('/plugin/;');
   out.push('');
-  for (let mIndex = 0, mList = tree.memreserves; mIndex < mList.length; mIndex++) {
-    const m = mList[mIndex];
+  for (const m of tree.memreserves) {
     out.push(`${labelPrefix(m.labels)}/memreserve/ 0x${m.address.toString(16)} 0x${m.size.toString(16)};`);
   }
   if (tree.memreserves.length) out.push('');
