@@ -2,7 +2,7 @@
 // merged node; include directives -> the included file; macro uses -> #define.
 import type { Analysis } from '../analysis';
 import type { FileRange } from '../base/diagnostics';
-import type { TreeNode, TreeProperty } from '../tree/types';
+import type { Contribution, TreeNode, TreeProperty } from '../tree/types';
 import { locate, uniqRanges } from './locate';
 
 export function getDefinition(a: Analysis, file: string, offset: number): FileRange[] {
@@ -29,21 +29,21 @@ export function getDefinition(a: Analysis, file: string, offset: number): FileRa
   }
 }
 
-/** The name (or reference) range of every definition and extension of a node, in merge order. */
-export function nodeSites(a: Analysis, n: TreeNode): FileRange[] {
+/** The name (or reference) range of every definition and extension, in merge order (deletions left out). */
+function contributionSites(a: Analysis, contributions: Contribution[]): FileRange[] {
   const out: FileRange[] = [];
-  for (const c of n.contributions) {
+  for (const c of contributions) {
     if (c.kind === 'deletion') continue;
     out.push(a.pp.map.toFileRange(c.nameSpan.start, c.nameSpan.end));
   }
   return uniqRanges(out);
 }
 
+/** The name (or reference) range of every definition and extension of a node, in merge order. */
+export function nodeSites(a: Analysis, n: TreeNode): FileRange[] {
+  return contributionSites(a, n.contributions);
+}
+
 export function propertySites(a: Analysis, p: TreeProperty): FileRange[] {
-  const out: FileRange[] = [];
-  for (const c of p.contributions) {
-    if (c.kind === 'deletion') continue;
-    out.push(a.pp.map.toFileRange(c.nameSpan.start, c.nameSpan.end));
-  }
-  return uniqRanges(out);
+  return contributionSites(a, p.contributions);
 }

@@ -4,7 +4,7 @@ import type { FileRange } from '../base/diagnostics';
 import { bindingForProperty } from '../model/iommu';
 import type { SupplierEdge } from '../model/types';
 import type * as ast from '../syntax/ast';
-import type { TreeNode, TreeProperty } from '../tree/types';
+import type { DeletedItem, TreeNode, TreeProperty } from '../tree/types';
 import { getIndex, locate, type Located } from './locate';
 import { cellNamesFor, iommuFactsForNode } from './model-info';
 import { cellsProperties, compatibles, hex, nodePath, statusOf, whereText } from './util';
@@ -50,18 +50,12 @@ export function getHover(a: Analysis, file: string, offset: number): HoverResult
     }
     case 'nodeName': {
       if (loc.node) parts.push(nodeHover(a, loc.node, undefined));
-      else if (loc.deleted) {
-        const by = a.pp.map.toFileRange(loc.deleted.deletedBy.start, loc.deleted.deletedBy.end);
-        parts.push(`\`${loc.deleted.path}\` — deleted at ${whereText(a, by)}`);
-      }
+      else if (loc.deleted) parts.push(deletedText(a, loc.deleted));
       break;
     }
     case 'propertyName': {
       if (loc.property) parts.push(propertyHover(a, loc.property));
-      else if (loc.deleted) {
-        const by = a.pp.map.toFileRange(loc.deleted.deletedBy.start, loc.deleted.deletedBy.end);
-        parts.push(`\`${loc.deleted.path}\` — deleted at ${whereText(a, by)}`);
-      }
+      else if (loc.deleted) parts.push(deletedText(a, loc.deleted));
       break;
     }
     case 'cell': {
@@ -80,6 +74,12 @@ export function getHover(a: Analysis, file: string, offset: number): HoverResult
   }
   if (!parts.length) return undefined;
   return { markdown: parts.join('\n\n---\n\n'), range: loc.range };
+}
+
+/** A node or property a delete directive removed: its path and where the directive is. */
+function deletedText(a: Analysis, d: DeletedItem): string {
+  const by = a.pp.map.toFileRange(d.deletedBy.start, d.deletedBy.end);
+  return `\`${d.path}\` — deleted at ${whereText(a, by)}`;
 }
 
 function idxRef(loc: Located): string {
