@@ -184,8 +184,7 @@ function tokenAt(t: string, p: number): { text: string; end: number } {
 
 function buildMessage(expected: peg.PeggyExpectation[] | null, found: string, preferSemi: boolean): string {
   const seen = new Set<string>();
-  for (let eIndex = 0, eList = expected ?? []; eIndex < eList.length; eIndex++) {
-    const e = eList[eIndex];
+  for (const e of expected ?? []) {
     const s = expectationText(e);
     if (s !== undefined) seen.add(s);
   }
@@ -233,8 +232,7 @@ function dedupe(errors: SyntaxErrorInfo[]): SyntaxErrorInfo[] {
   if (errors.length < 2) return errors;
   const seen = new Set<string>();
   const out: SyntaxErrorInfo[] = [];
-  for (let eIndex = 0, eList = errors; eIndex < eList.length; eIndex++) {
-    const e = eList[eIndex];
+  for (const e of errors) {
     const k = `${e.start}:${e.end}:${e.message}`;
     if (!seen.has(k)) { seen.add(k); out.push(e); }
   }
@@ -347,12 +345,11 @@ function recoverByItems(t: string, base: number, isCancelled: (() => boolean) | 
   for (let k = 0; k < bounds.length; k += 2) {
     if (isCancelled && (k & 63) === 0 && isCancelled()) return undefined;
     const r = parseChunk(t.slice(bounds[k], bounds[k + 1]), base + bounds[k], isCancelled, 'BodyItems', depth + 1);
-    for (let itIndex = 0, itList = r.statements as unknown as NodeItem[]; itIndex < itList.length; itIndex++) { const it = itList[itIndex]; items.push(it); }
-    for (let eIndex = 0, eList = r.errors; eIndex < eList.length; eIndex++) { const e = eList[eIndex]; errors.push(e); }
+    for (const it of r.statements as unknown as NodeItem[]) items.push(it);
+    for (const e of r.errors) errors.push(e);
   }
   let seenNode = false;
-  for (let itIndex = 0, itList = items; itIndex < itList.length; itIndex++) {
-    const it = itList[itIndex];
+  for (const it of items) {
     if (it.kind === 'node' || it.kind === 'deleteNode') seenNode = true;
     else if (seenNode && (it.kind === 'property' || it.kind === 'deleteProperty')) return undefined;
   }
@@ -596,7 +593,7 @@ function parseWhole(text: string, cache: ParseCache | undefined, gen: number): {
     return undefined;
   }
   const errors = dedupe(soft.sort((a, b) => a.start - b.start));
-  if (!cache) return { statements: statements.slice(), errors };
+  if (!cache) return { statements, errors };
   // memoised per statement, keyed by its text (the statement scanner cuts valid text at the same places;
   // where it would not, a later parse just misses)
   const parts: { start: number; end: number; statements: TopStatement[]; errors: SyntaxErrorInfo[] }[] = [];
@@ -604,17 +601,17 @@ function parseWhole(text: string, cache: ParseCache | undefined, gen: number): {
   for (let si = 0; si < statements.length; si++) {
     const st = statements[si];
     const part = { start: st.start, end: st.end, statements: [st], errors: [] as SyntaxErrorInfo[] };
-    if (ei < errors.length && errors[ei].start < st.start) return { statements: statements.slice(), errors }; // an error between statements: no memo
+    if (ei < errors.length && errors[ei].start < st.start) return { statements, errors }; // an error between statements: no memo
     while (ei < errors.length && errors[ei].start < st.end) part.errors.push(errors[ei++]);
     parts.push(part);
   }
-  if (ei !== errors.length) return { statements: statements.slice(), errors };
+  if (ei !== errors.length) return { statements, errors };
   for (let k = 0; k < parts.length; k++) {
     const pt = parts[k];
     const key = text.slice(pt.start, pt.end);
     if (!cache.has(key)) cache.store(key, pt.start, gen, { statements: pt.statements, errors: pt.errors });
   }
-  return { statements: statements.slice(), errors };
+  return { statements, errors };
 }
 
 /**
@@ -680,7 +677,7 @@ function checkStatementOrder(statements: TopStatement[], errors: SyntaxErrorInfo
     extra.push({ start: textLength, end: textLength, message: "no root node: expected '/ { ... };'" });
   }
   if (extra.length) {
-    for (let eIndex = 0, eList = extra; eIndex < eList.length; eIndex++) { const e = eList[eIndex]; errors.push(e); }
+    for (const e of extra) errors.push(e);
     errors.sort((a, b) => a.start - b.start);
   }
 }
