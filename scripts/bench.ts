@@ -8,6 +8,7 @@
 //   4. memory: server RSS and V8 heap with the four boards open, and after N edits
 //   5. corpus throughput: bin/dts-check over all arm64 boards vs cpp + dtc over the same boards
 //   plus the in-process (no server) numbers of AnalysisHost.analyze.
+// Memory is sampled 0.2 s after the last answer and again at rest (REST_MS later).
 // Options: --runs N (cold runs per board, 5)  --edits N (per board, 200)  --memory-edits N (2000)
 //          --requests N (hover and definition requests per board, 200)  --no-corpus  --no-inproc
 //          --corpus-limit N (first N boards only)  --only inproc,cold,server,corpus  --jobs N (dts-check --jobs, default: the core count)  --write-md
@@ -136,6 +137,8 @@ interface RequestResult { board: string; hover: number[]; definition: number[]; 
 
 /** Typing pace of the latency edits: one character every 100 ms (the server analyses an isolated edit at once). */
 const TYPING_PACE_MS = 100;
+/** quiet time before the "at rest" memory sample: the idle collection (after 2 s) and the release of its pages */
+const REST_MS = 4000;
 
 async function editBurst(c: BenchClient, board: string, file: string, n: number, rnd: () => number, into: number[], serverMs: number[], paceMs = 0): Promise<number> {
   let published = 0;
@@ -259,11 +262,17 @@ async function main(): Promise<void> {
   const c = want('server') ? new BenchClient() : (undefined as unknown as BenchClient);
   const edits: EditResult[] = [];
   const requests: RequestResult[] = [];
-  const mem: Array<{ when: string; rss: number; heapUsed: number; heapTotal: number }> = [];
+  type MemPoint = { rss: number; heapUsed: number; heapTotal: number };
+  const mem: Array<{ when: string; busy: MemPoint; rest: MemPoint; idleCollections: number; idleMs: number }> = [];
+  const point = (s: { memory?: NodeJS.MemoryUsage }): MemPoint => ({ rss: rssOf(c.pid), heapUsed: s.memory?.heapUsed ?? NaN, heapTotal: s.memory?.heapTotal ?? NaN });
+  // twice: 0.2 s after the last answer (as the work left it), and at rest: after REST_MS without a message
+  // (the server compacts its heap after 2 s of quiet, see server/src/lsp/idle-gc.ts)
   const memSnap = async (when: string): Promise<void> => {
     await sleep(200);
-    const s = await c.stats();
-    mem.push({ when, rss: rssOf(c.pid), heapUsed: s.memory?.heapUsed ?? NaN, heapTotal: s.memory?.heapTotal ?? NaN });
+    const busy = point(await c.stats());
+    await sleep(REST_MS);
+    const s = (await c.stats()) as { memory?: NodeJS.MemoryUsage; idleCollections?: number; lastIdleCollectionMs?: number };
+    mem.push({ when, busy, rest: point(s), idleCollections: s.idleCollections ?? 0, idleMs: s.lastIdleCollectionMs ?? NaN });
   };
   if (want('server')) try {
     await c.initialize(dtsDir, {}); // the default settings (75 ms debounce for bursts, isolated edits at once)
@@ -389,12 +398,18 @@ async function main(): Promise<void> {
   say();
   say(`### 4. Memory of the server`);
   say();
-  say(`| when | RSS | V8 heap used | V8 heap total |`);
-  say(`|---|---:|---:|---:|`);
-  for (const m of mem) say(`| ${m.when} | ${fmtMB(m.rss)} MB | ${fmtMB(m.heapUsed)} MB | ${fmtMB(m.heapTotal)} MB |`);
+  say(`"0.2 s after": sampled 0.2 s after the last answer, as the work left the heap. "At rest": after ${REST_MS / 1000} s more without a message (the server compacts its heap after 2 s of quiet; the idle collections column counts them and gives the last one's duration).`);
+  say();
+  say(`| when | RSS 0.2 s after | heap used / total 0.2 s after | RSS at rest | heap used / total at rest | idle collections |`);
+  say(`|---|---:|---:|---:|---:|---:|`);
+  for (const m of mem) {
+    say(`| ${m.when} | ${fmtMB(m.busy.rss)} MB | ${fmtMB(m.busy.heapUsed)} / ${fmtMB(m.busy.heapTotal)} MB | ${fmtMB(m.rest.rss)} MB | ${fmtMB(m.rest.heapUsed)} / ${fmtMB(m.rest.heapTotal)} MB | ${m.idleCollections} (last ${fmtMs(m.idleMs)} ms) |`);
+  }
   const open = mem.find((m) => m.when === 'four boards open');
   const last = mem[mem.length - 1];
-  if (open && last && last !== open) say(`\nRSS after the edits / with the four boards open: ${(last.rss / open.rss).toFixed(2)}`);
+  if (open && last && last !== open) {
+    say(`\nRSS after the edits / with the four boards open: at rest ${(last.rest.rss / open.rest.rss).toFixed(2)}; 0.2 s after ${(last.busy.rss / open.busy.rss).toFixed(2)}`);
+  }
   say();
   if (corpus) {
     say(`### 5. Corpus throughput (${corpusBoards} arm64 boards)`);

@@ -58,11 +58,11 @@ export class LspClient {
   private versions = new Map<string, number>();
   initializeResult?: InitializeResult;
 
-  constructor(args: string[] = ['--stdio'], server: string = SERVER) {
+  constructor(args: string[] = ['--stdio'], server: string = SERVER, env: NodeJS.ProcessEnv = process.env) {
     // the server runs as the VS Code client starts it (SERVER_NODE_OPTIONS); DTS_LSP_NODE_FLAGS adds V8/node
     // flags after them (benchmarks of memory policies)
     const flags = [...SERVER_NODE_OPTIONS, ...(process.env.DTS_LSP_NODE_FLAGS ?? '').split(' ').filter((f) => f)];
-    this.proc = spawn(process.execPath, [...flags, server, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.proc = spawn(process.execPath, [...flags, server, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env });
     this.proc.stderr!.on('data', (d: Buffer) => { this.stderr += d.toString(); });
     this.conn = createProtocolConnection(new StreamMessageReader(this.proc.stdout!), new StreamMessageWriter(this.proc.stdin!));
     this.conn.onNotification(PublishDiagnosticsNotification.type, (p) => {

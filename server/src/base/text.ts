@@ -38,3 +38,14 @@ export class LineIndex {
     return Math.min(lineStart + Math.max(0, pos.character), lineEnd);
   }
 }
+
+/**
+ * A copy of s that keeps no reference to a larger string. V8 represents a slice (substring) of 13 or
+ * more characters as a view into its parent, so a cached slice of one statement, or a name the parser
+ * cut from it, keeps the whole preprocessed text it came from alive: over an editing session every
+ * edited version of a board's text stayed in memory through the cache entries of its edited statements.
+ * Prepending a character makes a concatenation that the slice flattens into a new string of its own.
+ */
+export function detach(s: string): string {
+  return s.length < 13 ? s : (' ' + s).slice(1);
+}

@@ -28,6 +28,7 @@ import { detectIncludePaths } from '../workspace/include-paths';
 import { pathToUri, rememberUri, toLspDiagnostic, uriToPath } from './convert';
 import { normalizeSettings, type DtsSettings, DEFAULT_SETTINGS } from './settings';
 import { registerFeatureHandlers, serverCapabilities } from './handlers';
+import { IdleCollector, idleOptionsFromEnv } from './idle-gc';
 
 /** The workspace index starts this long after initialization, once the documents opened with it are analysed. */
 const INDEX_START_DELAY_MS = 30;
@@ -92,6 +93,10 @@ export class DtsServer {
   private settingsReady: Promise<void>;
   private resolveSettingsReady: () => void = () => undefined;
   private indexStarted = false;
+  /** the workspace index is being built */
+  private indexBusy = false;
+  /** gives memory back when nothing has happened for a while (see idle-gc.ts) */
+  private readonly idle: IdleCollector;
   private shuttingDown = false;
   private relatedSupported = true;
   private modelOverrideProblem: string | undefined;
@@ -108,6 +113,10 @@ export class DtsServer {
     this.host = new AnalysisHost(this.fs, {});
     this.index = new WorkspaceIndex(this.fs, { includePaths: () => this.settings.includePaths });
     this.settingsReady = new Promise<void>((resolve) => { this.resolveSettingsReady = resolve; });
+    this.idle = new IdleCollector(
+      () => this.running || this.timer !== undefined || this.indexBusy || this.indexUpdateTimer !== undefined,
+      idleOptionsFromEnv((m) => this.log(m)),
+    );
   }
 
   log(message: string): void {
@@ -130,6 +139,7 @@ export class DtsServer {
   /** Run a handler; an exception becomes a logged error and the fallback result. */
   guard<P, R>(name: string, fallback: R, fn: (p: P) => R | Promise<R>): (p: P) => Promise<R> {
     return async (p: P) => {
+      this.idle.touch();
       try {
         return await fn(p);
       } catch (e) {
@@ -146,6 +156,7 @@ export class DtsServer {
     c.onInitialized(this.guard('initialized', undefined, () => this.onInitialized()));
     c.onShutdown(() => {
       this.shuttingDown = true;
+      this.idle.stop();
       if (this.timer) clearTimeout(this.timer);
       if (this.indexUpdateTimer) clearTimeout(this.indexUpdateTimer);
     });
@@ -164,7 +175,7 @@ export class DtsServer {
         this.selectContext(p.textDocument.uri, p.context ?? null),
       ),
     );
-    c.onRequest('dts/stats', this.guard('dts/stats', null, () => ({ ...this.stats, contexts: [...this.contexts.values()].map((x) => ({ root: x.root, files: x.files.size, durationMs: x.durationMs, analyses: x.analyses })), indexedFiles: this.index.fileCount, memory: process.memoryUsage() })));
+    c.onRequest('dts/stats', this.guard('dts/stats', null, () => ({ ...this.stats, contexts: [...this.contexts.values()].map((x) => ({ root: x.root, files: x.files.size, durationMs: x.durationMs, analyses: x.analyses })), indexedFiles: this.index.fileCount, memory: process.memoryUsage(), ...this.idle.stats })));
     registerFeatureHandlers(this);
     docs.listen(c);
     c.listen();
@@ -324,6 +335,7 @@ export class DtsServer {
   private startIndexing(): void {
     if (this.indexStarted || this.workspaceRoots.length === 0) return;
     this.indexStarted = true;
+    this.indexBusy = true;
     this.indexing = (async () => {
       const t0 = Date.now();
       let reporter: WorkDoneProgressServerReporter | undefined;
@@ -362,6 +374,8 @@ export class DtsServer {
         );
       } finally {
         reporter?.done();
+        this.indexBusy = false;
+        this.idle.touch();
       }
       this.log(`indexed ${this.index.fileCount} Devicetree files in ${Date.now() - t0} ms`);
       // contexts of open include files may now have a board
@@ -606,6 +620,7 @@ export class DtsServer {
       this.logError('analysis', e);
     } finally {
       this.running = false;
+      this.idle.touch();
       if (this.rerun) {
         this.rerun = false;
         this.schedule(0);

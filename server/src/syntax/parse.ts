@@ -16,6 +16,7 @@
 //
 // The AST returned is shared with the cache: treat it as immutable.
 import type { ErrorItem, NodeBody, NodeDef, NodeItem, RefNodeStatement, RootNodeStatement, SyntaxErrorInfo, TopStatement, DtsFile } from './ast';
+import { detach } from '../base/text';
 import * as peg from './dts-parser';
 import { errorRegion, isNameChar, isSpace, lineMarkerEnd, newlineBefore, skipUnitAt, splitStatements } from './scan';
 import { shiftError, shiftItem, shiftStatement } from './shift';
@@ -46,6 +47,8 @@ interface CacheEntry extends ChunkResult {
   base: number;
   /** generation of the last parse that used the entry */
   gen: number;
+  /** the key it is stored under (a copy of the text; a lookup's key is a view of a newer text) */
+  key: string;
 }
 
 /** Memo of parsed top-level statements, keyed by their text. One per workspace / CLI run. */
@@ -93,8 +96,8 @@ export class ParseCache {
     if (!e) return undefined;
     if (e.gen !== gen) {
       // most recently used last: eviction walks the map in insertion order
-      this.entries.delete(text);
-      this.entries.set(text, e);
+      this.entries.delete(e.key);
+      this.entries.set(e.key, e);
     }
     e.gen = gen;
     this.current?.add(text);
@@ -115,7 +118,9 @@ export class ParseCache {
   store(text: string, base: number, gen: number, r: ChunkResult): void {
     this.stats.parsed++;
     if (!this.entries.has(text)) this.chars += text.length;
-    this.entries.set(text, { statements: r.statements, errors: r.errors, base, gen });
+    // the key is a copy: a slice would keep the whole text it was cut from alive (see detach)
+    const key = detach(text);
+    this.entries.set(key, { statements: r.statements, errors: r.errors, base, gen, key });
     this.current?.add(text);
   }
 
@@ -499,7 +504,8 @@ function parseItem(text: string, base: number, cache: ParseCache, gen: number, i
   let list: NodeItem[];
   let ok = true;
   try {
-    list = peg.parse(text, { startRule: 'BodyItems', base, errors: soft }) as unknown as NodeItem[];
+    // parsed from a copy: the names cut from it must not keep the whole preprocessed text alive (see detach)
+    list = peg.parse(detach(text), { startRule: 'BodyItems', base, errors: soft }) as unknown as NodeItem[];
   } catch {
     list = [];
     ok = false;
@@ -543,7 +549,7 @@ export function parseDts(text: string, cache?: ParseCache, options: ParseOptions
       errors.push({ start, end: start, message, code: 'resource-limit' });
       break;
     }
-    const t = text.slice(start, end);
+    let t = text.slice(start, end);
     let r = cache?.lookup(t, start, gen);
     if (!r && cache && split && end - start >= SPLIT_MIN_CHARS) {
       // a huge statement (`/ { ... };` of a SoC .dtsi): parsed and cached item by item, so that an edit
@@ -556,6 +562,9 @@ export function parseDts(text: string, cache?: ParseCache, options: ParseOptions
       }
     }
     if (!r) {
+      // the cache keeps the statement's text and AST (and the names cut from it): from a copy, not a
+      // view of this version of the whole text (see detach)
+      t = detach(t);
       r = parseChunk(t, start, options.isCancelled);
       // a chunk whose parse was cancelled is not cached (the next analysis parses it again)
       if (!options.isCancelled || !r.errors.some((e) => e.code === 'resource-limit' && e.start === start && e.end === start)) cache?.store(t, start, gen, r);

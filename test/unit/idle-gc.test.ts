@@ -1,0 +1,96 @@
+// The server's idle collector: one compacting collection once nothing has happened for the quiet time,
+// never while work is running or messages keep coming, and not again until the heap has grown.
+import { test, mock } from 'node:test';
+import assert from 'node:assert/strict';
+import { IdleCollector, idleOptionsFromEnv } from '../../server/src/lsp/idle-gc';
+
+const MB = 2 ** 20;
+
+function setup(): { c: IdleCollector; calls: number[]; heap: { used: number }; busy: { on: boolean } } {
+  const heap = { used: 100 * MB };
+  const busy = { on: false };
+  const calls: number[] = [];
+  const c = new IdleCollector(() => busy.on, {
+    delayMs: 2000,
+    minGrowthBytes: 24 * MB,
+    minGrowthRatio: 0.3,
+    heapUsed: () => heap.used,
+    collect: () => { calls.push(heap.used); heap.used = 50 * MB; },
+  });
+  return { c, calls, heap, busy };
+}
+
+test('collects once after the quiet time, not before, and not again without growth', () => {
+  mock.timers.enable({ apis: ['setTimeout', 'Date'] });
+  try {
+    const { c, calls, heap } = setup();
+    c.touch();
+    mock.timers.tick(1999);
+    assert.equal(calls.length, 0);
+    mock.timers.tick(1);
+    assert.deepEqual(calls, [100 * MB]);
+    assert.equal(c.stats.idleCollections, 1);
+    assert.equal(c.stats.heapBeforeIdleCollection, 100 * MB);
+    assert.equal(c.stats.heapAfterIdleCollection, 50 * MB);
+    // a little growth (10 MB): nothing to give back
+    heap.used = 60 * MB;
+    c.touch();
+    mock.timers.tick(5000);
+    assert.equal(calls.length, 1);
+    // grown by 40 MB (80 %): collected again
+    heap.used = 90 * MB;
+    c.touch();
+    mock.timers.tick(2000);
+    assert.equal(calls.length, 2);
+    c.stop();
+  } finally {
+    mock.timers.reset();
+  }
+});
+
+test('messages that keep coming, and running work, postpone the collection', () => {
+  mock.timers.enable({ apis: ['setTimeout', 'Date'] });
+  try {
+    const { c, calls, busy } = setup();
+    for (let i = 0; i < 20; i++) {
+      c.touch();
+      mock.timers.tick(500);
+    }
+    assert.equal(calls.length, 0, 'typing: a message every 500 ms');
+    busy.on = true;
+    mock.timers.tick(10_000);
+    assert.equal(calls.length, 0, 'an analysis or the index is running');
+    busy.on = false;
+    mock.timers.tick(100);
+    assert.equal(calls.length, 1);
+    c.stop();
+  } finally {
+    mock.timers.reset();
+  }
+});
+
+test('a stopped or disabled collector never collects', () => {
+  mock.timers.enable({ apis: ['setTimeout', 'Date'] });
+  try {
+    const { c, calls } = setup();
+    c.touch();
+    c.stop();
+    mock.timers.tick(10_000);
+    assert.equal(calls.length, 0);
+    let n = 0;
+    const off = new IdleCollector(() => false, { delayMs: 0, collect: () => { n++; }, heapUsed: () => 500 * MB });
+    off.touch();
+    mock.timers.tick(10_000);
+    assert.equal(n, 0);
+  } finally {
+    mock.timers.reset();
+  }
+});
+
+test('settings from the environment', () => {
+  const o = idleOptionsFromEnv(() => undefined, { DTS_LSP_IDLE_GC_MS: '150', DTS_LSP_IDLE_GC_MIN_MB: '0' });
+  assert.equal(o.delayMs, 150);
+  assert.equal(o.minGrowthBytes, 0);
+  const d = idleOptionsFromEnv(() => undefined, { DTS_LSP_IDLE_GC_MS: 'soon' });
+  assert.equal(d.delayMs, undefined);
+});
