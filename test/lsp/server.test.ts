@@ -406,26 +406,29 @@ test('an #include added to an open board gives the included open file that board
 
 test('once nothing has happened for the quiet time, the server compacts its heap once', async () => {
   // a short quiet time and no growth threshold (the fixtures are small), from the environment
-  const c = new LspClient(['--stdio'], undefined, { ...process.env, DTS_LSP_IDLE_GC_MS: '300', DTS_LSP_IDLE_GC_MIN_MB: '0' });
+  const c = new LspClient(['--stdio'], undefined, { ...process.env, DTS_LSP_IDLE_GC_MS: '300', DTS_LSP_IDLE_GC_MIN_MB: '0', DTS_LSP_IDLE_GC_SHRINK_MS: '300' });
   try {
     await c.initialize();
     await c.open(BOARD_A);
     await c.waitForDiagnostics(BOARD_A, (d) => d.length === 1);
-    type Stats = { idleCollections: number; heapBeforeIdleCollection: number; heapAfterIdleCollection: number };
+    type Stats = { idleCollections: number; heapBeforeIdleCollection: number; heapAfterIdleCollection: number; youngShrinks: number };
     // every message is activity (a stats request too): ask only after a longer silence
-    let s: Stats = { idleCollections: 0, heapBeforeIdleCollection: 0, heapAfterIdleCollection: 0 };
+    let s: Stats = { idleCollections: 0, heapBeforeIdleCollection: 0, heapAfterIdleCollection: 0, youngShrinks: 0 };
     for (let i = 0; i < 10 && s.idleCollections === 0; i++) {
-      await new Promise((r) => setTimeout(r, 1000));
+      await new Promise((r) => setTimeout(r, 1500));
       s = await c.request<Stats>('dts/stats', {});
     }
     assert.equal(s.idleCollections, 1, 'one collection after 300 ms of quiet');
     // a real collection: the opened board's garbage is gone
     assert.ok(s.heapAfterIdleCollection > 0 && s.heapAfterIdleCollection < s.heapBeforeIdleCollection, JSON.stringify(s));
     assert.ok(c.logs.some((m) => /^idle: collected garbage in \d+ ms/.test(m)), c.logs.join('\n'));
-    // quiet again with nothing new: no second collection
-    await new Promise((r) => setTimeout(r, 1000));
+    // and the young generation 300 ms later (the second step, ran by the time of the first request)
+    assert.equal(s.youngShrinks, 1);
+    // quiet again with nothing new (the stats request is a message: one more young collection, no full one)
+    await new Promise((r) => setTimeout(r, 2000));
     s = await c.request<Stats>('dts/stats', {});
     assert.equal(s.idleCollections, 1);
+    assert.equal(s.youngShrinks, 2);
   } finally {
     await c.shutdown();
   }

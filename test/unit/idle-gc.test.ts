@@ -6,18 +6,21 @@ import { IdleCollector, idleOptionsFromEnv } from '../../server/src/lsp/idle-gc'
 
 const MB = 2 ** 20;
 
-function setup(): { c: IdleCollector; calls: number[]; heap: { used: number }; busy: { on: boolean } } {
+function setup(): { c: IdleCollector; calls: number[]; shrinks: number[]; heap: { used: number }; busy: { on: boolean } } {
   const heap = { used: 100 * MB };
   const busy = { on: false };
   const calls: number[] = [];
+  const shrinks: number[] = [];
   const c = new IdleCollector(() => busy.on, {
+    shrinkDelayMs: 5500,
+    shrink: () => { shrinks.push(Date.now()); },
     delayMs: 2000,
     minGrowthBytes: 24 * MB,
     minGrowthRatio: 0.3,
     heapUsed: () => heap.used,
     collect: () => { calls.push(heap.used); heap.used = 50 * MB; },
   });
-  return { c, calls, heap, busy };
+  return { c, calls, shrinks, heap, busy };
 }
 
 test('collects once after the quiet time, not before, and not again without growth', () => {
@@ -93,4 +96,45 @@ test('settings from the environment', () => {
   assert.equal(o.minGrowthBytes, 0);
   const d = idleOptionsFromEnv(() => undefined, { DTS_LSP_IDLE_GC_MS: 'soon' });
   assert.equal(d.delayMs, undefined);
+});
+
+test('after a longer quiet time the young generation is shrunk, once per quiet period', () => {
+  mock.timers.enable({ apis: ['setTimeout', 'Date'], now: 0 });
+  try {
+    const { c, calls, shrinks, heap } = setup();
+    c.touch();
+    mock.timers.tick(2000);
+    assert.equal(calls.length, 1);
+    mock.timers.tick(5499);
+    assert.equal(shrinks.length, 0);
+    mock.timers.tick(1);
+    assert.deepEqual(shrinks, [7500]);
+    mock.timers.tick(60_000);
+    assert.equal(shrinks.length, 1, 'nothing happened since: not again');
+    // activity without growth: no full collection, but the young generation (grown again) is shrunk
+    // (the mock advances Date to the end of a tick before running its timers: ticks end on the due times)
+    heap.used = 55 * MB;
+    c.touch();
+    mock.timers.tick(2000);
+    assert.equal(calls.length, 1);
+    mock.timers.tick(5499);
+    assert.equal(shrinks.length, 1);
+    mock.timers.tick(1);
+    assert.equal(shrinks.length, 2);
+    assert.equal(c.stats.youngShrinks, 2);
+    // a message during the wait postpones the shrink to a full quiet time after it
+    c.touch();
+    mock.timers.tick(2000);
+    mock.timers.tick(4000);
+    c.touch();
+    mock.timers.tick(1500); // the timer due now finds a message 1.5 s ago
+    mock.timers.tick(500); // a full quiet time after the message: first step
+    mock.timers.tick(5499);
+    assert.equal(shrinks.length, 2);
+    mock.timers.tick(1);
+    assert.equal(shrinks.length, 3);
+    c.stop();
+  } finally {
+    mock.timers.reset();
+  }
 });
