@@ -423,12 +423,14 @@ test('once nothing has happened for the quiet time, the server compacts its heap
     assert.ok(s.heapAfterIdleCollection > 0 && s.heapAfterIdleCollection < s.heapBeforeIdleCollection, JSON.stringify(s));
     assert.ok(c.logs.some((m) => /^idle: collected garbage in \d+ ms/.test(m)), c.logs.join('\n'));
     // and the young generation 300 ms later (the second step, ran by the time of the first request)
-    assert.equal(s.youngShrinks, 1);
-    // quiet again with nothing new (the stats request is a message: one more young collection, no full one)
+    assert.ok(s.youngShrinks >= 1, JSON.stringify(s));
+    // quiet again with nothing new (the stats request is a message: young collections, no full one)
+    const young = s.youngShrinks;
     await new Promise((r) => setTimeout(r, 2000));
     s = await c.request<Stats>('dts/stats', {});
     assert.equal(s.idleCollections, 1);
-    assert.equal(s.youngShrinks, 2);
+    assert.ok(s.youngShrinks > young, JSON.stringify(s));
+    assert.ok(c.logs.some((m) => /^idle: young generation \d+ -> \d+ MB/.test(m)), c.logs.join('\n'));
   } finally {
     await c.shutdown();
   }

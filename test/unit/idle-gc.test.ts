@@ -13,7 +13,7 @@ function setup(): { c: IdleCollector; calls: number[]; shrinks: number[]; heap: 
   const shrinks: number[] = [];
   const c = new IdleCollector(() => busy.on, {
     shrinkDelayMs: 5500,
-    shrink: () => { shrinks.push(Date.now()); },
+    shrink: () => { shrinks.push(Date.now()); return true; },
     delayMs: 2000,
     minGrowthBytes: 24 * MB,
     minGrowthRatio: 0.3,
@@ -133,6 +133,34 @@ test('after a longer quiet time the young generation is shrunk, once per quiet p
     assert.equal(shrinks.length, 2);
     mock.timers.tick(1);
     assert.equal(shrinks.length, 3);
+    c.stop();
+  } finally {
+    mock.timers.reset();
+  }
+});
+
+test('a young generation that did not shrink is collected again after another quiet interval, three times at most', () => {
+  mock.timers.enable({ apis: ['setTimeout', 'Date'], now: 0 });
+  try {
+    const tries: number[] = [];
+    let shrinksOn = 3; // the third collection finds the young generation at its smallest
+    const c = new IdleCollector(() => false, {
+      delayMs: 2000, shrinkDelayMs: 5500, minGrowthBytes: 0, minGrowthRatio: 0, heapUsed: () => 0, collect: () => undefined,
+      shrink: () => { tries.push(Date.now()); return tries.length >= shrinksOn; },
+    });
+    c.touch();
+    mock.timers.tick(2000);
+    mock.timers.tick(5500);
+    mock.timers.tick(5500);
+    mock.timers.tick(5500);
+    mock.timers.tick(60_000);
+    assert.deepEqual(tries, [7500, 13000, 18500]);
+    // never small: still three at most
+    shrinksOn = Infinity;
+    tries.length = 0;
+    c.touch();
+    for (let k = 0; k < 30; k++) mock.timers.tick(1000);
+    assert.equal(tries.length, 3);
     c.stop();
   } finally {
     mock.timers.reset();

@@ -30,8 +30,8 @@ export interface IdleCollectorOptions {
   collect: (() => void) | undefined;
   /** quiet time after delayMs before the young generation is shrunk (ms) */
   shrinkDelayMs: number;
-  /** one young-generation collection; undefined when V8 offers none */
-  shrink: (() => void) | undefined;
+  /** one young-generation collection, true when the young generation is then at its smallest; undefined when V8 offers none */
+  shrink: (() => boolean) | undefined;
   log: (message: string) => void;
 }
 
@@ -62,11 +62,30 @@ function compactingCollection(): (() => void) | undefined {
  * used) at a collection when little was allocated in the 5 s before: after a quiet time that long, this
  * one collection (~1 ms) brings it down to 1 MB. It grows back as soon as work allocates again.
  */
-function youngCollection(): (() => void) | undefined {
+function youngCollection(): (() => boolean) | undefined {
   const gc = gcFunction();
   if (!gc) return undefined;
-  return () => (gc as (o: { type: string }) => void)({ type: 'minor' });
+  return () => {
+    // V8 reads "nothing was allocated at all" as "unknown" and does not shrink then: allocate a little
+    ballast = new Array(8192).fill(0);
+    ballast = undefined;
+    (gc as (o: { type: string }) => void)({ type: 'minor' });
+    return youngSize() <= YOUNG_SMALL_BYTES;
+  };
 }
+let ballast: number[] | undefined;
+
+function youngSize(): number {
+  for (const s of v8.getHeapSpaceStatistics()) if (s.space_name === 'new_space') return s.space_size;
+  return 0;
+}
+
+const mb = (n: number): string => (n / 2 ** 20).toFixed(0);
+
+/** The young generation at or below this size is at its smallest (2 x 1 MB semi-spaces). */
+const YOUNG_SMALL_BYTES = 2 * 2 ** 20;
+/** Young-generation collections per quiet period at most (the first may see the allocation rate of the work before). */
+const MAX_SHRINK_TRIES = 3;
 
 /**
  * The settings of the server's collector from the environment (for tests): DTS_LSP_IDLE_GC_MS (quiet time,
@@ -95,7 +114,8 @@ export class IdleCollector {
   private stopped = false;
   private readonly o: IdleCollectorOptions;
   private collectFn: (() => void) | undefined | null = null; // null: not looked up yet
-  private shrinkFn: (() => void) | undefined | null = null;
+  private shrinkFn: (() => boolean) | undefined | null = null;
+  private shrinkTries = 0;
   /** the quiet period (its lastActivity) whose first step (old generation) and second step (young) ran */
   private firstStepFor = -1;
   private shrunkFor = -1;
@@ -157,15 +177,27 @@ export class IdleCollector {
         this.arm(this.shrinkAt - now);
         return;
       }
-      this.shrunkFor = this.lastActivity;
       if (this.shrinkFn === null) this.shrinkFn = youngCollection();
-      if (this.shrinkFn) {
-        this.shrinkFn();
-        this.stats.youngShrinks++;
+      if (!this.shrinkFn) {
+        this.shrunkFor = this.lastActivity;
+        return;
+      }
+      const before = youngSize();
+      const small = this.shrinkFn();
+      this.stats.youngShrinks++;
+      this.o.log(`idle: young generation ${mb(before)} -> ${mb(youngSize())} MB`);
+      // V8 judges the allocation rate over the last 5 s of its own records, which may still include the
+      // work before the quiet time: if it did not shrink, once more after another quiet interval
+      if (small || ++this.shrinkTries >= MAX_SHRINK_TRIES) {
+        this.shrunkFor = this.lastActivity;
+      } else {
+        this.shrinkAt = now + this.o.shrinkDelayMs;
+        this.arm(this.o.shrinkDelayMs);
       }
       return;
     }
     this.firstStepFor = this.lastActivity;
+    this.shrinkTries = 0;
     this.shrinkAt = now + this.o.shrinkDelayMs;
     this.arm(this.o.shrinkDelayMs);
     // first step: the old generation, when it has grown
