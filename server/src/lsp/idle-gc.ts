@@ -2,14 +2,13 @@
 //
 // Every analysis replaces the previous one of its board; the replaced results have usually survived long
 // enough to be promoted to V8's old generation, which V8 lets grow to several times the live data before
-// a full collection, and whose pages it keeps after a collection that does not compact. Measured on four
-// big boards: live data ~55 MB, RSS 130 MB when opened and 330-450 MB after a few hundred edits, of which
-// a plain full collection gave back a third. When nothing has happened for a while (no message, no
-// analysis, no indexing) and the heap has grown since the last time, this runs one compacting full
-// collection: the old generation shrinks to the live data and its pages are returned to the system
-// (RSS back to ~140 MB after 1,200 edits). It costs 40-100 ms of one thread, at a moment nobody waits.
-// After a longer quiet time, one young-generation collection lets V8 shrink its young generation (~30 MB
-// resident) to 1 MB.
+// a full collection, and whose pages it keeps after a collection that does not compact. Measured through the
+// server on four big boards: live data ~55 MB, RSS 140 MB when opened and 350 MB after 2,000 edits. When
+// nothing has happened for 2 s (no message, no analysis, no indexing) and the heap has grown since the last
+// time, this runs one compacting full collection (60-100 ms, at a moment nobody waits): the old generation
+// shrinks to the live data and its pages are returned to the system. 5.5 s later, one young-generation
+// collection (~1 ms) lets V8 shrink its young generation (2 x 16 MB, resident once used) to 2 x 1 MB.
+// At rest: 108 MB with the four boards open, 116 MB after 2,000 edits (BENCHMARKS.md).
 // It needs V8's gc(): the server is started with --expose-gc (node-options.ts); without it, nothing happens.
 
 import * as v8 from 'node:v8';
