@@ -137,8 +137,8 @@ interface RequestResult { board: string; hover: number[]; definition: number[]; 
 
 /** Typing pace of the latency edits: one character every 100 ms (the server analyses an isolated edit at once). */
 const TYPING_PACE_MS = 100;
-/** quiet time before the "at rest" memory sample: the idle collection (after 2 s), the young generation shrunk (5.5 s later, once more 5.5 s after that if V8 did not shrink it) and the release of the pages */
-const REST_MS = 15000;
+/** quiet time before the "at rest" memory sample: the idle collection (after 10 s), the young generation shrunk (5.5 s later, once more 5.5 s after that if V8 did not shrink it) and the release of the pages */
+const REST_MS = 25000;
 
 async function editBurst(c: BenchClient, board: string, file: string, n: number, rnd: () => number, into: number[], serverMs: number[], paceMs = 0): Promise<number> {
   let published = 0;
@@ -266,7 +266,7 @@ async function main(): Promise<void> {
   const mem: Array<{ when: string; busy: MemPoint; rest: MemPoint; idleCollections: number; idleMs: number }> = [];
   const point = (s: { memory?: NodeJS.MemoryUsage }): MemPoint => ({ rss: rssOf(c.pid), heapUsed: s.memory?.heapUsed ?? NaN, heapTotal: s.memory?.heapTotal ?? NaN });
   // twice: 0.2 s after the last answer (as the work left it), and at rest: after REST_MS without a message
-  // (the server compacts its heap after 2 s of quiet, see server/src/lsp/idle-gc.ts)
+  // (the server compacts its heap after 10 s of quiet, see server/src/lsp/idle-gc.ts)
   const memSnap = async (when: string): Promise<void> => {
     await sleep(200);
     const busy = point(await c.stats());
@@ -398,7 +398,7 @@ async function main(): Promise<void> {
   say();
   say(`### 4. Memory of the server`);
   say();
-  say(`"0.2 s after": sampled 0.2 s after the last answer, as the work left the heap. "At rest": after ${REST_MS / 1000} s more without a message (the server compacts its heap after 2 s of quiet and shrinks its young generation 5.5 s later, or 11 s later; the idle collections column counts the compactions and gives the last one's duration).`);
+  say(`"0.2 s after": sampled 0.2 s after the last answer, as the work left the heap. "At rest": after ${REST_MS / 1000} s more without a message (the server compacts its heap after 10 s of quiet and shrinks its young generation 5.5 s later, or 11 s later; the idle collections column counts the compactions and gives the last one's duration).`);
   say();
   say(`| when | RSS 0.2 s after | heap used / total 0.2 s after | RSS at rest | heap used / total at rest | idle collections |`);
   say(`|---|---:|---:|---:|---:|---:|`);

@@ -4,17 +4,21 @@
 // enough to be promoted to V8's old generation, which V8 lets grow to several times the live data before
 // a full collection, and whose pages it keeps after a collection that does not compact. Measured through the
 // server on four big boards: live data ~55 MB, RSS 140 MB when opened and 350 MB after 2,000 edits. When
-// nothing has happened for 2 s (no message, no analysis, no indexing) and the heap has grown since the last
+// nothing has happened for 10 s (no message, no analysis, no indexing) and the heap has grown since the last
 // time, this runs one compacting full collection (60-100 ms, at a moment nobody waits): the old generation
 // shrinks to the live data and its pages are returned to the system. 5.5 s later, one young-generation
 // collection (~1 ms) lets V8 shrink its young generation (2 x 16 MB, resident once used) to 2 x 1 MB.
 // At rest: 108 MB with the four boards open, 116 MB after 2,000 edits (BENCHMARKS.md).
+// Why 10 s: the analysis right after a full collection is slower (measured: the first edit after one took
+// 60-100 ms instead of ~30, in-process and through the server, with or without compaction; the GCs during it
+// are only the usual scavenges, so it is V8 state the collection resets). A pause that long is not a pause
+// in typing, and V8's own memory reducer waits about as long.
 // It needs V8's gc(): the server is started with --expose-gc (node-options.ts); without it, nothing happens.
 
 import * as v8 from 'node:v8';
 
 /** The default quiet time before collecting (ms). DTS_LSP_IDLE_GC_MS overrides it (0 disables). */
-export const IDLE_GC_DELAY_MS = 2000;
+export const IDLE_GC_DELAY_MS = 10_000;
 
 export interface IdleCollectorOptions {
   /** quiet time before collecting (ms); 0 disables the collector */
