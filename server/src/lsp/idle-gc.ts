@@ -8,7 +8,7 @@
 // time, this runs one compacting full collection (60-100 ms, at a moment nobody waits): the old generation
 // shrinks to the live data and its pages are returned to the system. 5.5 s later, one young-generation
 // collection (~1 ms) lets V8 shrink its young generation (2 x 16 MB, resident once used) to 2 x 1 MB.
-// At rest: 108 MB with the four boards open, 116 MB after 2,000 edits (BENCHMARKS.md).
+// At rest: 103-108 MB with the four boards open, 113-116 MB after 2,000 edits (BENCHMARKS.md).
 // Why 10 s: the analysis right after a full collection is slower (measured: the first edit after one took
 // 60-100 ms instead of ~30, in-process and through the server, with or without compaction; the GCs during it
 // are only the usual scavenges, so it is V8 state the collection resets). A pause that long is not a pause
