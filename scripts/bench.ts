@@ -22,6 +22,7 @@ import { spaceEdit } from './bench/inproc';
 import { BenchClient } from './bench/server-client';
 import { fmtMB, fmtMs, median, now, p95, prng, rssOf, sleep, timeShell } from './bench/stats';
 import { arm64Boards, cppArgs, ensureDebianPackages, ensureKernelTree } from './kernel-tree';
+import { IDLE_GC_DELAY_MS, IDLE_SHRINK_DELAY_MS } from '../server/src/lsp/idle-gc';
 import { SERVER_NODE_OPTIONS } from '../server/src/lsp/node-options';
 
 const REPO = path.resolve(__dirname, '../..'); // out/scripts -> repo
@@ -137,8 +138,11 @@ interface RequestResult { board: string; hover: number[]; definition: number[]; 
 
 /** Typing pace of the latency edits: one character every 100 ms (the server analyses an isolated edit at once). */
 const TYPING_PACE_MS = 100;
-/** quiet time before the "at rest" memory sample: the idle collection (after 10 s), the young generation shrunk (5.5 s later, once more 5.5 s after that if V8 did not shrink it) and the release of the pages */
-const REST_MS = 25000;
+/**
+ * Quiet time before the "at rest" memory sample: the server's idle collection, the young generation shrunk
+ * one quiet interval later (once more after another if V8 did not shrink it), and 4 s for the release of the pages.
+ */
+const REST_MS = IDLE_GC_DELAY_MS + 2 * IDLE_SHRINK_DELAY_MS + 4000;
 
 async function editBurst(c: BenchClient, board: string, file: string, n: number, rnd: () => number, into: number[], serverMs: number[], paceMs = 0): Promise<number> {
   let published = 0;
@@ -266,7 +270,7 @@ async function main(): Promise<void> {
   const mem: Array<{ when: string; busy: MemPoint; rest: MemPoint; idleCollections: number; idleMs: number }> = [];
   const point = (s: { memory?: NodeJS.MemoryUsage }): MemPoint => ({ rss: rssOf(c.pid), heapUsed: s.memory?.heapUsed ?? NaN, heapTotal: s.memory?.heapTotal ?? NaN });
   // twice: 0.2 s after the last answer (as the work left it), and at rest: after REST_MS without a message
-  // (the server compacts its heap after 10 s of quiet, see server/src/lsp/idle-gc.ts)
+  // (the server gives memory back when quiet, see server/src/lsp/idle-gc.ts)
   const memSnap = async (when: string): Promise<void> => {
     await sleep(200);
     const busy = point(await c.stats());
@@ -398,7 +402,7 @@ async function main(): Promise<void> {
   say();
   say(`### 4. Memory of the server`);
   say();
-  say(`"0.2 s after": sampled 0.2 s after the last answer, as the work left the heap. "At rest": after ${REST_MS / 1000} s more without a message (the server compacts its heap after 10 s of quiet and shrinks its young generation 5.5 s later, or 11 s later; the idle collections column counts the compactions and gives the last one's duration).`);
+  say(`"0.2 s after": sampled 0.2 s after the last answer, as the work left the heap. "At rest": after ${REST_MS / 1000} s more without a message (the server compacts its heap after ${IDLE_GC_DELAY_MS / 1000} s of quiet and shrinks its young generation ${IDLE_SHRINK_DELAY_MS / 1000} s later, or ${(2 * IDLE_SHRINK_DELAY_MS) / 1000} s later; the idle collections column counts the compactions and gives the last one's duration).`);
   say();
   say(`| when | RSS 0.2 s after | heap used / total 0.2 s after | RSS at rest | heap used / total at rest | idle collections |`);
   say(`|---|---:|---:|---:|---:|---:|`);

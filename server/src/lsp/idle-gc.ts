@@ -19,6 +19,10 @@ import * as v8 from 'node:v8';
 
 /** The default quiet time before collecting (ms). DTS_LSP_IDLE_GC_MS overrides it (0 disables). */
 export const IDLE_GC_DELAY_MS = 10_000;
+/** The default quiet time after the first step before the young generation is shrunk (ms); V8 looks at the last 5 s. */
+export const IDLE_SHRINK_DELAY_MS = 5500;
+/** Young-generation collections per quiet period at most (the first may see the allocation rate of the work before). */
+export const MAX_SHRINK_TRIES = 3;
 
 export interface IdleCollectorOptions {
   /** quiet time before collecting (ms); 0 disables the collector */
@@ -29,7 +33,7 @@ export interface IdleCollectorOptions {
   minGrowthRatio: number;
   /** the V8 heap in use (bytes) */
   heapUsed: () => number;
-  /** one compacting full collection; undefined when V8 offers none */
+  /** one compacting full collection; undefined when V8 offers none (no --expose-gc) */
   collect: (() => void) | undefined;
   /** quiet time after delayMs before the young generation is shrunk (ms) */
   shrinkDelayMs: number;
@@ -87,8 +91,6 @@ const mb = (n: number): string => (n / 2 ** 20).toFixed(0);
 
 /** The young generation at or below this size is at its smallest (2 x 1 MB semi-spaces). */
 const YOUNG_SMALL_BYTES = 2 * 2 ** 20;
-/** Young-generation collections per quiet period at most (the first may see the allocation rate of the work before). */
-const MAX_SHRINK_TRIES = 3;
 
 /**
  * The settings of the server's collector from the environment (for tests): DTS_LSP_IDLE_GC_MS (quiet time,
@@ -116,8 +118,6 @@ export class IdleCollector {
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private readonly o: IdleCollectorOptions;
-  private collectFn: (() => void) | undefined | null = null; // null: not looked up yet
-  private shrinkFn: (() => boolean) | undefined | null = null;
   private shrinkTries = 0;
   /** the quiet period (its lastActivity) whose first step (old generation) and second step (young) ran */
   private firstStepFor = -1;
@@ -132,25 +132,19 @@ export class IdleCollector {
       minGrowthBytes: 24 * 2 ** 20,
       minGrowthRatio: 0.3,
       heapUsed: () => v8.getHeapStatistics().used_heap_size,
-      collect: undefined,
-      shrinkDelayMs: 5500,
-      shrink: undefined,
+      collect: compactingCollection(),
+      shrinkDelayMs: IDLE_SHRINK_DELAY_MS,
+      shrink: youngCollection(),
       log: () => undefined,
       ...options,
     };
-    if ('collect' in options) this.collectFn = options.collect;
-    if ('shrink' in options) this.shrinkFn = options.shrink;
-  }
-
-  private get delayMs(): number {
-    return this.o.delayMs;
   }
 
   /** Something happened (a message, an analysis finished): the quiet time starts again. */
   touch(): void {
-    if (this.delayMs <= 0 || this.stopped) return;
+    if (this.o.delayMs <= 0 || this.stopped) return;
     this.lastActivity = Date.now();
-    if (!this.timer) this.arm(this.delayMs);
+    if (!this.timer) this.arm(this.o.delayMs);
   }
 
   stop(): void {
@@ -167,12 +161,12 @@ export class IdleCollector {
   private fire(): void {
     this.timer = undefined;
     if (this.stopped) return;
-    const quiet = Date.now() - this.lastActivity;
-    if (quiet < this.delayMs || this.isBusy()) {
-      this.arm(Math.max(50, this.delayMs - quiet));
+    const now = Date.now();
+    const quiet = now - this.lastActivity;
+    if (quiet < this.o.delayMs || this.isBusy()) {
+      this.arm(Math.max(50, this.o.delayMs - quiet));
       return;
     }
-    const now = Date.now();
     if (this.firstStepFor === this.lastActivity) {
       // second step, a longer quiet time after the first: the young generation
       if (this.shrunkFor === this.lastActivity) return;
@@ -180,13 +174,12 @@ export class IdleCollector {
         this.arm(this.shrinkAt - now);
         return;
       }
-      if (this.shrinkFn === null) this.shrinkFn = youngCollection();
-      if (!this.shrinkFn) {
+      if (!this.o.shrink) {
         this.shrunkFor = this.lastActivity;
         return;
       }
       const before = youngSize();
-      const small = this.shrinkFn();
+      const small = this.o.shrink();
       this.stats.youngShrinks++;
       this.o.log(`idle: young generation ${mb(before)} -> ${mb(youngSize())} MB`);
       // V8 judges the allocation rate over the last 5 s of its own records, which may still include the
@@ -207,14 +200,13 @@ export class IdleCollector {
     const used = this.o.heapUsed();
     const last = this.stats.heapAfterIdleCollection;
     if (used - last < this.o.minGrowthBytes || used < last * (1 + this.o.minGrowthRatio)) return; // nothing much to give back
-    if (this.collectFn === null) this.collectFn = compactingCollection();
-    if (!this.collectFn) return;
+    if (!this.o.collect) return;
     const t0 = performance.now();
-    this.collectFn();
+    this.o.collect();
     this.stats.idleCollections++;
     this.stats.lastIdleCollectionMs = performance.now() - t0;
     this.stats.heapBeforeIdleCollection = used;
     this.stats.heapAfterIdleCollection = this.o.heapUsed();
-    this.o.log(`idle: collected garbage in ${this.stats.lastIdleCollectionMs.toFixed(0)} ms, heap ${(used / 2 ** 20).toFixed(0)} -> ${(this.stats.heapAfterIdleCollection / 2 ** 20).toFixed(0)} MB`);
+    this.o.log(`idle: collected garbage in ${this.stats.lastIdleCollectionMs.toFixed(0)} ms, heap ${mb(used)} -> ${mb(this.stats.heapAfterIdleCollection)} MB`);
   }
 }
