@@ -100,7 +100,7 @@ export class ParseCache {
       this.entries.set(e.key, e);
     }
     e.gen = gen;
-    this.current?.add(text);
+    this.current?.add(e.key);
     this.stats.reused++;
     if (e.base !== base) {
       const d = base - e.base;
@@ -121,7 +121,7 @@ export class ParseCache {
     // the key is a copy: a slice would keep the whole text it was cut from alive (see detach)
     const key = detach(text);
     this.entries.set(key, { statements: r.statements, errors: r.errors, base, gen, key });
-    this.current?.add(text);
+    this.current?.add(key);
   }
 
   /** @internal drop entries not used recently when the cache is over its size */
