@@ -3,6 +3,7 @@
 // same definition now, every nested include resolves to the same file with
 // the same text, and none of those files is on the current include stack.
 import type { Diagnostic, FileRange } from '../base/diagnostics';
+import type { RunRecord } from './incremental';
 import type { Macro } from './macros';
 import type { IncludeDirective, MacroUse, PreprocessCache } from './types';
 
@@ -51,16 +52,35 @@ const MAX_VARIANTS = 8;
 /** A file edited within this many runs is volatile (see isVolatile). */
 const VOLATILE_RUNS = 2;
 
+/** Roots whose last run is kept for an incremental run (incremental.ts). */
+const MAX_RECORDS = 16;
+
 export class PreprocessCacheImpl implements PreprocessCache {
   readonly kind = 'preprocess-cache' as const;
   hits = 0;
   misses = 0;
+  /** runs done incrementally (a keystroke replayed on the last run of its root) */
+  incremental = 0;
   private readonly entries = new Map<string, CacheEntry[]>();
   /** runs of the preprocessor with this cache (one per analysis) */
   private run = 0;
   /** last text seen of each included file, and the run in which it last changed */
   private readonly lastText = new Map<string, string>();
   private readonly changedAt = new Map<string, number>();
+
+  /** the last run of each recent root (most recent last) */
+  private readonly records = new Map<string, RunRecord>();
+
+  record(root: string): RunRecord | undefined {
+    return this.records.get(root);
+  }
+
+  setRecord(root: string, r: RunRecord | undefined): void {
+    this.records.delete(root);
+    if (!r) return;
+    this.records.set(root, r);
+    if (this.records.size > MAX_RECORDS) this.records.delete(this.records.keys().next().value as string);
+  }
 
   /** A preprocessor run begins. */
   beginRun(): void {
@@ -160,6 +180,7 @@ export class PreprocessCacheImpl implements PreprocessCache {
     this.lastText.clear();
     this.changedAt.clear();
     this.volatileIncluders.clear();
+    this.records.clear();
     this.hits = 0;
     this.misses = 0;
   }

@@ -8,6 +8,7 @@ import type { FileSystem, ReadResult } from '../base/fs';
 import { dirname, join, normalize } from '../base/paths';
 import { PreprocessCacheImpl, type CacheEntry, type Resolution } from './cache';
 import { evaluate } from './expr';
+import { reprocessEdit, type IncrementalHost, type RunRecord } from './incremental';
 import {
   blockCommentEnd, identEnd, isDigit, isHSpace, isIdStart, K, lineCommentEnd, numberEnd, quoteEnd,
   tokenAt, tokenBefore, tokenize, wouldPaste, type Tok,
@@ -24,7 +25,8 @@ export function createPreprocessCache(): PreprocessCacheImpl {
 }
 
 export function preprocess(rootFile: string, options: PreprocessOptions): PreprocessResult {
-  return new Run(options).run(rootFile);
+  const run = new Run(options);
+  return run.incremental(rootFile) ?? run.run(rootFile);
 }
 
 const MAX_INCLUDE_DEPTH = 200;
@@ -110,8 +112,7 @@ class FileState {
   }
 }
 
-class Run implements ExpandHost {
-  private readonly fs: FileSystem;
+class Run implements ExpandHost, IncrementalHost {
   private readonly includePaths: string[];
   private readonly ipKey: string;
   private readonly cache: PreprocessCacheImpl | undefined;
@@ -139,9 +140,20 @@ class Run implements ExpandHost {
   private readonly once = new Set<string>();
   private readonly expander: Expander;
   private stopped = false;
+  /** the run met something an incremental run does not replay (a failed read, an include cycle) */
+  private unsafe = false;
+  // for the next keystroke's incremental run (see incremental.ts)
+  private readonly copies = new Map<string, number>();
+  private readonly everDefined = new Set<string>();
+  private readonly functionLike = new Set<string>();
+  private readonly allResolutions: RunRecord['resolutions'] = [];
+  private usedLine = false;
   private tick = 0;
   private cur: FileState | undefined;
   private curInvocation = 0;
+
+  readonly fs: FileSystem;
+  private readonly key: string;
 
   constructor(options: PreprocessOptions) {
     this.fs = options.fs;
@@ -159,10 +171,26 @@ class Run implements ExpandHost {
     this.macros.set('__FILE__', builtin('__FILE__', 'file'));
     this.macros.set('__LINE__', builtin('__LINE__', 'line'));
     this.predefined = options.defines ?? {};
+    this.key = this.ipKey + '\u0001' + JSON.stringify(this.predefined);
   }
   private readonly predefined: Record<string, string>;
 
   // ------------------------------------------------------------------ entry
+
+  /** The result by replaying the last run of this root with one verbatim edit (incremental.ts), if possible. */
+  incremental(rootFile: string): PreprocessResult | undefined {
+    const cache = this.cache;
+    if (!cache) return undefined;
+    const root = normalize(rootFile);
+    const record = cache.record(root);
+    if (!record || record.key !== this.key) return undefined;
+    const r = reprocessEdit(record, this);
+    if (!r) return undefined;
+    if (r.changed !== root) cache.noteText(r.changed, r.record.texts.get(r.changed)!);
+    cache.setRecord(root, r.record);
+    cache.incremental++;
+    return r.result;
+  }
 
   run(rootFile: string): PreprocessResult {
     const root = normalize(rootFile);
@@ -179,9 +207,11 @@ class Run implements ExpandHost {
       }
       this.macros.set(name, m);
     }
+    this.macros.forEach((m, name) => { this.everDefined.add(name); if (m.params) this.functionLike.add(name); });
     const r = this.read(root);
     this.fileId(root);
     if (!r.ok) {
+      this.unsafe = true;
       this.diag(r.reason === 'not-found' ? 'include-not-found' : 'include-error', 'error', r.message, { file: root, start: 0, end: 0 });
     } else {
       this.stack.push(this.real(root));
@@ -192,7 +222,7 @@ class Run implements ExpandHost {
     // the final macro table, as definitions: only editor features ask for it, so it is built on first use
     const table = this.macros;
     let macros: Map<string, MacroDefinition> | undefined;
-    return {
+    const result: PreprocessResult = {
       root,
       text,
       map: new SourceMapImpl(text.length, this.files, this.segs, this.uses, root),
@@ -210,6 +240,19 @@ class Run implements ExpandHost {
       macroUses: this.uses,
       inactiveRanges: this.inactive,
     };
+    if (this.cache) {
+      if (this.stopped || this.unsafe) this.cache.setRecord(root, undefined);
+      else {
+        const texts = new Map<string, string>();
+        this.readMemo.forEach((rr, path) => { if (rr.ok) texts.set(path, rr.text); });
+        this.cache.setRecord(root, {
+          key: this.key, result, segs: this.segs, uses: this.uses, texts, resolutions: this.allResolutions,
+          copies: this.copies, everDefined: this.everDefined, functionLike: this.functionLike, usedLine: this.usedLine,
+          table: this.macros,
+        });
+      }
+    }
+    return result;
   }
 
   // ------------------------------------------------------------------ helpers
@@ -234,6 +277,10 @@ class Run implements ExpandHost {
     return false;
   }
 
+  private copied(path: string): void {
+    this.copies.set(path, (this.copies.get(path) ?? 0) + 1);
+  }
+
   private fileId(path: string): number {
     let id = this.fileIds.get(path);
     if (id === undefined) {
@@ -244,7 +291,7 @@ class Run implements ExpandHost {
     return id;
   }
 
-  private read(path: string): ReadResult {
+  read(path: string): ReadResult {
     let r = this.readMemo.get(path);
     if (!r) {
       r = this.fs.readFile(path);
@@ -264,7 +311,7 @@ class Run implements ExpandHost {
     return s;
   }
 
-  private real(path: string): string {
+  real(path: string): string {
     let r = this.realMemo.get(path);
     if (r === undefined) {
       r = this.fs.realpath(path) ?? path;
@@ -295,7 +342,11 @@ class Run implements ExpandHost {
   }
 
   private setMacro(name: string, m: Macro | null): void {
-    if (m) this.macros.set(name, m); else this.macros.delete(name);
+    if (m) {
+      this.macros.set(name, m);
+      this.everDefined.add(name);
+      if (m.params) this.functionLike.add(name);
+    } else this.macros.delete(name);
     for (let fIndex = 0, fList = this.frames; fIndex < fList.length; fIndex++) {
       const f = fList[fIndex];
       if (!f.consulted.has(name)) f.consulted.set(name, WRITTEN);
@@ -306,6 +357,7 @@ class Run implements ExpandHost {
   builtin(kind: 'file' | 'line', pos: number): Tok {
     const f = this.cur;
     if (kind === 'file') return { t: JSON.stringify(f ? f.id : ''), k: K.String, ws: false, pos: -1, hs: null };
+    this.usedLine = true;
     const line = f ? f.lineOf(pos >= 0 ? pos : this.curInvocation) : 0;
     return { t: String(line), k: K.Number, ws: false, pos: -1, hs: null };
   }
@@ -346,6 +398,7 @@ class Run implements ExpandHost {
 
   private processFile(id: string, foundPath: string, text: string, foundIdx: number, depth: number): void {
     const F = new FileState(this.fileId(id), id, dirname(foundPath), text, foundIdx, depth);
+    this.copied(id);
     const saved = this.cur;
     this.cur = F;
     try {
@@ -840,7 +893,7 @@ class Run implements ExpandHost {
 
   // ------------------------------------------------------------------ includes
 
-  private resolve(r: Omit<Resolution, 'found'>): string | undefined {
+  resolve(r: Omit<Resolution, 'found'>): string | undefined {
     const key = `${r.kind}\0${r.dir}\0${r.from}\0${r.spelled}`;
     if (this.resolveMemo.has(key)) return this.resolveMemo.get(key);
     let found: string | undefined;
@@ -940,6 +993,7 @@ class Run implements ExpandHost {
     if (this.checkCancel(range)) return;
     const found = this.resolve(req);
     this.recordResolution({ ...req, found });
+    this.allResolutions.push({ req, found, id: found === undefined ? undefined : this.real(found) });
     const inc: IncludeDirective = { file: F.id, range, spelled: req.spelled, kind, resolved: undefined };
     this.includes.push(inc);
     if (!found) {
@@ -950,6 +1004,7 @@ class Run implements ExpandHost {
     if (this.stat(found) === 'directory') {
       inc.resolved = found;
       this.diag('include-error', 'error', `"${req.spelled}" is a directory, not a file (${found})`, range);
+      this.unsafe = true;
       return;
     }
     const id = this.real(found);
@@ -965,6 +1020,7 @@ class Run implements ExpandHost {
       const chain = this.stack.slice(this.stack.indexOf(id)).map((p) => p.slice(p.lastIndexOf('/') + 1));
       this.diag('include-cycle', 'error', `include cycle: ${[...chain, id.slice(id.lastIndexOf('/') + 1)].join(' -> ')}`, range);
       for (const f of this.frames) f.poisoned = true;
+      this.unsafe = true;
       return;
     }
     if (this.stack.length > MAX_INCLUDE_DEPTH) {
@@ -973,6 +1029,7 @@ class Run implements ExpandHost {
     }
     const r = this.read(id);
     if (!r.ok) {
+      this.unsafe = true;
       if (r.reason === 'not-found') this.diag('include-not-found', 'error', `cannot read include file "${req.spelled}": ${r.message}`, range);
       else this.diag('include-error', 'error', `cannot include "${req.spelled}": ${r.message}`, range);
       return;
@@ -1101,6 +1158,12 @@ class Run implements ExpandHost {
   }
 
   private splice(e: CacheEntry, id: string): void {
+    this.copied(id);
+    for (let k = 0; k < e.filesRead.length; k++) this.copied(e.filesRead[k]);
+    for (let k = 0; k < e.resolutions.length; k++) {
+      const r = e.resolutions[k];
+      this.allResolutions.push({ req: r, found: r.found, id: r.found === undefined ? undefined : this.real(r.found) });
+    }
     const base = this.outLen;
     const ub = this.uses.length;
     const fmap = e.fileTable.map((p) => this.fileId(p));
@@ -1159,6 +1222,7 @@ class Run implements ExpandHost {
   /** Insert a file raw (dtc /include/): no directives, no macros; nested /include/ are followed. */
   private insertRaw(id: string, found: string, text: string, depth: number): void {
     const fi = this.fileId(id);
+    this.copied(id);
     const dir = dirname(found);
     const n = text.length;
     let runStart = 0;

@@ -1,0 +1,158 @@
+// Incremental preprocessing (preprocess/incremental.ts): a keystroke in plain text or in a comment is replayed
+// on the last run of its root; anything else runs the preprocessor again. Either way the result must be
+// exactly that of a fresh run over the new text.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as nodeFs from 'node:fs';
+import * as path from 'node:path';
+import { OverlayFileSystem } from '../../server/src/base/fs';
+import { NodeFileSystem } from '../../server/src/base/node-fs';
+import { createPreprocessCache, preprocess } from '../../server/src/preprocess';
+import { plainText, quoteState } from '../../server/src/preprocess/incremental';
+import { ppSnapshot } from '../util/pp-snapshot';
+
+const DIR = path.resolve(__dirname, '../../../test/fixtures/preprocess/incremental');
+const BOARD = path.join(DIR, 'board.dts');
+const SOC = path.join(DIR, 'soc.dtsi');
+
+interface Edit {
+  what: string;
+  file: string;
+  /** the edit is made right after the first occurrence of `after` (after its `nth` occurrence when given) */
+  after: string;
+  nth?: number;
+  insert?: string;
+  remove?: number;
+  incremental: boolean;
+}
+
+function applyEdit(text: string, e: Edit): string {
+  let at = -1;
+  for (let k = 0; k <= (e.nth ?? 0); k++) at = text.indexOf(e.after, at + 1);
+  assert.ok(at >= 0, `fixture has ${JSON.stringify(e.after)}`);
+  const p = at + e.after.length;
+  return text.slice(0, p) + (e.insert ?? '') + text.slice(p + (e.remove ?? 0));
+}
+
+const EDITS: Edit[] = [
+  { what: 'a space before a cell list', file: SOC, after: 'reg = ', insert: ' ', incremental: true },
+  { what: 'a digit of a value', file: SOC, after: 'REG_BASE 0x', remove: 1, insert: '2', incremental: true },
+  { what: 'a letter in a string', file: SOC, after: '"ok', insert: 'x', incremental: true },
+  { what: 'a new line between properties', file: SOC, after: '#address-cells = <1>;', insert: '\n', incremental: true },
+  { what: 'a deleted character of a node name', file: SOC, after: 'timer@', remove: 1, incremental: true },
+  { what: 'text in a block comment', file: SOC, after: 'An example', insert: ' tiny', incremental: true },
+  { what: 'a new line in a block comment', file: SOC, after: 'An example', insert: '\n *', incremental: true },
+  { what: 'text in a trailing line comment', file: SOC, after: '// trailing', insert: ' text', incremental: true },
+  { what: 'text in the first line comment of the file', file: SOC, after: '// SPDX', insert: 'x', incremental: true },
+  { what: 'text in a block comment of the board', file: BOARD, after: '/* the', insert: ' example', incremental: true },
+  { what: 'a letter in a board string', file: BOARD, after: '"disabled', insert: 'x', incremental: true },
+  { what: 'a macro name typed', file: SOC, after: 'values = <1 ', insert: 'LEVEL ', incremental: false },
+  { what: 'a directive line', file: SOC, after: 'ranges;\n', insert: '#define Q 1\n', incremental: false },
+  { what: 'a comment opened', file: SOC, after: 'values = ', insert: '/*', incremental: false },
+  { what: 'a comment closed early', file: SOC, after: 'An example', insert: '*/', incremental: false },
+  { what: 'a line comment ended by a new line', file: SOC, after: '// trailing', insert: '\n', incremental: false },
+  { what: 'a quote that changes what is a string', file: SOC, after: '"ok', insert: '"', incremental: false },
+  { what: 'a line break that ends a string before a comment marker', file: SOC, after: 'label = "a', insert: '\n', incremental: false },
+  { what: 'a space inside a directive line', file: BOARD, after: '#include', insert: ' ', incremental: false },
+  { what: 'an invocation opened after a function-like macro name', file: SOC, after: 'odd = IRQ\n\t\t\t\t', insert: '(3)', incremental: false },
+  { what: 'a word typed after a function-like macro name', file: SOC, after: 'odd = IRQ\n\t\t\t\t', insert: 'x', incremental: false },
+  { what: 'an edit inside a macro invocation', file: SOC, after: 'IRQ(', remove: 1, insert: '7', incremental: false },
+  { what: 'a backslash', file: SOC, after: 'values = <1', insert: '\\', incremental: false },
+  { what: 'a character after a line comment marker moved into code', file: SOC, after: 'status = "okay"; /', remove: 1, incremental: false },
+];
+
+function setup(): { fs: OverlayFileSystem; run: (cached: boolean) => ReturnType<typeof preprocess>; cache: ReturnType<typeof createPreprocessCache> } {
+  const fs = new OverlayFileSystem(new NodeFileSystem());
+  const cache = createPreprocessCache();
+  const run = (cached: boolean): ReturnType<typeof preprocess> =>
+    preprocess(BOARD, { fs, includePaths: [], defines: { __DTS__: '1' }, cache: cached ? cache : undefined });
+  return { fs, run, cache };
+}
+
+for (const e of EDITS) {
+  test(`edit: ${e.what} -> ${e.incremental ? 'replayed' : 'a full run'}, same result as a fresh run`, () => {
+    const { fs, run, cache } = setup();
+    run(true);
+    const text = nodeFs.readFileSync(e.file, 'utf8');
+    fs.setOverlay(e.file, applyEdit(text, e));
+    const before = cache.incremental;
+    const got = run(true);
+    assert.equal(cache.incremental - before, e.incremental ? 1 : 0, 'path taken');
+    assert.deepEqual(ppSnapshot(got), ppSnapshot(run(false)));
+  });
+}
+
+test('a chain of plain edits is replayed edit after edit, each result equal to a fresh run', () => {
+  const { fs, run, cache } = setup();
+  run(true);
+  let soc = nodeFs.readFileSync(SOC, 'utf8');
+  let board = nodeFs.readFileSync(BOARD, 'utf8');
+  const plain = EDITS.filter((x) => x.incremental);
+  let replayed = 0;
+  for (let i = 0; i < 40; i++) {
+    const e = plain[i % plain.length];
+    const before = e.file === SOC ? soc : board;
+    const after = applyEdit(before, e);
+    if (after === before) continue; // a digit replaced by itself
+    if (e.file === SOC) soc = after; else board = after;
+    fs.setOverlay(e.file, after);
+    const got = run(true);
+    assert.equal(cache.incremental, ++replayed, `edit ${i} (${e.what}) replayed`);
+    assert.deepEqual(ppSnapshot(got), ppSnapshot(run(false)), `edit ${i} (${e.what})`);
+  }
+  assert.ok(replayed >= 30);
+});
+
+test('a new line is not replayed once __LINE__ was expanded; a space is', () => {
+  const fs = new OverlayFileSystem(new NodeFileSystem());
+  const cache = createPreprocessCache();
+  const file = path.join(DIR, 'line.dts');
+  const run = (cached: boolean): ReturnType<typeof preprocess> => preprocess(file, { fs, includePaths: [], cache: cached ? cache : undefined });
+  run(true);
+  const text = nodeFs.readFileSync(file, 'utf8');
+  const p = text.indexOf('first');
+  fs.setOverlay(file, text.slice(0, p) + ' ' + text.slice(p));
+  assert.deepEqual(ppSnapshot(run(true)), ppSnapshot(run(false)));
+  assert.equal(cache.incremental, 1);
+  fs.setOverlay(file, text.slice(0, p) + '\n' + text.slice(p));
+  const got = run(true);
+  assert.equal(cache.incremental, 1, 'full run');
+  assert.match(got.text, /line = <6>/);
+  assert.deepEqual(ppSnapshot(got), ppSnapshot(run(false)));
+});
+
+test('an edit of a file included twice, or of two files at once, runs the preprocessor again', () => {
+  const { fs, run, cache } = setup();
+  run(true);
+  const soc = nodeFs.readFileSync(SOC, 'utf8');
+  const board = nodeFs.readFileSync(BOARD, 'utf8');
+  fs.setOverlay(SOC, soc.replace('0x100', '0x200'));
+  fs.setOverlay(BOARD, board.replace('disabled', 'okay'));
+  assert.deepEqual(ppSnapshot(run(true)), ppSnapshot(run(false)));
+  assert.equal(cache.incremental, 0, 'two files changed');
+  fs.setOverlay(BOARD, board + '#include "soc.dtsi"\n');
+  run(true);
+  fs.setOverlay(SOC, soc.replace('0x100', '0x300'));
+  assert.deepEqual(ppSnapshot(run(true)), ppSnapshot(run(false)));
+  assert.equal(cache.incremental, 0, 'soc.dtsi is in the output twice');
+});
+
+test('plainText and quoteState: the scanner facts the replay relies on', () => {
+  const defined = new Set(['FOO']);
+  const t = (s: string): boolean => plainText(s, 0, s.length, defined);
+  assert.equal(t('reg = <0x10 1>;'), true);
+  assert.equal(t('x = <FOO>;'), false, 'a macro name');
+  assert.equal(t('x = <0xFOO>;'), true, 'inside a pp-number');
+  assert.equal(t('  #define X'), false, 'a directive');
+  assert.equal(t('  #address-cells = <1>;'), true, 'a property name with #');
+  assert.equal(t('x;\n#if 1'), false, 'a directive on the next line');
+  assert.equal(t('a /* b'), false);
+  assert.equal(t('a // b'), false);
+  assert.equal(t('a \\'), false);
+  assert.equal(quoteState('a = "b', 0, 6), 34);
+  assert.equal(quoteState('a = "b"', 0, 7), 0);
+  assert.equal(quoteState('"a\nb', 0, 4), 0, 'a literal ends at the end of its line');
+  assert.equal(quoteState('"a /* b"', 0, 8), 0, 'a comment marker inside a literal');
+  assert.equal(quoteState('a /* b', 0, 6), -1);
+  assert.equal(quoteState('"\\"" x', 0, 6), 0, 'an escaped quote');
+});
