@@ -72,8 +72,8 @@ export class AnalysisHost {
     this.modelDiagnostics = m.diagnostics;
   }
 
-  get parseStats(): { parsed: number; reused: number } {
-    return this.parseCache.stats;
+  get parseStats(): { parsed: number; reused: number; edits: number } {
+    return { ...this.parseCache.stats, edits: this.parseCache.edits };
   }
 
   includePathsFor(root: string): string[] {

@@ -15,17 +15,25 @@ test('a small text bound evicts stale statements, keeps the owners\' live ones, 
   const other = board.replace('/dts-v1/;', '/dts-v1/;\n/memreserve/ 0x1000 0x100;');
   parseDts(other, cache, { owner: 'other.dts' });
   let text = board;
+  const spaceAfterStatus = (t: string, from: number): string => {
+    const at = t.indexOf('status', from);
+    const p = (at < 0 ? t.indexOf('status') : at) + 'status'.length;
+    return t.slice(0, p) + ' ' + t.slice(p);
+  };
   for (let i = 0; i < 30; i++) {
-    const at = text.indexOf('status', (i * 97) % text.length);
-    const p = at < 0 ? text.indexOf('status') : at;
-    text = text.slice(0, p) + ' ' + text.slice(p);
+    // one edit inside a property (the owner's last parse is edited: that item is parsed and stored), or two
+    // (the whole text is split into statements again, the edited ones parsed and stored)
+    text = spaceAfterStatus(text, (i * 97) % text.length);
+    if (i % 2 === 1) text = spaceAfterStatus(text, (i * 389) % text.length);
     const warm = parseDts(text, cache, { owner: 'board.dts' });
     assert.deepEqual(warm, parseDts(text));
   }
+  assert.ok(cache.edits >= 15);
   assert.ok(cache.size < 30, `cache holds ${cache.size} entries`);
-  // the other owner's statements survived every trim: its re-parse reuses all of them
+  // the other owner's statements survived every trim: a parse of its text (by a new owner, so not an edit of
+  // a last parse) reuses all of them
   const before = { ...cache.stats };
-  assert.deepEqual(parseDts(other, cache, { owner: 'other.dts' }), parseDts(other));
+  assert.deepEqual(parseDts(other, cache, { owner: 'other-again.dts' }), parseDts(other));
   assert.equal(cache.stats.parsed, before.parsed);
   assert.equal(cache.stats.reused - before.reused, 9);
 });

@@ -17,13 +17,18 @@ function spaceIn(text: string, n: number): string {
   return text.slice(0, at) + ' ' + text.slice(at);
 }
 
+/** The fixture with one more space in the bodies of uart`n` and uart`n + 10`: not one edit of the last parse. */
+function spacesIn(text: string, n: number): string {
+  return spaceIn(spaceIn(text, n), n + 10);
+}
+
 test('a huge statement parsed item by item equals the whole parse', () => {
   const cache = new ParseCache();
   // the first parse of an owner parses whole (nothing to reuse)
   assert.deepEqual(parseDts(soc, cache, opts), parseDts(soc, undefined, opts));
   assert.deepEqual(cache.stats, { parsed: 1, reused: 0 });
-  // an edit: the statement is parsed item by item (every item is new to the cache here)
-  const edited = spaceIn(soc, 50);
+  // edits in two places: the statement is parsed item by item (every item is new to the cache here)
+  const edited = spacesIn(soc, 50);
   const split = parseDts(edited, cache, opts);
   assert.deepEqual(split, parseDts(edited, undefined, opts));
   assert.deepEqual(split.errors, []);
@@ -31,25 +36,30 @@ test('a huge statement parsed item by item equals the whole parse', () => {
   // 3 root items + 4 properties and 100 nodes of soc@0 + the whole statement, less soc@0's
   // '#address-cells = <2>;' and '#size-cells = <2>;', the same text as the root's (reused)
   assert.deepEqual(cache.stats, { parsed: 1 + 108 - 2, reused: 2 });
-  // the same text again: the whole statement in one lookup
+  // the same text again: the owner's last parse as it is; for another owner, the whole statement in one lookup
   const before = { ...cache.stats };
-  assert.deepEqual(parseDts(edited, cache, opts), split);
+  assert.equal(parseDts(edited, cache, opts), split);
+  assert.deepEqual(cache.stats, before);
+  assert.deepEqual(parseDts(edited, cache, { ...opts, owner: 'another.dts' }), split);
   assert.deepEqual({ parsed: cache.stats.parsed - before.parsed, reused: cache.stats.reused - before.reused }, { parsed: 0, reused: 1 });
 });
 
-test('an edit inside one node re-parses only that node; later items move', () => {
+test('edits in two nodes re-parse only those nodes; later items move', () => {
   const cache = new ParseCache();
   parseDts(soc, cache, opts);
-  const base = spaceIn(soc, 50);
+  const base = spacesIn(soc, 50);
   parseDts(base, cache, opts);
-  const at = base.indexOf('status = "disabled";', base.indexOf('uart7:'));
-  const edited = base.slice(0, at) + 'status = "okay";  ' + base.slice(at + 'status = "disabled";'.length);
+  let edited = base;
+  for (const n of [7, 8]) {
+    const at = edited.indexOf('status = "disabled";', edited.indexOf(`uart${n}:`));
+    edited = edited.slice(0, at) + 'status = "okay";  ' + edited.slice(at + 'status = "disabled";'.length);
+  }
   const before = { ...cache.stats };
   const inc = parseDts(edited, cache, opts);
   assert.deepEqual(inc, parseDts(edited, undefined, opts));
-  // parsed: the edited uart7 node, and the new text of the whole statement is stored;
-  // reused: every other item of the root body (3; soc@0 itself is split again) and of soc@0 (4 properties + 99 nodes)
-  assert.deepEqual({ parsed: cache.stats.parsed - before.parsed, reused: cache.stats.reused - before.reused }, { parsed: 2, reused: 106 });
+  // parsed: the edited uart7 and uart8 nodes, and the new text of the whole statement is stored;
+  // reused: every other item of the root body (3; soc@0 itself is split again) and of soc@0 (4 properties + 98 nodes)
+  assert.deepEqual({ parsed: cache.stats.parsed - before.parsed, reused: cache.stats.reused - before.reused }, { parsed: 3, reused: 105 });
   const uart9 = edited.indexOf('uart9: serial@');
   const stmt = inc.statements[0];
   assert.ok(stmt.kind === 'rootNode');

@@ -49,3 +49,24 @@ export class LineIndex {
 export function detach(s: string): string {
   return s.length < 13 ? s : (' ' + s).slice(1);
 }
+
+/** Length of the longest common prefix of a and b (blocks compared as slices first: fast on long texts). */
+export function commonPrefix(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  const B = 2048;
+  let i = 0;
+  while (i + B <= n && a.slice(i, i + B) === b.slice(i, i + B)) i += B;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  return i;
+}
+
+/** Length of the longest common suffix of a and b, at most max. */
+export function commonSuffix(a: string, b: string, max: number): number {
+  const la = a.length;
+  const lb = b.length;
+  const B = 2048;
+  let s = 0;
+  while (s + B <= max && a.slice(la - s - B, la - s) === b.slice(lb - s - B, lb - s)) s += B;
+  while (s < max && a.charCodeAt(la - 1 - s) === b.charCodeAt(lb - 1 - s)) s++;
+  return s;
+}

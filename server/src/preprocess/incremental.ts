@@ -21,6 +21,7 @@
 //   - the number of lines changes only when __LINE__ was never expanded.
 import type { Diagnostic, FileRange } from '../base/diagnostics';
 import type { FileSystem, ReadResult } from '../base/fs';
+import { commonPrefix, commonSuffix } from '../base/text';
 import type { Resolution } from './cache';
 import type { Macro } from './macros';
 import { blockCommentEnd, lineCommentEnd } from './lexer';
@@ -292,12 +293,8 @@ export function reprocessEdit(record: RunRecord, host: IncrementalHost): { resul
   // 2. the edit: [p, oldEnd) of the old text became [p, newEnd) of the new
   const oldLen = oldText.length;
   const newLen = newText.length;
-  let p = 0;
-  const maxP = Math.min(oldLen, newLen);
-  while (p < maxP && oldText.charCodeAt(p) === newText.charCodeAt(p)) p++;
-  let s = 0;
-  const maxS = maxP - p;
-  while (s < maxS && oldText.charCodeAt(oldLen - 1 - s) === newText.charCodeAt(newLen - 1 - s)) s++;
+  const p = commonPrefix(oldText, newText);
+  const s = commonSuffix(oldText, newText, Math.min(oldLen, newLen) - p);
   const oldEnd = oldLen - s;
   const newEnd = newLen - s;
   const d = newEnd - oldEnd;

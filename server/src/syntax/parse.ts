@@ -15,10 +15,10 @@
 // chunk into one ErrorItem.
 //
 // The AST returned is shared with the cache: treat it as immutable.
-import type { ErrorItem, NodeBody, NodeDef, NodeItem, RefNodeStatement, RootNodeStatement, SyntaxErrorInfo, TopStatement, DtsFile } from './ast';
-import { detach } from '../base/text';
+import type { ErrorItem, NodeBody, NodeDef, NodeItem, RefNodeStatement, RootNodeStatement, Span, SyntaxErrorInfo, TopStatement, DtsFile } from './ast';
+import { commonPrefix, commonSuffix, detach } from '../base/text';
 import * as peg from './dts-parser';
-import { errorRegion, isNameChar, isSpace, lineMarkerEnd, newlineBefore, skipUnitAt, splitStatements } from './scan';
+import { errorRegion, isNameChar, isSpace, lineMarkerEnd, looksLikeTopLevelStart, newlineBefore, skipUnitAt, splitStatements } from './scan';
 import { shiftError, shiftItem, shiftStatement } from './shift';
 
 export interface ParseOptions {
@@ -42,6 +42,13 @@ interface ChunkResult {
   errors: SyntaxErrorInfo[];
 }
 
+/** What the next parse of an owner can start from (see reparseEdit). */
+interface LastParse {
+  text: string;
+  file: DtsFile;
+  complete: boolean;
+}
+
 interface CacheEntry extends ChunkResult {
   /** offset the stored statements are positioned at */
   base: number;
@@ -53,7 +60,10 @@ interface CacheEntry extends ChunkResult {
 
 /** Memo of parsed top-level statements, keyed by their text. One per workspace / CLI run. */
 export class ParseCache {
+  /** statements / items parsed and reused */
   readonly stats = { parsed: 0, reused: 0 };
+  /** parses made by editing the owner's last one (reparseEdit) */
+  edits = 0;
   private readonly entries = new Map<string, CacheEntry>();
   private gen = 0;
   /** total length of the keys (the statements' text): the memory of the cache grows with it */
@@ -62,6 +72,8 @@ export class ParseCache {
   private readonly live = new Map<string, Set<string>>();
   private current: Set<string> | undefined;
   private currentOwner: string | undefined;
+  /** the last parse of each recent owner: its text and result (see reparseEdit) */
+  private readonly lastParses = new Map<string, LastParse>();
 
   /**
    * maxChars bounds the text (hence the ASTs) kept: every edit of a big statement adds a new entry,
@@ -81,6 +93,30 @@ export class ParseCache {
   /** @internal has this owner parsed before (its text is being edited, not read once)? */
   knowsOwner(owner: string | undefined): boolean {
     return owner !== undefined && this.live.has(owner);
+  }
+
+  /** @internal the last parse of this owner */
+  lastParse(owner: string): LastParse | undefined {
+    return this.lastParses.get(owner);
+  }
+
+  /** @internal */
+  setLastParse(owner: string, last: LastParse): void {
+    this.lastParses.delete(owner);
+    this.lastParses.set(owner, last);
+    if (this.lastParses.size > 16) this.lastParses.delete(this.lastParses.keys().next().value as string);
+  }
+
+  /** @internal a parse that edits the owner's last one: it keeps using what that one used (but `forget`) */
+  beginEdit(owner: string): number {
+    this.currentOwner = owner;
+    this.current = this.live.get(owner) ?? new Set();
+    return ++this.gen;
+  }
+
+  /** @internal this parse no longer uses this key (an item the edit replaced) */
+  forget(key: string): void {
+    this.current?.delete(key);
   }
 
   /** @internal */
@@ -152,6 +188,7 @@ export class ParseCache {
   clear(): void {
     this.entries.clear();
     this.live.clear();
+    this.lastParses.clear();
     this.chars = 0;
   }
 }
@@ -442,25 +479,31 @@ function scanNodeShape(t: string): { open: number; close: number; bounds: number
     if (i < 0 || i >= n) return undefined;
     if (t.charCodeAt(i) === 125) { close = i; break; }
     const start = i;
-    let depthIn = 0;
-    let end = -1;
-    while (i < n) {
-      const c = t.charCodeAt(i);
-      if (c === 35 && lineMarkerEnd(t, i, n) >= 0) return undefined;
-      const u = c === 34 || c === 39 || c === 47 || c === 38 ? skipUnitAt(t, i, n) : -1;
-      if (u >= 0) { i = u; continue; }
-      i++;
-      if (c === 123) depthIn++;
-      else if (c === 125) { if (depthIn === 0) return undefined; depthIn--; }
-      else if (c === 59 && depthIn === 0) { end = i; break; }
-    }
+    const end = itemEnd(t, i, n);
     if (end < 0) return undefined;
+    i = end;
     bounds.push(start, end);
   }
   if (close < 0) return undefined;
   const after = skipPlainTrivia(t, close + 1, n);
   if (after < 0 || t.charCodeAt(after) !== 59 || after + 1 !== n) return undefined;
   return { open, close, bounds };
+}
+
+/** The end of the body item starting at i (after the ';' at its own brace depth 0), or -1 (none, or a line marker). */
+function itemEnd(t: string, i: number, n: number): number {
+  let depthIn = 0;
+  while (i < n) {
+    const c = t.charCodeAt(i);
+    if (c === 35 && lineMarkerEnd(t, i, n) >= 0) return -1;
+    const u = c === 34 || c === 39 || c === 47 || c === 38 ? skipUnitAt(t, i, n) : -1;
+    if (u >= 0) { i = u; continue; }
+    i++;
+    if (c === 123) depthIn++;
+    else if (c === 125) { if (depthIn === 0) return -1; depthIn--; }
+    else if (c === 59 && depthIn === 0) return i;
+  }
+  return -1;
 }
 
 function parseSplit(t: string, base: number, top: boolean, cache: ParseCache, gen: number, isCancelled?: () => boolean, depth = 0): TopStatement | NodeItem | undefined {
@@ -520,6 +563,18 @@ function parseItem(text: string, base: number, cache: ParseCache, gen: number, i
 
 /** Parses preprocessed Devicetree source. Never throws. */
 export function parseDts(text: string, cache?: ParseCache, options: ParseOptions = {}): DtsFile {
+  const owner = options.owner;
+  if (!cache || owner === undefined) return parseFull(text, cache, options);
+  const complete = options.complete !== false;
+  const last = cache.lastParse(owner);
+  let file = last && last.complete === complete && last.file.errors.length === 0 ? reparseEdit(last, text, cache, owner, complete) : undefined;
+  if (file) cache.edits++;
+  else file = parseFull(text, cache, options);
+  cache.setLastParse(owner, { text, file, complete });
+  return file;
+}
+
+function parseFull(text: string, cache: ParseCache | undefined, options: ParseOptions): DtsFile {
   const statements: TopStatement[] = [];
   const errors: SyntaxErrorInfo[] = [];
   // huge statements are split into items only for an owner parsed before (an edit session): a first parse
@@ -621,6 +676,156 @@ function parseWhole(text: string, cache: ParseCache | undefined, gen: number): {
     if (!cache.has(key)) cache.store(key, pt.start, gen, { statements: pt.statements, errors: pt.errors });
   }
   return { statements, errors };
+}
+
+// ---- an edit of the last parse ------------------------------------------------------------
+
+/**
+ * The parse of `text` made from the owner's last parse when the two texts differ in one place that lies in
+ * the white space between two items (or statements), or inside one item or statement that still parses as
+ * exactly one item (statement) with the same boundaries: that item is parsed again (inside a node, only the
+ * item of its body that the edit is in), everything after it is moved, the rest is the last parse's AST.
+ * Undefined when the edit is anything else (the caller parses the whole text): an edit across items, one
+ * that gives an item a syntax error, splits or joins items, or breaks dtc's properties-before-nodes order.
+ * The last parse had no syntax error. The result is what the whole parse gives.
+ */
+function reparseEdit(last: LastParse, text: string, cache: ParseCache, owner: string, complete: boolean): DtsFile | undefined {
+  const old = last.text;
+  const gen = cache.beginEdit(owner);
+  try {
+    if (text === old) return last.file;
+    const p = commonPrefix(old, text);
+    const s = commonSuffix(old, text, Math.min(old.length, text.length) - p);
+    const e: EditCtx = { old, text, p, oldEnd: old.length - s, d: text.length - old.length, cache, gen };
+    const statements = editList<TopStatement>(last.file.statements, 0, old.length, e, reparseStatement, shiftStatement, false);
+    if (!statements) return undefined;
+    const errors: SyntaxErrorInfo[] = [];
+    checkStatementOrder(statements, errors, text.length, complete);
+    return { statements, errors };
+  } finally {
+    cache.endParse(gen);
+  }
+}
+
+interface EditCtx {
+  old: string;
+  text: string;
+  /** the old text's [p, oldEnd) became the new text's [p, oldEnd + d) */
+  p: number;
+  oldEnd: number;
+  d: number;
+  cache: ParseCache;
+  gen: number;
+}
+
+/**
+ * `list` (top-level statements, or the items of one body) spans [lo, hi) of the old text and holds the edit:
+ * the list after it, or undefined.
+ */
+function editList<T extends Span>(list: T[], lo: number, hi: number, e: EditCtx, reparse: (x: T, e: EditCtx) => T | undefined, shift: (x: T, d: number) => T, body: boolean): T[] | undefined {
+  // the first element that ends after p
+  let a = 0;
+  let b = list.length;
+  while (a < b) {
+    const m = (a + b) >> 1;
+    if (list[m].end <= e.p) a = m + 1; else b = m;
+  }
+  const k = a;
+  const gapStart = k > 0 ? list[k - 1].end : lo;
+  const gapEnd = k < list.length ? list[k].start : hi;
+  const out = list.slice(0, k);
+  let next: number;
+  if (e.oldEnd <= gapEnd && allSpace(e.text, gapStart, gapEnd + e.d)) {
+    // white space between two elements: nothing to parse
+    next = k;
+  } else {
+    const x = list[k];
+    if (!x || e.p < x.start || e.oldEnd > x.end) return undefined;
+    const y = inBody(x, e) ? editNode(x, e) : reparse(x, e);
+    if (!y) return undefined;
+    if (body && !itemOrderOk(list as unknown as NodeItem[], k, y as unknown as NodeItem)) return undefined;
+    out.push(y);
+    next = k + 1;
+  }
+  for (let i = next; i < list.length; i++) out.push(shift(list[i], e.d));
+  return out;
+}
+
+function allSpace(t: string, a: number, b: number): boolean {
+  for (let i = a; i < b; i++) if (!isSpace(t.charCodeAt(i))) return false;
+  return true;
+}
+
+type Container = RootNodeStatement | RefNodeStatement | NodeDef;
+
+/** Is x a node (or `/ { }`, `&ref { }`) with the edit strictly inside its braces? */
+function inBody(x: Span, e: EditCtx): x is Container {
+  const c = x as Partial<Container>;
+  if (c.kind !== 'rootNode' && c.kind !== 'refNode' && c.kind !== 'node') return false;
+  const b = c.body!;
+  return b.closeBrace >= 0 && b.start < e.p && e.oldEnd <= b.closeBrace;
+}
+
+/** The node (or top-level node statement) with its body edited. */
+function editNode<T extends Span>(x: T & Container, e: EditCtx): T | undefined {
+  const b = x.body;
+  const items = editList<NodeItem>(b.items, b.start + 1, b.closeBrace, e, reparseItem, shiftItem, true);
+  if (!items) return undefined;
+  const body: NodeBody = { items, closeBrace: b.closeBrace + e.d, start: b.start, end: b.end + e.d };
+  return { ...x, body, end: x.end + e.d };
+}
+
+/** dtc's "properties must precede subnodes" still holds with y in place of list[k] (it held before). */
+function itemOrderOk(list: NodeItem[], k: number, y: NodeItem): boolean {
+  const isNode = (it: NodeItem | undefined): boolean => it !== undefined && (it.kind === 'node' || it.kind === 'deleteNode');
+  const isProp = (it: NodeItem | undefined): boolean => it !== undefined && (it.kind === 'property' || it.kind === 'deleteProperty');
+  if (isProp(y) && isNode(list[k - 1])) return false;
+  if (isNode(y) && isProp(list[k + 1])) return false;
+  return true;
+}
+
+/** A line of t that the statement splitter would take for the start of a top-level statement (see splitStatements). */
+function topLevelLookalike(t: string): boolean {
+  for (let i = t.indexOf('\n'); i >= 0 && i + 1 < t.length; i = t.indexOf('\n', i + 1)) {
+    if (looksLikeTopLevelStart(t, i + 1, t.length)) return true;
+  }
+  return false;
+}
+
+/** [start, end) of text[a, b) without white space at either end. */
+function trimmed(t: string, a: number, b: number): [number, number] {
+  while (a < b && isSpace(t.charCodeAt(a))) a++;
+  while (b > a && isSpace(t.charCodeAt(b - 1))) b--;
+  return [a, b];
+}
+
+/** The item x after the edit, parsed again: exactly one item (white space around it aside), without error. */
+function reparseItem(x: NodeItem, e: EditCtx): NodeItem | undefined {
+  const [a, b] = trimmed(e.text, x.start, x.end + e.d);
+  const t = e.text.slice(a, b);
+  if (t.length === 0 || itemEnd(t, 0, t.length) !== t.length || topLevelLookalike(t)) return undefined;
+  e.cache.forget(ITEM_KEY + e.old.slice(x.start, x.end));
+  return parseItem(t, a, e.cache, e.gen, undefined, 0);
+}
+
+/** The top-level statement x after the edit, parsed again: exactly one statement (white space around it aside), without error. */
+function reparseStatement(x: TopStatement, e: EditCtx): TopStatement | undefined {
+  const [a, b] = trimmed(e.text, x.start, x.end + e.d);
+  const t = e.text.slice(a, b);
+  if (t.length === 0) return undefined;
+  const chunks = splitStatements(t);
+  if (chunks.length !== 2 || chunks[0] !== 0 || chunks[1] !== t.length) return undefined;
+  let r: ChunkResult | undefined = e.cache.lookup(t, a, e.gen);
+  if (!r && t.length >= SPLIT_MIN_CHARS) {
+    const st = parseSplit(t, a, true, e.cache, e.gen);
+    if (st) r = { statements: [st as TopStatement], errors: [] };
+  }
+  if (!r) {
+    const own = detach(t);
+    r = parseChunk(own, a, undefined);
+    e.cache.store(own, a, e.gen, r);
+  }
+  return r.errors.length === 0 && r.statements.length === 1 ? r.statements[0] : undefined;
 }
 
 /**

@@ -169,7 +169,7 @@ function skipUnit(t: string, i: number, end: number): number {
  * '/plugin/', '/delete-node/ &', '/omit-if-no-ref/ &'. Used to end a statement
  * whose braces are unbalanced.
  */
-function looksLikeTopLevelStart(t: string, i: number, end: number): boolean {
+export function looksLikeTopLevelStart(t: string, i: number, end: number): boolean {
   const c = t.charCodeAt(i);
   const spaceThen = (j: number, ch: number): boolean => {
     while (j < end && isSpace(t.charCodeAt(j))) j++;

@@ -1,0 +1,100 @@
+// An owner's next parse is made from its last one when the texts differ in one place inside one item or
+// statement, or in the white space between two (parse.ts, reparseEdit). Whatever path is taken, the result
+// must be exactly the whole parse of the new text.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ParseCache, parseDts } from '../../server/src/syntax/parse';
+import type { DtsFile, NodeItem } from '../../server/src/syntax/ast';
+
+const fixtures = path.resolve(__dirname, '../../../test/fixtures/syntax');
+const board = fs.readFileSync(path.join(fixtures, 'incremental-board.dts'), 'utf8');
+const soc = fs.readFileSync(path.join(fixtures, 'huge-soc.dtsi'), 'utf8');
+
+interface Edit {
+  what: string;
+  after: string;
+  insert?: string;
+  remove?: number;
+  edited: boolean;
+}
+
+function apply(text: string, e: Edit): string {
+  const at = text.indexOf(e.after);
+  assert.ok(at >= 0, `fixture has ${JSON.stringify(e.after)}`);
+  const p = at + e.after.length;
+  return text.slice(0, p) + (e.insert ?? '') + text.slice(p + (e.remove ?? 0));
+}
+
+const EDITS: Edit[] = [
+  { what: 'a space between two properties', after: 'model = "Incremental test board";', insert: ' ', edited: true },
+  { what: 'a new line between two statements', after: '&uart0 {\n\tstatus = "okay";\n};', insert: '\n', edited: true },
+  { what: 'a digit of a value', after: 'reg = <0x100', insert: '8', edited: true },
+  { what: 'a string changed', after: 'model = "Incremental', insert: ' new', edited: true },
+  { what: 'a property name changed', after: '\tclock-', insert: 'x', edited: true },
+  { what: 'a node name changed', after: 'sensor@4', remove: 1, insert: '9', edited: true },
+  { what: 'a label changed', after: 'uart0: serial', insert: 'x', edited: true },
+  { what: 'the reference of a statement changed', after: '&i2c', remove: 1, insert: '2', edited: true },
+  { what: 'spaces after an item', after: 'reg = <0x48>;', insert: '   ', edited: true },
+  { what: 'a property value that becomes a list', after: 'current-speed = <115200>', insert: ', <1>', edited: true },
+  { what: 'a missing semicolon', after: 'reg = <0x48>', remove: 1, edited: false },
+  { what: 'a semicolon that splits an item', after: 'reg = <0x3000', insert: '>; x = <1', edited: false },
+  { what: 'a new property typed after an item', after: 'reg = <0x48>;', insert: ' x', edited: false },
+  { what: 'a property turned into a node before a property', after: '&i2c1 {\n\tstatus', remove: ' = "disabled"'.length, insert: ' { }', edited: false },
+  { what: 'a property added after a node', after: '\tclock-frequency = <400000>;\n\n\tsensor@48 {\n\t\treg = <0x48>;\n\t};', insert: '\n\tlate = <1>;', edited: false },
+  { what: 'an edit across two items', after: 'reg = <0x1000 0x100>', remove: 12, edited: false },
+];
+
+const plain = (f: DtsFile): unknown => JSON.parse(JSON.stringify(f, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)));
+
+for (const e of EDITS) {
+  test(`parse edit: ${e.what} -> ${e.edited ? 'the last parse is edited' : 'a whole parse'}; equal to a cold parse`, () => {
+    const cache = new ParseCache();
+    parseDts(board, cache, { owner: 'b' });
+    const text = apply(board, e);
+    const got = parseDts(text, cache, { owner: 'b' });
+    assert.equal(cache.edits, e.edited ? 1 : 0, 'path taken');
+    assert.deepEqual(plain(got), plain(parseDts(text)));
+  });
+}
+
+test('an edit keeps the objects before it and moves those after it', () => {
+  const cache = new ParseCache();
+  const first = parseDts(board, cache, { owner: 'b' });
+  const text = apply(board, { what: '', after: 'reg = <0x2000 0x10', insert: '1', edited: true });
+  const next = parseDts(text, cache, { owner: 'b' });
+  assert.equal(cache.edits, 1);
+  const root0 = first.statements[1];
+  const root1 = next.statements[1];
+  assert.ok(root0.kind === 'rootNode' && root1.kind === 'rootNode');
+  // model and compatible: the same objects; the soc node is new (its body changed), moved by one after the edit
+  assert.equal(root1.body.items[0], root0.body.items[0]);
+  assert.equal(root1.body.items[1], root0.body.items[1]);
+  assert.notEqual(root1.body.items[2], root0.body.items[2]);
+  assert.equal(root1.end, root0.end + 1);
+  assert.equal(next.statements[2].start, first.statements[2].start + 1);
+  // nothing is parsed but the edited property
+  const soc1 = root1.body.items[2] as NodeItem & { kind: 'node' };
+  const soc0 = root0.body.items[2] as NodeItem & { kind: 'node' };
+  assert.equal(soc1.body.items[0], soc0.body.items[0], '#address-cells: the same object');
+});
+
+test('random edits of a huge statement: every parse equals a cold parse, most are edits of the last one', () => {
+  const cache = new ParseCache();
+  const owner = 'huge-soc.dtsi';
+  let text = soc;
+  parseDts(text, cache, { owner, complete: false });
+  let seed = 7;
+  const rnd = (): number => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed / 0x80000000; };
+  const snippets = [' ', '\n', '1', 'x', ';', '}', '{', '"', '0x', '<1>', '&uart1'];
+  for (let i = 0; i < 120; i++) {
+    const p = Math.floor(rnd() * text.length);
+    const before = text;
+    text = rnd() < 0.25 ? text.slice(0, p) + text.slice(p + 1) : text.slice(0, p) + snippets[Math.floor(rnd() * (rnd() < 0.7 ? 4 : snippets.length))] + text.slice(p);
+    const got = parseDts(text, cache, { owner, complete: false });
+    assert.deepEqual(plain(got), plain(parseDts(text, undefined, { complete: false })), `edit ${i} at ${p}`);
+    if (got.errors.length) text = before; // back to a valid text (the next parse is a whole one)
+  }
+  assert.ok(cache.edits >= 40, `${cache.edits} edits of the last parse`);
+});
