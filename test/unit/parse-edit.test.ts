@@ -98,3 +98,19 @@ test('random edits of a huge statement: every parse equals a cold parse, most ar
   }
   assert.ok(cache.edits >= 40, `${cache.edits} edits of the last parse`);
 });
+
+test('the cache holds the moved statements, not a second copy of the old ones', () => {
+  const cache = new ParseCache();
+  const first = parseDts(board, cache, { owner: 'b' });
+  const text = apply(board, { what: '', after: 'clock-frequency = <40000', insert: '1', edited: true });
+  const edited = parseDts(text, cache, { owner: 'b' });
+  assert.equal(cache.edits, 1);
+  const k = edited.statements.findIndex((st) => st.kind === 'refNode' && st.ref.kind === 'labelRef' && st.ref.name === 'i2c1');
+  assert.ok(k > 0 && k < edited.statements.length - 2);
+  // another owner parsing the same text looks every statement up: before the edited one, the objects of the
+  // first parse; after it, the objects the edit moved (a copy at the old place would double the memory of an
+  // edited board)
+  const again = parseDts(text, cache, { owner: 'another' });
+  for (let j = 0; j < k; j++) assert.equal(again.statements[j], first.statements[j], `statement ${j}`);
+  for (let j = k + 1; j < edited.statements.length; j++) assert.equal(again.statements[j], edited.statements[j], `statement ${j}`);
+});

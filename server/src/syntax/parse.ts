@@ -107,16 +107,37 @@ export class ParseCache {
     if (this.lastParses.size > 16) this.lastParses.delete(this.lastParses.keys().next().value as string);
   }
 
-  /** @internal a parse that edits the owner's last one: it keeps using what that one used (but `forget`) */
+  /** @internal a parse that edits the owner's last one: it keeps using what that one used (but what it `drop`s) */
   beginEdit(owner: string): number {
     this.currentOwner = owner;
     this.current = this.live.get(owner) ?? new Set();
     return ++this.gen;
   }
 
-  /** @internal this parse no longer uses this key (an item the edit replaced) */
-  forget(key: string): void {
-    this.current?.delete(key);
+  /**
+   * Entries by the statement (or item) they hold: an edit of the last parse moves statements without
+   * looking them up by their text, and tells the cache (`moved`), so that an entry does not keep a copy of
+   * an AST the current parse replaced.
+   */
+  private readonly byAst = new WeakMap<object, CacheEntry>();
+
+  /** @internal the current parse moved `was` (an entry's only statement or item) by d: it is now `now` */
+  moved(was: object, now: object, d: number): void {
+    const e = this.byAst.get(was);
+    if (!e || e.statements.length !== 1 || e.statements[0] !== was) return;
+    e.statements = [now as TopStatement];
+    e.base += d;
+    this.byAst.set(now, e);
+  }
+
+  /** @internal the current parse replaced `was` (its text changed): its entry, if any, goes (unless another owner uses it) */
+  drop(was: object): void {
+    const e = this.byAst.get(was);
+    if (!e || e.statements[0] !== was || this.entries.get(e.key) !== e) return;
+    this.current?.delete(e.key);
+    for (const [owner, keys] of this.live) if (owner !== this.currentOwner && keys.has(e.key)) return;
+    this.entries.delete(e.key);
+    this.chars -= e.key.length;
   }
 
   /** @internal */
@@ -146,6 +167,7 @@ export class ParseCache {
         : e.statements.map((s) => shiftStatement(s, d));
       e.errors = e.errors.map((x) => shiftError(x, d));
       e.base = base;
+      if (e.statements.length === 1) this.byAst.set(e.statements[0], e);
     }
     return e;
   }
@@ -156,7 +178,9 @@ export class ParseCache {
     if (!this.entries.has(text)) this.chars += text.length;
     // the key is a copy: a slice would keep the whole text it was cut from alive (see detach)
     const key = detach(text);
-    this.entries.set(key, { statements: r.statements, errors: r.errors, base, gen, key });
+    const e: CacheEntry = { statements: r.statements, errors: r.errors, base, gen, key };
+    this.entries.set(key, e);
+    if (r.statements.length === 1) this.byAst.set(r.statements[0], e);
     this.current?.add(key);
   }
 
@@ -697,7 +721,7 @@ function reparseEdit(last: LastParse, text: string, cache: ParseCache, owner: st
     const p = commonPrefix(old, text);
     const s = commonSuffix(old, text, Math.min(old.length, text.length) - p);
     const e: EditCtx = { old, text, p, oldEnd: old.length - s, d: text.length - old.length, cache, gen };
-    const statements = editList<TopStatement>(last.file.statements, 0, old.length, e, reparseStatement, shiftStatement, false);
+    const statements = editList<TopStatement>(last.file.statements, 0, old.length, e, true);
     if (!statements) return undefined;
     const errors: SyntaxErrorInfo[] = [];
     checkStatementOrder(statements, errors, text.length, complete);
@@ -722,7 +746,7 @@ interface EditCtx {
  * `list` (top-level statements, or the items of one body) spans [lo, hi) of the old text and holds the edit:
  * the list after it, or undefined.
  */
-function editList<T extends Span>(list: T[], lo: number, hi: number, e: EditCtx, reparse: (x: T, e: EditCtx) => T | undefined, shift: (x: T, d: number) => T, body: boolean): T[] | undefined {
+function editList<T extends Span>(list: T[], lo: number, hi: number, e: EditCtx, top: boolean): T[] | undefined {
   // the first element that ends after p
   let a = 0;
   let b = list.length;
@@ -741,14 +765,41 @@ function editList<T extends Span>(list: T[], lo: number, hi: number, e: EditCtx,
   } else {
     const x = list[k];
     if (!x || e.p < x.start || e.oldEnd > x.end) return undefined;
-    const y = inBody(x, e) ? editNode(x, e) : reparse(x, e);
+    const y = (inBody(x, e) ? editNode(x, e) : top ? reparseStatement(x as unknown as TopStatement, e) : reparseItem(x as unknown as NodeItem, e)) as T | undefined;
     if (!y) return undefined;
-    if (body && !itemOrderOk(list as unknown as NodeItem[], k, y as unknown as NodeItem)) return undefined;
+    if (!top && !itemOrderOk(list as unknown as NodeItem[], k, y as unknown as NodeItem)) return undefined;
     out.push(y);
     next = k + 1;
   }
-  for (let i = next; i < list.length; i++) out.push(shift(list[i], e.d));
+  for (let i = next; i < list.length; i++) out.push(shiftTracked(list[i], e, top));
   return out;
+}
+
+/**
+ * x moved by the edit's d, the cache told (an entry keeps the moved AST, not the old one). The items of a huge
+ * node have entries of their own (see parseSplit): they are moved one by one.
+ */
+function shiftTracked<T extends Span>(x: T, e: EditCtx, top: boolean): T {
+  const d = e.d;
+  let y: T;
+  if (isContainer(x) && x.end - x.start >= SPLIT_MIN_CHARS) {
+    const b = x.body;
+    const items = new Array<NodeItem>(b.items.length);
+    for (let i = 0; i < items.length; i++) items[i] = shiftTracked(b.items[i], e, false);
+    const shell = { ...x, body: { ...b, items: [] } };
+    const moved = (top ? shiftStatement(shell as TopStatement, d) : shiftItem(shell as NodeItem, d)) as unknown as Container;
+    moved.body.items = items;
+    y = moved as unknown as T;
+  } else {
+    y = (top ? shiftStatement(x as unknown as TopStatement, d) : shiftItem(x as unknown as NodeItem, d)) as unknown as T;
+  }
+  e.cache.moved(x, y, d);
+  return y;
+}
+
+function isContainer(x: Span): x is Container {
+  const k = (x as Partial<Container>).kind;
+  return k === 'rootNode' || k === 'refNode' || k === 'node';
 }
 
 function allSpace(t: string, a: number, b: number): boolean {
@@ -760,17 +811,18 @@ type Container = RootNodeStatement | RefNodeStatement | NodeDef;
 
 /** Is x a node (or `/ { }`, `&ref { }`) with the edit strictly inside its braces? */
 function inBody(x: Span, e: EditCtx): x is Container {
-  const c = x as Partial<Container>;
-  if (c.kind !== 'rootNode' && c.kind !== 'refNode' && c.kind !== 'node') return false;
-  const b = c.body!;
+  if (!isContainer(x)) return false;
+  const b = x.body;
   return b.closeBrace >= 0 && b.start < e.p && e.oldEnd <= b.closeBrace;
 }
 
 /** The node (or top-level node statement) with its body edited. */
 function editNode<T extends Span>(x: T & Container, e: EditCtx): T | undefined {
   const b = x.body;
-  const items = editList<NodeItem>(b.items, b.start + 1, b.closeBrace, e, reparseItem, shiftItem, true);
+  const items = editList<NodeItem>(b.items, b.start + 1, b.closeBrace, e, false);
   if (!items) return undefined;
+  // an entry of the whole node (a top-level statement) holds its old text
+  e.cache.drop(x);
   const body: NodeBody = { items, closeBrace: b.closeBrace + e.d, start: b.start, end: b.end + e.d };
   return { ...x, body, end: x.end + e.d };
 }
@@ -804,7 +856,7 @@ function reparseItem(x: NodeItem, e: EditCtx): NodeItem | undefined {
   const [a, b] = trimmed(e.text, x.start, x.end + e.d);
   const t = e.text.slice(a, b);
   if (t.length === 0 || itemEnd(t, 0, t.length) !== t.length || topLevelLookalike(t)) return undefined;
-  e.cache.forget(ITEM_KEY + e.old.slice(x.start, x.end));
+  e.cache.drop(x);
   return parseItem(t, a, e.cache, e.gen, undefined, 0);
 }
 
@@ -815,6 +867,7 @@ function reparseStatement(x: TopStatement, e: EditCtx): TopStatement | undefined
   if (t.length === 0) return undefined;
   const chunks = splitStatements(t);
   if (chunks.length !== 2 || chunks[0] !== 0 || chunks[1] !== t.length) return undefined;
+  e.cache.drop(x);
   let r: ChunkResult | undefined = e.cache.lookup(t, a, e.gen);
   if (!r && t.length >= SPLIT_MIN_CHARS) {
     const st = parseSplit(t, a, true, e.cache, e.gen);
