@@ -76,8 +76,11 @@ class DProp {
   chunks: ValueChunk[] = [];
   phRefs: PhandleMarker[] = NONE;
   pathRefs: PathMarker[] = NONE;
-  contributions: Contribution[] = [];
-  constructor(readonly name: string, public span: Span, public nameSpan: Span) {}
+  contributions: Contribution[];
+  /** `first`: the first contribution (a one-element literal: a push onto [] would reserve 16 slots) */
+  constructor(readonly name: string, public span: Span, public nameSpan: Span, first?: Contribution) {
+    this.contributions = first ? [first] : [];
+  }
 }
 
 class DNode {
@@ -90,10 +93,14 @@ class DNode {
   omitSpan?: Span;
   referenced = false;
   phandle = 0;
-  contributions: Contribution[] = [];
+  contributions: Contribution[];
   /** for an entry written as `/delete-node/ name;` inside a body */
   deleteEntry?: Span;
-  constructor(public name: string) {}
+  /** the live tree's node it became (toLiveTree) */
+  live: TreeNode | undefined = undefined;
+  constructor(public name: string, first?: Contribution) {
+    this.contributions = first ? [first] : [];
+  }
 }
 
 function phandleIsValid(p: number): boolean {
@@ -289,8 +296,7 @@ class Merger {
 
   // ---- building nodes from bodies (build_node) ----------------------------
   private buildNode(body: ast.NodeBody, name: string, depth: number, contribution: Contribution): DNode {
-    const node = new DNode(name);
-    node.contributions.push(contribution);
+    const node = new DNode(name, contribution);
     for (let itemIndex = 0, itemList = body.items; itemIndex < itemList.length; itemIndex++) {
       const item = itemList[itemIndex];
       switch (item.kind) {
@@ -298,9 +304,8 @@ class Merger {
           node.props.push(this.buildProp(item));
           break;
         case 'deleteProperty': {
-          const p = new DProp(item.name, span(item), item.nameSpan);
+          const p = new DProp(item.name, span(item), item.nameSpan, { kind: 'deletion', start: item.start, end: item.end, nameSpan: item.nameSpan });
           p.deleted = true;
-          p.contributions.push({ kind: 'deletion', start: item.start, end: item.end, nameSpan: item.nameSpan });
           node.props.push(p);
           break;
         }
@@ -311,8 +316,7 @@ class Merger {
           let child: DNode;
           if (depth + 1 > MAX_NODE_DEPTH) {
             this.report('resource-limit', item.nameSpan, `Node nesting deeper than ${MAX_NODE_DEPTH} levels: the contents of this node are ignored`);
-            child = new DNode(item.name);
-            child.contributions.push(contrib);
+            child = new DNode(item.name, contrib);
           } else {
             child = this.buildNode(item.body, item.name, depth + 1, contrib);
           }
@@ -342,15 +346,15 @@ class Merger {
 
   private buildProp(def: ast.PropertyDef): DProp {
     // the parser's name spans are plain { start, end } objects nobody mutates: shared, not copied
-    const p = new DProp(def.name, span(def), def.nameSpan);
-    p.contributions.push({ kind: 'definition', start: def.start, end: def.end, nameSpan: def.nameSpan });
+    const p = new DProp(def.name, span(def), def.nameSpan, { kind: 'definition', start: def.start, end: def.end, nameSpan: def.nameSpan });
     for (let lIndex = 0, lList = def.labels; lIndex < lList.length; lIndex++) { const l = lList[lIndex]; this.addLabel(p, l.name, [{ name: l.name, start: l.start, end: l.end }]); }
     if (!def.value) return p;
     for (let partIndex = 0, partList = def.value; partIndex < partList.length; partIndex++) {
       const part = partList[partIndex];
       for (let lIndex = 0, lList = part.labelsBefore; lIndex < lList.length; lIndex++) { const l = lList[lIndex]; own(p, 'valueLabels').push({ name: l.name, start: l.start, end: l.end }); }
       const chunk = this.buildChunk(part.component, p);
-      if (chunk) p.chunks.push(chunk);
+      // (a one-element literal: a push onto [] reserves 16 slots, and most values are one chunk)
+      if (chunk) { if (p.chunks.length === 0) p.chunks = [chunk]; else p.chunks.push(chunk); }
       for (let lIndex = 0, lList = part.labelsAfter; lIndex < lList.length; lIndex++) { const l = lList[lIndex]; own(p, 'valueLabels').push({ name: l.name, start: l.start, end: l.end }); }
     }
     return p;
@@ -381,30 +385,33 @@ class Merger {
         }
         const b = bits as 8 | 16 | 32 | 64;
         const mask = b === 64 ? U64_MASK : (1n << BigInt(b)) - 1n;
-        const cells: Cell[] = [];
+        // sized once (a push onto [] reserves 16 slots); labels among the cells leave it shorter
+        const cells: Cell[] = new Array<Cell>(c.items.length);
+        let n = 0;
         for (let itemIndex = 0, itemList = c.items; itemIndex < itemList.length; itemIndex++) {
           const item = itemList[itemIndex];
           if (item.kind === 'label') { own(p, 'valueLabels').push({ name: item.name, start: item.start, end: item.end }); continue; }
           if (item.kind === 'expr') {
             const v = this.evalInt(item.expr);
-            if (v <= mask) { cells.push({ start: item.start, end: item.end, value: v }); continue; } // fits: unchanged
+            if (v <= mask) { cells[n++] = { start: item.start, end: item.end, value: v }; continue; } // fits: unchanged
             if (!fitsBits(v, b)) {
               // dtc 1.7/1.8 warn and truncate (dtc-parser.y "Value ... truncated to ...")
               this.report('value-truncated', item, `Value 0x${v.toString(16)} does not fit a ${b}-bit array element: truncated to 0x${(v & mask).toString(16)}`);
             }
-            cells.push({ start: item.start, end: item.end, value: v & mask });
+            cells[n++] = { start: item.start, end: item.end, value: v & mask };
           } else {
             if (b !== 32) {
               // reported by the parser (syntax-error), like dtc's parser does
-              cells.push({ start: item.start, end: item.end, value: mask });
+              cells[n++] = { start: item.start, end: item.end, value: mask };
               continue;
             }
             const rr: ResolvedRef = { ref: item.ref };
             const cell: Cell = { start: item.start, end: item.end, value: 0xffffffffn, ref: rr };
-            cells.push(cell);
+            cells[n++] = cell;
             own(p, 'phRefs').push({ cell, rr, refStr: refString(item.ref) });
           }
         }
+        if (n < cells.length) cells.length = n;
         return { kind: 'cells', start: c.start, end: c.end, bits: b, cells };
       }
       case 'bytes': {
@@ -920,7 +927,6 @@ class Merger {
 
   // ---- conversion to the public tree ----------------------------------------
   toLiveTree(): LiveTree {
-    const dmap = new Map<DNode, TreeNode>();
     const valueLabels = new Map<TreeProperty, LabelDef[]>();
     const references: ResolvedRef[] = [];
     const rootD = this.root ?? new DNode('');
@@ -934,19 +940,28 @@ class Merger {
     const newNode = (d: DNode, parent?: TreeNode): TreeNode => ({
       name: d.name, parent, children: [], properties: [], labels: [], contributions: [], omitIfNoRef: d.omit,
     });
+    // (the lists of a new node are made at their final size, or handed over from the DNode, which dies here:
+    // a push onto [] reserves 16 slots)
     const fill = (t: TreeNode, d: DNode, folded: boolean): void => {
-      dmap.set(d, t);
-      for (let cIndex = 0, cList = d.contributions; cIndex < cList.length; cIndex++) { const c = cList[cIndex]; t.contributions.push(folded && c.kind === 'definition' ? { ...c, kind: 'extension' } : c); }
-      if (d.labels.length) { const defs = liveLabelDefs(d.labels); for (let k = 0; k < defs.length; k++) t.labels.push(defs[k]); }
+      d.live = t;
+      if (!folded && t.contributions.length === 0) t.contributions = d.contributions;
+      else for (let cIndex = 0, cList = d.contributions; cIndex < cList.length; cIndex++) { const c = cList[cIndex]; t.contributions.push(folded && c.kind === 'definition' ? { ...c, kind: 'extension' } : c); }
+      if (d.labels.length) {
+        const defs = liveLabelDefs(d.labels);
+        if (t.labels.length === 0) t.labels = defs; else for (let k = 0; k < defs.length; k++) t.labels.push(defs[k]);
+      }
       if (phandleIsValid(d.phandle) && t.phandle === undefined) t.phandle = d.phandle;
       if (d.omit) t.omitIfNoRef = true;
+      const fresh = t.properties.length === 0 && d.props.length > 0;
+      const props = fresh ? new Array<TreeProperty>(d.props.length) : t.properties;
+      let np = fresh ? 0 : props.length;
       for (let pIndex = 0, pList = d.props; pIndex < pList.length; pIndex++) {
         const p = pList[pIndex];
         if (p.deleted) continue;
         for (let mIndex = 0, mList = p.phRefs; mIndex < mList.length; mIndex++) { const m = mList[mIndex]; references.push(m.rr); }
         for (let mIndex = 0, mList = p.pathRefs; mIndex < mList.length; mIndex++) { const m = mList[mIndex]; references.push(m.rr); }
         let existing: TreeProperty | undefined;
-        for (let k = 0; k < t.properties.length; k++) if (t.properties[k].name === p.name) { existing = t.properties[k]; break; }
+        for (let k = 0; k < np; k++) if (props[k].name === p.name) { existing = props[k]; break; }
         if (existing) { // same-body duplicate (reported): the later value wins in the first one's place
           existing.chunks = p.chunks;
           existing.span = p.span;
@@ -961,34 +976,39 @@ class Merger {
           contributions: p.contributions, node: t, // the DProp dies here: its list is handed over
         };
         if (p.valueLabels.length) valueLabels.set(tp, p.valueLabels); // (rare: most values carry no label)
-        t.properties.push(tp);
+        props[np++] = tp;
       }
+      if (fresh) { props.length = np; t.properties = props; }
       const dc = d.children;
       if (dc.length === 0) return;
+      const freshKids = t.children.length === 0;
+      const kids = freshKids ? new Array<TreeNode>(dc.length) : t.children;
+      let nk = freshKids ? 0 : kids.length;
       // same-named live children (a reported duplicate) fold into one; a map only for wide nodes
       let byName: Map<string, TreeNode> | undefined;
-      if (dc.length + t.children.length > SMALL_LIST) {
+      if (dc.length + nk > SMALL_LIST) {
         byName = new Map();
-        for (let k = 0; k < t.children.length; k++) byName.set(t.children[k].name, t.children[k]);
+        for (let k = 0; k < nk; k++) byName.set(kids[k].name, kids[k]);
       }
       for (let cIndex = 0; cIndex < dc.length; cIndex++) {
         const c = dc[cIndex];
         if (c.deleted) continue;
         let existing: TreeNode | undefined;
         if (byName) existing = byName.get(c.name);
-        else for (let k = 0; k < t.children.length; k++) if (t.children[k].name === c.name) { existing = t.children[k]; break; }
+        else for (let k = 0; k < nk; k++) if (kids[k].name === c.name) { existing = kids[k]; break; }
         if (existing) { fill(existing, c, true); continue; }
         const tc = newNode(c, t);
-        t.children.push(tc);
+        kids[nk++] = tc;
         byName?.set(c.name, tc);
         fill(tc, c, false);
       }
+      if (freshKids) { kids.length = nk; t.children = kids; }
     };
     const root = newNode(rootD);
     if (!rootD.deleted) fill(root, rootD, false);
 
     this.refTargets.forEach((d, rr) => {
-      const t = dmap.get(d);
+      const t = d.live;
       if (t) rr.target = t;
     });
     for (let sIndex = 0, sList = this.stmtRefs; sIndex < sList.length; sIndex++) {
@@ -1002,7 +1022,7 @@ class Merger {
         references.push(s.rr);
         continue;
       }
-      const t = s.target ? dmap.get(s.target) : undefined;
+      const t = s.target ? s.target.live : undefined;
       if (!t) continue;
       s.rr.target = t;
       references.push(s.rr);
