@@ -66,8 +66,9 @@ class DLabel {
   constructor(readonly name: string) {}
 }
 
-interface PhandleMarker { cell: Cell; rr: ResolvedRef; refStr: string }
-interface PathMarker { chunk: ValueChunk & { kind: 'pathRef' }; rr: ResolvedRef; refStr: string; path?: string }
+/** `node`: the node the reference resolved to (phandle_references / path_references) */
+interface PhandleMarker { cell: Cell; rr: ResolvedRef; refStr: string; node?: DNode }
+interface PathMarker { chunk: ValueChunk & { kind: 'pathRef' }; rr: ResolvedRef; refStr: string; path?: string; node?: DNode }
 
 class DProp {
   deleted = false;
@@ -147,15 +148,13 @@ function chunkBytes(c: ValueChunk, pathOf?: (c: ValueChunk) => string | undefine
 }
 
 /** The bytes (NUL included) of a string literal written in plain ASCII without escapes, else undefined. */
-function asciiStringBytes(raw: string): Uint8Array | undefined {
-  const n = raw.length;
-  const bytes = new Uint8Array(n + 1);
-  for (let i = 0; i < n; i++) {
+/** A string written in plain ASCII without escapes: its bytes are its characters and a NUL. */
+function plainAscii(raw: string): boolean {
+  for (let i = 0; i < raw.length; i++) {
     const c = raw.charCodeAt(i);
-    if (c >= 128 || c === 92 /* \ */) return undefined;
-    bytes[i] = c;
+    if (c >= 128 || c === 92 /* \ */) return false;
   }
-  return bytes;
+  return true;
 }
 
 class Merger {
@@ -168,7 +167,6 @@ class Merger {
   private readonly labelIndex = new Map<string, DNode[]>();
   private fragmentCounter = 0;
   private readonly stmtRefs: { rr: ResolvedRef; target?: DNode; refStr: string; orphan: boolean }[] = [];
-  private readonly refTargets = new Map<ResolvedRef, DNode>();
   private readonly phandleMap = new Map<number, DNode>();
   private nextPhandle = 1;
   /** label -> first live node carrying it in pre-order (valid during the checks phase) */
@@ -369,8 +367,8 @@ class Merger {
   private buildChunk(c: ast.ValueComponent, p: DProp): ValueChunk | undefined {
     switch (c.kind) {
       case 'string': {
-        const ascii = asciiStringBytes(c.raw);
-        if (ascii) return { kind: 'string', start: c.start, end: c.end, value: c.raw, bytes: ascii };
+        // (no byte copy: `bytes` is optional, for the strings whose bytes are not value + NUL)
+        if (plainAscii(c.raw)) return { kind: 'string', start: c.start, end: c.end, value: c.raw };
         const d = decodeDtsString(c.raw);
         if (d.problem) this.report('value-error', c, d.problem);
         const bytes = new Uint8Array(d.bytes.length + 1);
@@ -844,7 +842,7 @@ class Merger {
           }
           m.cell.value = BigInt(this.getNodePhandle(target));
           target.referenced = true;
-          this.refTargets.set(m.rr, target);
+          m.node = target;
         }
       }
     });
@@ -860,7 +858,7 @@ class Merger {
           m.path = this.dpath(target);
           this.pathChunkPaths.set(m.chunk, m.path);
           target.referenced = true;
-          this.refTargets.set(m.rr, target);
+          m.node = target;
         }
       }
     });
@@ -929,6 +927,8 @@ class Merger {
   toLiveTree(): LiveTree {
     const valueLabels = new Map<TreeProperty, LabelDef[]>();
     const references: ResolvedRef[] = [];
+    // the value references of live properties (their targets are set once every node has its live one)
+    const marks: (PhandleMarker | PathMarker)[] = [];
     const rootD = this.root ?? new DNode('');
 
     const liveLabelDefs = (labels: DLabel[]): LabelDef[] => {
@@ -958,8 +958,8 @@ class Merger {
       for (let pIndex = 0, pList = d.props; pIndex < pList.length; pIndex++) {
         const p = pList[pIndex];
         if (p.deleted) continue;
-        for (let mIndex = 0, mList = p.phRefs; mIndex < mList.length; mIndex++) { const m = mList[mIndex]; references.push(m.rr); }
-        for (let mIndex = 0, mList = p.pathRefs; mIndex < mList.length; mIndex++) { const m = mList[mIndex]; references.push(m.rr); }
+        for (let mIndex = 0, mList = p.phRefs; mIndex < mList.length; mIndex++) { const m = mList[mIndex]; references.push(m.rr); marks.push(m); }
+        for (let mIndex = 0, mList = p.pathRefs; mIndex < mList.length; mIndex++) { const m = mList[mIndex]; references.push(m.rr); marks.push(m); }
         let existing: TreeProperty | undefined;
         for (let k = 0; k < np; k++) if (props[k].name === p.name) { existing = props[k]; break; }
         if (existing) { // same-body duplicate (reported): the later value wins in the first one's place
@@ -1007,10 +1007,10 @@ class Merger {
     const root = newNode(rootD);
     if (!rootD.deleted) fill(root, rootD, false);
 
-    this.refTargets.forEach((d, rr) => {
-      const t = d.live;
-      if (t) rr.target = t;
-    });
+    for (let k = 0; k < marks.length; k++) {
+      const t = marks[k].node?.live;
+      if (t) marks[k].rr.target = t;
+    }
     for (let sIndex = 0, sList = this.stmtRefs; sIndex < sList.length; sIndex++) {
       const s = sList[sIndex];
       if (s.orphan) {

@@ -31,7 +31,8 @@ export interface ResolvedRef {
 
 export type ValueChunk =
   | (ast.Span & { kind: 'cells'; bits: 8 | 16 | 32 | 64; cells: Cell[] })
-  /** `bytes` (optional, additive): the exact bytes dtc stores, escapes decoded, trailing NUL included */
+  /** `bytes` (optional, additive): the exact bytes dtc stores, escapes decoded, trailing NUL included; absent when
+   *  they are the UTF-8 of `value` and a NUL (a string in plain ASCII) */
   | (ast.Span & { kind: 'string'; value: string; bytes?: Uint8Array })
   | (ast.Span & { kind: 'bytes'; bytes: Uint8Array })
   /** a path reference outside < >: becomes the target's full path + NUL */
