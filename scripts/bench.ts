@@ -18,7 +18,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { uriOf } from '../test/lsp/lsp-client';
 import type { InprocResult } from './bench/inproc';
-import { spaceEdit } from './bench/inproc';
+import { benchEdit, type EditKind } from './bench/inproc';
 import { BenchClient } from './bench/server-client';
 import { fmtMB, fmtMs, median, now, p95, prng, rssOf, sleep, timeShell } from './bench/stats';
 import { arm64Boards, cppArgs, ensureDebianPackages, ensureKernelTree } from './kernel-tree';
@@ -134,6 +134,10 @@ function largestDtsiOf(files: string[]): string | undefined {
 }
 
 interface EditResult { board: string; dtsi: string; boardMs: number[]; dtsiMs: number[]; serverMs: number[]; published: number }
+/** latencies by kind of edit, all boards */
+const byKind: Record<EditKind, number[]> = { space: [], value: [] };
+/** edits made so far (the kind alternates) */
+let editCount = 0;
 interface RequestResult { board: string; hover: number[]; definition: number[]; answered: number; total: number }
 
 /** Typing pace of the latency edits: one character every 100 ms (the server analyses an isolated edit at once). */
@@ -149,11 +153,12 @@ async function editBurst(c: BenchClient, board: string, file: string, n: number,
   for (let i = 0; i < n; i++) {
     if (paceMs) await sleep(paceMs);
     const text = c.texts.get(file)!;
-    const p = spaceEdit(text, rnd);
+    const e = benchEdit(text, rnd, editCount++);
     const t0 = now();
-    const v = await c.insert(file, p, ' ');
+    const v = await c.replace(file, e.p, e.remove, e.insert);
     const a = await c.waitAnalysed(board, t0);
     into.push(a.at - t0);
+    if (paceMs) byKind[e.kind].push(a.at - t0);
     serverMs.push(a.ms);
     await sleep(2); // let the publish (same tick as the log line) arrive
     if (c.publishedFor(file, v)) published++;
@@ -377,7 +382,7 @@ async function main(): Promise<void> {
   say();
   say(`### 2. Edit latency (didChange → analysis done and diagnostics published)`);
   say();
-  say(`One server with the four boards open and the default settings: an isolated edit is analysed at once, edits closer together than the 75 ms debounce wait for it. The edits come at a typing pace (one every ${TYPING_PACE_MS} ms), so this is the latency a user sees. Each edit inserts one space after a whitespace character at a random place (seeded), alternating halves: the board file, then its largest .dtsi. "server" is the analysis time the server logs.`);
+  say(`One server with the four boards open and the default settings: an isolated edit is analysed at once, edits closer together than the 75 ms debounce wait for it. The edits come at a typing pace (one every ${TYPING_PACE_MS} ms), so this is the latency a user sees. Edits alternate between two kinds, at random places (seeded): a space inserted after a whitespace character (no token changes) and one digit of a number in a cell list changed (a value: the property's cells change); both keep the file valid. Half of a board's edits go to the board file, then half to its largest .dtsi. "server" is the analysis time the server logs.`);
   say();
   say(`| board | edits | board file median / p95 | largest .dtsi | .dtsi median / p95 | all median / p95 | server analysis median / p95 | in-process board / .dtsi median |`);
   say(`|---|---:|---:|---|---:|---:|---:|---:|`);
@@ -388,6 +393,9 @@ async function main(): Promise<void> {
   }
   const allEdits = edits.flatMap((e) => [...e.boardMs, ...e.dtsiMs]);
   say(`| **all** | ${allEdits.length} | | | | **${fmtMs(median(allEdits))} / ${fmtMs(p95(allEdits))} ms** | | |`);
+  for (const k of ['space', 'value'] as const) {
+    if (byKind[k].length) say(`| ${k === 'space' ? 'space edits' : 'value edits'} | ${byKind[k].length} | | | | ${fmtMs(median(byKind[k]))} / ${fmtMs(p95(byKind[k]))} ms | | |`);
+  }
   say();
   say(`### 3. Hover and definition latency on phandle references`);
   say();

@@ -22,6 +22,66 @@ export interface InprocResult {
   rssMB: number;
 }
 
+/** The benchmark's edits: alternately a space and a value change (see benchEdit). */
+export type EditKind = 'space' | 'value';
+export interface BenchEdit { p: number; remove: number; insert: string; kind: EditKind }
+
+/**
+ * Edit number i of a text: even i inserts a space after a whitespace character (no token changes), odd i
+ * changes one digit of a number (a value: the property's cells change); both keep the file valid and make
+ * every text new.
+ */
+export function benchEdit(text: string, rnd: () => number, i: number): BenchEdit {
+  if (i % 2 === 1) {
+    const v = digitEdit(text, rnd);
+    if (v) return v;
+  }
+  return { p: spaceEdit(text, rnd), remove: 0, insert: ' ', kind: 'space' };
+}
+
+const isHexChar = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70) || c === 120 || c === 88;
+
+/** Is offset s inside `< ... >` (the last of '<', '>', ';', '{', '}' before it is a '<')? */
+function inCells(text: string, s: number): boolean {
+  for (let k = s - 1; k >= 0; k--) {
+    const c = text.charCodeAt(k);
+    if (c === 60) return true;
+    if (c === 62 || c === 59 || c === 123 || c === 125) return false;
+  }
+  return false;
+}
+
+/**
+ * A digit of a number written in a cell list (`<... 0x1000 ...>`, after a space, '<' or '('), not its
+ * first character nor a digit before an 'x', replaced by the next one (modulo 8 in an octal number).
+ */
+function digitEdit(text: string, rnd: () => number): BenchEdit | undefined {
+  const from = Math.floor(rnd() * text.length);
+  // from a random place to the end, then from the start (the first such digit after it)
+  for (let k = 0; k < text.length; k++) {
+    {
+      const q = (from + k) % text.length;
+      const c = text.charCodeAt(q);
+      if (c < 48 || c > 57) continue;
+      let s = q;
+      while (s > 0 && isHexChar(text.charCodeAt(s - 1))) s--;
+      const first = text.charCodeAt(s);
+      const before = text.charCodeAt(s - 1);
+      if (first < 48 || first > 57 || !(before === 32 || before === 9 || before === 60 || before === 40) || !inCells(text, s)) continue;
+      let e = q + 1;
+      while (e < text.length && isHexChar(text.charCodeAt(e))) e++;
+      if (q === s && e - s > 1) continue;
+      const next = text.charCodeAt(q + 1);
+      if (next === 120 || next === 88) continue;
+      const hex = text.charCodeAt(s + 1) === 120 || text.charCodeAt(s + 1) === 88;
+      const octal = first === 48 && !hex && e - s > 1;
+      const d = c - 48;
+      return { p: q, remove: 1, insert: String((d + 1) % (octal ? 8 : 10)), kind: 'value' };
+    }
+  }
+  return undefined;
+}
+
 /** Insert a space after a whitespace character: keeps the file valid, every text new. */
 export function spaceEdit(text: string, rnd: () => number): number {
   for (let tries = 0; tries < 1000; tries++) {
@@ -53,8 +113,8 @@ export function runInproc(board: string, edits: number): InprocResult {
     let text = nodeFs.readFileSync(file, 'utf8');
     const out: number[] = [];
     for (let i = 0; i < edits; i++) {
-      const p = spaceEdit(text, rnd);
-      text = text.slice(0, p) + ' ' + text.slice(p);
+      const e = benchEdit(text, rnd, i);
+      text = text.slice(0, e.p) + e.insert + text.slice(e.p + e.remove);
       fs.setOverlay(file, text);
       const t0 = performance.now();
       host.analyze(board);

@@ -78,10 +78,16 @@ export class BenchClient {
 
   /** Insert `insert` at offset p of an open file (one incremental change); returns the new version. */
   async insert(file: string, p: number, insert: string): Promise<number> {
+    return this.replace(file, p, 0, insert);
+  }
+
+  /** Replace `remove` characters at offset p by `insert` (one didChange). */
+  async replace(file: string, p: number, remove: number, insert: string): Promise<number> {
     const text = this.texts.get(file)!;
-    const pos = new LineIndex(text).positionAt(p);
-    this.texts.set(file, text.slice(0, p) + insert + text.slice(p));
-    const v = await this.c.change(file, [{ range: { start: pos, end: pos }, text: insert }]);
+    const idx = new LineIndex(text);
+    const range = { start: idx.positionAt(p), end: idx.positionAt(p + remove) };
+    this.texts.set(file, text.slice(0, p) + insert + text.slice(p + remove));
+    const v = await this.c.change(file, [{ range, text: insert }]);
     this.versions.set(file, v);
     return v;
   }
