@@ -28,10 +28,13 @@ test('edited versions of a text are not retained by the cache', () => {
   gc();
   const before = process.memoryUsage().heapUsed;
   for (let i = 0; i < 40; i++) {
-    // a new statement text every time (a space after a property name): its entry is new
-    const names = [...text.slice(0, board.length + i).matchAll(/\t *(status|reg|compatible|model) /g)];
-    const p = names[i % names.length].index! + names[i % names.length][0].length - 1;
-    text = text.slice(0, p) + ' ' + text.slice(p);
+    // a new statement text every time (a space after a property name), in two places (so not an edit of the
+    // last parse, which stores nothing for an item of a small node): the statements' entries are new
+    for (const k of [i, i + 3]) {
+      const names = [...text.slice(0, board.length + 2 * i).matchAll(/\t *(status|reg|compatible|model) /g)];
+      const p = names[k % names.length].index! + names[k % names.length][0].length - 1;
+      text = text.slice(0, p) + ' ' + text.slice(p);
+    }
     const r = parseDts(text, cache, { owner: 'board.dts' });
     assert.equal(r.errors.length, 0);
   }

@@ -114,3 +114,30 @@ test('the cache holds the moved statements, not a second copy of the old ones', 
   for (let j = 0; j < k; j++) assert.equal(again.statements[j], first.statements[j], `statement ${j}`);
   for (let j = k + 1; j < edited.statements.length; j++) assert.equal(again.statements[j], edited.statements[j], `statement ${j}`);
 });
+
+test('edits of items keep the cache from growing: an item of a small node is not stored, a replaced one of a huge node goes', () => {
+  const cache = new ParseCache();
+  let text = board;
+  parseDts(text, cache, { owner: 'b' });
+  const size = cache.size;
+  for (let i = 0; i < 12; i++) {
+    text = text.replace(/reg = <0x1000 0x\d+>/, `reg = <0x1000 0x${200 + i}>`);
+    parseDts(text, cache, { owner: 'b' });
+  }
+  assert.equal(cache.edits, 12);
+  assert.ok(cache.size <= size, `${cache.size} entries, ${size} before the edits`);
+  // a huge node (soc@0 of huge-soc.dtsi): its items have entries (the split parse looks them up); an edited
+  // item (a renamed uart node) is stored, the one it replaced dropped
+  let big = soc;
+  parseDts(big, cache, { owner: 'soc', complete: false });
+  big = big.replace(/serial@1070000/, 'serial@1070001');
+  parseDts(big, cache, { owner: 'soc', complete: false });
+  const bigSize = cache.size;
+  for (let i = 2; i < 14; i++) {
+    big = big.replace(/serial@10700[0-9a-f]{2}/, `serial@10700${i.toString(16).padStart(2, '0')}`);
+    const r = parseDts(big, cache, { owner: 'soc', complete: false });
+    assert.ok(r.statements.length > 0 && r.errors.length === 0);
+  }
+  assert.equal(cache.edits, 25);
+  assert.equal(cache.size, bigSize);
+});

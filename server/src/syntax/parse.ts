@@ -559,9 +559,13 @@ function parseSplit(t: string, base: number, top: boolean, cache: ParseCache, ge
   return node;
 }
 
-function parseItem(text: string, base: number, cache: ParseCache, gen: number, isCancelled: (() => boolean) | undefined, depth: number): NodeItem | undefined {
+/**
+ * One body item, memoised in the cache by its text; `memo` false: not looked up or stored (an item of a node
+ * too small to be split, which no parse looks up on its own).
+ */
+function parseItem(text: string, base: number, cache: ParseCache, gen: number, isCancelled: (() => boolean) | undefined, depth: number, memo = true): NodeItem | undefined {
   const key = ITEM_KEY + text;
-  const hit = cache.lookup(key, base, gen);
+  const hit = memo ? cache.lookup(key, base, gen) : undefined;
   if (hit) return hit.errors.length === 0 && hit.statements.length === 1 ? (hit.statements[0] as unknown as NodeItem) : undefined;
   if (text.length >= SPLIT_MIN_CHARS) {
     const it = parseSplit(text, base, false, cache, gen, isCancelled, depth + 1);
@@ -579,7 +583,7 @@ function parseItem(text: string, base: number, cache: ParseCache, gen: number, i
   }
   if (ok) ok = soft.length === 0 && list.length === 1 && list[0].kind !== 'error' && list[0].start === base && list[0].end === base + text.length;
   // a failed item is remembered as such (the statement is then parsed whole, and cached whole)
-  cache.store(key, base, gen, ok ? { statements: list as unknown as TopStatement[], errors: [] } : { statements: [], errors: [{ start: base, end: base, message: 'item' }] });
+  if (memo) cache.store(key, base, gen, ok ? { statements: list as unknown as TopStatement[], errors: [] } : { statements: [], errors: [{ start: base, end: base, message: 'item' }] });
   return ok ? list[0] : undefined;
 }
 
@@ -721,7 +725,7 @@ function reparseEdit(last: LastParse, text: string, cache: ParseCache, owner: st
     const p = commonPrefix(old, text);
     const s = commonSuffix(old, text, Math.min(old.length, text.length) - p);
     const e: EditCtx = { old, text, p, oldEnd: old.length - s, d: text.length - old.length, cache, gen };
-    const statements = editList<TopStatement>(last.file.statements, 0, old.length, e, true);
+    const statements = editList<TopStatement>(last.file.statements, 0, old.length, e, true, true);
     if (!statements) return undefined;
     const errors: SyntaxErrorInfo[] = [];
     checkStatementOrder(statements, errors, text.length, complete);
@@ -746,7 +750,7 @@ interface EditCtx {
  * `list` (top-level statements, or the items of one body) spans [lo, hi) of the old text and holds the edit:
  * the list after it, or undefined.
  */
-function editList<T extends Span>(list: T[], lo: number, hi: number, e: EditCtx, top: boolean): T[] | undefined {
+function editList<T extends Span>(list: T[], lo: number, hi: number, e: EditCtx, top: boolean, memo: boolean): T[] | undefined {
   // the first element that ends after p
   let a = 0;
   let b = list.length;
@@ -765,7 +769,7 @@ function editList<T extends Span>(list: T[], lo: number, hi: number, e: EditCtx,
   } else {
     const x = list[k];
     if (!x || e.p < x.start || e.oldEnd > x.end) return undefined;
-    const y = (inBody(x, e) ? editNode(x, e) : top ? reparseStatement(x as unknown as TopStatement, e) : reparseItem(x as unknown as NodeItem, e)) as T | undefined;
+    const y = (inBody(x, e) ? editNode(x, e) : top ? reparseStatement(x as unknown as TopStatement, e) : reparseItem(x as unknown as NodeItem, e, memo)) as T | undefined;
     if (!y) return undefined;
     if (!top && !itemOrderOk(list as unknown as NodeItem[], k, y as unknown as NodeItem)) return undefined;
     out.push(y);
@@ -819,7 +823,8 @@ function inBody(x: Span, e: EditCtx): x is Container {
 /** The node (or top-level node statement) with its body edited. */
 function editNode<T extends Span>(x: T & Container, e: EditCtx): T | undefined {
   const b = x.body;
-  const items = editList<NodeItem>(b.items, b.start + 1, b.closeBrace, e, false);
+  // the items of a huge node have cache entries of their own (see parseSplit), those of a small one do not
+  const items = editList<NodeItem>(b.items, b.start + 1, b.closeBrace, e, false, x.end - x.start >= SPLIT_MIN_CHARS);
   if (!items) return undefined;
   // an entry of the whole node (a top-level statement) holds its old text
   e.cache.drop(x);
@@ -852,12 +857,12 @@ function trimmed(t: string, a: number, b: number): [number, number] {
 }
 
 /** The item x after the edit, parsed again: exactly one item (white space around it aside), without error. */
-function reparseItem(x: NodeItem, e: EditCtx): NodeItem | undefined {
+function reparseItem(x: NodeItem, e: EditCtx, memo: boolean): NodeItem | undefined {
   const [a, b] = trimmed(e.text, x.start, x.end + e.d);
   const t = e.text.slice(a, b);
   if (t.length === 0 || itemEnd(t, 0, t.length) !== t.length || topLevelLookalike(t)) return undefined;
   e.cache.drop(x);
-  return parseItem(t, a, e.cache, e.gen, undefined, 0);
+  return parseItem(t, a, e.cache, e.gen, undefined, 0, memo);
 }
 
 /** The top-level statement x after the edit, parsed again: exactly one statement (white space around it aside), without error. */
