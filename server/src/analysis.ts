@@ -9,7 +9,7 @@ import { buildSupplierGraph } from './model/graph';
 import { loadIommuModel, type IommuModel } from './model/iommu';
 import type { SupplierGraph } from './model/types';
 import { createPreprocessCache, preprocess } from './preprocess';
-import type { PreprocessCache, PreprocessResult } from './preprocess/types';
+import type { PreprocessResult } from './preprocess/types';
 import type { DtsFile } from './syntax/ast';
 import { ParseCache, parseDts } from './syntax/parse';
 import { buildTree } from './tree/merge';
@@ -54,7 +54,7 @@ export interface Analysis {
 export const ANALYSIS_TIME_LIMIT_MS = 10_000;
 
 export class AnalysisHost {
-  private readonly ppCache: PreprocessCache = createPreprocessCache();
+  private readonly ppCache = createPreprocessCache();
   private readonly parseCache = new ParseCache();
   private model: IommuModel;
   private modelDiagnostics: Diagnostic[] = [];
@@ -74,6 +74,11 @@ export class AnalysisHost {
 
   get parseStats(): { parsed: number; reused: number; edits: number } {
     return { ...this.parseCache.stats, edits: this.parseCache.edits };
+  }
+
+  /** Keystrokes the preprocessor replayed on its last run, and parses made by editing the last one. */
+  get incrementalStats(): { preprocessReplays: number; parseEdits: number } {
+    return { preprocessReplays: this.ppCache.incremental, parseEdits: this.parseCache.edits };
   }
 
   includePathsFor(root: string): string[] {

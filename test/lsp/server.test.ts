@@ -160,6 +160,44 @@ test('an edit in a .dtsi updates the including board diagnostics', async () => {
   });
 });
 
+test('keystrokes replayed by the preprocessor and the parser keep every range exact', async () => {
+  await withServer(async (c) => {
+    await c.open(BOARD_A);
+    await c.waitForDiagnostics(BOARD_A, (d) => d.length === 1);
+    await c.open(SOC);
+    await c.waitForNotification('dts/contextChanged', (p) => p.uri === uriOf(SOC));
+    await c.waitForDiagnostics(SOC, (d) => d.length === 0);
+    const cells = rangeOf(SOC, '#iommu-cells = <1>;');
+    const related = (d: Diagnostic[]): unknown => d[0]?.relatedInformation?.[0]?.location.range;
+    type Stats = { analyses: number; preprocessReplays: number; parseEdits: number };
+    const stats = (): Promise<Stats> => c.request<Stats>('dts/stats', {});
+    /** each edit analysed on its own (two edits in one analysis are not one keystroke) */
+    const analysed = async (n: number): Promise<void> => {
+      for (let i = 0; i < 500 && (await stats()).analyses < n; i++) await new Promise((r) => setTimeout(r, 20));
+    };
+    const before = await stats();
+    // a blank line in soc.dtsi before the smmu: the provider's #iommu-cells (related information of board-a's
+    // diagnostic) moves down one line
+    const eol = positionOf(SOC, '#size-cells = <1>;', '#size-cells = <1>;'.length);
+    await c.change(SOC, [{ range: { start: eol, end: eol }, text: '\n' }]);
+    const moved = { start: { ...cells.start, line: cells.start.line + 1 }, end: { ...cells.end, line: cells.end.line + 1 } };
+    await c.waitForDiagnostics(BOARD_A, (d) => JSON.stringify(related(d)) === JSON.stringify(moved), 10_000, true);
+    await analysed(before.analyses + 1);
+    // text in the comment on line 1: nothing moves; a space before #iommu-cells: one column to the right
+    await c.change(SOC, [{ range: { start: { line: 0, character: 2 }, end: { line: 0, character: 2 } }, text: ' edited' }]);
+    await analysed(before.analyses + 2);
+    const at = { line: moved.start.line, character: moved.start.character };
+    await c.change(SOC, [{ range: { start: at, end: at }, text: ' ' }]);
+    const right = { start: { ...moved.start, character: moved.start.character + 1 }, end: { ...moved.end, character: moved.end.character + 1 } };
+    const d = await c.waitForDiagnostics(BOARD_A, (x) => JSON.stringify(related(x)) === JSON.stringify(right), 10_000, true);
+    assert.deepEqual(d[0].range, rangeOf(BOARD_A, '<&smmu GPU_SID 0x1>'));
+    const after = await stats();
+    assert.equal(after.analyses, before.analyses + 3);
+    assert.equal(after.preprocessReplays, before.preprocessReplays + 3);
+    assert.equal(after.parseEdits, before.parseEdits + 3);
+  });
+});
+
 test('context selection for a .dtsi: first board by name, then the user choice', async () => {
   await withServer(async (c) => {
     await c.open(SOC);

@@ -175,7 +175,7 @@ export class DtsServer {
         this.selectContext(p.textDocument.uri, p.context ?? null),
       ),
     );
-    c.onRequest('dts/stats', this.guard('dts/stats', null, () => ({ ...this.stats, contexts: [...this.contexts.values()].map((x) => ({ root: x.root, files: x.files.size, durationMs: x.durationMs, analyses: x.analyses })), indexedFiles: this.index.fileCount, memory: process.memoryUsage(), ...this.idle.stats })));
+    c.onRequest('dts/stats', this.guard('dts/stats', null, () => ({ ...this.stats, contexts: [...this.contexts.values()].map((x) => ({ root: x.root, files: x.files.size, durationMs: x.durationMs, analyses: x.analyses })), indexedFiles: this.index.fileCount, memory: process.memoryUsage(), ...this.idle.stats, ...this.host.incrementalStats })));
     registerFeatureHandlers(this);
     docs.listen(c);
     c.listen();

@@ -28,6 +28,9 @@ import { blockCommentEnd, lineCommentEnd } from './lexer';
 import { SEG_GAP, SEG_VERBATIM, Segments, SourceMapImpl } from './sourcemap';
 import type { MacroDefinition, MacroUse, PreprocessResult } from './types';
 
+/** The preprocessor stops (a 'resource-limit' diagnostic) when its output would exceed this. */
+export const MAX_OUTPUT = 64 * 1024 * 1024;
+
 /** What a full run (or a previous incremental one) leaves for the next keystroke. */
 export interface RunRecord {
   /** include paths + predefined macros: a run with other options starts over */
@@ -309,6 +312,7 @@ export function reprocessEdit(record: RunRecord, host: IncrementalHost): { resul
   // 4. the new result: the output with the edit applied, positions in the edited file after it moved
   const shift = new Shift(changed, p, oldEnd, d);
   const od = edit.inserted.length - edit.removed;
+  if (record.result.text.length + od > MAX_OUTPUT) return undefined; // a full run stops with its diagnostic
   const n = sg.out.length;
   const segs = new Segments();
   segs.file = sg.file;

@@ -8,7 +8,7 @@ import type { FileSystem, ReadResult } from '../base/fs';
 import { dirname, join, normalize } from '../base/paths';
 import { PreprocessCacheImpl, type CacheEntry, type Resolution } from './cache';
 import { evaluate } from './expr';
-import { reprocessEdit, type IncrementalHost, type RunRecord } from './incremental';
+import { MAX_OUTPUT, reprocessEdit, type IncrementalHost, type RunRecord } from './incremental';
 import {
   blockCommentEnd, identEnd, isDigit, isHSpace, isIdStart, K, lineCommentEnd, numberEnd, quoteEnd,
   tokenAt, tokenBefore, tokenize, wouldPaste, type Tok,
@@ -32,7 +32,7 @@ export function preprocess(rootFile: string, options: PreprocessOptions): Prepro
 const MAX_INCLUDE_DEPTH = 200;
 /** marks a name the file wrote before it read it */
 const WRITTEN = '\u0000written';
-const MAX_OUTPUT = 64 * 1024 * 1024;
+
 
 const DIRECTIVES = new Set([
   'define', 'undef', 'include', 'include_next', 'import', 'if', 'ifdef', 'ifndef', 'elif', 'elifdef', 'elifndef',
