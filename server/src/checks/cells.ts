@@ -128,7 +128,9 @@ function checkProperty(ctx: CheckContext, r: Reporter, node: TreeNode, p: TreePr
   for (let cIndex = 0, cList = p.chunks; cIndex < cList.length; cIndex++) { const c = cList[cIndex]; if (c.kind !== 'cells' || c.bits !== 32) return; } // not a phandle list; other checks own it
   const isIommu = p.name === 'iommus';
   const code = isIommu ? 'iommu-cells-mismatch' : 'phandle-cells-mismatch';
-  const consumer = describeNode(node);
+  // the consumer's description (its path) only when a message needs it: most properties have nothing to report
+  let consumerText: string | undefined;
+  const consumer = (): string => (consumerText ??= describeNode(node));
   // decompiled sources (no references at all) write phandles as numbers
   const rawPhandles = ctx.tree.references.length === 0;
   let walk: KernelWalk | undefined;
@@ -170,7 +172,7 @@ function checkProperty(ctx: CheckContext, r: Reporter, node: TreeNode, p: TreePr
           const groupSpan: Span = spec.start === 0 ? chunk : { start: spec.ph.start, end: cells[cells.length - 1].end };
           const argc = spec.count + extra.length;
           const trailingZero = extra.every((x) => x.value === 0n);
-          let msg = `${p.name} specifier of ${consumer} has ${argc} argument cell${argc === 1 ? '' : 's'} but ${describeNode(spec.target)} has ${b.cellsProperty} = <${spec.count}>`;
+          let msg = `${p.name} specifier of ${consumer()} has ${argc} argument cell${argc === 1 ? '' : 's'} but ${describeNode(spec.target)} has ${b.cellsProperty} = <${spec.count}>`;
           msg += cellMeaningNote(ctx, spec.target, spec.count, isIommu);
           if (trailingZero && isIommu) msg += `; the kernel reads the trailing 0 as an empty entry and drops the extra cell (dtc does not warn)`;
           else if (trailingZero) msg += emptyEntryNote(kernel(), p.name, b.name, extra);
@@ -183,7 +185,7 @@ function checkProperty(ctx: CheckContext, r: Reporter, node: TreeNode, p: TreePr
           continue;
         }
         if (previousShort && pos === 0) break; // continuation of a specifier already reported as too short
-        r.report(code, c, `${p.name} of ${consumer}: cell ${hex(c.value)} in phandle position is not a reference to a node${strayPhandle(c)}`);
+        r.report(code, c, `${p.name} of ${consumer()}: cell ${hex(c.value)} in phandle position is not a reference to a node${strayPhandle(c)}`);
         break;
       }
       if (!target) break; // unresolved reference: reported by the merge stage
@@ -195,7 +197,7 @@ function checkProperty(ctx: CheckContext, r: Reporter, node: TreeNode, p: TreePr
           r.report(
             'missing-cells-property',
             c,
-            `${describeNode(target)} has no ${b.cellsProperty}, needed to decode ${p.name} of ${consumer}`,
+            `${describeNode(target)} has no ${b.cellsProperty}, needed to decode ${p.name} of ${consumer()}`,
             [r.related(nodeNameSpan(target), `${describeNode(target)} is defined here`)],
           );
           break;
@@ -213,7 +215,7 @@ function checkProperty(ctx: CheckContext, r: Reporter, node: TreeNode, p: TreePr
       if (available < count || refArg > 0) {
         const groupSpan: Span = pos === 0 ? chunk : { start: c.start, end: cells[cells.length - 1].end };
         const have = refArg > 0 ? refArg - 1 : available;
-        let msg = `${p.name} specifier of ${consumer} has ${have} argument cell${have === 1 ? '' : 's'} but ${describeNode(target)} has ${b.cellsProperty} = <${count}>`;
+        let msg = `${p.name} specifier of ${consumer()} has ${have} argument cell${have === 1 ? '' : 's'} but ${describeNode(target)} has ${b.cellsProperty} = <${count}>`;
         msg += cellMeaningNote(ctx, target, count, isIommu);
         if (refArg > 0) {
           const ref = cells[pos + refArg];
