@@ -15,7 +15,15 @@
 // median / p95 15.9 / 31.5 ms -> 11.6-12.3 / 26.5-27.6 ms (32 MB: 13.2 / 29.5); RSS at rest the same (101-105
 // MB: the idle collector shrinks the young generation again), RSS while typing about the same (234-249 MB).
 //
+// --no-allocation-site-pretenuring: V8 saw the objects of a keystroke's analysis survive the scavenges that
+// fell inside it and began allocating them in the old generation directly, where every replaced analysis
+// became old garbage: ~3 MB per keystroke, a mark-compact (10-15 ms pause plus incremental steps of up to
+// 10 ms) every ~45 keystrokes. Without pretenuring they die young: in-process replays of 800 edits at typing
+// pace (4 boards, 64 MB young generation), mark-compacts 17-19 -> 7-8, edit median / p95 10.5-11.0 / 21.6-23.2
+// -> 9.0-9.3 / 18.2-19.2 ms; through the server the difference is within the runs' noise (p95 26-35 ms either
+// way); first analysis of sc7280 in-process not slower (median of 8: 268 -> 241 ms).
+//
 // --expose-gc: gives the idle collector (idle-gc.ts) V8's gc(), to compact the heap and return memory to the
 // system once the editor is quiet: RSS stays near its level with the boards just opened instead of growing
 // with every analysis that is replaced. Started without it, the server works the same and keeps its garbage.
-export const SERVER_NODE_OPTIONS: readonly string[] = ['--initial-old-space-size=128', '--max-semi-space-size=64', '--expose-gc'];
+export const SERVER_NODE_OPTIONS: readonly string[] = ['--initial-old-space-size=128', '--max-semi-space-size=64', '--no-allocation-site-pretenuring', '--expose-gc'];
