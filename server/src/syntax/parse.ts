@@ -7,6 +7,8 @@
 // offset by a clone walk (or returned as is when their offset did not change).
 // A first parse, when less than half of the text is cached, runs the parser
 // once over the whole text and memoises its statements one by one (parseWhole).
+// An owner's next parse starts from its last one when the texts differ in one
+// place (reparseEdit): only the item the edit is in is parsed again.
 //
 // Error recovery (per chunk): parse strictly; on a syntax error record ONE
 // diagnostic, then re-parse with recovery options (assume a missing ';' or
