@@ -83,7 +83,7 @@ function digitEdit(text: string, rnd: () => number): BenchEdit | undefined {
 }
 
 /** Insert a space after a whitespace character: keeps the file valid, every text new. */
-export function spaceEdit(text: string, rnd: () => number): number {
+function spaceEdit(text: string, rnd: () => number): number {
   for (let tries = 0; tries < 1000; tries++) {
     const p = 1 + Math.floor(rnd() * (text.length - 1));
     const c = text.charCodeAt(p - 1);

@@ -72,8 +72,8 @@ export class AnalysisHost {
     this.modelDiagnostics = m.diagnostics;
   }
 
-  get parseStats(): { parsed: number; reused: number; edits: number } {
-    return { ...this.parseCache.stats, edits: this.parseCache.edits };
+  get parseStats(): { parsed: number; reused: number } {
+    return this.parseCache.stats;
   }
 
   /** Keystrokes the preprocessor replayed on its last run, and parses made by editing the last one. */

@@ -61,11 +61,12 @@ const EDITS: Edit[] = [
   { what: 'a character after a line comment marker moved into code', file: SOC, after: 'status = "okay"; /', remove: 1, incremental: false },
 ];
 
-function setup(): { fs: OverlayFileSystem; run: (cached: boolean) => ReturnType<typeof preprocess>; cache: ReturnType<typeof createPreprocessCache> } {
+/** Runs of the preprocessor on `root`: with the cache (replays), or fresh. */
+function setup(root = BOARD): { fs: OverlayFileSystem; run: (cached: boolean) => ReturnType<typeof preprocess>; cache: ReturnType<typeof createPreprocessCache> } {
   const fs = new OverlayFileSystem(new NodeFileSystem());
   const cache = createPreprocessCache();
   const run = (cached: boolean): ReturnType<typeof preprocess> =>
-    preprocess(BOARD, { fs, includePaths: [], defines: { __DTS__: '1' }, cache: cached ? cache : undefined });
+    preprocess(root, { fs, includePaths: [], defines: { __DTS__: '1' }, cache: cached ? cache : undefined });
   return { fs, run, cache };
 }
 
@@ -104,10 +105,8 @@ test('a chain of plain edits is replayed edit after edit, each result equal to a
 });
 
 test('a new line is not replayed once __LINE__ was expanded; a space is', () => {
-  const fs = new OverlayFileSystem(new NodeFileSystem());
-  const cache = createPreprocessCache();
   const file = path.join(DIR, 'line.dts');
-  const run = (cached: boolean): ReturnType<typeof preprocess> => preprocess(file, { fs, includePaths: [], cache: cached ? cache : undefined });
+  const { fs, run, cache } = setup(file);
   run(true);
   const text = nodeFs.readFileSync(file, 'utf8');
   const p = text.indexOf('first');

@@ -20,13 +20,13 @@
 //     before is not the name of a function-like macro (a '(' could open an invocation);
 //   - the number of lines changes only when __LINE__ was never expanded.
 import type { Diagnostic, FileRange } from '../base/diagnostics';
-import type { FileSystem, ReadResult } from '../base/fs';
+import type { ReadResult } from '../base/fs';
 import { commonPrefix, commonSuffix } from '../base/text';
 import type { Resolution } from './cache';
 import type { Macro } from './macros';
-import { blockCommentEnd, lineCommentEnd } from './lexer';
+import { blockCommentEnd, DIRECTIVES, isDigit, isHSpace, isIdChar, lineCommentEnd } from './lexer';
 import { SEG_GAP, SEG_VERBATIM, Segments, SourceMapImpl } from './sourcemap';
-import type { MacroDefinition, MacroUse, PreprocessResult } from './types';
+import type { MacroDefinition, PreprocessResult } from './types';
 
 /** The preprocessor stops (a 'resource-limit' diagnostic) when its output would exceed this. */
 export const MAX_OUTPUT = 64 * 1024 * 1024;
@@ -36,8 +36,8 @@ export interface RunRecord {
   /** include paths + predefined macros: a run with other options starts over */
   key: string;
   result: PreprocessResult;
+  /** the segments of result.map */
   segs: Segments;
-  uses: MacroUse[];
   /** text of every file read (after line-end normalisation), by path */
   texts: Map<string, string>;
   /** every include resolution of the run, with the canonical path of what was found */
@@ -53,25 +53,25 @@ export interface RunRecord {
 }
 
 export interface IncrementalHost {
-  fs: FileSystem;
   read(path: string): ReadResult;
   resolve(req: Omit<Resolution, 'found'>): string | undefined;
   real(path: string): string;
 }
 
-/** A directive name after '#' at the start of a line (see Run.directive). */
-const DIRECTIVES = new Set([
-  'define', 'undef', 'include', 'include_next', 'import', 'if', 'ifdef', 'ifndef', 'elif', 'elifdef', 'elifndef',
-  'else', 'endif', 'error', 'warning', 'line', 'pragma', 'ident', 'sccs', 'assert', 'unassert',
-]);
-
-function isId(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || (c >= 48 && c <= 57);
+/** The definitions of a macro table (builtins left out), built on first use: only editor features ask for them. */
+export function definitionsOf(table: Map<string, Macro>): () => Map<string, MacroDefinition> {
+  let defs: Map<string, MacroDefinition> | undefined;
+  return () => {
+    if (!defs) {
+      const m = new Map<string, MacroDefinition>();
+      table.forEach((v, name) => { if (!v.builtin) m.set(name, v.def); });
+      defs = m;
+    }
+    return defs;
+  };
 }
-function isDigitCode(c: number): boolean { return c >= 48 && c <= 57; }
-function isBlank(c: number): boolean { return c === 32 || c === 9 || c === 13 || c === 11 || c === 12; }
 
-function isSpaceCode(c: number): boolean { return c === 10 || isBlank(c); }
+function isSpaceCode(c: number): boolean { return c === 10 || isHSpace(c); }
 
 /** Is there white space on one side of position i (a token cannot run through it)? */
 function tokenBoundary(t: string, i: number): boolean {
@@ -83,13 +83,13 @@ function directiveAt(t: string, i: number): boolean {
   for (let k = i - 1; k >= 0; k--) {
     const c = t.charCodeAt(k);
     if (c === 10) break;
-    if (!isBlank(c)) return false;
+    if (!isHSpace(c)) return false;
   }
   let j = i + 1;
-  while (j < t.length && isBlank(t.charCodeAt(j))) j++;
-  if (j >= t.length || t.charCodeAt(j) === 10 || isDigitCode(t.charCodeAt(j))) return true;
+  while (j < t.length && isHSpace(t.charCodeAt(j))) j++;
+  if (j >= t.length || t.charCodeAt(j) === 10 || isDigit(t.charCodeAt(j))) return true;
   let e = j;
-  while (e < t.length && isId(t.charCodeAt(e))) e++;
+  while (e < t.length && isIdChar(t.charCodeAt(e))) e++;
   return DIRECTIVES.has(t.slice(j, e));
 }
 
@@ -107,7 +107,7 @@ export function plainText(text: string, a: number, b: number, everDefined: Set<s
       if (j < text.length && text.charCodeAt(j) === 35 && directiveAt(text, j)) return false;
       continue;
     }
-    if (isBlank(c)) continue;
+    if (isHSpace(c)) continue;
     if (c >= 128 || c === 92 /* \ */) return false;
     if (c === 35 /* # */ && directiveAt(text, i)) return false;
     if (c === 47 /* / */) {
@@ -116,11 +116,11 @@ export function plainText(text: string, a: number, b: number, everDefined: Set<s
       continue;
     }
     if (c === 42 /* * */ && text.charCodeAt(i + 1) === 47) return false;
-    if (isId(c)) {
+    if (isIdChar(c)) {
       let e = i + 1;
-      while (e < b && isId(text.charCodeAt(e))) e++;
+      while (e < b && isIdChar(text.charCodeAt(e))) e++;
       // a run that starts with a digit is (part of) a pp-number: never expanded
-      if (!isDigitCode(c) && everDefined.has(text.slice(i, e))) return false;
+      if (!isDigit(c) && everDefined.has(text.slice(i, e))) return false;
       i = e - 1;
     }
   }
@@ -156,10 +156,10 @@ function identifierBefore(text: string, o: number): string {
   let i = o;
   while (i > 0) {
     const c = text.charCodeAt(i - 1);
-    if (c === 10 || isBlank(c)) i--; else break;
+    if (isSpaceCode(c)) i--; else break;
   }
   let s = i;
-  while (s > 0 && isId(text.charCodeAt(s - 1))) s--;
+  while (s > 0 && isIdChar(text.charCodeAt(s - 1))) s--;
   return text.slice(s, i);
 }
 
@@ -323,16 +323,15 @@ export function reprocessEdit(record: RunRecord, host: IncrementalHost): { resul
   segs.fe = sg.fe.slice();
   for (let j = 0; j < n; j++) {
     if (od !== 0 && j > edit.seg) segs.out[j] += od;
-    if (sg.file[j] !== fi) continue;
-    if (sg.fs[j] >= oldEnd && !(j === edit.seg)) { segs.fs[j] += d; segs.fe[j] += d; }
-    else if (j === edit.seg) segs.fe[j] += d;
+    if (j === edit.seg) segs.fe[j] += d;
+    else if (sg.file[j] === fi && sg.fs[j] >= oldEnd) { segs.fs[j] += d; segs.fe[j] += d; }
   }
-  const uses = record.uses.map((u) => {
+  const prev = record.result;
+  const uses = prev.macroUses.map((u) => {
     const range = shift.range(u.range);
     const definition = shift.definition(u.definition);
     return range === u.range && definition === u.definition ? u : { ...u, range, definition };
   });
-  const prev = record.result;
   const diagnostics = prev.diagnostics.map((x) => shift.diagnostic(x));
   const includes = prev.includes.map((inc) => {
     const range = shift.range(inc.range);
@@ -353,8 +352,7 @@ export function reprocessEdit(record: RunRecord, host: IncrementalHost): { resul
   if (shift.overlap) return undefined;
   const prevOut = prev.text;
   const text = od === 0 && edit.removed === 0 ? prevOut : prevOut.slice(0, edit.at) + edit.inserted + prevOut.slice(edit.at + edit.removed);
-  let macros: Map<string, MacroDefinition> | undefined;
-  const finalTable = table;
+  const macros = definitionsOf(table);
   const result: PreprocessResult = {
     root: prev.root,
     text,
@@ -362,20 +360,13 @@ export function reprocessEdit(record: RunRecord, host: IncrementalHost): { resul
     diagnostics,
     includes,
     files: prev.files,
-    get macros(): Map<string, MacroDefinition> {
-      if (!macros) {
-        const m = new Map<string, MacroDefinition>();
-        finalTable.forEach((v, name) => { if (!v.builtin) m.set(name, v.def); });
-        macros = m;
-      }
-      return macros;
-    },
+    get macros(): Map<string, MacroDefinition> { return macros(); },
     macroUses: uses,
     inactiveRanges,
   };
   const texts = new Map(record.texts);
   texts.set(changed, newText);
-  return { result, record: { ...record, result, segs, uses, texts, table }, changed };
+  return { result, record: { ...record, result, segs, texts, table }, changed };
 }
 
 function countLines(t: string, a: number, b: number): number {

@@ -8,9 +8,9 @@ import type { FileSystem, ReadResult } from '../base/fs';
 import { dirname, join, normalize } from '../base/paths';
 import { PreprocessCacheImpl, type CacheEntry, type Resolution } from './cache';
 import { evaluate } from './expr';
-import { MAX_OUTPUT, reprocessEdit, type IncrementalHost, type RunRecord } from './incremental';
+import { definitionsOf, MAX_OUTPUT, reprocessEdit, type IncrementalHost, type RunRecord } from './incremental';
 import {
-  blockCommentEnd, identEnd, isDigit, isHSpace, isIdStart, K, lineCommentEnd, numberEnd, quoteEnd,
+  blockCommentEnd, DIRECTIVES, identEnd, isDigit, isHSpace, isIdStart, K, lineCommentEnd, numberEnd, quoteEnd,
   tokenAt, tokenBefore, tokenize, wouldPaste, type Tok,
 } from './lexer';
 import { Expander, FileReader, LimitError, parseDefine, sameDefinition, type ExpandHost, type ExpandIssue, type Macro } from './macros';
@@ -33,11 +33,6 @@ const MAX_INCLUDE_DEPTH = 200;
 /** marks a name the file wrote before it read it */
 const WRITTEN = '\u0000written';
 
-
-const DIRECTIVES = new Set([
-  'define', 'undef', 'include', 'include_next', 'import', 'if', 'ifdef', 'ifndef', 'elif', 'elifdef', 'elifndef',
-  'else', 'endif', 'error', 'warning', 'line', 'pragma', 'ident', 'sccs', 'assert', 'unassert',
-]);
 const CONDITIONALS = new Set(['if', 'ifdef', 'ifndef', 'elif', 'elifdef', 'elifndef', 'else', 'endif']);
 
 interface Frame {
@@ -113,6 +108,7 @@ class FileState {
 }
 
 class Run implements ExpandHost, IncrementalHost {
+  private readonly fs: FileSystem;
   private readonly includePaths: string[];
   private readonly ipKey: string;
   private readonly cache: PreprocessCacheImpl | undefined;
@@ -152,7 +148,6 @@ class Run implements ExpandHost, IncrementalHost {
   private cur: FileState | undefined;
   private curInvocation = 0;
 
-  readonly fs: FileSystem;
   private readonly key: string;
 
   constructor(options: PreprocessOptions) {
@@ -210,6 +205,7 @@ class Run implements ExpandHost, IncrementalHost {
     this.macros.forEach((m, name) => { this.everDefined.add(name); if (m.params) this.functionLike.add(name); });
     const r = this.read(root);
     this.fileId(root);
+    if (r.ok) this.copied(root);
     if (!r.ok) {
       this.unsafe = true;
       this.diag(r.reason === 'not-found' ? 'include-not-found' : 'include-error', 'error', r.message, { file: root, start: 0, end: 0 });
@@ -219,9 +215,7 @@ class Run implements ExpandHost, IncrementalHost {
       this.stack.pop();
     }
     const text = this.outParts.join('');
-    // the final macro table, as definitions: only editor features ask for it, so it is built on first use
-    const table = this.macros;
-    let macros: Map<string, MacroDefinition> | undefined;
+    const macros = definitionsOf(this.macros);
     const result: PreprocessResult = {
       root,
       text,
@@ -229,14 +223,7 @@ class Run implements ExpandHost, IncrementalHost {
       diagnostics: this.diagnostics,
       includes: this.includes,
       files: this.files,
-      get macros(): Map<string, MacroDefinition> {
-        if (!macros) {
-          const m = new Map<string, MacroDefinition>();
-          table.forEach((v, k) => { if (!v.builtin) m.set(k, v.def); });
-          macros = m;
-        }
-        return macros;
-      },
+      get macros(): Map<string, MacroDefinition> { return macros(); },
       macroUses: this.uses,
       inactiveRanges: this.inactive,
     };
@@ -246,7 +233,7 @@ class Run implements ExpandHost, IncrementalHost {
         const texts = new Map<string, string>();
         this.readMemo.forEach((rr, path) => { if (rr.ok) texts.set(path, rr.text); });
         this.cache.setRecord(root, {
-          key: this.key, result, segs: this.segs, uses: this.uses, texts, resolutions: this.allResolutions,
+          key: this.key, result, segs: this.segs, texts, resolutions: this.allResolutions,
           copies: this.copies, everDefined: this.everDefined, functionLike: this.functionLike, usedLine: this.usedLine,
           table: this.macros,
         });
@@ -398,7 +385,6 @@ class Run implements ExpandHost, IncrementalHost {
 
   private processFile(id: string, foundPath: string, text: string, foundIdx: number, depth: number): void {
     const F = new FileState(this.fileId(id), id, dirname(foundPath), text, foundIdx, depth);
-    this.copied(id);
     const saved = this.cur;
     this.cur = F;
     try {
@@ -977,11 +963,15 @@ class Run implements ExpandHost, IncrementalHost {
     return -1;
   }
 
+  /** An include resolved (here, or in a file replayed from the cache): for the frames and for the next run's replay. */
   private recordResolution(r: Resolution): void {
     for (let fIndex = 0, fList = this.frames; fIndex < fList.length; fIndex++) { const f = fList[fIndex]; f.resolutions.push(r); }
+    this.allResolutions.push({ req: r, found: r.found, id: r.found === undefined ? undefined : this.real(r.found) });
   }
 
+  /** An included file's text goes into the output (here, or inside a file replayed from the cache). */
   private recordRead(id: string, text: string): void {
+    this.copied(id);
     for (let fIndex = 0, fList = this.frames; fIndex < fList.length; fIndex++) {
       const f = fList[fIndex];
       f.deps.push({ path: id, text });
@@ -993,7 +983,6 @@ class Run implements ExpandHost, IncrementalHost {
     if (this.checkCancel(range)) return;
     const found = this.resolve(req);
     this.recordResolution({ ...req, found });
-    this.allResolutions.push({ req, found, id: found === undefined ? undefined : this.real(found) });
     const inc: IncludeDirective = { file: F.id, range, spelled: req.spelled, kind, resolved: undefined };
     this.includes.push(inc);
     if (!found) {
@@ -1158,12 +1147,6 @@ class Run implements ExpandHost, IncrementalHost {
   }
 
   private splice(e: CacheEntry, id: string): void {
-    this.copied(id);
-    for (let k = 0; k < e.filesRead.length; k++) this.copied(e.filesRead[k]);
-    for (let k = 0; k < e.resolutions.length; k++) {
-      const r = e.resolutions[k];
-      this.allResolutions.push({ req: r, found: r.found, id: r.found === undefined ? undefined : this.real(r.found) });
-    }
     const base = this.outLen;
     const ub = this.uses.length;
     const fmap = e.fileTable.map((p) => this.fileId(p));
@@ -1222,7 +1205,6 @@ class Run implements ExpandHost, IncrementalHost {
   /** Insert a file raw (dtc /include/): no directives, no macros; nested /include/ are followed. */
   private insertRaw(id: string, found: string, text: string, depth: number): void {
     const fi = this.fileId(id);
-    this.copied(id);
     const dir = dirname(found);
     const n = text.length;
     let runStart = 0;

@@ -42,6 +42,12 @@ for (let c = 0; c < 128; c++) {
   CLASS[c] = v;
 }
 
+/** The names a directive line can have after '#' (anything else after '#' is text, e.g. `#address-cells`). */
+export const DIRECTIVES: ReadonlySet<string> = new Set([
+  'define', 'undef', 'include', 'include_next', 'import', 'if', 'ifdef', 'ifndef', 'elif', 'elifdef', 'elifndef',
+  'else', 'endif', 'error', 'warning', 'line', 'pragma', 'ident', 'sccs', 'assert', 'unassert',
+]);
+
 export function isIdStart(c: number): boolean { return c < 128 && (CLASS[c] & C_ID_START) !== 0; }
 export function isIdChar(c: number): boolean { return c < 128 && (CLASS[c] & C_ID) !== 0; }
 export function isDigit(c: number): boolean { return c >= 48 && c <= 57; }

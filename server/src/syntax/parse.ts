@@ -44,6 +44,9 @@ interface ChunkResult {
   errors: SyntaxErrorInfo[];
 }
 
+/** Owners whose last parse (and the keys it used) the cache keeps. */
+const MAX_OWNERS = 16;
+
 /** What the next parse of an owner can start from (see reparseEdit). */
 interface LastParse {
   text: string;
@@ -106,7 +109,7 @@ export class ParseCache {
   setLastParse(owner: string, last: LastParse): void {
     this.lastParses.delete(owner);
     this.lastParses.set(owner, last);
-    if (this.lastParses.size > 16) this.lastParses.delete(this.lastParses.keys().next().value as string);
+    if (this.lastParses.size > MAX_OWNERS) this.lastParses.delete(this.lastParses.keys().next().value as string);
   }
 
   /** @internal a parse that edits the owner's last one: it keeps using what that one used (but what it `drop`s) */
@@ -191,7 +194,7 @@ export class ParseCache {
     if (this.currentOwner !== undefined && this.current) {
       this.live.delete(this.currentOwner);
       this.live.set(this.currentOwner, this.current);
-      if (this.live.size > 16) this.live.delete(this.live.keys().next().value as string);
+      if (this.live.size > MAX_OWNERS) this.live.delete(this.live.keys().next().value as string);
     }
     this.current = undefined;
     this.currentOwner = undefined;
@@ -416,11 +419,7 @@ function recoverByItems(t: string, base: number, isCancelled: (() => boolean) | 
     for (const it of r.statements as unknown as NodeItem[]) items.push(it);
     for (const e of r.errors) errors.push(e);
   }
-  let seenNode = false;
-  for (const it of items) {
-    if (it.kind === 'node' || it.kind === 'deleteNode') seenNode = true;
-    else if (seenNode && (it.kind === 'property' || it.kind === 'deleteProperty')) return undefined;
-  }
+  if (!propertiesFirst(items)) return undefined;
   if (errors.length === 0) return undefined;
   const removed = close - (open + 1);
   node.body = { items, closeBrace: base + close, start: node.body.start, end: node.body.end + removed };
@@ -516,6 +515,20 @@ function scanNodeShape(t: string): { open: number; close: number; bounds: number
   return { open, close, bounds };
 }
 
+const isNodeItem = (it: NodeItem | undefined): boolean => it !== undefined && (it.kind === 'node' || it.kind === 'deleteNode');
+const isPropertyItem = (it: NodeItem | undefined): boolean => it !== undefined && (it.kind === 'property' || it.kind === 'deleteProperty');
+
+/** dtc's "Properties must precede subnodes": no property (or /delete-property/) after a node (or /delete-node/). */
+function propertiesFirst(items: NodeItem[]): boolean {
+  let seenNode = false;
+  for (let k = 0; k < items.length; k++) {
+    const it = items[k];
+    if (isNodeItem(it)) seenNode = true;
+    else if (seenNode && isPropertyItem(it)) return false;
+  }
+  return true;
+}
+
 /** The end of the body item starting at i (after the ';' at its own brace depth 0), or -1 (none, or a line marker). */
 function itemEnd(t: string, i: number, n: number): number {
   let depthIn = 0;
@@ -549,12 +562,7 @@ function parseSplit(t: string, base: number, top: boolean, cache: ParseCache, ge
     items.push(it);
   }
   // dtc's "Properties must precede subnodes" (a soft error of the whole parse)
-  let seenNode = false;
-  for (let itIndex = 0, itList = items; itIndex < itList.length; itIndex++) {
-    const it = itList[itIndex];
-    if (it.kind === 'node' || it.kind === 'deleteNode') seenNode = true;
-    else if (seenNode && (it.kind === 'property' || it.kind === 'deleteProperty')) return undefined;
-  }
+  if (!propertiesFirst(items)) return undefined;
   const body: NodeBody = { items, closeBrace: base + close, start: node.body.start, end: node.body.end + removed };
   node.body = body;
   node.end += removed;
@@ -604,6 +612,30 @@ export function parseDts(text: string, cache?: ParseCache, options: ParseOptions
   return file;
 }
 
+/** One top-level statement t at offset start: from the cache, else parsed (and stored). */
+function parseStatement(t: string, start: number, cache: ParseCache | undefined, gen: number, split: boolean, isCancelled: (() => boolean) | undefined): ChunkResult {
+  const hit = cache?.lookup(t, start, gen);
+  if (hit) return hit;
+  if (cache && split && t.length >= SPLIT_MIN_CHARS) {
+    // a huge statement (`/ { ... };` of a SoC .dtsi): parsed and cached item by item, so that an edit
+    // re-parses only the item (node) it touches; undefined when it has any error (parsed whole below)
+    const st = parseSplit(t, start, true, cache, gen, isCancelled);
+    if (st) {
+      const r = { statements: [st as TopStatement], errors: [] };
+      // whole too: an analysis that did not change it finds it in one lookup (its items are shared)
+      cache.store(t, start, gen, r);
+      return r;
+    }
+  }
+  // the cache keeps the statement's text and AST (and the names cut from it): from a copy, not a
+  // view of this version of the whole text (see detach)
+  const own = detach(t);
+  const r = parseChunk(own, start, isCancelled);
+  // a chunk whose parse was cancelled is not cached (the next analysis parses it again)
+  if (!isCancelled || !r.errors.some((e) => e.code === 'resource-limit' && e.start === start && e.end === start)) cache?.store(own, start, gen, r);
+  return r;
+}
+
 function parseFull(text: string, cache: ParseCache | undefined, options: ParseOptions): DtsFile {
   const statements: TopStatement[] = [];
   const errors: SyntaxErrorInfo[] = [];
@@ -634,26 +666,7 @@ function parseFull(text: string, cache: ParseCache | undefined, options: ParseOp
       errors.push({ start, end: start, message, code: 'resource-limit' });
       break;
     }
-    let t = text.slice(start, end);
-    let r = cache?.lookup(t, start, gen);
-    if (!r && cache && split && end - start >= SPLIT_MIN_CHARS) {
-      // a huge statement (`/ { ... };` of a SoC .dtsi): parsed and cached item by item, so that an edit
-      // re-parses only the item (node) it touches; undefined when it has any error (parsed whole below)
-      const st = parseSplit(t, start, true, cache, gen, options.isCancelled);
-      if (st) {
-        r = { statements: [st as TopStatement], errors: [] };
-        // whole too: an analysis that did not change it finds it in one lookup (its items are shared)
-        cache.store(t, start, gen, r);
-      }
-    }
-    if (!r) {
-      // the cache keeps the statement's text and AST (and the names cut from it): from a copy, not a
-      // view of this version of the whole text (see detach)
-      t = detach(t);
-      r = parseChunk(t, start, options.isCancelled);
-      // a chunk whose parse was cancelled is not cached (the next analysis parses it again)
-      if (!options.isCancelled || !r.errors.some((e) => e.code === 'resource-limit' && e.start === start && e.end === start)) cache?.store(t, start, gen, r);
-    }
+    const r = parseStatement(text.slice(start, end), start, cache, gen, split, options.isCancelled);
     for (let sIndex = 0, sList = r.statements; sIndex < sList.length; sIndex++) { const s = sList[sIndex]; statements.push(s); }
     for (let eIndex = 0, eList = r.errors; eIndex < eList.length; eIndex++) { const e = eList[eIndex]; errors.push(e); }
   }
@@ -836,10 +849,8 @@ function editNode<T extends Span>(x: T & Container, e: EditCtx): T | undefined {
 
 /** dtc's "properties must precede subnodes" still holds with y in place of list[k] (it held before). */
 function itemOrderOk(list: NodeItem[], k: number, y: NodeItem): boolean {
-  const isNode = (it: NodeItem | undefined): boolean => it !== undefined && (it.kind === 'node' || it.kind === 'deleteNode');
-  const isProp = (it: NodeItem | undefined): boolean => it !== undefined && (it.kind === 'property' || it.kind === 'deleteProperty');
-  if (isProp(y) && isNode(list[k - 1])) return false;
-  if (isNode(y) && isProp(list[k + 1])) return false;
+  if (isPropertyItem(y) && isNodeItem(list[k - 1])) return false;
+  if (isNodeItem(y) && isPropertyItem(list[k + 1])) return false;
   return true;
 }
 
@@ -875,16 +886,7 @@ function reparseStatement(x: TopStatement, e: EditCtx): TopStatement | undefined
   const chunks = splitStatements(t);
   if (chunks.length !== 2 || chunks[0] !== 0 || chunks[1] !== t.length) return undefined;
   e.cache.drop(x);
-  let r: ChunkResult | undefined = e.cache.lookup(t, a, e.gen);
-  if (!r && t.length >= SPLIT_MIN_CHARS) {
-    const st = parseSplit(t, a, true, e.cache, e.gen);
-    if (st) r = { statements: [st as TopStatement], errors: [] };
-  }
-  if (!r) {
-    const own = detach(t);
-    r = parseChunk(own, a, undefined);
-    e.cache.store(own, a, e.gen, r);
-  }
+  const r = parseStatement(t, a, e.cache, e.gen, true, undefined);
   return r.errors.length === 0 && r.statements.length === 1 ? r.statements[0] : undefined;
 }
 
