@@ -14,6 +14,15 @@
 // are only the usual scavenges, so it is V8 state the collection resets). A pause that long is not a pause
 // in typing, and V8's own memory reducer waits about as long.
 // It needs V8's gc(): the server is started with --expose-gc (node-options.ts); without it, nothing happens.
+//
+// Between keystrokes (YoungCollector): a keystroke's analysis allocates 10-15 MB in V8's young generation;
+// when the young generation fills up inside an analysis, V8 scavenges there, copying the analysis' live
+// objects (and the previous result), 5-17 ms added to that keystroke's latency. Measured through the server
+// (benchmark, 800 edits at typing pace): 101 of 800 analyses contained a scavenge, and they were most of
+// the slowest 5 %. So once an analysis is published and no other is pending, when the young generation has
+// less room left than the next analysis may need, the server scavenges it there (5.7 ms on average, at a
+// moment nobody waits for): the next analysis starts with an empty young generation and runs without one.
+// Same benchmark: 0 of 800 analyses with a scavenge; no more full collections than before.
 
 import * as v8 from 'node:v8';
 
@@ -97,11 +106,6 @@ const YOUNG_SMALL_BYTES = 2 * 2 ** 20;
  * 0 disables), DTS_LSP_IDLE_GC_MIN_MB (growth), DTS_LSP_IDLE_GC_SHRINK_MS (second step).
  */
 export function idleOptionsFromEnv(log: (m: string) => void, env: NodeJS.ProcessEnv = process.env): Partial<IdleCollectorOptions> {
-  const num = (v: string | undefined): number | undefined => {
-    if (v === undefined || v === '') return undefined;
-    const n = Number(v);
-    return Number.isFinite(n) && n >= 0 ? n : undefined;
-  };
   const o: Partial<IdleCollectorOptions> = { log };
   const delay = num(env.DTS_LSP_IDLE_GC_MS);
   if (delay !== undefined) o.delayMs = delay;
@@ -110,6 +114,96 @@ export function idleOptionsFromEnv(log: (m: string) => void, env: NodeJS.Process
   const shrink = num(env.DTS_LSP_IDLE_GC_SHRINK_MS);
   if (shrink !== undefined) o.shrinkDelayMs = shrink;
   return o;
+}
+
+/** A setting from the environment: a number ≥ 0, else undefined (unset or not a number). */
+function num(v: string | undefined): number | undefined {
+  if (v === undefined || v === '') return undefined;
+  const n = Number(v);
+  return Number.isFinite(n) && n >= 0 ? n : undefined;
+}
+
+/** Room the young generation should have when an analysis starts (bytes); DTS_LSP_YOUNG_RESERVE_MB overrides it (0 disables). */
+export const YOUNG_RESERVE_BYTES = 24 * 2 ** 20;
+/** Below this much in use a young collection between analyses is not worth it (bytes); DTS_LSP_YOUNG_MIN_MB overrides it. */
+export const YOUNG_MIN_USED_BYTES = 4 * 2 ** 20;
+
+export interface YoungSpace {
+  /** bytes in use in the young generation (its active semi-space) */
+  used: number;
+  /** bytes it can still allocate before V8 must scavenge */
+  available: number;
+}
+
+export interface YoungCollectorOptions {
+  /** room wanted for the next analysis (bytes); 0 disables */
+  reserveBytes: number;
+  /** no collection while less than this is in use (bytes) */
+  minUsedBytes: number;
+  /** the young generation now */
+  space: () => YoungSpace;
+  /** one young-generation collection; undefined when V8 offers none (no --expose-gc) */
+  collect: (() => void) | undefined;
+  /** runs `fn` once the current turn's work (the publish) is done */
+  defer: (fn: () => void) => void;
+}
+
+function youngSpace(): YoungSpace {
+  for (const s of v8.getHeapSpaceStatistics()) if (s.space_name === 'new_space') return { used: s.space_used_size, available: s.space_available_size };
+  return { used: 0, available: Number.POSITIVE_INFINITY };
+}
+
+function minorCollection(): (() => void) | undefined {
+  const gc = gcFunction();
+  if (!gc) return undefined;
+  return () => (gc as (o: { type: string }) => void)({ type: 'minor' });
+}
+
+/** DTS_LSP_YOUNG_RESERVE_MB (0 disables) and DTS_LSP_YOUNG_MIN_MB from the environment (for tests and measurements). */
+export function youngOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<YoungCollectorOptions> {
+  const o: Partial<YoungCollectorOptions> = {};
+  const reserve = num(env.DTS_LSP_YOUNG_RESERVE_MB);
+  if (reserve !== undefined) o.reserveBytes = reserve * 2 ** 20;
+  const min = num(env.DTS_LSP_YOUNG_MIN_MB);
+  if (min !== undefined) o.minUsedBytes = min * 2 ** 20;
+  return o;
+}
+
+/** The young-generation collection between keystrokes (see the header). */
+export class YoungCollector {
+  readonly stats = { youngCollectionsBetweenAnalyses: 0, youngCollectionMs: 0 };
+  private readonly o: YoungCollectorOptions;
+  private deferred = false;
+
+  constructor(options: Partial<YoungCollectorOptions> = {}) {
+    this.o = {
+      reserveBytes: YOUNG_RESERVE_BYTES,
+      minUsedBytes: YOUNG_MIN_USED_BYTES,
+      space: youngSpace,
+      collect: minorCollection(),
+      defer: (fn) => { setImmediate(fn); },
+      ...options,
+    };
+  }
+
+  /**
+   * An analysis was published: once this turn is over, if `pending()` says no other analysis is running or
+   * scheduled and the young generation has less room than the reserve, collect it now.
+   */
+  afterAnalysis(pending: () => boolean): void {
+    if (this.o.reserveBytes <= 0 || !this.o.collect || this.deferred) return;
+    this.deferred = true;
+    this.o.defer(() => {
+      this.deferred = false;
+      if (pending()) return; // the next analysis is due: it would wait for the collection
+      const s = this.o.space();
+      if (s.available >= this.o.reserveBytes || s.used < this.o.minUsedBytes) return;
+      const t0 = performance.now();
+      this.o.collect!();
+      this.stats.youngCollectionsBetweenAnalyses++;
+      this.stats.youngCollectionMs += performance.now() - t0;
+    });
+  }
 }
 
 export class IdleCollector {

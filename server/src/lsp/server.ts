@@ -28,7 +28,7 @@ import { detectIncludePaths } from '../workspace/include-paths';
 import { pathToUri, rememberUri, toLspDiagnostic, uriToPath } from './convert';
 import { normalizeSettings, type DtsSettings, DEFAULT_SETTINGS } from './settings';
 import { registerFeatureHandlers, serverCapabilities } from './handlers';
-import { IdleCollector, idleOptionsFromEnv } from './idle-gc';
+import { IdleCollector, idleOptionsFromEnv, YoungCollector, youngOptionsFromEnv } from './idle-gc';
 
 /** The workspace index starts this long after initialization, once the documents opened with it are analysed. */
 const INDEX_START_DELAY_MS = 30;
@@ -97,6 +97,8 @@ export class DtsServer {
   private indexBusy = false;
   /** gives memory back when nothing has happened for a while (see idle-gc.ts) */
   private readonly idle: IdleCollector;
+  /** scavenges the young generation between keystrokes (see idle-gc.ts) */
+  private readonly young = new YoungCollector(youngOptionsFromEnv());
   private shuttingDown = false;
   private relatedSupported = true;
   private modelOverrideProblem: string | undefined;
@@ -175,7 +177,7 @@ export class DtsServer {
         this.selectContext(p.textDocument.uri, p.context ?? null),
       ),
     );
-    c.onRequest('dts/stats', this.guard('dts/stats', null, () => ({ ...this.stats, contexts: [...this.contexts.values()].map((x) => ({ root: x.root, files: x.files.size, durationMs: x.durationMs, analyses: x.analyses })), indexedFiles: this.index.fileCount, memory: process.memoryUsage(), ...this.idle.stats, ...this.host.incrementalStats })));
+    c.onRequest('dts/stats', this.guard('dts/stats', null, () => ({ ...this.stats, contexts: [...this.contexts.values()].map((x) => ({ root: x.root, files: x.files.size, durationMs: x.durationMs, analyses: x.analyses })), indexedFiles: this.index.fileCount, memory: process.memoryUsage(), ...this.idle.stats, ...this.young.stats, ...this.host.incrementalStats })));
     registerFeatureHandlers(this);
     docs.listen(c);
     c.listen();
@@ -621,6 +623,8 @@ export class DtsServer {
     } finally {
       this.running = false;
       this.idle.touch();
+      // room in the young generation for the next keystroke's analysis, while nobody waits (idle-gc.ts)
+      if (!this.rerun) this.young.afterAnalysis(() => this.running || this.timer !== undefined || this.shuttingDown);
       if (this.rerun) {
         this.rerun = false;
         this.schedule(0);
