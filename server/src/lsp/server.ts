@@ -80,7 +80,8 @@ export class DtsServer {
   private readonly published = new Map<string, string>();
   /** per file: the diagnostics list last converted for publishing and its JSON (re-publishing an unchanged list is free) */
   private readonly publishMemo = new Map<string, { diags: Diagnostic[]; key: string; lsp: unknown[] }>();
-  private timer: NodeJS.Timeout | undefined;
+  /** the scheduled analysis run: a timer, or an immediate for "now" (setTimeout(0) waits at least 1 ms) */
+  private timer: { cancel(): void } | undefined;
   /** time of the last didChange (ms since the epoch), for the adaptive debounce */
   private lastChangeAt = 0;
   /** edited documents whose include lines the workspace index has not seen yet */
@@ -159,7 +160,7 @@ export class DtsServer {
     c.onShutdown(() => {
       this.shuttingDown = true;
       this.idle.stop();
-      if (this.timer) clearTimeout(this.timer);
+      if (this.timer) this.timer.cancel();
       if (this.indexUpdateTimer) clearTimeout(this.indexUpdateTimer);
     });
     c.onDidChangeConfiguration(this.guard('didChangeConfiguration', undefined, (p) => this.onDidChangeConfiguration(p.settings)));
@@ -596,11 +597,18 @@ export class DtsServer {
 
   schedule(delayMs: number): void {
     if (this.shuttingDown) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
+    if (this.timer) this.timer.cancel();
+    const run = (): void => {
       this.timer = undefined;
       void this.runPending();
-    }, delayMs);
+    };
+    if (delayMs <= 0) {
+      const h = setImmediate(run);
+      this.timer = { cancel: () => clearImmediate(h) };
+    } else {
+      const h = setTimeout(run, delayMs);
+      this.timer = { cancel: () => clearTimeout(h) };
+    }
   }
 
   private async runPending(): Promise<void> {
