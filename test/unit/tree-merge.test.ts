@@ -130,6 +130,10 @@ test('duplicate-node and duplicate-property only inside one node body', () => {
   assert.deepEqual(dp.tree.diagnostics.map((d) => [d.code, d.start, d.end]), [
     ['duplicate-property', rangeOf(dp.text, 'p = <3>').start, rangeOf(dp.text, 'p = <3>').start + 1],
   ]);
+  // dtc keeps both entries; the tree shows one property in the first one's place, with the later value
+  assert.deepEqual(propNames(node(dp.tree, '/node')), ['p', 'q']);
+  assert.equal(cell0(node(dp.tree, '/node'), 'p'), 3n);
+  assert.equal(node(dp.tree, '/node').properties[0].contributions.length, 2);
 
   // merging an &ref body (even one naming a child twice) is not a duplicate
   const across = buildFixture('duplicate-across-bodies.dts');

@@ -99,6 +99,10 @@ class DNode {
   deleteEntry?: Span;
   /** the live tree's node it became (toLiveTree) */
   live: TreeNode | undefined = undefined;
+  /** a duplicate child or property name was reported here: toLiveTree folds them (else it need not look) */
+  dups = false;
+  /** `phandle` as a cell value, once a reference needed it */
+  phandleCell: bigint | undefined = undefined;
   constructor(public name: string, first?: Contribution) {
     this.contributions = first ? [first] : [];
   }
@@ -721,6 +725,7 @@ class Merger {
     // duplicate_node_names: a later sibling (deleted entries included, as dtc) of a live child
     each((n) => {
       forEachDuplicate(n.children, false, (c, first) => {
+        n.dups = true;
         const extra = c.deleteEntry ? ' (a /delete-node/ in the same node body as the node is not applied)' : '';
         this.report('duplicate-node', this.nodeNameSpan(c), `Duplicate node name '${c.name}'${extra}`,
           [{ span: this.nodeNameSpan(first), message: `'${c.name}' first defined here` }]);
@@ -729,6 +734,7 @@ class Merger {
     // duplicate_property_names
     each((n) => {
       forEachDuplicate(n.props, true, (p, first) => {
+        n.dups = true;
         this.report('duplicate-property', p.nameSpan, `Duplicate property name '${p.name}'`,
           [{ span: first.nameSpan, message: `'${p.name}' first defined here` }]);
       });
@@ -840,7 +846,9 @@ class Merger {
             m.cell.value = 0xffffffffn;
             continue;
           }
-          m.cell.value = BigInt(this.getNodePhandle(target));
+          // (a node's phandle does not change once it has one: one bigint per node, not per reference)
+          if (target.phandleCell === undefined) target.phandleCell = BigInt(this.getNodePhandle(target));
+          m.cell.value = target.phandleCell;
           target.referenced = true;
           m.node = target;
         }
@@ -953,6 +961,8 @@ class Merger {
       if (phandleIsValid(d.phandle) && t.phandle === undefined) t.phandle = d.phandle;
       if (d.omit) t.omitIfNoRef = true;
       const fresh = t.properties.length === 0 && d.props.length > 0;
+      // a same-named property to fold into: only after a duplicate (reported) or into a node filled before
+      const searchProps = d.dups || !fresh;
       const props = fresh ? new Array<TreeProperty>(d.props.length) : t.properties;
       let np = fresh ? 0 : props.length;
       for (let pIndex = 0, pList = d.props; pIndex < pList.length; pIndex++) {
@@ -961,7 +971,7 @@ class Merger {
         for (let mIndex = 0, mList = p.phRefs; mIndex < mList.length; mIndex++) { const m = mList[mIndex]; references.push(m.rr); marks.push(m); }
         for (let mIndex = 0, mList = p.pathRefs; mIndex < mList.length; mIndex++) { const m = mList[mIndex]; references.push(m.rr); marks.push(m); }
         let existing: TreeProperty | undefined;
-        for (let k = 0; k < np; k++) if (props[k].name === p.name) { existing = props[k]; break; }
+        if (searchProps) for (let k = 0; k < np; k++) if (props[k].name === p.name) { existing = props[k]; break; }
         if (existing) { // same-body duplicate (reported): the later value wins in the first one's place
           existing.chunks = p.chunks;
           existing.span = p.span;
@@ -985,8 +995,9 @@ class Merger {
       const kids = freshKids ? new Array<TreeNode>(dc.length) : t.children;
       let nk = freshKids ? 0 : kids.length;
       // same-named live children (a reported duplicate) fold into one; a map only for wide nodes
+      const searchKids = d.dups || !freshKids;
       let byName: Map<string, TreeNode> | undefined;
-      if (dc.length + nk > SMALL_LIST) {
+      if (searchKids && dc.length + nk > SMALL_LIST) {
         byName = new Map();
         for (let k = 0; k < nk; k++) byName.set(kids[k].name, kids[k]);
       }
@@ -995,7 +1006,7 @@ class Merger {
         if (c.deleted) continue;
         let existing: TreeNode | undefined;
         if (byName) existing = byName.get(c.name);
-        else for (let k = 0; k < nk; k++) if (kids[k].name === c.name) { existing = kids[k]; break; }
+        else if (searchKids) for (let k = 0; k < nk; k++) if (kids[k].name === c.name) { existing = kids[k]; break; }
         if (existing) { fill(existing, c, true); continue; }
         const tc = newNode(c, t);
         kids[nk++] = tc;
