@@ -14,6 +14,7 @@
 // types, and scavenges come every few keystrokes. Benchmark, 800 edits at typing pace, paired runs: all edits
 // median / p95 15.9 / 31.5 ms -> 11.6-12.3 / 26.5-27.6 ms (32 MB: 13.2 / 29.5); RSS at rest the same (101-105
 // MB: the idle collector shrinks the young generation again), RSS while typing about the same (234-249 MB).
+// The room it leaves also lets the server scavenge between keystrokes instead (YoungCollector, idle-gc.ts).
 //
 // --no-allocation-site-pretenuring: V8 saw the objects of a keystroke's analysis survive the scavenges that
 // fell inside it and began allocating them in the old generation directly, where every replaced analysis
