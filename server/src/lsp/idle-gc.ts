@@ -79,21 +79,33 @@ function compactingCollection(): (() => void) | undefined {
  * one collection (~1 ms) brings it down to 1 MB. It grows back as soon as work allocates again.
  */
 function youngCollection(): (() => boolean) | undefined {
-  const gc = gcFunction();
-  if (!gc) return undefined;
+  const minor = minorCollection();
+  if (!minor) return undefined;
   return () => {
     // V8 reads "nothing was allocated at all" as "unknown" and does not shrink then: allocate a little
     ballast = new Array(8192).fill(0);
     ballast = undefined;
-    (gc as (o: { type: string }) => void)({ type: 'minor' });
+    minor();
     return youngSize() <= YOUNG_SMALL_BYTES;
   };
 }
 let ballast: number[] | undefined;
 
+/** One young-generation collection (a scavenge), or undefined without --expose-gc. */
+function minorCollection(): (() => void) | undefined {
+  const gc = gcFunction();
+  if (!gc) return undefined;
+  return () => (gc as (o: { type: string }) => void)({ type: 'minor' });
+}
+
+/** V8's statistics of its young generation. */
+function newSpace(): v8.HeapSpaceInfo | undefined {
+  for (const s of v8.getHeapSpaceStatistics()) if (s.space_name === 'new_space') return s;
+  return undefined;
+}
+
 function youngSize(): number {
-  for (const s of v8.getHeapSpaceStatistics()) if (s.space_name === 'new_space') return s.space_size;
-  return 0;
+  return newSpace()?.space_size ?? 0;
 }
 
 const mb = (n: number): string => (n / 2 ** 20).toFixed(0);
@@ -149,14 +161,8 @@ export interface YoungCollectorOptions {
 }
 
 function youngSpace(): YoungSpace {
-  for (const s of v8.getHeapSpaceStatistics()) if (s.space_name === 'new_space') return { used: s.space_used_size, available: s.space_available_size };
-  return { used: 0, available: Number.POSITIVE_INFINITY };
-}
-
-function minorCollection(): (() => void) | undefined {
-  const gc = gcFunction();
-  if (!gc) return undefined;
-  return () => (gc as (o: { type: string }) => void)({ type: 'minor' });
+  const s = newSpace();
+  return s ? { used: s.space_used_size, available: s.space_available_size } : { used: 0, available: Number.POSITIVE_INFINITY };
 }
 
 /** DTS_LSP_YOUNG_RESERVE_MB (0 disables) and DTS_LSP_YOUNG_MIN_MB from the environment (for tests and measurements). */

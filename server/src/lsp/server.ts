@@ -117,7 +117,7 @@ export class DtsServer {
     this.index = new WorkspaceIndex(this.fs, { includePaths: () => this.settings.includePaths });
     this.settingsReady = new Promise<void>((resolve) => { this.resolveSettingsReady = resolve; });
     this.idle = new IdleCollector(
-      () => this.running || this.timer !== undefined || this.indexBusy || this.indexUpdateTimer !== undefined,
+      () => this.analysisPending() || this.indexBusy || this.indexUpdateTimer !== undefined,
       idleOptionsFromEnv((m) => this.log(m)),
     );
   }
@@ -355,7 +355,7 @@ export class DtsServer {
       // open documents come first: a client opens them right after initialization, and their analysis
       // (a cold process) must not share the thread with the folder walk
       const waitForAnalyses = async (): Promise<void> => {
-        for (let i = 0; i < 500 && (this.timer !== undefined || this.running); i++) await pauseTimeout(10);
+        for (let i = 0; i < 500 && this.analysisPending(); i++) await pauseTimeout(10);
       };
       try {
         await pauseTimeout(INDEX_START_DELAY_MS);
@@ -595,6 +595,11 @@ export class DtsServer {
 
   // ---- analysis ---------------------------------------------------------------------------
 
+  /** An analysis run is in progress or scheduled. */
+  private analysisPending(): boolean {
+    return this.running || this.timer !== undefined;
+  }
+
   schedule(delayMs: number): void {
     if (this.shuttingDown) return;
     if (this.timer) this.timer.cancel();
@@ -632,7 +637,7 @@ export class DtsServer {
       this.running = false;
       this.idle.touch();
       // room in the young generation for the next keystroke's analysis, while nobody waits (idle-gc.ts)
-      if (!this.rerun) this.young.afterAnalysis(() => this.running || this.timer !== undefined || this.shuttingDown);
+      if (!this.rerun) this.young.afterAnalysis(() => this.analysisPending() || this.shuttingDown);
       if (this.rerun) {
         this.rerun = false;
         this.schedule(0);

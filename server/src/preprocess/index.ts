@@ -202,14 +202,14 @@ class Run implements ExpandHost, IncrementalHost {
       }
       this.macros.set(name, m);
     }
-    this.macros.forEach((m, name) => { this.everDefined.add(name); if (m.params) this.functionLike.add(name); });
+    this.macros.forEach((m, name) => this.noteDefined(name, m));
     const r = this.read(root);
     this.fileId(root);
-    if (r.ok) this.copied(root);
     if (!r.ok) {
       this.unsafe = true;
       this.diag(r.reason === 'not-found' ? 'include-not-found' : 'include-error', 'error', r.message, { file: root, start: 0, end: 0 });
     } else {
+      this.copied(root);
       this.stack.push(this.real(root));
       this.processFile(root, root, r.text, -1, 0);
       this.stack.pop();
@@ -262,6 +262,12 @@ class Run implements ExpandHost, IncrementalHost {
       return true;
     }
     return false;
+  }
+
+  /** `name` is a macro now: the replay of the next keystroke must not touch it (see incremental.ts). */
+  private noteDefined(name: string, m: Macro): void {
+    this.everDefined.add(name);
+    if (m.params) this.functionLike.add(name);
   }
 
   private copied(path: string): void {
@@ -331,8 +337,7 @@ class Run implements ExpandHost, IncrementalHost {
   private setMacro(name: string, m: Macro | null): void {
     if (m) {
       this.macros.set(name, m);
-      this.everDefined.add(name);
-      if (m.params) this.functionLike.add(name);
+      this.noteDefined(name, m);
     } else this.macros.delete(name);
     for (let fIndex = 0, fList = this.frames; fIndex < fList.length; fIndex++) {
       const f = fList[fIndex];

@@ -151,7 +151,6 @@ function chunkBytes(c: ValueChunk, pathOf?: (c: ValueChunk) => string | undefine
   }
 }
 
-/** The bytes (NUL included) of a string literal written in plain ASCII without escapes, else undefined. */
 /** A string written in plain ASCII without escapes: its bytes are its characters and a NUL. */
 function plainAscii(raw: string): boolean {
   for (let i = 0; i < raw.length; i++) {
