@@ -4,6 +4,7 @@
 import { applySeverity, type Diagnostic, type SeverityOverrides } from './base/diagnostics';
 import type { FileSystem } from './base/fs';
 import { LineIndex } from './base/text';
+import type { BindingsHost } from './bindings';
 import { runChecks } from './checks';
 import { buildSupplierGraph } from './model/graph';
 import { loadIommuModel, type IommuModel } from './model/iommu';
@@ -26,6 +27,8 @@ export interface AnalysisOptions {
   severities?: SeverityOverrides;
   /** parsed JSON of a user's IOMMU model override file */
   modelOverride?: unknown;
+  /** validate against the bindings of the board's tree in process (the CLI; the language server uses a worker) */
+  bindings?: BindingsHost;
 }
 
 export interface Analysis {
@@ -138,6 +141,13 @@ export class AnalysisHost {
     const graph = buildSupplierGraph(tree, this.model);
     // checks of a partial tree would report what is only missing because the analysis stopped
     const checkDiagnostics = stop() ? [] : runChecks({ tree, graph, model: this.model, map: pp.map });
+    if (this.options.bindings && !stop()) {
+      try {
+        checkDiagnostics.push(...this.options.bindings.validate(root, tree, pp.map));
+      } catch (e) {
+        checkDiagnostics.push({ file: root, start: 0, end: 0, severity: 'error', code: 'internal-error', message: `internal error in the bindings: ${e instanceof Error ? e.message : String(e)}` });
+      }
+    }
     if (overBudget) {
       // the stages say where they stopped; say why
       const note = ` (the analysis exceeded its time budget of ${timeLimitMs / 1000} s)`;

@@ -2,12 +2,15 @@
 //   dts-check [-I dir]... [--define NAME[=VAL]]... [--format text|json|sarif]
 //             [--severity CODE=LEVEL]... [--model FILE] [--emit-dts] FILE...
 // Exit status: 0 no error-severity diagnostic, 1 at least one, 2 usage or I/O failure.
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isMainThread, MessageChannel, receiveMessageOnPort, Worker, workerData, type MessagePort } from 'node:worker_threads';
 import { AnalysisHost, type AnalysisOptions } from '../analysis';
 import type { Diagnostic, Severity, SeverityOverrides } from '../base/diagnostics';
-import { NodeFileSystem } from '../base/node-fs';
+import { FolderCache, NodeFileSystem } from '../base/node-fs';
+import { BindingsHost } from '../bindings';
+import { locateDiagnostics } from '../tree/locate';
 import { LineIndex } from '../base/text';
 import { emitDts } from '../tree/emit';
 import { formatJson, formatSarif, formatText, type CliDiagnostic, type CliRange } from './format';
@@ -22,6 +25,10 @@ const USAGE = `usage: dts-check [options] FILE...
   --model FILE           IOMMU model override (JSON)
   --emit-dts             print the merged tree of FILE as DTS instead of diagnostics
   --no-auto-include      do not detect Linux/Zephyr include paths
+  --bindings DIR         validate against the bindings in DIR (repeatable; a Linux bindings folder, a dtschema
+                         package, a processed-schema.json, a Zephyr dts/bindings folder); replaces the ones
+                         found in the board's tree
+  --no-bindings          no binding validation
   -j, --jobs N           analyse many FILEs in N worker threads (default 1; output identical)
   -h, --help             this help
   --version              print the version
@@ -37,12 +44,14 @@ interface Args {
   emitDts: boolean;
   autoInclude: boolean;
   jobs: number;
+  bindings: string[];
+  noBindings: boolean;
 }
 
 class UsageError extends Error {}
 
 function parseArgs(argv: string[]): Args | 'help' | 'version' {
-  const a: Args = { files: [], includePaths: [], defines: {}, format: 'text', severities: {}, emitDts: false, autoInclude: true, jobs: 1 };
+  const a: Args = { files: [], includePaths: [], defines: {}, format: 'text', severities: {}, emitDts: false, autoInclude: true, jobs: 1, bindings: [], noBindings: false };
   const need = (i: number, opt: string): string => {
     if (i >= argv.length) throw new UsageError(`option ${opt} needs a value`);
     return argv[i];
@@ -69,6 +78,8 @@ function parseArgs(argv: string[]): Args | 'help' | 'version' {
       a.model = path.resolve(arg === '--model' ? need(++i, arg) : arg.slice('--model='.length));
     } else if (arg === '--emit-dts') a.emitDts = true;
     else if (arg === '--no-auto-include') a.autoInclude = false;
+    else if (arg === '--bindings' || arg.startsWith('--bindings=')) a.bindings.push(path.resolve(arg === '--bindings' ? need(++i, arg) : arg.slice('--bindings='.length)));
+    else if (arg === '--no-bindings') a.noBindings = true;
     else if (arg === '-j' || arg === '--jobs' || arg.startsWith('--jobs=')) {
       const v = arg.startsWith('--jobs=') ? arg.slice('--jobs='.length) : need(++i, arg);
       if (!/^[1-9][0-9]{0,2}$/.test(v)) throw new UsageError(`--jobs takes a positive number, got '${v}'`);
@@ -139,7 +150,8 @@ export function main(argv: string[], out: (s: string) => void, err: (s: string) 
     modelOverride,
     autoDetectIncludePaths: args.autoInclude,
   };
-  const host = new AnalysisHost(fs, options);
+  const bindingsOptions: CliBindings = { enabled: !args.noBindings, dirs: args.bindings };
+  const host = new AnalysisHost(fs, { ...options, bindings: bindingsHost(bindingsOptions) });
 
   if (args.emitDts) {
     const a = host.analyze(args.files[0]);
@@ -153,11 +165,12 @@ export function main(argv: string[], out: (s: string) => void, err: (s: string) 
 
   const all: CliDiagnostic[] = [];
   const seen = new Set<string>();
-  const perFile = args.files.length >= WORKER_MIN_FILES ? analyzeInWorkers(args.files, options, args.jobs) : undefined;
+  const perFile = args.files.length >= WORKER_MIN_FILES ? analyzeInWorkers(args.files, options, args.jobs, bindingsOptions, args.format === 'json') : undefined;
   for (let i = 0; i < args.files.length; i++) {
     let diags = perFile?.[i];
     if (!diags) {
       const a = host.analyze(args.files[i]);
+      if (args.format === 'json') locateDiagnostics(a.diagnostics, a.tree, a.pp.map);
       diags = convert(a.diagnostics, (file) => a.lineIndex(file));
     }
     for (const d of diags) {
@@ -185,10 +198,12 @@ export function main(argv: string[], out: (s: string) => void, err: (s: string) 
 const WORKER_MIN_FILES = 16;
 const YOUNG_GENERATION_MB = 192;
 
-interface WorkerInput { kind: 'dts-check-worker'; files: string[]; options: AnalysisOptions; done: SharedArrayBuffer; port: MessagePort }
+interface WorkerInput {
+  kind: 'dts-check-worker'; files: string[]; options: AnalysisOptions; bindings: CliBindings; locate: boolean; done: SharedArrayBuffer; port: MessagePort;
+}
 interface WorkerOutput { results?: CliDiagnostic[][]; error?: string }
 
-function analyzeInWorkers(files: string[], options: AnalysisOptions, jobs: number): CliDiagnostic[][] | undefined {
+function analyzeInWorkers(files: string[], options: AnalysisOptions, jobs: number, bindings: CliBindings, locate: boolean): CliDiagnostic[][] | undefined {
   const n = Math.max(1, Math.min(jobs, Math.ceil(files.length / 8)));
   const done = new SharedArrayBuffer(4);
   const counter = new Int32Array(done);
@@ -199,7 +214,7 @@ function analyzeInWorkers(files: string[], options: AnalysisOptions, jobs: numbe
   try {
     for (const slice of slices) {
       const { port1, port2 } = new MessageChannel();
-      const input: WorkerInput = { kind: 'dts-check-worker', files: slice, options, done, port: port2 };
+      const input: WorkerInput = { kind: 'dts-check-worker', files: slice, options, bindings, locate, done, port: port2 };
       workers.push(new Worker(__filename, { workerData: input, transferList: [port2], resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } }));
       ports.push(port1);
     }
@@ -224,10 +239,11 @@ function analyzeInWorkers(files: string[], options: AnalysisOptions, jobs: numbe
 function workerMain(input: WorkerInput): void {
   let out: WorkerOutput;
   try {
-    const host = new AnalysisHost(new NodeFileSystem(), input.options);
+    const host = new AnalysisHost(new NodeFileSystem(), { ...input.options, bindings: bindingsHost(input.bindings) });
     const results: CliDiagnostic[][] = [];
     for (const f of input.files) {
       const a = host.analyze(f);
+      if (input.locate) locateDiagnostics(a.diagnostics, a.tree, a.pp.map);
       results.push(convert(a.diagnostics, (file) => a.lineIndex(file)));
     }
     out = { results };
@@ -253,6 +269,19 @@ function compareDiagnostics(a: CliDiagnostic, b: CliDiagnostic): number {
   return a.range.start.character - b.range.start.character;
 }
 
+interface CliBindings { enabled: boolean; dirs: string[] }
+
+/** The bindings of the boards' trees, cached in the user's cache folder. */
+function bindingsHost(b: CliBindings): BindingsHost {
+  const cacheRoot = process.env.DTS_LSP_CACHE || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'dts-lsp');
+  return new BindingsHost(new NodeFileSystem(), {
+    enabled: b.enabled,
+    dirs: b.dirs,
+    cache: new FolderCache(path.join(cacheRoot, 'bindings')),
+    env: { home: os.homedir(), virtualEnv: process.env.VIRTUAL_ENV },
+  });
+}
+
 function convert(diags: Diagnostic[], index: (file: string) => LineIndex | undefined): CliDiagnostic[] {
   const range = (file: string, start: number, end: number): CliRange => {
     const idx = index(file);
@@ -266,6 +295,8 @@ function convert(diags: Diagnostic[], index: (file: string) => LineIndex | undef
     code: d.code,
     message: d.message,
     related: (d.related ?? []).map((r) => ({ file: r.file, range: range(r.file, r.start, r.end), message: r.message })),
+    ...(d.node !== undefined ? { node: d.node } : {}),
+    ...(d.property !== undefined ? { property: d.property } : {}),
   }));
 }
 

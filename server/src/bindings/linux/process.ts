@@ -10,7 +10,9 @@ export const PROCESSOR_VERSION = 'dts-lsp-bindings-1';
 
 export interface SchemaSource {
   path: string;
-  text: string;
+  /** the YAML text, or the schema itself (the built-in core) */
+  text?: string;
+  data?: JsonObject;
 }
 
 export interface ProcessProblem {
@@ -73,12 +75,16 @@ export function processSchemas(sources: SchemaSource[]): ProcessedSchemas {
   const schemas: Record<string, JsonObject> = {};
   const problems: ProcessProblem[] = [];
   for (const src of sources) {
-    const y = parseYaml(src.text);
-    if (y.error || !isObject(y.data)) {
-      problems.push({ file: src.path, offset: y.error?.offset ?? 0, message: `ignored: ${y.error?.message ?? 'not a YAML mapping'}` });
-      continue;
+    let raw: JsonObject;
+    if (src.data) raw = JSON.parse(JSON.stringify(src.data)) as JsonObject;
+    else {
+      const y = parseYaml(src.text ?? '');
+      if (y.error || !isObject(y.data)) {
+        problems.push({ file: src.path, offset: y.error?.offset ?? 0, message: `ignored: ${y.error?.message ?? 'not a YAML mapping'}` });
+        continue;
+      }
+      raw = y.data as JsonObject;
     }
-    const raw = y.data as JsonObject;
     if (typeof raw.$id !== 'string') continue;
     const s = fixupSchema(raw);
     s.type = 'object';
