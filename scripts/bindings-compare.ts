@@ -172,6 +172,7 @@ function main(): void {
     const a = analysis.analyze(b);
     const ours = new Map<string, { key: Key; message: string; at: string }>();
     for (const d of a.diagnostics) {
+      if (d.code === 'internal-error') console.log(`  ${path.relative(base, b)}: INTERNAL ERROR ${d.message}`);
       if (!d.code.startsWith('binding-') || d.code === 'binding-load-error') continue;
       const key = { node: d.node ?? '', property: d.property ?? '', code: d.code };
       const line = a.lineIndex(d.file)?.positionAt(d.start).line ?? 0;

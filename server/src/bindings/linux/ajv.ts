@@ -43,7 +43,8 @@ export interface DtAjv {
  */
 function materializeEvaluated(cxt: KeywordCxt): void {
   const it = cxt.it;
-  if (it.props !== undefined && it.props !== true && !(it.props instanceof Name)) it.props = evaluatedPropsToName(cxt.gen, it.props);
+  // also when none are known yet: a branch would otherwise declare the run-time object only on its own path
+  if (it.opts.unevaluated && it.props !== true && !(it.props instanceof Name)) it.props = evaluatedPropsToName(cxt.gen, it.props);
 }
 
 /**

@@ -26,6 +26,8 @@ export function codeFor(keyword: string, ctx: { keyword: string }[], prop: strin
       return prop === '$nodename' ? 'binding-node-name' : 'binding-value';
     case 'pattern':
       return prop === '$nodename' ? 'binding-node-name' : 'binding-value';
+    case 'internal':
+      return 'internal-error';
     case 'oneOf':
     case 'anyOf':
       if (ctx.length && ctx.every((c) => c.keyword === 'required')) return 'binding-missing-required';
@@ -123,6 +125,8 @@ export function messageFor(err: ErrorObject, ctx: ErrorObject[], prop: string | 
     }
     case 'false schema':
       return `${prop ?? 'this'} is not allowed by ${by}`;
+    case 'internal':
+      return `internal error validating against ${by}: ${String(p.message)}`;
     case 'contains':
       return `no item matches what ${by} requires`;
     case 'dependentSchemas':

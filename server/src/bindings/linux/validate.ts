@@ -181,7 +181,16 @@ export class LinuxValidator {
         this.addRefs(id);
         const v = this.ajv.getSchema(id);
         this.stats.compiled++;
-        if (v) fn = (inst) => (v(inst) ? null : v.errors ?? []);
+        if (v) {
+          fn = (inst) => {
+            try {
+              return v(inst) ? null : v.errors ?? [];
+            } catch (e) {
+              // a defect of the generated validator must not cost the other schemas' results
+              return [{ keyword: 'internal', instancePath: '', schemaPath: '#', params: { message: e instanceof Error ? e.message : String(e) } }];
+            }
+          };
+        }
       } catch {
         fn = null;
       }
