@@ -24,6 +24,7 @@ import { OverlayFileSystem, type FileSystem } from '../base/fs';
 import { NodeFileSystem } from '../base/node-fs';
 import { LineIndex } from '../base/text';
 import { fileRole, WorkspaceIndex, type ContextChoice } from '../workspace/contexts';
+import { detectFlavour, type Flavour } from '../workspace/flavour';
 import { detectIncludePaths } from '../workspace/include-paths';
 import { pathToUri, rememberUri, toLspDiagnostic, uriToPath } from './convert';
 import { normalizeSettings, type DtsSettings, DEFAULT_SETTINGS } from './settings';
@@ -45,6 +46,8 @@ export interface ContextInfo {
   reason: ContextChoice['reason'];
   /** boards that include the file */
   candidates: { path: string; uri: string }[];
+  /** the context's flavour (workspace/flavour.ts): 'linux' | 'zephyr' | 'uboot' | 'dtc' */
+  flavour: Flavour;
 }
 
 interface Context {
@@ -113,7 +116,7 @@ export class DtsServer {
   constructor(readonly connection: Connection, baseFs: FileSystem = new NodeFileSystem([])) {
     this.nodeFs = baseFs instanceof NodeFileSystem ? baseFs : undefined;
     this.fs = new OverlayFileSystem(baseFs);
-    this.host = new AnalysisHost(this.fs, {});
+    this.host = new AnalysisHost(this.fs, { zephyrBase: process.env.ZEPHYR_BASE });
     this.index = new WorkspaceIndex(this.fs, { includePaths: () => this.settings.includePaths });
     this.settingsReady = new Promise<void>((resolve) => { this.resolveSettingsReady = resolve; });
     this.idle = new IdleCollector(
@@ -258,6 +261,7 @@ export class DtsServer {
       defines: settings.defines,
       severities: settings.severities,
       modelOverride: this.readModelOverride(settings.modelOverride),
+      zephyrBase: process.env.ZEPHYR_BASE,
     };
     this.host.setOptions(options);
     this.index.clearIncludePathCache();
@@ -549,6 +553,7 @@ export class DtsServer {
       rootUri: pathToUri(choice.root),
       reason: choice.reason,
       candidates: choice.candidates.map((p) => ({ path: p, uri: pathToUri(p) })),
+      flavour: detectFlavour(choice.root, this.fs, { zephyrBase: process.env.ZEPHYR_BASE }).flavour,
     };
   }
 
