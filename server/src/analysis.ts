@@ -15,6 +15,7 @@ import type { DtsFile } from './syntax/ast';
 import { ParseCache, parseDts } from './syntax/parse';
 import { buildTree } from './tree/merge';
 import type { LiveTree } from './tree/types';
+import { detectFlavour, flavourFromTree, flavourName, type Flavour } from './workspace/flavour';
 import { detectIncludePaths } from './workspace/include-paths';
 
 export interface AnalysisOptions {
@@ -27,11 +28,19 @@ export interface AnalysisOptions {
   severities?: SeverityOverrides;
   /** parsed JSON of a user's IOMMU model override file */
   modelOverride?: unknown;
+  /** force the flavour (default: detected from the root file's location, extension and content) */
+  flavour?: Flavour;
+  /** ZEPHYR_BASE (environment or setting): Zephyr for files outside any west workspace */
+  zephyrBase?: string;
 }
 
 export interface Analysis {
   /** absolute path of the root file of this context (a board .dts, or a lone file) */
   root: string;
+  /** whose Devicetree this is: decides include roots, overlay stacking, dialect and check wording */
+  flavour: Flavour;
+  /** why that flavour, for the user */
+  flavourReason: string;
   pp: PreprocessResult;
   ast: DtsFile;
   tree: LiveTree;
@@ -121,6 +130,7 @@ export class AnalysisHost {
       if (!overBudget && Date.now() > deadline) overBudget = true;
       return overBudget;
     };
+    const detected = detectFlavour(root, fs, { forced: this.options.flavour, zephyrBase: this.options.zephyrBase });
     const includePaths = this.includePathsFor(root);
     const pp = preprocess(root, {
       fs,
@@ -142,6 +152,12 @@ export class AnalysisHost {
     }));
     const tree = buildTree(ast, { map: pp.map, fs, root, isCancelled: stop });
     yield 'merge';
+    let flavour = detected.flavour;
+    let flavourReason = detected.why;
+    if (flavour === 'dtc') {
+      const byContent = flavourFromTree(tree);
+      if (byContent) { flavour = byContent; flavourReason = `the tree has ${flavourName(byContent)} properties`; }
+    }
     const graph = buildSupplierGraph(tree, this.model);
     // checks of a partial tree would report what is only missing because the analysis stopped
     const checkDiagnostics = stop() ? [] : runChecks({ tree, graph, model: this.model, map: pp.map });
@@ -175,6 +191,8 @@ export class AnalysisHost {
     };
     return {
       root,
+      flavour,
+      flavourReason,
       pp,
       ast,
       tree,

@@ -5,6 +5,7 @@ import type { Analysis } from '../analysis';
 import type { Diagnostic } from '../base/diagnostics';
 import type { LineIndex } from '../base/text';
 import type { ContextChoice } from '../workspace/contexts';
+import { detectFlavour, type Flavour } from '../workspace/flavour';
 import { pathToUri, uriToPath } from './convert';
 import type { DtsServer } from './server';
 
@@ -17,6 +18,8 @@ export interface ContextInfo {
   reason: ContextChoice['reason'];
   /** boards that include the file */
   candidates: { path: string; uri: string }[];
+  /** the context's flavour (workspace/flavour.ts): 'linux' | 'zephyr' | 'uboot' | 'dtc' */
+  flavour: Flavour;
 }
 
 export interface Context {
@@ -102,6 +105,7 @@ export class ServerContexts {
       rootUri: pathToUri(choice.root),
       reason: choice.reason,
       candidates: choice.candidates.map((p) => ({ path: p, uri: pathToUri(p) })),
+      flavour: detectFlavour(choice.root, this.s.fs, { zephyrBase: process.env.ZEPHYR_BASE }).flavour,
     };
   }
 
