@@ -197,9 +197,9 @@ test('dependency-cycle through a parent edge: a child device exists only once it
   assert.equal(ds.length, 2, JSON.stringify(diags, null, 1));
   // reported on the two properties of the cycle; the parent edge is named in the chain
   assertAt(ds[0], file, text, '&rstc 0');
-  assert.match(ds[0].message, /^dependency cycle: \/bus@1000000 -resets-> \/reset-controller@2000000 \(&rstc\) -power-domains-> \/bus@1000000\/power-controller@1001000 \(&pd\) -parent-> \/bus@1000000\. /);
+  assert.match(ds[0].message, /^dependency cycle: bus@1000000 -resets-> &rstc -power-domains-> &pd -parent-> bus@1000000\. /);
   assertAt(ds[1], file, text, '&pd 1');
-  assert.match(ds[1].message, /-power-domains-> \/bus@1000000\/power-controller@1001000 \(&pd\) -parent-> \/bus@1000000 -resets-> /);
+  assert.match(ds[1].message, /^dependency cycle: &rstc -power-domains-> &pd -parent-> bus@1000000 -resets-> &rstc\. /);
   // the PMIC consuming its own regulator child is no cycle
   assert.equal(diags.length, 2);
 });
@@ -317,10 +317,10 @@ test('status = "reserved": a reserved supplier never registers; a reserved consu
   const ds = byCode(diags, 'supplier-disabled');
   assert.equal(ds.length, 2, JSON.stringify(diags, null, 1));
   assertAt(ds[0], file, text, '&fwclk 4');
-  assert.match(ds[0].message, /^\/serial@3000 is enabled but its clocks supplier \/clock-controller@1000 \(&fwclk\) is reserved \(status = "reserved": left to firmware, the kernel never creates it\), so it never registers/);
+  assert.match(ds[0].message, /^clocks supplier &fwclk is reserved \(left to firmware\)\. The kernel never creates it, so the driver of serial@3000 stays deferred/);
   assert.ok(ds[0].related?.some((x) => text.slice(x.start, x.end) === 'status = "reserved";' && x.message.endsWith('is reserved here')));
   assertAt(ds[1], file, text, '&fwrst 2');
-  assert.match(ds[1].message, /reset-controller@5000 \(&fwrst\) is reserved .*reset_control_get\(\)/);
+  assert.match(ds[1].message, /^resets supplier &fwrst is reserved \(left to firmware\).*reset_control_get\(\)/);
   // the okay provider and the reserved dsp (its clocks entry included) give nothing
   assert.equal(diags.length, 2);
 });
