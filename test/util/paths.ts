@@ -4,7 +4,10 @@ import * as path from 'node:path';
 
 export const REPO_ROOT = path.resolve(__dirname, '../../..');
 export const FIXTURES = path.join(REPO_ROOT, 'test/fixtures');
-/** ../shared beside the repo root, or $DTS_SHARED (absent in a user's clone: tests that need it skip) */
+/**
+ * ../shared beside the repo root, or $DTS_SHARED (a worktree whose parent has none); absent in a user's
+ * clone: tests that need it skip.
+ */
 export const SHARED = process.env.DTS_SHARED ? path.resolve(process.env.DTS_SHARED) : path.resolve(REPO_ROOT, '../shared');
 export const DTC_TESTS = path.join(SHARED, 'corpus/dtc-tests');
 

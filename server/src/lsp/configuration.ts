@@ -47,6 +47,7 @@ export class ServerConfiguration {
       defines: settings.defines,
       severities: settings.severities,
       modelOverride: this.readModelOverride(settings.modelOverride),
+      zephyrBase: process.env.ZEPHYR_BASE,
     };
     this.s.host.setOptions(options);
     this.s.index.clearIncludePathCache();

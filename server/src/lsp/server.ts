@@ -60,7 +60,7 @@ export class DtsServer {
   constructor(readonly connection: Connection, baseFs: FileSystem = new NodeFileSystem([])) {
     this.fs = new OverlayFileSystem(baseFs);
     this.config = new ServerConfiguration(this, baseFs instanceof NodeFileSystem ? baseFs : undefined);
-    this.host = new AnalysisHost(this.fs, {});
+    this.host = new AnalysisHost(this.fs, { zephyrBase: process.env.ZEPHYR_BASE });
     this.index = new WorkspaceIndex(this.fs, { includePaths: () => this.config.settings.includePaths });
     this.contexts = new ServerContexts(this);
     this.scheduler = new AnalysisScheduler(this);
@@ -130,7 +130,7 @@ export class DtsServer {
         this.contexts.selectContext(p.textDocument.uri, p.context ?? null),
       ),
     );
-    c.onRequest('dts/stats', this.guard('dts/stats', null, () => ({ ...this.stats, contexts: [...this.contexts.byRoot.values()].map((x) => ({ root: x.root, files: x.files.size, durationMs: x.durationMs, analyses: x.analyses })), indexedFiles: this.index.fileCount, memory: process.memoryUsage(), ...this.idle.stats, ...this.young.stats, ...this.host.incrementalStats })));
+    c.onRequest('dts/stats', this.guard('dts/stats', null, () => ({ ...this.stats, pending: this.scheduler.pending(), contexts: [...this.contexts.byRoot.values()].map((x) => ({ root: x.root, files: x.files.size, durationMs: x.durationMs, analyses: x.analyses })), indexedFiles: this.index.fileCount, memory: process.memoryUsage(), ...this.idle.stats, ...this.young.stats, ...this.host.incrementalStats })));
     registerFeatureHandlers(this);
     docs.listen(c);
     c.listen();
