@@ -44,6 +44,8 @@ export interface Analysis {
   flavour: Flavour;
   /** why that flavour, for the user */
   flavourReason: string;
+  /** the source tree (Linux, U-Boot) or ZEPHYR_BASE the flavour was found in */
+  flavourRoot?: string;
   pp: PreprocessResult;
   ast: DtsFile;
   tree: LiveTree;
@@ -166,7 +168,7 @@ export class AnalysisHost {
     const checkDiagnostics = stop() ? [] : runChecks({ tree, graph, model: this.model, map: pp.map });
     if (this.options.bindings && !stop()) {
       try {
-        checkDiagnostics.push(...this.options.bindings.validate(root, tree, pp.map));
+        checkDiagnostics.push(...this.options.bindings.validate(root, tree, pp.map, { flavour, root: detected.root }));
       } catch (e) {
         checkDiagnostics.push({ file: root, start: 0, end: 0, severity: 'error', code: 'internal-error', message: `internal error in the bindings: ${e instanceof Error ? e.message : String(e)}` });
       }
@@ -203,6 +205,7 @@ export class AnalysisHost {
       root,
       flavour,
       flavourReason,
+      flavourRoot: detected.root,
       pp,
       ast,
       tree,

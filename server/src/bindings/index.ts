@@ -7,7 +7,7 @@ import type { FileSystem } from '../base/fs';
 import { dirname, join } from '../base/paths';
 import type { SourceMap } from '../preprocess/types';
 import type { LiveTree } from '../tree/types';
-import { detectIncludePaths } from '../workspace/include-paths';
+import type { Flavour } from '../workspace/flavour';
 import type { BindingsCache } from './cache';
 import { packTree, unpackTree } from './flatten';
 import { dtschemaCandidates, dtschemaSchemasDir, listYaml, loadLinuxStore, type LinuxSources, type LoadResult } from './linux/load';
@@ -22,6 +22,13 @@ export interface BindingsOptions {
   cache?: BindingsCache;
   /** where to look for an installed dtschema package */
   env?: { home?: string; virtualEnv?: string };
+}
+
+/** What the analysis knows of the board's tree. */
+export interface TreeInfo {
+  flavour: Flavour;
+  /** the Linux / U-Boot source tree, or ZEPHYR_BASE */
+  root?: string;
 }
 
 export interface LinuxBindings {
@@ -80,7 +87,7 @@ export class BindingsHost {
   }
 
   /** Where the Linux schemas of a board come from (undefined: none). */
-  linuxSources(rootFile: string): LinuxSources | undefined {
+  linuxSources(info: TreeInfo): LinuxSources | undefined {
     if (!this.enabled) return undefined;
     const dirs = this.options.dirs;
     if (dirs && dirs.length) {
@@ -94,9 +101,8 @@ export class BindingsHost {
       if (!src.coreDir && !src.processedJson) src.coreDir = this.findCore(src.bindingDirs);
       return src;
     }
-    const detected = detectIncludePaths(rootFile, this.fs);
-    if (detected.kind !== 'linux' || !detected.root) return undefined;
-    const b = this.treeBindings(detected.root);
+    if ((info.flavour !== 'linux' && info.flavour !== 'uboot') || !info.root) return undefined;
+    const b = this.treeBindings(info.root);
     if (!b) return undefined;
     const processed = join(b, 'processed-schema.json');
     if (this.fs.stat(processed) === 'file' && this.fs.mtime) {
@@ -119,8 +125,8 @@ export class BindingsHost {
   }
 
   /** The loaded Linux bindings of a board (loaded on first use, then shared). */
-  linuxFor(rootFile: string): LinuxBindings | undefined {
-    const src = this.linuxSources(rootFile);
+  linuxFor(info: TreeInfo): LinuxBindings | undefined {
+    const src = this.linuxSources(info);
     if (!src) return undefined;
     const key = JSON.stringify(src);
     let lb = this.linux.get(key);
@@ -133,9 +139,9 @@ export class BindingsHost {
   }
 
   /** Binding diagnostics of a merged tree (in process). */
-  validate(rootFile: string, tree: LiveTree, map: SourceMap): Diagnostic[] {
+  validate(rootFile: string, tree: LiveTree, map: SourceMap, info: TreeInfo): Diagnostic[] {
     if (!this.enabled || tree.isPlugin) return [];
-    const lb = this.linuxFor(rootFile);
+    const lb = this.linuxFor(info);
     if (!lb?.validator) return [];
     const findings = lb.validator.validate(unpackTree(packTree(tree)));
     return reportFindings(findings, tree, map);

@@ -50,6 +50,7 @@ export class ServerConfiguration {
       zephyrBase: process.env.ZEPHYR_BASE,
     };
     this.s.host.setOptions(options);
+    this.s.bindings.configure(settings.bindings.enabled, settings.bindings.dirs);
     this.s.index.clearIncludePathCache();
     this.updateFileRoots();
   }

@@ -29,6 +29,7 @@ import { IdleCollector, idleOptionsFromEnv, YoungCollector, youngOptionsFromEnv 
 import { IndexRunner } from './indexing';
 import { DiagnosticsPublisher } from './publish';
 import { AnalysisScheduler } from './scheduler';
+import { BindingsService } from './bindings';
 import type { DtsSettings } from './settings';
 
 export type { ContextInfo } from './contexts';
@@ -44,6 +45,8 @@ export class DtsServer {
   readonly publisher: DiagnosticsPublisher;
   readonly indexRunner: IndexRunner;
   readonly docSync: DocumentSync;
+  /** binding validation in a worker (bindings.ts) */
+  readonly bindings: BindingsService;
   private capabilities: ClientCapabilities = {};
   /** resolved once the settings are known (after `initialized`); documents opened before wait for it */
   readonly settingsReady: Promise<void>;
@@ -67,6 +70,7 @@ export class DtsServer {
     this.publisher = new DiagnosticsPublisher(this);
     this.indexRunner = new IndexRunner(this);
     this.docSync = new DocumentSync(this);
+    this.bindings = new BindingsService(this);
     this.settingsReady = new Promise<void>((resolve) => { this.resolveSettingsReady = resolve; });
     this.idle = new IdleCollector(
       () => this.scheduler.pending() || this.indexRunner.busy || this.indexRunner.updatePending,
@@ -114,6 +118,7 @@ export class DtsServer {
       this.idle.stop();
       this.scheduler.cancel();
       this.indexRunner.stop();
+      this.bindings.dispose();
     });
     c.onDidChangeConfiguration(this.guard('didChangeConfiguration', undefined, (p) => this.config.onDidChangeConfiguration(p.settings)));
     c.onDidChangeWatchedFiles(this.guard('didChangeWatchedFiles', undefined, (p) => this.docSync.onDidChangeWatchedFiles(p)));

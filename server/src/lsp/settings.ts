@@ -14,9 +14,11 @@ export interface DtsSettings {
   contexts: Record<string, string>;
   /** debounce of re-analysis after an edit, in ms */
   debounceMs: number;
+  /** binding validation: on/off and the folders that replace the automatically found ones (absolute) */
+  bindings: { enabled: boolean; dirs: string[] };
 }
 
-export const DEFAULT_SETTINGS: DtsSettings = { includePaths: [], defines: {}, severities: {}, contexts: {}, debounceMs: 75 };
+export const DEFAULT_SETTINGS: DtsSettings = { includePaths: [], defines: {}, severities: {}, contexts: {}, debounceMs: 75, bindings: { enabled: true, dirs: [] } };
 
 const SEVERITY_VALUES = new Set(['error', 'warning', 'information', 'hint', 'off', 'on']);
 
@@ -30,7 +32,7 @@ function expand(p: string, base: string | undefined): string {
 /** Normalise raw settings; problems are returned as messages, never thrown. */
 export function normalizeSettings(raw: unknown, workspaceRoot: string | undefined): { settings: DtsSettings; problems: string[] } {
   const problems: string[] = [];
-  const s: DtsSettings = { includePaths: [], defines: {}, severities: {}, contexts: {}, debounceMs: DEFAULT_SETTINGS.debounceMs };
+  const s: DtsSettings = { includePaths: [], defines: {}, severities: {}, contexts: {}, debounceMs: DEFAULT_SETTINGS.debounceMs, bindings: { enabled: true, dirs: [] } };
   if (raw === null || raw === undefined) return { settings: s, problems };
   if (typeof raw !== 'object' || Array.isArray(raw)) {
     problems.push('devicetree settings must be an object');
@@ -72,6 +74,13 @@ export function normalizeSettings(raw: unknown, workspaceRoot: string | undefine
       else problems.push(`devicetree.contexts.${k} must be the path of a board`);
     }
   } else if (r.contexts !== undefined) problems.push('devicetree.contexts must be an object of file: board');
+  if (typeof r.bindings === 'boolean') s.bindings.enabled = r.bindings;
+  else if (Array.isArray(r.bindings)) {
+    for (const p of r.bindings) {
+      if (typeof p === 'string' && p.trim()) s.bindings.dirs.push(expand(p.trim(), workspaceRoot));
+      else problems.push(`devicetree.bindings: ignoring ${JSON.stringify(p)} (not a folder)`);
+    }
+  } else if (r.bindings !== undefined && r.bindings !== null) problems.push('devicetree.bindings must be true, false or a list of folders');
   if (typeof r.debounceMs === 'number' && Number.isFinite(r.debounceMs) && r.debounceMs >= 0) s.debounceMs = Math.min(5000, r.debounceMs);
   return { settings: s, problems };
 }

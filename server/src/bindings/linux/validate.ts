@@ -339,13 +339,13 @@ export class LinuxValidator {
           }
         });
       }
+      for (const e of topLevel(errors)) {
+        if (dropOnDisabled(e, n, disabled)) continue;
+        const f = this.toFinding(e, n);
+        if (f) findings.push(...f);
+      }
     } finally {
       delete inst.$nodename;
-    }
-    for (const e of topLevel(errors)) {
-      if (dropOnDisabled(e, n, disabled)) continue;
-      const f = this.toFinding(e, n);
-      if (f) findings.push(...f);
     }
     return dedupe(findings);
   }
