@@ -22,6 +22,8 @@ export interface BindingsOptions {
   cache?: BindingsCache;
   /** where to look for an installed dtschema package */
   env?: { home?: string; virtualEnv?: string };
+  /** false: never use an installed dtschema package, always the built-in core (tests) */
+  installedCore?: boolean;
 }
 
 /** What the analysis knows of the board's tree. */
@@ -69,6 +71,7 @@ export class BindingsHost {
   }
 
   private findCore(bindingDirs: string[]): string | undefined {
+    if (this.options.installedCore === false) return undefined;
     // the oldest dt-schema the kernel accepts (Documentation/devicetree/bindings/Makefile)
     let min: string | undefined;
     for (const d of bindingDirs) {
