@@ -3,7 +3,7 @@
 // .dtso overlays applied like fdtoverlay). An overlay given alone gets its base with zero configuration
 // (zephyr-stack.ts, kbuild.ts); the plan says which base was used and why.
 import type { FileSystem } from '../base/fs';
-import { normalize } from '../base/paths';
+import { join, normalize } from '../base/paths';
 import { readBuildDir } from './build-dir';
 import { detectFlavour, type Flavour, type FlavourInfo } from './flavour';
 import { detectIncludePaths } from './include-paths';
@@ -108,4 +108,14 @@ export function planStack(root: string, fs: FileSystem, opts: StackOptions = {})
     return { ...single, noBase: true };
   }
   return single;
+}
+
+/** The board .dts a Zephyr build directory was built for (FILE left out with --build-dir). */
+export function buildDirBase(dir: string, fs: FileSystem, zephyrBase?: string): string | undefined {
+  const info = readBuildDir(dir, fs);
+  if (!info) return undefined;
+  if (info.files?.length) return info.files[0];
+  const from = info.appDir ?? info.zephyrBase ?? dir;
+  const ws = findWestWorkspace(join(from, 'x'), fs, { zephyrBase: info.zephyrBase ?? zephyrBase });
+  return ws ? stackFromBuild(info, ws, fs)?.base : undefined;
 }
