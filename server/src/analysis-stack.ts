@@ -8,7 +8,7 @@ import type { PreprocessOptions, PreprocessResult } from './preprocess/types';
 import type { DtsFile, SyntaxErrorInfo, TopStatement } from './syntax/ast';
 import { ParseCache, parseDts } from './syntax/parse';
 import { shiftError, shiftStatement } from './syntax/shift';
-import { applyOverlay } from './tree/apply-overlay';
+import { addSymbols, applyOverlay } from './tree/apply-overlay';
 import { buildTree } from './tree/merge';
 import type { LiveTree } from './tree/types';
 import { isOverlayFile, type StackPlan } from './workspace/stack';
@@ -62,8 +62,10 @@ export function* analyzeOverlayStack(
   }
   yield 'parse';
   const tree = buildTree(parts[0], { map: pp.map, fs: ppOptions.fs, root: plan.base, isCancelled: stop });
+  // the base of a stack is compiled with dtc -@ (the kernel does for composite DTBs; fdtoverlay needs it)
+  addSymbols(tree);
   for (let k = 1; k < files.length; k++) {
-    const ov = buildTree(parts[k], { map: pp.map, fs: ppOptions.fs, root: files[k], base: tree, isCancelled: stop });
+    const ov = buildTree(parts[k], { map: pp.map, fs: ppOptions.fs, root: files[k], isCancelled: stop });
     for (const d of ov.diagnostics) tree.diagnostics.push(d);
     if (!ov.isPlugin) {
       tree.diagnostics.push({

@@ -1,6 +1,6 @@
-// An overlay (a /plugin/ tree of dtc fragments) applied to a base tree the way fdtoverlay (libfdt's
-// fdt_overlay_apply) does: the overlay's phandles move past the base's largest; references to the base's labels
-// take the base node's phandle (a node that had none gets the next free one, as the base compiled with -@ would
+// An overlay (a /plugin/ tree of dtc fragments, built without a base) applied to a base tree the way fdtoverlay
+// (libfdt's fdt_overlay_apply) does: the overlay's phandles move past the base's largest; the labels it does not
+// define are the base's (an unknown one is an error, as fdtoverlay fails) and take the base node's phandle (a node that had none gets the next free one, as the base compiled with -@ would
 // have); each fragment's __overlay__ is merged into its target (`target = <&label>` or `target-path`): an existing
 // property is replaced in place, a new one goes first (libfdt inserts at the front, so new ones end up in reverse
 // order), a new child goes before the existing children (reversed likewise), an existing child is merged
@@ -44,12 +44,70 @@ function setPhandleProperty(n: TreeNode, value: number, at: TreeProperty | undef
   });
 }
 
+function stringProperty(node: TreeNode, name: string, value: string): TreeProperty {
+  const z = { start: 0, end: 0 };
+  return { name, chunks: [{ kind: 'string', value, ...z }], labels: [], span: z, nameSpan: z, contributions: [], node };
+}
+
+/** Node labels in dtc's order: the tree in pre-order, a node's labels last defined first (dtc prepends them). */
+function labelledNodes(root: TreeNode): { node: TreeNode; labels: string[] }[] {
+  const out: { node: TreeNode; labels: string[] }[] = [];
+  const walk = (n: TreeNode): void => {
+    if (n.labels.length) {
+      const names: string[] = [];
+      for (let k = n.labels.length - 1; k >= 0; k--) if (!names.includes(n.labels[k].name)) names.push(n.labels[k].name);
+      out.push({ node: n, labels: names });
+    }
+    for (const c of n.children) walk(c);
+  };
+  walk(root);
+  return out;
+}
+
+/**
+ * What dtc -@ adds (the kernel compiles a composite's base and its overlays with it): a phandle for every
+ * labelled node (the next unused number, in tree order) and the __symbols__ node (label = path), last child of
+ * the root. Returns the __symbols__ node (undefined when there is no label).
+ */
+export function addSymbols(tree: LiveTree): TreeNode | undefined {
+  const used = new Set<number>();
+  const walk = [tree.root];
+  while (walk.length) {
+    const n = walk.pop()!;
+    if (n.phandle !== undefined) used.add(n.phandle);
+    for (const c of n.children) walk.push(c);
+  }
+  const list = labelledNodes(tree.root);
+  if (list.length === 0) return undefined;
+  let next = 1;
+  let symbols = tree.root.children.find((c) => c.name === '__symbols__');
+  if (!symbols) {
+    symbols = { name: '__symbols__', parent: tree.root, children: [], properties: [], labels: [], contributions: [], omitIfNoRef: false };
+    tree.root.children.push(symbols);
+  }
+  for (const { node, labels } of list) {
+    for (const l of labels) if (!symbols.properties.some((p) => p.name === l)) symbols.properties.push(stringProperty(symbols, l, nodePath(node)));
+    if (node.phandle === undefined) {
+      while (used.has(next)) next++;
+      node.phandle = next;
+      used.add(next);
+      setPhandleProperty(node, next, undefined);
+      tree.phandles.set(next, node);
+    }
+  }
+  return symbols;
+}
+
 /** Apply one overlay tree to the base tree (in place). Problems are returned as diagnostics. */
 export function applyOverlay(base: LiveTree, overlay: LiveTree, map: SourceMap): Diagnostic[] {
   const diags: Diagnostic[] = [];
   const report = (code: string, span: { start: number; end: number }, message: string): void => {
     diags.push({ ...map.toFileRange(span.start, span.end), severity: 'error', code, message });
   };
+  // the overlay as dtc -@ compiles it: its labelled nodes get phandles (its __symbols__ are merged below)
+  const ovSymbols = labelledNodes(overlay.root).filter((x) => x.node !== overlay.root);
+  addSymbols(overlay);
+  overlay.root.children = overlay.root.children.filter((c) => c.name !== '__symbols__');
   // 1. the overlay's own phandles move past the base's
   let next = maxPhandle(base.root);
   const delta = next;
@@ -65,7 +123,14 @@ export function applyOverlay(base: LiveTree, overlay: LiveTree, map: SourceMap):
     }
     for (const c of n.children) stack.push(c);
   }
-  // 2. references: local ones take the moved phandle, those into the base the base node's
+  // 2. references the overlay does not resolve itself are the base's labels (fdtoverlay's fixups, resolved
+  //    through the base's symbols before any fragment is applied); local ones take the moved phandle
+  for (const rr of overlay.references) {
+    if (rr.target || rr.ref.kind !== 'labelRef') continue;
+    const e = base.labels.get(rr.ref.name);
+    if (e && !e.property) rr.target = e.node;
+    else report('unresolved-reference', rr.ref, `label ${rr.ref.name} is neither in the overlay nor in the base tree: fdtoverlay cannot apply it`);
+  }
   for (const rr of overlay.references) {
     const t = rr.target;
     if (!t || overlayNodes.has(t)) continue;
@@ -125,7 +190,8 @@ export function applyOverlay(base: LiveTree, overlay: LiveTree, map: SourceMap):
       target = cell?.ref?.target;
       what = cell?.ref ? (cell.ref.ref.kind === 'labelRef' ? `&${cell.ref.ref.name}` : `&{${cell.ref.ref.path}}`) : 'target';
       if (target && overlayNodes.has(target)) target = undefined;
-      if (!target) report('overlay-target', tp.span, `overlay target ${what} is not in the base tree`);
+      // an unknown label was reported above (unresolved-reference)
+      if (!target && !(cell?.ref && cell.ref.ref.kind === 'labelRef')) report('overlay-target', tp.span, `overlay target ${what} is not in the base tree`);
     } else if (tpath) {
       const c = tpath.chunks[0];
       const path = c && c.kind === 'string' ? c.value : c && c.kind === 'pathRef' && c.ref.target ? nodePath(c.ref.target) : '';
@@ -137,7 +203,20 @@ export function applyOverlay(base: LiveTree, overlay: LiveTree, map: SourceMap):
     }
     if (target) merge(target, ov);
   }
-  // 4. the overlay's labels name the merged nodes; tables
+  // 4. the overlay's symbols, their paths now in the base (fdtoverlay: a new one goes first, a known one is replaced)
+  const symbols = base.root.children.find((c) => c.name === '__symbols__');
+  if (symbols) {
+    for (const { node, labels } of ovSymbols) {
+      const n = moved.get(node);
+      if (!n) continue;
+      for (const l of labels) {
+        const k = symbols.properties.findIndex((p) => p.name === l);
+        const p = stringProperty(symbols, l, nodePath(n));
+        if (k >= 0) symbols.properties[k] = p; else symbols.properties.unshift(p);
+      }
+    }
+  }
+  // 5. the overlay's labels name the merged nodes; tables
   for (const [name, e] of overlay.labels) {
     if (e.property) continue;
     const n = moved.get(e.node);
