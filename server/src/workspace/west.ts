@@ -215,16 +215,19 @@ function hasArchDir(arch: string, fs: FileSystem, ws: WestWorkspace | undefined)
 }
 
 function boardArch(dir: string, name: string, fs: FileSystem, ws: WestWorkspace | undefined): string | undefined {
-  // the board's yaml (twister's `arch:`), the one named after the board first
+  // the old layout: boards/<arch>/<board>/ (Zephyr's ARCH is the folder's name)
+  const parent = dirname(dir);
+  if (basename(dirname(parent)) === 'boards' && hasArchDir(basename(parent), fs, ws)) return basename(parent);
+  // the board's yaml (twister's `arch:`; riscv32 / riscv64 are ARCH riscv), the one named after the board first
   const yamls = [join(dir, `${name}.yaml`), ...fs.listDir(dir).filter((n) => /\.ya?ml$/i.test(n)).sort().map((n) => join(dir, n))];
   for (const y of yamls) {
     if (fs.stat(y) !== 'file') continue;
     const a = str(at(readYaml(fs, y), 'arch'));
-    if (a && /^[A-Za-z0-9_-]+$/.test(a)) return a;
+    if (!a || !/^[A-Za-z0-9_-]+$/.test(a)) continue;
+    const family = a.replace(/(32|64)$/, '');
+    if (ws && !hasArchDir(a, fs, ws) && hasArchDir(family, fs, ws)) return family;
+    return a;
   }
-  // the old layout: boards/<arch>/<board>/
-  const parent = dirname(dir);
-  if (basename(dirname(parent)) === 'boards' && hasArchDir(basename(parent), fs, ws)) return basename(parent);
   return undefined;
 }
 
