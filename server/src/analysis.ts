@@ -70,13 +70,10 @@ export interface Analysis {
   flavour: Flavour;
   /** why that flavour, for the user */
   flavourReason: string;
-<<<<<<< HEAD
   /** the source tree (Linux, U-Boot) or ZEPHYR_BASE the flavour was found in */
   flavourRoot?: string;
-=======
   /** the files that make the tree and how they stack */
   stack: AnalysisStack;
->>>>>>> main
   pp: PreprocessResult;
   ast: DtsFile;
   tree: LiveTree;
@@ -215,8 +212,7 @@ export class AnalysisHost {
     }
     const graph = buildSupplierGraph(tree, this.model);
     // checks of a partial tree would report what is only missing because the analysis stopped
-<<<<<<< HEAD
-    const checkDiagnostics = stop() ? [] : runChecks({ tree, graph, model: this.model, map: pp.map });
+    const checkDiagnostics = stop() ? [] : runChecks({ tree, graph, model: this.model, map: pp.map, flavour });
     if (this.options.bindings && !stop()) {
       try {
         checkDiagnostics.push(...this.options.bindings.validate(root, tree, pp.map, { flavour, root: detected.root }));
@@ -224,9 +220,6 @@ export class AnalysisHost {
         checkDiagnostics.push({ file: root, start: 0, end: 0, severity: 'error', code: 'internal-error', message: `internal error in the bindings: ${e instanceof Error ? e.message : String(e)}` });
       }
     }
-=======
-    const checkDiagnostics = stop() ? [] : runChecks({ tree, graph, model: this.model, map: pp.map, flavour });
->>>>>>> main
     if (overBudget) {
       // the stages say where they stopped; say why
       const note = ` (the analysis exceeded its time budget of ${timeLimitMs / 1000} s)`;
@@ -260,11 +253,8 @@ export class AnalysisHost {
       root,
       flavour,
       flavourReason,
-<<<<<<< HEAD
       flavourRoot: detected.root,
-=======
       stack: { mode: plan.mode, base: plan.base, overlays: plan.overlays, baseNote: plan.baseNote, noBase: plan.noBase },
->>>>>>> main
       pp,
       ast,
       tree,

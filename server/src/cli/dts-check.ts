@@ -54,25 +54,18 @@ interface Args {
   emitDts: boolean;
   autoInclude: boolean;
   jobs: number;
-<<<<<<< HEAD
   bindings: string[];
   noBindings: boolean;
-=======
   overlays: string[];
   buildDir?: string;
   board?: string;
   flavour?: Flavour;
->>>>>>> main
 }
 
 class UsageError extends Error {}
 
 function parseArgs(argv: string[]): Args | 'help' | 'version' {
-<<<<<<< HEAD
-  const a: Args = { files: [], includePaths: [], defines: {}, format: 'text', severities: {}, emitDts: false, autoInclude: true, jobs: 1, bindings: [], noBindings: false };
-=======
-  const a: Args = { files: [], includePaths: [], defines: {}, format: 'text', severities: {}, emitDts: false, autoInclude: true, jobs: 1, overlays: [] };
->>>>>>> main
+  const a: Args = { files: [], includePaths: [], defines: {}, format: 'text', severities: {}, emitDts: false, autoInclude: true, jobs: 1, overlays: [], bindings: [], noBindings: false };
   const need = (i: number, opt: string): string => {
     if (i >= argv.length) throw new UsageError(`option ${opt} needs a value`);
     return argv[i];
@@ -99,10 +92,8 @@ function parseArgs(argv: string[]): Args | 'help' | 'version' {
       a.model = path.resolve(arg === '--model' ? need(++i, arg) : arg.slice('--model='.length));
     } else if (arg === '--emit-dts') a.emitDts = true;
     else if (arg === '--no-auto-include') a.autoInclude = false;
-<<<<<<< HEAD
     else if (arg === '--bindings' || arg.startsWith('--bindings=')) a.bindings.push(path.resolve(arg === '--bindings' ? need(++i, arg) : arg.slice('--bindings='.length)));
     else if (arg === '--no-bindings') a.noBindings = true;
-=======
     else if (arg === '--overlay' || arg.startsWith('--overlay=')) a.overlays.push(path.resolve(arg === '--overlay' ? need(++i, arg) : arg.slice('--overlay='.length)));
     else if (arg === '--build-dir' || arg.startsWith('--build-dir=')) a.buildDir = path.resolve(arg === '--build-dir' ? need(++i, arg) : arg.slice('--build-dir='.length));
     else if (arg === '--board' || arg.startsWith('--board=')) {
@@ -113,7 +104,6 @@ function parseArgs(argv: string[]): Args | 'help' | 'version' {
       if (!isFlavour(f)) throw new UsageError(`unknown flavour '${f}' (linux, zephyr, uboot or dtc)`);
       a.flavour = f;
     }
->>>>>>> main
     else if (arg === '-j' || arg === '--jobs' || arg.startsWith('--jobs=')) {
       const v = arg.startsWith('--jobs=') ? arg.slice('--jobs='.length) : need(++i, arg);
       if (!/^[1-9][0-9]{0,2}$/.test(v)) throw new UsageError(`--jobs takes a positive number, got '${v}'`);
@@ -190,11 +180,8 @@ export function main(argv: string[], out: (s: string) => void, err: (s: string) 
     flavour: args.flavour,
     zephyrBase: process.env.ZEPHYR_BASE,
   };
-<<<<<<< HEAD
   const bindingsOptions: CliBindings = { enabled: !args.noBindings, dirs: args.bindings };
   const host = new AnalysisHost(fs, { ...options, bindings: bindingsHost(bindingsOptions) });
-=======
-  const host = new AnalysisHost(fs, options);
   if (args.files.length === 0 && args.buildDir) {
     const base = buildDirBase(args.buildDir, fs, process.env.ZEPHYR_BASE);
     if (!base) {
@@ -210,7 +197,6 @@ export function main(argv: string[], out: (s: string) => void, err: (s: string) 
       err(`dts-check: note: ${displayPath(a.root)}: stack ${[a.stack.base, ...a.stack.overlays].map(displayPath).join(' + ')} (${a.stack.mode === 'fdtoverlay' ? 'overlays applied like fdtoverlay' : 'one cpp run'})\n`);
     }
   };
->>>>>>> main
 
   if (args.emitDts) {
     const a = host.analyze(args.files[0]);
@@ -230,11 +216,8 @@ export function main(argv: string[], out: (s: string) => void, err: (s: string) 
     let diags = perFile?.[i];
     if (!diags) {
       const a = host.analyze(args.files[i]);
-<<<<<<< HEAD
-      if (args.format === 'json') locateDiagnostics(a.diagnostics, a.tree, a.pp.map);
-=======
       if (args.format === 'text') noteStack(a);
->>>>>>> main
+      if (args.format === 'json') locateDiagnostics(a.diagnostics, a.tree, a.pp.map);
       diags = convert(a.diagnostics, (file) => a.lineIndex(file));
     }
     for (const d of diags) {
