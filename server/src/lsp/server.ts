@@ -172,7 +172,7 @@ export class DtsServer {
     const registrations: Promise<unknown>[] = [];
     if (caps.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
       registrations.push(this.connection.client.register(DidChangeWatchedFilesNotification.type, {
-        watchers: [{ globPattern: '**/*.{dts,dtsi,dtso,overlay,h}' }],
+        watchers: [{ globPattern: '**/*.{dts,dtsi,dtso,overlay,keymap,h}' }],
       }));
     }
     if (caps.workspace?.didChangeConfiguration?.dynamicRegistration) {

@@ -10,7 +10,7 @@ import { scanIncludes } from './include-scan';
 
 const utf8 = new TextDecoder('utf-8');
 
-export const DTS_EXTENSIONS = ['.dts', '.dtsi', '.dtso', '.overlay'];
+export const DTS_EXTENSIONS = ['.dts', '.dtsi', '.dtso', '.overlay', '.keymap'];
 
 export type FileRole = 'board' | 'include' | 'overlay' | 'other';
 
@@ -18,7 +18,8 @@ export function fileRole(file: string): FileRole {
   const dot = file.lastIndexOf('.');
   const ext = dot >= 0 ? file.slice(dot).toLowerCase() : '';
   if (ext === '.dts') return 'board';
-  if (ext === '.dtso' || ext === '.overlay') return 'overlay';
+  // a ZMK .keymap is appended to its board and shield like a Zephyr overlay
+  if (ext === '.dtso' || ext === '.overlay' || ext === '.keymap') return 'overlay';
   if (ext === '.dtsi' || ext === '.h') return 'include';
   return 'other';
 }

@@ -48,9 +48,9 @@ export interface StackOptions {
   buildDir?: string;
 }
 
-/** Files that are overlays of a base: Zephyr's .overlay, Linux's .dtso. */
+/** Files that are overlays of a base: Zephyr's .overlay, ZMK's .keymap, Linux's .dtso. */
 export function isOverlayFile(file: string): boolean {
-  return /\.(overlay|dtso)$/i.test(file);
+  return /\.(overlay|keymap|dtso)$/i.test(file);
 }
 
 export function planStack(root: string, fs: FileSystem, opts: StackOptions = {}): StackPlan {
@@ -66,7 +66,7 @@ export function planStack(root: string, fs: FileSystem, opts: StackOptions = {})
   };
   const single: StackPlan = { flavour, mode: 'single', base: root, overlays: [], includePaths: withDetected(root), systemIncludePaths: [] };
 
-  if (flavour.flavour === 'zephyr' || (explicit.length && explicit.every((o) => /\.overlay$/i.test(o)))) {
+  if (flavour.flavour === 'zephyr' || (explicit.length && explicit.every((o) => /\.(overlay|keymap)$/i.test(o)))) {
     const ws = auto ? findWestWorkspace(root, fs, { zephyrBase: opts.zephyrBase }) : undefined;
     if (!ws) {
       // Zephyr without a workspace (a lone .overlay, or --no-auto-include): the stack, plain include paths
