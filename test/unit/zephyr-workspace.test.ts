@@ -8,6 +8,7 @@ import { AnalysisHost, type Analysis } from '../../server/src/analysis';
 import { MemoryFileSystem } from '../../server/src/base/fs';
 import { NodeFileSystem } from '../../server/src/base/node-fs';
 import { emitDts } from '../../server/src/tree/emit';
+import { detectIncludePaths } from '../../server/src/workspace/include-paths';
 import { findWestWorkspace, zephyrBoard, zephyrDtsRoots, zephyrSystemIncludes } from '../../server/src/workspace/west';
 import { zephyrFixture } from '../util/zephyr-ws';
 
@@ -109,4 +110,13 @@ test('a file outside the workspace, with ZEPHYR_BASE: Zephyr flavour and include
   assert.equal(a.flavour, 'zephyr');
   assert.equal(a.stack.base, ACME);
   assert.deepEqual(errors(a), []);
+});
+
+test('the folders a Zephyr file needs (include index, the server\'s readable roots): the workspace top and every dts root', () => {
+  const r = detectIncludePaths(ACME, new NodeFileSystem());
+  assert.equal(r.kind, 'zephyr');
+  assert.equal(r.root, F.ws);
+  for (const p of ['modules/hal/acme/include', 'modules/hal/acme/dts', 'zephyr/dts/arm', 'zephyr/dts/riscv']) assert.ok(r.includePaths.includes(path.join(F.ws, p)), p);
+  // a file of an app beside zephyr/ (not inside the Zephyr tree) belongs to the workspace too
+  assert.equal(detectIncludePaths(path.join(F.ws, 'zmk-config/config/acme_kbd.keymap'), new NodeFileSystem()).root, F.ws);
 });

@@ -9,7 +9,7 @@ import { detectFlavour, type Flavour, type FlavourInfo } from './flavour';
 import { detectIncludePaths } from './include-paths';
 import { composites } from './kbuild';
 import { findWestWorkspace } from './west';
-import { boardStack, explicitStack, overlayStack, stackFromBuild, type ZephyrStack } from './zephyr-stack';
+import { boardNames, boardStack, explicitStack, findBoard, overlayStack, stackFromBuild, type ZephyrStack } from './zephyr-stack';
 
 export type StackMode = 'single' | 'cpp-include' | 'fdtoverlay';
 
@@ -118,4 +118,12 @@ export function buildDirBase(dir: string, fs: FileSystem, zephyrBase?: string): 
   const from = info.appDir ?? info.zephyrBase ?? dir;
   const ws = findWestWorkspace(join(from, 'x'), fs, { zephyrBase: info.zephyrBase ?? zephyrBase });
   return ws ? stackFromBuild(info, ws, fs)?.base : undefined;
+}
+
+/** The bases an overlay can be stacked on, for the user's pick: the workspace's Zephyr boards, the kernel composites' bases. */
+export function overlayBaseCandidates(file: string, fs: FileSystem, zephyrBase?: string): string[] {
+  if (/\.dtso$/i.test(file)) return [...new Set(composites(file, fs).filter((c) => c.overlays.includes(normalize(file))).map((c) => c.base))].sort();
+  const ws = findWestWorkspace(file, fs, { zephyrBase });
+  if (!ws) return [];
+  return boardNames(ws, fs).map((n) => findBoard(n, ws, fs)).filter((p): p is string => p !== undefined);
 }
