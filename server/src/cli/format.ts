@@ -29,9 +29,16 @@ export function formatText(diags: CliDiagnostic[], displayPath: (f: string) => s
   return lines.length ? lines.join('\n') + '\n' : '';
 }
 
-export function formatJson(diags: CliDiagnostic[]): string {
+/** How each FILE was analysed: its flavour and stack (base, overlays, how an overlay's base was found). */
+export interface CliContext {
+  file: string;
+  flavour: string;
+  stack: { mode: string; base: string; overlays: string[]; baseNote?: string; noBase?: boolean };
+}
+
+export function formatJson(diags: CliDiagnostic[], contexts?: CliContext[]): string {
   const withNode = diags.map((d) => ({ ...d, node: d.node ?? null }));
-  return JSON.stringify({ diagnostics: withNode }, null, 2) + '\n';
+  return JSON.stringify(contexts ? { diagnostics: withNode, contexts } : { diagnostics: withNode }, null, 2) + '\n';
 }
 
 function sarifLevel(s: Severity): 'error' | 'warning' | 'note' {
