@@ -50,3 +50,19 @@ test('lsp: binding diagnostics from the worker, updated on edit, off by setting'
     fs.rmSync(cacheDir, { recursive: true, force: true });
   }
 });
+
+test('lsp: Zephyr binding diagnostics (in process) on a board of a west workspace', async () => {
+  const zephyr = fixturePath('bindings/zephyr/zephyr');
+  const board = path.join(zephyr, 'boards/arm/testboard/testboard.dts');
+  const c = new LspClient();
+  try {
+    await c.initialize(zephyr);
+    await c.open(board);
+    const diags = await c.waitForDiagnostics(board, (d) => d.some((x) => x.code === 'binding-unknown-property'), 30_000);
+    const d = diags.find((x) => x.code === 'binding-unknown-property')!;
+    assert.equal(d.severity, 1, 'an undeclared property fails the Zephyr build: an error');
+    assert.ok(diags.some((x) => x.code === 'binding-missing-required'));
+  } finally {
+    await c.shutdown();
+  }
+});
