@@ -5,7 +5,7 @@ import { applySeverity, type Diagnostic, type SeverityOverrides } from './base/d
 import type { FileSystem } from './base/fs';
 import { SnapshotFileSystem } from './base/snapshot-fs';
 import { LineIndex } from './base/text';
-import type { BindingsHost } from './bindings';
+import type { BindingsHost, TreeInfo } from './bindings';
 import { runChecks } from './checks';
 import { buildSupplierGraph } from './model/graph';
 import { loadIommuModel, type IommuModel } from './model/iommu';
@@ -72,6 +72,8 @@ export interface Analysis {
   flavourReason: string;
   /** the source tree (Linux, U-Boot) or ZEPHYR_BASE the flavour was found in */
   flavourRoot?: string;
+  /** what the bindings stage needs to find the tree's bindings */
+  bindingsInfo: TreeInfo;
   /** the files that make the tree and how they stack */
   stack: AnalysisStack;
   pp: PreprocessResult;
@@ -213,9 +215,10 @@ export class AnalysisHost {
     const graph = buildSupplierGraph(tree, this.model);
     // checks of a partial tree would report what is only missing because the analysis stopped
     const checkDiagnostics = stop() ? [] : runChecks({ tree, graph, model: this.model, map: pp.map, flavour });
+    const bindingsInfo: TreeInfo = { flavour, root: detected.root, systemIncludePaths: plan.systemIncludePaths };
     if (this.options.bindings && !stop()) {
       try {
-        checkDiagnostics.push(...this.options.bindings.validate(root, tree, pp.map, { flavour, root: detected.root, systemIncludePaths: plan.systemIncludePaths }));
+        checkDiagnostics.push(...this.options.bindings.validate(root, tree, pp.map, bindingsInfo));
       } catch (e) {
         checkDiagnostics.push({ file: root, start: 0, end: 0, severity: 'error', code: 'internal-error', message: `internal error in the bindings: ${e instanceof Error ? e.message : String(e)}` });
       }
@@ -254,6 +257,7 @@ export class AnalysisHost {
       flavour,
       flavourReason,
       flavourRoot: detected.root,
+      bindingsInfo,
       stack: { mode: plan.mode, base: plan.base, overlays: plan.overlays, baseNote: plan.baseNote, noBase: plan.noBase },
       pp,
       ast,

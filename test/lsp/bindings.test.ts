@@ -37,6 +37,16 @@ test('lsp: binding diagnostics from the worker, updated on edit, off by setting'
     await c.change(BOARD, [{ range: { start: pos, end: { line: pos.line, character: pos.character + 7 } }, text: '"slow"' }]);
     const after = await c.waitForDiagnostics(BOARD, (d) => !d.some((x) => x.code === 'binding-value' && x.message.includes('turbo')) && d.some((x) => x.code === 'binding-unknown-property'), 30_000, true);
     assert.ok(after.some((x) => x.code === 'binding-missing-required'));
+    // the editor features read the binding the worker validated with
+    const lines = fs.readFileSync(BOARD, 'utf8').split('\n');
+    const modeLine = lines.findIndex((l) => l.includes('acme,mode = "fast"'));
+    const hover = await c.request<{ contents: { value: string } }>('textDocument/hover', { textDocument: { uri: uriOf(BOARD) }, position: { line: modeLine, character: lines[modeLine].indexOf('acme,mode') + 2 } });
+    assert.match(hover.contents.value, /\*\*`acme,mode`\*\* — type `string`/);
+    const clockLine = lines.findIndex((l) => l.includes('clocks = <&clk 1>, <&clk 2>;'));
+    const sig = await c.request<{ signatures: { label: string }[]; activeParameter: number }>('textDocument/signatureHelp', { textDocument: { uri: uriOf(BOARD) }, position: { line: clockLine, character: lines[clockLine].indexOf('<&clk 2>') + 6 } });
+    assert.match(sig.signatures[0].label, /^clocks\[1\]: <&clk /);
+    const def = await c.request<{ uri: string; range: { start: { line: number } } }[]>('textDocument/typeDefinition', { textDocument: { uri: uriOf(BOARD) }, position: { line: modeLine, character: lines[modeLine].indexOf('acme,mode') + 2 } });
+    assert.ok(def[0].uri.endsWith('acme%2Cwidget.yaml') || def[0].uri.endsWith('acme,widget.yaml'), def[0].uri);
     const stats = await c.request<{ bindings: { answers: number } }>('dts/stats', {});
     assert.ok(stats.bindings.answers >= 2);
     // the cache of processed bindings is written

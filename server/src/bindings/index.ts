@@ -13,6 +13,7 @@ import { packTree, unpackTree } from './flatten';
 import { dtschemaCandidates, dtschemaSchemasDir, listYaml, loadLinuxStore, type LinuxSources, type LoadResult } from './linux/load';
 import { LinuxValidator } from './linux/validate';
 import { reportFindings } from './report';
+import { LinuxDocs, ZephyrDocs, type BindingDocs } from './docs';
 import { ZephyrBindings } from './zephyr/binding';
 import { ZephyrValidator } from './zephyr/validate';
 
@@ -181,13 +182,42 @@ export class BindingsHost {
     return e.z;
   }
 
+  private readonly zephyrRuns = new WeakMap<LiveTree, ZephyrValidator>();
+  private readonly linuxDocs = new Map<string, LinuxDocs>();
+
+  /** Binding documentation for the editor features of an analysed tree (in process). */
+  docsFor(tree: LiveTree, map: SourceMap, info: TreeInfo): BindingDocs | undefined {
+    if (!this.enabled) return undefined;
+    if (info.flavour === 'zephyr') {
+      const z = this.zephyrFor(info);
+      if (!z) return undefined;
+      let v = this.zephyrRuns.get(tree);
+      if (!v) {
+        v = new ZephyrValidator(z, tree, map);
+        v.validate();
+        this.zephyrRuns.set(tree, v);
+      }
+      const run = v;
+      return new ZephyrDocs(z, (n) => run.bindingOf(n));
+    }
+    if (this.options.linux === false) return undefined;
+    const store = this.linuxFor(info)?.validator?.store;
+    if (!store) return undefined;
+    let d = this.linuxDocs.get(store.key);
+    if (!d) this.linuxDocs.set(store.key, (d = new LinuxDocs(this.fs, store.header)));
+    return d;
+  }
+
   /** Binding diagnostics of a merged tree (in process). */
   validate(rootFile: string, tree: LiveTree, map: SourceMap, info: TreeInfo): Diagnostic[] {
     if (!this.enabled || tree.isPlugin) return [];
     if (info.flavour === 'zephyr') {
       if (this.options.zephyr === false) return [];
       const z = this.zephyrFor(info);
-      return z ? new ZephyrValidator(z, tree, map).validate() : [];
+      if (!z) return [];
+      const v = new ZephyrValidator(z, tree, map);
+      this.zephyrRuns.set(tree, v);
+      return v.validate();
     }
     if (this.options.linux === false) return [];
     const lb = this.linuxFor(info);

@@ -56,6 +56,7 @@ export class ServerConfiguration {
       bindings: new BindingsHost(this.s.fs, { enabled: settings.bindings.enabled, dirs: settings.bindings.dirs, linux: false }),
     };
     this.s.host.setOptions(options);
+    this.s.bindings.inProcess = options.bindings;
     this.s.bindings.configure(settings.bindings.enabled, settings.bindings.dirs);
     this.s.index.clearIncludePathCache();
     this.updateFileRoots();

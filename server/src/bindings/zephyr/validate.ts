@@ -110,6 +110,11 @@ export class ZephyrValidator {
     return c.length ? { start: c[0].start, end: c[c.length - 1].end } : p.p.nameSpan;
   }
 
+  /** The binding the last validate() matched to a node. */
+  bindingOf(t: TreeNode): ZBinding | undefined {
+    return this.byTree.get(t)?.binding;
+  }
+
   validate(): Diagnostic[] {
     // nodes in pre-order, with dtlib's view of their properties
     const visit = (t: TreeNode, parent: ZNode | undefined, path: string): void => {
