@@ -5,8 +5,11 @@ import { applySeverity, type Diagnostic, type SeverityOverrides } from './base/d
 import type { FileSystem } from './base/fs';
 import { LineIndex } from './base/text';
 import { runChecks } from './checks';
+import { resolveKernelEnvironment, type KernelEnvironment, type KernelOptions } from './kernel/environment';
 import { buildSupplierGraph } from './model/graph';
 import { loadIommuModel, type IommuModel } from './model/iommu';
+import { simulateProbe } from './model/probe/simulate';
+import type { ProbeReport } from './model/probe/types';
 import type { SupplierGraph } from './model/types';
 import { createPreprocessCache, preprocess } from './preprocess';
 import type { PreprocessResult } from './preprocess/types';
@@ -26,6 +29,8 @@ export interface AnalysisOptions {
   severities?: SeverityOverrides;
   /** parsed JSON of a user's IOMMU model override file */
   modelOverride?: unknown;
+  /** the kernel the tree is predicted for: configuration, command line (kernel/environment.ts) */
+  kernel?: KernelOptions;
 }
 
 export interface Analysis {
@@ -45,6 +50,10 @@ export interface Analysis {
   /** the file system the analysis read through (editor features list include directories with it) */
   fs?: FileSystem;
   lineIndex(file: string): LineIndex | undefined;
+  /** the kernel configuration and command line the predictions assume */
+  kernel: KernelEnvironment;
+  /** the probe report under that kernel (computed on first use) */
+  probe(): ProbeReport;
 }
 
 /**
@@ -136,6 +145,9 @@ export class AnalysisHost {
     const tree = buildTree(ast, { map: pp.map, fs, root, isCancelled: stop });
     yield 'merge';
     const graph = buildSupplierGraph(tree, this.model);
+    const kernel = resolveKernelEnvironment(fs, root, tree, this.options.kernel);
+    let probe: ProbeReport | undefined;
+    const probeReport = (): ProbeReport => (probe ??= simulateProbe({ tree, graph, model: this.model, env: kernel }));
     // checks of a partial tree would report what is only missing because the analysis stopped
     const checkDiagnostics = stop() ? [] : runChecks({ tree, graph, model: this.model, map: pp.map });
     if (overBudget) {
@@ -154,7 +166,7 @@ export class AnalysisHost {
       }
     }
 
-    const all = [...this.modelDiagnostics, ...pp.diagnostics, ...syntaxDiagnostics, ...tree.diagnostics, ...checkDiagnostics];
+    const all = [...this.modelDiagnostics, ...kernel.diagnostics, ...pp.diagnostics, ...syntaxDiagnostics, ...tree.diagnostics, ...checkDiagnostics];
     const diagnostics: Diagnostic[] = [];
     for (const d of all) {
       const a = applySeverity(d, this.options.severities);
@@ -181,6 +193,8 @@ export class AnalysisHost {
       diagnostics,
       fileText,
       fs,
+      kernel,
+      probe: probeReport,
       lineIndex(file: string) {
         let idx = indexes.get(file);
         if (!idx) {
