@@ -3,6 +3,7 @@
 // The CLI and the language server only translate its results.
 import { applySeverity, type Diagnostic, type SeverityOverrides } from './base/diagnostics';
 import type { FileSystem } from './base/fs';
+import { SnapshotFileSystem } from './base/snapshot-fs';
 import { LineIndex } from './base/text';
 import { runChecks } from './checks';
 import { resolveKernelEnvironment, type KernelEnvironment, type KernelOptions } from './kernel/environment';
@@ -17,6 +18,7 @@ import type { DtsFile } from './syntax/ast';
 import { ParseCache, parseDts } from './syntax/parse';
 import { buildTree } from './tree/merge';
 import type { LiveTree } from './tree/types';
+import { detectFlavour, flavourFromTree, flavourName, type Flavour } from './workspace/flavour';
 import { detectIncludePaths } from './workspace/include-paths';
 
 export interface AnalysisOptions {
@@ -31,11 +33,19 @@ export interface AnalysisOptions {
   modelOverride?: unknown;
   /** the kernel the tree is predicted for: configuration, command line (kernel/environment.ts) */
   kernel?: KernelOptions;
+  /** force the flavour (default: detected from the root file's location, extension and content) */
+  flavour?: Flavour;
+  /** ZEPHYR_BASE (environment or setting): Zephyr for files outside any west workspace */
+  zephyrBase?: string;
 }
 
 export interface Analysis {
   /** absolute path of the root file of this context (a board .dts, or a lone file) */
   root: string;
+  /** whose Devicetree this is: decides include roots, overlay stacking, dialect and check wording */
+  flavour: Flavour;
+  /** why that flavour, for the user */
+  flavourReason: string;
   pp: PreprocessResult;
   ast: DtsFile;
   tree: LiveTree;
@@ -49,6 +59,11 @@ export interface Analysis {
   fileText(file: string): string | undefined;
   /** the file system the analysis read through (editor features list include directories with it) */
   fs?: FileSystem;
+  /**
+   * Per file the analysis read: the version of the open document it read (see OverlayFileSystem), or null
+   * when it read the disk. Recorded at the moment of the read.
+   */
+  readVersions?: ReadonlyMap<string, number | null>;
   lineIndex(file: string): LineIndex | undefined;
   /** the kernel configuration and command line the predictions assume */
   kernel: KernelEnvironment;
@@ -115,7 +130,8 @@ export class AnalysisHost {
    * caller (the language server) can let other events in between stages and abandon a superseded run.
    */
   *analyzeSteps(root: string, isCancelled?: () => boolean, timeLimitMs: number = ANALYSIS_TIME_LIMIT_MS): Generator<string, Analysis, void> {
-    const fs = this.fs;
+    // one text per file for the whole analysis, document versions recorded as they are read
+    const fs = new SnapshotFileSystem(this.fs);
     const deadline = Date.now() + timeLimitMs;
     let overBudget = false;
     const stop = (): boolean => {
@@ -123,6 +139,7 @@ export class AnalysisHost {
       if (!overBudget && Date.now() > deadline) overBudget = true;
       return overBudget;
     };
+    const detected = detectFlavour(root, fs, { forced: this.options.flavour, zephyrBase: this.options.zephyrBase });
     const includePaths = this.includePathsFor(root);
     const pp = preprocess(root, {
       fs,
@@ -144,6 +161,12 @@ export class AnalysisHost {
     }));
     const tree = buildTree(ast, { map: pp.map, fs, root, isCancelled: stop });
     yield 'merge';
+    let flavour = detected.flavour;
+    let flavourReason = detected.why;
+    if (flavour === 'dtc') {
+      const byContent = flavourFromTree(tree);
+      if (byContent) { flavour = byContent; flavourReason = `the tree has ${flavourName(byContent)} properties`; }
+    }
     const graph = buildSupplierGraph(tree, this.model);
     const kernel = resolveKernelEnvironment(fs, root, tree, this.options.kernel);
     let probe: ProbeReport | undefined;
@@ -174,16 +197,14 @@ export class AnalysisHost {
     }
     const indexes = new Map<string, LineIndex>();
     // read once per analysis: features and position conversion ask for the same files again and again
-    const texts = new Map<string, string | undefined>();
     const fileText = (file: string): string | undefined => {
-      if (texts.has(file)) return texts.get(file);
       const r = fs.readFile(file);
-      const t = r.ok ? r.text : undefined;
-      texts.set(file, t);
-      return t;
+      return r.ok ? r.text : undefined;
     };
     return {
       root,
+      flavour,
+      flavourReason,
       pp,
       ast,
       tree,
@@ -195,6 +216,7 @@ export class AnalysisHost {
       fs,
       kernel,
       probe: probeReport,
+      readVersions: fs.versions,
       lineIndex(file: string) {
         let idx = indexes.get(file);
         if (!idx) {

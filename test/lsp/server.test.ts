@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import type { Diagnostic, Hover, Location } from 'vscode-languageserver-protocol';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { LspClient, REPO, fixture, positionOf, uriOf } from './lsp-client';
 
 const BOARD_A = fixture('board-a.dts');
@@ -56,7 +57,12 @@ test('capabilities and first diagnostics of a board (exact range and code)', asy
     assert.equal(d.severity, 1);
     assert.equal(d.source, 'devicetree');
     assert.deepEqual(d.range, rangeOf(BOARD_A, '<&smmu GPU_SID 0x1>'));
-    assert.match(d.message, /#iommu-cells/);
+    assert.match(d.message, /^&smmu expects 1 cell, got 2\b/);
+    // the code links to its section of docs/codes.md (VS Code opens a file: URI at its #L line)
+    const href = d.codeDescription?.href ?? '';
+    assert.match(href, /^file:\/\/.*\/docs\/codes\.md#L\d+$/);
+    const docLine = fs.readFileSync(fileURLToPath(href.replace(/#.*/, '')), 'utf8').split('\n')[Number(/#L(\d+)$/.exec(href)![1]) - 1];
+    assert.equal(docLine, '### iommu-cells-mismatch');
     // the provider's #iommu-cells as related information
     assert.deepEqual(d.relatedInformation?.map((r) => [r.location.uri, r.location.range]), [[uriOf(SOC), rangeOf(SOC, '#iommu-cells = <1>;')]]);
     assert.equal(c.diagnostics.get(uriOf(BOARD_A))!.version, 1);
@@ -367,6 +373,7 @@ test('the bundled server (dist/server/main.js, what the .vsix ships) works on it
     await c.open(BOARD_A);
     const d = await c.waitForDiagnostics(BOARD_A, (x) => x.length === 1);
     assert.equal(d[0].code, 'iommu-cells-mismatch');
+    assert.match(d[0].codeDescription?.href ?? '', /\/docs\/codes\.md#L\d+$/);
     const hover = await c.request<Hover | null>('textDocument/hover', { textDocument: { uri: uriOf(BOARD_A) }, position: positionOf(BOARD_A, '&smmu', 2) });
     assert.match((hover!.contents as { value: string }).value, /iommu@15000000/);
   } finally {

@@ -67,14 +67,14 @@ test('iommu-cells-mismatch: trailing 0, short specifier, argument to a 0-cell IO
   assert.equal(ds.length, 3, JSON.stringify(diags, null, 1));
   for (const d of ds) assert.equal(d.severity, 'error');
   assertAt(ds[0], file, text, '<&smmu 0x100 0x0>');
-  assert.match(ds[0].message, /\/soc\/usb@1000 \(&usb\) has 2 argument cells but \/soc\/iommu@15000000 \(&smmu\) has #iommu-cells = <1>/);
+  assert.match(ds[0].message, /^&smmu expects 1 cell, got 2 \(arm-smmu: stream ID\)\. /);
   assert.match(ds[0].message, /stream ID/);
   assert.match(ds[0].message, /trailing 0 as an empty entry/);
   assert.ok(ds[0].related?.some((x) => text.slice(x.start, x.end) === '#iommu-cells = <1>;'));
   assertAt(ds[1], file, text, '<&smmu2 0x200>');
-  assert.match(ds[1].message, /has 1 argument cell but \/soc\/iommu@16000000 \(&smmu2\) has #iommu-cells = <2>.*stream ID, SMR mask/);
+  assert.match(ds[1].message, /^&smmu2 expects 2 cells, got 1 \(arm-smmu: stream ID, SMR mask\)/);
   assertAt(ds[2], file, text, '<&vop_mmu 5>');
-  assert.match(ds[2].message, /has 1 argument cell but .*\(&vop_mmu\) has #iommu-cells = <0>.*reads 0x5 as the next phandle/);
+  assert.match(ds[2].message, /^&vop_mmu expects 0 cells, got 1.*reads 0x5 as the next phandle/);
   assert.equal(diags.length, 3, JSON.stringify(diags, null, 1));
 });
 
@@ -88,13 +88,13 @@ test('phandle-cells-mismatch: extra cell, short specifier, non-reference in phan
   const ds = byCode(diags, 'phandle-cells-mismatch');
   assert.equal(ds.length, 4, JSON.stringify(diags, null, 1));
   assertAt(ds[0], file, text, '<&clk 1 2>');
-  assert.match(ds[0].message, /clocks specifier of \/uart has 2 argument cells but \/clock-controller \(&clk\) has #clock-cells = <1>/);
+  assert.match(ds[0].message, /^&clk expects 1 cell, got 2\. /);
   assertAt(ds[1], file, text, '<&rst>');
-  assert.match(ds[1].message, /resets specifier of \/uart has 0 argument cells but \/reset-controller \(&rst\) has #reset-cells = <1>/);
+  assert.match(ds[1].message, /^&rst expects 1 cell, got 0\. /);
   assertAt(ds[2], file, text, '<&gpio 3>');
-  assert.match(ds[2].message, /reset-gpios specifier .* #gpio-cells = <2>/);
+  assert.match(ds[2].message, /^&gpio expects 2 cells, got 1\. /);
   assertAtIn(ds[3], file, text, 'clocks = <5>', '5');
-  assert.match(ds[3].message, /clocks of \/spi: cell 0x5 in phandle position is not a reference/);
+  assert.match(ds[3].message, /^expected a phandle, got 0x5\. The kernel reads 0x5 as the next phandle, which no node has/);
   for (const d of ds) assert.equal(d.severity, 'error');
 });
 
@@ -109,7 +109,7 @@ test('missing-cells-property at the reference cell', () => {
   assert.equal(ds.length, 1, JSON.stringify(diags, null, 1));
   assertAt(ds[0], file, text, '&pd');
   assert.equal(ds[0].severity, 'error');
-  assert.match(ds[0].message, /\/power-controller \(&pd\) has no #power-domain-cells, needed to decode power-domains of \/uart/);
+  assert.equal(ds[0].message, '&pd has no #power-domain-cells. The power-domains specifier cannot be decoded without it');
   assert.ok(ds[0].related?.some((x) => text.slice(x.start, x.end) === 'power-controller'));
   assert.equal(diags.length, 1);
 });
@@ -124,7 +124,7 @@ test('iommu-cells-model: #iommu-cells not allowed for the compatible', () => {
   assert.equal(ds.length, 1, JSON.stringify(diags, null, 1));
   assertAt(ds[0], file, text, '2', 0);
   assert.equal(text.slice(ds[0].start - 16, ds[0].end), '#iommu-cells = <2');
-  assert.match(ds[0].message, /\/iommu@9000000 \(&smmu3\): #iommu-cells = <2> is not valid for "arm,smmu-v3" \(arm-smmu-v3 takes <1>: stream ID\)/);
+  assert.equal(ds[0].message, '#iommu-cells = <2> is not valid for "arm,smmu-v3": arm-smmu-v3 takes <1> (stream ID)');
   assert.equal(diags.length, 1);
 });
 
@@ -133,13 +133,13 @@ test('iommu-map-format: length, phandle slot, mask size, id-base outside mask', 
   const ds = byCode(diags, 'iommu-map-format');
   assert.equal(ds.length, 4, JSON.stringify(diags, null, 1));
   assertAt(ds[0], file, text, 'iommu-map = <0x0 &smmu 0x0 0x10000 0x5>;');
-  assert.match(ds[0].message, /\/pcie@10000000 has 5 cells, not a multiple of 4/);
+  assert.match(ds[0].message, /^iommu-map has 5 cells, not a multiple of 4\. .*pcie@10000000/);
   assertAtIn(ds[1], file, text, 'iommu-map = <0x0 0x10 0x0 0x10000>', ' 0x10 '.trim());
-  assert.match(ds[1].message, /row 0 of \/pcie@20000000: cell 0x10 in the IOMMU phandle slot/);
+  assert.match(ds[1].message, /^row 0: expected an IOMMU phandle, got 0x10\./);
   assertAt(ds[2], file, text, 'iommu-map-mask = <0xff 0x0>;');
-  assert.match(ds[2].message, /exactly one 32-bit cell \(found 2 cells\)/);
+  assert.match(ds[2].message, /^iommu-map-mask must be one 32-bit cell, got 2 cells\./);
   assertAtIn(ds[3], file, text, 'iommu-map = <0x100 &smmu', '0x100');
-  assert.match(ds[3].message, /id-base 0x100 has bits outside iommu-map-mask 0xff/);
+  assert.match(ds[3].message, /^row 0: id-base 0x100 has bits outside iommu-map-mask 0xff\./);
 });
 
 test('iommu-map: valid rows, 2-cell SMMU targets and zero-length placeholders do not fire', () => {
@@ -152,13 +152,12 @@ test('supplier-disabled: iommus, iommu-map and clocks to disabled suppliers', ()
   assert.equal(ds.length, 3, JSON.stringify(diags, null, 1));
   for (const d of ds) assert.equal(d.severity, 'warning');
   assertAt(ds[0], file, text, '&smmu 0x100');
-  assert.match(ds[0].message, /\/soc\/usb@1000 \(&usb\) is enabled but its IOMMU \/soc\/iommu@15000000 \(&smmu\) is disabled/);
-  assert.match(ds[0].message, /drops the whole iommus list and the device DMAs untranslated/);
+  assert.equal(ds[0].message, 'IOMMU &smmu is disabled. &usb DMAs untranslated: the kernel drops its whole iommus list (of_iommu_xlate: -ENODEV)');
   assert.ok(ds[0].related?.some((x) => text.slice(x.start, x.end) === 'status = "disabled";'));
   assertAt(ds[1], file, text, '&clk 4');
-  assert.match(ds[1].message, /clocks supplier \/soc\/clock-controller@100000 \(&clk\) is disabled/);
+  assert.match(ds[1].message, /^clocks supplier &clk is disabled\. It never registers, so the driver of &usb stays deferred/);
   assertAt(ds[2], file, text, '0x0 &smmu 0x0 0x10000');
-  assert.match(ds[2].message, /iommu-map row 0 of enabled \/soc\/pcie@2000 targets disabled IOMMU/);
+  assert.match(ds[2].message, /^row 0: IOMMU &smmu is disabled\. The devices whose IDs this row maps DMA untranslated/);
 });
 
 test('supplier-disabled: disabled consumers (or inside a disabled bus) do not fire', () => {
@@ -170,8 +169,8 @@ test('supplier-never-probes: supplier inside a disabled bus; fixed clocks are ex
   const ds = byCode(diags, 'supplier-never-probes');
   assert.equal(ds.length, 2, JSON.stringify(diags, null, 1));
   assertAt(ds[0], file, text, '&smmu 0x100');
-  assert.match(ds[0].message, /names \/bus@10000000\/iommu@10000000 \(&smmu\), which is inside disabled \/bus@10000000/);
-  assert.match(ds[0].message, /defers until the deferred-probe timeout and then DMAs untranslated/);
+  assert.match(ds[0].message, /^&smmu never probes: it is inside disabled bus@10000000\. /);
+  assert.match(ds[0].message, /usb@1000 defers until the deferred-probe timeout, then DMAs untranslated/);
   assertAt(ds[1], file, text, '&clk 4');
   assert.equal(diags.length, 2);
 });
@@ -185,10 +184,23 @@ test('dependency-cycle: reported on every property of the cycle, naming the cycl
   const ds = byCode(diags, 'dependency-cycle');
   assert.equal(ds.length, 2, JSON.stringify(diags, null, 1));
   assertAt(ds[0], file, text, '&rpmpd 0');
-  assert.match(ds[0].message, /\/clock-controller@100000 \(&gcc\) -power-domains-> \/power-controller@200000 \(&rpmpd\) -clocks-> \/clock-controller@100000 \(&gcc\)/);
+  assert.match(ds[0].message, /^dependency cycle: &gcc -power-domains-> &rpmpd -clocks-> &gcc\. /);
   assertAt(ds[1], file, text, '&gcc 3');
-  assert.match(ds[1].message, /\/power-controller@200000 \(&rpmpd\) -clocks-> \/clock-controller@100000 \(&gcc\) -power-domains-> \/power-controller@200000/);
+  assert.match(ds[1].message, /^dependency cycle: &rpmpd -clocks-> &gcc -power-domains-> &rpmpd\. /);
   assert.equal(ds[0].severity, 'warning');
+  assert.equal(diags.length, 2);
+});
+
+test('dependency-cycle through a parent edge: a child device exists only once its parent probed', () => {
+  const { diags, text, file } = analyze('dependency-cycle-parent.dts');
+  const ds = byCode(diags, 'dependency-cycle');
+  assert.equal(ds.length, 2, JSON.stringify(diags, null, 1));
+  // reported on the two properties of the cycle; the parent edge is named in the chain
+  assertAt(ds[0], file, text, '&rstc 0');
+  assert.match(ds[0].message, /^dependency cycle: bus@1000000 -resets-> &rstc -power-domains-> &pd -parent-> bus@1000000\. /);
+  assertAt(ds[1], file, text, '&pd 1');
+  assert.match(ds[1].message, /^dependency cycle: &rstc -power-domains-> &pd -parent-> bus@1000000 -resets-> &rstc\. /);
+  // the PMIC consuming its own regulator child is no cycle
   assert.equal(diags.length, 2);
 });
 
@@ -201,15 +213,15 @@ test('iommu-unknown, iommu-no-driver, iommu-missing-fallback, iommu-legacy-bindi
   const unknown = byCode(diags, 'iommu-unknown');
   assert.equal(unknown.length, 1, JSON.stringify(diags, null, 1));
   assertAt(unknown[0], file, text, 'compatible = "acme,super-iommu";');
-  assert.match(unknown[0].message, /\/iommu@1000 \(&mystery\) has #iommu-cells but compatible "acme,super-iommu" is not in the IOMMU model \(Linux 6.12\)/);
+  assert.match(unknown[0].message, /^unknown IOMMU: compatible "acme,super-iommu" is not in the IOMMU model \(Linux 6.12\)\. .*&mystery/);
   const nodrv = byCode(diags, 'iommu-no-driver');
   assert.equal(nodrv.length, 1);
   assertAt(nodrv[0], file, text, 'compatible = "nvidia,tegra20-mc-gart";');
-  assert.match(nodrv[0].message, /no driver in Linux 6.12/);
+  assert.match(nodrv[0].message, /^"nvidia,tegra20-mc-gart" has no IOMMU driver in Linux 6.12\. /);
   const fb = byCode(diags, 'iommu-missing-fallback');
   assert.equal(fb.length, 1);
   assertAt(fb[0], file, text, 'compatible = "rockchip,rk3588-iommu";');
-  assert.match(fb[0].message, /"rockchip,rk3588-iommu" must be followed by "rockchip,rk3568-iommu"/);
+  assert.match(fb[0].message, /^"rockchip,rk3588-iommu" must be followed by "rockchip,rk3568-iommu"\. /);
   const legacy = byCode(diags, 'iommu-legacy-binding');
   assert.equal(legacy.length, 1);
   assertAt(legacy[0], file, text, 'mmu-masters = <&dma0 0xd01d>;');
@@ -228,7 +240,7 @@ test('iommu-mixed-drivers: only IOMMUs of different drivers', () => {
   assert.equal(ds.length, 1, JSON.stringify(diags, null, 1));
   assertAt(ds[0], file, text, '&sysmmu', 0);
   assert.equal(ds[0].severity, 'error');
-  assert.match(ds[0].message, /iommus of \/gpu@4000 names \/iommu@1000 \(&smmu\) \(arm-smmu\) and \/sysmmu@2000 \(&sysmmu\) \(exynos-iommu\)/);
+  assert.match(ds[0].message, /^IOMMUs of two drivers: &smmu \(arm-smmu\) and &sysmmu \(exynos-iommu\)\. The kernel drops the whole iommus list of gpu@4000/);
   assert.equal(diags.length, 1);
 });
 
@@ -239,7 +251,7 @@ test('iommu-modular-timeout: off by default; on request only for tristate driver
   assert.equal(ds.length, 1, JSON.stringify(diags, null, 1));
   assertAt(ds[0], file, text, '&smmu 0x10');
   assert.equal(ds[0].severity, 'information');
-  assert.match(ds[0].message, /arm-smmu \(ARM_SMMU\) is tristate/);
+  assert.match(ds[0].message, /^the driver of &smmu may be a module \(ARM_SMMU is tristate\)\. /);
 });
 
 test('iommu-probe-deadlock: supplier chain reaches a device behind the IOMMU; IOMMU inside its consumer', () => {
@@ -247,10 +259,10 @@ test('iommu-probe-deadlock: supplier chain reaches a device behind the IOMMU; IO
   const ds = byCode(diags, 'iommu-probe-deadlock');
   assert.equal(ds.length, 2, JSON.stringify(diags, null, 1));
   assertAt(ds[0], file, text, '&pdc 0');
-  assert.match(ds[0].message, /\/iommu@1000 \(&smmu\) needs \/clock-controller@3000 \(&cc\) through \/iommu@1000 \(&smmu\) -power-domains-> \/power-controller@2000 \(&pdc\) -clocks-> \/clock-controller@3000 \(&cc\)/);
+  assert.match(ds[0].message, /^probe deadlock: &smmu needs &cc, which is behind it\. Through &smmu -power-domains-> &pdc -clocks-> &cc; /);
   assert.ok(ds[0].related?.some((x) => text.slice(x.start, x.end) === '&smmu 0x42'));
   assertAt(ds[1], file, text, 'iommu@4800');
-  assert.match(ds[1].message, /\/isp@4000\/iommu@4800 \(&rkmmu\) sits inside \/isp@4000/);
+  assert.match(ds[1].message, /^probe deadlock: &rkmmu sits inside isp@4000, which is behind it\. /);
   assert.equal(ds[0].severity, 'error');
   assert.equal(diags.length, 2);
 });
@@ -265,7 +277,7 @@ test('iommu-probe-once: probe-once sun50i driver with suppliers (on request)', (
   const ds = byCode(diags, 'iommu-probe-once');
   assert.equal(ds.length, 1, JSON.stringify(diags, null, 1));
   assertAt(ds[0], file, text, 'iommu@30f0000');
-  assert.match(ds[0].message, /builtin_platform_driver_probe.*cannot defer probe.*clocks → \/clock-controller@3001000 \(&ccu\), resets → /);
+  assert.match(ds[0].message, /^&iommu cannot defer probe but has suppliers \(clocks → &ccu, resets → &ccu\)\. .*builtin_platform_driver_probe/);
 });
 
 test('iommu-xlate-denied: R-Car Gen3 IPMMU allow-list (on request)', () => {
@@ -273,7 +285,7 @@ test('iommu-xlate-denied: R-Car Gen3 IPMMU allow-list (on request)', () => {
   const ds = byCode(diags, 'iommu-xlate-denied');
   assert.equal(ds.length, 1, JSON.stringify(diags, null, 1));
   assertAt(ds[0], file, text, '&ipmmu_ds0 16');
-  assert.match(ds[0].message, /\/ethernet@e6800000 \(&avb\) is not on the ipmmu-vmsa allow-list/);
+  assert.match(ds[0].message, /^&avb is not on the ipmmu-vmsa allow-list\. /);
 });
 
 test('phandle-cells-mismatch: messages say what of_parse_phandle_with_args makes of the stray cells', () => {
@@ -281,23 +293,36 @@ test('phandle-cells-mismatch: messages say what of_parse_phandle_with_args makes
   const ds = byCode(diags, 'phandle-cells-mismatch');
   assert.equal(ds.length, 5, JSON.stringify(diags, null, 1));
   assertAt(ds[0], file, text, '<&gce 20 1 0>');
-  assert.match(ds[0].message, /mboxes specifier of \/mdp has 3 argument cells but \/mailbox \(&gce\) has #mbox-cells = <2>; the kernel reads the trailing 0 as phandle 0, an empty entry: mboxes has 4 entries for the kernel and of_parse_phandle_with_args returns -ENOENT for index 1, so every later specifier moves up 1 index; mbox_request_channel\(cl, 1\) fails with -ENOENT/);
+  assert.match(ds[0].message, /^&gce expects 2 cells, got 3\. The kernel reads the trailing 0 as phandle 0, an empty entry: mboxes has 4 entries for the kernel and of_parse_phandle_with_args returns -ENOENT for index 1, so every later specifier moves up 1 index; mbox_request_channel\(cl, 1\) fails with -ENOENT/);
   assertAt(ds[1], file, text, '<&gce 21 1 0>');
   assert.match(ds[1].message, /returns -ENOENT for index 3; mbox_request_channel\(cl, 3\)/);
   assert.doesNotMatch(ds[1].message, /moves up/);
   assertAt(ds[2], file, text, '<&sensor 0>');
   assert.match(ds[2].message, /thermal-sensors has 2 entries for the kernel and of_parse_phandle_with_args returns -ENOENT for index 1; of_thermal_zone_find\(\) counts every entry and fails with -ENOENT/);
   assertAt(ds[3], file, text, '<&bridge 0>');
-  assert.match(ds[3].message, /sound-dai specifier of \/sound\/codec .*snd_soc_of_get_dai_link_codecs\(\)\/_cpus\(\) count every entry/);
+  assert.match(ds[3].message, /^&bridge expects 0 cells, got 1\. .*snd_soc_of_get_dai_link_codecs\(\)\/_cpus\(\) count every entry/);
   // a provider reference in argument position: the specifier is short, reported once for the group
   assertAt(ds[4], file, text, '<&noc 7 &mc 1>');
   assert.equal(
     ds[4].message,
-    'interconnects specifier of /mmc has 1 argument cell but /interconnect-0 (&noc) has #interconnect-cells = <2>, so /interconnect-1 (&mc) lands in argument position: ' +
-      'the kernel takes its phandle as the 2nd argument cell and reads 0x1 as the next phandle (the phandle dtc assigns to /mailbox (&gce)), ' +
-      'which has no #interconnect-cells, so of_parse_phandle_with_args fails for index 1 and every later index',
+    '&noc expects 2 cells, got 1. &mc lands in argument position: ' +
+      "the kernel takes its phandle as the 2nd argument cell and reads 0x1 as the next phandle (dtc's phandle of &gce), " +
+      'which has no #interconnect-cells: index 1 and every later one fail to parse (of_parse_phandle_with_args)',
   );
   assert.equal(diags.length, 5);
+});
+
+test('status = "reserved": a reserved supplier never registers; a reserved consumer is no device', () => {
+  const { diags, text, file } = analyze('status-reserved.dts');
+  const ds = byCode(diags, 'supplier-disabled');
+  assert.equal(ds.length, 2, JSON.stringify(diags, null, 1));
+  assertAt(ds[0], file, text, '&fwclk 4');
+  assert.match(ds[0].message, /^clocks supplier &fwclk is reserved \(left to firmware\)\. The kernel never creates it, so the driver of serial@3000 stays deferred/);
+  assert.ok(ds[0].related?.some((x) => text.slice(x.start, x.end) === 'status = "reserved";' && x.message.endsWith('is reserved here')));
+  assertAt(ds[1], file, text, '&fwrst 2');
+  assert.match(ds[1].message, /^resets supplier &fwrst is reserved \(left to firmware\).*reset_control_get\(\)/);
+  // the okay provider and the reserved dsp (its clocks entry included) give nothing
+  assert.equal(diags.length, 2);
 });
 
 test('supplier-disabled: the kernel lookup of each binding (phys, power-domains, regulator supply, CPU clocks)', () => {
@@ -305,14 +330,14 @@ test('supplier-disabled: the kernel lookup of each binding (phys, power-domains,
   const ds = byCode(diags, 'supplier-disabled');
   assert.equal(ds.length, 4, JSON.stringify(diags, null, 1));
   assertAt(ds[0], file, text, '&dfll');
-  assert.match(ds[0].message, /\/cpus\/cpu@0 is a CPU node, which no driver binds to: the cpufreq\/cpuidle driver that requests this clocks entry for the CPU gets -EPROBE_DEFER for good/);
+  assert.match(ds[0].message, /^clocks supplier &dfll is disabled\. .*the cpufreq\/cpuidle driver that requests this clocks entry for CPU cpu@0 never probes \(it gets -EPROBE_DEFER for good/);
   assertAt(ds[1], file, text, '&usb_phy 1');
-  assert.match(ds[1].message, /phys supplier \/usb-phy@c200 \(&usb_phy\) is disabled, so it never registers .*phy_get\(\) \(phy_optional_get\(\) too\) returns -EPROBE_DEFER for good, so the driver of \/usb@c300 stays deferred/);
+  assert.match(ds[1].message, /^phys supplier &usb_phy is disabled\. It never registers, so the driver of usb@c300 stays deferred .*\(phy_get\(\) and phy_optional_get\(\) return -EPROBE_DEFER for good\)/);
   assertAt(ds[2], file, text, '&aon 0');
-  assert.match(ds[2].message, /is reserved \(status = "reserved": left to firmware, the kernel never creates it\).*dev_pm_domain_attach\) returns -EPROBE_DEFER until the deferred-probe timeout, then fails the probe/);
+  assert.match(ds[2].message, /^power-domains supplier &aon is reserved \(left to firmware\)\. The kernel never creates it, so &audiocc defers until the deferred-probe timeout, then fails to probe \(dev_pm_domain_attach\(\) returns -EPROBE_DEFER\)/);
   assert.ok(ds[2].related?.some((x) => text.slice(x.start, x.end) === 'status = "reserved";' && x.message.endsWith('is reserved here')));
   assertAt(ds[3], file, text, '&lvs1');
-  assert.match(ds[3].message, /the regulator core never resolves the supply of regulator \/regulator-cam-vio \(&cam_vio\), so regulator_get\(\) of \/regulator-cam-vio \(&cam_vio\) by its consumers returns -EPROBE_DEFER for good/);
+  assert.match(ds[3].message, /^vin-supply supplier &lvs1 is disabled\. It never registers, so the consumers of regulator &cam_vio never get it \(the regulator core never resolves its supply: regulator_get\(\) returns -EPROBE_DEFER for good\)/);
   assert.equal(diags.length, 4);
 });
 

@@ -60,6 +60,7 @@ export const DIAGNOSTIC_CODES: Record<string, { severity: Severity; description:
   'iommu-mixed-drivers': { severity: 'error', description: "One consumer's iommus names IOMMUs of different drivers." },
   'iommu-legacy-binding': { severity: 'warning', description: 'The legacy arm-smmu mmu-masters binding.' },
   'iommu-model-invalid': { severity: 'error', description: 'The IOMMU model override file is not valid model data (the entry is ignored).' },
+  'model-override-invalid': { severity: 'error', description: 'The IOMMU model override file cannot be read or is not valid JSON (language server).' },
   'iommu-missing-fallback': { severity: 'warning', description: 'A SoC-specific IOMMU compatible is not followed by the generic string its driver matches.' },
   'iommu-probe-deadlock': { severity: 'error', description: "An IOMMU's mandatory supplier chain reaches a device behind that IOMMU (or the IOMMU sits inside its own consumer): both wait until the deferred-probe timeout." },
   'iommu-probe-once': { severity: 'information', description: 'A probe-once IOMMU driver (cannot defer) whose node has suppliers that may not be ready at its initcall.', defaultOff: true },

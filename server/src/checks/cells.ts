@@ -11,8 +11,8 @@ import type { Cell, TreeNode, TreeProperty, ValueChunk } from '../tree/types';
 import { getProperty } from '../tree/types';
 import { phandleTarget } from '../model/graph';
 import { bindingForProperty, findIommuFamily, iommuCellNames } from '../model/iommu';
-import { compatibles, describeNode, hex, nodeNameSpan } from '../model/tree-util';
-import type { CheckContext, Reporter } from './context';
+import { compatibles, hex, nodeNameSpan, nodeRef } from '../model/tree-util';
+import { message, type CheckContext, type Reporter } from './context';
 
 interface CellsBinding {
   name: string;
@@ -84,11 +84,11 @@ function kernelWalk(ctx: CheckContext, cells: Cell[], b: CellsBinding): KernelWa
     }
     const cp = readCells(target, b.cellsProperty);
     if (!cp && !b.cellsOptional) {
-      return { entryAt, entries: k, fail: { at: ph, index: k, why: `${describeNode(target)} has no ${b.cellsProperty}` } };
+      return { entryAt, entries: k, fail: { at: ph, index: k, why: `${nodeRef(target)} has no ${b.cellsProperty}` } };
     }
     const count = cp ? cp.value : 0;
     if (i + 1 + count > cells.length) {
-      return { entryAt, entries: k, fail: { at: ph, index: k, why: `the specifier of ${describeNode(target)} runs past the end of the property` } };
+      return { entryAt, entries: k, fail: { at: ph, index: k, why: `the specifier of ${nodeRef(target)} runs past the end of the property` } };
     }
     i += 1 + count;
     k++;
@@ -100,23 +100,23 @@ function kernelWalk(ctx: CheckContext, cells: Cell[], b: CellsBinding): KernelWa
 function emptyEntryConsequence(binding: string, index: number): string {
   switch (binding) {
     case 'clocks':
-      return `; devm_clk_get(dev, NULL) reads index 0 only, but of_clk_get_parent_count() counts the empty entry and clk_bulk_get_all() fails on it with -ENOENT`;
+      return `devm_clk_get(dev, NULL) reads index 0 only, but of_clk_get_parent_count() counts the empty entry and clk_bulk_get_all() fails on it with -ENOENT`;
     case 'mboxes':
-      return `; mbox_request_channel(cl, ${index}) fails with -ENOENT ("can't parse \\"mboxes\\" property")`;
+      return `mbox_request_channel(cl, ${index}) fails with -ENOENT ("can't parse \\"mboxes\\" property")`;
     case 'sound-dai':
-      return `; snd_soc_of_get_dai_link_codecs()/_cpus() count every entry (of_count_phandle_with_args) and fail with -ENOENT on the empty one, so the DAI link is not parsed and a card driver using them (e.g. qcom_snd_parse_of) fails to probe`;
+      return `snd_soc_of_get_dai_link_codecs()/_cpus() count every entry (of_count_phandle_with_args) and fail with -ENOENT on the empty one, so the DAI link is not parsed and a card driver using them (e.g. qcom_snd_parse_of) fails to probe`;
     case 'thermal-sensors':
-      return `; of_thermal_zone_find() counts every entry and fails with -ENOENT on the empty one, so registering any sensor whose lookup reaches this zone without matching an earlier entry (every sensor of a later zone) fails`;
+      return `of_thermal_zone_find() counts every entry and fails with -ENOENT on the empty one, so registering any sensor whose lookup reaches this zone without matching an earlier entry (every sensor of a later zone) fails`;
     case 'mux-controls':
-      return `; mux_control_get(dev, NULL) reads index 0 only; a request for index ${index} fails with -ENOENT`;
+      return `mux_control_get(dev, NULL) reads index 0 only; a request for index ${index} fails with -ENOENT`;
     default:
-      return `; a driver that requests index ${index}, or counts the entries and requests each one, gets -ENOENT`;
+      return `a driver that requests index ${index}, or counts the entries and requests each one, gets -ENOENT`;
   }
 }
 
 /** The kernel's walk failed before reaching this group. */
 function neverReached(w: KernelWalk): string {
-  return `; the kernel never decodes this group: of_parse_phandle_with_args already fails at index ${w.fail!.index} (${w.fail!.why})`;
+  return `the kernel never gets here: parsing already fails at index ${w.fail!.index}, ${w.fail!.why} (of_parse_phandle_with_args)`;
 }
 
 function ordinal(n: number): string {
@@ -128,9 +128,6 @@ function checkProperty(ctx: CheckContext, r: Reporter, node: TreeNode, p: TreePr
   for (let cIndex = 0, cList = p.chunks; cIndex < cList.length; cIndex++) { const c = cList[cIndex]; if (c.kind !== 'cells' || c.bits !== 32) return; } // not a phandle list; other checks own it
   const isIommu = p.name === 'iommus';
   const code = isIommu ? 'iommu-cells-mismatch' : 'phandle-cells-mismatch';
-  // the consumer's description (its path) only when a message needs it: most properties have nothing to report
-  let consumerText: string | undefined;
-  const consumer = (): string => (consumerText ??= describeNode(node));
   // decompiled sources (no references at all) write phandles as numbers
   const rawPhandles = ctx.tree.references.length === 0;
   let walk: KernelWalk | undefined;
@@ -142,16 +139,16 @@ function checkProperty(ctx: CheckContext, r: Reporter, node: TreeNode, p: TreePr
     }
     return walk;
   };
-  /** What the kernel makes of a non-zero cell it reads in phandle position. */
+  /** What the kernel makes of a non-zero cell it reads in phandle position (a clause). */
   const strayPhandle = (c: Cell): string => {
     const w = kernel();
     const idx = w.entryAt.get(c);
-    if (idx === undefined) return w.fail ? neverReached(w) : `; the kernel reads ${hex(c.value)} as the next phandle`;
-    let msg = `; the kernel reads ${hex(c.value)} as the next phandle`;
+    const reads = `the kernel reads ${hex(c.value)} as the next phandle`;
+    if (idx === undefined) return w.fail ? neverReached(w) : reads;
     const t = ctx.tree.phandles.get(Number(c.value & 0xffffffffn));
-    if (!t) return `${msg}: no node has phandle ${hex(c.value)}, so of_parse_phandle_with_args fails ("could not find phandle") for index ${idx} and every later index`;
-    msg += ` (the phandle dtc assigns to ${describeNode(t)})`;
-    if (w.fail && w.fail.at === c) return `${msg}, which has no ${b.cellsProperty}, so of_parse_phandle_with_args fails for index ${idx} and every later index`;
+    if (!t) return `${reads}, which no node has: index ${idx} and every later one fail to parse (of_parse_phandle_with_args: "could not find phandle")`;
+    const msg = `${reads} (dtc's phandle of ${nodeRef(t)})`;
+    if (w.fail && w.fail.at === c) return `${msg}, which has no ${b.cellsProperty}: index ${idx} and every later one fail to parse (of_parse_phandle_with_args)`;
     if (w.fail) return `${msg} and decodes index ${idx} from it; parsing then fails at index ${w.fail.index}: ${w.fail.why}`;
     return `${msg} and decodes index ${idx} as a specifier of that node`;
   };
@@ -172,12 +169,12 @@ function checkProperty(ctx: CheckContext, r: Reporter, node: TreeNode, p: TreePr
           const groupSpan: Span = spec.start === 0 ? chunk : { start: spec.ph.start, end: cells[cells.length - 1].end };
           const argc = spec.count + extra.length;
           const trailingZero = extra.every((x) => x.value === 0n);
-          let msg = `${p.name} specifier of ${consumer()} has ${argc} argument cell${argc === 1 ? '' : 's'} but ${describeNode(spec.target)} has ${b.cellsProperty} = <${spec.count}>`;
-          msg += cellMeaningNote(ctx, spec.target, spec.count, isIommu);
-          if (trailingZero && isIommu) msg += `; the kernel reads the trailing 0 as an empty entry and drops the extra cell (dtc does not warn)`;
-          else if (trailingZero) msg += emptyEntryNote(kernel(), p.name, b.name, extra);
-          else msg += strayPhandle(extra[0]);
-          r.report(code, groupSpan, msg, [r.related(spec.cellsProp?.span, `${b.cellsProperty} of ${describeNode(spec.target)}`)]);
+          const fact = expects(spec.target, spec.count, argc) + cellMeaningNote(ctx, spec.target, spec.count, isIommu);
+          let detail: string;
+          if (trailingZero && isIommu) detail = 'the kernel reads the trailing 0 as an empty entry and drops the extra cell; dtc does not warn';
+          else if (trailingZero) detail = emptyEntryNote(kernel(), p.name, b.name, extra);
+          else detail = strayPhandle(extra[0]);
+          r.report(code, groupSpan, message(fact, detail), [r.related(spec.cellsProp?.span, `${b.cellsProperty} of ${nodeRef(spec.target)}`)]);
           break;
         }
         if (c.value === 0n) {
@@ -185,7 +182,7 @@ function checkProperty(ctx: CheckContext, r: Reporter, node: TreeNode, p: TreePr
           continue;
         }
         if (previousShort && pos === 0) break; // continuation of a specifier already reported as too short
-        r.report(code, c, `${p.name} of ${consumer()}: cell ${hex(c.value)} in phandle position is not a reference to a node${strayPhandle(c)}`);
+        r.report(code, c, message(`expected a phandle, got ${hex(c.value)}`, strayPhandle(c)));
         break;
       }
       if (!target) break; // unresolved reference: reported by the merge stage
@@ -197,8 +194,8 @@ function checkProperty(ctx: CheckContext, r: Reporter, node: TreeNode, p: TreePr
           r.report(
             'missing-cells-property',
             c,
-            `${describeNode(target)} has no ${b.cellsProperty}, needed to decode ${p.name} of ${consumer()}`,
-            [r.related(nodeNameSpan(target), `${describeNode(target)} is defined here`)],
+            message(`${nodeRef(target)} has no ${b.cellsProperty}`, `the ${p.name} specifier cannot be decoded without it`),
+            [r.related(nodeNameSpan(target), `${nodeRef(target)} is defined here`)],
           );
           break;
         }
@@ -215,33 +212,34 @@ function checkProperty(ctx: CheckContext, r: Reporter, node: TreeNode, p: TreePr
       if (available < count || refArg > 0) {
         const groupSpan: Span = pos === 0 ? chunk : { start: c.start, end: cells[cells.length - 1].end };
         const have = refArg > 0 ? refArg - 1 : available;
-        let msg = `${p.name} specifier of ${consumer()} has ${have} argument cell${have === 1 ? '' : 's'} but ${describeNode(target)} has ${b.cellsProperty} = <${count}>`;
-        msg += cellMeaningNote(ctx, target, count, isIommu);
+        const fact = expects(target, count, have) + cellMeaningNote(ctx, target, count, isIommu);
+        const related = [r.related(cp?.prop.span, `${b.cellsProperty} of ${nodeRef(target)}`)];
+        let detail = '';
         if (refArg > 0) {
           const ref = cells[pos + refArg];
-          const refName = ref.ref?.target ? describeNode(ref.ref.target) : 'the next reference';
-          msg += `, so ${refName} lands in argument position`;
+          const refName = ref.ref?.target ? nodeRef(ref.ref.target) : 'the next reference';
+          detail = `${refName} lands in argument position`;
           const w = kernel();
           if (w.fail && w.entryAt.get(c) === undefined) {
-            r.report(code, groupSpan, msg + neverReached(w), [r.related(cp?.prop.span, `${b.cellsProperty} of ${describeNode(target)}`)]);
+            r.report(code, groupSpan, message(fact, `${detail}; ${neverReached(w)}`), related);
             shortHere = true;
             break;
           }
-          msg += `: the kernel takes its phandle as the ${ordinal(refArg)} argument cell`;
+          detail += `: the kernel takes its phandle as the ${ordinal(refArg)} argument cell`;
           const next = cells[pos + 1 + count];
-          if (next && !next.ref && next.value !== 0n) msg += strayPhandle(next).replace(/^; the kernel/, ' and');
-          else if (next && !next.ref) msg += ` and reads the 0 after it as an empty entry`;
+          if (next && !next.ref && next.value !== 0n) detail += strayPhandle(next).replace(/^the kernel/, ' and');
+          else if (next && !next.ref) detail += ` and reads the 0 after it as an empty entry`;
           else if (!next) {
             const w = kernel();
-            msg += w.fail ? `; parsing fails at index ${w.fail.index}: ${w.fail.why}` : '';
+            detail += w.fail ? `; parsing fails at index ${w.fail.index}: ${w.fail.why}` : '';
           }
         } else {
           const w = kernel();
           const idx = w.entryAt.get(c);
-          if (w.fail && idx !== undefined && w.fail.at === c) msg += `; of_parse_phandle_with_args fails for index ${idx} and every later index (${w.fail.why})`;
-          else if (chunk !== p.chunks[p.chunks.length - 1]) msg += `; the kernel takes the missing argument cells from the next < > group`;
+          if (w.fail && idx !== undefined && w.fail.at === c) detail = `index ${idx} and every later one fail to parse: ${w.fail.why} (of_parse_phandle_with_args)`;
+          else if (chunk !== p.chunks[p.chunks.length - 1]) detail = 'the kernel takes the missing argument cells from the next < > group';
         }
-        r.report(code, groupSpan, msg, [r.related(cp?.prop.span, `${b.cellsProperty} of ${describeNode(target)}`)]);
+        r.report(code, groupSpan, message(fact, detail), related);
         shortHere = true;
         break;
       }
@@ -252,17 +250,22 @@ function checkProperty(ctx: CheckContext, r: Reporter, node: TreeNode, p: TreePr
   }
 }
 
-/** A group ends with 0 cells after a complete specifier: each 0 is read as phandle 0, an empty entry. */
+/** A group ends with 0 cells after a complete specifier: each 0 is read as phandle 0, an empty entry (a clause). */
 function emptyEntryNote(w: KernelWalk, prop: string, binding: string, zeros: Cell[]): string {
   const idx = w.entryAt.get(zeros[0]);
   const n = zeros.length;
   const what = n === 1 ? 'the trailing 0 as phandle 0, an empty entry' : `the ${n} trailing 0s as ${n} empty entries (phandle 0)`;
-  if (idx === undefined) return w.fail ? neverReached(w) : `; the kernel reads ${what}`;
+  if (idx === undefined) return w.fail ? neverReached(w) : `the kernel reads ${what}`;
   const at = n === 1 ? `index ${idx}` : `indexes ${idx}..${idx + n - 1}`;
   const total = w.fail ? '' : `${prop} has ${w.entries} entries for the kernel and `;
-  let msg = `; the kernel reads ${what}: ${total}of_parse_phandle_with_args returns -ENOENT for ${at}`;
+  let msg = `the kernel reads ${what}: ${total}of_parse_phandle_with_args returns -ENOENT for ${at}`;
   if (w.fail || idx + n < w.entries) msg += `, so every later specifier moves up ${n} ind${n === 1 ? 'ex' : 'exes'}`;
-  return msg + emptyEntryConsequence(binding, idx);
+  return `${msg}; ${emptyEntryConsequence(binding, idx)}`;
+}
+
+/** "&smmu expects 1 cell, got 2": the key fact of a cell-count message. */
+function expects(target: TreeNode, count: number, got: number): string {
+  return `${nodeRef(target)} expects ${count} cell${count === 1 ? '' : 's'}, got ${got}`;
 }
 
 function cellMeaningNote(ctx: CheckContext, target: TreeNode, count: number, isIommu: boolean): string {

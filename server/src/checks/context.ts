@@ -51,3 +51,15 @@ export class Reporter {
     this.out.push(d);
   }
 }
+
+/**
+ * A diagnostic message in the project's style (docs/message-style.md): the key fact first, short
+ * ("&smmu expects 1 cell, got 2"), then what follows from it, with kernel internals (functions,
+ * error codes, Kconfig symbols) last. Each part is a clause; the detail becomes a second sentence.
+ */
+export function message(fact: string, detail?: string): string {
+  if (!detail) return fact;
+  // a plain word starts the sentence with a capital; an identifier (of_iommu_xlate, &smmu, -ENODEV) stays as written
+  const d = /^[a-z]+(?=[\s,:;])/.test(detail) ? detail.charAt(0).toUpperCase() + detail.slice(1) : detail;
+  return `${fact}. ${d}`;
+}

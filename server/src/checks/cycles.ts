@@ -13,8 +13,8 @@
 //  - cycles made only of clocks links (orphan clocks are reparented by the clock framework).
 import type { SupplierEdge } from '../model/types';
 import type { TreeNode } from '../tree/types';
-import { describeNode, isAncestorOrSelf, nodeNameSpan } from '../model/tree-util';
-import type { CheckContext, Reporter } from './context';
+import { isAncestorOrSelf, nodeNameSpan, nodeRef } from '../model/tree-util';
+import { message, type CheckContext, type Reporter } from './context';
 
 interface MandatoryGraph {
   nodes: TreeNode[];
@@ -131,8 +131,8 @@ function findPath(g: MandatoryGraph, from: number, to: number, allow: (w: number
 }
 
 function describePath(first: SupplierEdge, rest: SupplierEdge[]): string {
-  const parts = [describeNode(first.consumer), `-${edgeLabel(first)}->`, describeNode(first.supplier)];
-  for (let eIndex = 0, eList = rest; eIndex < eList.length; eIndex++) { const e = eList[eIndex]; parts.push(`-${edgeLabel(e)}->`, describeNode(e.supplier)); }
+  const parts = [nodeRef(first.consumer), `-${edgeLabel(first)}->`, nodeRef(first.supplier)];
+  for (let eIndex = 0, eList = rest; eIndex < eList.length; eIndex++) { const e = eList[eIndex]; parts.push(`-${edgeLabel(e)}->`, nodeRef(e.supplier)); }
   return parts.join(' ');
 }
 
@@ -197,8 +197,11 @@ export function checkCycles(ctx: CheckContext, r: Reporter): void {
         r.report(
           'dependency-cycle',
           e.span,
-          `dependency cycle: ${cycle}. fw_devlink relaxes the links of a cycle ("Fixed dependency cycle(s)") and no longer orders these devices; a driver that needs another's resource at probe time defers until that one probes, so the cycle can block probing`,
-          [r.related(nodeNameSpan(e.supplier), `${describeNode(e.supplier)} (next in the cycle)`)],
+          message(
+            `dependency cycle: ${cycle}`,
+            `a driver that needs another's resource at probe time defers until that one probes, so the cycle can block probing; fw_devlink relaxes the links of a cycle and no longer orders these devices ("Fixed dependency cycle(s)")`,
+          ),
+          [r.related(nodeNameSpan(e.supplier), `${nodeRef(e.supplier)} (next in the cycle)`)],
         );
       }
     }
@@ -253,12 +256,18 @@ function checkIommuDeadlocks(ctx: CheckContext, r: Reporter, g: MandatoryGraph):
     const use = targets.get(hit)!;
     const first = path[0];
     const chain = describePath(first, path.slice(1));
-    const dev = describeNode(use.consumer);
-    const self = describeNode(iommu);
+    const dev = nodeRef(use.consumer);
+    const self = nodeRef(iommu);
     const inside = path.every((e) => e.kind === 'parent');
     const msg = inside
-      ? `${self} sits inside ${dev}, which is behind this IOMMU (iommus): the IOMMU is only created once ${dev} probes, and ${dev} defers in of_dma_configure until the IOMMU registers; both wait until the deferred-probe timeout, then ${dev} DMAs untranslated`
-      : `${self} needs ${dev} through ${chain}, but ${dev} is behind this IOMMU (iommus): it defers in of_dma_configure until the IOMMU registers while the IOMMU waits for it; fw_devlink cannot see this cycle (iommus is optional), so both wait until the deferred-probe timeout, then ${dev} DMAs untranslated`;
+      ? message(
+          `probe deadlock: ${self} sits inside ${dev}, which is behind it`,
+          `both wait until the deferred-probe timeout, then ${dev} DMAs untranslated: the IOMMU is created only once ${dev} probes, and ${dev} defers until the IOMMU registers (of_dma_configure)`,
+        )
+      : message(
+          `probe deadlock: ${self} needs ${dev}, which is behind it`,
+          `through ${chain}; both wait until the deferred-probe timeout, then ${dev} DMAs untranslated: ${dev} defers until the IOMMU registers (of_dma_configure), and fw_devlink cannot see this cycle (iommus is optional)`,
+        );
     r.report('iommu-probe-deadlock', first.span, msg, [r.related(use.span, `iommus of ${dev}`)]);
   }
 }

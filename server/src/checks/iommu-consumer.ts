@@ -2,8 +2,8 @@
 import type { SupplierEdge } from '../model/types';
 import type { TreeNode } from '../tree/types';
 import { findIommuFamily, type IommuMatch } from '../model/iommu';
-import { compatibles, describeNode, nodeNameSpan } from '../model/tree-util';
-import type { CheckContext, Reporter } from './context';
+import { compatibles, nodeNameSpan, nodeRef } from '../model/tree-util';
+import { message, type CheckContext, type Reporter } from './context';
 
 export function checkIommuConsumers(ctx: CheckContext, r: Reporter): void {
   const byConsumer = new Map<TreeNode, SupplierEdge[]>();
@@ -19,7 +19,7 @@ export function checkIommuConsumers(ctx: CheckContext, r: Reporter): void {
     return famCache.get(n);
   };
   for (const [consumer, edges] of byConsumer) {
-    const self = describeNode(consumer);
+    const self = nodeRef(consumer);
     // one consumer, IOMMUs of different drivers: iommu_fwspec_init rejects a second ops (-EINVAL)
     let first: { e: SupplierEdge; m: IommuMatch } | undefined;
     for (let eIndex = 0, eList = edges; eIndex < eList.length; eIndex++) {
@@ -34,8 +34,11 @@ export function checkIommuConsumers(ctx: CheckContext, r: Reporter): void {
         r.report(
           'iommu-mixed-drivers',
           e.span,
-          `iommus of ${self} names ${describeNode(first.e.supplier)} (${first.m.family.driver!.name}) and ${describeNode(e.supplier)} (${m.family.driver.name}): iommu_fwspec_init rejects IOMMUs of different drivers for one device (-EINVAL), so the whole iommus list is dropped`,
-          [r.related(first.e.span, `first IOMMU: ${describeNode(first.e.supplier)}`), r.related(nodeNameSpan(e.supplier), `${describeNode(e.supplier)}`)],
+          message(
+            `IOMMUs of two drivers: ${nodeRef(first.e.supplier)} (${first.m.family.driver!.name}) and ${nodeRef(e.supplier)} (${m.family.driver.name})`,
+            `the kernel drops the whole iommus list of ${self}, which then DMAs untranslated (iommu_fwspec_init: -EINVAL)`,
+          ),
+          [r.related(first.e.span, `first IOMMU: ${nodeRef(first.e.supplier)}`), r.related(nodeNameSpan(e.supplier), nodeRef(e.supplier))],
         );
         break;
       }
@@ -50,7 +53,10 @@ export function checkIommuConsumers(ctx: CheckContext, r: Reporter): void {
       r.report(
         'iommu-modular-timeout',
         e.span,
-        `${self} sits behind ${describeNode(e.supplier)}, whose driver ${d.name} (${d.kconfig}) is tristate: iommus is optional for fw_devlink, so if the module loads after the deferred-probe timeout (10 s) this device has already probed and DMAs untranslated`,
+        message(
+          `the driver of ${nodeRef(e.supplier)} may be a module (${d.kconfig} is tristate)`,
+          `loaded after the deferred-probe timeout (10 s), ${self} has already probed and DMAs untranslated; iommus is optional for fw_devlink (${d.name})`,
+        ),
       );
       break;
     }
@@ -68,7 +74,10 @@ export function checkIommuConsumers(ctx: CheckContext, r: Reporter): void {
       r.report(
         'iommu-xlate-denied',
         e.span,
-        `${self} is not on the ${m.family.driver?.name ?? m.family.id} allow-list: on R-Car Gen3/Gen4 and RZ/G2 ipmmu_of_xlate returns -ENODEV for it, so it DMAs untranslated despite this iommus entry`,
+        message(
+          `${self} is not on the ${m.family.driver?.name ?? m.family.id} allow-list`,
+          `on R-Car Gen3/Gen4 and RZ/G2 it DMAs untranslated despite this iommus entry (ipmmu_of_xlate: -ENODEV)`,
+        ),
       );
       break;
     }

@@ -2,8 +2,8 @@
 // as of_map_id (drivers/of/base.c) reads them.
 import type { TreeNode } from '../tree/types';
 import { getProperty } from '../tree/types';
-import { describeNode, hex, propCells } from '../model/tree-util';
-import type { CheckContext, Reporter } from './context';
+import { hex, nodeRef, propCells } from '../model/tree-util';
+import { message, type CheckContext, type Reporter } from './context';
 
 export function checkIommuMaps(ctx: CheckContext, r: Reporter): void {
   const rawPhandles = ctx.tree.references.length === 0;
@@ -14,7 +14,7 @@ export function checkIommuMaps(ctx: CheckContext, r: Reporter): void {
     const map = getProperty(node, 'iommu-map');
     const maskProp = getProperty(node, 'iommu-map-mask');
     if (!map && !maskProp) continue;
-    const self = describeNode(node);
+    const self = nodeRef(node);
     let mask = 0xffffffffn;
     if (maskProp) {
       const mc = propCells(maskProp);
@@ -22,7 +22,7 @@ export function checkIommuMaps(ctx: CheckContext, r: Reporter): void {
         r.report(
           'iommu-map-format',
           maskProp.span,
-          `iommu-map-mask of ${self} must be exactly one 32-bit cell (found ${mc ? `${mc.length} cells` : 'a value that is not < > cells'}); of_map_id reads only the first cell`,
+          message(`iommu-map-mask must be one 32-bit cell, got ${mc ? `${mc.length} cells` : 'a value that is not < > cells'}`, 'of_map_id reads only the first cell'),
         );
         if (mc && mc.length) mask = mc[0].value & 0xffffffffn;
       } else mask = mc[0].value & 0xffffffffn;
@@ -30,14 +30,17 @@ export function checkIommuMaps(ctx: CheckContext, r: Reporter): void {
     if (!map) continue;
     const cells = propCells(map);
     if (!cells) {
-      r.report('iommu-map-format', map.span, `iommu-map of ${self} must be < > cells: <id-base &iommu iommu-base length>...`);
+      r.report('iommu-map-format', map.span, `iommu-map must be < > cells: <id-base &iommu iommu-base length>...`);
       continue;
     }
     if (cells.length === 0 || cells.length % 4 !== 0) {
       r.report(
         'iommu-map-format',
         map.span,
-        `iommu-map of ${self} has ${cells.length} cells, not a multiple of 4 (<id-base &iommu iommu-base length> rows): of_map_id fails with "Bad iommu-map length" and no ID is translated`,
+        message(
+          `iommu-map has ${cells.length} cells, not a multiple of 4`,
+          `rows are <id-base &iommu iommu-base length>; no ID of ${self} is translated (of_map_id: "Bad iommu-map length")`,
+        ),
       );
       continue;
     }
@@ -49,7 +52,7 @@ export function checkIommuMaps(ctx: CheckContext, r: Reporter): void {
         r.report(
           'iommu-map-format',
           ph,
-          `iommu-map row ${row} of ${self}: cell ${hex(ph.value)} in the IOMMU phandle slot (2nd cell of <id-base &iommu iommu-base length>) is not a reference`,
+          message(`row ${row}: expected an IOMMU phandle, got ${hex(ph.value)}`, 'the 2nd cell of <id-base &iommu iommu-base length> is the IOMMU'),
         );
       }
       const idv = idBase.value & 0xffffffffn;
@@ -57,7 +60,7 @@ export function checkIommuMaps(ctx: CheckContext, r: Reporter): void {
         r.report(
           'iommu-map-format',
           idBase,
-          `iommu-map row ${row} of ${self}: id-base ${hex(idv)} has bits outside iommu-map-mask ${hex(mask)}: of_map_id rejects the translation ("mask ignores id-base", -EFAULT)`,
+          message(`row ${row}: id-base ${hex(idv)} has bits outside iommu-map-mask ${hex(mask)}`, 'the kernel rejects the translation (of_map_id: "mask ignores id-base", -EFAULT)'),
           [r.related(maskProp?.span, `iommu-map-mask of ${self}`)],
         );
       }

@@ -3,8 +3,8 @@
 import type { TreeNode } from '../tree/types';
 import { getProperty } from '../tree/types';
 import { findIommuFamily } from '../model/iommu';
-import { compatibles, describeNode, nodeNameSpan, readU32 } from '../model/tree-util';
-import type { CheckContext, Reporter } from './context';
+import { compatibles, nodeNameSpan, nodeRef, readU32 } from '../model/tree-util';
+import { message, type CheckContext, type Reporter } from './context';
 
 export function checkIommuProviders(ctx: CheckContext, r: Reporter): void {
   const stack: TreeNode[] = [ctx.tree.root];
@@ -16,7 +16,7 @@ export function checkIommuProviders(ctx: CheckContext, r: Reporter): void {
       r.report(
         'iommu-legacy-binding',
         mm.span,
-        `${describeNode(node)} uses the legacy arm-smmu "mmu-masters" binding: Linux only parses it with ARM_SMMU_LEGACY_DT_BINDINGS=y and a built-in driver; use "iommus" on each master instead`,
+        message('legacy "mmu-masters" binding: use "iommus" on each master', 'Linux parses it only with ARM_SMMU_LEGACY_DT_BINDINGS=y and a built-in arm-smmu driver'),
       );
     }
     const cellsProp = getProperty(node, '#iommu-cells');
@@ -25,13 +25,13 @@ export function checkIommuProviders(ctx: CheckContext, r: Reporter): void {
     const compProp = getProperty(node, 'compatible');
     const where = compProp ? compProp.span : cellsProp.span;
     const m = findIommuFamily(ctx.model, comps);
-    const self = describeNode(node);
+    const self = nodeRef(node);
     if (!m) {
       const what = comps.length ? `compatible ${comps.map((c) => `"${c}"`).join(', ')}` : 'no compatible';
       r.report(
         'iommu-unknown',
         where,
-        `${self} has #iommu-cells but ${what} is not in the IOMMU model (Linux ${ctx.model.kernel}): no kernel IOMMU driver is known to serve it, so its consumers cannot be checked`,
+        message(`unknown IOMMU: ${what} is not in the IOMMU model (Linux ${ctx.model.kernel})`, `no kernel IOMMU driver is known to serve ${self}, so its consumers cannot be checked`),
       );
       continue;
     }
@@ -40,14 +40,14 @@ export function checkIommuProviders(ctx: CheckContext, r: Reporter): void {
       r.report(
         'iommu-no-driver',
         where,
-        `${self} ("${m.compatible}") is an IOMMU with no driver in Linux ${ctx.model.kernel}: its consumers defer until the deferred-probe timeout, then DMA untranslated`,
+        message(`"${m.compatible}" has no IOMMU driver in Linux ${ctx.model.kernel}`, `the consumers of ${self} defer until the deferred-probe timeout, then DMA untranslated`),
       );
     } else if (!m.driverMatched) {
       const fb = (m.missingFallbacks ?? []).map((c) => `"${c}"`).join(' or ');
       r.report(
         'iommu-missing-fallback',
         where,
-        `${self}: "${m.compatible}" must be followed by ${fb}: the ${fam.driver.name} driver does not match "${m.compatible}" alone, so this IOMMU never probes`,
+        message(`"${m.compatible}" must be followed by ${fb}`, `the ${fam.driver.name} driver does not match "${m.compatible}" alone, so ${self} never probes`),
       );
     }
     const cells = readU32(node, '#iommu-cells');
@@ -58,7 +58,7 @@ export function checkIommuProviders(ctx: CheckContext, r: Reporter): void {
       r.report(
         'iommu-cells-model',
         span,
-        `${self}: #iommu-cells = <${cells}> is not valid for "${m.compatible}" (${fam.id} takes ${allowed}${fam.cellNames.length ? `: ${fam.cellNames.slice(0, Math.max(...fam.iommuCells)).join(', ')}` : ''})`,
+        `#iommu-cells = <${cells}> is not valid for "${m.compatible}": ${fam.id} takes ${allowed}${fam.cellNames.length ? ` (${fam.cellNames.slice(0, Math.max(...fam.iommuCells)).join(', ')})` : ''}`,
         [r.related(compProp?.span, `compatible of ${self}`)],
       );
     }
@@ -67,12 +67,15 @@ export function checkIommuProviders(ctx: CheckContext, r: Reporter): void {
         .suppliersOf(node)
         .filter((e) => e.kind === 'property' && !e.optional && !e.ignoreForCycles);
       if (sups.length) {
-        const names = [...new Set(sups.map((e) => `${e.binding} → ${describeNode(e.supplier)}`))].join(', ');
+        const names = [...new Set(sups.map((e) => `${e.binding} → ${nodeRef(e.supplier)}`))].join(', ');
         r.report(
           'iommu-probe-once',
           nodeNameSpan(node) ?? cellsProp.span,
-          `${self}: the ${fam.driver.name} driver registers with ${fam.driver.registration} and cannot defer probe; if a supplier (${names}) is not ready at ${fam.driver.initLevel ?? 'its initcall'}, the IOMMU never probes and its masters DMA untranslated`,
-          sups.slice(0, 4).map((e) => r.related(e.span, `${e.binding} supplier ${describeNode(e.supplier)}`)),
+          message(
+            `${self} cannot defer probe but has suppliers (${names})`,
+            `if one is not ready at ${fam.driver.initLevel ?? 'its initcall'}, the IOMMU never probes and its masters DMA untranslated (the ${fam.driver.name} driver registers with ${fam.driver.registration})`,
+          ),
+          sups.slice(0, 4).map((e) => r.related(e.span, `${e.binding} supplier ${nodeRef(e.supplier)}`)),
         );
       }
     }

@@ -8,31 +8,34 @@ import type { StatusRules } from '../model/iommu';
 import type { TreeNode } from '../tree/types';
 import { getProperty } from '../tree/types';
 import { phandleTarget } from '../model/graph';
-import { compatibles, describeNode, disabledAncestor, isAvailable, propCells, propStrings } from '../model/tree-util';
-import type { CheckContext, Reporter } from './context';
+import { compatibles, disabledAncestor, isAvailable, nodeRef, propCells, propStrings } from '../model/tree-util';
+import { message, type CheckContext, type Reporter } from './context';
 
 /** Providers registered from early init by compatible (CLK_OF_DECLARE, IRQCHIP_DECLARE, ...) exist without a device. */
 const EARLY_INIT_COMPATIBLES = new Set(['fixed-clock', 'fixed-factor-clock']);
 
-/** What the consumer-side kernel API returns for an entry whose provider never registers. */
-function lookupOutcome(binding: string): { api: string; forGood: boolean } {
+/**
+ * What the consumer-side kernel API returns for an entry whose provider never registers; `effect`
+ * (after the consumer's name) when the outcome is not "stays deferred for good".
+ */
+function lookupOutcome(binding: string): { api: string; forGood: boolean; effect?: string } {
   switch (binding) {
-    case 'clocks': return { api: 'clk_get() (clk_get_optional() too) returns -EPROBE_DEFER', forGood: true };
-    case 'resets': return { api: 'reset_control_get() (the _optional variants too) returns -EPROBE_DEFER', forGood: true };
-    case 'phys': return { api: 'phy_get() (phy_optional_get() too) returns -EPROBE_DEFER', forGood: true };
+    case 'clocks': return { api: 'clk_get() and clk_get_optional() return -EPROBE_DEFER', forGood: true };
+    case 'resets': return { api: 'reset_control_get() and its _optional variants return -EPROBE_DEFER', forGood: true };
+    case 'phys': return { api: 'phy_get() and phy_optional_get() return -EPROBE_DEFER', forGood: true };
     case 'pwms': return { api: 'pwm_get() returns -EPROBE_DEFER', forGood: true };
     case 'gpios': case '*-gpio': case '*-gpios':
-      return { api: 'gpiod_get() (gpiod_get_optional() too) returns -EPROBE_DEFER', forGood: true };
-    case '*-supply': return { api: 'regulator_get() (regulator_get_optional() too) returns -EPROBE_DEFER', forGood: true };
+      return { api: 'gpiod_get() and gpiod_get_optional() return -EPROBE_DEFER', forGood: true };
+    case '*-supply': return { api: 'regulator_get() and regulator_get_optional() return -EPROBE_DEFER', forGood: true };
     case 'mboxes': return { api: 'mbox_request_channel() returns -EPROBE_DEFER', forGood: true };
     case 'interconnects': return { api: 'of_icc_get() returns -EPROBE_DEFER', forGood: true };
     case 'interrupts': return { api: 'platform_get_irq() returns -EPROBE_DEFER', forGood: true };
     case 'power-domains':
-      return { api: 'the driver core\'s power-domain attach (dev_pm_domain_attach) returns -EPROBE_DEFER until the deferred-probe timeout, then fails the probe', forGood: false };
+      return { api: 'dev_pm_domain_attach() returns -EPROBE_DEFER', forGood: false, effect: 'defers until the deferred-probe timeout, then fails to probe' };
     default:
       if (/^pinctrl-\d$/.test(binding))
-        return { api: 'pinctrl_bind_pins() defers the probe until the deferred-probe timeout, after which the device probes without its pin states', forGood: false };
-      return { api: 'the kernel lookup of this entry finds no registered provider (-EPROBE_DEFER)', forGood: true };
+        return { api: 'pinctrl_bind_pins() defers the probe', forGood: false, effect: 'defers until the deferred-probe timeout, then probes without its pin states' };
+      return { api: 'the kernel lookup of this entry returns -EPROBE_DEFER', forGood: true };
   }
 }
 
@@ -45,15 +48,15 @@ function isRegulator(n: TreeNode): boolean {
   return n.properties.some((p) => p.name.startsWith('regulator-')) || compatibles(n).some((c) => c.startsWith('regulator-'));
 }
 
-/** What happens to the consumer: the kernel sentence for an entry whose provider never registers. */
+/** What happens to the consumer of an entry whose provider never registers: a clause, kernel calls in parentheses at its end. */
 function consequence(e: SupplierEdge, self: string): string {
   const o = lookupOutcome(e.binding);
   if (isCpuNode(e.consumer))
-    return `${self} is a CPU node, which no driver binds to: the cpufreq/cpuidle driver that requests this ${e.binding} entry for the CPU gets -EPROBE_DEFER for good, so it never probes`;
+    return `the cpufreq/cpuidle driver that requests this ${e.binding} entry for CPU ${self} never probes (it gets -EPROBE_DEFER for good; no driver binds to a CPU node itself)`;
   if (e.binding === '*-supply' && isRegulator(e.consumer))
-    return `the regulator core never resolves the supply of regulator ${self}, so regulator_get() of ${self} by its consumers returns -EPROBE_DEFER for good`;
-  if (!o.forGood) return o.api;
-  return `${o.api} for good, so the driver of ${self} stays deferred unless it ignores that error`;
+    return `the consumers of regulator ${self} never get it (the regulator core never resolves its supply: regulator_get() returns -EPROBE_DEFER for good)`;
+  if (!o.forGood) return `${self} ${o.effect} (${o.api})`;
+  return `the driver of ${self} stays deferred unless it ignores the error (${o.api} for good)`;
 }
 
 interface Rules {
@@ -133,16 +136,16 @@ export function checkSupplierStatus(ctx: CheckContext, r: Reporter): void {
     if (!anc) continue;
     if (e.binding === 'interrupts' || e.binding === 'interrupt-map') continue; // irqchips may be set up by IRQCHIP_DECLARE
     if (compatibles(sup).some((c) => EARLY_INIT_COMPATIBLES.has(c))) continue;
-    const self = describeNode(e.consumer);
+    const self = nodeRef(e.consumer);
     const what = e.binding === 'iommus' || e.binding === 'iommu-map'
-      ? `of_iommu_xlate checks only the IOMMU's own status, so ${self} defers until the deferred-probe timeout and then DMAs untranslated`
-      : `fw_devlink makes no link to it; ${consequence(e, self)}`;
+      ? `${self} defers until the deferred-probe timeout, then DMAs untranslated (of_iommu_xlate checks only the IOMMU's own status)`
+      : `${consequence(e, self)}; fw_devlink makes no link to it`;
     const statusProp = getProperty(anc, 'status');
     r.report(
       'supplier-never-probes',
       e.span,
-      `${e.property.name} of ${self} names ${describeNode(sup)}, which is inside disabled ${describeNode(anc)}: it is never created as a device and never registers; ${what}`,
-      [r.related(statusProp?.span, `${describeNode(anc)} is disabled here`)],
+      message(`${nodeRef(sup)} never probes: it is inside disabled ${nodeRef(anc)}`, `it is never created as a device: ${what}`),
+      [r.related(statusProp?.span, `${nodeRef(anc)} is disabled here`)],
     );
   }
 }
@@ -153,27 +156,27 @@ function isPhyChildOfLiveProvider(phy: TreeNode, enabled: (n: TreeNode) => boole
   return compatibles(phy).length === 0 && !!parent && compatibles(parent).length > 0 && enabled(parent);
 }
 
-/** 'disabled', or the other non-okay status the node has ("reserved": left to firmware). */
-function statusWord(n: TreeNode): string {
+/** 'disabled', or the other non-okay status the node has ("reserved": left to firmware), with a note on what it means. */
+function statusWord(n: TreeNode): { word: string; note?: string } {
   const v = propStrings(n, 'status')[0];
-  if (v === undefined || v === 'disabled') return 'disabled';
-  if (v === 'reserved') return 'reserved (status = "reserved": left to firmware, the kernel never creates it)';
-  return `not available (status = "${v}")`;
+  if (v === undefined || v === 'disabled') return { word: 'disabled' };
+  if (v === 'reserved') return { word: 'reserved (left to firmware)', note: 'the kernel never creates it' };
+  return { word: `not available (status = "${v}")` };
 }
 
 function reportDisabled(r: Reporter, e: SupplierEdge): void {
-  const self = describeNode(e.consumer);
-  const sup = describeNode(e.supplier);
+  const self = nodeRef(e.consumer);
+  const sup = nodeRef(e.supplier);
   const state = statusWord(e.supplier);
   const prop = e.property!;
   let msg: string;
   if (e.binding === 'iommus') {
-    msg = `${self} is enabled but its IOMMU ${sup} is disabled: of_iommu_xlate fails (-ENODEV), the kernel drops the whole iommus list and the device DMAs untranslated`;
+    msg = message(`IOMMU ${sup} is disabled`, `${self} DMAs untranslated: the kernel drops its whole iommus list (of_iommu_xlate: -ENODEV)`);
   } else if (e.binding === 'iommu-map') {
-    msg = `iommu-map row ${e.index} of enabled ${self} targets disabled IOMMU ${sup}: IDs mapped by this row get no IOMMU (of_iommu_xlate fails) and those devices DMA untranslated`;
+    msg = message(`row ${e.index}: IOMMU ${sup} is disabled`, `the devices whose IDs this row maps DMA untranslated (of_iommu_xlate fails)`);
   } else {
-    msg = `${self} is enabled but its ${prop.name} supplier ${sup} is ${state}, so it never registers (fw_devlink makes no link to an unavailable node): ${consequence(e, self)}`;
+    msg = message(`${prop.name} supplier ${sup} is ${state.word}`, `${state.note ?? 'it never registers'}, so ${consequence(e, self)}; fw_devlink makes no link to an unavailable node`);
   }
   const statusProp = getProperty(e.supplier, 'status');
-  r.report('supplier-disabled', e.span, msg, [r.related(statusProp?.span, `${sup} is ${state.split(' ')[0]} here`)]);
+  r.report('supplier-disabled', e.span, msg, [r.related(statusProp?.span, `${sup} is ${state.word.split(' ')[0]} here`)]);
 }

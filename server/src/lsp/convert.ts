@@ -12,6 +12,7 @@ import {
 import type { Diagnostic, FileRange, Severity } from '../base/diagnostics';
 import type { LineIndex, Position } from '../base/text';
 import { normalize } from '../base/paths';
+import { codeDocs } from './code-docs';
 
 /** The absolute path of a file: URI, or undefined for other schemes. */
 export function uriToPath(uri: string): string | undefined {
@@ -71,6 +72,8 @@ export function toLspDiagnostic(d: Diagnostic, lineIndexOf: LineIndexOf, related
     source: 'devicetree',
     message: d.message,
   };
+  const href = codeDocs().href(d.code);
+  if (href) out.codeDescription = { href };
   if (d.related && d.related.length > 0) {
     if (relatedSupported) {
       out.relatedInformation = d.related.map(

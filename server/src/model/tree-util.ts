@@ -55,7 +55,19 @@ export function isAncestorOrSelf(ancestor: TreeNode, n: TreeNode): boolean {
   return false;
 }
 
-/** `/soc/iommu@15000000 (&smmu)` */
+/**
+ * How a diagnostic message names a node (docs/message-style.md): its first label as `&smmu`, else its
+ * name (`iommu@15000000`), else, for a name without unit address below the root, `parent/name`. Never
+ * the full path: the diagnostic's range and related locations say where the node is.
+ */
+export function nodeRef(n: TreeNode): string {
+  if (n.labels.length) return `&${n.labels[0].name}`;
+  if (!n.parent) return '/';
+  if (n.name.includes('@') || !n.parent.parent) return n.name;
+  return `${n.parent.labels.length ? `&${n.parent.labels[0].name}` : n.parent.name}/${n.name}`;
+}
+
+/** `/soc/iommu@15000000 (&smmu)` (for hovers and reports that need the full path; messages use nodeRef) */
 export function describeNode(n: TreeNode): string {
   const path = nodePath(n);
   return n.labels.length ? `${path} (&${n.labels[0].name})` : path;

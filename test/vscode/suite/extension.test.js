@@ -41,7 +41,12 @@ suite('Devicetree extension', () => {
       const d = vscode.languages.getDiagnostics(doc.uri);
       return d.length > 0 ? d : undefined;
     });
-    assert.deepEqual(diags.map((d) => d.code), ['iommu-cells-mismatch']);
+    assert.deepEqual(diags.map((d) => (typeof d.code === 'object' ? d.code.value : d.code)), ['iommu-cells-mismatch']);
+    // the code is a link to its section of docs/codes.md, opened at the section's line
+    const target = diags[0].code.target;
+    assert.equal(path.basename(target.fsPath), 'codes.md');
+    assert.match(target.fragment, /^L\d+$/);
+    assert.match(diags[0].message, /^&smmu expects 1 cell, got 2\b/);
     const start = positionOf(doc, '<&smmu GPU_SID 0x1>');
     const end = positionOf(doc, '<&smmu GPU_SID 0x1>', '<&smmu GPU_SID 0x1>'.length);
     assert.ok(diags[0].range.isEqual(new vscode.Range(start, end)), JSON.stringify(diags[0].range));

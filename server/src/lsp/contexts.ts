@@ -1,0 +1,181 @@
+// The server's board contexts: which context (root file) each open document is analysed in, the
+// contexts themselves (their last analysis and what it read), and the dts/contexts and
+// dts/selectContext requests.
+import type { Analysis } from '../analysis';
+import type { Diagnostic } from '../base/diagnostics';
+import type { LineIndex } from '../base/text';
+import type { ContextChoice } from '../workspace/contexts';
+import { detectFlavour, type Flavour } from '../workspace/flavour';
+import { pathToUri, uriToPath } from './convert';
+import type { DtsServer } from './server';
+
+export interface ContextInfo {
+  /** the file asked about */
+  uri: string;
+  /** root of its context */
+  root: string;
+  rootUri: string;
+  reason: ContextChoice['reason'];
+  /** boards that include the file */
+  candidates: { path: string; uri: string }[];
+  /** the context's flavour (workspace/flavour.ts): 'linux' | 'zephyr' | 'uboot' | 'dtc' */
+  flavour: Flavour;
+}
+
+export interface Context {
+  root: string;
+  analysis?: Analysis;
+  /** files read by the last analysis (root first) */
+  files: Set<string>;
+  dirty: boolean;
+  /** versions of open documents as the last analysis read them */
+  versions: Map<string, number>;
+  diagnosticsByFile: Map<string, Diagnostic[]>;
+  /** text of every file the last analysis read, frozen for position conversions */
+  lineIndexes: Map<string, LineIndex>;
+  durationMs: number;
+  analyses: number;
+}
+
+export class ServerContexts {
+  /** the contexts, by root */
+  readonly byRoot = new Map<string, Context>();
+  /** context choice of each open document (by path) */
+  readonly docContext = new Map<string, ContextChoice>();
+  /** the user's explicit choices (dts/selectContext), by file */
+  private readonly explicitContext = new Map<string, string>();
+
+  constructor(private readonly s: DtsServer) {}
+
+  /** Choose (again) the context of an open file; returns true when it changed. */
+  assignContext(file: string): boolean {
+    const openFiles = new Set(this.docContext.keys());
+    openFiles.add(file);
+    let choice = this.s.index.chooseContext(file, {
+      openFiles,
+      explicit: this.explicitContext.get(file),
+      configured: this.s.currentSettings.contexts[file],
+    });
+    if (choice.reason === 'lone' || choice.reason === 'first-board') {
+      // a file the index does not connect to a board (e.g. a header) but that an analysed open board reads
+      for (const ctx of this.byRoot.values()) {
+        if (ctx.root !== file && ctx.files.has(file) && openFiles.has(ctx.root)) {
+          choice = { root: ctx.root, reason: 'open-board', candidates: [...new Set([...choice.candidates, ctx.root])].sort() };
+          break;
+        }
+      }
+    }
+    const old = this.docContext.get(file);
+    this.docContext.set(file, choice);
+    const existing = this.byRoot.get(choice.root);
+    // (a file of an existing context is listed at once: its edits mark the context dirty before its next analysis ends)
+    if (existing) existing.files.add(file);
+    else {
+      this.byRoot.set(choice.root, {
+        root: choice.root,
+        files: new Set([choice.root, file]),
+        dirty: true,
+        versions: new Map(),
+        diagnosticsByFile: new Map(),
+        lineIndexes: new Map(),
+        durationMs: 0,
+        analyses: 0,
+      });
+    }
+    const changed = !old || old.root !== choice.root || old.reason !== choice.reason || old.candidates.join() !== choice.candidates.join();
+    if (changed) {
+      const info = this.contextInfoFor(file, choice);
+      void this.s.connection.sendNotification('dts/contextChanged', info).catch(() => undefined);
+      if (old && old.root !== choice.root) this.dropUnusedContexts();
+    }
+    return changed;
+  }
+
+  /** Choose again the context of every open document. */
+  reassignAll(): boolean {
+    let changed = false;
+    for (const file of this.docContext.keys()) if (this.assignContext(file)) changed = true;
+    return changed;
+  }
+
+  private contextInfoFor(file: string, choice: ContextChoice): ContextInfo {
+    return {
+      uri: pathToUri(file),
+      root: choice.root,
+      rootUri: pathToUri(choice.root),
+      reason: choice.reason,
+      candidates: choice.candidates.map((p) => ({ path: p, uri: pathToUri(p) })),
+      flavour: detectFlavour(choice.root, this.s.fs, { zephyrBase: process.env.ZEPHYR_BASE }).flavour,
+    };
+  }
+
+  async contextInfo(uri: string): Promise<ContextInfo | null> {
+    const file = uriToPath(uri);
+    if (file === undefined) return null;
+    if (!this.s.index.ready) await this.s.indexing;
+    const choice = this.docContext.get(file) ?? this.s.index.chooseContext(file, { openFiles: this.docContext.keys() });
+    return this.contextInfoFor(file, choice);
+  }
+
+  async selectContext(uri: string, context: string | null): Promise<ContextInfo | null> {
+    const file = uriToPath(uri);
+    if (file === undefined) return null;
+    if (context === null || context === '') this.explicitContext.delete(file);
+    else {
+      const board = context.startsWith('file:') ? uriToPath(context) : context;
+      if (!board || this.s.fs.stat(board) !== 'file') throw new Error(`no such board: ${context}`);
+      this.explicitContext.set(file, board);
+    }
+    if (!this.docContext.has(file)) return this.contextInfo(uri);
+    this.assignContext(file);
+    this.s.scheduler.schedule(0);
+    return this.contextInfoFor(file, this.docContext.get(file)!);
+  }
+
+  activeRoots(): Set<string> {
+    const roots = new Set<string>();
+    for (const c of this.docContext.values()) roots.add(c.root);
+    return roots;
+  }
+
+  dropUnusedContexts(): void {
+    const active = this.activeRoots();
+    for (const root of [...this.byRoot.keys()]) if (!active.has(root)) this.byRoot.delete(root);
+  }
+
+  /** Mark every context that reads `file` (or is rooted at it) for re-analysis. */
+  markDirty(file: string): void {
+    for (const ctx of this.byRoot.values()) {
+      if (ctx.root === file || ctx.files.has(file)) ctx.dirty = true;
+    }
+  }
+
+  markAllDirty(): void {
+    for (const ctx of this.byRoot.values()) ctx.dirty = true;
+  }
+
+  /**
+   * True when the context needs an analysis: marked dirty, never analysed, or a file its analysis read
+   * changed since (an open document's version differs from the one read, a file read from disk is open now,
+   * an open document it read is closed).
+   */
+  isStale(ctx: Context): boolean {
+    if (ctx.dirty || !ctx.analysis) return true;
+    const read = ctx.analysis.readVersions;
+    if (!read) return false;
+    const fs = this.s.fs;
+    for (const [f, v] of read) if ((fs.versionOf(f) ?? null) !== v) return true;
+    return false;
+  }
+
+  /** Which context's diagnostics a file shows: its own choice when open, else the first active context reading it. */
+  ownerOf(file: string): Context | undefined {
+    const choice = this.docContext.get(file);
+    if (choice) return this.byRoot.get(choice.root);
+    for (const root of this.activeRoots()) {
+      const ctx = this.byRoot.get(root);
+      if (ctx && ctx.files.has(file)) return ctx;
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,120 @@
+// The workspace index as the server runs it: the folder walk in the background once the documents
+// opened with initialization are analysed (with progress), and the rescan of edited documents'
+// include lines once typing pauses.
+import { setImmediate as pauseImmediate, setTimeout as pauseTimeout } from 'node:timers/promises';
+import type { WorkDoneProgressServerReporter } from 'vscode-languageserver';
+import { pathToUri } from './convert';
+import type { DtsServer } from './server';
+
+/** The workspace index starts this long after initialization, once the documents opened with it are analysed. */
+const INDEX_START_DELAY_MS = 30;
+/** Edited documents' include lines are rescanned this long after the first edit of a burst. */
+const INDEX_UPDATE_DELAY_MS = 250;
+
+export class IndexRunner {
+  /** resolves once the folder walk is done (or at once when it never started) */
+  indexing: Promise<void> = Promise.resolve();
+  private started = false;
+  /** the workspace index is being built */
+  busy = false;
+  /** edited documents whose include lines the workspace index has not seen yet */
+  private readonly pending = new Set<string>();
+  private updateTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly s: DtsServer) {}
+
+  /** An update of edited files' include lines is scheduled. */
+  get updatePending(): boolean {
+    return this.updateTimer !== undefined;
+  }
+
+  stop(): void {
+    if (this.updateTimer) clearTimeout(this.updateTimer);
+  }
+
+  start(): void {
+    const s = this.s;
+    if (this.started || s.workspaceRoots.length === 0) return;
+    this.started = true;
+    this.busy = true;
+    this.indexing = (async () => {
+      const t0 = Date.now();
+      let reporter: WorkDoneProgressServerReporter | undefined;
+      let lastReport = 0;
+      if (s.clientCapabilities.window?.workDoneProgress) {
+        try {
+          reporter = await s.connection.window.createWorkDoneProgress();
+          reporter.begin('Devicetree: indexing boards', 0, 'scanning folders', false);
+        } catch (e) {
+          s.logError('workDoneProgress', e);
+          reporter = undefined;
+        }
+      }
+      // open documents come first: a client opens them right after initialization, and their analysis
+      // (a cold process) must not share the thread with the folder walk
+      const waitForAnalyses = async (): Promise<void> => {
+        for (let i = 0; i < 500 && s.scheduler.pending(); i++) await pauseTimeout(10);
+      };
+      try {
+        await pauseTimeout(INDEX_START_DELAY_MS);
+        await waitForAnalyses();
+        await s.index.index(
+          s.workspaceRoots,
+          (p) => {
+            if (!reporter || p.phase !== 'scan' || p.total === 0) return;
+            const now = Date.now();
+            if (now - lastReport < 100 && p.done < p.total) return; // a report every 100 ms is plenty
+            lastReport = now;
+            reporter.report(Math.round((100 * p.done) / p.total), `${p.done}/${p.total} files`);
+          },
+          async () => {
+            await pauseImmediate();
+            // analyses of open documents come first: the index waits while one is pending
+            await waitForAnalyses();
+          },
+        );
+      } finally {
+        reporter?.done();
+        this.busy = false;
+        s.idle.touch();
+      }
+      s.log(`indexed ${s.index.fileCount} Devicetree files in ${Date.now() - t0} ms`);
+      // contexts of open include files may now have a board
+      if (s.contexts.reassignAll()) s.scheduler.schedule(0);
+    })().catch((e) => s.logError('index', e));
+  }
+
+  /** An open document was edited: its include lines are rescanned once typing pauses. */
+  noteEdited(file: string): void {
+    // not on every keystroke: a 200 KB .dtsi takes ~0.5 ms to scan, and include lines rarely change
+    this.pending.add(file);
+    if (this.updateTimer === undefined) {
+      this.updateTimer = setTimeout(() => {
+        try {
+          this.updateEditedFiles();
+        } catch (e) {
+          this.s.logError('index update', e);
+        }
+      }, INDEX_UPDATE_DELAY_MS);
+    }
+  }
+
+  /** Rescan the include lines of documents edited since the last time; re-choose contexts when they changed. */
+  private updateEditedFiles(): void {
+    const s = this.s;
+    this.updateTimer = undefined;
+    let changed = false;
+    for (const file of this.pending) {
+      const doc = s.documents.get(pathToUri(file));
+      if (!doc) continue; // closed: onClose re-read it from disk
+      const before = s.index.includesOf(file).join('\n');
+      s.index.updateFile(file, doc.getText());
+      if (s.index.includesOf(file).join('\n') !== before) changed = true;
+    }
+    this.pending.clear();
+    if (changed && !s.isShuttingDown) {
+      s.contexts.reassignAll();
+      s.scheduler.schedule(0);
+    }
+  }
+}

@@ -1,0 +1,98 @@
+// Diagnostics publishing: each file shows the diagnostics of the context that owns it, once that
+// context's analysis is fresh; only changed lists are sent; files no context owns any more are cleared.
+// Also the diagnostic of an invalid IOMMU model override file, which no analysis produces.
+import type { Diagnostic } from '../base/diagnostics';
+import { LineIndex } from '../base/text';
+import type { Context } from './contexts';
+import { pathToUri, toLspDiagnostic } from './convert';
+import type { DtsServer } from './server';
+
+const MODEL_OVERRIDE_KEY = '["model-override"';
+
+export class DiagnosticsPublisher {
+  /** last published diagnostics per file (JSON, to send only changes) */
+  private readonly published = new Map<string, string>();
+  /** per file: the diagnostics list last converted for publishing and its JSON (re-publishing an unchanged list is free) */
+  private readonly publishMemo = new Map<string, { diags: Diagnostic[]; key: string; lsp: unknown[] }>();
+  /** the client shows related information (else it goes into the message) */
+  relatedSupported = true;
+
+  constructor(private readonly s: DtsServer) {}
+
+  publish(): void {
+    const s = this.s;
+    if (s.isShuttingDown) return;
+    const want = new Map<string, { ctx: Context; diags: Diagnostic[] }>();
+    const skip = new Set<string>();
+    for (const ctx of s.contexts.byRoot.values()) {
+      const stale = s.contexts.isStale(ctx);
+      for (const file of new Set([...ctx.files, ...ctx.diagnosticsByFile.keys()])) {
+        if (want.has(file) || skip.has(file)) continue;
+        if (s.contexts.ownerOf(file) !== ctx) continue;
+        if (stale) { skip.add(file); continue; } // keep what was published until a fresh result
+        want.set(file, { ctx, diags: ctx.diagnosticsByFile.get(file) ?? [] });
+      }
+    }
+    for (const [file, { ctx, diags }] of want) {
+      // the lists of a context are new arrays after each of its analyses: the same array converts the same
+      let memo = this.publishMemo.get(file);
+      if (!memo || memo.diags !== diags) {
+        const lineIndexOf = (f: string) => this.lineIndexFor(ctx, f);
+        const converted = diags.map((d) => toLspDiagnostic(d, lineIndexOf, this.relatedSupported));
+        memo = { diags, key: JSON.stringify(converted), lsp: converted };
+        this.publishMemo.set(file, memo);
+      }
+      const key = memo.key;
+      const lsp = memo.lsp as ReturnType<typeof toLspDiagnostic>[];
+      if (this.published.get(file) === key) continue;
+      if (lsp.length === 0 && !this.published.has(file)) {
+        // nothing was published before: publish empties only for open documents (clears stale client state)
+        if (!s.contexts.docContext.has(file)) continue;
+      }
+      this.published.set(file, key);
+      const version = ctx.versions.get(file);
+      void s.connection.sendDiagnostics({ uri: pathToUri(file), version, diagnostics: lsp }).catch(() => undefined);
+      if (s.stats.firstDiagnosticsMs < 0 && lsp.length >= 0) s.stats.firstDiagnosticsMs = Date.now() - s.startedAt;
+    }
+    // files no context owns any more (closed board, removed include): clear
+    for (const file of [...this.published.keys()]) {
+      if (want.has(file) || skip.has(file)) continue;
+      if (this.published.get(file)!.startsWith(MODEL_OVERRIDE_KEY)) continue;
+      this.published.delete(file);
+      this.publishMemo.delete(file);
+      void s.connection.sendDiagnostics({ uri: pathToUri(file), diagnostics: [] }).catch(() => undefined);
+    }
+  }
+
+  /** The line index of a file as the context's analysis saw it. */
+  lineIndexFor(ctx: Context, file: string): LineIndex | undefined {
+    let idx = ctx.lineIndexes.get(file);
+    if (!idx) {
+      idx = ctx.analysis?.lineIndex(file);
+      if (!idx) {
+        const r = this.s.fs.readFile(file);
+        if (!r.ok) return undefined;
+        idx = new LineIndex(r.text);
+      }
+      ctx.lineIndexes.set(file, idx);
+    }
+    return idx;
+  }
+
+  /** Publish the problem of the model override file as a diagnostic on that file. */
+  reportModelOverride(file: string, message: string, start: number, end: number, text = ''): void {
+    const idx = new LineIndex(text);
+    const d: Diagnostic = { file, start, end, severity: 'error', code: 'model-override-invalid', message };
+    void this.s.connection.sendDiagnostics({ uri: pathToUri(file), diagnostics: [toLspDiagnostic(d, () => idx)] });
+    this.published.set(file, JSON.stringify(['model-override', message]));
+  }
+
+  clearModelOverrideDiagnostic(): void {
+    for (const [file, key] of this.published) {
+      if (key.startsWith(MODEL_OVERRIDE_KEY)) {
+        this.published.delete(file);
+        void this.s.connection.sendDiagnostics({ uri: pathToUri(file), diagnostics: [] });
+      }
+    }
+  }
+}

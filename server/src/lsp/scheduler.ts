@@ -1,0 +1,160 @@
+// Scheduling of analyses: the debounced background run over the dirty contexts (one stage at a time,
+// abandoned when superseded by an edit), the synchronous analysis a request asks for, and the
+// bookkeeping of a finished analysis (what it read, its diagnostics by file).
+import { setImmediate as pauseImmediate } from 'node:timers/promises';
+import type { Analysis } from '../analysis';
+import type { Diagnostic } from '../base/diagnostics';
+import type { Context } from './contexts';
+import type { DtsServer } from './server';
+
+export class AnalysisScheduler {
+  /** the scheduled analysis run: a timer, or an immediate for "now" (setTimeout(0) waits at least 1 ms) */
+  private timer: { cancel(): void } | undefined;
+  private running = false;
+  private rerun = false;
+
+  constructor(private readonly s: DtsServer) {}
+
+  /** An analysis run is in progress (not only scheduled). */
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  /** An analysis run is in progress or scheduled. */
+  pending(): boolean {
+    return this.running || this.timer !== undefined;
+  }
+
+  cancel(): void {
+    if (this.timer) this.timer.cancel();
+  }
+
+  schedule(delayMs: number): void {
+    if (this.s.isShuttingDown) return;
+    if (this.timer) this.timer.cancel();
+    const run = (): void => {
+      this.timer = undefined;
+      void this.runPending();
+    };
+    if (delayMs <= 0) {
+      const h = setImmediate(run);
+      this.timer = { cancel: () => clearImmediate(h) };
+    } else {
+      const h = setTimeout(run, delayMs);
+      this.timer = { cancel: () => clearTimeout(h) };
+    }
+  }
+
+  private async runPending(): Promise<void> {
+    if (this.running) {
+      this.rerun = true;
+      return;
+    }
+    this.running = true;
+    const contexts = this.s.contexts.byRoot;
+    try {
+      // contexts of the most recently opened documents first would be nicer; keep insertion order
+      for (const ctx of [...contexts.values()]) {
+        if (!ctx.dirty || !contexts.has(ctx.root) || this.s.isShuttingDown) continue;
+        await this.analyzeContextInSteps(ctx);
+        this.s.publisher.publish();
+        await pauseImmediate(); // let edits and requests in between contexts
+      }
+      this.s.publisher.publish();
+      // an edit the running analysis did not see (a file it had not read yet, or read before the edit): again
+      for (const ctx of contexts.values()) {
+        if (this.s.contexts.isStale(ctx)) { ctx.dirty = true; this.rerun = true; }
+      }
+    } catch (e) {
+      this.s.logError('analysis', e);
+    } finally {
+      this.running = false;
+      this.s.idle.touch();
+      // room in the young generation for the next keystroke's analysis, while nobody waits (idle-gc.ts)
+      if (!this.rerun) this.s.young.afterAnalysis(() => this.pending() || this.s.isShuttingDown);
+      if (this.rerun) {
+        this.rerun = false;
+        this.schedule(0);
+      }
+    }
+  }
+
+  /** Analyse a context now (for a request that needs a fresh analysis). Time-bounded by the facade's budget. */
+  analyzeContext(ctx: Context): void {
+    ctx.dirty = false;
+    const t0 = Date.now();
+    let analysis: Analysis;
+    try {
+      analysis = this.s.host.analyze(ctx.root, () => this.s.isShuttingDown);
+    } catch (e) {
+      this.s.logError(`analyze ${ctx.root}`, e);
+      ctx.analysis = undefined;
+      ctx.diagnosticsByFile = new Map();
+      return;
+    }
+    this.finishAnalysis(ctx, analysis, t0);
+  }
+
+  /**
+   * Analyse a context in the background, one stage at a time: between stages edits, requests and
+   * shutdown get in. An edit of a file the context reads (it becomes dirty again), a synchronous
+   * analysis by a request, or shutdown supersede this run: it is abandoned (returns false).
+   */
+  private async analyzeContextInSteps(ctx: Context): Promise<boolean> {
+    ctx.dirty = false;
+    const t0 = Date.now();
+    const startCount = ctx.analyses;
+    let superseded = false;
+    const isCancelled = (): boolean => superseded || this.s.isShuttingDown;
+    this.s.log(`analysing ${ctx.root}`);
+    const steps = this.s.host.analyzeSteps(ctx.root, isCancelled);
+    let analysis: Analysis;
+    try {
+      for (;;) {
+        const r = steps.next();
+        if (r.done) { analysis = r.value; break; }
+        // two turns: messages read in this turn are dispatched by the JSON-RPC layer in an immediate of its own
+        await pauseImmediate();
+        await pauseImmediate();
+        if (ctx.dirty || this.s.isShuttingDown || ctx.analyses !== startCount || this.s.contexts.byRoot.get(ctx.root) !== ctx) {
+          superseded = true;
+          steps.return(undefined as never);
+          this.s.stats.cancelledAnalyses++;
+          this.s.log(`analysis of ${ctx.root} superseded after ${Date.now() - t0} ms`);
+          if (!this.s.isShuttingDown && ctx.analyses === startCount) ctx.dirty = true; // it still needs a fresh analysis
+          return false;
+        }
+      }
+    } catch (e) {
+      this.s.logError(`analyze ${ctx.root}`, e);
+      ctx.analysis = undefined;
+      ctx.diagnosticsByFile = new Map();
+      return false;
+    }
+    this.finishAnalysis(ctx, analysis, t0);
+    return true;
+  }
+
+  private finishAnalysis(ctx: Context, analysis: Analysis, t0: number): void {
+    ctx.analysis = analysis;
+    ctx.files = new Set(analysis.pp?.files ?? [ctx.root]);
+    ctx.files.add(ctx.root);
+    ctx.versions = new Map();
+    ctx.lineIndexes = new Map();
+    // the versions it read, when it read them (a document edited during the analysis leaves it stale)
+    for (const [f, v] of analysis.readVersions ?? []) if (v !== null) ctx.versions.set(f, v);
+    const byFile = new Map<string, Diagnostic[]>();
+    for (const d of analysis.diagnostics) {
+      let list = byFile.get(d.file);
+      if (!list) { list = []; byFile.set(d.file, list); }
+      list.push(d);
+    }
+    ctx.diagnosticsByFile = byFile;
+    ctx.durationMs = Date.now() - t0;
+    ctx.analyses++;
+    const stats = this.s.stats;
+    stats.analyses++;
+    stats.lastAnalysisMs = ctx.durationMs;
+    this.s.log(`analysed ${ctx.root} (${ctx.files.size} files, ${analysis.diagnostics.length} diagnostics) in ${ctx.durationMs} ms`);
+  }
+}

@@ -1,0 +1,142 @@
+// One chunk of text (one or more top-level statements, or body items) parsed with error recovery: one
+// diagnostic per error, parsing resumes at the next item; huge statements recover item by item.
+import type { ErrorItem, NodeItem, SyntaxErrorInfo, TopStatement } from './ast';
+import * as peg from './dts-parser';
+import { errorRegion, newlineBefore } from './scan';
+import type { ChunkResult } from './parse-cache';
+import { parseShell, propertiesFirst, SPLIT_MIN_CHARS } from './items';
+import { buildMessage, tokenAt } from './messages';
+
+const MAX_RECOVERY_STEPS = 200;
+
+export function isPegError(e: unknown): e is peg.SyntaxError {
+  return typeof e === 'object' && e !== null && 'location' in e && 'expected' in e;
+}
+
+export function dedupe(errors: SyntaxErrorInfo[]): SyntaxErrorInfo[] {
+  if (errors.length < 2) return errors;
+  const seen = new Set<string>();
+  const out: SyntaxErrorInfo[] = [];
+  for (const e of errors) {
+    const k = `${e.start}:${e.end}:${e.message}`;
+    if (!seen.has(k)) { seen.add(k); out.push(e); }
+  }
+  return out;
+}
+
+/** Parses one chunk of text (one or more top-level statements); offsets are shifted by base. */
+export function parseChunk(t: string, base: number, isCancelled?: () => boolean, startRule: 'TopStatement' | 'BodyItems' = 'TopStatement', depth = 0): ChunkResult {
+  let soft: SyntaxErrorInfo[] = [];
+  try {
+    const statements = peg.parse(t, { startRule, base, errors: soft });
+    return { statements, errors: dedupe(soft) };
+  } catch (e) {
+    if (!isPegError(e)) return failedChunk(t, base, e);
+  }
+  // a huge statement (a SoC's `/ { ... };`) with errors: recover item by item, so a header change that
+  // breaks a hundred properties costs a hundred small re-parses, not a hundred whole-statement ones
+  if (t.length >= SPLIT_MIN_CHARS && depth < 64) {
+    const r = recoverByItems(t, base, isCancelled, startRule, depth);
+    if (r) return r;
+  }
+  const vsemi = new Set<number>();
+  const vclose = new Set<number>();
+  const regions = new Map<number, { end: number; message: string }>();
+  const hard: SyntaxErrorInfo[] = [];
+  const reported = new Set<number>();
+  let firstMessage = '';
+  for (let step = 0; step < MAX_RECOVERY_STEPS; step++) {
+    // every step re-parses the whole chunk: on a huge statement with many errors this is the slow
+    // part, so it obeys the analysis' cancellation / time budget
+    if (step > 0 && isCancelled && isCancelled()) {
+      const message = 'parsing was cancelled while recovering from syntax errors in this statement';
+      const item: ErrorItem = { kind: 'error', message, start: base, end: base + t.length };
+      return { statements: [item], errors: [...hard, { start: base, end: base, message, code: 'resource-limit' }] };
+    }
+    soft = [];
+    let failure: peg.SyntaxError;
+    try {
+      // exhaustive: the messages list every alternative, as if no look ahead had ruled one out
+      const statements = peg.parse(t, { startRule, base, errors: soft, vsemi, vclose, regions, exhaustive: true });
+      const errors = dedupe([...hard, ...soft].sort((a, b) => a.start - b.start));
+      return { statements, errors };
+    } catch (e) {
+      if (!isPegError(e)) return failedChunk(t, base, e);
+      failure = e;
+    }
+    const p = failure.location.start.offset;
+    const tok = tokenAt(t, p);
+    const likelySemi = p >= t.length || t.charCodeAt(p) === 125 /* } */ || newlineBefore(t, p);
+    const message = buildMessage(failure.expected, tok.text, likelySemi);
+    if (firstMessage === '') firstMessage = message;
+    // one diagnostic per error: a failure where an error was already reported,
+    // or at the end after an earlier error, is a consequence of that error
+    const consequence = reported.has(p) || (p >= t.length && (hard.length > 0 || soft.length > 0));
+    if (!consequence) {
+      hard.push({ start: p + base, end: tok.end + base, message });
+      reported.add(p);
+    }
+    const exp = failure.expected ?? [];
+    const wantsSemi = exp.some((x) => x.type === 'other' && x.description.startsWith("';'"));
+    const wantsClose = exp.some((x) => x.type === 'other' && x.description === "'}'");
+    if (wantsSemi && !vsemi.has(p) && likelySemi) {
+      vsemi.add(p);
+      continue;
+    }
+    if (wantsClose && p >= t.length && !vclose.has(p)) {
+      vclose.add(p);
+      continue;
+    }
+    const r = errorRegion(t, p, vsemi);
+    if (r.end <= r.start || regions.has(r.start)) break;
+    regions.set(r.start, { end: r.end, message: consequence ? firstMessage : message });
+  }
+  return wholeChunkError(t, base, firstMessage || 'syntax error', hard[0]);
+}
+
+
+
+/**
+ * Error recovery of a huge `/ { items };` or `&ref { items };` statement one body item at a time (each
+ * with the usual recovery). Undefined when the statement is not one well-formed node shell (its header,
+ * braces or item boundaries are broken) or dtc's "properties must precede subnodes" applies: the caller
+ * then recovers over the whole statement.
+ */
+function recoverByItems(t: string, base: number, isCancelled: (() => boolean) | undefined, rule: 'TopStatement' | 'BodyItems', depth: number): ChunkResult | undefined {
+  const shell = parseShell(t, base, rule);
+  if (!shell) return undefined;
+  const { node, close, bounds } = shell;
+  const open = shell.open;
+  const items: NodeItem[] = [];
+  const errors: SyntaxErrorInfo[] = [];
+  for (let k = 0; k < bounds.length; k += 2) {
+    if (isCancelled && (k & 63) === 0 && isCancelled()) return undefined;
+    const r = parseChunk(t.slice(bounds[k], bounds[k + 1]), base + bounds[k], isCancelled, 'BodyItems', depth + 1);
+    for (const it of r.statements as unknown as NodeItem[]) items.push(it);
+    for (const e of r.errors) errors.push(e);
+  }
+  if (!propertiesFirst(items)) return undefined;
+  if (errors.length === 0) return undefined;
+  const removed = close - (open + 1);
+  node.body = { items, closeBrace: base + close, start: node.body.start, end: node.body.end + removed };
+  node.end += removed;
+  return { statements: [node as TopStatement], errors: dedupe(errors.sort((a, b) => a.start - b.start)) };
+}
+
+/** The parser threw something other than a syntax error: a stack overflow on deep nesting, or a defect. */
+function failedChunk(t: string, base: number, e: unknown): ChunkResult {
+  if (e instanceof RangeError) {
+    const message = 'nesting too deep: the parser ran out of stack in this statement (nodes or expressions nested more than about 1,500 levels); the statement is skipped';
+    const item: ErrorItem = { kind: 'error', message, start: base, end: base + t.length };
+    let p = 0;
+    while (p < t.length && t.charCodeAt(p) <= 32) p++;
+    const tok = tokenAt(t, p);
+    return { statements: [item], errors: [{ start: base + p, end: base + Math.max(tok.end, Math.min(p + 1, t.length)), message, code: 'resource-limit' }] };
+  }
+  return wholeChunkError(t, base, `internal parser error: ${String(e)}`);
+}
+
+function wholeChunkError(t: string, base: number, message: string, first?: SyntaxErrorInfo): ChunkResult {
+  const item: ErrorItem = { kind: 'error', message, start: base, end: base + t.length };
+  return { statements: [item], errors: [first ?? { start: base, end: base + t.length, message }] };
+}
