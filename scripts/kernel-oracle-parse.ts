@@ -14,12 +14,12 @@ export interface OracleCase {
   cmdline?: string;
   /** modules /init loads at once (as udev's coldplug would) */
   modules?: string[];
-  /** modules /init loads late: at `at` seconds of uptime */
-  lateModules?: { names: string[]; at: number };
+  /** modules /init loads late: `after` seconds after the boot modules (the last driver registration) */
+  lateModules?: { names: string[]; after: number };
   /** the deferred-probe timeout in force (s), for the report time */
   timeout?: number;
-  /** uptime (s) at which /init reports */
-  reportAt?: number;
+  /** seconds after the last driver registration at which /init reports (default: the timeout + 8) */
+  reportAfter?: number;
   /** what the case checks: a hazard rule, an issue finding, or a control */
   checks: string[];
 }

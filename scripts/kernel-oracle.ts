@@ -106,23 +106,27 @@ mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t debugfs debugfs /sys/kernel/debug
 mount -t devtmpfs devtmpfs /dev 2>/dev/null
-MODS=; LATE=; LATEAT=0; UNTIL=0
+MODS=; LATE=; LATEAFTER=0; WAIT=12
 for a in $(cat /proc/cmdline); do
   case "$a" in
     oracle.mods=*) MODS=$(echo "\${a#oracle.mods=}" | tr , ' ');;
     oracle.late=*) LATE=$(echo "\${a#oracle.late=}" | tr , ' ');;
-    oracle.lateat=*) LATEAT=\${a#oracle.lateat=};;
-    oracle.until=*) UNTIL=\${a#oracle.until=};;
+    oracle.lateafter=*) LATEAFTER=\${a#oracle.lateafter=};;
+    oracle.wait=*) WAIT=\${a#oracle.wait=};;
   esac
 done
 up() { cut -d. -f1 /proc/uptime; }
 echo "@@INIT $(cat /proc/uptime)"
+# the boot modules (udev's coldplug); times count from the last driver registration, since the
+# deferred-probe timeout restarts at each (a slow boot on a loaded host must not shift the outcome)
 for m in $MODS; do insmod /mods/$m.ko && echo "@@INSMOD $m $(cat /proc/uptime)"; done
+LAST=$(up)
 if [ -n "$LATE" ]; then
-  while [ "$(up)" -lt "$LATEAT" ]; do sleep 1; done
+  while [ "$(up)" -lt $((LAST + LATEAFTER)) ]; do sleep 1; done
   for m in $LATE; do insmod /mods/$m.ko && echo "@@INSMOD $m $(cat /proc/uptime)"; done
+  LAST=$(up)
 fi
-while [ "$(up)" -lt "$UNTIL" ]; do sleep 1; done
+while [ "$(up)" -lt $((LAST + WAIT)) ]; do sleep 1; done
 # a DMA smoke test: a read from the current hardware RNG (a virtio device) goes through its DMA API; it runs in the
 # background, since a device whose DMA the IOMMU blocks never completes the request (the reader then hangs for good)
 if [ -e /dev/hwrng ]; then
@@ -228,12 +232,13 @@ function runCase(dir: string, c: OracleCase, kernel: { vmlinuz: string; initrd: 
   const timeout = c.timeout ?? 10;
   const mods = moduleOrder(kernel.kernelDir, kernel.version, c.modules ?? []).map((m) => m.name);
   const late = c.lateModules ? moduleOrder(kernel.kernelDir, kernel.version, c.lateModules.names).map((m) => m.name).filter((m) => !mods.includes(m)) : [];
-  // wait until the deferred-probe timeout has fired (it restarts at every driver registration) and the retry ran
-  const until = c.reportAt ?? Math.max(22, (c.lateModules?.at ?? 0) + timeout + 8, timeout + 14);
+  // report once the deferred-probe timeout has fired after the last driver registration (it restarts at each) and the retry ran
+  const wait = c.reportAfter ?? (timeout < 0 ? 12 : timeout + 8);
   const append = ['console=ttyAMA0', 'panic=-1', 'rdinit=/init', 'loglevel=4', c.cmdline ?? '',
-    mods.length ? `oracle.mods=${mods.join(',')}` : '', late.length ? `oracle.late=${late.join(',')} oracle.lateat=${c.lateModules!.at}` : '',
-    `oracle.until=${until}`].filter(Boolean).join(' ');
-  const args = ['-n', '10', 'timeout', String(until + 150), 'qemu-system-aarch64', ...qemuArgs(c, base), '-kernel', kernel.vmlinuz, '-initrd', kernel.initrd, '-dtb', dtb, '-append', append];
+    mods.length ? `oracle.mods=${mods.join(',')}` : '', late.length ? `oracle.late=${late.join(',')} oracle.lateafter=${c.lateModules!.after}` : '',
+    `oracle.wait=${wait}`].filter(Boolean).join(' ');
+  const budget = 120 + wait + (c.lateModules?.after ?? 0);
+  const args = ['-n', '10', 'timeout', String(budget), 'qemu-system-aarch64', ...qemuArgs(c, base), '-kernel', kernel.vmlinuz, '-initrd', kernel.initrd, '-dtb', dtb, '-append', append];
   return new Promise((resolve, reject) => {
     const p = spawn('nice', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';

@@ -172,7 +172,7 @@ export class AnalysisHost {
     let probe: ProbeReport | undefined;
     const probeReport = (): ProbeReport => (probe ??= simulateProbe({ tree, graph, model: this.model, env: kernel }));
     // checks of a partial tree would report what is only missing because the analysis stopped
-    const checkDiagnostics = stop() ? [] : runChecks({ tree, graph, model: this.model, map: pp.map });
+    const checkDiagnostics = stop() ? [] : runChecks({ tree, graph, model: this.model, map: pp.map, kernel, probe: probeReport });
     if (overBudget) {
       // the stages say where they stopped; say why
       const note = ` (the analysis exceeded its time budget of ${timeLimitMs / 1000} s)`;

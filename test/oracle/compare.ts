@@ -27,8 +27,8 @@ export function oracleCases(): string[] {
 export function caseKernelOptions(c: OracleCase, record: OracleRecord) {
   const cl = parseCommandLine(record.append, 'the oracle case');
   const timeout = cl.deferredProbeTimeout ?? 10;
-  // the timeout fires `timeout` s after the last driver registration (the coldplug modules, ~2 s of uptime)
-  const late = c.lateModules && (timeout < 0 ? false : c.lateModules.at >= timeout + 2) ? c.lateModules.names : [];
+  // the timeout fires `timeout` s after the last driver registration (the boot modules), after which the late ones load
+  const late = c.lateModules && timeout >= 0 && c.lateModules.after >= timeout ? c.lateModules.names : [];
   return { kconfig: path.join(ORACLE_DIR, 'kernel.config'), cmdline: record.append, cmdlineSource: 'the oracle case (QEMU -append)', lateModules: late };
 }
 

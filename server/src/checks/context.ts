@@ -1,6 +1,9 @@
 // Shared context and helpers of the checks.
 import { defaultSeverity, type Diagnostic, type RelatedInformation } from '../base/diagnostics';
+import { defaultKernelEnvironment, type KernelEnvironment } from '../kernel/environment';
 import type { IommuModel } from '../model/iommu';
+import { simulateProbe } from '../model/probe/simulate';
+import type { ProbeReport } from '../model/probe/types';
 import type { SupplierGraph } from '../model/types';
 import type { SourceMap } from '../preprocess/types';
 import type { Span } from '../syntax/ast';
@@ -13,18 +16,29 @@ export interface CheckInput {
   graph: SupplierGraph;
   model: IommuModel;
   map: SourceMap;
+  /** the kernel the predictions assume (default: no configuration, empty command line) */
+  kernel?: KernelEnvironment;
+  /** the probe report under that kernel (default: simulated on first use) */
+  probe?: () => ProbeReport;
 }
 
 /** What every check sees: the input plus queries shared (and memoised) across the checks of one run. */
 export interface CheckContext extends CheckInput {
   /** the node and every ancestor are available (memoised isEnabledInTree) */
   enabledInTree(n: TreeNode): boolean;
+  kernel: KernelEnvironment;
+  probe: () => ProbeReport;
 }
 
 export function checkContext(input: CheckInput): CheckContext {
   const cache = new Map<TreeNode, boolean>();
+  const kernel = input.kernel ?? defaultKernelEnvironment();
+  let report: ProbeReport | undefined;
+  const probe = input.probe ?? (() => (report ??= simulateProbe({ tree: input.tree, graph: input.graph, model: input.model, env: kernel })));
   return {
     ...input,
+    kernel,
+    probe,
     enabledInTree(n: TreeNode): boolean {
       let v = cache.get(n);
       if (v === undefined) {

@@ -6,6 +6,9 @@ import { checkCycles } from './cycles';
 import { checkIommuConsumers } from './iommu-consumer';
 import { checkIommuMaps } from './iommu-map';
 import { checkIommuProviders } from './iommu-provider';
+import { checkIommuStreams } from './iommu-streams';
+import { checkKernelConfig } from './kernel-config';
+import { checkRawPhandles } from './raw-phandles';
 import { checkSupplierStatus } from './status';
 
 export type { CheckContext, CheckInput } from './context';
@@ -17,6 +20,9 @@ const CHECKS: ((ctx: CheckContext, r: Reporter) => void)[] = [
   checkIommuConsumers,
   checkSupplierStatus,
   checkCycles,
+  checkRawPhandles,
+  checkIommuStreams,
+  checkKernelConfig,
 ];
 
 export function runChecks(input: CheckInput): Diagnostic[] {

@@ -1,6 +1,7 @@
 // bin/dts-check: the same analysis as the language server, for the terminal and CI.
 //   dts-check [-I dir]... [--define NAME[=VAL]]... [--format text|json|sarif]
 //             [--severity CODE=LEVEL]... [--model FILE] [--emit-dts] FILE...
+//             [--kconfig FILE] [--kbuild-output DIR] [--cmdline STR] [--late-module NAME]... [--probe-report]
 // Exit status: 0 no error-severity diagnostic, 1 at least one, 2 usage or I/O failure.
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -9,6 +10,7 @@ import { AnalysisHost, type AnalysisOptions } from '../analysis';
 import type { Diagnostic, Severity, SeverityOverrides } from '../base/diagnostics';
 import { NodeFileSystem } from '../base/node-fs';
 import { LineIndex } from '../base/text';
+import { formatProbeReportText, probeReportJson } from '../model/probe/explain';
 import { emitDts } from '../tree/emit';
 import { formatJson, formatSarif, formatText, type CliDiagnostic, type CliRange } from './format';
 
@@ -21,6 +23,12 @@ const USAGE = `usage: dts-check [options] FILE...
   --severity CODE=LEVEL  set a diagnostic's severity: error|warning|information|hint|off|on (repeatable)
   --model FILE           IOMMU model override (JSON)
   --emit-dts             print the merged tree of FILE as DTS instead of diagnostics
+  --probe-report         print what Linux 6.12 does with every device node of FILE (text or --format json)
+  --kconfig FILE         the kernel configuration (.config or defconfig) the predictions assume
+                         (default: the Linux tree's .config, the build output's, else its defconfig)
+  --kbuild-output DIR    the kernel build output directory (O=; default $KBUILD_OUTPUT)
+  --cmdline STR          the kernel command line the boot loader passes (default: /chosen/bootargs)
+  --late-module NAME     a module your system loads after the deferred-probe timeout (repeatable)
   --no-auto-include      do not detect Linux/Zephyr include paths
   -j, --jobs N           analyse many FILEs in N worker threads (default 1; output identical)
   -h, --help             this help
@@ -37,12 +45,17 @@ interface Args {
   emitDts: boolean;
   autoInclude: boolean;
   jobs: number;
+  probeReport: boolean;
+  kconfig?: string;
+  kbuildOutput?: string;
+  cmdline?: string;
+  lateModules: string[];
 }
 
 class UsageError extends Error {}
 
 function parseArgs(argv: string[]): Args | 'help' | 'version' {
-  const a: Args = { files: [], includePaths: [], defines: {}, format: 'text', severities: {}, emitDts: false, autoInclude: true, jobs: 1 };
+  const a: Args = { files: [], includePaths: [], defines: {}, format: 'text', severities: {}, emitDts: false, autoInclude: true, jobs: 1, probeReport: false, lateModules: [] };
   const need = (i: number, opt: string): string => {
     if (i >= argv.length) throw new UsageError(`option ${opt} needs a value`);
     return argv[i];
@@ -68,6 +81,11 @@ function parseArgs(argv: string[]): Args | 'help' | 'version' {
     } else if (arg === '--model' || arg.startsWith('--model=')) {
       a.model = path.resolve(arg === '--model' ? need(++i, arg) : arg.slice('--model='.length));
     } else if (arg === '--emit-dts') a.emitDts = true;
+    else if (arg === '--probe-report') a.probeReport = true;
+    else if (arg === '--kconfig' || arg.startsWith('--kconfig=')) a.kconfig = path.resolve(arg === '--kconfig' ? need(++i, arg) : arg.slice('--kconfig='.length));
+    else if (arg === '--kbuild-output' || arg.startsWith('--kbuild-output=')) a.kbuildOutput = path.resolve(arg === '--kbuild-output' ? need(++i, arg) : arg.slice('--kbuild-output='.length));
+    else if (arg === '--cmdline' || arg.startsWith('--cmdline=')) a.cmdline = arg === '--cmdline' ? need(++i, arg) : arg.slice('--cmdline='.length);
+    else if (arg === '--late-module' || arg.startsWith('--late-module=')) a.lateModules.push(...(arg === '--late-module' ? need(++i, arg) : arg.slice('--late-module='.length)).split(',').filter(Boolean));
     else if (arg === '--no-auto-include') a.autoInclude = false;
     else if (arg === '-j' || arg === '--jobs' || arg.startsWith('--jobs=')) {
       const v = arg.startsWith('--jobs=') ? arg.slice('--jobs='.length) : need(++i, arg);
@@ -80,6 +98,8 @@ function parseArgs(argv: string[]): Args | 'help' | 'version' {
   }
   if (a.files.length === 0) throw new UsageError('no input file');
   if (a.emitDts && a.files.length !== 1) throw new UsageError('--emit-dts takes exactly one FILE');
+  if (a.probeReport && a.files.length !== 1) throw new UsageError('--probe-report takes exactly one FILE');
+  if (a.probeReport && a.format === 'sarif') throw new UsageError('--probe-report prints text or json');
   return a;
 }
 
@@ -138,6 +158,13 @@ export function main(argv: string[], out: (s: string) => void, err: (s: string) 
     severities: args.severities,
     modelOverride,
     autoDetectIncludePaths: args.autoInclude,
+    kernel: {
+      kconfig: args.kconfig,
+      buildOutput: args.kbuildOutput ?? (process.env.KBUILD_OUTPUT ? path.resolve(process.env.KBUILD_OUTPUT) : undefined),
+      cmdline: args.cmdline,
+      cmdlineSource: '--cmdline',
+      lateModules: args.lateModules,
+    },
   };
   const host = new AnalysisHost(fs, options);
 
@@ -148,6 +175,16 @@ export function main(argv: string[], out: (s: string) => void, err: (s: string) 
       err(formatText(convert(errors, (f) => a.lineIndex(f)), displayPath));
     }
     out(emitDts(a.tree));
+    return errors.length ? 1 : 0;
+  }
+
+  if (args.probeReport) {
+    const a = host.analyze(args.files[0]);
+    const report = a.probe();
+    if (args.format === 'json') out(JSON.stringify(probeReportJson(report), null, 2) + '\n');
+    else out(formatProbeReportText(report, displayPath(args.files[0])));
+    const errors = a.diagnostics.filter((d) => d.severity === 'error');
+    if (errors.length) err(formatText(convert(errors, (f) => a.lineIndex(f)), displayPath));
     return errors.length ? 1 : 0;
   }
 

@@ -101,7 +101,7 @@ export function effectiveCommandLine(
 ): KernelCommandLine {
   const builtin = config?.value('CMDLINE');
   let text = bootloader?.text ?? '';
-  let source = bootloader?.source ?? 'none (no /chosen/bootargs)';
+  let source = bootloader?.source ?? 'no /chosen/bootargs';
   if (builtin) {
     if (config!.tristate('CMDLINE_EXTEND') === 'y') {
       text = text ? `${text} ${builtin}` : builtin;

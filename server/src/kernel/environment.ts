@@ -131,3 +131,12 @@ export function resolveKernelEnvironment(fs: FileSystem, root: string, tree: Liv
   const description = `configuration: ${configNote}; command line: ${cl}`;
   return { config, cmdline, modules, deferredProbeTimeout: timeout, lateModules, description, diagnostics };
 }
+
+/** No configuration, an empty command line: every driver assumed built, the kernel's defaults. */
+export function defaultKernelEnvironment(): KernelEnvironment {
+  const cmdline = effectiveCommandLine(undefined, undefined);
+  return {
+    cmdline, modules: true, deferredProbeTimeout: 10, lateModules: new Set(), diagnostics: [],
+    description: 'configuration: none (every driver assumed built in); command line: empty',
+  };
+}

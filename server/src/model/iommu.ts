@@ -41,6 +41,8 @@ export interface IommuFamily {
   binding?: string;
   notes?: string;
   xlateAllowList?: { description: string; appliesTo: string[]; allowedUnitAddresses: string[]; allowedNodeNamePrefix?: string };
+  /** what the driver does with a stream ID two masters name: reject the second (arm-smmu-v3) or share it (arm-smmu) */
+  duplicateStreamIds?: { policy: 'reject' | 'share'; source: string; unattachedStreams?: string };
 }
 
 export interface SupplierBinding {
@@ -166,6 +168,7 @@ function normalizeFamily(f: Record<string, unknown>): IommuFamily {
     binding: typeof f.binding === 'string' ? f.binding : undefined,
     notes: typeof f.notes === 'string' ? f.notes : undefined,
     xlateAllowList: isObject(f.xlateAllowList) ? (f.xlateAllowList as unknown as IommuFamily['xlateAllowList']) : undefined,
+    duplicateStreamIds: isObject(f.duplicateStreamIds) ? (f.duplicateStreamIds as unknown as IommuFamily['duplicateStreamIds']) : undefined,
   };
 }
 

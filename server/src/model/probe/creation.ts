@@ -8,7 +8,7 @@
 // are created by their parent's driver (I2C, SPI, MFD, ... controllers populate their nodes).
 // of_platform_default_populate_init() also populates /firmware and some /reserved-memory nodes.
 import type { KernelEnvironment } from '../../kernel/environment';
-import type { TreeNode } from '../../tree/types';
+import { nodePath as nodeRef, type TreeNode } from '../../tree/types';
 import { compatibles, isAvailable, propStrings } from '../tree-util';
 import { BUS_COMPATIBLES, SKIPPED_COMPATIBLES, earlyInit } from './drivers';
 import type { DeviceBus } from './types';
@@ -107,10 +107,4 @@ export function deviceCreation(root: TreeNode, env: KernelEnvironment): Creation
   };
   walk(root, { kind: 'populate' }, 0);
   return out;
-}
-
-export function nodeRef(n: TreeNode): string {
-  const parts: string[] = [];
-  for (let p: TreeNode | undefined = n; p && p.parent; p = p.parent) parts.push(p.name);
-  return '/' + parts.reverse().join('/');
 }

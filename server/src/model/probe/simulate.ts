@@ -21,7 +21,7 @@ import { phandleTarget } from '../graph';
 import { findIommuFamily, type IommuFamily, type IommuModel } from '../iommu';
 import { compatibles, hex, isAvailable, isEnabledInTree, propCells } from '../tree-util';
 import type { SupplierEdge, SupplierGraph } from '../types';
-import { deviceCreation, nodeRef, type Creation } from './creation';
+import { deviceCreation, type Creation } from './creation';
 import { earlyInit, iommuDriverState, lookupDriver, type DriverLookup } from './drivers';
 import type { Blocker, DeviceResult, ProbeOutcome, ProbeReport } from './types';
 
@@ -61,10 +61,6 @@ export interface SimulationInput {
   env: KernelEnvironment;
 }
 
-/** Stream-ID rules of IOMMU drivers: arm-smmu-v3 rejects a second master with a stream ID in its tree. */
-const REJECTS_DUPLICATE_STREAMS = new Set(['arm-smmu-v3']);
-/** Drivers whose stream table aborts a stream no domain is attached to (arm-smmu-v3.c arm_smmu_init_initial_stes). */
-const ABORTS_UNATTACHED = new Set(['arm-smmu-v3']);
 
 export function simulateProbe(input: SimulationInput): ProbeReport {
   return new Simulation(input).run();
@@ -308,8 +304,8 @@ class Simulation {
     const waiting = d.links.filter((l) => !l.relaxed && (!l.sup || l.sup.status !== 'probed'));
     if (waiting.length) {
       const l = waiting[0];
-      const sup = l.sup ? nodeRef(l.sup.node) : nodeRef(l.edge.supplier);
-      this.defer(d, `fw_devlink: waits for ${sup} (${l.edge.property!.name}${l.sup && l.sup.node !== l.edge.supplier ? `, which registers ${nodeRef(l.edge.supplier)}` : ''})`, waiting.map((w) => ({ node: w.edge.supplier, via: w.edge.property!.name })));
+      const sup = l.sup ? nodePath(l.sup.node) : nodePath(l.edge.supplier);
+      this.defer(d, `fw_devlink: waits for ${sup} (${l.edge.property!.name}${l.sup && l.sup.node !== l.edge.supplier ? `, which registers ${nodePath(l.edge.supplier)}` : ''})`, waiting.map((w) => ({ node: w.edge.supplier, via: w.edge.property!.name })));
       return;
     }
     // of_dma_configure -> of_iommu_configure
@@ -330,9 +326,9 @@ class Simulation {
         // arm-smmu-v3: arm_smmu_insert_master rejects a stream ID another master holds
         const fam = this.byNode.get(r.iommu)?.iommuFamily;
         const table = this.streams.get(r.iommu) ?? new Map<number, Dev>();
-        const clash = fam?.driver && REJECTS_DUPLICATE_STREAMS.has(fam.driver.name) ? r.ids.find((s) => table.has(s) && table.get(s) !== d) : undefined;
+        const clash = fam?.duplicateStreamIds?.policy === 'reject' ? r.ids.find((s) => table.has(s) && table.get(s) !== d) : undefined;
         if (clash !== undefined) {
-          untranslated = { iommu: r.iommu, why: `${fam!.driver!.name} rejects stream ${clash} ("stream ${clash} already in tree from dev ${nodeRef(table.get(clash)!.node)}": arm_smmu_insert_master returns -EINVAL), so the device probes without its IOMMU` };
+          untranslated = { iommu: r.iommu, why: `${fam!.driver!.name} rejects stream ${clash} ("stream ${clash} already in tree from dev ${nodePath(table.get(clash)!.node)}": arm_smmu_insert_master returns -EINVAL), so the device probes without its IOMMU` };
         } else {
           iommu = r.iommu;
           ids = r.ids;
@@ -346,11 +342,11 @@ class Simulation {
         if (!isEnabledInTree(e.supplier) || this.registered(e.supplier)) continue;
         if (this.timedOut && this.env.deferredProbeTimeout >= 0) {
           d.status = 'failed';
-          d.failWhy = `its power domain ${nodeRef(e.supplier)} never registered: at the deferred-probe timeout genpd_dev_pm_attach returns -ETIMEDOUT and the probe fails with error -110`;
+          d.failWhy = `its power domain ${nodePath(e.supplier)} never registered: at the deferred-probe timeout genpd_dev_pm_attach returns -ETIMEDOUT and the probe fails with error -110`;
           this.note(d, untranslated, iommu);
           return;
         }
-        this.defer(d, `genpd: its power domain ${nodeRef(e.supplier)} is not registered yet (dev_pm_domain_attach returns -EPROBE_DEFER until the deferred-probe timeout)`, [{ node: e.supplier, via: 'power-domains' }]);
+        this.defer(d, `genpd: its power domain ${nodePath(e.supplier)} is not registered yet (dev_pm_domain_attach returns -EPROBE_DEFER until the deferred-probe timeout)`, [{ node: e.supplier, via: 'power-domains' }]);
         return;
       }
     }
@@ -404,7 +400,7 @@ class Simulation {
         }
         if (isEnabledInTree(s) && this.registered(s)) continue;
         const state = !isAvailable(s) ? 'is disabled' : !isEnabledInTree(s) ? 'sits inside a disabled node' : 'has not registered';
-        return { edge: e, why: `the driver requests ${e.property.name} from ${nodeRef(s)}, which ${state}: the lookup returns -EPROBE_DEFER (and keeps doing so: it does not honour the deferred-probe timeout)` };
+        return { edge: e, why: `the driver requests ${e.property.name} from ${nodePath(s)}, which ${state}: the lookup returns -EPROBE_DEFER (and keeps doing so: it does not honour the deferred-probe timeout)` };
       }
     }
     return undefined;
@@ -425,7 +421,7 @@ class Simulation {
       if (rid === undefined) return { kind: 'fail', why: `its reg gives no PCI requester ID` };
       const cells = propCells(map) ?? [];
       if (cells.length % 4 !== 0 || cells.length === 0) {
-        return { kind: 'fail', why: `iommu-map of ${nodeRef(host)} has ${cells.length} cells, not 4-cell rows: of_map_id fails ("Bad iommu-map length") and the device probes without an IOMMU` };
+        return { kind: 'fail', why: `iommu-map of ${nodePath(host)} has ${cells.length} cells, not 4-cell rows: of_map_id fails ("Bad iommu-map length") and the device probes without an IOMMU` };
       }
       const maskCells = getProperty(host, 'iommu-map-mask');
       const mask = maskCells ? Number((propCells(maskCells)?.[0]?.value ?? 0xffffffffn) & 0xffffffffn) : 0xffffffff;
@@ -434,16 +430,16 @@ class Simulation {
         const base = Number(cells[r * 4].value & 0xffffffffn);
         const len = Number(cells[r * 4 + 3].value & 0xffffffffn);
         if ((base & ~mask) >>> 0) {
-          return { kind: 'fail', why: `iommu-map row ${r} of ${nodeRef(host)}: id-base ${hex(base)} has bits outside iommu-map-mask: of_map_id fails (-EFAULT)` };
+          return { kind: 'fail', why: `iommu-map row ${r} of ${nodePath(host)}: id-base ${hex(base)} has bits outside iommu-map-mask: of_map_id fails (-EFAULT)` };
         }
         if (id < base || id >= base + len) continue;
         const target = phandleTarget(tree, cells[r * 4 + 1]);
         const outBase = Number(cells[r * 4 + 2].value & 0xffffffffn);
         const sid = id - base + outBase;
-        if (!target) return { kind: 'fail', why: `iommu-map row ${r} of ${nodeRef(host)} names no node (of_map_id fails)` };
-        return this.xlate(d, target, [sid], `iommu-map row ${r} of ${nodeRef(host)} (RID ${hex(rid)} -> stream ${hex(sid)} on ${nodeRef(target)})`, 'iommu-map');
+        if (!target) return { kind: 'fail', why: `iommu-map row ${r} of ${nodePath(host)} names no node (of_map_id fails)` };
+        return this.xlate(d, target, [sid], `iommu-map row ${r} of ${nodePath(host)} (RID ${hex(rid)} -> stream ${hex(sid)} on ${nodePath(target)})`, 'iommu-map');
       }
-      return { kind: 'fail', why: `no iommu-map row of ${nodeRef(host)} covers its RID ${hex(id)} ("no iommu-map translation for id ${hex(id)}"): its DMA bypasses the IOMMU` };
+      return { kind: 'fail', why: `no iommu-map row of ${nodePath(host)} covers its RID ${hex(id)} ("no iommu-map translation for id ${hex(id)}"): its DMA bypasses the IOMMU` };
     }
     const prop = getProperty(d.node, 'iommus');
     if (!prop) return { kind: 'none' };
@@ -458,7 +454,7 @@ class Simulation {
       if (!target) { parseError = `iommus entry ${entries.length}: no node has phandle ${hex(ph.value)} ("could not find phandle")`; break; }
       const cp = getProperty(target, '#iommu-cells');
       const cc = cp ? propCells(cp) : undefined;
-      if (!cc || !cc.length) { parseError = `iommus entry ${entries.length}: ${nodeRef(target)} has no #iommu-cells ("could not get #iommu-cells")`; break; }
+      if (!cc || !cc.length) { parseError = `iommus entry ${entries.length}: ${nodePath(target)} has no #iommu-cells ("could not get #iommu-cells")`; break; }
       const n = Number(cc[0].value & 0xffffffffn);
       if (i + 1 + n > cells.length) { parseError = `iommus entry ${entries.length}: "#iommu-cells = ${n} found ${cells.length - i - 1}"`; break; }
       entries.push({ target, args: cells.slice(i + 1, i + 1 + n) });
@@ -468,7 +464,7 @@ class Simulation {
     let result: ReturnType<Simulation['xlate']> | undefined;
     const ids: number[] = [];
     for (const [k, en] of entries.entries()) {
-      const r = this.xlate(d, en.target, en.args.length ? [Number(en.args[0].value & 0xffffffffn)] : [], `iommus entry ${k} (${nodeRef(en.target)}${en.args.length ? ` ${en.args.map((a) => hex(a.value)).join(' ')}` : ''})`, 'iommus');
+      const r = this.xlate(d, en.target, en.args.length ? [Number(en.args[0].value & 0xffffffffn)] : [], `iommus entry ${k} (${nodePath(en.target)}${en.args.length ? ` ${en.args.map((a) => hex(a.value)).join(' ')}` : ''})`, 'iommus');
       if (r.kind !== 'ok') {
         if (r.kind === 'fail' && entries.length > 1) return { ...r, why: `${r.why}; one failing entry drops the whole iommus list` };
         return r;
@@ -494,8 +490,8 @@ class Simulation {
     if (this.iommuRegistered(target)) return { kind: 'ok', iommu: target, ids };
     const t = this.byNode.get(target);
     let why = `${what}: the IOMMU has not registered yet, so of_iommu_xlate returns -EPROBE_DEFER`;
-    if (!t || t.status === 'never') why = `${what}: ${nodeRef(target)} never becomes a device${t ? ` (${t.c.why})` : ''}, but of_iommu_xlate checks only its own status, so it returns -EPROBE_DEFER`;
-    else if (t.lookup.kind === 'none') why = `${what}: no driver binds ${nodeRef(target)} (${t.lookup.why}), so the IOMMU never registers and of_iommu_xlate returns -EPROBE_DEFER`;
+    if (!t || t.status === 'never') why = `${what}: ${nodePath(target)} never becomes a device${t ? ` (${t.c.why})` : ''}, but of_iommu_xlate checks only its own status, so it returns -EPROBE_DEFER`;
+    else if (t.lookup.kind === 'none') why = `${what}: no driver binds ${nodePath(target)} (${t.lookup.why}), so the IOMMU never registers and of_iommu_xlate returns -EPROBE_DEFER`;
     else if (t.lookup.kind === 'unknown') why = `${what}: no Linux 6.12 driver the model knows matches "${compatibles(target)[0] ?? ''}", so the IOMMU does not register and of_iommu_xlate returns -EPROBE_DEFER`;
     else if (t.lookup.match.info.state === 'not-built') why = `${what}: ${t.lookup.match.info.name} is not built (CONFIG_${t.lookup.match.info.kconfig} is not set), so the IOMMU never registers and of_iommu_xlate returns -EPROBE_DEFER`;
     void d;
@@ -524,7 +520,7 @@ class Simulation {
     } else if (d.status === 'absent') {
       outcome = 'never-created';
       const cr = d.c.creator ? this.byNode.get(d.c.creator) : undefined;
-      reasons.push(`${nodeRef(d.c.creator!)} never probes${cr ? ` (${this.shortOutcome(cr)})` : ''}, so this device is never created`);
+      reasons.push(`${nodePath(d.c.creator!)} never probes${cr ? ` (${this.shortOutcome(cr)})` : ''}, so this device is never created`);
     } else if (d.lookup.kind === 'none') {
       outcome = 'no-driver';
       reasons.push(`a device, but no driver binds it: ${d.lookup.why}`);
@@ -541,14 +537,14 @@ class Simulation {
           reasons.push(d.untranslated.why);
           const x = d.untranslated.iommu;
           const xd = x ? this.byNode.get(x) : undefined;
-          if (x && xd?.iommuFamily?.driver && ABORTS_UNATTACHED.has(xd.iommuFamily.driver.name) && this.iommuRegistered(x)) {
-            reasons.push(`${nodeRef(x)} probes and aborts the transactions of a stream no domain is attached to (arm_smmu_init_initial_stes), and a device that probed without its IOMMU is never attached later: its DMA faults`);
+          if (x && xd?.iommuFamily?.duplicateStreamIds?.unattachedStreams?.startsWith('abort') && this.iommuRegistered(x)) {
+            reasons.push(`${nodePath(x)} probes and aborts the transactions of a stream no domain is attached to (arm_smmu_init_initial_stes), and a device that probed without its IOMMU is never attached later: its DMA faults`);
           } else if (x && this.iommuRegistered(x)) {
-            reasons.push(`${nodeRef(x)} registers later, but a device that probed without its IOMMU is not moved into an IOMMU group afterwards`);
+            reasons.push(`${nodePath(x)} registers later, but a device that probed without its IOMMU is not moved into an IOMMU group afterwards`);
           }
         } else {
           outcome = 'probes';
-          if (d.iommu) reasons.push(`behind ${nodeRef(d.iommu)}`);
+          if (d.iommu) reasons.push(`behind ${nodePath(d.iommu)}`);
           else if (d.wantsIommu) outcome = 'probes-untranslated';
         }
       } else if (d.status === 'failed') {
@@ -565,7 +561,7 @@ class Simulation {
       }
     }
     if (d.links.some((l) => l.relaxed && !l.relaxedAtTimeout)) {
-      const cyc = d.links.filter((l) => l.relaxed && !l.relaxedAtTimeout).map((l) => `${nodeRef(l.edge.supplier)} (${l.edge.property!.name})`);
+      const cyc = d.links.filter((l) => l.relaxed && !l.relaxedAtTimeout).map((l) => `${nodePath(l.edge.supplier)} (${l.edge.property!.name})`);
       reasons.push(`fw_devlink relaxes its link${cyc.length > 1 ? 's' : ''} to ${cyc.join(', ')}: a dependency cycle ("Fixed dependency cycle(s)")`);
     }
     return {
