@@ -46,6 +46,11 @@ export const DIAGNOSTIC_CODES: Record<string, { severity: Severity; description:
   'phandle-error': { severity: 'error', description: 'Explicit phandle values that are invalid or collide.' },
   'resource-limit': { severity: 'error', description: 'Input exceeded a documented limit (nesting depth, expansion size, time).' },
   'internal-error': { severity: 'error', description: 'A defect in the analysis itself (reported instead of crashing).' },
+  // Zephyr workspaces and overlay stacks (issue 13)
+  'macro-redefined': { severity: 'warning', description: 'A macro is defined again with a different body (cpp warns, except in headers found through a system include directory).' },
+  'properties-after-subnodes': { severity: 'warning', description: "Zephyr trees: a property after a subnode in one node body; Zephyr's dtlib accepts it, dtc rejects it." },
+  'overlay-no-base': { severity: 'warning', description: 'An overlay for which no base board or .dts was found: analysed alone, its references into the base unchecked.' },
+  'overlay-target': { severity: 'error', description: "An overlay fragment's target is not in the base tree, or a stacked file is not an overlay (fdtoverlay fails)." },
   // supplier graph and IOMMU model (issue 3)
   'iommu-cells-mismatch': { severity: 'error', description: 'An iommus specifier has the wrong number of cells for the target #iommu-cells.' },
   'phandle-cells-mismatch': { severity: 'error', description: 'A phandle+args specifier has the wrong number of cells for the provider.' },
@@ -78,7 +83,7 @@ export const DIAGNOSTIC_CODES: Record<string, { severity: Severity; description:
 export const FRONT_END_CODES: ReadonlySet<string> = new Set([
   'syntax-error', 'include-not-found', 'include-cycle', 'include-error', 'macro-error', 'preprocessor-error',
   'unresolved-reference', 'duplicate-label', 'duplicate-node', 'duplicate-property', 'value-error', 'incbin-error',
-  'name-property', 'delete-not-found', 'phandle-error', 'resource-limit',
+  'name-property', 'delete-not-found', 'phandle-error', 'resource-limit', 'overlay-target',
 ]);
 
 export function defaultSeverity(code: string): Severity {

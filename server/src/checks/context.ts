@@ -9,6 +9,7 @@ import type { SourceMap } from '../preprocess/types';
 import type { Span } from '../syntax/ast';
 import { isEnabledInTree } from '../model/tree-util';
 import type { LiveTree, TreeNode } from '../tree/types';
+import type { Flavour } from '../workspace/flavour';
 
 /** What runChecks is given. */
 export interface CheckInput {
@@ -20,6 +21,8 @@ export interface CheckInput {
   kernel?: KernelEnvironment;
   /** the probe report under that kernel (default: simulated on first use) */
   probe?: () => ProbeReport;
+  /** the tree's flavour (workspace/flavour.ts): Zephyr trees get Zephyr wording (no probe deferral, IOMMU) */
+  flavour?: Flavour;
 }
 
 /** What every check sees: the input plus queries shared (and memoised) across the checks of one run. */

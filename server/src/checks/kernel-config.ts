@@ -22,7 +22,7 @@ import { kernelWords } from './probe-words';
 
 export function checkKernelConfig(ctx: CheckContext, r: Reporter): void {
   const env = ctx.kernel;
-  if (!env.config) return;
+  if (!env.config || ctx.flavour === 'zephyr') return; // the Linux kernel's configuration: Linux trees only
   const byIommu = new Map<TreeNode, { family: IommuFamily; edges: SupplierEdge[] }>();
   for (const e of ctx.graph.edges) {
     if (e.binding !== 'iommus' && e.binding !== 'iommu-map') continue;

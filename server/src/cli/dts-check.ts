@@ -1,28 +1,38 @@
 // bin/dts-check: the same analysis as the language server, for the terminal and CI.
 //   dts-check [-I dir]... [--define NAME[=VAL]]... [--format text|json|sarif]
-//             [--severity CODE=LEVEL]... [--model FILE] [--emit-dts] FILE...
+//             [--severity CODE=LEVEL]... [--model FILE] [--emit-dts]
+//             [--overlay FILE]... [--build-dir DIR] [--board NAME] [--flavour F] FILE...
 //             [--kconfig FILE] [--kbuild-output DIR] [--cmdline STR] [--late-module NAME]... [--probe-report]
 // Exit status: 0 no error-severity diagnostic, 1 at least one, 2 usage or I/O failure.
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isMainThread, MessageChannel, receiveMessageOnPort, Worker, workerData, type MessagePort } from 'node:worker_threads';
-import { AnalysisHost, type AnalysisOptions } from '../analysis';
+import { AnalysisHost, type Analysis, type AnalysisOptions } from '../analysis';
 import type { Diagnostic, Severity, SeverityOverrides } from '../base/diagnostics';
 import { NodeFileSystem } from '../base/node-fs';
 import { LineIndex } from '../base/text';
 import { formatProbeReportText, probeReportJson } from '../model/probe/explain';
 import { emitDts } from '../tree/emit';
+import { isFlavour, type Flavour } from '../workspace/flavour';
+import { buildDirBase } from '../workspace/stack';
 import { formatJson, formatSarif, formatText, type CliDiagnostic, type CliRange } from './format';
 
 const VERSION = '0.1.0';
 
 const USAGE = `usage: dts-check [options] FILE...
+       dts-check [options] --build-dir DIR
   -I DIR                 add an include directory (repeatable)
   -D, --define NAME[=V]  define a preprocessor macro (repeatable)
   --format FMT           text (default), json or sarif
   --severity CODE=LEVEL  set a diagnostic's severity: error|warning|information|hint|off|on (repeatable)
   --model FILE           IOMMU model override (JSON)
-  --emit-dts             print the merged tree of FILE as DTS instead of diagnostics
+  --emit-dts             print the merged tree of FILE (with its overlays) as DTS instead of diagnostics
+  --overlay FILE         stack an overlay on FILE (repeatable, in order): Zephyr .overlay in the same cpp
+                         run, Linux .dtso applied like fdtoverlay
+  --build-dir DIR        the devicetree stack a Zephyr build used (build_info.yml, CMakeCache.txt);
+                         FILE may be left out (the build's board)
+  --board NAME|FILE      the board an overlay is analysed on when it does not name one
+  --flavour F            linux, zephyr, uboot or dtc (default: detected)
   --probe-report         print what Linux 6.12 does with every device node of FILE (text or --format json)
   --kconfig FILE         the kernel configuration (.config or defconfig) the predictions assume
                          (default: the Linux tree's .config, the build output's, else its defconfig)
@@ -50,12 +60,16 @@ interface Args {
   kbuildOutput?: string;
   cmdline?: string;
   lateModules: string[];
+  overlays: string[];
+  buildDir?: string;
+  board?: string;
+  flavour?: Flavour;
 }
 
 class UsageError extends Error {}
 
 function parseArgs(argv: string[]): Args | 'help' | 'version' {
-  const a: Args = { files: [], includePaths: [], defines: {}, format: 'text', severities: {}, emitDts: false, autoInclude: true, jobs: 1, probeReport: false, lateModules: [] };
+  const a: Args = { files: [], includePaths: [], defines: {}, format: 'text', severities: {}, emitDts: false, autoInclude: true, jobs: 1, overlays: [], probeReport: false, lateModules: [] };
   const need = (i: number, opt: string): string => {
     if (i >= argv.length) throw new UsageError(`option ${opt} needs a value`);
     return argv[i];
@@ -87,6 +101,16 @@ function parseArgs(argv: string[]): Args | 'help' | 'version' {
     else if (arg === '--cmdline' || arg.startsWith('--cmdline=')) a.cmdline = arg === '--cmdline' ? need(++i, arg) : arg.slice('--cmdline='.length);
     else if (arg === '--late-module' || arg.startsWith('--late-module=')) a.lateModules.push(...(arg === '--late-module' ? need(++i, arg) : arg.slice('--late-module='.length)).split(',').filter(Boolean));
     else if (arg === '--no-auto-include') a.autoInclude = false;
+    else if (arg === '--overlay' || arg.startsWith('--overlay=')) a.overlays.push(path.resolve(arg === '--overlay' ? need(++i, arg) : arg.slice('--overlay='.length)));
+    else if (arg === '--build-dir' || arg.startsWith('--build-dir=')) a.buildDir = path.resolve(arg === '--build-dir' ? need(++i, arg) : arg.slice('--build-dir='.length));
+    else if (arg === '--board' || arg.startsWith('--board=')) {
+      const b = arg === '--board' ? need(++i, arg) : arg.slice('--board='.length);
+      a.board = /\.dts$/i.test(b) ? path.resolve(b) : b;
+    } else if (arg === '--flavour' || arg.startsWith('--flavour=')) {
+      const f = arg === '--flavour' ? need(++i, arg) : arg.slice('--flavour='.length);
+      if (!isFlavour(f)) throw new UsageError(`unknown flavour '${f}' (linux, zephyr, uboot or dtc)`);
+      a.flavour = f;
+    }
     else if (arg === '-j' || arg === '--jobs' || arg.startsWith('--jobs=')) {
       const v = arg.startsWith('--jobs=') ? arg.slice('--jobs='.length) : need(++i, arg);
       if (!/^[1-9][0-9]{0,2}$/.test(v)) throw new UsageError(`--jobs takes a positive number, got '${v}'`);
@@ -96,9 +120,10 @@ function parseArgs(argv: string[]): Args | 'help' | 'version' {
     else if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option '${arg}'`);
     else a.files.push(path.resolve(arg));
   }
-  if (a.files.length === 0) throw new UsageError('no input file');
-  if (a.emitDts && a.files.length !== 1) throw new UsageError('--emit-dts takes exactly one FILE');
-  if (a.probeReport && a.files.length !== 1) throw new UsageError('--probe-report takes exactly one FILE');
+  if (a.files.length === 0 && !a.buildDir) throw new UsageError('no input file');
+  if (a.emitDts && a.files.length > 1) throw new UsageError('--emit-dts takes exactly one FILE');
+  if (a.overlays.length && a.files.length !== 1) throw new UsageError('--overlay stacks on exactly one FILE');
+  if (a.probeReport && a.files.length > 1) throw new UsageError('--probe-report takes exactly one FILE');
   if (a.probeReport && a.format === 'sarif') throw new UsageError('--probe-report prints text or json');
   return a;
 }
@@ -131,7 +156,7 @@ export function main(argv: string[], out: (s: string) => void, err: (s: string) 
   }
 
   const fs = new NodeFileSystem();
-  for (const f of args.files) {
+  for (const f of [...args.files, ...args.overlays]) {
     const st = fs.stat(f);
     if (st !== 'file') {
       err(`dts-check: ${f}: ${st === 'directory' ? 'is a directory' : 'no such file'}\n`);
@@ -165,11 +190,32 @@ export function main(argv: string[], out: (s: string) => void, err: (s: string) 
       cmdlineSource: '--cmdline',
       lateModules: args.lateModules,
     },
+    overlays: args.overlays.length ? args.overlays : undefined,
+    buildDir: args.buildDir,
+    board: args.board,
+    flavour: args.flavour,
+    zephyrBase: process.env.ZEPHYR_BASE,
   };
   const host = new AnalysisHost(fs, options);
+  if (args.files.length === 0 && args.buildDir) {
+    const base = buildDirBase(args.buildDir, fs, process.env.ZEPHYR_BASE);
+    if (!base) {
+      err(`dts-check: ${args.buildDir}: not a Zephyr build directory with a devicetree (no build_info.yml or CMakeCache.txt naming a board)\n`);
+      return 2;
+    }
+    args.files.push(base);
+  }
+  // which base an overlay was analysed on (stderr: the formats on stdout stay as they are)
+  const noteStack = (a: Analysis): void => {
+    if (a.stack.baseNote) err(`dts-check: note: ${displayPath(a.root)}: analysed on ${displayPath(a.stack.base)}: ${a.stack.baseNote}\n`);
+    if (a.stack.overlays.length && (a.stack.base === a.root || args.emitDts)) {
+      err(`dts-check: note: ${displayPath(a.root)}: stack ${[a.stack.base, ...a.stack.overlays].map(displayPath).join(' + ')} (${a.stack.mode === 'fdtoverlay' ? 'overlays applied like fdtoverlay' : 'one cpp run'})\n`);
+    }
+  };
 
   if (args.emitDts) {
     const a = host.analyze(args.files[0]);
+    noteStack(a);
     const errors = a.diagnostics.filter((d) => d.severity === 'error');
     if (errors.length) {
       err(formatText(convert(errors, (f) => a.lineIndex(f)), displayPath));
@@ -180,6 +226,8 @@ export function main(argv: string[], out: (s: string) => void, err: (s: string) 
 
   if (args.probeReport) {
     const a = host.analyze(args.files[0]);
+    noteStack(a);
+    if (a.flavour === 'zephyr') err(`dts-check: note: ${displayPath(a.root)} is a Zephyr devicetree; the probe report describes what Linux 6.12 would do with it\n`);
     const report = a.probe();
     if (args.format === 'json') out(JSON.stringify(probeReportJson(report), null, 2) + '\n');
     else out(formatProbeReportText(report, displayPath(args.files[0])));
@@ -195,6 +243,7 @@ export function main(argv: string[], out: (s: string) => void, err: (s: string) 
     let diags = perFile?.[i];
     if (!diags) {
       const a = host.analyze(args.files[i]);
+      if (args.format === 'text') noteStack(a);
       diags = convert(a.diagnostics, (file) => a.lineIndex(file));
     }
     for (const d of diags) {

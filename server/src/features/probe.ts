@@ -11,6 +11,7 @@ import { locate } from './locate';
 
 /** The hover's probe section for a device node (undefined for a node that is no device node). */
 export function probeHoverSection(a: Analysis, n: TreeNode): string | undefined {
+  if (a.flavour === 'zephyr') return undefined; // the report describes Linux probing
   const d = a.probe().byNode.get(n);
   if (!d) return undefined;
   return explainDeviceMarkdown(d, a.probe().environment);
@@ -26,6 +27,7 @@ export interface ProbeExplanation {
 
 /** The device node at (or around) a position, explained. */
 export function getProbeExplanation(a: Analysis, file: string, offset: number): ProbeExplanation | undefined {
+  if (a.flavour === 'zephyr') return undefined; // the report describes Linux probing
   const loc = locate(a, file, offset);
   let n: TreeNode | undefined = loc?.node ?? loc?.enclosingNode ?? loc?.property?.node;
   const report = a.probe();

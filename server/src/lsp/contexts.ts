@@ -4,6 +4,7 @@
 import type { Analysis } from '../analysis';
 import type { Diagnostic } from '../base/diagnostics';
 import type { LineIndex } from '../base/text';
+import type { MappedLineIndex } from './position-map';
 import type { ContextChoice } from '../workspace/contexts';
 import { detectFlavour, type Flavour } from '../workspace/flavour';
 import { pathToUri, uriToPath } from './convert';
@@ -33,6 +34,8 @@ export interface Context {
   diagnosticsByFile: Map<string, Diagnostic[]>;
   /** text of every file the last analysis read, frozen for position conversions */
   lineIndexes: Map<string, LineIndex>;
+  /** per open document edited since the last analysis: its current text mapped to the analysis' (requests) */
+  mappedIndexes: Map<string, MappedLineIndex>;
   durationMs: number;
   analyses: number;
 }
@@ -78,6 +81,7 @@ export class ServerContexts {
         versions: new Map(),
         diagnosticsByFile: new Map(),
         lineIndexes: new Map(),
+        mappedIndexes: new Map(),
         durationMs: 0,
         analyses: 0,
       });
