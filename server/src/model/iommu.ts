@@ -18,6 +18,8 @@ export interface IommuDriver {
   /** the driver implements .of_xlate (otherwise of_iommu_xlate returns -ENODEV) */
   ofXlate: boolean;
   dependsOn?: string;
+  /** what a defconfig that does not list the symbol gets: 'y', or the symbol whose y makes it y (APPLE_DART: ARCH_APPLE) */
+  kconfigDefault?: string;
 }
 
 export interface IommuFamily {
@@ -162,6 +164,7 @@ function normalizeFamily(f: Record<string, unknown>): IommuFamily {
           canDeferProbe: d.canDeferProbe !== false,
           ofXlate: d.ofXlate !== false,
           dependsOn: typeof d.dependsOn === 'string' ? d.dependsOn : undefined,
+          kconfigDefault: typeof d.kconfigDefault === 'string' ? d.kconfigDefault : undefined,
         }
       : null,
     extraDependencies: Array.isArray(f.extraDependencies) ? (f.extraDependencies as IommuFamily['extraDependencies']) : [],

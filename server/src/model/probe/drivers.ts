@@ -24,6 +24,8 @@ export interface DriverEntry {
   childBindings?: boolean;
   pciHost?: boolean;
   onlyBus?: string[];
+  /** what a defconfig that does not list the symbol gets: 'y', or the symbol whose y makes it y */
+  kconfigDefault?: string;
   notes?: string;
 }
 
@@ -48,7 +50,7 @@ export function earlyInit(node: TreeNode, env: KernelEnvironment): { macro: stri
   for (const c of compatibles(node)) {
     const e = EARLY.get(c);
     if (!e) continue;
-    if (env.config && env.config.tristate(e.kconfig) !== 'y') return undefined;
+    if (env.config && symbolValue(env, e.kconfig, e.kconfigDefault) !== 'y') return undefined;
     return { macro: e.macro, why: e.why };
   }
   return undefined;
@@ -70,12 +72,20 @@ export type DriverLookup =
   /** the model does not know the compatible */
   | { kind: 'unknown'; compatible?: string };
 
-function state(env: KernelEnvironment, kconfig: string | undefined, requires: string[] | undefined, module: string | undefined): DriverInfo['state'] {
+/** y / m / n of a symbol; a defconfig's unlisted symbol takes `dflt` ('y', or y when that symbol is y), else off. */
+function symbolValue(env: KernelEnvironment, sym: string, dflt: string | undefined): 'y' | 'm' | 'n' {
+  const t = env.config!.tristate(sym);
+  if (t !== 'default') return t;
+  if (!dflt) return 'n';
+  if (dflt === 'y') return 'y';
+  return env.config!.tristate(dflt) === 'y' ? 'y' : 'n';
+}
+
+function state(env: KernelEnvironment, kconfig: string | undefined, requires: string[] | undefined, module: string | undefined, dflt?: string): DriverInfo['state'] {
   if (!env.config || !kconfig) return 'assumed';
-  const syms = [kconfig, ...(requires ?? [])];
   let v: string = 'y';
-  for (const s of syms) {
-    const t = env.config.tristate(s);
+  for (const [i, s] of [kconfig, ...(requires ?? [])].entries()) {
+    const t = symbolValue(env, s, i === 0 ? dflt : undefined);
     if (t !== 'y' && t !== 'm') return 'not-built';
     if (t === 'm') v = 'm';
   }
@@ -91,7 +101,7 @@ function state(env: KernelEnvironment, kconfig: string | undefined, requires: st
 export function iommuDriverState(family: IommuFamily, env: KernelEnvironment): DriverInfo['state'] {
   const d = family.driver;
   if (!d) return 'not-built';
-  return state(env, d.kconfig, undefined, moduleOf(d.kconfig));
+  return state(env, d.kconfig, undefined, moduleOf(d.kconfig), d.kconfigDefault);
 }
 
 /** Module name of a tristate IOMMU driver (drivers/iommu/Makefile objects). */
@@ -121,7 +131,7 @@ export function lookupDriver(node: TreeNode, model: IommuModel, env: KernelEnvir
       if (e.onlyBus?.includes(c) && i !== 0) {
         return { kind: 'none', why: `${e.file}: a "${c}" node binds only when "${c}" is its first compatible (ONLY_BUS); this node's first is "${comps[0]}"` };
       }
-      const info: DriverInfo = { name: e.driver, kconfig: e.kconfig, module: e.module, file: e.file, state: state(env, e.kconfig, e.requires, e.module) };
+      const info: DriverInfo = { name: e.driver, kconfig: e.kconfig, module: e.module, file: e.file, state: state(env, e.kconfig, e.requires, e.module, e.kconfigDefault) };
       return { kind: 'match', match: { entry: e, info, order: orderKey(e.initcall, e.dir) } };
     }
     const fm = findIommuFamily(model, [c, ...comps.slice(i + 1)]);
@@ -131,7 +141,7 @@ export function lookupDriver(node: TreeNode, model: IommuModel, env: KernelEnvir
       if (!fm.driverMatched) {
         return { kind: 'none', why: `${d.file} matches ${fm.missingFallbacks?.map((x) => `"${x}"`).join(' or ')}, which the compatible list lacks` };
       }
-      const info: DriverInfo = { name: d.name, kconfig: d.kconfig, module: moduleOf(d.kconfig), file: d.file, state: state(env, d.kconfig, undefined, moduleOf(d.kconfig)) };
+      const info: DriverInfo = { name: d.name, kconfig: d.kconfig, module: moduleOf(d.kconfig), file: d.file, state: state(env, d.kconfig, undefined, moduleOf(d.kconfig), d.kconfigDefault) };
       const dir = 'iommu';
       const lvl = /core_initcall/.test(d.registration) ? 'core' : /subsys_initcall/.test(d.registration) ? 'subsys' : /arch_initcall/.test(d.registration) ? 'arch' : 'device';
       return { kind: 'match', match: { family: fm.family, info, order: orderKey(lvl, dir) } };
