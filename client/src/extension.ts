@@ -19,6 +19,8 @@ interface ContextInfo {
   rootUri: string;
   reason: string;
   candidates: { path: string; uri: string }[];
+  /** an overlay: the base it is analysed on (server/src/lsp/contexts.ts) */
+  stack?: { base: string; baseUri: string; overlays: string[]; note?: string; noBase?: boolean };
 }
 
 let client: LanguageClient | undefined;
@@ -91,6 +93,14 @@ function updateStatus(): void {
   if (!info) {
     statusItem.text = '$(circuit-board) Devicetree';
     statusItem.tooltip = 'Devicetree: choose the board context';
+  } else if (info.stack) {
+    // an overlay: the board (or base .dts) it is stacked on, and how that was found
+    const s = info.stack;
+    const base = path.basename(s.base).replace(/\.dts$/, '');
+    statusItem.text = s.noBase ? '$(layers) no board' : `$(layers) on ${base}`;
+    statusItem.tooltip = s.noBase
+      ? 'Devicetree overlay analysed alone: no board found for it. Click to choose one.'
+      : `Devicetree overlay on ${s.base}${s.note ? ` (${s.note})` : ''}${s.overlays.length > 1 ? `; stack: ${s.overlays.map((o) => path.basename(o)).join(' + ')}` : ''}. Click to choose the board.`;
   } else {
     const board = path.basename(info.root);
     const self = info.root === editor.document.uri.fsPath;
@@ -113,7 +123,7 @@ async function selectContext(): Promise<void> {
   const info = await client.sendRequest<ContextInfo | null>('dts/contexts', { textDocument: { uri } });
   if (!info) return;
   type Pick = vscode.QuickPickItem & { value: string | null };
-  const items: Pick[] = [{ label: '$(sync) Automatic', description: 'an open board, else the first board by name', value: null }];
+  const items: Pick[] = [{ label: '$(sync) Automatic', description: info.stack ? 'the build, the board the overlay names, else one that fits' : 'an open board, else the first board by name', value: null }];
   for (const c of info.candidates) {
     items.push({
       label: path.basename(c.path),

@@ -189,7 +189,7 @@ export class AnalysisHost {
     };
     // a .dtsi (or header) analysed on its own is a fragment: no /dts-v1/ or root node required; so is an
     // overlay without a base
-    const complete = !/\.(dtsi|h)$/i.test(plan.base) && !(plan.noBase && /\.overlay$/i.test(plan.base));
+    const complete = !/\.(dtsi|h)$/i.test(plan.base) && !(plan.noBase && /\.(overlay|keymap)$/i.test(plan.base));
     let pp: PreprocessResult;
     let ast: DtsFile;
     let tree: LiveTree;

@@ -15,7 +15,7 @@ import { formatProbeReportText, probeReportJson } from '../model/probe/explain';
 import { emitDts } from '../tree/emit';
 import { isFlavour, type Flavour } from '../workspace/flavour';
 import { buildDirBase } from '../workspace/stack';
-import { formatJson, formatSarif, formatText, type CliDiagnostic, type CliRange } from './format';
+import { formatJson, formatSarif, formatText, type CliContext, type CliDiagnostic, type CliRange } from './format';
 
 const VERSION = '0.1.0';
 
@@ -254,7 +254,14 @@ export function main(argv: string[], out: (s: string) => void, err: (s: string) 
     }
   }
   all.sort(compareDiagnostics);
-  if (args.format === 'json') out(formatJson(all));
+  if (args.format === 'json') {
+    // the contexts from the plan (the same in worker threads): flavour and stack of every FILE
+    const contexts: CliContext[] = args.files.map((f) => {
+      const p = host.planFor(f);
+      return { file: f, flavour: p.flavour.flavour, stack: { mode: p.mode, base: p.base, overlays: p.overlays, baseNote: p.baseNote, noBase: p.noBase } };
+    });
+    out(formatJson(all, contexts));
+  }
   else if (args.format === 'sarif') out(formatSarif(all, (f) => pathToFileURL(f).href, VERSION));
   else out(formatText(all, displayPath));
   return all.some((d) => d.severity === 'error') ? 1 : 0;

@@ -25,8 +25,15 @@ export function formatText(diags: CliDiagnostic[], displayPath: (f: string) => s
   return lines.length ? lines.join('\n') + '\n' : '';
 }
 
-export function formatJson(diags: CliDiagnostic[]): string {
-  return JSON.stringify({ diagnostics: diags }, null, 2) + '\n';
+/** How each FILE was analysed: its flavour and stack (base, overlays, how an overlay's base was found). */
+export interface CliContext {
+  file: string;
+  flavour: string;
+  stack: { mode: string; base: string; overlays: string[]; baseNote?: string; noBase?: boolean };
+}
+
+export function formatJson(diags: CliDiagnostic[], contexts?: CliContext[]): string {
+  return JSON.stringify(contexts ? { diagnostics: diags, contexts } : { diagnostics: diags }, null, 2) + '\n';
 }
 
 function sarifLevel(s: Severity): 'error' | 'warning' | 'note' {

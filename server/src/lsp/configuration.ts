@@ -55,6 +55,9 @@ export class ServerConfiguration {
         cmdlineSource: 'the devicetree.kernelCommandLine setting',
         lateModules: settings.lateModules,
       },
+      board: settings.board,
+      buildDir: settings.buildDir,
+      flavour: settings.flavour,
     };
     this.s.host.setOptions(options);
     this.s.index.clearIncludePathCache();

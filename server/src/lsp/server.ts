@@ -67,7 +67,7 @@ export class DtsServer {
     this.fs = new OverlayFileSystem(baseFs);
     this.config = new ServerConfiguration(this, baseFs instanceof NodeFileSystem ? baseFs : undefined);
     this.host = new AnalysisHost(this.fs, { zephyrBase: process.env.ZEPHYR_BASE });
-    this.index = new WorkspaceIndex(this.fs, { includePaths: () => this.config.settings.includePaths });
+    this.index = new WorkspaceIndex(this.fs, { includePaths: () => this.config.settings.includePaths, zephyrBase: process.env.ZEPHYR_BASE });
     this.contexts = new ServerContexts(this);
     this.scheduler = new AnalysisScheduler(this);
     this.publisher = new DiagnosticsPublisher(this);
@@ -183,7 +183,7 @@ export class DtsServer {
     const registrations: Promise<unknown>[] = [];
     if (caps.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
       registrations.push(this.connection.client.register(DidChangeWatchedFilesNotification.type, {
-        watchers: [{ globPattern: '**/*.{dts,dtsi,dtso,overlay,h}' }],
+        watchers: [{ globPattern: '**/*.{dts,dtsi,dtso,overlay,keymap,h}' }],
       }));
     }
     if (caps.workspace?.didChangeConfiguration?.dynamicRegistration) {

@@ -2,6 +2,7 @@
 // client sends (VS Code configuration, initializationOptions, didChangeConfiguration).
 import type { SeverityOverrides } from '../base/diagnostics';
 import { resolve } from '../base/paths';
+import { isFlavour, type Flavour } from '../workspace/flavour';
 
 export interface DtsSettings {
   /** extra include directories (absolute after normalisation) */
@@ -19,6 +20,12 @@ export interface DtsSettings {
   kbuildOutput?: string;
   kernelCommandLine?: string;
   lateModules?: string[];
+  /** Zephyr: the board (name or .dts) of overlays that do not name one (app.overlay, shields, snippets) */
+  board?: string;
+  /** Zephyr: a build directory whose devicetree stack is used */
+  buildDir?: string;
+  /** force the flavour (linux, zephyr, uboot, dtc) instead of detecting it */
+  flavour?: Flavour;
 }
 
 export const DEFAULT_SETTINGS: DtsSettings = { includePaths: [], defines: {}, severities: {}, contexts: {}, debounceMs: 75 };
@@ -85,6 +92,14 @@ export function normalizeSettings(raw: unknown, workspaceRoot: string | undefine
   else if (r.kernelCommandLine !== undefined && r.kernelCommandLine !== null && typeof r.kernelCommandLine !== 'string') problems.push('devicetree.kernelCommandLine must be a string');
   if (Array.isArray(r.lateModules)) s.lateModules = r.lateModules.filter((m): m is string => typeof m === 'string' && m.trim() !== '').map((m) => m.trim());
   else if (r.lateModules !== undefined && r.lateModules !== null) problems.push('devicetree.lateModules must be an array of module names');
+  if (typeof r.board === 'string' && r.board.trim()) {
+    const b = r.board.trim();
+    s.board = /\.dts$/i.test(b) ? expand(b, workspaceRoot) : b;
+  } else if (r.board !== undefined && r.board !== null && r.board !== '') problems.push('devicetree.board must be a board name or the path of a board .dts');
+  if (typeof r.buildDir === 'string' && r.buildDir.trim()) s.buildDir = expand(r.buildDir.trim(), workspaceRoot);
+  else if (r.buildDir !== undefined && r.buildDir !== null && r.buildDir !== '') problems.push('devicetree.buildDir must be a path');
+  if (typeof r.flavour === 'string' && isFlavour(r.flavour)) s.flavour = r.flavour;
+  else if (r.flavour !== undefined && r.flavour !== null && r.flavour !== '' && r.flavour !== 'auto') problems.push('devicetree.flavour must be one of auto, linux, zephyr, uboot, dtc');
   if (typeof r.debounceMs === 'number' && Number.isFinite(r.debounceMs) && r.debounceMs >= 0) s.debounceMs = Math.min(5000, r.debounceMs);
   return { settings: s, problems };
 }
