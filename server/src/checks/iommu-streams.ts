@@ -48,11 +48,10 @@ export function checkIommuStreams(ctx: CheckContext, r: Reporter): void {
     if (e.binding !== 'iommus' || !e.args.length || !ctx.enabledInTree(e.consumer) || !ctx.enabledInTree(e.supplier) || !rejects(e.supplier)) continue;
     add({ node: e.consumer, iommu: e.supplier, sid: Number(e.args[0].value & 0xffffffffn), span: e.span, kind: 'iommus' });
   }
-  // iommu-map rows of PCI host bridges
-  const stack: TreeNode[] = [ctx.tree.root];
-  while (stack.length) {
-    const n = stack.pop()!;
-    for (const c of n.children) stack.push(c);
+  // iommu-map rows of PCI host bridges (the nodes the graph has iommu-map edges from)
+  const hosts = new Set<TreeNode>();
+  for (const e of ctx.graph.edges) if (e.binding === 'iommu-map') hosts.add(e.consumer);
+  for (const n of hosts) {
     const map = getProperty(n, 'iommu-map');
     if (!map || !ctx.enabledInTree(n) || propStrings(n, 'device_type')[0] !== 'pci') continue;
     const cells = propCells(map);
