@@ -5,6 +5,7 @@ import { applySeverity, type Diagnostic, type SeverityOverrides } from './base/d
 import type { FileSystem } from './base/fs';
 import { SnapshotFileSystem } from './base/snapshot-fs';
 import { LineIndex } from './base/text';
+import type { BindingsHost } from './bindings';
 import { runChecks } from './checks';
 import { resolveKernelEnvironment, type KernelEnvironment, type KernelOptions } from './kernel/environment';
 import { buildSupplierGraph } from './model/graph';
@@ -35,6 +36,8 @@ export interface AnalysisOptions {
   modelOverride?: unknown;
   /** the kernel the tree is predicted for: configuration, command line (kernel/environment.ts) */
   kernel?: KernelOptions;
+  /** validate against the bindings of the board's tree in process (the CLI; the language server uses a worker) */
+  bindings?: BindingsHost;
   /** force the flavour (default: detected from the root file's location, extension and content) */
   flavour?: Flavour;
   /** ZEPHYR_BASE (environment or setting): Zephyr for files outside any west workspace */
@@ -72,6 +75,8 @@ export interface Analysis {
   flavour: Flavour;
   /** why that flavour, for the user */
   flavourReason: string;
+  /** the source tree (Linux, U-Boot) or ZEPHYR_BASE the flavour was found in */
+  flavourRoot?: string;
   /** the files that make the tree and how they stack */
   stack: AnalysisStack;
   pp: PreprocessResult;
@@ -220,6 +225,13 @@ export class AnalysisHost {
     const probeReport = (): ProbeReport => (probe ??= simulateProbe({ tree, graph, model: this.model, env: kernel }));
     // checks of a partial tree would report what is only missing because the analysis stopped
     const checkDiagnostics = stop() ? [] : runChecks({ tree, graph, model: this.model, map: pp.map, flavour, kernel, probe: probeReport });
+    if (this.options.bindings && !stop()) {
+      try {
+        checkDiagnostics.push(...this.options.bindings.validate(root, tree, pp.map, { flavour, root: detected.root }));
+      } catch (e) {
+        checkDiagnostics.push({ file: root, start: 0, end: 0, severity: 'error', code: 'internal-error', message: `internal error in the bindings: ${e instanceof Error ? e.message : String(e)}` });
+      }
+    }
     if (overBudget) {
       // the stages say where they stopped; say why
       const note = ` (the analysis exceeded its time budget of ${timeLimitMs / 1000} s)`;
@@ -253,6 +265,7 @@ export class AnalysisHost {
       root,
       flavour,
       flavourReason,
+      flavourRoot: detected.root,
       stack: { mode: plan.mode, base: plan.base, overlays: plan.overlays, baseNote: plan.baseNote, noBase: plan.noBase },
       pp,
       ast,

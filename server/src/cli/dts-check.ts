@@ -4,12 +4,15 @@
 //             [--overlay FILE]... [--build-dir DIR] [--board NAME] [--flavour F] FILE...
 //             [--kconfig FILE] [--kbuild-output DIR] [--cmdline STR] [--late-module NAME]... [--probe-report]
 // Exit status: 0 no error-severity diagnostic, 1 at least one, 2 usage or I/O failure.
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isMainThread, MessageChannel, receiveMessageOnPort, Worker, workerData, type MessagePort } from 'node:worker_threads';
 import { AnalysisHost, type Analysis, type AnalysisOptions } from '../analysis';
 import type { Diagnostic, Severity, SeverityOverrides } from '../base/diagnostics';
-import { NodeFileSystem } from '../base/node-fs';
+import { FolderCache, NodeFileSystem } from '../base/node-fs';
+import { BindingsHost } from '../bindings';
+import { locateDiagnostics } from '../tree/locate';
 import { LineIndex } from '../base/text';
 import { formatProbeReportText, probeReportJson } from '../model/probe/explain';
 import { emitDts } from '../tree/emit';
@@ -40,6 +43,10 @@ const USAGE = `usage: dts-check [options] FILE...
   --cmdline STR          the kernel command line the boot loader passes (default: /chosen/bootargs)
   --late-module NAME     a module your system loads after the deferred-probe timeout (repeatable)
   --no-auto-include      do not detect Linux/Zephyr include paths
+  --bindings DIR         validate against the bindings in DIR (repeatable; a Linux bindings folder, a dtschema
+                         package, a processed-schema.json, a Zephyr dts/bindings folder); replaces the ones
+                         found in the board's tree
+  --no-bindings          no binding validation
   -j, --jobs N           analyse many FILEs in N worker threads (default 1; output identical)
   -h, --help             this help
   --version              print the version
@@ -60,6 +67,8 @@ interface Args {
   kbuildOutput?: string;
   cmdline?: string;
   lateModules: string[];
+  bindings: string[];
+  noBindings: boolean;
   overlays: string[];
   buildDir?: string;
   board?: string;
@@ -69,7 +78,7 @@ interface Args {
 class UsageError extends Error {}
 
 function parseArgs(argv: string[]): Args | 'help' | 'version' {
-  const a: Args = { files: [], includePaths: [], defines: {}, format: 'text', severities: {}, emitDts: false, autoInclude: true, jobs: 1, overlays: [], probeReport: false, lateModules: [] };
+  const a: Args = { files: [], includePaths: [], defines: {}, format: 'text', severities: {}, emitDts: false, autoInclude: true, jobs: 1, overlays: [], probeReport: false, lateModules: [], bindings: [], noBindings: false };
   const need = (i: number, opt: string): string => {
     if (i >= argv.length) throw new UsageError(`option ${opt} needs a value`);
     return argv[i];
@@ -101,6 +110,8 @@ function parseArgs(argv: string[]): Args | 'help' | 'version' {
     else if (arg === '--cmdline' || arg.startsWith('--cmdline=')) a.cmdline = arg === '--cmdline' ? need(++i, arg) : arg.slice('--cmdline='.length);
     else if (arg === '--late-module' || arg.startsWith('--late-module=')) a.lateModules.push(...(arg === '--late-module' ? need(++i, arg) : arg.slice('--late-module='.length)).split(',').filter(Boolean));
     else if (arg === '--no-auto-include') a.autoInclude = false;
+    else if (arg === '--bindings' || arg.startsWith('--bindings=')) a.bindings.push(path.resolve(arg === '--bindings' ? need(++i, arg) : arg.slice('--bindings='.length)));
+    else if (arg === '--no-bindings') a.noBindings = true;
     else if (arg === '--overlay' || arg.startsWith('--overlay=')) a.overlays.push(path.resolve(arg === '--overlay' ? need(++i, arg) : arg.slice('--overlay='.length)));
     else if (arg === '--build-dir' || arg.startsWith('--build-dir=')) a.buildDir = path.resolve(arg === '--build-dir' ? need(++i, arg) : arg.slice('--build-dir='.length));
     else if (arg === '--board' || arg.startsWith('--board=')) {
@@ -196,7 +207,8 @@ export function main(argv: string[], out: (s: string) => void, err: (s: string) 
     flavour: args.flavour,
     zephyrBase: process.env.ZEPHYR_BASE,
   };
-  const host = new AnalysisHost(fs, options);
+  const bindingsOptions: CliBindings = { enabled: !args.noBindings, dirs: args.bindings };
+  const host = new AnalysisHost(fs, { ...options, bindings: bindingsHost(bindingsOptions) });
   if (args.files.length === 0 && args.buildDir) {
     const base = buildDirBase(args.buildDir, fs, process.env.ZEPHYR_BASE);
     if (!base) {
@@ -238,12 +250,13 @@ export function main(argv: string[], out: (s: string) => void, err: (s: string) 
 
   const all: CliDiagnostic[] = [];
   const seen = new Set<string>();
-  const perFile = args.files.length >= WORKER_MIN_FILES ? analyzeInWorkers(args.files, options, args.jobs) : undefined;
+  const perFile = args.files.length >= WORKER_MIN_FILES ? analyzeInWorkers(args.files, options, args.jobs, bindingsOptions, args.format === 'json') : undefined;
   for (let i = 0; i < args.files.length; i++) {
     let diags = perFile?.[i];
     if (!diags) {
       const a = host.analyze(args.files[i]);
       if (args.format === 'text') noteStack(a);
+      if (args.format === 'json') locateDiagnostics(a.diagnostics, a.tree, a.pp.map);
       diags = convert(a.diagnostics, (file) => a.lineIndex(file));
     }
     for (const d of diags) {
@@ -278,10 +291,12 @@ export function main(argv: string[], out: (s: string) => void, err: (s: string) 
 const WORKER_MIN_FILES = 16;
 const YOUNG_GENERATION_MB = 192;
 
-interface WorkerInput { kind: 'dts-check-worker'; files: string[]; options: AnalysisOptions; done: SharedArrayBuffer; port: MessagePort }
+interface WorkerInput {
+  kind: 'dts-check-worker'; files: string[]; options: AnalysisOptions; bindings: CliBindings; locate: boolean; done: SharedArrayBuffer; port: MessagePort;
+}
 interface WorkerOutput { results?: CliDiagnostic[][]; error?: string }
 
-function analyzeInWorkers(files: string[], options: AnalysisOptions, jobs: number): CliDiagnostic[][] | undefined {
+function analyzeInWorkers(files: string[], options: AnalysisOptions, jobs: number, bindings: CliBindings, locate: boolean): CliDiagnostic[][] | undefined {
   const n = Math.max(1, Math.min(jobs, Math.ceil(files.length / 8)));
   const done = new SharedArrayBuffer(4);
   const counter = new Int32Array(done);
@@ -292,7 +307,7 @@ function analyzeInWorkers(files: string[], options: AnalysisOptions, jobs: numbe
   try {
     for (const slice of slices) {
       const { port1, port2 } = new MessageChannel();
-      const input: WorkerInput = { kind: 'dts-check-worker', files: slice, options, done, port: port2 };
+      const input: WorkerInput = { kind: 'dts-check-worker', files: slice, options, bindings, locate, done, port: port2 };
       workers.push(new Worker(__filename, { workerData: input, transferList: [port2], resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } }));
       ports.push(port1);
     }
@@ -317,10 +332,11 @@ function analyzeInWorkers(files: string[], options: AnalysisOptions, jobs: numbe
 function workerMain(input: WorkerInput): void {
   let out: WorkerOutput;
   try {
-    const host = new AnalysisHost(new NodeFileSystem(), input.options);
+    const host = new AnalysisHost(new NodeFileSystem(), { ...input.options, bindings: bindingsHost(input.bindings) });
     const results: CliDiagnostic[][] = [];
     for (const f of input.files) {
       const a = host.analyze(f);
+      if (input.locate) locateDiagnostics(a.diagnostics, a.tree, a.pp.map);
       results.push(convert(a.diagnostics, (file) => a.lineIndex(file)));
     }
     out = { results };
@@ -346,6 +362,19 @@ function compareDiagnostics(a: CliDiagnostic, b: CliDiagnostic): number {
   return a.range.start.character - b.range.start.character;
 }
 
+interface CliBindings { enabled: boolean; dirs: string[] }
+
+/** The bindings of the boards' trees, cached in the user's cache folder. */
+function bindingsHost(b: CliBindings): BindingsHost {
+  const cacheRoot = process.env.DTS_LSP_CACHE || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'dts-lsp');
+  return new BindingsHost(new NodeFileSystem(), {
+    enabled: b.enabled,
+    dirs: b.dirs,
+    cache: new FolderCache(path.join(cacheRoot, 'bindings')),
+    env: { home: os.homedir(), virtualEnv: process.env.VIRTUAL_ENV },
+  });
+}
+
 function convert(diags: Diagnostic[], index: (file: string) => LineIndex | undefined): CliDiagnostic[] {
   const range = (file: string, start: number, end: number): CliRange => {
     const idx = index(file);
@@ -359,6 +388,8 @@ function convert(diags: Diagnostic[], index: (file: string) => LineIndex | undef
     code: d.code,
     message: d.message,
     related: (d.related ?? []).map((r) => ({ file: r.file, range: range(r.file, r.start, r.end), message: r.message })),
+    ...(d.node !== undefined ? { node: d.node } : {}),
+    ...(d.property !== undefined ? { property: d.property } : {}),
   }));
 }
 

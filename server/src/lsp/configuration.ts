@@ -60,6 +60,7 @@ export class ServerConfiguration {
       flavour: settings.flavour,
     };
     this.s.host.setOptions(options);
+    this.s.bindings.configure(settings.bindings.enabled, settings.bindings.dirs);
     this.s.index.clearIncludePathCache();
     this.updateFileRoots();
   }
