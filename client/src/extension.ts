@@ -53,6 +53,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
     vscode.commands.registerCommand('dts.goToSupplier', () => goTo('dts/goToSupplier', 'suppliers')),
     vscode.commands.registerCommand('dts.goToConsumers', () => goTo('dts/goToConsumers', 'consumers')),
     vscode.commands.registerCommand('dts.showSupplierGraph', () => showSupplierGraph(context)),
+    vscode.commands.registerCommand('dts.explainProbeOrder', () => explainProbeOrder()),
     vscode.window.onDidChangeActiveTextEditor(() => updateStatus()),
   );
 
@@ -162,6 +163,25 @@ async function goTo(method: string, what: string): Promise<void> {
     return;
   }
   await vscode.commands.executeCommand('editor.action.showReferences', editor.document.uri, editor.selection.active, locations);
+}
+
+/** Devicetree: Explain Probe Order — the probe report of the node at the cursor, as a Markdown preview beside. */
+async function explainProbeOrder(): Promise<void> {
+  const editor = activeDtsEditor();
+  if (!editor || !client) return;
+  const c = client;
+  const params = c.code2ProtocolConverter.asTextDocumentPositionParams(editor.document, editor.selection.active);
+  const r = await c.sendRequest<{ node: string; markdown: string } | null>('dts/explainProbeOrder', params);
+  if (!r) {
+    void vscode.window.showInformationMessage('Devicetree: no device node here.');
+    return;
+  }
+  const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: r.markdown });
+  try {
+    await vscode.commands.executeCommand('markdown.showPreviewToSide', doc.uri);
+  } catch {
+    await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true });
+  }
 }
 
 async function showSupplierGraph(context: vscode.ExtensionContext): Promise<void> {

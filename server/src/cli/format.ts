@@ -12,6 +12,10 @@ export interface CliDiagnostic {
   code: string;
   message: string;
   related: CliRelated[];
+  /** full path of the node the diagnostic is about (null: none, e.g. an include error outside any node) */
+  node?: string | null;
+  /** the property concerned, where there is one */
+  property?: string;
 }
 
 export function formatText(diags: CliDiagnostic[], displayPath: (f: string) => string): string {
@@ -33,7 +37,8 @@ export interface CliContext {
 }
 
 export function formatJson(diags: CliDiagnostic[], contexts?: CliContext[]): string {
-  return JSON.stringify(contexts ? { diagnostics: diags, contexts } : { diagnostics: diags }, null, 2) + '\n';
+  const withNode = diags.map((d) => ({ ...d, node: d.node ?? null }));
+  return JSON.stringify(contexts ? { diagnostics: withNode, contexts } : { diagnostics: withNode }, null, 2) + '\n';
 }
 
 function sarifLevel(s: Severity): 'error' | 'warning' | 'note' {

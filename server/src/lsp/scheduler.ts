@@ -222,5 +222,6 @@ export class AnalysisScheduler {
     stats.analyses++;
     stats.lastAnalysisMs = ctx.durationMs;
     this.s.log(`analysed ${ctx.root} (${ctx.files.size} files, ${analysis.diagnostics.length} diagnostics) in ${ctx.durationMs} ms`);
+    this.s.bindings.onAnalysis(ctx);
   }
 }

@@ -30,6 +30,7 @@ import { IndexRunner } from './indexing';
 import { MappedLineIndex } from './position-map';
 import { DiagnosticsPublisher } from './publish';
 import { AnalysisScheduler } from './scheduler';
+import { BindingsService } from './bindings';
 import type { DtsSettings } from './settings';
 
 export type { ContextInfo } from './contexts';
@@ -50,6 +51,8 @@ export class DtsServer {
   readonly publisher: DiagnosticsPublisher;
   readonly indexRunner: IndexRunner;
   readonly docSync: DocumentSync;
+  /** binding validation in a worker (bindings.ts) */
+  readonly bindings: BindingsService;
   private capabilities: ClientCapabilities = {};
   /** resolved once the settings are known (after `initialized`); documents opened before wait for it */
   readonly settingsReady: Promise<void>;
@@ -73,6 +76,7 @@ export class DtsServer {
     this.publisher = new DiagnosticsPublisher(this);
     this.indexRunner = new IndexRunner(this);
     this.docSync = new DocumentSync(this);
+    this.bindings = new BindingsService(this);
     this.settingsReady = new Promise<void>((resolve) => { this.resolveSettingsReady = resolve; });
     this.idle = new IdleCollector(
       () => this.scheduler.pending() || this.indexRunner.busy || this.indexRunner.updatePending,
@@ -125,6 +129,7 @@ export class DtsServer {
       this.idle.stop();
       this.scheduler.cancel();
       this.indexRunner.stop();
+      this.bindings.dispose();
     });
     c.onDidChangeConfiguration(this.guard('didChangeConfiguration', undefined, (p) => this.config.onDidChangeConfiguration(p.settings)));
     c.onDidChangeWatchedFiles(this.guard('didChangeWatchedFiles', undefined, (p) => this.docSync.onDidChangeWatchedFiles(p)));
@@ -141,7 +146,7 @@ export class DtsServer {
         this.contexts.selectContext(p.textDocument.uri, p.context ?? null),
       ),
     );
-    c.onRequest('dts/stats', this.guard('dts/stats', null, () => ({ ...this.stats, pending: this.busy(), contexts: [...this.contexts.byRoot.values()].map((x) => ({ root: x.root, files: x.files.size, durationMs: x.durationMs, analyses: x.analyses })), indexedFiles: this.index.fileCount, memory: process.memoryUsage(), ...this.idle.stats, ...this.young.stats, ...this.host.incrementalStats })));
+    c.onRequest('dts/stats', this.guard('dts/stats', null, () => ({ ...this.stats, pending: this.busy(), contexts: [...this.contexts.byRoot.values()].map((x) => ({ root: x.root, files: x.files.size, durationMs: x.durationMs, analyses: x.analyses })), indexedFiles: this.index.fileCount, memory: process.memoryUsage(), bindings: { ...this.bindings.stats, pending: !this.bindings.idle() }, ...this.idle.stats, ...this.young.stats, ...this.host.incrementalStats })));
     registerFeatureHandlers(this);
     docs.listen(c);
     c.listen();
