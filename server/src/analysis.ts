@@ -7,8 +7,11 @@ import { SnapshotFileSystem } from './base/snapshot-fs';
 import { LineIndex } from './base/text';
 import type { BindingsHost, TreeInfo } from './bindings';
 import { runChecks } from './checks';
+import { resolveKernelEnvironment, type KernelEnvironment, type KernelOptions } from './kernel/environment';
 import { buildSupplierGraph } from './model/graph';
 import { loadIommuModel, type IommuModel } from './model/iommu';
+import { simulateProbe } from './model/probe/simulate';
+import type { ProbeReport } from './model/probe/types';
 import type { SupplierGraph } from './model/types';
 import { createPreprocessCache, preprocess } from './preprocess';
 import type { PreprocessResult } from './preprocess/types';
@@ -31,6 +34,8 @@ export interface AnalysisOptions {
   severities?: SeverityOverrides;
   /** parsed JSON of a user's IOMMU model override file */
   modelOverride?: unknown;
+  /** the kernel the tree is predicted for: configuration, command line (kernel/environment.ts) */
+  kernel?: KernelOptions;
   /** validate against the bindings of the board's tree in process (the CLI; the language server uses a worker) */
   bindings?: BindingsHost;
   /** force the flavour (default: detected from the root file's location, extension and content) */
@@ -95,6 +100,10 @@ export interface Analysis {
    */
   readVersions?: ReadonlyMap<string, number | null>;
   lineIndex(file: string): LineIndex | undefined;
+  /** the kernel configuration and command line the predictions assume */
+  kernel: KernelEnvironment;
+  /** the probe report under that kernel (computed on first use) */
+  probe(): ProbeReport;
 }
 
 /**
@@ -102,6 +111,9 @@ export interface Analysis {
  * 'resource-limit' diagnostic says where the analysis stopped.
  */
 export const ANALYSIS_TIME_LIMIT_MS = 10_000;
+
+/** How long a context's plan (workspace/stack.ts) is reused. */
+const PLAN_TTL_MS = 2_000;
 
 export class AnalysisHost {
   private readonly ppCache = createPreprocessCache();
@@ -117,6 +129,7 @@ export class AnalysisHost {
 
   setOptions(options: AnalysisOptions): void {
     this.options = options;
+    this.plans.clear();
     const m = loadIommuModel(options.modelOverride);
     this.model = m.model;
     this.modelDiagnostics = m.diagnostics;
@@ -131,14 +144,32 @@ export class AnalysisHost {
     return { preprocessReplays: this.ppCache.incremental, parseEdits: this.parseCache.edits };
   }
 
-  /** The files and include directories of the context of root (workspace/stack.ts). */
+  /**
+   * The files and include directories of the context of root (workspace/stack.ts). A plan is kept for
+   * PLAN_TTL_MS (the analyses of a burst of keystrokes share it: planning stats a few dozen folders); new
+   * options or clearPlans() (the server calls it when files are created or deleted) drop the kept ones.
+   */
   planFor(root: string, pick?: ContextPick): StackPlan {
+    const key = `${root}\0${pick?.base ?? ''}`;
+    const now = Date.now();
+    const kept = this.plans.get(key);
+    if (kept && now - kept.at < PLAN_TTL_MS) return kept.plan;
     const o = this.options;
-    return planStack(root, this.fs, {
+    const plan = planStack(root, this.fs, {
       includePaths: o.includePaths, autoDetect: o.autoDetectIncludePaths, flavour: o.flavour, zephyrBase: o.zephyrBase,
       overlays: o.overlays, base: pick?.base, board: o.board, buildDir: o.buildDir,
     });
+    if (this.plans.size > 256) this.plans.clear();
+    this.plans.set(key, { plan, at: now });
+    return plan;
   }
+
+  /** Forget kept plans (files were created or deleted: a build directory, a board, an overlay). */
+  clearPlans(): void {
+    this.plans.clear();
+  }
+
+  private readonly plans = new Map<string, { plan: StackPlan; at: number }>();
 
   includePathsFor(root: string): string[] {
     const paths = [...(this.options.includePaths ?? [])];
@@ -213,8 +244,11 @@ export class AnalysisHost {
       if (byContent) { flavour = byContent; flavourReason = `the tree has ${flavourName(byContent)} properties`; }
     }
     const graph = buildSupplierGraph(tree, this.model);
+    const kernel = resolveKernelEnvironment(fs, root, tree, this.options.kernel);
+    let probe: ProbeReport | undefined;
+    const probeReport = (): ProbeReport => (probe ??= simulateProbe({ tree, graph, model: this.model, env: kernel }));
     // checks of a partial tree would report what is only missing because the analysis stopped
-    const checkDiagnostics = stop() ? [] : runChecks({ tree, graph, model: this.model, map: pp.map, flavour });
+    const checkDiagnostics = stop() ? [] : runChecks({ tree, graph, model: this.model, map: pp.map, flavour, kernel, probe: probeReport });
     const bindingsInfo: TreeInfo = { flavour, root: detected.root, systemIncludePaths: plan.systemIncludePaths };
     if (this.options.bindings && !stop()) {
       try {
@@ -240,7 +274,7 @@ export class AnalysisHost {
     }
 
     const treeDiagnostics = plan.noBase ? tree.diagnostics.filter((d) => d.code !== 'unresolved-reference') : tree.diagnostics;
-    const all = [...this.modelDiagnostics, ...stackDiagnostics, ...pp.diagnostics, ...syntaxDiagnostics, ...treeDiagnostics, ...checkDiagnostics];
+    const all = [...this.modelDiagnostics, ...kernel.diagnostics, ...stackDiagnostics, ...pp.diagnostics, ...syntaxDiagnostics, ...treeDiagnostics, ...checkDiagnostics];
     const diagnostics: Diagnostic[] = [];
     for (const d of all) {
       const a = applySeverity(d, this.options.severities);
@@ -268,6 +302,8 @@ export class AnalysisHost {
       diagnostics,
       fileText,
       fs,
+      kernel,
+      probe: probeReport,
       readVersions: fs.versions,
       lineIndex(file: string) {
         let idx = indexes.get(file);

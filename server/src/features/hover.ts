@@ -7,6 +7,7 @@ import type * as ast from '../syntax/ast';
 import type { DeletedItem, TreeNode, TreeProperty } from '../tree/types';
 import { getIndex, locate, type Located } from './locate';
 import { cellNamesFor, iommuFactsForNode } from './model-info';
+import { probeHoverSection } from './probe';
 import { cellsProperties, compatibles, hex, nodePath, statusOf, whereText } from './util';
 
 export interface HoverResult {
@@ -146,6 +147,8 @@ export function nodeHover(a: Analysis, n: TreeNode, edge: SupplierEdge | undefin
   }
   const { suppliers, consumers } = propertyEdges(a, n);
   lines.push(`Suppliers: ${distinct(suppliers.map((e) => e.supplier))} · Consumers: ${distinct(consumers.map((e) => e.consumer))}`);
+  const probe = probeHoverSection(a, n);
+  if (probe) lines.push(probe);
   return lines.join('\n\n');
 }
 
