@@ -52,7 +52,7 @@ export function ourKey(d: { node?: string; property?: string; code: string; file
   return { node: d.node ?? '', property: d.property ?? '', code: d.code };
 }
 
-function main(): void {
+export function compareZephyr(): void {
   const zephyr = zephyrCorpus();
   if (!zephyr || spawnSync(PYTHON, ['-c', 'import yaml'], { stdio: 'ignore' }).status !== 0) {
     console.log('bindings-compare-zephyr: skipped (no Zephyr corpus with edtlib, or python3 without yaml)');
@@ -134,4 +134,4 @@ function main(): void {
   fs.rmSync(tmp, { recursive: true, force: true });
 }
 
-if (require.main === module) main();
+if (require.main === module) compareZephyr();
