@@ -32,6 +32,7 @@ import type { LineIndex } from '../base/text';
 import * as features from '../features';
 import { nodePath } from '../tree/types';
 import { fileRangeToLocation, offsetOf, pathToUri, toLspDiagnostic, toRange, uriToPath } from './convert';
+import { registerFormatHandlers, sortCodeActions } from './format-handlers';
 import type { DtsServer } from './server';
 
 export function serverCapabilities(): ServerCapabilities {
@@ -51,7 +52,9 @@ export function serverCapabilities(): ServerCapabilities {
     completionProvider: { triggerCharacters: ['&', '<', '"', '#', '/', ' '], resolveProvider: false },
     renameProvider: { prepareProvider: true },
     documentLinkProvider: { resolveProvider: false },
-    codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+    codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite] },
+    documentFormattingProvider: true,
+    documentRangeFormattingProvider: true,
   };
 }
 
@@ -277,6 +280,7 @@ export function registerFeatureHandlers(server: DtsServer): void {
   );
 
   registerCompletionAndActions(server, at, forDoc, range);
+  registerFormatHandlers(server);
 
 }
 
@@ -320,20 +324,22 @@ function registerCompletionAndActions(
 
   c.onCodeAction(
     g('codeAction', null, (p): CodeAction[] | null => {
+      const wants = (kind: string) => !p.context.only || p.context.only.some((k) => k === '' || k === kind || kind.startsWith(k + '.'));
+      // the orderings of dts-coding-style.rst (refactor.rewrite), from the text alone
+      const sorts = wants(CodeActionKind.RefactorRewrite) ? sortCodeActions(server, p.textDocument.uri, p.range) : [];
       const r = forDoc(p.textDocument.uri);
-      if (!r) return null;
+      if (!r || !wants(CodeActionKind.QuickFix)) return sorts;
       const idx = r.lineIndexOf(r.file);
-      if (!idx) return null;
+      if (!idx) return sorts;
       const start = offsetOf(idx, p.range.start) ?? idx.text.length;
       const end = offsetOf(idx, p.range.end) ?? idx.text.length;
-      if (p.context.only && !p.context.only.some((k) => k === '' || k === CodeActionKind.QuickFix || CodeActionKind.QuickFix.startsWith(k + '.'))) return [];
       const diagnostics = r.analysis.diagnostics.filter((d) => d.file === r.file);
-      return features.getCodeActions(r.analysis, r.file, start, Math.max(start, end), diagnostics).map((act) => {
+      return features.getCodeActions(r.analysis, r.file, start, Math.max(start, end), diagnostics).map((act): CodeAction => {
         const changes: Record<string, TextEdit[]> = {};
         for (const e of act.edits) (changes[pathToUri(e.file)] ??= []).push({ range: range(r, e), newText: e.newText });
         const diag = toLspDiagnostic(act.diagnostic, r.lineIndexOf);
         return { title: act.title, kind: CodeActionKind.QuickFix, diagnostics: [diag], isPreferred: true, edit: { changes } };
-      });
+      }).concat(sorts);
     }),
   );
 
