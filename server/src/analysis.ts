@@ -3,6 +3,7 @@
 // The CLI and the language server only translate its results.
 import { applySeverity, type Diagnostic, type SeverityOverrides } from './base/diagnostics';
 import type { FileSystem } from './base/fs';
+import { SnapshotFileSystem } from './base/snapshot-fs';
 import { LineIndex } from './base/text';
 import { runChecks } from './checks';
 import { buildSupplierGraph } from './model/graph';
@@ -53,6 +54,11 @@ export interface Analysis {
   fileText(file: string): string | undefined;
   /** the file system the analysis read through (editor features list include directories with it) */
   fs?: FileSystem;
+  /**
+   * Per file the analysis read: the version of the open document it read (see OverlayFileSystem), or null
+   * when it read the disk. Recorded at the moment of the read.
+   */
+  readVersions?: ReadonlyMap<string, number | null>;
   lineIndex(file: string): LineIndex | undefined;
 }
 
@@ -115,7 +121,8 @@ export class AnalysisHost {
    * caller (the language server) can let other events in between stages and abandon a superseded run.
    */
   *analyzeSteps(root: string, isCancelled?: () => boolean, timeLimitMs: number = ANALYSIS_TIME_LIMIT_MS): Generator<string, Analysis, void> {
-    const fs = this.fs;
+    // one text per file for the whole analysis, document versions recorded as they are read
+    const fs = new SnapshotFileSystem(this.fs);
     const deadline = Date.now() + timeLimitMs;
     let overBudget = false;
     const stop = (): boolean => {
@@ -178,13 +185,9 @@ export class AnalysisHost {
     }
     const indexes = new Map<string, LineIndex>();
     // read once per analysis: features and position conversion ask for the same files again and again
-    const texts = new Map<string, string | undefined>();
     const fileText = (file: string): string | undefined => {
-      if (texts.has(file)) return texts.get(file);
       const r = fs.readFile(file);
-      const t = r.ok ? r.text : undefined;
-      texts.set(file, t);
-      return t;
+      return r.ok ? r.text : undefined;
     };
     return {
       root,
@@ -199,6 +202,7 @@ export class AnalysisHost {
       diagnostics,
       fileText,
       fs,
+      readVersions: fs.versions,
       lineIndex(file: string) {
         let idx = indexes.get(file);
         if (!idx) {

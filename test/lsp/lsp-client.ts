@@ -175,6 +175,22 @@ export class LspClient {
     });
   }
 
+  /**
+   * Resolves once the server is quiet: no analysis running or scheduled (dts/stats `pending`) and no
+   * publishDiagnostics for `settleMs`, twice in a row.
+   */
+  async waitQuiet(settleMs = 150, timeoutMs = 60_000): Promise<void> {
+    const t0 = Date.now();
+    let calm = 0;
+    while (calm < 2) {
+      if (Date.now() - t0 > timeoutMs) throw new Error(`server not quiet within ${timeoutMs} ms\n${this.logs.slice(-20).join('\n')}`);
+      const published = this.history.length;
+      await new Promise((r) => setTimeout(r, settleMs));
+      const stats = await this.request<{ pending: boolean } | null>('dts/stats', {});
+      calm = stats && !stats.pending && this.history.length === published ? calm + 1 : 0;
+    }
+  }
+
   request<R>(method: string, params: unknown): Promise<R> {
     return this.conn.sendRequest(method, params) as Promise<R>;
   }

@@ -32,10 +32,25 @@ async function withServer(root: string, fn: (c: LspClient) => Promise<void>): Pr
   }
 }
 
-/** A request every test ends with: the server is alive and answers correctly. */
+/**
+ * What every test ends with: the server is alive, takes an edit and answers from it. The document is
+ * replaced by a new text; its symbols must then list the node it names (an empty or old answer fails).
+ */
 async function stillAnswers(c: LspClient, file: string): Promise<void> {
-  const syms = await c.request<Array<{ name: string }>>('textDocument/documentSymbol', { textDocument: { uri: uriOf(file) } });
-  assert.ok(Array.isArray(syms));
+  const name = `alive${Math.floor(Math.random() * 1e6)}`;
+  await c.change(file, [{ text: `/dts-v1/;\n/ {\n\tq = <&${name}>;\n\t${name}: ${name}@1 { p = <1>; };\n};\n` }]);
+  await c.waitForDiagnostics(file, (d) => d.length === 0);
+  type Sym = { name: string; children?: Sym[] };
+  const syms = await c.request<Sym[]>('textDocument/documentSymbol', { textDocument: { uri: uriOf(file) } });
+  const names: string[] = [];
+  const walk = (list: Sym[]): void => { for (const x of list) { names.push(x.name); walk(x.children ?? []); } };
+  walk(syms ?? []);
+  assert.ok(names.includes(`${name}@1`), `symbols after the edit: ${names.join(', ')}`);
+  const def = await c.request<Array<{ range: { start: { line: number } } }> | { range: { start: { line: number } } } | null>('textDocument/definition', {
+    textDocument: { uri: uriOf(file) }, position: { line: 2, character: 8 },
+  });
+  const first = Array.isArray(def) ? def[0] : def;
+  assert.equal(first?.range.start.line, 3, `definition of &${name}: ${JSON.stringify(def)}`);
 }
 
 /** A big board (about 6 MB, a few seconds of analysis) to have an analysis in progress. */

@@ -191,6 +191,19 @@ test('dependency-cycle: reported on every property of the cycle, naming the cycl
   assert.equal(diags.length, 2);
 });
 
+test('dependency-cycle through a parent edge: a child device exists only once its parent probed', () => {
+  const { diags, text, file } = analyze('dependency-cycle-parent.dts');
+  const ds = byCode(diags, 'dependency-cycle');
+  assert.equal(ds.length, 2, JSON.stringify(diags, null, 1));
+  // reported on the two properties of the cycle; the parent edge is named in the chain
+  assertAt(ds[0], file, text, '&rstc 0');
+  assert.match(ds[0].message, /^dependency cycle: bus@1000000 -resets-> &rstc -power-domains-> &pd -parent-> bus@1000000\. /);
+  assertAt(ds[1], file, text, '&pd 1');
+  assert.match(ds[1].message, /^dependency cycle: &rstc -power-domains-> &pd -parent-> bus@1000000 -resets-> &rstc\. /);
+  // the PMIC consuming its own regulator child is no cycle
+  assert.equal(diags.length, 2);
+});
+
 test('dependency-cycle: post-init-providers, optional bindings, remote-endpoint, pinctrl hogs are not hazards', () => {
   assert.deepEqual(analyze('dependency-cycle-ok.dts').diags.map((d) => `${d.code}: ${d.message}`), []);
 });
@@ -297,6 +310,19 @@ test('phandle-cells-mismatch: messages say what of_parse_phandle_with_args makes
       'which has no #interconnect-cells: index 1 and every later one fail to parse (of_parse_phandle_with_args)',
   );
   assert.equal(diags.length, 5);
+});
+
+test('status = "reserved": a reserved supplier never registers; a reserved consumer is no device', () => {
+  const { diags, text, file } = analyze('status-reserved.dts');
+  const ds = byCode(diags, 'supplier-disabled');
+  assert.equal(ds.length, 2, JSON.stringify(diags, null, 1));
+  assertAt(ds[0], file, text, '&fwclk 4');
+  assert.match(ds[0].message, /^clocks supplier &fwclk is reserved \(left to firmware\)\. The kernel never creates it, so the driver of serial@3000 stays deferred/);
+  assert.ok(ds[0].related?.some((x) => text.slice(x.start, x.end) === 'status = "reserved";' && x.message.endsWith('is reserved here')));
+  assertAt(ds[1], file, text, '&fwrst 2');
+  assert.match(ds[1].message, /^resets supplier &fwrst is reserved \(left to firmware\).*reset_control_get\(\)/);
+  // the okay provider and the reserved dsp (its clocks entry included) give nothing
+  assert.equal(diags.length, 2);
 });
 
 test('supplier-disabled: the kernel lookup of each binding (phys, power-domains, regulator supply, CPU clocks)', () => {

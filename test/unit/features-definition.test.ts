@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { getDefinition } from '../../server/src/features';
-import { analyze, at, BOARD, GCC_H, range, SID_H, SOC } from './features-fixture';
+import * as path from 'node:path';
+import { analyze, at, BOARD, FEATURES, GCC_H, range, SID_H, SOC } from './features-fixture';
 
 test('definition of &label: every contributing site of the merged node', () => {
   const a = analyze();
@@ -35,4 +36,24 @@ test('definition of a property name lists every statement that set it', () => {
     range(BOARD, 'status = "okay"', 'status'),
   ]);
   assert.deepEqual(getDefinition(a, BOARD, 0), []);
+});
+
+test('definition lists definitions and extensions, never /delete-property/ or /delete-node/ sites', () => {
+  const file = path.join(FEATURES, 'delete-sites.dts');
+  const a = analyze(file);
+  assert.deepEqual(a.diagnostics, []);
+  // the node: its definition and the two &dev extensions (the second and the path-less `/ { dev@1000 {` body too)
+  assert.deepEqual(getDefinition(a, file, at(file, '&dev>', 2)), [
+    range(file, 'dev@1000 {', 'dev@1000'), range(file, '&dev {', '&dev'), range(file, '&dev {\n\tmode', '&dev'), range(file, '\tdev@1000 {\n\t\t/delete', 'dev@1000'),
+  ]);
+  // a property deleted and set again: the two definitions, not the deletion
+  assert.deepEqual(getDefinition(a, file, at(file, 'mode = <2>', 1)), [range(file, 'mode = <1>', 'mode'), range(file, 'mode = <2>', 'mode')]);
+  // a child deleted and added again
+  assert.deepEqual(getDefinition(a, file, at(file, 'child { };\n};\n\n/', 1)), [range(file, 'child { };\n\t};', 'child'), range(file, 'child { };\n};\n\n/', 'child')]);
+  // no site of any answer is a deletion directive
+  for (const needle of ['&dev>', 'mode = <2>', 'reg = <0x1000']) {
+    for (const r of getDefinition(a, file, at(file, needle, 1))) {
+      assert.doesNotMatch(a.fileText(file)!.slice(r.start - 20, r.end), /\/delete-(property|node)\/ *\S*$/, needle);
+    }
+  }
 });

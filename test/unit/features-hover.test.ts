@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import * as path from 'node:path';
 import { getHover } from '../../server/src/features';
-import { analyze, at, BOARD, lineOf, range, SOC } from './features-fixture';
+import { analyze, at, BOARD, lineOf, range, SOC, FEATURES } from './features-fixture';
 
 test('hover on &label in an iommus specifier: node facts, decoded specifier, IOMMU model, edge counts', () => {
   const a = analyze();
@@ -94,4 +95,19 @@ test('hover on a cursor just after a word and on whitespace', () => {
   assert.ok(h);
   assert.deepEqual(h.range, range(BOARD, 'chosen'));
   assert.equal(getHover(a, BOARD, 0), undefined);
+});
+
+test('hover counts distinct supplier and consumer nodes over property links (entries, parents and disabled nodes)', () => {
+  const file = path.join(FEATURES, 'hover-counts.dts');
+  const a = analyze(file);
+  assert.deepEqual(a.diagnostics, []);
+  const counts = (needle: string, delta = 1): string | undefined =>
+    getHover(a, file, at(file, needle, delta))?.markdown.split('\n').find((l) => l.startsWith('Suppliers:'));
+  // gcc: two entries of &xo and one power domain = 2 suppliers (its parent soc@0 is no property link);
+  // consumers serial (three entries), i2c and the disabled spi = 3
+  assert.equal(counts('&gcc 1'), 'Suppliers: 2 · Consumers: 3');
+  assert.equal(counts('gcc: clock', 6), 'Suppliers: 2 · Consumers: 3');
+  assert.equal(counts('&xo>, <'), 'Suppliers: 0 · Consumers: 1');
+  assert.equal(counts('&pd 1'), 'Suppliers: 0 · Consumers: 2');
+  assert.equal(counts('serial@3000', 0), 'Suppliers: 1 · Consumers: 0');
 });

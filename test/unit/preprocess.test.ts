@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { NodeFileSystem } from '../../server/src/base/node-fs';
 import { MemoryFileSystem } from '../../server/src/base/fs';
-import { preprocess } from '../../server/src/preprocess';
+import { createPreprocessCache, preprocess } from '../../server/src/preprocess';
 import type { PreprocessResult } from '../../server/src/preprocess/types';
 
 const FIX = path.resolve(__dirname, '../../../test/fixtures/preprocess');
@@ -180,6 +180,21 @@ test('conditionals: #if expressions, #ifdef/#ifndef/#elif/#else, inactive ranges
     'no8;\n',
   ]);
   assert.ok(r.inactiveRanges.every((x) => x.file === fx('cond/cond.dts')));
+});
+
+test('defined(X) is true for a macro defined with an empty body (the empty guard), also through the cache', () => {
+  const r = run('cond/empty-guard.dts');
+  assert.deepEqual(r.diagnostics, []);
+  assert.deepEqual(r.text.split('\n').map((l) => l.trim()).filter((l) => l), ['yes1;', 'yes2;', 'yes3;', 'yes4;', 'yes5;', 'once;']);
+  // a header's output reused from the cache for a root that defines the macro empty, then for one that does not
+  const mfs = new MemoryFileSystem({
+    '/w/empty.dts': '#define EMPTY\n#include "h.h"\n',
+    '/w/none.dts': '#include "h.h"\n',
+    '/w/h.h': '#if defined(EMPTY)\ndefined_;\n#else\nundefined_;\n#endif\n',
+  });
+  const cache = createPreprocessCache();
+  const out = (root: string): string => ws(preprocess(root, { fs: mfs, includePaths: [], cache }).text);
+  assert.deepEqual(['/w/empty.dts', '/w/none.dts', '/w/empty.dts', '/w/none.dts'].map(out), ['defined_;', 'undefined_;', 'defined_;', 'undefined_;']);
 });
 
 test('includes: quote vs angle search order, twice-included file, guard, macro include', () => {

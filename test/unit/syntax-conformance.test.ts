@@ -1,4 +1,5 @@
-// Syntax-level conformance with dtc's own test inputs (/work/shared/corpus/dtc-tests):
+// Syntax-level conformance with dtc's own test inputs (corpus/dtc-tests of ../shared beside the repository
+// root, or of $DTS_SHARED; skipped without them):
 // every `syntax-error` file gives at least one syntax error, every `accept`,
 // `accept-with-warning` and `check-error` file parses with none.
 import { test } from 'node:test';
@@ -6,8 +7,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseDts } from '../../server/src/syntax/parse';
+import { DTC_TESTS as corpus, sharedAvailable } from '../util/paths';
 
-const corpus = '/work/shared/corpus/dtc-tests';
 const manifest = path.join(corpus, 'manifest.tsv');
 
 /** dtc's /include/ "file", resolved relative to the including file (these inputs are not preprocessed). */
@@ -20,8 +21,8 @@ function inlineIncludes(text: string, dir: string, depth: number): string {
 }
 
 test('dtc test inputs: syntax-level agreement', (t) => {
-  if (!fs.existsSync(manifest)) {
-    t.skip('dtc test corpus not present');
+  if (!sharedAvailable()) {
+    t.skip(`dtc test corpus not present (${corpus})`);
     return;
   }
   const rows = fs.readFileSync(manifest, 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t'));
@@ -42,8 +43,8 @@ test('dtc test inputs: syntax-level agreement', (t) => {
 });
 
 test('dtc test inputs: the syntax-error files fail for the right reason', (t) => {
-  if (!fs.existsSync(manifest)) {
-    t.skip('dtc test corpus not present');
+  if (!sharedAvailable()) {
+    t.skip(`dtc test corpus not present (${corpus})`);
     return;
   }
   const read = (f: string) => fs.readFileSync(path.join(corpus, f), 'utf8');

@@ -51,17 +51,52 @@ test('never throws: every prefix and every statement subset of the fixtures buil
     const file = `${dir}/${name}`;
     const text = fs.readFileSync(file, 'utf8');
     const full = parseDts(text);
-    for (let cut = 0; cut <= text.length; cut += 7) {
+    const cuts: number[] = [];
+    for (let cut = 0; cut <= text.length; cut += 7) cuts.push(cut);
+    cuts.push(text.length);
+    for (const cut of cuts) {
       const part = parseDts(text.slice(0, cut));
       const t = buildTree(part, { map: new IdentityMap(file), fs: new MemoryFileSystem(), root: file });
-      assert.ok(t.root, `${name} cut at ${cut}`);
-      assert.ok(!t.diagnostics.some((d) => /internal error/.test(d.message)), `${name} cut at ${cut}: ${t.diagnostics.map((d) => d.message).join('; ')}`);
+      // an exception inside the build would come back as one resource-limit diagnostic and an empty tree
+      const caught = t.diagnostics.filter((d) => d.code === 'resource-limit' || /internal error/.test(d.message));
+      assert.deepEqual(caught.map((d) => d.message), [], `${name} cut at ${cut}`);
+      // what was built is a tree: printed and built again it is the same tree
+      const printed = emitDts(t);
+      const again = buildTree(parseDts(printed), { map: new IdentityMap(file), fs: new MemoryFileSystem(), root: file });
+      assert.equal(emitDts(again), printed, `${name} cut at ${cut}: the printed tree builds into another tree`);
+    }
+    // the whole file builds the nodes it defines (a root that always exists proves nothing)
+    const whole = buildTree(full, { map: new IdentityMap(file), fs: new MemoryFileSystem(), root: file });
+    if (full.statements.some((st) => st.kind === 'rootNode' && st.body.items.some((it) => it.kind === 'node'))) {
+      assert.ok(whole.root.children.length > 0, `${name}: no node built`);
     }
     // statements in reverse order: references before definitions, extensions before the root
     const rev: ast.DtsFile = { statements: [...full.statements].reverse(), errors: [] };
     const t = buildTree(rev, { map: new IdentityMap(file), fs: new MemoryFileSystem(), root: file });
-    assert.ok(!t.diagnostics.some((d) => /internal error/.test(d.message)), name);
+    assert.deepEqual(t.diagnostics.filter((d) => d.code === 'resource-limit' || /internal error/.test(d.message)).map((d) => d.message), [], name);
   }
+});
+
+test('an exception inside the merge is reported as an internal error, a stack overflow too', () => {
+  const file = fixture('tree', 'merge-order.dts');
+  const text = fs.readFileSync(file, 'utf8');
+  const parsed = parseDts(text);
+  // a statement the merge cannot read (a broken AST) makes it throw; so does a statement list that recurses forever
+  const broken: ast.DtsFile = { statements: [...parsed.statements, { kind: 'rootNode', labels: [], body: null, start: 1, end: 2 } as unknown as ast.TopStatement], errors: [] };
+  const t1 = buildTree(broken, { map: new IdentityMap(file), fs: new MemoryFileSystem(), root: file });
+  assert.deepEqual(t1.diagnostics.map((d) => d.code), ['resource-limit']);
+  assert.match(t1.diagnostics[0].message, /^internal error while building the tree: /);
+  // a stack overflow (here in the cancellation callback the merge calls) is no "too large" input: an internal error too
+  const recurse = (n: number): number => recurse(n + 1) + 1;
+  const t3 = buildTree(parsed, { map: new IdentityMap(file), fs: new MemoryFileSystem(), root: file, isCancelled: () => recurse(0) > 0 });
+  assert.deepEqual(t3.diagnostics.map((d) => d.code), ['resource-limit']);
+  assert.match(t3.diagnostics[0].message, /^internal error while building the tree: Maximum call stack size exceeded/);
+  const loop: ast.NodeBody = { start: 0, end: 1, items: [], closeBrace: 0 };
+  loop.items.push({ kind: 'node', labels: [], omitIfNoRef: false, name: 'x', nameSpan: { start: 0, end: 1 }, body: loop, start: 0, end: 1 } as ast.NodeDef);
+  // (the depth cap stops a cyclic body like any deep one: no stack overflow)
+  const t2 = buildTree({ statements: [{ kind: 'rootNode', labels: [], body: loop, start: 0, end: 1 }], errors: [] }, { map: new IdentityMap(file), fs: new MemoryFileSystem(), root: file });
+  assert.deepEqual(t2.diagnostics.map((d) => d.code), ['resource-limit']);
+  assert.match(t2.diagnostics[0].message, /deeper than/);
 });
 
 test('a large generated tree (20,000 nodes, 12,000 references, 2,000 extensions) merges completely', () => {

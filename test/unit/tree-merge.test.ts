@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { findNodeByPath } from '../../server/src/tree/query';
 import { getProperty, nodePath, type TreeNode } from '../../server/src/tree/types';
-import { buildFixture, rangeOf } from '../util/tree-helpers';
+import { buildFixture, buildFromText, rangeOf } from '../util/tree-helpers';
 
 function node(tree: { root: TreeNode }, path: string): TreeNode {
   const n = findNodeByPath(tree as never, path);
@@ -72,6 +72,27 @@ test('deletes are applied in order in merged bodies; a re-added property or node
   assert.equal(tree.labels.has('gone'), false);
   // the deletion sites are recorded on the parent
   assert.ok(keep.contributions.some((c) => c.kind === 'deletion' && c.start === rangeOf(text, '/delete-property/ x;').start));
+});
+
+test('a label is live again on a node deleted and added again with it; not on one added again without it', () => {
+  const { tree, text } = buildFixture('delete-readd-label.dts');
+  assert.deepEqual(tree.diagnostics, []);
+  const foo = node(tree, '/foo');
+  assert.deepEqual(propNames(foo), ['q', 'r', 'phandle']);
+  assert.equal(tree.labels.get('a')?.node, foo);
+  assert.deepEqual(foo.labels.map((l) => [l.name, l.start]), [['a', rangeOf(text, 'a: foo', 1).start]]);
+  const ref = getProperty(tree.root, 'ref')!.chunks[0];
+  assert.ok(ref.kind === 'cells');
+  assert.equal(ref.cells[0].ref?.target, foo);
+  assert.equal(ref.cells[0].value, BigInt(foo.phandle!));
+  // `b` was written on the deleted bar only
+  assert.equal(tree.labels.has('b'), false);
+  assert.deepEqual(node(tree, '/bar').labels, []);
+});
+
+test('a reference to the label of a deleted node that came back without it is unresolved', () => {
+  const { tree, text } = buildFromText('/virtual/readd.dts', '/dts-v1/;\n/ { b: bar { }; };\n/ { /delete-node/ bar; };\n/ { bar { }; x = <&b>; };\n');
+  assert.deepEqual(tree.diagnostics.map((d) => [d.code, d.start]), [['unresolved-reference', rangeOf(text, '&b').start]]);
 });
 
 test('dtc does not apply a /delete-property/ in the same fresh body as the property', () => {

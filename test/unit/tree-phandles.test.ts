@@ -1,9 +1,13 @@
 // Phandle numbering, /omit-if-no-ref/ and overlays, as dtc does them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { findNodeByPath } from '../../server/src/tree/query';
 import { getProperty, nodePath, type LiveTree, type TreeNode } from '../../server/src/tree/types';
-import { buildFixture, rangeOf } from '../util/tree-helpers';
+import { compileDecompile, dtcAvailable } from '../util/dtc';
+import { buildFixture, buildFromText, rangeOf } from '../util/tree-helpers';
 
 function node(tree: LiveTree, path: string): TreeNode {
   const n = findNodeByPath(tree, path);
@@ -95,4 +99,71 @@ test('overlay: a phandle reference to a path cannot become a fixup (dtc 1.7 erro
   assert.deepEqual(tree.diagnostics.map((d) => [d.code, d.start, d.end]), [
     ['unresolved-reference', rangeOf(text, '&{/some/path}').start, rangeOf(text, '&{/some/path}').end],
   ]);
+});
+
+/** Node path -> phandle in dtc's decompiled output. */
+function dtcPhandles(dts: string): Map<string, number> {
+  const out = new Map<string, number>();
+  const stack: string[] = [];
+  for (const raw of dts.split('\n')) {
+    const line = raw.trim();
+    const open = /^(?:[\w,.+-]+: )*([\w,.+@-]+|\/) \{$/.exec(line);
+    if (open) { stack.push(open[1]); continue; }
+    if (line === '};') { stack.pop(); continue; }
+    const ph = /^phandle = <(0x[0-9a-f]+)>;$/.exec(line);
+    if (ph) out.set('/' + stack.slice(1).join('/'), Number(ph[1]));
+  }
+  return out;
+}
+
+test('generated phandles equal dtc\'s on random trees (explicit values, references in any order, path references)', (t) => {
+  if (!dtcAvailable()) { t.skip('no dtc'); return; }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dts-phandles-'));
+  try {
+    let seed = 17;
+    const rnd = (n: number): number => { seed = (seed * 1103515245 + 12345) >>> 0; return (seed >>> 8) % n; };
+    for (let round = 0; round < 12; round++) {
+      const n = 6 + rnd(20);
+      const explicit = new Map<number, number>();
+      for (let i = 0; i < n; i++) if (rnd(4) === 0) explicit.set(i, 1 + rnd(n + 3));
+      const used = new Set<number>();
+      for (const [i, v] of [...explicit]) { if (used.has(v)) explicit.delete(i); else used.add(v); }
+      const lines = ['/dts-v1/;', '/ {'];
+      // nodes n0..n(k-1), each a child of an earlier one or of the root
+      const parent: number[] = [];
+      const pathOf = (i: number): string => (parent[i] < 0 ? `/n${i}` : `${pathOf(parent[i])}/n${i}`);
+      for (let i = 0; i < n; i++) parent.push(i === 0 || rnd(3) === 0 ? -1 : rnd(i));
+      const body = (i: number, depth: number): string[] => {
+        const ind = '\t'.repeat(depth);
+        const b = [`${ind}l${i}: n${i} {`];
+        if (explicit.has(i)) b.push(`${ind}\tphandle = <${explicit.get(i)}>;`);
+        const refs: string[] = [];
+        for (let k = rnd(3); k > 0; k--) refs.push(rnd(5) === 0 ? `&{${pathOf(rnd(n))}}` : `&l${rnd(n)}`);
+        if (refs.length) b.push(`${ind}\tr = <${refs.join(' ')}>;`);
+        if (rnd(6) === 0) b.push(`${ind}\tp = &l${rnd(n)};`);
+        for (let c = 0; c < n; c++) if (parent[c] === i) b.push(...body(c, depth + 1));
+        b.push(`${ind}};`);
+        return b;
+      };
+      for (let i = 0; i < n; i++) if (parent[i] < 0) lines.push(...body(i, 1));
+      lines.push('};');
+      // references in later statements too, in a random order
+      for (let k = rnd(4); k > 0; k--) lines.push(`&l${rnd(n)} { late = <&l${rnd(n)}>; };`);
+      const text = lines.join('\n') + '\n';
+      const file = path.join(dir, `r${round}.dts`);
+      fs.writeFileSync(file, text);
+      const r = compileDecompile(file);
+      assert.ok(r.ok, r.stderr);
+      const expected = dtcPhandles(r.dts);
+      const { tree } = buildFromText(file, text);
+      assert.deepEqual(tree.diagnostics, [], text);
+      const ours = new Map<string, number>();
+      const walk = (x: TreeNode): void => { if (x.phandle !== undefined) ours.set(nodePath(x), x.phandle); x.children.forEach(walk); };
+      walk(tree.root);
+      assert.ok(expected.size > 0);
+      assert.deepEqual([...ours].sort(), [...expected].sort(), `round ${round}:\n${text}`);
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

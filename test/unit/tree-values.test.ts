@@ -3,6 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { evalExpr, decodeDtsString, fitsBits } from '../../server/src/tree/eval';
 import { getProperty, type LiveTree, type ValueChunk } from '../../server/src/tree/types';
+import { MemoryFileSystem } from '../../server/src/base/fs';
+import { preprocess } from '../../server/src/preprocess';
 import { buildFixture, rangeOf } from '../util/tree-helpers';
 
 function chunks(tree: LiveTree, prop: string): ValueChunk[] {
@@ -49,6 +51,18 @@ test('integer expressions evaluate with 64-bit unsigned C semantics', () => {
   assert.deepEqual(values(tree, 'precedence'), [7n, 8n, 3n]);
   assert.deepEqual(values(tree, 'chars'), [97n, 10n, 65n, 65n]);
   assert.deepEqual(values(tree, 'unsigned-div'), [0x7ffffffffffffffcn]);
+});
+
+test('nested ?: associates to the right in cells and in #if', () => {
+  const { tree } = buildFixture('ternary-nested.dts');
+  assert.deepEqual(tree.diagnostics, []);
+  assert.deepEqual(values(tree, 'alt'), [30n, 20n, 10n]);
+  assert.deepEqual(values(tree, 'cons'), [20n, 10n, 30n]);
+  assert.deepEqual(values(tree, 'mixed'), [5n, 7n, 4n]);
+  const fs = new MemoryFileSystem({ '/t.dts': '#if 0 ? 1 : 0 ? 1 : 2\nyes1;\n#endif\n#if 1 ? 0 ? 1 : 0 : 1\nno1;\n#endif\n#if (0 ? 1 : 1 ? 0 : 1) == 0\nyes2;\n#endif\n' });
+  const r = preprocess('/t.dts', { fs, includePaths: [] });
+  assert.deepEqual(r.diagnostics, []);
+  assert.deepEqual(r.text.split('\n').map((l) => l.trim()).filter((l) => l), ['yes1;', 'yes2;']);
 });
 
 test('division and modulo by zero are value-errors at the expression (both ?: branches are evaluated)', () => {

@@ -65,10 +65,14 @@ export class MemoryFileSystem implements FileSystem {
 /** A file system whose open documents (unsaved buffers) shadow a base file system. */
 export class OverlayFileSystem implements FileSystem {
   private readonly overlay = new Map<string, string>();
+  private readonly versions = new Map<string, number>();
+  /** a version is per file a number that grows with each change (the editor's document version); 0 when not given */
   constructor(private readonly base: FileSystem) {}
-  setOverlay(path: string, text: string): void { this.overlay.set(path, text); }
-  clearOverlay(path: string): void { this.overlay.delete(path); }
+  setOverlay(path: string, text: string, version = 0): void { this.overlay.set(path, text); this.versions.set(path, version); }
+  clearOverlay(path: string): void { this.overlay.delete(path); this.versions.delete(path); }
   hasOverlay(path: string): boolean { return this.overlay.has(path); }
+  /** the version of the buffer shadowing `path` (see SnapshotFileSystem), undefined when it is read from the base */
+  versionOf(path: string): number | undefined { return this.versions.get(path); }
   readFile(path: string): ReadResult {
     const t = this.overlay.get(path);
     return t !== undefined ? { ok: true, text: t } : this.base.readFile(path);

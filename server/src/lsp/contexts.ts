@@ -28,7 +28,7 @@ export interface Context {
   /** files read by the last analysis (root first) */
   files: Set<string>;
   dirty: boolean;
-  /** versions of open documents as the last analysis saw them */
+  /** versions of open documents as the last analysis read them */
   versions: Map<string, number>;
   diagnosticsByFile: Map<string, Diagnostic[]>;
   /** text of every file the last analysis read, frozen for position conversions */
@@ -67,7 +67,10 @@ export class ServerContexts {
     }
     const old = this.docContext.get(file);
     this.docContext.set(file, choice);
-    if (!this.byRoot.has(choice.root)) {
+    const existing = this.byRoot.get(choice.root);
+    // (a file of an existing context is listed at once: its edits mark the context dirty before its next analysis ends)
+    if (existing) existing.files.add(file);
+    else {
       this.byRoot.set(choice.root, {
         root: choice.root,
         files: new Set([choice.root, file]),
@@ -151,13 +154,17 @@ export class ServerContexts {
     for (const ctx of this.byRoot.values()) ctx.dirty = true;
   }
 
-  /** True when an open document changed since the context's analysis. */
+  /**
+   * True when the context needs an analysis: marked dirty, never analysed, or a file its analysis read
+   * changed since (an open document's version differs from the one read, a file read from disk is open now,
+   * an open document it read is closed).
+   */
   isStale(ctx: Context): boolean {
     if (ctx.dirty || !ctx.analysis) return true;
-    for (const [f, v] of ctx.versions) {
-      const d = this.s.documents.get(pathToUri(f));
-      if (d && d.version !== v) return true;
-    }
+    const read = ctx.analysis.readVersions;
+    if (!read) return false;
+    const fs = this.s.fs;
+    for (const [f, v] of read) if ((fs.versionOf(f) ?? null) !== v) return true;
     return false;
   }
 

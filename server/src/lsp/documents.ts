@@ -17,15 +17,16 @@ export class DocumentSync {
     const s = this.s;
     const file = rememberUri(doc.uri);
     if (file === undefined) return;
-    s.fs.setOverlay(file, doc.getText());
+    s.fs.setOverlay(file, doc.getText(), doc.version);
     s.config.addDocumentRoot(file);
     // settings (include paths, contexts) come after `initialized`; a client that never sends it is not waited for long
     await Promise.race([s.settingsReady, new Promise((r) => setTimeout(r, 2000))]);
     // an include file needs the index to find its board: wait for it (a board does not)
     if (fileRole(file) !== 'board' && fileRole(file) !== 'overlay' && !s.index.ready) await s.indexRunner.indexing;
-    if (!s.documents.get(doc.uri)) return; // closed while waiting
-    s.fs.setOverlay(file, s.documents.get(doc.uri)!.getText());
-    s.index.updateFile(file, s.documents.get(doc.uri)!.getText());
+    const now = s.documents.get(doc.uri);
+    if (!now) return; // closed while waiting
+    s.fs.setOverlay(file, now.getText(), now.version);
+    s.index.updateFile(file, now.getText());
     s.contexts.assignContext(file);
     s.contexts.markDirty(file);
     s.scheduler.schedule(0);
@@ -35,10 +36,12 @@ export class DocumentSync {
     const s = this.s;
     const file = uriToPath(doc.uri);
     if (file === undefined) return;
-    if (!s.contexts.docContext.has(file)) return; // didOpen handles the first content
-    s.fs.setOverlay(file, doc.getText());
-    s.indexRunner.noteEdited(file);
+    s.fs.setOverlay(file, doc.getText(), doc.version);
     s.contexts.markDirty(file);
+    // before didOpen has chosen its context (it waits for the settings or the index), contexts that read the
+    // file are re-analysed; didOpen does the rest
+    if (!s.contexts.docContext.has(file)) { s.scheduler.schedule(s.currentSettings.debounceMs); return; }
+    s.indexRunner.noteEdited(file);
     // an isolated edit is analysed at once; edits in a burst (typing) wait for the debounce. An
     // analysis overtaken by a newer edit is abandoned, so a burst publishes only its last version.
     const now = Date.now();

@@ -5,7 +5,6 @@ import { setImmediate as pauseImmediate } from 'node:timers/promises';
 import type { Analysis } from '../analysis';
 import type { Diagnostic } from '../base/diagnostics';
 import type { Context } from './contexts';
-import { pathToUri } from './convert';
 import type { DtsServer } from './server';
 
 export class AnalysisScheduler {
@@ -62,6 +61,10 @@ export class AnalysisScheduler {
         await pauseImmediate(); // let edits and requests in between contexts
       }
       this.s.publisher.publish();
+      // an edit the running analysis did not see (a file it had not read yet, or read before the edit): again
+      for (const ctx of contexts.values()) {
+        if (this.s.contexts.isStale(ctx)) { ctx.dirty = true; this.rerun = true; }
+      }
     } catch (e) {
       this.s.logError('analysis', e);
     } finally {
@@ -138,10 +141,8 @@ export class AnalysisScheduler {
     ctx.files.add(ctx.root);
     ctx.versions = new Map();
     ctx.lineIndexes = new Map();
-    for (const f of ctx.files) {
-      const d = this.s.documents.get(pathToUri(f));
-      if (d) ctx.versions.set(f, d.version);
-    }
+    // the versions it read, when it read them (a document edited during the analysis leaves it stale)
+    for (const [f, v] of analysis.readVersions ?? []) if (v !== null) ctx.versions.set(f, v);
     const byFile = new Map<string, Diagnostic[]>();
     for (const d of analysis.diagnostics) {
       let list = byFile.get(d.file);

@@ -64,7 +64,10 @@ export class MergeState {
   addLabel(holder: { labels: DLabel[] }, name: string, defs: LabelDef[], owner?: DNode): void {
     const labels = own(holder, 'labels');
     let l = labels.find((x) => x.name === name);
-    if (l) l.deleted = false;
+    if (l) {
+      // a label deleted with its node and written again: its definitions are the new ones (the old sites are in `deleted`)
+      if (l.deleted) { l.deleted = false; l.defs.length = 0; }
+    }
     else { l = new DLabel(name); labels.push(l); }
     for (let dIndex = 0, dList = defs; dIndex < dList.length; dIndex++) { const d = dList[dIndex]; if (!l.defs.includes(d)) l.defs.push(d); }
     if (owner) {

@@ -51,7 +51,8 @@ export function buildTree(file: ast.DtsFile, ctx: BuildTreeContext): LiveTree {
     tree.diagnostics.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.start - b.start));
     return tree;
   } catch (e) {
-    const msg = e instanceof RangeError ? 'the tree is too large or too deep to build' : `internal error while building the tree: ${e instanceof Error ? e.message : String(e)}`;
+    // (nesting is capped at MAX_NODE_DEPTH: a stack overflow here is a defect like any other exception)
+    const msg = `internal error while building the tree: ${e instanceof Error ? e.message : String(e)}`;
     let at: Span = { start: 0, end: 0 };
     const st = file.statements[0];
     if (st) at = { start: st.start, end: st.start };

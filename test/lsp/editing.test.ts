@@ -1,0 +1,126 @@
+// Diagnostics stay true under editing through the real server (issue 17): an edit that arrives while the
+// analysis of a context is running, before it has read the edited file or after, is never lost; the
+// published diagnostics are those of a fresh analysis of the final texts.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { LspClient, uriOf } from './lsp-client';
+import { kernelTreeIfPresent } from '../../scripts/kernel-tree';
+
+/** Position (line, character) of offset `off` in `text`. */
+function posAt(text: string, off: number): { line: number; character: number } {
+  const before = text.slice(0, off);
+  return { line: before.split('\n').length - 1, character: off - before.lastIndexOf('\n') - 1 };
+}
+
+/** An insertion of `ins` right after the first occurrence of `needle`. */
+function insertAfter(text: string, needle: string, ins: string) {
+  const off = text.indexOf(needle);
+  assert.ok(off >= 0, needle);
+  const p = posAt(text, off + needle.length);
+  return { range: { start: p, end: p }, text: ins };
+}
+
+function codes(c: LspClient, file: string): string[] {
+  return (c.diagnostics.get(uriOf(file))?.diagnostics ?? []).map((d) => String(d.code));
+}
+
+/** A board and a large .dtsi (its first analysis takes long enough for an edit to arrive during it). */
+function bigWorkspace(): { dir: string; board: string; dtsi: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dts-editing-'));
+  const lines = ['/ {', '\t#address-cells = <1>;', '\t#size-cells = <1>;', '\tsoc {', '\t\t#address-cells = <1>;', '\t\t#size-cells = <1>;'];
+  for (let i = 0; i < 4000; i++) {
+    lines.push(`\t\tdev${i}: dev@${(0x1000 * i).toString(16)} {`, `\t\t\treg = <0x${(0x1000 * i).toString(16)} 0x100>;`,
+      `\t\t\t#clock-cells = <1>;`, `\t\t\tclocks = <&dev${i === 0 ? 1 : 0} ${i % 7}>;`, '\t\t};');
+  }
+  lines.push('\t\ttarget: ufs@1d84000 {', '\t\t\treg = <0x1d84000 0x100>;', '\t\t\t#reset-cells = <1>;', '\t\t};');
+  lines.push('\t\tuser@2000000 {', '\t\t\treg = <0x2000000 0x100>;', '\t\t\tresets = <&target 0>;', '\t\t};', '\t};', '};', '');
+  const dtsi = path.join(dir, 'soc.dtsi');
+  fs.writeFileSync(dtsi, lines.join('\n'));
+  const board = path.join(dir, 'board.dts');
+  fs.writeFileSync(board, '/dts-v1/;\n#include "soc.dtsi"\n/ {\n\tmodel = "m";\n\tcompatible = "v,b";\n};\n&target {\n\tstatus = "okay";\n};\n');
+  return { dir, board, dtsi };
+}
+
+/** Open both, close both, reopen both and at once rename the label the board extends (three rounds). */
+async function reopenAndEdit(c: LspClient, board: string, dtsi: string, needle: string): Promise<void> {
+  const text = fs.readFileSync(dtsi, 'utf8');
+  for (let round = 0; round < 3; round++) {
+    await c.open(board);
+    await c.open(dtsi);
+    await c.waitQuiet();
+    assert.ok(!codes(c, board).includes('unresolved-reference'), `round ${round} board before: ${codes(c, board)}`);
+    await c.close(board);
+    await c.close(dtsi);
+    if (round === 1) await c.waitQuiet();
+    await c.open(board);
+    await c.open(dtsi);
+    const version = await c.change(dtsi, [insertAfter(text, needle, 'x')]);
+    await c.waitQuiet();
+    assert.ok(codes(c, board).includes('unresolved-reference'), `round ${round} board: ${codes(c, board)}`);
+    assert.ok(codes(c, dtsi).includes('unresolved-reference'), `round ${round} dtsi: ${codes(c, dtsi)}`);
+    assert.equal(c.diagnostics.get(uriOf(dtsi))?.version, version, 'published for the version edited');
+    await c.close(board);
+    await c.close(dtsi);
+    await c.waitQuiet();
+  }
+}
+
+test('close both, reopen both and edit the .dtsi at once: the edit is published (stale-diagnostics race)', async () => {
+  const { dir, board, dtsi } = bigWorkspace();
+  const c = new LspClient();
+  try {
+    await c.initialize(dir);
+    await reopenAndEdit(c, board, dtsi, '\t\ttarget');
+  } finally {
+    await c.shutdown();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('an edit of the .dtsi during the first analysis of its context is not lost', async () => {
+  const { dir, board, dtsi } = bigWorkspace();
+  const c = new LspClient();
+  try {
+    await c.initialize(dir);
+    const dtsiText = fs.readFileSync(dtsi, 'utf8');
+    // the workspace index is done, so both documents get their context at once
+    await c.open(board);
+    await c.open(dtsi);
+    await c.waitQuiet();
+    await c.close(board);
+    await c.close(dtsi);
+    await c.waitQuiet();
+    const logged = c.logs.length;
+    await c.open(board);
+    await c.open(dtsi);
+    // as soon as the analysis of the new context has begun (it has read the .dtsi in its first stage)
+    const begun = () => c.logs.slice(logged).some((l) => l.startsWith(`analysing ${board}`));
+    for (let i = 0; i < 400 && !begun(); i++) await new Promise((r) => setTimeout(r, 2));
+    const version = await c.change(dtsi, [insertAfter(dtsiText, '\t\ttarget', 'x')]);
+    await c.waitQuiet();
+    assert.ok(codes(c, board).includes('unresolved-reference'), `board: ${codes(c, board)}`);
+    assert.ok(codes(c, dtsi).includes('unresolved-reference'), `dtsi: ${codes(c, dtsi)}`);
+    assert.equal(c.diagnostics.get(uriOf(dtsi))?.version, version, 'published for the version edited');
+  } finally {
+    await c.shutdown();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('close both, reopen both and edit the .dtsi at once: the edit is published (sm8550, issue 17)', async (t) => {
+  const kernel = kernelTreeIfPresent();
+  if (!kernel) { t.skip('Linux 6.12 sources not extracted'); return; }
+  const dts = path.join(kernel, 'arch/arm64/boot/dts');
+  const board = path.join(dts, 'qcom/sm8550-mtp.dts');
+  const dtsi = path.join(dts, 'qcom/sm8550.dtsi');
+  const c = new LspClient();
+  try {
+    await c.initialize(path.join(dts, 'qcom'));
+    await reopenAndEdit(c, board, dtsi, '\t\tufs_mem_hc');
+  } finally {
+    await c.shutdown();
+  }
+});
