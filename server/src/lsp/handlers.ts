@@ -32,6 +32,7 @@ import type { LineIndex } from '../base/text';
 import * as features from '../features';
 import { nodePath } from '../tree/types';
 import { fileRangeToLocation, offsetOf, pathToUri, toLspDiagnostic, toRange, uriToPath } from './convert';
+import { registerEditorHandlers } from './editor-handlers';
 import { registerFormatHandlers, sortCodeActions } from './format-handlers';
 import type { DtsServer } from './server';
 
@@ -55,6 +56,10 @@ export function serverCapabilities(): ServerCapabilities {
     codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite] },
     documentFormattingProvider: true,
     documentRangeFormattingProvider: true,
+    inlayHintProvider: true,
+    codeLensProvider: { resolveProvider: false },
+    documentHighlightProvider: true,
+    selectionRangeProvider: true,
   };
 }
 
@@ -129,6 +134,27 @@ export function registerFeatureHandlers(server: DtsServer): void {
       const a = at(p);
       if (!a) return [];
       return locations(a, features.getConsumerLocations(a.analysis, a.file, a.offset));
+    }),
+  );
+
+  // the same as lists of nodes (one row per consumer / supplier, with the bindings), for the VS Code pickers
+  const navList = (l: features.NavList | undefined, a: At) =>
+    l && {
+      of: l.of,
+      items: l.items.map((it) => ({ ...it, location: loc(a, it.location), specifiers: it.specifiers.map((r) => loc(a, r)) })),
+    };
+  c.onRequest(
+    'dts/consumerList',
+    g('dts/consumerList', null, (p: TextDocumentPositionParams) => {
+      const a = at(p);
+      return a ? navList(features.getConsumerList(a.analysis, a.file, a.offset), a) ?? null : null;
+    }),
+  );
+  c.onRequest(
+    'dts/supplierList',
+    g('dts/supplierList', null, (p: TextDocumentPositionParams) => {
+      const a = at(p);
+      return a ? navList(features.getSupplierList(a.analysis, a.file, a.offset), a) ?? null : null;
     }),
   );
 
@@ -281,6 +307,7 @@ export function registerFeatureHandlers(server: DtsServer): void {
 
   registerCompletionAndActions(server, at, forDoc, range);
   registerFormatHandlers(server);
+  registerEditorHandlers(server);
 
 }
 
@@ -345,32 +372,50 @@ function registerCompletionAndActions(
 
   c.onRequest(
     'dts/supplierGraph',
-    g('dts/supplierGraph', null, (p: TextDocumentPositionParams & { whole?: boolean }) => {
+    g('dts/supplierGraph', null, (p: TextDocumentPositionParams & { whole?: boolean; focusOnly?: boolean }) => {
       const r = forDoc(p.textDocument.uri);
       if (!r) return null;
       let focus: string | undefined;
+      let focusName: string | undefined;
       if (!p.whole && p.position) {
         const a = at(p);
         if (a) {
           const l = features.locate(a.analysis, a.file, a.offset);
           const n = l?.node ?? l?.enclosingNode;
-          if (n) focus = nodePath(n);
+          if (n) {
+            focus = nodePath(n);
+            focusName = n.labels.length ? n.labels[0].name : n.parent ? n.name : '/';
+          }
         }
       }
+      // the client follows the cursor with this cheap form
+      if (p.focusOnly) return { focus, focusName };
       const view = features.getSupplierGraphView(r.analysis, focus);
       return {
-        focus,
+        focus: view.focus,
+        focusName,
+        root: r.analysis.root,
+        truncated: view.truncated ?? false,
+        bindings: view.bindings,
         nodes: view.nodes.map((n) => ({
           id: n.id,
           label: n.label,
-          detail: n.path,
+          name: n.name,
+          path: n.path,
           kind: n.kind,
           status: n.status,
-          disabled: n.status !== 'okay' && n.status !== 'ok',
-          focus: n.id === focus,
+          hazards: n.hazards,
           location: fileRangeToLocation(n.location, r.lineIndexOf),
         })),
-        edges: view.edges.map((e, i) => ({ id: `e${i}`, source: e.from, target: e.to, label: e.binding, optional: e.optional, kind: e.binding === 'parent' ? 'parent' : 'property' })),
+        edges: view.edges.map((e, i) => ({
+          id: `e${i}`,
+          source: e.from,
+          target: e.to,
+          binding: e.binding,
+          optional: e.optional,
+          hazards: e.hazards,
+          location: e.location ? fileRangeToLocation(e.location, r.lineIndexOf) : undefined,
+        })),
       };
     }),
   );
