@@ -116,6 +116,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<DtsExt
     c.onNotification('dts/contextStatus', (s: ContextStatus) => {
       statusByRoot.set(s.root, s);
       updateStatus();
+      GraphPanel.analysed(s.root);
     }),
   );
   updateStatus();

@@ -1,6 +1,7 @@
 // The supplier-graph panel: one webview (client/webview/graph.ts), titled by the node in focus,
 // kept alive while hidden (retainContextWhenHidden) and restored after a reload (serializer +
-// the webview's saved state), refreshed after edits, following the cursor to other nodes.
+// the webview's saved state), refreshed after each analysis of its context (dts/contextStatus, so
+// after edits), following the cursor to other nodes.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
@@ -35,6 +36,8 @@ export class GraphPanel {
   static lastMetrics: GraphMetrics | undefined;
 
   private uri: vscode.Uri;
+  /** the context the graph shows (its root file) */
+  private root: string | undefined;
   private ready = false;
   private follow = true;
   private refreshTimer: NodeJS.Timeout | undefined;
@@ -74,6 +77,12 @@ export class GraphPanel {
     return true;
   }
 
+  /** A context was analysed again: refresh the graph if it shows that context. */
+  static analysed(root: string): void {
+    const p = GraphPanel.current;
+    if (p && p.root === root) p.scheduleRefresh(100);
+  }
+
   static measure(): void {
     void GraphPanel.current?.panel.webview.postMessage({ type: 'measure' });
   }
@@ -95,9 +104,6 @@ export class GraphPanel {
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
       panel.webview.onDidReceiveMessage((m) => this.onMessage(m)),
-      vscode.workspace.onDidChangeTextDocument((e) => {
-        if (e.document.languageId === 'dts' && e.contentChanges.length) this.scheduleRefresh();
-      }),
       vscode.window.onDidChangeTextEditorSelection((e) => {
         if (this.follow && e.textEditor.document.languageId === 'dts') this.scheduleCursor(e.textEditor);
       }),
@@ -121,6 +127,7 @@ export class GraphPanel {
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${webview.cspSource} 'unsafe-inline'; script-src 'nonce-${nonce}';">
 <style>
 html,body{margin:0;padding:0;height:100%;background:var(--vscode-editor-background);color:var(--vscode-editor-foreground);font-family:var(--vscode-font-family);font-size:12px}
+body{display:flex;flex-direction:column;overflow:hidden}
 #bar{display:flex;flex-wrap:wrap;gap:6px 10px;align-items:center;padding:6px 8px;border-bottom:1px solid var(--vscode-panel-border,#444)}
 #bar input,#bar select,#bar button{background:var(--vscode-input-background);color:var(--vscode-input-foreground);border:1px solid var(--vscode-input-border,#555);font:inherit;padding:2px 4px}
 #bar button{cursor:pointer}
@@ -133,13 +140,13 @@ details summary{cursor:pointer;list-style:none;border:1px solid var(--vscode-inp
 #legend{display:flex;gap:12px;padding:0 8px 4px;opacity:.8;flex-wrap:wrap}
 #legend span{display:inline-flex;align-items:center;gap:4px}
 #legend i{display:inline-block;width:14px;height:10px;border:1px solid #888;border-radius:3px}
-#graph{position:absolute;top:86px;bottom:0;left:0;right:0}
+#graph{flex:1;min-height:0;position:relative}
 </style>
 </head><body>
 <div id="bar">
-<input id="search" type="search" placeholder="Search nodes (Enter: focus)" aria-label="Search nodes">
+<input id="search" type="search" placeholder="Search (Enter: focus)" aria-label="Search nodes by label, name or path; Enter focuses the first match">
 <label>View <select id="mode"><option value="focus">Focus</option><option value="whole">Whole graph</option></select></label>
-<label><input id="hops" type="number" min="1" max="9" value="2"> hops</label>
+<label><input id="hops" type="number" min="1" max="9" value="1"> hops</label>
 <details><summary id="bindings-summary">Bindings: all</summary><div id="bindings-list"></div></details>
 <label>Status <select id="status-filter"><option value="all">all</option><option value="enabled">enabled</option><option value="disabled">disabled</option><option value="hazards">with hazards</option></select></label>
 <label><input id="follow" type="checkbox" checked> Follow cursor</label>
@@ -147,8 +154,8 @@ details summary{cursor:pointer;list-style:none;border:1px solid var(--vscode-inp
 </div>
 <div id="status"></div>
 <div id="legend">
-<span><i style="background:#4b2f6b;border-color:#b180d7"></i>IOMMU</span>
-<span><i style="background:#2b4a6b;border-color:var(--vscode-editorInfo-foreground,#3794ff)"></i>provider</span>
+<span><i style="background:rgba(177,128,215,.25);border:2px solid #b180d7"></i>IOMMU</span>
+<span><i style="background:rgba(55,148,255,.18);border:1.5px solid var(--vscode-editorInfo-foreground,#3794ff)"></i>provider</span>
 <span><i></i>device</span>
 <span><i style="border-style:dashed;opacity:.5"></i>disabled</span>
 <span><i style="border:3px double var(--vscode-editorWarning-foreground,#cca700)"></i>DMA untranslated</span>
@@ -172,6 +179,7 @@ details summary{cursor:pointer;list-style:none;border:1px solid var(--vscode-inp
   /** Fetch the graph; with a position, focus the node there. */
   private async load(position: vscode.Position | undefined, refocus: boolean): Promise<void> {
     const data = await this.request(position);
+    if (data?.root) this.root = data.root;
     if (!data) {
       this.panel.title = `Suppliers: ${path.basename(this.uri.fsPath)}`;
       return;
@@ -187,9 +195,9 @@ details summary{cursor:pointer;list-style:none;border:1px solid var(--vscode-inp
     void this.panel.webview.postMessage(m);
   }
 
-  private scheduleRefresh(): void {
+  private scheduleRefresh(ms = 600): void {
     clearTimeout(this.refreshTimer);
-    this.refreshTimer = setTimeout(() => void this.load(undefined, false).catch(() => undefined), 600);
+    this.refreshTimer = setTimeout(() => void this.load(undefined, false).catch(() => undefined), ms);
   }
 
   private scheduleCursor(editor: vscode.TextEditor): void {

@@ -70,7 +70,8 @@ const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as 
 const css = (v: string, d: string) => getComputedStyle(document.body).getPropertyValue(v).trim() || d;
 
 const saved = (vscode.getState() as { view?: ViewState } | undefined)?.view;
-const view: ViewState = { mode: 'focus', hops: 2, status: 'all', hidden: [], follow: true, search: '', ...saved };
+// interrupts links go to the GIC from nearly every device: hidden until asked for
+const view: ViewState = { mode: 'focus', hops: 1, status: 'all', hidden: ['interrupts'], follow: true, search: '', ...saved };
 let data: GraphData | undefined;
 let cy: Cy | undefined;
 let measureCtx: CanvasRenderingContext2D | null = null;
@@ -95,6 +96,8 @@ function textWidth(s: string): number {
 function visible(d: GraphData): { nodes: GNode[]; edges: GEdge[] } {
   const hidden = new Set(view.hidden);
   let edges = d.edges.filter((e) => !hidden.has(e.binding));
+  // a focus whose every link is filtered out (a GIC and its interrupts): its links are shown anyway
+  if (view.mode === 'focus' && view.focus && !edges.some((e) => e.source === view.focus || e.target === view.focus)) edges = d.edges;
   let ids: Set<string>;
   if (view.mode === 'focus' && view.focus && d.nodes.some((n) => n.id === view.focus)) {
     ids = neighbourhood({ edges: edges.map((e) => ({ from: e.source, to: e.target })) }, view.focus, view.hops);
@@ -113,6 +116,32 @@ function visible(d: GraphData): { nodes: GNode[]; edges: GEdge[] } {
   return { nodes, edges };
 }
 
+/**
+ * The label each node shows: its own, or, where two shown nodes have the same one (compute-cb@3 of two
+ * remote processors), with the nearest ancestor that tells them apart: "compute-cb@3 · remoteproc@30000000".
+ */
+function shownLabels(nodes: GNode[]): Map<string, string> {
+  const byLabel = new Map<string, GNode[]>();
+  for (const n of nodes) (byLabel.get(n.label) ?? byLabel.set(n.label, []).get(n.label)!).push(n);
+  const out = new Map<string, string>();
+  for (const [label, group] of byLabel) {
+    if (group.length === 1) {
+      out.set(group[0].id, label);
+      continue;
+    }
+    const parts = group.map((n) => n.path.split('/').slice(1, -1));
+    for (let i = 0; i < group.length; i++) {
+      let tag = '';
+      for (let k = parts[i].length - 1; k >= 0 && !tag; k--) {
+        const c = parts[i][k];
+        if (parts.some((p, j) => j !== i && p[k] !== c)) tag = c;
+      }
+      out.set(group[i].id, tag ? `${label} · ${tag}` : label);
+    }
+  }
+  return out;
+}
+
 function edgeClass(e: GEdge): string {
   const c = [...e.hazards];
   if (e.optional) c.push('optional');
@@ -122,8 +151,15 @@ function edgeClass(e: GEdge): string {
 function render(): void {
   if (!data || !cy) return;
   const { nodes, edges } = visible(data);
-  const sizes = new Map(nodes.map((n) => [n.id, { w: Math.ceil(textWidth(n.label)) + 18, h: FONT_SIZE + 14 }]));
-  const layout = layeredLayout(nodes.map((n) => ({ id: n.id, width: sizes.get(n.id)!.w, height: sizes.get(n.id)!.h })), edges.map((e) => ({ from: e.source, to: e.target })));
+  const labels = shownLabels(nodes);
+  const sizes = new Map(nodes.map((n) => [n.id, { w: Math.ceil(textWidth(labels.get(n.id)!)) + 18, h: FONT_SIZE + 14 }]));
+  // the drawing takes the shape of the panel (within reason), so that fitting it keeps labels readable
+  const aspect = cy.height() > 0 ? Math.min(3, Math.max(0.6, cy.width() / cy.height())) : 1.6;
+  const layout = layeredLayout(
+    nodes.map((n) => ({ id: n.id, width: sizes.get(n.id)!.w, height: sizes.get(n.id)!.h })),
+    edges.map((e) => ({ from: e.source, to: e.target })),
+    { aspect },
+  );
   const search = view.search.trim().toLowerCase();
   const matches = (n: GNode) => !!search && (n.label.toLowerCase().includes(search) || n.path.toLowerCase().includes(search));
   const c = cy;
@@ -132,9 +168,9 @@ function render(): void {
     c.add([
       ...nodes.map((n) => ({
         group: 'nodes',
-        data: { id: n.id, label: n.label, w: sizes.get(n.id)!.w, h: sizes.get(n.id)!.h, location: n.location },
+        data: { id: n.id, label: labels.get(n.id), w: sizes.get(n.id)!.w, h: sizes.get(n.id)!.h, location: n.location },
         position: layout.positions.get(n.id),
-        classes: [n.kind, n.id === view.focus ? 'focus' : '', ...n.hazards, matches(n) ? 'match' : ''].join(' '),
+        classes: [n.kind, n.id === view.focus ? 'focus' : '', n.status === 'okay' || n.status === 'ok' ? '' : 'disabled', ...n.hazards, matches(n) ? 'match' : ''].join(' '),
       })),
       ...edges.map((e) => ({ group: 'edges', data: { id: e.id, source: e.source, target: e.target, label: e.binding, location: e.location }, classes: edgeClass(e) })),
     ]);
@@ -143,11 +179,12 @@ function render(): void {
   const f = data.nodes.find((n) => n.id === view.focus);
   const title = view.mode === 'focus' && f ? f.label : data.root ? data.root.split('/').pop() ?? '' : '';
   const bar = $('status');
-  const nh = nodes.filter((n) => n.hazards.length).length;
+  const hazardous = new Set([...nodes.filter((n) => n.hazards.length).map((n) => n.id), ...edges.filter((e) => e.hazards.length).map((e) => e.source)]);
+  const nh = hazardous.size;
   bar.textContent =
     `${nodes.length} of ${data.nodes.length} nodes, ${edges.length} edges` +
     (view.mode === 'focus' && f ? ` · focus ${f.label} (${f.name}), ${view.hops} hop${view.hops === 1 ? '' : 's'} either way` : ' · whole graph') +
-    (nh ? ` · ${nh} with hazards` : '') +
+    (nh ? ` · ${nh} with a hazard` : '') +
     (search ? ` · ${nodes.filter(matches).length} match “${view.search}”` : '') +
     (data.truncated ? ' · truncated' : '');
   vscode.postMessage({ type: 'focused', focus: view.focus, title, mode: view.mode });
@@ -244,11 +281,12 @@ function init(): void {
     autoungrabify: true,
     style: [
       { selector: 'node', style: { shape: 'round-rectangle', width: 'data(w)', height: 'data(h)', label: 'data(label)', 'font-size': FONT_SIZE, 'font-family': fontFamily, color: fg, 'text-valign': 'center', 'text-halign': 'center', 'background-color': bg, 'border-width': 1, 'border-color': line } },
+      // kinds by a tint and a border, the text in the theme's colour (readable in light and dark themes)
       { selector: 'node.device', style: { 'background-color': bg } },
-      { selector: 'node.provider', style: { 'background-color': '#2b4a6b', 'border-color': info } },
-      { selector: 'node.iommu', style: { 'background-color': '#4b2f6b', 'border-color': '#b180d7' } },
+      { selector: 'node.provider', style: { 'background-color': info, 'background-opacity': 0.18, 'border-color': info, 'border-width': 1.5 } },
+      { selector: 'node.iommu', style: { 'background-color': '#b180d7', 'background-opacity': 0.25, 'border-color': '#b180d7', 'border-width': 2 } },
       { selector: 'node.focus', style: { 'border-width': 3, 'border-color': accent, 'font-weight': 'bold' } },
-      { selector: 'node.disabled', style: { 'border-style': 'dashed', color: muted, 'background-opacity': 0.35 } },
+      { selector: 'node.disabled', style: { 'border-style': 'dashed', color: muted, 'background-opacity': 0.08 } },
       { selector: 'node.untranslated', style: { 'border-color': warn, 'border-width': 3, 'border-style': 'double' } },
       { selector: 'node.cycle', style: { 'border-color': err, 'border-width': 2 } },
       { selector: 'node.match', style: { 'overlay-color': accent, 'overlay-opacity': 0.35, 'overlay-padding': 4 } },

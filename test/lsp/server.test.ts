@@ -354,7 +354,7 @@ test('symbols, folding, semantic tokens, links, completion, rename, code action,
 
     const graph = await c.request<{ focus: string; focusName: string; nodes: Array<{ id: string; kind: string }>; edges: unknown[] }>('dts/supplierGraph', { textDocument: doc, position: positionOf(BOARD_A, '&smmu', 2) });
     assert.ok(graph.focus);
-    assert.equal(graph.nodes.find((n) => n.id === graph.focus)?.kind, 'focus');
+    assert.equal(graph.nodes.find((n) => n.id === graph.focus)?.kind, 'iommu');
     assert.ok(graph.edges.length >= 2);
     const f = await c.request<{ focus: string; focusName: string }>('dts/supplierGraph', { textDocument: doc, position: positionOf(BOARD_A, '&smmu', 2), focusOnly: true });
     assert.deepEqual(f, { focus: graph.focus, focusName: graph.focusName });

@@ -12,20 +12,19 @@ test('hover on &label in an iommus specifier: the node as DTS, decoded specifier
   const md = h.markdown;
   assert.equal(md, [
     '```dts',
-    'apps_smmu: iommu@15000000 {\t// /soc@0/iommu@15000000, phandle ' + md.match(/phandle (0x[0-9a-f]+)/)![1],
+    'apps_smmu: iommu@15000000 {  // /soc@0/iommu@15000000, phandle ' + md.match(/phandle (0x[0-9a-f]+)/)![1],
     '\tcompatible = "qcom,sm8550-smmu-500", "qcom,smmu-500", "arm,mmu-500";',
     '\t#iommu-cells = <2>;',
-    '\tstatus = "okay";',
     '};',
     '```',
     '',
     '**iommus[0]** → apps_smmu: stream ID 0x100, SMR mask 0x0',
     '',
-    '**IOMMU** driver arm-smmu (CONFIG_ARM_SMMU, tristate) · device_initcall · can defer probe · #iommu-cells 1 or 2 (stream ID, SMR mask)',
+    '**IOMMU** arm-smmu driver · CONFIG_ARM_SMMU (tristate) · device_initcall · can defer · cells: stream ID, SMR mask',
     '',
     'Suppliers: 1 · Consumers: 2',
   ].join('\n'));
-  assert.ok(md.split('\n').length <= 14, 'fits a hover without scrolling');
+  assert.ok(md.split('\n').length <= 12, 'fits a hover without scrolling');
   assert.doesNotMatch(md, / ,|`, `/, 'no stray space before a comma, no code span before one');
 });
 
@@ -33,7 +32,7 @@ test('hover on a specifier written with a macro shows the macro, then its value'
   const a = analyze();
   const h = getHover(a, SOC, at(SOC, '<&gcc DEMO_CLK_SMMU>', 2));
   assert.ok(h);
-  assert.match(h.markdown, /\*\*clocks\[0\]\*\* → gcc: clock ID `DEMO_CLK_SMMU` \(0x[0-9a-f]+\)/);
+  assert.match(h.markdown, /\*\*clocks\[0\]\*\* → gcc: clock ID DEMO_CLK_SMMU = 0x[0-9a-f]+$/m);
 });
 
 test('hover on an argument cell decodes the specifier it belongs to', () => {
@@ -52,7 +51,7 @@ test('hover on a macro use shows its definition and expansion (and the specifier
   assert.ok(h.markdown.startsWith('```c\n#define DEMO_SID(bus, dev) (((bus) << 8) | (dev))\n```'), h.markdown);
   assert.match(h.markdown, /Expands to: `\(\(\(0x8\) ?<< ?8\) ?\| ?\(0x0\)\)`/);
   assert.ok(h.markdown.includes('Defined in demo-sid.h:2'), h.markdown);
-  assert.ok(h.markdown.includes('**iommus[0]** → apps_smmu: stream ID `DEMO_SID(0x8, 0x0)` (0x800), SMR mask `DEMO_SMR_MASK` (0x400)'), h.markdown);
+  assert.ok(h.markdown.includes('**iommus[0]** → apps_smmu: stream ID DEMO_SID(0x8, 0x0) = 0x800, SMR mask DEMO_SMR_MASK = 0x400'), h.markdown);
 });
 
 test('hover on a property name shows where its merged value comes from', () => {
@@ -78,14 +77,14 @@ test('hover on a label definition, a node name, a path reference, a number and a
   const g = getHover(a, SOC, at(SOC, 'gpu: gpu@', 1));
   assert.ok(g);
   assert.deepEqual(g.range.file, SOC);
-  assert.ok(g.markdown.includes('gpu: gpu@3d00000 {\t// /soc@0/gpu@3d00000'), g.markdown);
+  assert.ok(g.markdown.includes('gpu: gpu@3d00000 {  // /soc@0/gpu@3d00000'), g.markdown);
   assert.ok(g.markdown.includes('Suppliers: 2 · Consumers: 0'), g.markdown);
   assert.ok(!g.markdown.includes('**IOMMU**'));
 
   const c = getHover(a, BOARD, at(BOARD, 'chosen', 2));
   assert.ok(c);
   assert.deepEqual(c.range, range(BOARD, 'chosen'));
-  assert.ok(c.markdown.startsWith('```dts\nchosen {\t// /chosen\n'), c.markdown);
+  assert.ok(c.markdown.startsWith('```dts\nchosen {  // /chosen\n'), c.markdown);
 
   const p = getHover(a, BOARD, at(BOARD, '&{/soc@0/gpu', 3));
   assert.ok(p);

@@ -11,7 +11,7 @@ import { findNode, nodeNameRange } from './locate';
 import { iommuFactsForNode } from './model-info';
 import { displayName, nodePath, statusOf } from './util';
 
-export type GraphNodeKind = 'iommu' | 'provider' | 'device' | 'focus';
+export type GraphNodeKind = 'iommu' | 'provider' | 'device';
 
 /** What the graph shows as a hazard: the diagnostic codes of the checks, grouped for styling. */
 export type GraphHazard = 'disabled' | 'untranslated' | 'never-probes' | 'cycle' | 'deadlock' | 'cells';
@@ -24,7 +24,7 @@ export interface GraphViewNode {
   path: string;
   status: string;
   kind: GraphNodeKind;
-  /** hazards of the node itself: disabled; untranslated (an enabled consumer of a disabled IOMMU); in a cycle */
+  /** hazards of the node itself: untranslated (an enabled consumer of a disabled IOMMU); in a cycle (status says disabled) */
   hazards: GraphHazard[];
   location: FileRange;
 }
@@ -95,8 +95,8 @@ export function getSupplierGraphView(a: Analysis, focusNode?: string): GraphView
         name: n.parent ? n.name : '/',
         path,
         status,
-        kind: n === focus ? 'focus' : isIommu ? 'iommu' : isProvider ? 'provider' : 'device',
-        hazards: status === 'okay' || status === 'ok' ? [] : ['disabled'],
+        kind: isIommu ? 'iommu' : isProvider ? 'provider' : 'device',
+        hazards: [],
         location: nodeNameRange(a, n) ?? { file: a.root, start: 0, end: 0 },
       };
       nodes.set(n, v);
@@ -107,7 +107,7 @@ export function getSupplierGraphView(a: Analysis, focusNode?: string): GraphView
   let truncated = false;
   const list: SupplierEdge[] = a.graph.edges;
   for (const e of list) {
-    if (e.kind !== 'property') continue;
+    if (e.kind !== 'property' || e.consumer === e.supplier) continue; // a GIC's own interrupts: no arrow to itself
     const from = addNode(e.consumer);
     const to = addNode(e.supplier);
     const loc = a.pp.map.toFileRange(e.span.start, e.span.end);

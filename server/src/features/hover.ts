@@ -141,28 +141,30 @@ export function nodeHover(a: Analysis, n: TreeNode, edge: SupplierEdge | undefin
   return out.join('\n\n');
 }
 
-/** The node as DTS: labels, name, path (and phandle) as a comment, compatible, #xxx-cells, status. */
+/** The node as DTS: labels, name, path (and phandle) as a comment, compatible, #xxx-cells, a status other than okay. */
 function nodeSection(a: Analysis, n: TreeNode): string {
   const head = [...n.labels.map((l) => l.name + ': '), n.parent ? n.name : '/'].join('');
-  const lines = [`${head} {${n.parent ? `\t// ${nodePath(n)}${n.phandle !== undefined ? `, phandle ${hex(n.phandle)}` : ''}` : ''}`];
+  const lines = [`${head} {${n.parent ? `  // ${nodePath(n)}${n.phandle !== undefined ? `, phandle ${hex(n.phandle)}` : ''}` : ''}`];
   const compat = compatibles(n);
   if (compat.length) lines.push(`\tcompatible = ${compat.map((c) => JSON.stringify(c)).join(', ')};`);
   for (const c of cellsProperties(n)) lines.push(`\t${c.name} = <${c.value ?? '?'}>;`);
-  lines.push(`\tstatus = "${statusOf(n)}";`);
+  const status = statusOf(n);
+  if (status !== 'okay' && status !== 'ok') lines.push(`\tstatus = "${status}";`);
   lines.push('};');
   return '```dts\n' + lines.join('\n') + '\n```';
 }
 
-/** One or two lines of IOMMU driver facts from the model. */
+/** One line of IOMMU driver facts from the model. */
 function iommuSection(a: Analysis, n: TreeNode): string | undefined {
   const f = iommuFactsForNode(a, n);
   if (!f) return undefined;
-  const cells = `#iommu-cells ${f.iommuCells.join(' or ')}${f.cellNames.length ? ` (${f.cellNames.join(', ')})` : ''}`;
+  const cells = f.cellNames.length ? `cells: ${f.cellNames.join(', ')}` : `#iommu-cells ${f.iommuCells.join(' or ')}`;
   if (!f.hasDriver) return `**IOMMU** ${f.family}: no kernel driver · ${cells}`;
   const parts = [
-    `**IOMMU** driver ${f.driverName} (CONFIG_${f.kconfig}, ${f.modular ? 'tristate' : 'built-in only'})`,
+    `**IOMMU** ${f.driverName} driver`,
+    `CONFIG_${f.kconfig} (${f.modular ? 'tristate' : 'built-in only'})`,
     f.initLevel ?? '',
-    f.canDefer ? 'can defer probe' : 'cannot defer probe',
+    f.canDefer ? 'can defer' : 'cannot defer probe',
     cells,
   ].filter(Boolean);
   let text = parts.join(' · ');
@@ -187,14 +189,14 @@ function argsAsWritten(a: Analysis, e: SupplierEdge): Array<{ text: string; valu
   return out;
 }
 
-/** "**iommus[0]** → apps_smmu: stream ID 0x100, SMR mask 0x0"; a cell written as a macro: "clock `GCC_UFS_PHY_AXI_CLK` (0x8a)" */
+/** "**iommus[0]** → apps_smmu: stream ID 0x100, SMR mask 0x0"; a cell written as a macro: "clock ID GCC_UFS_PHY_AXI_CLK = 0x8a" */
 export function specifierText(a: Analysis, e: SupplierEdge): string {
   const args = argsAsWritten(a, e);
   const names = cellNamesFor(a, e.binding, e.supplier, args.length);
   const cells = args.length === 0
     ? 'no argument cells'
     : args.map((c, i) => {
-      const v = c.macro ? `\`${c.text}\` (${hex(c.value)})` : c.text;
+      const v = c.macro ? `${c.text} = ${hex(c.value)}` : c.text;
       return names ? `${names[i]} ${v}` : `cell ${i + 1} ${v}`;
     }).join(', ');
   const prop = e.property ? e.property.name : e.binding;

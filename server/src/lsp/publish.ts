@@ -69,7 +69,7 @@ export class DiagnosticsPublisher {
 
   /**
    * dts/contextStatus: for each freshly analysed context, how many problems it has over all its files,
-   * so that the editor can say "analysed, no problems" for a clean board. Sent when it changes.
+   * so that the editor can say "analysed, no problems" for a clean board. Sent after each analysis.
    */
   private sendContextStatus(): void {
     const s = this.s;
@@ -86,8 +86,10 @@ export class DiagnosticsPublisher {
         files: ctx.files.size,
         flavour: ctx.analysis.flavour,
         durationMs: Math.round(ctx.durationMs),
+        /** how many analyses of the context so far: a new number is a fresh analysis (the graph view refreshes) */
+        analyses: ctx.analyses,
       };
-      const key = JSON.stringify({ ...status, durationMs: 0 });
+      const key = JSON.stringify(status);
       if (this.statusSent.get(ctx.root) === key) continue;
       this.statusSent.set(ctx.root, key);
       void s.connection.sendNotification('dts/contextStatus', status).catch(() => undefined);
