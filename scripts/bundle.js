@@ -23,6 +23,11 @@ function bundle() {
   if (fs.existsSync(serverEntry)) {
     try {
       esbuild.buildSync({ ...common, logLevel: 'silent', entryPoints: [serverEntry], outfile: path.join(dist, 'server/main.js') });
+      // the bindings worker (server/src/bindings/worker.ts), started by the server beside main.js
+      const workerEntry = path.join(root, 'out/server/src/bindings/worker.js');
+      if (fs.existsSync(workerEntry)) {
+        esbuild.buildSync({ ...common, logLevel: 'silent', entryPoints: [workerEntry], outfile: path.join(dist, 'server/bindings-worker.js') });
+      }
     } catch (e) {
       // the server still runs from out/ (bin/dts-lsp and the client fall back to it)
       const first = e && e.errors && e.errors[0] ? `${e.errors[0].location ? e.errors[0].location.file + ': ' : ''}${e.errors[0].text}` : String(e);

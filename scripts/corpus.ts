@@ -5,6 +5,8 @@
 //   npm run corpus -- --sample     the fixed CI sample (first board of every vendor, ...)
 //   options: --no-dtc (skip the blob comparison)  --strict (exit 1 on any front-end error or difference)
 //            --boards a.dts,b.dts (paths relative to arch/arm64/boot/dts)  --json FILE (write the full report)
+//   npm run corpus -- --zephyr DIR [--sample]   a Zephyr west workspace instead (zephyr-corpus.ts)
+//   npm run corpus -- --linux-stacks            the arm64 composite DTBs against fdtoverlay (linux-stacks.ts)
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -15,6 +17,8 @@ import { DIAGNOSTIC_CODES } from '../server/src/base/diagnostics';
 import { FRONT_END_CODES } from '../server/src/base/diagnostics';
 import { NodeFileSystem } from '../server/src/base/node-fs';
 import { emitDts } from '../server/src/tree/emit';
+import { linuxStacks } from './linux-stacks';
+import { zephyrCorpus } from './zephyr-corpus';
 import { arm64Boards, cppArgs, ensureDebianPackages, ensureKernelTree, sampleBoards } from './kernel-tree';
 
 const execFileP = promisify(execFile);
@@ -73,6 +77,8 @@ async function compareWithDtc(kernel: string, board: string, emitted: string, wo
 
 async function main(): Promise<number> {
   const argv = process.argv.slice(2);
+  if (argv.includes('--zephyr')) return zephyrCorpus(argv);
+  if (argv.includes('--linux-stacks')) return linuxStacks(argv);
   const sample = argv.includes('--sample');
   const noDtc = argv.includes('--no-dtc');
   const strict = argv.includes('--strict');

@@ -16,6 +16,8 @@ interface ContextInfo {
   reason: 'self' | 'explicit' | 'configured' | 'nearest-board' | 'open-board' | 'lone';
   candidates: { path: string; uri: string }[];
   flavour?: string;
+  /** an overlay: the base it is analysed on (server/src/lsp/contexts.ts) */
+  stack?: { base: string; baseUri: string; overlays: string[]; note?: string; noBase?: boolean };
 }
 
 interface ContextStatus {
@@ -171,6 +173,20 @@ function reasonText(info: ContextInfo, file: string): string {
   }
 }
 
+/** The sign after the board's name ($(pass) when analysed without errors or warnings) and its sentence. */
+function analysedSign(root: string): { sign: string; text: string } {
+  const st = statusByRoot.get(root);
+  if (!st) return { sign: '$(sync~spin)', text: 'Analysing…' };
+  const fl = st.flavour ? `${FLAVOUR_NAMES[st.flavour] ?? st.flavour}, ` : '';
+  const files = `${st.files} file${st.files === 1 ? '' : 's'}`;
+  if (st.errors === 0 && st.warnings === 0) {
+    return { sign: '$(pass)', text: `Analysed: no problems in ${base(root)} and what it includes (${fl}${files}, ${st.durationMs} ms).` };
+  }
+  const sign = [st.errors ? `$(error) ${st.errors}` : '', st.warnings ? `$(warning) ${st.warnings}` : ''].filter(Boolean).join(' ');
+  const parts = [st.errors ? `${st.errors} error${st.errors === 1 ? '' : 's'}` : '', st.warnings ? `${st.warnings} warning${st.warnings === 1 ? '' : 's'}` : ''].filter(Boolean);
+  return { sign, text: `Analysed: ${parts.join(' and ')} in ${base(root)} and what it includes (${fl}${files}, ${st.durationMs} ms).` };
+}
+
 function updateStatus(): void {
   if (!statusItem) return;
   const editor = activeDtsEditor();
@@ -183,24 +199,20 @@ function updateStatus(): void {
   if (!info) {
     statusItem.text = '$(circuit-board) Devicetree';
     statusItem.tooltip = 'Devicetree: finding the board this file belongs to…';
+  } else if (info.stack) {
+    // an overlay: the board (or base .dts) it is stacked on, and how that was found
+    const s = info.stack;
+    const onto = stem(s.base);
+    statusItem.text = s.noBase ? '$(layers) no board' : `$(layers) on ${onto} ${analysedSign(info.root).sign}`;
+    const md = new vscode.MarkdownString(undefined, true);
+    md.appendMarkdown(s.noBase
+      ? 'Devicetree overlay analysed alone: no board found for it.\n\nClick to choose one.'
+      : `**Overlay on** \`${base(s.base)}\`${s.note ? ` (${s.note})` : ''}${s.overlays.length > 1 ? `; stack: ${s.overlays.map((o) => base(o)).join(' + ')}` : ''}.\n\n${analysedSign(info.root).text}\n\nClick to choose the board.`);
+    statusItem.tooltip = md;
   } else {
     const self = info.root === editor.document.uri.fsPath;
     const board = stem(info.root);
-    const st = statusByRoot.get(info.root);
-    let sign = '$(sync~spin)';
-    let analysed = 'Analysing…';
-    if (st) {
-      const fl = st.flavour ? `${FLAVOUR_NAMES[st.flavour] ?? st.flavour}, ` : '';
-      const files = `${st.files} file${st.files === 1 ? '' : 's'}`;
-      if (st.errors === 0 && st.warnings === 0) {
-        sign = '$(pass)';
-        analysed = `Analysed: no problems in ${base(info.root)} and what it includes (${fl}${files}, ${st.durationMs} ms).`;
-      } else {
-        sign = [st.errors ? `$(error) ${st.errors}` : '', st.warnings ? `$(warning) ${st.warnings}` : ''].filter(Boolean).join(' ');
-        const parts = [st.errors ? `${st.errors} error${st.errors === 1 ? '' : 's'}` : '', st.warnings ? `${st.warnings} warning${st.warnings === 1 ? '' : 's'}` : ''].filter(Boolean);
-        analysed = `Analysed: ${parts.join(' and ')} in ${base(info.root)} and what it includes (${fl}${files}, ${st.durationMs} ms).`;
-      }
-    }
+    const { sign, text: analysed } = analysedSign(info.root);
     statusItem.text = `$(circuit-board) ${self ? board : `in ${board}`} ${sign}`;
     const md = new vscode.MarkdownString(undefined, true);
     md.appendMarkdown(`**Board context:** \`${base(info.root)}\`${info.flavour ? ` (${FLAVOUR_NAMES[info.flavour] ?? info.flavour})` : ''}\n\n`);
@@ -237,10 +249,10 @@ async function selectContext(context: vscode.ExtensionContext): Promise<void> {
   const info = await client.sendRequest<ContextInfo | null>('dts/contexts', { textDocument: { uri } });
   if (!info) return;
   type Pick = vscode.QuickPickItem & { value: string | null };
-  const items: Pick[] = [{ label: '$(sync) Automatic', description: 'the nearest board that includes this file', value: null }];
+  const items: Pick[] = [{ label: '$(sync) Automatic', description: info.stack ? 'the build, the board the overlay names, else one that fits' : 'the nearest board that includes this file', value: null }];
   for (const c of info.candidates) {
     items.push({
-      label: `${c.path === info.root ? '$(check) ' : ''}${base(c.path)}`,
+      label: `${c.path === (info.stack?.base ?? info.root) ? '$(check) ' : ''}${base(c.path)}`,
       description: vscode.workspace.asRelativePath(c.path),
       value: c.uri,
     });

@@ -5,6 +5,7 @@ import { applySeverity, type Diagnostic, type SeverityOverrides } from './base/d
 import type { FileSystem } from './base/fs';
 import { SnapshotFileSystem } from './base/snapshot-fs';
 import { LineIndex } from './base/text';
+import type { BindingsHost } from './bindings';
 import { runChecks } from './checks';
 import { buildSupplierGraph } from './model/graph';
 import { loadIommuModel, type IommuModel } from './model/iommu';
@@ -15,7 +16,9 @@ import type { DtsFile } from './syntax/ast';
 import { ParseCache, parseDts } from './syntax/parse';
 import { buildTree } from './tree/merge';
 import type { LiveTree } from './tree/types';
-import { detectFlavour, flavourFromTree, flavourName, type Flavour } from './workspace/flavour';
+import { analyzeOverlayStack, stackNotes, syntaxDiagnostic } from './analysis-stack';
+import { flavourFromTree, flavourName, type Flavour } from './workspace/flavour';
+import { planStack, type StackMode, type StackPlan } from './workspace/stack';
 import { detectIncludePaths } from './workspace/include-paths';
 
 export interface AnalysisOptions {
@@ -28,10 +31,36 @@ export interface AnalysisOptions {
   severities?: SeverityOverrides;
   /** parsed JSON of a user's IOMMU model override file */
   modelOverride?: unknown;
+  /** validate against the bindings of the board's tree in process (the CLI; the language server uses a worker) */
+  bindings?: BindingsHost;
   /** force the flavour (default: detected from the root file's location, extension and content) */
   flavour?: Flavour;
   /** ZEPHYR_BASE (environment or setting): Zephyr for files outside any west workspace */
   zephyrBase?: string;
+  /** overlays stacked on the root (CLI --overlay): Zephyr's in the same cpp run, others applied like fdtoverlay */
+  overlays?: string[];
+  /** a board name or .dts for an overlay that does not name its board (setting / CLI --board) */
+  board?: string;
+  /** a Zephyr build directory whose stack is used (CLI --build-dir) */
+  buildDir?: string;
+}
+
+/** Per-analysis choice of the language server: the base the user picked for an overlay. */
+export interface ContextPick {
+  base?: string;
+}
+
+/** How the analysed tree was stacked (workspace/stack.ts). */
+export interface AnalysisStack {
+  mode: StackMode;
+  /** the board (or root) preprocessed first */
+  base: string;
+  /** the overlays on it, in order */
+  overlays: string[];
+  /** how the base of an overlay was found, for the user */
+  baseNote?: string;
+  /** an overlay analysed without a base (none could be found) */
+  noBase?: boolean;
 }
 
 export interface Analysis {
@@ -41,6 +70,10 @@ export interface Analysis {
   flavour: Flavour;
   /** why that flavour, for the user */
   flavourReason: string;
+  /** the source tree (Linux, U-Boot) or ZEPHYR_BASE the flavour was found in */
+  flavourRoot?: string;
+  /** the files that make the tree and how they stack */
+  stack: AnalysisStack;
   pp: PreprocessResult;
   ast: DtsFile;
   tree: LiveTree;
@@ -96,6 +129,15 @@ export class AnalysisHost {
     return { preprocessReplays: this.ppCache.incremental, parseEdits: this.parseCache.edits };
   }
 
+  /** The files and include directories of the context of root (workspace/stack.ts). */
+  planFor(root: string, pick?: ContextPick): StackPlan {
+    const o = this.options;
+    return planStack(root, this.fs, {
+      includePaths: o.includePaths, autoDetect: o.autoDetectIncludePaths, flavour: o.flavour, zephyrBase: o.zephyrBase,
+      overlays: o.overlays, base: pick?.base, board: o.board, buildDir: o.buildDir,
+    });
+  }
+
   includePathsFor(root: string): string[] {
     const paths = [...(this.options.includePaths ?? [])];
     if (this.options.autoDetectIncludePaths !== false) {
@@ -108,8 +150,8 @@ export class AnalysisHost {
    * Analyse one context. `isCancelled` is polled by every stage (preprocess, parse, merge); a cancelled
    * or over-budget analysis stops early with a 'resource-limit' diagnostic and partial results.
    */
-  analyze(root: string, isCancelled?: () => boolean, timeLimitMs: number = ANALYSIS_TIME_LIMIT_MS): Analysis {
-    const steps = this.analyzeSteps(root, isCancelled, timeLimitMs);
+  analyze(root: string, isCancelled?: () => boolean, timeLimitMs: number = ANALYSIS_TIME_LIMIT_MS, pick?: ContextPick): Analysis {
+    const steps = this.analyzeSteps(root, isCancelled, timeLimitMs, pick);
     for (;;) {
       const r = steps.next();
       if (r.done) return r.value;
@@ -120,7 +162,7 @@ export class AnalysisHost {
    * The same analysis, one stage per step (it yields the name of the stage it just finished), so that a
    * caller (the language server) can let other events in between stages and abandon a superseded run.
    */
-  *analyzeSteps(root: string, isCancelled?: () => boolean, timeLimitMs: number = ANALYSIS_TIME_LIMIT_MS): Generator<string, Analysis, void> {
+  *analyzeSteps(root: string, isCancelled?: () => boolean, timeLimitMs: number = ANALYSIS_TIME_LIMIT_MS, pick?: ContextPick): Generator<string, Analysis, void> {
     // one text per file for the whole analysis, document versions recorded as they are read
     const fs = new SnapshotFileSystem(this.fs);
     const deadline = Date.now() + timeLimitMs;
@@ -130,28 +172,38 @@ export class AnalysisHost {
       if (!overBudget && Date.now() > deadline) overBudget = true;
       return overBudget;
     };
-    const detected = detectFlavour(root, fs, { forced: this.options.flavour, zephyrBase: this.options.zephyrBase });
-    const includePaths = this.includePathsFor(root);
-    const pp = preprocess(root, {
+    const plan = this.planFor(root, pick);
+    const detected = plan.flavour;
+    const zephyr = detected.flavour === 'zephyr';
+    const ppOptions = {
       fs,
-      includePaths,
+      includePaths: plan.includePaths,
+      systemIncludePaths: plan.systemIncludePaths,
       defines: { __DTS__: '1', ...(this.options.defines ?? {}) },
       cache: this.ppCache,
       isCancelled: stop,
-    });
-    yield 'preprocess';
-    // a .dtsi (or header) analysed on its own is a fragment: no /dts-v1/ or root node required
-    const complete = !/\.(dtsi|h)$/i.test(root);
-    const ast = parseDts(pp.text, this.parseCache, { complete, owner: root, isCancelled: stop });
-    yield 'parse';
-    const syntaxDiagnostics: Diagnostic[] = ast.errors.map((e) => ({
-      ...pp.map.toFileRange(e.start, e.end),
-      severity: 'error',
-      code: e.code ?? 'syntax-error',
-      message: e.message,
-    }));
-    const tree = buildTree(ast, { map: pp.map, fs, root, isCancelled: stop });
-    yield 'merge';
+    };
+    // a .dtsi (or header) analysed on its own is a fragment: no /dts-v1/ or root node required; so is an
+    // overlay without a base
+    const complete = !/\.(dtsi|h)$/i.test(plan.base) && !(plan.noBase && /\.(overlay|keymap)$/i.test(plan.base));
+    let pp: PreprocessResult;
+    let ast: DtsFile;
+    let tree: LiveTree;
+    if (plan.mode === 'fdtoverlay') {
+      const r = yield* analyzeOverlayStack(plan, ppOptions, this.parseCache, stop);
+      pp = r.pp;
+      ast = r.ast;
+      tree = r.tree;
+    } else {
+      pp = preprocess(plan.base, { ...ppOptions, stack: plan.mode === 'cpp-include' ? plan.overlays : undefined });
+      yield 'preprocess';
+      ast = parseDts(pp.text, this.parseCache, { complete, owner: plan.mode === 'single' ? plan.base : root, isCancelled: stop });
+      yield 'parse';
+      tree = buildTree(ast, { map: pp.map, fs, root: plan.base, isCancelled: stop });
+      yield 'merge';
+    }
+    const syntaxDiagnostics: Diagnostic[] = ast.errors.map((e) => syntaxDiagnostic(e, pp, zephyr));
+    const stackDiagnostics = stackNotes(plan, root, tree);
     let flavour = detected.flavour;
     let flavourReason = detected.why;
     if (flavour === 'dtc') {
@@ -160,7 +212,14 @@ export class AnalysisHost {
     }
     const graph = buildSupplierGraph(tree, this.model);
     // checks of a partial tree would report what is only missing because the analysis stopped
-    const checkDiagnostics = stop() ? [] : runChecks({ tree, graph, model: this.model, map: pp.map });
+    const checkDiagnostics = stop() ? [] : runChecks({ tree, graph, model: this.model, map: pp.map, flavour });
+    if (this.options.bindings && !stop()) {
+      try {
+        checkDiagnostics.push(...this.options.bindings.validate(root, tree, pp.map, { flavour, root: detected.root }));
+      } catch (e) {
+        checkDiagnostics.push({ file: root, start: 0, end: 0, severity: 'error', code: 'internal-error', message: `internal error in the bindings: ${e instanceof Error ? e.message : String(e)}` });
+      }
+    }
     if (overBudget) {
       // the stages say where they stopped; say why
       const note = ` (the analysis exceeded its time budget of ${timeLimitMs / 1000} s)`;
@@ -177,7 +236,8 @@ export class AnalysisHost {
       }
     }
 
-    const all = [...this.modelDiagnostics, ...pp.diagnostics, ...syntaxDiagnostics, ...tree.diagnostics, ...checkDiagnostics];
+    const treeDiagnostics = plan.noBase ? tree.diagnostics.filter((d) => d.code !== 'unresolved-reference') : tree.diagnostics;
+    const all = [...this.modelDiagnostics, ...stackDiagnostics, ...pp.diagnostics, ...syntaxDiagnostics, ...treeDiagnostics, ...checkDiagnostics];
     const diagnostics: Diagnostic[] = [];
     for (const d of all) {
       const a = applySeverity(d, this.options.severities);
@@ -193,12 +253,14 @@ export class AnalysisHost {
       root,
       flavour,
       flavourReason,
+      flavourRoot: detected.root,
+      stack: { mode: plan.mode, base: plan.base, overlays: plan.overlays, baseNote: plan.baseNote, noBase: plan.noBase },
       pp,
       ast,
       tree,
       graph,
       model: this.model,
-      includePaths,
+      includePaths: [...plan.includePaths, ...plan.systemIncludePaths],
       diagnostics,
       fileText,
       fs,

@@ -124,3 +124,75 @@ test('close both, reopen both and edit the .dtsi at once: the edit is published 
     await c.shutdown();
   }
 });
+
+/** A board whose analysis takes long (tens of thousands of nodes), each node referring to the next one. */
+function slowBoard(dir: string): string {
+  const parts = ['/dts-v1/;\n/ {\n'];
+  for (let i = 0; i < 30_000; i++) parts.push(`\tn${i}: node@${i.toString(16)} { reg = <${i} 1>; next = <&n${i + 1}>; };\n`);
+  parts.push('\tn30000: node@last { };\n};\n');
+  const file = path.join(dir, 'slow.dts');
+  fs.writeFileSync(file, parts.join(''));
+  return file;
+}
+
+test('requests during a long analysis are answered from the last one, positions mapped through the edit', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dts-never-wait-'));
+  const board = slowBoard(dir);
+  const c = new LspClient();
+  try {
+    await c.initialize(dir);
+    await c.open(board);
+    await c.waitForDiagnostics(board, () => true, 60_000);
+    await c.waitQuiet();
+    // three lines inserted at the top (a full re-analysis), then at once: definition of `&n1001` (now 3 lines down)
+    const analysedBefore = c.logs.filter((l) => l.startsWith('analysed ')).length;
+    await c.change(board, [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: '\t/* one */\n\t/* two */\n\t/* three */\n' }]);
+    const t0 = Date.now();
+    const line = 2 + 1000 + 3; // `/dts-v1/;`, `/ {`, nodes n0..n999, the three new lines
+    const def = await c.request<Array<{ range: { start: { line: number; character: number } } }>>('textDocument/definition', {
+      textDocument: { uri: uriOf(board) }, position: { line, character: '\tn1000: node@3e8 { reg = <1000 1>; next = <&n10'.length },
+    });
+    const ms = Date.now() - t0;
+    const analysedAfter = c.logs.filter((l) => l.startsWith('analysed ')).length;
+    assert.equal(analysedAfter, analysedBefore, `the answer came after the new analysis (${ms} ms): not from the last one`);
+    // the node n1001 is on line 1006 of the edited text
+    assert.deepEqual(def.map((d) => d.range.start), [{ line: line + 1, character: '\tn1001: '.length }]);
+    // hover and semantic tokens answer too, in current positions
+    const hover = await c.request<{ range?: { start: { line: number } } } | null>('textDocument/hover', {
+      textDocument: { uri: uriOf(board) }, position: { line, character: '\tn1000: node@3e8 { reg = <1000 1>; next = <&n10'.length },
+    });
+    assert.equal(hover?.range?.start.line, line);
+    await c.waitQuiet(150, 120_000);
+    assert.ok(c.logs.filter((l) => l.startsWith('analysed ')).length > analysedBefore);
+  } finally {
+    await c.shutdown();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the context of the document asked about is analysed before the other waiting ones', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dts-visible-first-'));
+  const boards = ['a', 'b', 'c'].map((n) => {
+    const parts = ['/dts-v1/;\n/ {\n'];
+    for (let i = 0; i < 6000; i++) parts.push(`\t${n}${i}: node@${i.toString(16)} { reg = <${i} 1>; next = <&${n}${i + 1}>; };\n`);
+    parts.push(`\t${n}6000: node@last { };\n};\n`);
+    const file = path.join(dir, `${n}.dts`);
+    fs.writeFileSync(file, parts.join(''));
+    return file;
+  });
+  const c = new LspClient();
+  try {
+    await c.initialize(dir);
+    for (const b of boards) await c.open(b);
+    // the user looks at c.dts: its semantic tokens are asked for at once
+    const tokens = c.request<{ data: number[] }>('textDocument/semanticTokens/full', { textDocument: { uri: uriOf(boards[2]) } });
+    assert.ok((await tokens).data.length > 0);
+    await c.waitQuiet();
+    const order = c.logs.filter((l) => l.startsWith('analysed ')).map((l) => path.basename(l.split(' ')[1]));
+    // a.dts may have started before the request came; c.dts comes before b.dts
+    assert.ok(order.indexOf('c.dts') < order.indexOf('b.dts'), order.join(', '));
+  } finally {
+    await c.shutdown();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -67,7 +67,7 @@ test('capabilities and first diagnostics of a board (exact range and code)', asy
     assert.deepEqual(d.relatedInformation?.map((r) => [r.location.uri, r.location.range]), [[uriOf(SOC), rangeOf(SOC, '#iommu-cells = <1>;')]]);
     assert.equal(c.diagnostics.get(uriOf(BOARD_A))!.version, 1);
     // the watcher registration for files changed on disk
-    assert.match(JSON.stringify(c.registrations), /\*\*\/\*\.\{dts,dtsi,dtso,overlay,h\}/);
+    assert.match(JSON.stringify(c.registrations), /\*\*\/\*\.\{dts,dtsi,dtso,overlay,keymap,h\}/);
   });
 });
 

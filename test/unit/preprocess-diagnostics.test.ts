@@ -34,7 +34,7 @@ test('#define syntax errors, ## at the ends, redefinition, #undef without a name
     ['macro-error', 'error', at('b)'), at('b)') + 1],
     ['macro-error', 'error', at('##'), at('##') + 2],
     ['macro-error', 'error', at('##', 1), at('##', 1) + 2],
-    ['macro-error', 'warning', at('H', 1), at('H', 1) + 1],
+    ['macro-redefined', 'warning', at('H', 1), at('H', 1) + 1],
     ['macro-error', 'error', at('#undef'), at('#undef') + 6],
   ]);
   assert.deepEqual(r.diagnostics.map((d) => d.message), [

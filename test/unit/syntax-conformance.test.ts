@@ -51,5 +51,5 @@ test('dtc test inputs: the syntax-error files fail for the right reason', (t) =>
   const octal = read('bad-octal-literal.dts');
   assert.deepEqual(parseDts(octal).errors, [{ start: octal.indexOf('09'), end: octal.indexOf('09') + 2, message: "Bad integer literal '09'" }]);
   const order = read('prop-after-subnode.dts');
-  assert.deepEqual(parseDts(order).errors, [{ start: order.indexOf('prop;'), end: order.indexOf('prop;') + 4, message: 'Properties must precede subnodes' }]);
+  assert.deepEqual(parseDts(order).errors, [{ start: order.indexOf('prop;'), end: order.indexOf('prop;') + 4, message: 'Properties must precede subnodes', code: 'properties-after-subnodes' }]);
 });

@@ -106,8 +106,8 @@ test('file structure errors follow dtc (headers, memreserves, labels on root, pr
   assert.deepEqual(f.errors, [
     { start: 0, end: 0, message: "missing '/dts-v1/;' at the start of the file" },
     { start: at('root:'), end: at('root:') + 5, message: 'Labels are not allowed on the root node' },
-    { start: at('prop;'), end: at('prop;') + 4, message: 'Properties must precede subnodes' },
-    { start: at('/delete-property/'), end: at('/delete-property/ q') + 19, message: 'Properties must precede subnodes' },
+    { start: at('prop;'), end: at('prop;') + 4, message: 'Properties must precede subnodes', code: 'properties-after-subnodes' },
+    { start: at('/delete-property/'), end: at('/delete-property/ q') + 19, message: 'Properties must precede subnodes', code: 'properties-after-subnodes' },
     { start: at('/memreserve/ 2'), end: at('/memreserve/ 2 3;') + 17, message: "'/memreserve/' must come before nodes" },
     { start: at('/dts-v1/'), end: at('/dts-v1/') + 9, message: "'/dts-v1/;' must come before '/memreserve/' and nodes" },
   ]);

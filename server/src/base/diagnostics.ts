@@ -19,6 +19,10 @@ export interface Diagnostic extends FileRange {
   code: string;
   message: string;
   related?: RelatedInformation[];
+  /** full path of the node the diagnostic is about (`--format json` carries it), where there is one */
+  node?: string;
+  /** the property concerned (or, for a missing required property, the one missing), where there is one */
+  property?: string;
 }
 
 /**
@@ -46,6 +50,11 @@ export const DIAGNOSTIC_CODES: Record<string, { severity: Severity; description:
   'phandle-error': { severity: 'error', description: 'Explicit phandle values that are invalid or collide.' },
   'resource-limit': { severity: 'error', description: 'Input exceeded a documented limit (nesting depth, expansion size, time).' },
   'internal-error': { severity: 'error', description: 'A defect in the analysis itself (reported instead of crashing).' },
+  // Zephyr workspaces and overlay stacks (issue 13)
+  'macro-redefined': { severity: 'warning', description: 'A macro is defined again with a different body (cpp warns, except in headers found through a system include directory).' },
+  'properties-after-subnodes': { severity: 'warning', description: "Zephyr trees: a property after a subnode in one node body; Zephyr's dtlib accepts it, dtc rejects it." },
+  'overlay-no-base': { severity: 'warning', description: 'An overlay for which no base board or .dts was found: analysed alone, its references into the base unchecked.' },
+  'overlay-target': { severity: 'error', description: "An overlay fragment's target is not in the base tree, or a stacked file is not an overlay (fdtoverlay fails)." },
   // supplier graph and IOMMU model (issue 3)
   'iommu-cells-mismatch': { severity: 'error', description: 'An iommus specifier has the wrong number of cells for the target #iommu-cells.' },
   'phandle-cells-mismatch': { severity: 'error', description: 'A phandle+args specifier has the wrong number of cells for the provider.' },
@@ -66,13 +75,25 @@ export const DIAGNOSTIC_CODES: Record<string, { severity: Severity; description:
   'iommu-probe-once': { severity: 'information', description: 'A probe-once IOMMU driver (cannot defer) whose node has suppliers that may not be ready at its initcall.', defaultOff: true },
   'iommu-xlate-denied': { severity: 'information', description: 'The IOMMU driver refuses this master at run time (R-Car Gen3/Gen4, RZ/G2 IPMMU allow-list): it DMAs untranslated.', defaultOff: true },
   'iommu-modular-timeout': { severity: 'information', description: 'Consumer of an IOMMU whose driver may be a module loaded after the deferred-probe timeout.', defaultOff: true },
+  // bindings (issue 14): Linux dt-schema and Zephyr bindings
+  'binding-unknown-compatible': { severity: 'warning', description: 'A compatible string that no binding documents (dtbs_check: "failed to match any schema").' },
+  'binding-unknown-property': { severity: 'warning', description: "A property the node's binding does not allow." },
+  'binding-unexpected-child': { severity: 'warning', description: "A child node the node's binding does not allow." },
+  'binding-missing-required': { severity: 'warning', description: 'A property the binding requires is missing (not reported on disabled nodes, as dtbs_check).' },
+  'binding-type': { severity: 'warning', description: 'A value of the wrong type or integer size for the binding (a string where cells are expected, /bits/ 8 where 32 are).' },
+  'binding-value': { severity: 'warning', description: 'A value the binding does not allow (enum, const, pattern, range).' },
+  'binding-item-count': { severity: 'warning', description: 'Too few or too many items (strings, cells or phandle groups) for the binding.' },
+  'binding-node-name': { severity: 'warning', description: "The node's name does not match the pattern its binding requires." },
+  'binding-constraint': { severity: 'warning', description: 'A binding rule over several properties is broken (one of several forms, a dependency, a condition).' },
+  'binding-deprecated': { severity: 'information', description: 'A property or compatible the binding marks deprecated.' },
+  'binding-load-error': { severity: 'warning', description: 'A binding file cannot be read or is not a valid binding (it is ignored).' },
 };
 
 /** Codes of the front end (preprocess, parse, merge): the ones dtc's own tests and the kernel corpus are judged by. */
 export const FRONT_END_CODES: ReadonlySet<string> = new Set([
   'syntax-error', 'include-not-found', 'include-cycle', 'include-error', 'macro-error', 'preprocessor-error',
   'unresolved-reference', 'duplicate-label', 'duplicate-node', 'duplicate-property', 'value-error', 'incbin-error',
-  'name-property', 'delete-not-found', 'phandle-error', 'resource-limit',
+  'name-property', 'delete-not-found', 'phandle-error', 'resource-limit', 'overlay-target',
 ]);
 
 export function defaultSeverity(code: string): Severity {

@@ -6,6 +6,7 @@ import type { SourceMap } from '../preprocess/types';
 import type { Span } from '../syntax/ast';
 import { isEnabledInTree } from '../model/tree-util';
 import type { LiveTree, TreeNode } from '../tree/types';
+import type { Flavour } from '../workspace/flavour';
 
 /** What runChecks is given. */
 export interface CheckInput {
@@ -13,6 +14,8 @@ export interface CheckInput {
   graph: SupplierGraph;
   model: IommuModel;
   map: SourceMap;
+  /** the tree's flavour (workspace/flavour.ts): Zephyr trees get Zephyr wording (no probe deferral, IOMMU) */
+  flavour?: Flavour;
 }
 
 /** What every check sees: the input plus queries shared (and memoised) across the checks of one run. */

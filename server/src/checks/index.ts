@@ -7,6 +7,7 @@ import { checkIommuConsumers } from './iommu-consumer';
 import { checkIommuMaps } from './iommu-map';
 import { checkIommuProviders } from './iommu-provider';
 import { checkSupplierStatus } from './status';
+import { checkZephyrCells, checkZephyrCycles, checkZephyrSuppliers } from './zephyr';
 
 export type { CheckContext, CheckInput } from './context';
 
@@ -19,10 +20,13 @@ const CHECKS: ((ctx: CheckContext, r: Reporter) => void)[] = [
   checkCycles,
 ];
 
+/** Zephyr trees: the cell checks, then supplier checks in Zephyr's terms (checks/zephyr.ts); no Linux IOMMU checks. */
+const ZEPHYR_CHECKS: ((ctx: CheckContext, r: Reporter) => void)[] = [checkZephyrCells, checkZephyrSuppliers, checkZephyrCycles];
+
 export function runChecks(input: CheckInput): Diagnostic[] {
   const ctx = checkContext(input);
   const r = new Reporter(ctx.map);
-  for (const check of CHECKS) {
+  for (const check of input.flavour === 'zephyr' ? ZEPHYR_CHECKS : CHECKS) {
     try {
       check(ctx, r);
     } catch (e) {

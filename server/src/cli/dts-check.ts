@@ -1,27 +1,44 @@
 // bin/dts-check: the same analysis as the language server, for the terminal and CI.
 //   dts-check [-I dir]... [--define NAME[=VAL]]... [--format text|json|sarif]
-//             [--severity CODE=LEVEL]... [--model FILE] [--emit-dts] FILE...
+//             [--severity CODE=LEVEL]... [--model FILE] [--emit-dts]
+//             [--overlay FILE]... [--build-dir DIR] [--board NAME] [--flavour F] FILE...
 // Exit status: 0 no error-severity diagnostic, 1 at least one, 2 usage or I/O failure.
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isMainThread, MessageChannel, receiveMessageOnPort, Worker, workerData, type MessagePort } from 'node:worker_threads';
-import { AnalysisHost, type AnalysisOptions } from '../analysis';
+import { AnalysisHost, type Analysis, type AnalysisOptions } from '../analysis';
 import type { Diagnostic, Severity, SeverityOverrides } from '../base/diagnostics';
-import { NodeFileSystem } from '../base/node-fs';
+import { FolderCache, NodeFileSystem } from '../base/node-fs';
+import { BindingsHost } from '../bindings';
+import { locateDiagnostics } from '../tree/locate';
 import { LineIndex } from '../base/text';
 import { emitDts } from '../tree/emit';
-import { formatJson, formatSarif, formatText, type CliDiagnostic, type CliRange } from './format';
+import { isFlavour, type Flavour } from '../workspace/flavour';
+import { buildDirBase } from '../workspace/stack';
+import { formatJson, formatSarif, formatText, type CliContext, type CliDiagnostic, type CliRange } from './format';
 
 const VERSION = '0.1.0';
 
 const USAGE = `usage: dts-check [options] FILE...
+       dts-check [options] --build-dir DIR
   -I DIR                 add an include directory (repeatable)
   -D, --define NAME[=V]  define a preprocessor macro (repeatable)
   --format FMT           text (default), json or sarif
   --severity CODE=LEVEL  set a diagnostic's severity: error|warning|information|hint|off|on (repeatable)
   --model FILE           IOMMU model override (JSON)
-  --emit-dts             print the merged tree of FILE as DTS instead of diagnostics
+  --emit-dts             print the merged tree of FILE (with its overlays) as DTS instead of diagnostics
+  --overlay FILE         stack an overlay on FILE (repeatable, in order): Zephyr .overlay in the same cpp
+                         run, Linux .dtso applied like fdtoverlay
+  --build-dir DIR        the devicetree stack a Zephyr build used (build_info.yml, CMakeCache.txt);
+                         FILE may be left out (the build's board)
+  --board NAME|FILE      the board an overlay is analysed on when it does not name one
+  --flavour F            linux, zephyr, uboot or dtc (default: detected)
   --no-auto-include      do not detect Linux/Zephyr include paths
+  --bindings DIR         validate against the bindings in DIR (repeatable; a Linux bindings folder, a dtschema
+                         package, a processed-schema.json, a Zephyr dts/bindings folder); replaces the ones
+                         found in the board's tree
+  --no-bindings          no binding validation
   -j, --jobs N           analyse many FILEs in N worker threads (default 1; output identical)
   -h, --help             this help
   --version              print the version
@@ -37,12 +54,18 @@ interface Args {
   emitDts: boolean;
   autoInclude: boolean;
   jobs: number;
+  bindings: string[];
+  noBindings: boolean;
+  overlays: string[];
+  buildDir?: string;
+  board?: string;
+  flavour?: Flavour;
 }
 
 class UsageError extends Error {}
 
 function parseArgs(argv: string[]): Args | 'help' | 'version' {
-  const a: Args = { files: [], includePaths: [], defines: {}, format: 'text', severities: {}, emitDts: false, autoInclude: true, jobs: 1 };
+  const a: Args = { files: [], includePaths: [], defines: {}, format: 'text', severities: {}, emitDts: false, autoInclude: true, jobs: 1, overlays: [], bindings: [], noBindings: false };
   const need = (i: number, opt: string): string => {
     if (i >= argv.length) throw new UsageError(`option ${opt} needs a value`);
     return argv[i];
@@ -69,6 +92,18 @@ function parseArgs(argv: string[]): Args | 'help' | 'version' {
       a.model = path.resolve(arg === '--model' ? need(++i, arg) : arg.slice('--model='.length));
     } else if (arg === '--emit-dts') a.emitDts = true;
     else if (arg === '--no-auto-include') a.autoInclude = false;
+    else if (arg === '--bindings' || arg.startsWith('--bindings=')) a.bindings.push(path.resolve(arg === '--bindings' ? need(++i, arg) : arg.slice('--bindings='.length)));
+    else if (arg === '--no-bindings') a.noBindings = true;
+    else if (arg === '--overlay' || arg.startsWith('--overlay=')) a.overlays.push(path.resolve(arg === '--overlay' ? need(++i, arg) : arg.slice('--overlay='.length)));
+    else if (arg === '--build-dir' || arg.startsWith('--build-dir=')) a.buildDir = path.resolve(arg === '--build-dir' ? need(++i, arg) : arg.slice('--build-dir='.length));
+    else if (arg === '--board' || arg.startsWith('--board=')) {
+      const b = arg === '--board' ? need(++i, arg) : arg.slice('--board='.length);
+      a.board = /\.dts$/i.test(b) ? path.resolve(b) : b;
+    } else if (arg === '--flavour' || arg.startsWith('--flavour=')) {
+      const f = arg === '--flavour' ? need(++i, arg) : arg.slice('--flavour='.length);
+      if (!isFlavour(f)) throw new UsageError(`unknown flavour '${f}' (linux, zephyr, uboot or dtc)`);
+      a.flavour = f;
+    }
     else if (arg === '-j' || arg === '--jobs' || arg.startsWith('--jobs=')) {
       const v = arg.startsWith('--jobs=') ? arg.slice('--jobs='.length) : need(++i, arg);
       if (!/^[1-9][0-9]{0,2}$/.test(v)) throw new UsageError(`--jobs takes a positive number, got '${v}'`);
@@ -78,8 +113,9 @@ function parseArgs(argv: string[]): Args | 'help' | 'version' {
     else if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option '${arg}'`);
     else a.files.push(path.resolve(arg));
   }
-  if (a.files.length === 0) throw new UsageError('no input file');
-  if (a.emitDts && a.files.length !== 1) throw new UsageError('--emit-dts takes exactly one FILE');
+  if (a.files.length === 0 && !a.buildDir) throw new UsageError('no input file');
+  if (a.emitDts && a.files.length > 1) throw new UsageError('--emit-dts takes exactly one FILE');
+  if (a.overlays.length && a.files.length !== 1) throw new UsageError('--overlay stacks on exactly one FILE');
   return a;
 }
 
@@ -111,7 +147,7 @@ export function main(argv: string[], out: (s: string) => void, err: (s: string) 
   }
 
   const fs = new NodeFileSystem();
-  for (const f of args.files) {
+  for (const f of [...args.files, ...args.overlays]) {
     const st = fs.stat(f);
     if (st !== 'file') {
       err(`dts-check: ${f}: ${st === 'directory' ? 'is a directory' : 'no such file'}\n`);
@@ -138,11 +174,33 @@ export function main(argv: string[], out: (s: string) => void, err: (s: string) 
     severities: args.severities,
     modelOverride,
     autoDetectIncludePaths: args.autoInclude,
+    overlays: args.overlays.length ? args.overlays : undefined,
+    buildDir: args.buildDir,
+    board: args.board,
+    flavour: args.flavour,
+    zephyrBase: process.env.ZEPHYR_BASE,
   };
-  const host = new AnalysisHost(fs, options);
+  const bindingsOptions: CliBindings = { enabled: !args.noBindings, dirs: args.bindings };
+  const host = new AnalysisHost(fs, { ...options, bindings: bindingsHost(bindingsOptions) });
+  if (args.files.length === 0 && args.buildDir) {
+    const base = buildDirBase(args.buildDir, fs, process.env.ZEPHYR_BASE);
+    if (!base) {
+      err(`dts-check: ${args.buildDir}: not a Zephyr build directory with a devicetree (no build_info.yml or CMakeCache.txt naming a board)\n`);
+      return 2;
+    }
+    args.files.push(base);
+  }
+  // which base an overlay was analysed on (stderr: the formats on stdout stay as they are)
+  const noteStack = (a: Analysis): void => {
+    if (a.stack.baseNote) err(`dts-check: note: ${displayPath(a.root)}: analysed on ${displayPath(a.stack.base)}: ${a.stack.baseNote}\n`);
+    if (a.stack.overlays.length && (a.stack.base === a.root || args.emitDts)) {
+      err(`dts-check: note: ${displayPath(a.root)}: stack ${[a.stack.base, ...a.stack.overlays].map(displayPath).join(' + ')} (${a.stack.mode === 'fdtoverlay' ? 'overlays applied like fdtoverlay' : 'one cpp run'})\n`);
+    }
+  };
 
   if (args.emitDts) {
     const a = host.analyze(args.files[0]);
+    noteStack(a);
     const errors = a.diagnostics.filter((d) => d.severity === 'error');
     if (errors.length) {
       err(formatText(convert(errors, (f) => a.lineIndex(f)), displayPath));
@@ -153,11 +211,13 @@ export function main(argv: string[], out: (s: string) => void, err: (s: string) 
 
   const all: CliDiagnostic[] = [];
   const seen = new Set<string>();
-  const perFile = args.files.length >= WORKER_MIN_FILES ? analyzeInWorkers(args.files, options, args.jobs) : undefined;
+  const perFile = args.files.length >= WORKER_MIN_FILES ? analyzeInWorkers(args.files, options, args.jobs, bindingsOptions, args.format === 'json') : undefined;
   for (let i = 0; i < args.files.length; i++) {
     let diags = perFile?.[i];
     if (!diags) {
       const a = host.analyze(args.files[i]);
+      if (args.format === 'text') noteStack(a);
+      if (args.format === 'json') locateDiagnostics(a.diagnostics, a.tree, a.pp.map);
       diags = convert(a.diagnostics, (file) => a.lineIndex(file));
     }
     for (const d of diags) {
@@ -168,7 +228,14 @@ export function main(argv: string[], out: (s: string) => void, err: (s: string) 
     }
   }
   all.sort(compareDiagnostics);
-  if (args.format === 'json') out(formatJson(all));
+  if (args.format === 'json') {
+    // the contexts from the plan (the same in worker threads): flavour and stack of every FILE
+    const contexts: CliContext[] = args.files.map((f) => {
+      const p = host.planFor(f);
+      return { file: f, flavour: p.flavour.flavour, stack: { mode: p.mode, base: p.base, overlays: p.overlays, baseNote: p.baseNote, noBase: p.noBase } };
+    });
+    out(formatJson(all, contexts));
+  }
   else if (args.format === 'sarif') out(formatSarif(all, (f) => pathToFileURL(f).href, VERSION));
   else out(formatText(all, displayPath));
   return all.some((d) => d.severity === 'error') ? 1 : 0;
@@ -185,10 +252,12 @@ export function main(argv: string[], out: (s: string) => void, err: (s: string) 
 const WORKER_MIN_FILES = 16;
 const YOUNG_GENERATION_MB = 192;
 
-interface WorkerInput { kind: 'dts-check-worker'; files: string[]; options: AnalysisOptions; done: SharedArrayBuffer; port: MessagePort }
+interface WorkerInput {
+  kind: 'dts-check-worker'; files: string[]; options: AnalysisOptions; bindings: CliBindings; locate: boolean; done: SharedArrayBuffer; port: MessagePort;
+}
 interface WorkerOutput { results?: CliDiagnostic[][]; error?: string }
 
-function analyzeInWorkers(files: string[], options: AnalysisOptions, jobs: number): CliDiagnostic[][] | undefined {
+function analyzeInWorkers(files: string[], options: AnalysisOptions, jobs: number, bindings: CliBindings, locate: boolean): CliDiagnostic[][] | undefined {
   const n = Math.max(1, Math.min(jobs, Math.ceil(files.length / 8)));
   const done = new SharedArrayBuffer(4);
   const counter = new Int32Array(done);
@@ -199,7 +268,7 @@ function analyzeInWorkers(files: string[], options: AnalysisOptions, jobs: numbe
   try {
     for (const slice of slices) {
       const { port1, port2 } = new MessageChannel();
-      const input: WorkerInput = { kind: 'dts-check-worker', files: slice, options, done, port: port2 };
+      const input: WorkerInput = { kind: 'dts-check-worker', files: slice, options, bindings, locate, done, port: port2 };
       workers.push(new Worker(__filename, { workerData: input, transferList: [port2], resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } }));
       ports.push(port1);
     }
@@ -224,10 +293,11 @@ function analyzeInWorkers(files: string[], options: AnalysisOptions, jobs: numbe
 function workerMain(input: WorkerInput): void {
   let out: WorkerOutput;
   try {
-    const host = new AnalysisHost(new NodeFileSystem(), input.options);
+    const host = new AnalysisHost(new NodeFileSystem(), { ...input.options, bindings: bindingsHost(input.bindings) });
     const results: CliDiagnostic[][] = [];
     for (const f of input.files) {
       const a = host.analyze(f);
+      if (input.locate) locateDiagnostics(a.diagnostics, a.tree, a.pp.map);
       results.push(convert(a.diagnostics, (file) => a.lineIndex(file)));
     }
     out = { results };
@@ -253,6 +323,19 @@ function compareDiagnostics(a: CliDiagnostic, b: CliDiagnostic): number {
   return a.range.start.character - b.range.start.character;
 }
 
+interface CliBindings { enabled: boolean; dirs: string[] }
+
+/** The bindings of the boards' trees, cached in the user's cache folder. */
+function bindingsHost(b: CliBindings): BindingsHost {
+  const cacheRoot = process.env.DTS_LSP_CACHE || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'dts-lsp');
+  return new BindingsHost(new NodeFileSystem(), {
+    enabled: b.enabled,
+    dirs: b.dirs,
+    cache: new FolderCache(path.join(cacheRoot, 'bindings')),
+    env: { home: os.homedir(), virtualEnv: process.env.VIRTUAL_ENV },
+  });
+}
+
 function convert(diags: Diagnostic[], index: (file: string) => LineIndex | undefined): CliDiagnostic[] {
   const range = (file: string, start: number, end: number): CliRange => {
     const idx = index(file);
@@ -266,6 +349,8 @@ function convert(diags: Diagnostic[], index: (file: string) => LineIndex | undef
     code: d.code,
     message: d.message,
     related: (d.related ?? []).map((r) => ({ file: r.file, range: range(r.file, r.start, r.end), message: r.message })),
+    ...(d.node !== undefined ? { node: d.node } : {}),
+    ...(d.property !== undefined ? { property: d.property } : {}),
   }));
 }
 

@@ -48,8 +48,12 @@ export class ServerConfiguration {
       severities: settings.severities,
       modelOverride: this.readModelOverride(settings.modelOverride),
       zephyrBase: process.env.ZEPHYR_BASE,
+      board: settings.board,
+      buildDir: settings.buildDir,
+      flavour: settings.flavour,
     };
     this.s.host.setOptions(options);
+    this.s.bindings.configure(settings.bindings.enabled, settings.bindings.dirs);
     this.s.index.clearIncludePathCache();
     this.updateFileRoots();
   }

@@ -4,8 +4,10 @@
 import type { Analysis } from '../analysis';
 import type { Diagnostic } from '../base/diagnostics';
 import type { LineIndex } from '../base/text';
+import type { MappedLineIndex } from './position-map';
 import type { ContextChoice } from '../workspace/contexts';
 import { detectFlavour, type Flavour } from '../workspace/flavour';
+import { isOverlayFile } from '../workspace/stack';
 import { pathToUri, uriToPath } from './convert';
 import type { DtsServer } from './server';
 
@@ -20,10 +22,14 @@ export interface ContextInfo {
   candidates: { path: string; uri: string }[];
   /** the context's flavour (workspace/flavour.ts): 'linux' | 'zephyr' | 'uboot' | 'dtc' */
   flavour: Flavour;
+  /** an overlay's stack: the base it is analysed on, how that was found, the other overlays with it */
+  stack?: { base: string; baseUri: string; overlays: string[]; note?: string; noBase?: boolean };
 }
 
 export interface Context {
   root: string;
+  /** an overlay context's base picked by the user or the settings (analysed with it) */
+  base?: string;
   analysis?: Analysis;
   /** files read by the last analysis (root first) */
   files: Set<string>;
@@ -33,6 +39,8 @@ export interface Context {
   diagnosticsByFile: Map<string, Diagnostic[]>;
   /** text of every file the last analysis read, frozen for position conversions */
   lineIndexes: Map<string, LineIndex>;
+  /** per open document edited since the last analysis: its current text mapped to the analysis' (requests) */
+  mappedIndexes: Map<string, MappedLineIndex>;
   durationMs: number;
   analyses: number;
 }
@@ -69,20 +77,24 @@ export class ServerContexts {
     this.docContext.set(file, choice);
     const existing = this.byRoot.get(choice.root);
     // (a file of an existing context is listed at once: its edits mark the context dirty before its next analysis ends)
-    if (existing) existing.files.add(file);
-    else {
+    if (existing) {
+      existing.files.add(file);
+      if (existing.base !== choice.base) { existing.base = choice.base; existing.dirty = true; }
+    } else {
       this.byRoot.set(choice.root, {
         root: choice.root,
+        base: choice.base,
         files: new Set([choice.root, file]),
         dirty: true,
         versions: new Map(),
         diagnosticsByFile: new Map(),
         lineIndexes: new Map(),
+        mappedIndexes: new Map(),
         durationMs: 0,
         analyses: 0,
       });
     }
-    const changed = !old || old.root !== choice.root || old.reason !== choice.reason || old.candidates.join() !== choice.candidates.join();
+    const changed = !old || old.root !== choice.root || old.reason !== choice.reason || old.base !== choice.base || old.candidates.join() !== choice.candidates.join();
     if (changed) {
       const info = this.contextInfoFor(file, choice);
       void this.s.connection.sendNotification('dts/contextChanged', info).catch(() => undefined);
@@ -106,7 +118,18 @@ export class ServerContexts {
       reason: choice.reason,
       candidates: choice.candidates.map((p) => ({ path: p, uri: pathToUri(p) })),
       flavour: detectFlavour(choice.root, this.s.fs, { zephyrBase: process.env.ZEPHYR_BASE }).flavour,
+      stack: isOverlayFile(file) ? this.stackInfo(file, choice.base) : undefined,
     };
+  }
+
+  /** Where an overlay is analysed (the same plan the analysis uses), for the status bar. */
+  private stackInfo(file: string, base: string | undefined): ContextInfo['stack'] {
+    try {
+      const plan = this.s.host.planFor(file, { base });
+      return { base: plan.base, baseUri: pathToUri(plan.base), overlays: plan.overlays, note: plan.baseNote, noBase: plan.noBase };
+    } catch {
+      return undefined;
+    }
   }
 
   async contextInfo(uri: string): Promise<ContextInfo | null> {

@@ -13,7 +13,19 @@ export class DocumentSync {
 
   constructor(private readonly s: DtsServer) {}
 
+  /** documents whose didOpen waits for the settings or the workspace index */
+  opening = 0;
+
   async onOpen(doc: TextDocument): Promise<void> {
+    this.opening++;
+    try {
+      await this.open(doc);
+    } finally {
+      this.opening--;
+    }
+  }
+
+  private async open(doc: TextDocument): Promise<void> {
     const s = this.s;
     const file = rememberUri(doc.uri);
     if (file === undefined) return;
@@ -29,6 +41,7 @@ export class DocumentSync {
     s.index.updateFile(file, now.getText());
     s.contexts.assignContext(file);
     s.contexts.markDirty(file);
+    s.scheduler.touch(s.contexts.docContext.get(file)!.root);
     s.scheduler.schedule(0);
   }
 
@@ -42,6 +55,7 @@ export class DocumentSync {
     // file are re-analysed; didOpen does the rest
     if (!s.contexts.docContext.has(file)) { s.scheduler.schedule(s.currentSettings.debounceMs); return; }
     s.indexRunner.noteEdited(file);
+    s.scheduler.touch(s.contexts.docContext.get(file)!.root);
     // an isolated edit is analysed at once; edits in a burst (typing) wait for the debounce. An
     // analysis overtaken by a newer edit is abandoned, so a burst publishes only its last version.
     const now = Date.now();

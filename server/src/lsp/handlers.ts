@@ -34,6 +34,7 @@ import { nodePath } from '../tree/types';
 import { fileRangeToLocation, offsetOf, pathToUri, toLspDiagnostic, toRange, uriToPath } from './convert';
 import { registerEditorHandlers } from './editor-handlers';
 import { registerFormatHandlers, sortCodeActions } from './format-handlers';
+import { MappedLineIndex } from './position-map';
 import type { DtsServer } from './server';
 
 export function serverCapabilities(): ServerCapabilities {
@@ -256,7 +257,8 @@ export function registerFeatureHandlers(server: DtsServer): void {
     g('semanticTokens/full', { data: [] as number[] }, (p) => {
       const r = forDoc(p.textDocument.uri);
       if (!r) return { data: [] };
-      const tokens = features.getSemanticTokens(r.analysis, r.file).slice().sort((x, y) => x.line - y.line || x.char - y.char);
+      const tokens = remapTokens(r.analysis, r.file, r.lineIndexOf(r.file), features.getSemanticTokens(r.analysis, r.file))
+        .sort((x, y) => x.line - y.line || x.char - y.char);
       const b = new SemanticTokensBuilder();
       let lastLine = -1;
       let lastEnd = -1;
@@ -421,3 +423,20 @@ function registerCompletionAndActions(
   );
 }
 
+
+/**
+ * Semantic tokens of an analysis older than the document (see MappedLineIndex): moved to the current text;
+ * those in text changed since are left out. Tokens of an up-to-date analysis come back as they are (a copy).
+ */
+function remapTokens(a: Analysis, file: string, idx: LineIndex | undefined, tokens: features.SemanticToken[]): features.SemanticToken[] {
+  const old = a.lineIndex(file);
+  if (!(idx instanceof MappedLineIndex) || !old) return tokens.slice();
+  const out: features.SemanticToken[] = [];
+  for (const t of tokens) {
+    const start = old.offsetAt({ line: t.line, character: t.char });
+    if (idx.changedAt(start) || idx.changedAt(start + t.length - 1)) continue;
+    const p = idx.positionAt(start);
+    out.push({ ...t, line: p.line, char: p.character });
+  }
+  return out;
+}

@@ -12,6 +12,11 @@ export class AnalysisScheduler {
   private timer: { cancel(): void } | undefined;
   private running = false;
   private rerun = false;
+  /** per context root: when a document of it was last edited, opened or asked about */
+  private readonly activity = new Map<string, number>();
+  private tick = 0;
+  /** requests waiting for a fresh analysis of their context */
+  private readonly waiters: { ctx: Context; resolve: (fresh: boolean) => void }[] = [];
 
   constructor(private readonly s: DtsServer) {}
 
@@ -45,6 +50,59 @@ export class AnalysisScheduler {
     }
   }
 
+  /** The user is looking at (or typing in) a document of this context: it is analysed before the others. */
+  touch(root: string): void {
+    this.activity.set(root, ++this.tick);
+  }
+
+  /**
+   * Resolves once the context has an analysis of the current texts, or after `timeoutMs` (false then).
+   * A dirty context waiting for the debounce is analysed at once.
+   */
+  whenFresh(ctx: Context, timeoutMs: number): Promise<boolean> {
+    if (!this.s.contexts.isStale(ctx)) return Promise.resolve(true);
+    this.touch(ctx.root);
+    if (!this.running) this.schedule(0);
+    return new Promise<boolean>((resolve) => {
+      const w = { ctx, resolve: (ok: boolean) => { clearTimeout(t); resolve(ok); } };
+      const t = setTimeout(() => {
+        const i = this.waiters.indexOf(w);
+        if (i >= 0) this.waiters.splice(i, 1);
+        resolve(false);
+      }, timeoutMs);
+      this.waiters.push(w);
+    });
+  }
+
+  /** Wake the requests waiting for contexts that are fresh now (or gone). */
+  private wake(): void {
+    if (this.waiters.length === 0) return;
+    const byRoot = this.s.contexts.byRoot;
+    for (const w of [...this.waiters]) {
+      const gone = byRoot.get(w.ctx.root) !== w.ctx;
+      if (gone || !this.s.contexts.isStale(w.ctx)) {
+        this.waiters.splice(this.waiters.indexOf(w), 1);
+        w.resolve(!gone);
+      }
+    }
+  }
+
+  /** The dirty context of `among` to analyse next: the most recently active one (the visible document's). */
+  private next(among: Set<Context>): Context | undefined {
+    let best: Context | undefined;
+    let bestTick = -1;
+    const live = this.s.contexts.byRoot;
+    const consider = (ctx: Context): void => {
+      if (!ctx.dirty || live.get(ctx.root) !== ctx) return;
+      const t = this.activity.get(ctx.root) ?? 0;
+      if (t > bestTick) { best = ctx; bestTick = t; }
+    };
+    for (const ctx of among) consider(ctx);
+    // a context a request waits for joins the run even if it was made during it
+    for (const w of this.waiters) if (!among.has(w.ctx)) { among.add(w.ctx); consider(w.ctx); }
+    return best;
+  }
+
   private async runPending(): Promise<void> {
     if (this.running) {
       this.rerun = true;
@@ -53,22 +111,28 @@ export class AnalysisScheduler {
     this.running = true;
     const contexts = this.s.contexts.byRoot;
     try {
-      // contexts of the most recently opened documents first would be nicer; keep insertion order
-      for (const ctx of [...contexts.values()]) {
-        if (!ctx.dirty || !contexts.has(ctx.root) || this.s.isShuttingDown) continue;
+      // each context dirty at the start once per run, the most recently active first (a superseded one, and
+      // contexts made during the run, wait for the next run)
+      const todo = new Set(contexts.values());
+      for (let ctx = this.next(todo); ctx && !this.s.isShuttingDown; ctx = this.next(todo)) {
+        todo.delete(ctx);
         await this.analyzeContextInSteps(ctx);
         this.s.publisher.publish();
+        this.wake();
         await pauseImmediate(); // let edits and requests in between contexts
       }
       this.s.publisher.publish();
-      // an edit the running analysis did not see (a file it had not read yet, or read before the edit): again
+      // an edit the run did not see (a file not read yet when it came, or read before it): analysed again,
+      // at once unless an edit's debounce is pending anyway
       for (const ctx of contexts.values()) {
-        if (this.s.contexts.isStale(ctx)) { ctx.dirty = true; this.rerun = true; }
+        if (!ctx.dirty && this.s.contexts.isStale(ctx)) ctx.dirty = true;
+        if (ctx.dirty && this.timer === undefined) this.rerun = true;
       }
     } catch (e) {
       this.s.logError('analysis', e);
     } finally {
       this.running = false;
+      this.wake();
       this.s.idle.touch();
       // room in the young generation for the next keystroke's analysis, while nobody waits (idle-gc.ts)
       if (!this.rerun) this.s.young.afterAnalysis(() => this.pending() || this.s.isShuttingDown);
@@ -85,7 +149,7 @@ export class AnalysisScheduler {
     const t0 = Date.now();
     let analysis: Analysis;
     try {
-      analysis = this.s.host.analyze(ctx.root, () => this.s.isShuttingDown);
+      analysis = this.s.host.analyze(ctx.root, () => this.s.isShuttingDown, undefined, { base: ctx.base });
     } catch (e) {
       this.s.logError(`analyze ${ctx.root}`, e);
       ctx.analysis = undefined;
@@ -93,6 +157,7 @@ export class AnalysisScheduler {
       return;
     }
     this.finishAnalysis(ctx, analysis, t0);
+    this.wake();
   }
 
   /**
@@ -107,7 +172,7 @@ export class AnalysisScheduler {
     let superseded = false;
     const isCancelled = (): boolean => superseded || this.s.isShuttingDown;
     this.s.log(`analysing ${ctx.root}`);
-    const steps = this.s.host.analyzeSteps(ctx.root, isCancelled);
+    const steps = this.s.host.analyzeSteps(ctx.root, isCancelled, undefined, { base: ctx.base });
     let analysis: Analysis;
     try {
       for (;;) {
@@ -141,6 +206,7 @@ export class AnalysisScheduler {
     ctx.files.add(ctx.root);
     ctx.versions = new Map();
     ctx.lineIndexes = new Map();
+    ctx.mappedIndexes = new Map();
     // the versions it read, when it read them (a document edited during the analysis leaves it stale)
     for (const [f, v] of analysis.readVersions ?? []) if (v !== null) ctx.versions.set(f, v);
     const byFile = new Map<string, Diagnostic[]>();
@@ -156,5 +222,6 @@ export class AnalysisScheduler {
     stats.analyses++;
     stats.lastAnalysisMs = ctx.durationMs;
     this.s.log(`analysed ${ctx.root} (${ctx.files.size} files, ${analysis.diagnostics.length} diagnostics) in ${ctx.durationMs} ms`);
+    this.s.bindings.onAnalysis(ctx);
   }
 }

@@ -21,17 +21,24 @@ import { NodeFileSystem } from '../base/node-fs';
 import type { LineIndex } from '../base/text';
 import { WorkspaceIndex } from '../workspace/contexts';
 import { ServerConfiguration } from './configuration';
-import { ServerContexts } from './contexts';
-import { uriToPath } from './convert';
+import { ServerContexts, type Context } from './contexts';
+import { pathToUri, uriToPath } from './convert';
 import { DocumentSync } from './documents';
 import { registerFeatureHandlers, serverCapabilities } from './handlers';
 import { IdleCollector, idleOptionsFromEnv, YoungCollector, youngOptionsFromEnv } from './idle-gc';
 import { IndexRunner } from './indexing';
+import { MappedLineIndex } from './position-map';
 import { DiagnosticsPublisher } from './publish';
 import { AnalysisScheduler } from './scheduler';
+import { BindingsService } from './bindings';
 import type { DtsSettings } from './settings';
 
 export type { ContextInfo } from './contexts';
+
+/** A request waits this long for a fresh analysis of its context before it is answered from the last one. */
+const REQUEST_WAIT_MS = 50;
+/** ... and this long when its context has none yet, or when it computes edits (rename, code actions). */
+const FIRST_ANALYSIS_WAIT_MS = 5000;
 
 export class DtsServer {
   readonly documents = new TextDocuments(TextDocument);
@@ -44,6 +51,8 @@ export class DtsServer {
   readonly publisher: DiagnosticsPublisher;
   readonly indexRunner: IndexRunner;
   readonly docSync: DocumentSync;
+  /** binding validation in a worker (bindings.ts) */
+  readonly bindings: BindingsService;
   private capabilities: ClientCapabilities = {};
   /** resolved once the settings are known (after `initialized`); documents opened before wait for it */
   readonly settingsReady: Promise<void>;
@@ -61,12 +70,13 @@ export class DtsServer {
     this.fs = new OverlayFileSystem(baseFs);
     this.config = new ServerConfiguration(this, baseFs instanceof NodeFileSystem ? baseFs : undefined);
     this.host = new AnalysisHost(this.fs, { zephyrBase: process.env.ZEPHYR_BASE });
-    this.index = new WorkspaceIndex(this.fs, { includePaths: () => this.config.settings.includePaths });
+    this.index = new WorkspaceIndex(this.fs, { includePaths: () => this.config.settings.includePaths, zephyrBase: process.env.ZEPHYR_BASE });
     this.contexts = new ServerContexts(this);
     this.scheduler = new AnalysisScheduler(this);
     this.publisher = new DiagnosticsPublisher(this);
     this.indexRunner = new IndexRunner(this);
     this.docSync = new DocumentSync(this);
+    this.bindings = new BindingsService(this);
     this.settingsReady = new Promise<void>((resolve) => { this.resolveSettingsReady = resolve; });
     this.idle = new IdleCollector(
       () => this.scheduler.pending() || this.indexRunner.busy || this.indexRunner.updatePending,
@@ -91,11 +101,16 @@ export class DtsServer {
     }
   }
 
-  /** Run a handler; an exception becomes a logged error and the fallback result. */
+  /**
+   * Run a handler; an exception becomes a logged error and the fallback result. A request about a text
+   * document first waits briefly for a fresh analysis of its context (see requestGate).
+   */
   guard<P, R>(name: string, fallback: R, fn: (p: P) => R | Promise<R>): (p: P) => Promise<R> {
     return async (p: P) => {
       this.idle.touch();
       try {
+        const uri = (p as { textDocument?: { uri?: unknown } } | undefined)?.textDocument?.uri;
+        if (typeof uri === 'string' && !name.startsWith('did')) await this.requestGate(name, uri);
         return await fn(p);
       } catch (e) {
         if (e instanceof ResponseError) throw e; // a deliberate answer (e.g. "cannot rename this")
@@ -114,6 +129,7 @@ export class DtsServer {
       this.idle.stop();
       this.scheduler.cancel();
       this.indexRunner.stop();
+      this.bindings.dispose();
     });
     c.onDidChangeConfiguration(this.guard('didChangeConfiguration', undefined, (p) => this.config.onDidChangeConfiguration(p.settings)));
     c.onDidChangeWatchedFiles(this.guard('didChangeWatchedFiles', undefined, (p) => this.docSync.onDidChangeWatchedFiles(p)));
@@ -130,7 +146,7 @@ export class DtsServer {
         this.contexts.selectContext(p.textDocument.uri, p.context ?? null),
       ),
     );
-    c.onRequest('dts/stats', this.guard('dts/stats', null, () => ({ ...this.stats, pending: this.scheduler.pending(), contexts: [...this.contexts.byRoot.values()].map((x) => ({ root: x.root, files: x.files.size, durationMs: x.durationMs, analyses: x.analyses })), indexedFiles: this.index.fileCount, memory: process.memoryUsage(), ...this.idle.stats, ...this.young.stats, ...this.host.incrementalStats })));
+    c.onRequest('dts/stats', this.guard('dts/stats', null, () => ({ ...this.stats, pending: this.busy(), contexts: [...this.contexts.byRoot.values()].map((x) => ({ root: x.root, files: x.files.size, durationMs: x.durationMs, analyses: x.analyses })), indexedFiles: this.index.fileCount, memory: process.memoryUsage(), bindings: { ...this.bindings.stats, pending: !this.bindings.idle() }, ...this.idle.stats, ...this.young.stats, ...this.host.incrementalStats })));
     registerFeatureHandlers(this);
     docs.listen(c);
     c.listen();
@@ -172,7 +188,7 @@ export class DtsServer {
     const registrations: Promise<unknown>[] = [];
     if (caps.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
       registrations.push(this.connection.client.register(DidChangeWatchedFilesNotification.type, {
-        watchers: [{ globPattern: '**/*.{dts,dtsi,dtso,overlay,h}' }],
+        watchers: [{ globPattern: '**/*.{dts,dtsi,dtso,overlay,keymap,h}' }],
       }));
     }
     if (caps.workspace?.didChangeConfiguration?.dynamicRegistration) {
@@ -187,6 +203,11 @@ export class DtsServer {
     }
   }
 
+  /** Work is left to do: an analysis runs or is scheduled, the workspace index runs, a didOpen waits. */
+  busy(): boolean {
+    return this.scheduler.pending() || this.indexRunner.busy || this.indexRunner.updatePending || this.docSync.opening > 0;
+  }
+
   // ---- shared state the parts read ---------------------------------------------------------
 
   get currentSettings(): DtsSettings { return this.config.settings; }
@@ -196,35 +217,72 @@ export class DtsServer {
   // ---- access for feature handlers -----------------------------------------------------------
 
   /**
-   * An up-to-date analysis for a request about `uri`: the context of the open document, or of an active
-   * context that reads the file. Re-analyses synchronously when edits are pending.
+   * Before a request about `uri` is answered: its context is analysed next, and the request waits up to
+   * REQUEST_WAIT_MS for a fresh analysis; then it is answered from the last finished one (positions mapped
+   * through the edits since, see analysisFor). Only a context never analysed yet is waited for longer.
+   * Requests that compute edits (rename, code actions) wait for the fresh analysis.
+   */
+  private async requestGate(name: string, uri: string): Promise<void> {
+    const file = uriToPath(uri);
+    if (file === undefined) return;
+    const ctx = this.contexts.ownerOf(file);
+    if (!ctx) return;
+    this.scheduler.touch(ctx.root);
+    if (!this.contexts.isStale(ctx)) return;
+    const editing = /rename|codeAction/i.test(name);
+    const wait = !ctx.analysis || editing ? FIRST_ANALYSIS_WAIT_MS : REQUEST_WAIT_MS;
+    await this.scheduler.whenFresh(ctx, wait);
+  }
+
+  /**
+   * The analysis a request about `uri` is answered from: that of the open document's context (or of an
+   * active context that reads the file), the last finished one; positions of documents edited since are
+   * mapped (MappedLineIndex). A context with no analysis yet is analysed now.
    */
   analysisFor(uri: string): { analysis: Analysis; file: string; lineIndexOf: (f: string) => LineIndex | undefined } | undefined {
     const file = uriToPath(uri);
     if (file === undefined) return undefined;
     const ctx = this.contexts.ownerOf(file);
     if (!ctx) return undefined;
-    if (this.contexts.isStale(ctx)) {
+    if (!ctx.analysis) {
       this.scheduler.analyzeContext(ctx);
       this.scheduler.schedule(0); // publish the fresh diagnostics soon
     }
     if (!ctx.analysis) return undefined;
     const c = ctx;
-    return { analysis: c.analysis!, file, lineIndexOf: (f: string) => this.publisher.lineIndexFor(c, f) };
+    return { analysis: c.analysis!, file, lineIndexOf: (f: string) => this.requestLineIndex(c, f) };
   }
 
-  /** Every active, analysed context (for workspace-wide requests). */
+  /**
+   * The line index a request uses for a file of a context's analysis: the analysis' own when the file is
+   * unchanged since, else one of the document's current text that maps offsets to the analysis' text.
+   */
+  private requestLineIndex(ctx: Context, file: string): LineIndex | undefined {
+    const own = this.publisher.lineIndexFor(ctx, file);
+    const doc = this.documents.get(pathToUri(file));
+    if (!own || !doc) return own;
+    const current = doc.getText();
+    if (current === own.text) return own;
+    let m = ctx.mappedIndexes.get(file);
+    if (!m || m.text !== current || m.oldText !== own.text) {
+      m = new MappedLineIndex(own.text, current);
+      ctx.mappedIndexes.set(file, m);
+    }
+    return m;
+  }
+
+  /** Every active context's last finished analysis (for workspace-wide requests); never-analysed ones now. */
   allAnalyses(): Analysis[] {
     const out: Analysis[] = [];
     for (const ctx of this.contexts.byRoot.values()) {
-      if (this.contexts.isStale(ctx)) this.scheduler.analyzeContext(ctx);
+      if (!ctx.analysis) this.scheduler.analyzeContext(ctx);
       if (ctx.analysis) out.push(ctx.analysis);
     }
     return out;
   }
 
   lineIndexForAnalysis(analysis: Analysis, file: string): LineIndex | undefined {
-    for (const ctx of this.contexts.byRoot.values()) if (ctx.analysis === analysis) return this.publisher.lineIndexFor(ctx, file);
+    for (const ctx of this.contexts.byRoot.values()) if (ctx.analysis === analysis) return this.requestLineIndex(ctx, file);
     return analysis.lineIndex(file);
   }
 

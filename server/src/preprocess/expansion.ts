@@ -22,10 +22,15 @@ export abstract class Expansion extends Conditionals {
       this.diag('macro-error', 'error', m.message, m.pos >= 0 ? { file: F.id, start: m.pos, end: m.end } : dirRange);
       return;
     }
+    if (m.warning && !F.system) {
+      this.diag('preprocessor-warning', 'warning', m.warning.message, { file: F.id, start: m.warning.pos, end: m.warning.end });
+      m.warning = undefined;
+    }
     const old = this.lookup(m.name);
-    if (old && !sameDefinition(old, m)) {
+    // cpp says nothing about a redefinition in a system header (one found through an -isystem directory)
+    if (old && !sameDefinition(old, m) && !F.system) {
       const d: Diagnostic = {
-        ...loc, severity: 'warning', code: 'macro-error',
+        ...loc, severity: 'warning', code: 'macro-redefined',
         message: old.builtin ? `redefining builtin macro "${m.name}"` : `"${m.name}" redefined`,
       };
       if (old.def.location) d.related = [{ ...old.def.location, message: 'previous definition' }];

@@ -12,7 +12,7 @@ import type { IncludeDirective } from './types';
 
 export abstract class Includes extends Expansion {
   /** Preprocess a file's text into the output (scanner.ts). */
-  protected abstract processFile(id: string, foundPath: string, text: string, foundIdx: number, depth: number): void;
+  protected abstract processFile(id: string, foundPath: string, text: string, foundIdx: number, depth: number, system: boolean): void;
 
   resolve(r: Omit<Resolution, 'found'>): string | undefined {
     const key = `${r.kind}\0${r.dir}\0${r.from}\0${r.spelled}`;
@@ -176,7 +176,7 @@ export abstract class Includes extends Expansion {
     this.mergeBarrier = this.segs.length;
     this.stack.push(id);
     try {
-      this.processFile(id, found, r.text, foundIdx, F.depth + 1);
+      this.processFile(id, found, r.text, foundIdx, F.depth + 1, foundIdx >= this.systemFrom || (foundIdx < 0 && F.system));
     } finally {
       this.stack.pop();
       if (frame) this.frames.pop();

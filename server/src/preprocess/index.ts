@@ -58,15 +58,23 @@ class Run extends Scanner implements IncrementalHost {
       this.macros.set(name, m);
     }
     this.macros.forEach((m, name) => this.noteDefined(name, m));
-    const r = this.read(root);
-    this.fileId(root);
-    if (!r.ok) {
-      this.unsafe = true;
-      this.diag(r.reason === 'not-found' ? 'include-not-found' : 'include-error', 'error', r.message, { file: root, start: 0, end: 0 });
-    } else {
-      this.copied(root);
-      this.stack.push(this.real(root));
-      this.processFile(root, root, r.text, -1, 0);
+    // the root, then the stack's files (cpp -include): one run, one macro table
+    for (const file of [root, ...this.stackFiles]) {
+      if (this.stopped) break;
+      const r = this.read(file);
+      const fi = this.fileId(file);
+      if (!r.ok) {
+        this.unsafe = true;
+        this.diag(r.reason === 'not-found' ? 'include-not-found' : 'include-error', 'error', r.message, { file, start: 0, end: 0 });
+        continue;
+      }
+      if (file !== root && this.outLen > 0 && !this.lastOutputText().endsWith('\n')) {
+        // the next file starts on a line of its own, as cpp's -include does
+        this.emitText('\n', fi, 0, 0, SEG_GAP, -1);
+      }
+      this.copied(file);
+      this.stack.push(this.real(file));
+      this.processFile(file, file, r.text, -1, 0);
       this.stack.pop();
     }
     const text = this.outParts.join('');

@@ -9,6 +9,8 @@ import { classifySingle, K, type HideSet, type Tok, isHSpace, isIdStart, identEn
 export const OP_NONE = 0;
 export const OP_STRINGIZE = 1;
 export const OP_PASTE = 2;
+/** `__VA_OPT__(inner)` of a variadic macro: inner when the variable arguments expand to tokens, else nothing */
+export const OP_VAOPT = 3;
 
 export interface BodyTok {
   t: string;
@@ -17,6 +19,8 @@ export interface BodyTok {
   /** parameter index, -1 when not a parameter */
   param: number;
   op: number;
+  /** the replacement inside `__VA_OPT__( )` (op OP_VAOPT) */
+  inner?: BodyTok[];
 }
 
 export interface Macro {
@@ -28,6 +32,8 @@ export interface Macro {
   /** identity for cache validation: location + parameters + body */
   sig: string;
   builtin?: 'file' | 'line';
+  /** a problem cpp only warns about (not kept in the table) */
+  warning?: DefineError;
 }
 
 export interface DefineError { message: string; pos: number; end: number }
@@ -92,33 +98,66 @@ export function parseDefine(toks: Tok[], location: MacroDefinition['location']):
   }
   const rest = toks.slice(i);
   if (rest.length > 0) rest[0] = { ...rest[0], ws: false };
+  const body = parseBody(rest, 0, rest.length, params, variadic, false);
+  if ('message' in body) return body;
+  const text = bodyText(rest);
+  const def: MacroDefinition = { name, body: text, location };
+  if (params) { def.params = params.slice(); if (variadic) def.variadic = true; }
+  const sig = `${location ? `${location.file}:${location.start}` : '-'}|${params ? params.join(',') + (variadic ? '...' : '') : '-'}|${text}`;
+  const m: Macro = { name, params, variadic, body, def, sig };
+  if (!variadic) {
+    const va = rest.find((t) => t.k === K.Ident && t.t === '__VA_OPT__');
+    if (va) m.warning = { message: '__VA_OPT__ can only appear in the expansion of a variadic macro (kept as written)', pos: va.pos, end: va.pos + va.t.length };
+  }
+  return m;
+}
+
+/** The replacement list rest[from, to) as body tokens: parameters, '#', '##' and (variadic macros) __VA_OPT__ groups. */
+function parseBody(rest: Tok[], from: number, to: number, params: string[] | null, variadic: boolean, inVaOpt: boolean): BodyTok[] | DefineError {
   const body: BodyTok[] = [];
-  for (let j = 0; j < rest.length; j++) {
+  for (let j = from; j < to; j++) {
     const t = rest[j];
     let param = -1;
     if (params && t.k === K.Ident) param = params.indexOf(t.t);
     let op = OP_NONE;
     if (t.t === '##') op = OP_PASTE;
     else if (t.t === '#' && params) {
-      const n = rest[j + 1];
+      const n = j + 1 < to ? rest[j + 1] : undefined;
+      if (n && variadic && n.k === K.Ident && n.t === '__VA_OPT__') return errAt(n, `'#' before __VA_OPT__ (stringizing it) is not supported`);
       const pi = n && n.k === K.Ident ? params.indexOf(n.t) : -1;
       if (pi >= 0) {
         body.push({ t: '#', k: K.Punct, ws: t.ws, param: pi, op: OP_STRINGIZE });
         j++;
         continue;
       }
+    } else if (variadic && t.k === K.Ident && t.t === '__VA_OPT__') {
+      if (inVaOpt) return errAt(t, `__VA_OPT__ may not appear in a __VA_OPT__ operand`);
+      const open = j + 1 < to ? rest[j + 1] : undefined;
+      if (!open || open.t !== '(') return errAt(open ?? t, `__VA_OPT__ must be followed by an open parenthesis`);
+      let depth = 0;
+      let close = -1;
+      for (let k = j + 1; k < to; k++) {
+        if (rest[k].t === '(') depth++;
+        else if (rest[k].t === ')' && --depth === 0) { close = k; break; }
+      }
+      if (close < 0) return errAt(t, `unterminated __VA_OPT__`);
+      const inner = parseBody(rest, j + 2, close, params, variadic, true);
+      if ('message' in inner) return inner;
+      if (inner.length > 0 && (inner[0].op === OP_PASTE || inner[inner.length - 1].op === OP_PASTE)) {
+        return errAt(inner[0].op === OP_PASTE ? rest[j + 2] : rest[close - 1], `'##' cannot appear at either end of __VA_OPT__`);
+      }
+      if (inner.length > 0) inner[0] = { ...inner[0], ws: false };
+      body.push({ t: '__VA_OPT__', k: K.Ident, ws: t.ws, param: -1, op: OP_VAOPT, inner });
+      j = close;
+      continue;
     }
     body.push({ t: t.t, k: t.k, ws: t.ws, param, op });
   }
-  if (body.length > 0 && (body[0].op === OP_PASTE || body[body.length - 1].op === OP_PASTE)) {
-    const bad = body[0].op === OP_PASTE ? rest[0] : rest[rest.length - 1];
+  if (!inVaOpt && body.length > 0 && (body[0].op === OP_PASTE || body[body.length - 1].op === OP_PASTE)) {
+    const bad = body[0].op === OP_PASTE ? rest[from] : rest[to - 1];
     return errAt(bad, `'##' cannot appear at either end of a macro expansion`);
   }
-  const text = bodyText(rest);
-  const def: MacroDefinition = { name, body: text, location };
-  if (params) { def.params = params.slice(); if (variadic) def.variadic = true; }
-  const sig = `${location ? `${location.file}:${location.start}` : '-'}|${params ? params.join(',') + (variadic ? '...' : '') : '-'}|${text}`;
-  return { name, params, variadic, body, def, sig };
+  return body;
 }
 
 function errAt(t: Tok, message: string): DefineError {
@@ -408,11 +447,16 @@ export class Expander {
     if (this.budget < 0) throw new LimitError('macro expansion is too large');
   }
 
-  private subst(m: Macro, args: Tok[][] | null, hs: HideSet, depth: number): Tok[] {
-    const body = m.body;
+  private subst(m: Macro, args: Tok[][] | null, hs: HideSet, depth: number, body: BodyTok[] = m.body, expanded: (Tok[] | undefined)[] = []): Tok[] {
     const out: Tok[] = [];
     this.spend(body.length + 1);
-    const expanded: (Tok[] | undefined)[] = [];
+    const vaOpt = (b: BodyTok): Tok[] => {
+      if (!args || !m.variadic || !b.inner) return [];
+      const va = m.params!.length - 1;
+      let e = expanded[va];
+      if (!e) { e = this.expandList(args[va], depth + 1); expanded[va] = e; }
+      return e.length === 0 ? [] : this.subst(m, args, hs, depth, b.inner, expanded);
+    };
     const memo = new Map<HideSet, HideSet>();
     const withHs = (t: HideSet): HideSet => {
       if (!t) return hs;
@@ -435,6 +479,7 @@ export class Expander {
         i++;
         let rhs: Tok[];
         if (n.op === OP_STRINGIZE && args) rhs = [this.stringize(args[n.param], n.ws)];
+        else if (n.op === OP_VAOPT) rhs = vaOpt(n).map((a) => ({ ...a }));
         else if (n.param >= 0 && args) {
           // GNU: , ## __VA_ARGS__ drops the comma when the variable argument is empty
           const isVa = m.variadic && n.param === m.params!.length - 1;
@@ -469,6 +514,12 @@ export class Expander {
       if (b.op === OP_STRINGIZE && args) {
         out.push(this.stringize(args[b.param], b.ws));
         placemarker = false;
+        continue;
+      }
+      if (b.op === OP_VAOPT) {
+        const toks = vaOpt(b);
+        copyArg(toks, b.ws);
+        placemarker = toks.length === 0;
         continue;
       }
       if (b.param >= 0 && args) {

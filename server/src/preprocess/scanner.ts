@@ -12,8 +12,8 @@ import { FileState } from './state';
 const CONDITIONALS = new Set(['if', 'ifdef', 'ifndef', 'elif', 'elifdef', 'elifndef', 'else', 'endif']);
 
 export abstract class Scanner extends Includes {
-  protected processFile(id: string, foundPath: string, text: string, foundIdx: number, depth: number): void {
-    const F = new FileState(this.fileId(id), id, dirname(foundPath), text, foundIdx, depth);
+  protected processFile(id: string, foundPath: string, text: string, foundIdx: number, depth: number, system = false): void {
+    const F = new FileState(this.fileId(id), id, dirname(foundPath), text, foundIdx, depth, system);
     const saved = this.cur;
     this.cur = F;
     try {

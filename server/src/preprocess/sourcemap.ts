@@ -55,6 +55,37 @@ export class SourceMapImpl implements SourceMap {
     private readonly rootFile: string,
   ) {}
 
+  /**
+   * One map for several outputs laid end to end (parts[k] starts at offsets[k] of the joined text): the
+   * files of a stack preprocessed one by one (Linux overlays are compiled on their own).
+   */
+  static concat(parts: SourceMapImpl[], offsets: number[], textLength: number, rootFile: string): SourceMapImpl {
+    const files: string[] = [];
+    const fileIds = new Map<string, number>();
+    const segs = new Segments();
+    const uses: MacroUse[] = [];
+    for (let k = 0; k < parts.length; k++) {
+      const p = parts[k];
+      const fmap = p.files.map((f) => {
+        let id = fileIds.get(f);
+        if (id === undefined) { id = files.length; files.push(f); fileIds.set(f, id); }
+        return id;
+      });
+      const ub = uses.length;
+      const s = p.segs;
+      for (let i = 0; i < s.out.length; i++) {
+        segs.out.push(s.out[i] + offsets[k]);
+        segs.file.push(fmap[s.file[i]]);
+        segs.fs.push(s.fs[i]);
+        segs.fe.push(s.fe[i]);
+        segs.kind.push(s.kind[i]);
+        segs.use.push(s.use[i] >= 0 ? s.use[i] + ub : -1);
+      }
+      for (const u of p.uses) uses.push(u);
+    }
+    return new SourceMapImpl(textLength, files, segs, uses, rootFile);
+  }
+
   /** Index of the last segment whose output start is <= o, or -1. */
   private segAt(o: number): number {
     const out = this.segs.out;

@@ -72,6 +72,8 @@ export class FileState {
     readonly text: string,
     readonly foundIdx: number,
     readonly depth: number,
+    /** a system header: found through a system include directory (cpp's -isystem), or beside one */
+    readonly system = false,
   ) {}
   lineOf(pos: number): number {
     if (!this.lineStarts) {
@@ -93,7 +95,9 @@ export class FileState {
 
 export abstract class RunState implements ExpandHost {
   protected readonly fs: FileSystem;
+  /** -I directories, then the system ones (from systemFrom on) */
   protected readonly includePaths: string[];
+  protected readonly systemFrom: number;
   protected readonly ipKey: string;
   protected readonly cache: PreprocessCacheImpl | undefined;
   protected readonly isCancelled: (() => boolean) | undefined;
@@ -137,7 +141,9 @@ export abstract class RunState implements ExpandHost {
   constructor(options: PreprocessOptions) {
     this.fs = options.fs;
     this.includePaths = options.includePaths.map((p) => normalize(p));
-    this.ipKey = this.includePaths.join('\0');
+    this.systemFrom = this.includePaths.length;
+    for (const p of options.systemIncludePaths ?? []) this.includePaths.push(normalize(p));
+    this.ipKey = this.includePaths.join('\0') + (this.systemFrom < this.includePaths.length ? `\u0002${this.systemFrom}` : '');
     const c = options.cache as PreprocessCacheImpl | undefined;
     this.cache = c && c instanceof PreprocessCacheImpl ? c : undefined;
     this.cache?.beginRun();
@@ -150,9 +156,12 @@ export abstract class RunState implements ExpandHost {
     this.macros.set('__FILE__', builtin('__FILE__', 'file'));
     this.macros.set('__LINE__', builtin('__LINE__', 'line'));
     this.predefined = options.defines ?? {};
-    this.key = this.ipKey + '\u0001' + JSON.stringify(this.predefined);
+    this.stackFiles = (options.stack ?? []).map((p) => normalize(p));
+    this.key = this.ipKey + '\u0001' + JSON.stringify(this.predefined) + (this.stackFiles.length ? '\u0003' + this.stackFiles.join('\0') : '');
   }
   protected readonly predefined: Record<string, string>;
+  /** files preprocessed after the root in the same run (cpp -include) */
+  protected readonly stackFiles: string[];
 
   // ------------------------------------------------------------------ helpers
 

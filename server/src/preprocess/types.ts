@@ -7,6 +7,17 @@ export interface PreprocessOptions {
   fs: FileSystem;
   /** Directories searched for #include <...>, and for "..." after the including file's directory. */
   includePaths: string[];
+  /**
+   * System include directories (cpp's -isystem), searched after includePaths. A file found there (or beside
+   * such a file) is a system header: cpp reports no macro redefinition in it. Zephyr gives every include root
+   * this way.
+   */
+  systemIncludePaths?: string[];
+  /**
+   * Files preprocessed after the root file in the same run, as cpp's `-include` does (macros carry over):
+   * a Zephyr board's overlays. The root and these files are the stack; each is searched from its own folder.
+   */
+  stack?: string[];
   /** Predefined macros, e.g. { __DTS__: '1' } (added by default) plus --define NAME[=VAL]. */
   defines?: Record<string, string>;
   /** Cache shared across runs (include files by content + macro environment). */

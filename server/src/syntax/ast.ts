@@ -160,7 +160,7 @@ export type TopStatement =
 export interface SyntaxErrorInfo extends Span {
   message: string;
   /** diagnostic code when not 'syntax-error' (e.g. 'resource-limit' when the parser ran out of stack) */
-  code?: 'resource-limit';
+  code?: 'resource-limit' | 'properties-after-subnodes';
 }
 
 export interface DtsFile {

@@ -118,5 +118,5 @@ export function shiftStatement(s: TopStatement, d: number): TopStatement {
 }
 
 export function shiftError(e: SyntaxErrorInfo, d: number): SyntaxErrorInfo {
-  return { start: e.start + d, end: e.end + d, message: e.message };
+  return e.code ? { start: e.start + d, end: e.end + d, message: e.message, code: e.code } : { start: e.start + d, end: e.end + d, message: e.message };
 }

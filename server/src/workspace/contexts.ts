@@ -7,10 +7,11 @@ import type { FileSystem } from '../base/fs';
 import { basename, dirname, resolve } from '../base/paths';
 import { detectIncludePaths } from './include-paths';
 import { scanIncludes } from './include-scan';
+import { overlayBaseCandidates } from './stack';
 
 const utf8 = new TextDecoder('utf-8');
 
-export const DTS_EXTENSIONS = ['.dts', '.dtsi', '.dtso', '.overlay'];
+export const DTS_EXTENSIONS = ['.dts', '.dtsi', '.dtso', '.overlay', '.keymap'];
 
 export type FileRole = 'board' | 'include' | 'overlay' | 'other';
 
@@ -18,7 +19,8 @@ export function fileRole(file: string): FileRole {
   const dot = file.lastIndexOf('.');
   const ext = dot >= 0 ? file.slice(dot).toLowerCase() : '';
   if (ext === '.dts') return 'board';
-  if (ext === '.dtso' || ext === '.overlay') return 'overlay';
+  // a ZMK .keymap is appended to its board and shield like a Zephyr overlay
+  if (ext === '.dtso' || ext === '.overlay' || ext === '.keymap') return 'overlay';
   if (ext === '.dtsi' || ext === '.h') return 'include';
   return 'other';
 }
@@ -44,6 +46,8 @@ export interface IndexOptions {
   includePaths?: () => string[];
   /** bound on the number of directory entries visited by one walk */
   maxEntries?: number;
+  /** ZEPHYR_BASE, for overlays outside a west workspace */
+  zephyrBase?: string;
 }
 
 export interface ContextChoice {
@@ -54,8 +58,10 @@ export interface ContextChoice {
   // which does not depend on which files are open; open-board: a file the index does not connect to a
   // board (a header) that an open board reads (lsp/contexts.ts)
   reason: 'self' | 'explicit' | 'configured' | 'nearest-board' | 'open-board' | 'lone';
-  /** the boards that include the file (sorted by name); empty for a board or a lone file */
+  /** the boards that include the file (sorted by name); for an overlay, the boards it can be stacked on */
   candidates: string[];
+  /** an overlay's base chosen by the user (explicit) or the settings (configured); the root stays the overlay */
+  base?: string;
 }
 
 export interface IndexProgress {
@@ -249,17 +255,25 @@ export class WorkspaceIndex {
    */
   chooseContext(file: string, opts: { openFiles?: Iterable<string>; explicit?: string; configured?: string } = {}): ContextChoice {
     const role = fileRole(file);
-    if (role === 'board' || role === 'overlay') {
+    if (role === 'overlay') {
+      // an overlay is analysed on a base (workspace/stack.ts finds one); a pick names the base
+      const candidates = overlayBaseCandidates(file, this.fs, this.options.zephyrBase);
+      for (const [pick, reason] of [[opts.explicit, 'explicit'], [opts.configured, 'configured']] as const) {
+        if (pick && pick !== file && this.fs.stat(pick) === 'file') return { root: file, reason, candidates, base: pick };
+      }
+      return { root: file, reason: 'self', candidates };
+    }
+    if (role === 'board') {
       if (opts.explicit === undefined && opts.configured === undefined) return { root: file, reason: 'self', candidates: [] };
     }
-    const candidates = role === 'board' || role === 'overlay' ? [] : this.boardsIncluding(file);
+    const candidates = role === 'board' ? [] : this.boardsIncluding(file);
     if (opts.explicit && (opts.explicit === file || this.fs.stat(opts.explicit) === 'file')) {
       return { root: opts.explicit, reason: opts.explicit === file ? 'self' : 'explicit', candidates };
     }
     if (opts.configured && this.fs.stat(opts.configured) === 'file') {
       return { root: opts.configured, reason: 'configured', candidates };
     }
-    if (role === 'board' || role === 'overlay') return { root: file, reason: 'self', candidates };
+    if (role === 'board') return { root: file, reason: 'self', candidates };
     if (candidates.length > 0) return { root: this.rankedBoards(file)[0], reason: 'nearest-board', candidates };
     return { root: file, reason: 'lone', candidates };
   }

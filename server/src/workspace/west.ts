@@ -118,7 +118,15 @@ function workspaceAt(dir: string, fs: FileSystem): WestWorkspace | undefined {
     const base = join(dir, 'zephyr');
     return { top: dir, zephyrBase: base, foundBy: 'west-yml', modules: listModules(dir, base, join(base, 'west.yml'), fs) };
   }
-  if (isZephyrTree(dir, fs) && fs.stat(join(dir, 'include/zephyr')) === 'directory') return fromBase(dir, fs, 'zephyr-tree');
+  if (isZephyrTree(dir, fs) && fs.stat(join(dir, 'include/zephyr')) === 'directory') {
+    // the Zephyr tree of a west workspace: the workspace (its manifest may be another repository's)
+    const parent = dirname(dir);
+    if (parent !== dir && fs.stat(join(parent, '.west/config')) === 'file') {
+      const ws = workspaceAt(parent, fs);
+      if (ws && ws.zephyrBase === dir) return ws;
+    }
+    return fromBase(dir, fs, 'zephyr-tree');
+  }
   return undefined;
 }
 
@@ -201,22 +209,24 @@ export function zephyrBoard(dts: string, fs: FileSystem, ws: WestWorkspace | und
 }
 
 function hasArchDir(arch: string, fs: FileSystem, ws: WestWorkspace | undefined): boolean {
-  if (!/^[A-Za-z0-9_-]+$/.test(arch)) return false;
-  if (!ws) return true;
+  if (!ws || !/^[A-Za-z0-9_-]+$/.test(arch)) return false;
   if (fs.stat(join(ws.zephyrBase, 'dts', arch)) === 'directory') return true;
   return ws.modules.some((m) => m.dtsRoot !== undefined && fs.stat(join(m.dtsRoot, 'dts', arch)) === 'directory');
 }
 
 function boardArch(dir: string, name: string, fs: FileSystem, ws: WestWorkspace | undefined): string | undefined {
-  // old layout: boards/<arch>/<board>/
+  // the old layout: boards/<arch>/<board>/ (Zephyr's ARCH is the folder's name)
   const parent = dirname(dir);
   if (basename(dirname(parent)) === 'boards' && hasArchDir(basename(parent), fs, ws)) return basename(parent);
-  // the board's yaml (twister's `arch:`), the one named after the board first
+  // the board's yaml (twister's `arch:`; riscv32 / riscv64 are ARCH riscv), the one named after the board first
   const yamls = [join(dir, `${name}.yaml`), ...fs.listDir(dir).filter((n) => /\.ya?ml$/i.test(n)).sort().map((n) => join(dir, n))];
   for (const y of yamls) {
     if (fs.stat(y) !== 'file') continue;
     const a = str(at(readYaml(fs, y), 'arch'));
-    if (a && /^[A-Za-z0-9_-]+$/.test(a)) return a;
+    if (!a || !/^[A-Za-z0-9_-]+$/.test(a)) continue;
+    const family = a.replace(/(32|64)$/, '');
+    if (ws && !hasArchDir(a, fs, ws) && hasArchDir(family, fs, ws)) return family;
+    return a;
   }
   return undefined;
 }

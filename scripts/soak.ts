@@ -1,0 +1,83 @@
+// `npm run soak`: seeded random editing sessions through the real server (see scripts/soak/session.ts):
+// at quiet points every open document's diagnostics must equal a fresh analysis of the same texts.
+//
+//   npm run soak                                  4 kernel boards + their largest .dtsi, 2,000 steps, seed 1
+//   npm run soak -- --seed 7 --steps 300          another session, shorter
+//   npm run soak -- --boards small                the two smaller boards (the CI run)
+//   npm run soak -- --fixtures                    the test fixtures' boards (no kernel tree needed)
+//   npm run soak -- --seeds 1-5                   several sessions, one after the other
+//   --check-every N (default 40)   --seconds S (stop a session early)   --trace (print every operation)
+//
+// Exit code 1 on a mismatch, a failed request or a dead server; the failing session's operations are
+// written to soak-failure-<seed>.json to replay it.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ensureKernelTree } from './kernel-tree';
+import { runSoak, type SoakResult } from './soak/session';
+
+const REPO = path.resolve(__dirname, '..', '..');
+
+/** The benchmark's four boards and, for each, its largest .dtsi (in arch/arm64/boot/dts). */
+const KERNEL_SETS: Record<string, string[]> = {
+  all: [
+    'qcom/sm8550-mtp.dts', 'qcom/sm8550.dtsi',
+    'qcom/sc7280-herobrine-villager-r1-lte.dts', 'qcom/sc7280.dtsi',
+    'freescale/imx8qm-apalis-eval-v1.2.dts', 'freescale/imx8-apalis-v1.1.dtsi',
+    'renesas/r8a779f0-spider.dts', 'renesas/r8a779f0.dtsi',
+  ],
+  small: [
+    'renesas/r8a779f0-spider.dts', 'renesas/r8a779f0.dtsi', 'renesas/r8a779f0-spider-cpu.dtsi',
+    'freescale/imx8qm-apalis-eval-v1.2.dts', 'freescale/imx8-apalis-v1.1.dtsi',
+  ],
+};
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+function seedsOf(spec: string): number[] {
+  const m = /^(\d+)-(\d+)$/.exec(spec);
+  if (m) { const out: number[] = []; for (let s = Number(m[1]); s <= Number(m[2]); s++) out.push(s); return out; }
+  return spec.split(',').map(Number);
+}
+
+async function main(): Promise<void> {
+  let workspace: string;
+  let files: string[];
+  if (process.argv.includes('--fixtures')) {
+    workspace = path.join(REPO, 'test/fixtures/lsp');
+    files = ['board-a.dts', 'board-b.dts', 'soc.dtsi', 'lone.dtsi'].map((f) => path.join(workspace, f));
+  } else {
+    const kernel = ensureKernelTree();
+    workspace = path.join(kernel, 'arch/arm64/boot/dts');
+    const set = KERNEL_SETS[arg('--boards') ?? 'all'];
+    if (!set) throw new Error(`--boards: one of ${Object.keys(KERNEL_SETS).join(', ')}`);
+    files = set.map((f) => path.join(workspace, f));
+  }
+  const seeds = seedsOf(arg('--seeds') ?? arg('--seed') ?? '1');
+  const steps = Number(arg('--steps') ?? 2000);
+  const checkEvery = Number(arg('--check-every') ?? 40);
+  const seconds = Number(arg('--seconds') ?? 0);
+  const trace = process.argv.includes('--trace');
+  let failed = false;
+  for (const seed of seeds) {
+    const t0 = Date.now();
+    const r: SoakResult = await runSoak({ workspace, files, seed, steps, checkEvery, seconds, log: (l) => console.log(l) });
+    if (trace) for (const l of r.trace) console.log(l);
+    const ops = Object.entries(r.ops).map(([k, v]) => `${k} ${v}`).join(', ');
+    console.log(`seed ${seed}: ${r.steps} steps, ${r.checks} quiet points, ${r.compared} documents compared, ${r.mismatches.length} mismatches, ${r.requestErrors.length} failed requests, ${((Date.now() - t0) / 1000).toFixed(1)} s (${ops})`);
+    if (r.mismatches.length || r.requestErrors.length || !r.serverAlive) {
+      failed = true;
+      const out = path.resolve(`soak-failure-${seed}.json`);
+      fs.writeFileSync(out, JSON.stringify({ seed, files, workspace, mismatches: r.mismatches, requestErrors: r.requestErrors, serverAlive: r.serverAlive, trace: r.trace }, null, 1));
+      console.log(`  details and the operations in ${out}`);
+    }
+  }
+  process.exit(failed ? 1 : 0);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(2);
+});

@@ -1,0 +1,188 @@
+// A seeded editing session through the real server (bin/dts-lsp --stdio): documents opened, edited
+// (typing, deleting, pasting, garbage, undo, label renames, bursts), closed and reopened, contexts
+// switched, requests sent in between; at quiet points every open document's published diagnostics must
+// equal those of a fresh analysis (a new AnalysisHost, no cache shared) of the same texts.
+import * as fs from 'node:fs';
+import type { Diagnostic as LspDiagnostic } from 'vscode-languageserver-protocol';
+import { AnalysisHost } from '../../server/src/analysis';
+import { OverlayFileSystem } from '../../server/src/base/fs';
+import { NodeFileSystem } from '../../server/src/base/node-fs';
+import { LineIndex } from '../../server/src/base/text';
+import { toLspDiagnostic } from '../../server/src/lsp/convert';
+import { LspClient, uriOf } from '../../test/lsp/lsp-client';
+import { applyEdit, int, makeEdit, pick, type EditKind, type Rand, type TextEdit } from './edits';
+import { prng, sleep } from '../bench/stats';
+
+export interface SoakOptions {
+  /** workspace folder the server is initialized with */
+  workspace: string;
+  /** the documents the session works on (boards and include files), absolute paths */
+  files: string[];
+  seed: number;
+  steps: number;
+  /** a quiet point (wait, then compare) every this many steps, and at the end */
+  checkEvery: number;
+  /** stop early after this many seconds (0: no limit) */
+  seconds?: number;
+  log?: (line: string) => void;
+}
+
+export interface Mismatch {
+  step: number;
+  file: string;
+  root: string;
+  expected: LspDiagnostic[];
+  published: LspDiagnostic[];
+}
+
+export interface SoakResult {
+  seed: number;
+  steps: number;
+  checks: number;
+  /** documents compared over all quiet points */
+  compared: number;
+  mismatches: Mismatch[];
+  /** requests that failed (an error answer) */
+  requestErrors: string[];
+  ops: Record<string, number>;
+  /** the operations made, in order (to replay a failure by hand) */
+  trace: string[];
+  serverAlive: boolean;
+}
+
+interface Doc { file: string; text: string; undo: TextEdit[] }
+
+/** LSP range of [start, end) in `text`. */
+function rangeIn(text: string, start: number, end: number) {
+  const li = new LineIndex(text);
+  return { start: li.positionAt(start), end: li.positionAt(end) };
+}
+
+export async function runSoak(o: SoakOptions): Promise<SoakResult> {
+  const rnd: Rand = prng(o.seed);
+  const log = o.log ?? (() => undefined);
+  const c = new LspClient();
+  const open = new Map<string, Doc>();
+  const result: SoakResult = {
+    seed: o.seed, steps: 0, checks: 0, compared: 0, mismatches: [], requestErrors: [], ops: {}, trace: [], serverAlive: true,
+  };
+  const note = (op: string, detail: string): void => {
+    result.ops[op] = (result.ops[op] ?? 0) + 1;
+    result.trace.push(`${result.steps} ${op} ${detail}`);
+  };
+  const disk = (f: string): string => fs.readFileSync(f, 'utf8');
+
+  const openDoc = async (file: string): Promise<void> => {
+    const d: Doc = { file, text: disk(file), undo: [] };
+    open.set(file, d);
+    await c.open(file, d.text);
+    note('open', file);
+  };
+  const closeDoc = async (file: string): Promise<void> => {
+    open.delete(file);
+    await c.close(file);
+    note('close', file);
+  };
+  const edit = async (d: Doc, e: TextEdit, op: string): Promise<void> => {
+    const range = rangeIn(d.text, e.start, e.end);
+    const r = applyEdit(d.text, e);
+    d.text = r.text;
+    if (op !== 'undo') d.undo.push(r.undo);
+    if (d.undo.length > 200) d.undo.shift();
+    await c.change(d.file, [{ range, text: e.text }]);
+    note(op, `${d.file}@${e.start}-${e.end}:${JSON.stringify(e.text.slice(0, 40))}`);
+  };
+  const request = async (d: Doc): Promise<void> => {
+    const at = int(rnd, d.text.length + 1);
+    const position = new LineIndex(d.text).positionAt(at);
+    const textDocument = { uri: uriOf(d.file) };
+    const method = pick(rnd, ['textDocument/hover', 'textDocument/definition', 'textDocument/completion', 'textDocument/semanticTokens/full', 'textDocument/documentSymbol']);
+    const params = method.endsWith('/full') || method.endsWith('Symbol') ? { textDocument } : { textDocument, position };
+    note('request', `${method} ${d.file}@${at}`);
+    // not awaited in order: requests overlap the edits that follow, as an editor's do
+    void c.request(method, params).catch((e: unknown) => { result.requestErrors.push(`${method}: ${e instanceof Error ? e.message : String(e)}`); });
+  };
+
+  /** Wait for quiet, then compare every open document with a fresh analysis of the same texts. */
+  const check = async (): Promise<void> => {
+    await c.waitQuiet(150, 120_000);
+    result.checks++;
+    const ofs = new OverlayFileSystem(new NodeFileSystem([]));
+    for (const d of open.values()) ofs.setOverlay(d.file, d.text);
+    const host = new AnalysisHost(ofs, {});
+    const analyses = new Map<string, ReturnType<AnalysisHost['analyze']>>();
+    for (const d of open.values()) {
+      const info = await c.request<{ root: string } | null>('dts/contexts', { textDocument: { uri: uriOf(d.file) } });
+      const root = info?.root ?? d.file;
+      let a = analyses.get(root);
+      if (!a) { a = host.analyze(root); analyses.set(root, a); }
+      const lineIndexOf = (f: string): LineIndex | undefined => a!.lineIndex(f);
+      const expected = a.diagnostics.filter((x) => x.file === d.file).map((x) => toLspDiagnostic(x, lineIndexOf, true));
+      const published = c.diagnostics.get(uriOf(d.file))?.diagnostics ?? [];
+      result.compared++;
+      if (JSON.stringify(expected) !== JSON.stringify(published)) {
+        result.mismatches.push({ step: result.steps, file: d.file, root, expected, published });
+        log(`MISMATCH at step ${result.steps}: ${d.file} (context ${root}): expected ${expected.length} diagnostics, published ${published.length}`);
+      }
+    }
+  };
+
+  const t0 = Date.now();
+  try {
+    await c.initialize(o.workspace);
+    await openDoc(pick(rnd, o.files));
+    for (let step = 1; step <= o.steps; step++) {
+      result.steps = step;
+      if (o.seconds && Date.now() - t0 > o.seconds * 1000) break;
+      const docs = [...open.values()];
+      const r = rnd();
+      if (docs.length === 0 || (r < 0.05 && open.size < o.files.length)) {
+        const closed = o.files.filter((f) => !open.has(f));
+        if (closed.length) await openDoc(pick(rnd, closed));
+      } else if (r < 0.08) {
+        const d = pick(rnd, docs);
+        await closeDoc(d.file);
+        // close and reopen at once (an editor restoring its tabs): the disk's text comes back
+        if (rnd() < 0.6) await openDoc(d.file);
+      } else if (r < 0.10) {
+        // context switch of an open include file: another board that includes it, or back to automatic
+        const d = pick(rnd, docs);
+        const info = await c.request<{ candidates: { path: string }[] } | null>('dts/contexts', { textDocument: { uri: uriOf(d.file) } });
+        const cands = info?.candidates.map((x) => x.path) ?? [];
+        const choice = cands.length && rnd() < 0.7 ? pick(rnd, cands) : null;
+        await c.request('dts/selectContext', { textDocument: { uri: uriOf(d.file) }, context: choice });
+        note('context', `${d.file} -> ${choice}`);
+      } else if (r < 0.16) {
+        await request(pick(rnd, docs));
+      } else if (r < 0.22) {
+        const d = pick(rnd, docs);
+        const u = d.undo.pop();
+        if (u) await edit(d, u, 'undo');
+      } else if (r < 0.30) {
+        // a burst of typing in one place, no pause between keystrokes
+        const d = pick(rnd, docs);
+        let p = int(rnd, d.text.length + 1);
+        for (let k = 2 + int(rnd, 8); k > 0; k--) {
+          const ch = pick(rnd, 'abcxyz_0123 '.split(''));
+          await edit(d, { start: p, end: p, text: ch }, 'burst');
+          p++;
+        }
+      } else {
+        const d = pick(rnd, docs);
+        const kind: EditKind = pick(rnd, ['type', 'type', 'delete', 'paste', 'garbage', 'value', 'value', 'label', 'newline'] as const);
+        await edit(d, makeEdit(d.text, kind, rnd), kind);
+      }
+      // typing pace varies: none, a keystroke's, a pause
+      const pause = pick(rnd, [0, 0, 5, 30, 80, 200]);
+      if (pause) await sleep(pause);
+      if (step % o.checkEvery === 0) await check();
+    }
+    await check();
+    // the server still answers
+    const stats = await Promise.race([c.request('dts/stats', {}), sleep(5000).then(() => null)]);
+    result.serverAlive = stats !== null && c.proc.exitCode === null;
+  } finally {
+    await c.shutdown();
+  }
+  return result;
+}
