@@ -104,6 +104,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<DtsExt
         GraphPanel.revive(context, c, panel, state as { uri?: string } | undefined);
       },
     }),
+    vscode.commands.registerCommand('dts.explainProbeOrder', () => explainProbeOrder()),
     vscode.window.onDidChangeActiveTextEditor(() => updateStatus()),
   );
 
@@ -328,4 +329,23 @@ async function pickAndGo(method: string, what: 'suppliers' | 'consumers'): Promi
     if (!accepted) void vscode.window.showTextDocument(start.uri, { selection: start.selection, viewColumn: editor.viewColumn });
   });
   qp.show();
+}
+
+/** Devicetree: Explain Probe Order — the probe report of the node at the cursor, as a Markdown preview beside. */
+async function explainProbeOrder(): Promise<void> {
+  const editor = activeDtsEditor();
+  if (!editor || !client) return;
+  const c = client;
+  const params = c.code2ProtocolConverter.asTextDocumentPositionParams(editor.document, editor.selection.active);
+  const r = await c.sendRequest<{ node: string; markdown: string } | null>('dts/explainProbeOrder', params);
+  if (!r) {
+    void vscode.window.showInformationMessage('Devicetree: no device node here.');
+    return;
+  }
+  const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: r.markdown });
+  try {
+    await vscode.commands.executeCommand('markdown.showPreviewToSide', doc.uri);
+  } catch {
+    await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true });
+  }
 }

@@ -7,8 +7,11 @@ import { SnapshotFileSystem } from './base/snapshot-fs';
 import { LineIndex } from './base/text';
 import type { BindingsHost } from './bindings';
 import { runChecks } from './checks';
+import { resolveKernelEnvironment, type KernelEnvironment, type KernelOptions } from './kernel/environment';
 import { buildSupplierGraph } from './model/graph';
 import { loadIommuModel, type IommuModel } from './model/iommu';
+import { simulateProbe } from './model/probe/simulate';
+import type { ProbeReport } from './model/probe/types';
 import type { SupplierGraph } from './model/types';
 import { createPreprocessCache, preprocess } from './preprocess';
 import type { PreprocessResult } from './preprocess/types';
@@ -31,6 +34,8 @@ export interface AnalysisOptions {
   severities?: SeverityOverrides;
   /** parsed JSON of a user's IOMMU model override file */
   modelOverride?: unknown;
+  /** the kernel the tree is predicted for: configuration, command line (kernel/environment.ts) */
+  kernel?: KernelOptions;
   /** validate against the bindings of the board's tree in process (the CLI; the language server uses a worker) */
   bindings?: BindingsHost;
   /** force the flavour (default: detected from the root file's location, extension and content) */
@@ -93,6 +98,10 @@ export interface Analysis {
    */
   readVersions?: ReadonlyMap<string, number | null>;
   lineIndex(file: string): LineIndex | undefined;
+  /** the kernel configuration and command line the predictions assume */
+  kernel: KernelEnvironment;
+  /** the probe report under that kernel (computed on first use) */
+  probe(): ProbeReport;
 }
 
 /**
@@ -211,8 +220,11 @@ export class AnalysisHost {
       if (byContent) { flavour = byContent; flavourReason = `the tree has ${flavourName(byContent)} properties`; }
     }
     const graph = buildSupplierGraph(tree, this.model);
+    const kernel = resolveKernelEnvironment(fs, root, tree, this.options.kernel);
+    let probe: ProbeReport | undefined;
+    const probeReport = (): ProbeReport => (probe ??= simulateProbe({ tree, graph, model: this.model, env: kernel }));
     // checks of a partial tree would report what is only missing because the analysis stopped
-    const checkDiagnostics = stop() ? [] : runChecks({ tree, graph, model: this.model, map: pp.map, flavour });
+    const checkDiagnostics = stop() ? [] : runChecks({ tree, graph, model: this.model, map: pp.map, flavour, kernel, probe: probeReport });
     if (this.options.bindings && !stop()) {
       try {
         checkDiagnostics.push(...this.options.bindings.validate(root, tree, pp.map, { flavour, root: detected.root }));
@@ -237,7 +249,7 @@ export class AnalysisHost {
     }
 
     const treeDiagnostics = plan.noBase ? tree.diagnostics.filter((d) => d.code !== 'unresolved-reference') : tree.diagnostics;
-    const all = [...this.modelDiagnostics, ...stackDiagnostics, ...pp.diagnostics, ...syntaxDiagnostics, ...treeDiagnostics, ...checkDiagnostics];
+    const all = [...this.modelDiagnostics, ...kernel.diagnostics, ...stackDiagnostics, ...pp.diagnostics, ...syntaxDiagnostics, ...treeDiagnostics, ...checkDiagnostics];
     const diagnostics: Diagnostic[] = [];
     for (const d of all) {
       const a = applySeverity(d, this.options.severities);
@@ -264,6 +276,8 @@ export class AnalysisHost {
       diagnostics,
       fileText,
       fs,
+      kernel,
+      probe: probeReport,
       readVersions: fs.versions,
       lineIndex(file: string) {
         let idx = indexes.get(file);

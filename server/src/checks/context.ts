@@ -1,6 +1,9 @@
 // Shared context and helpers of the checks.
 import { defaultSeverity, type Diagnostic, type RelatedInformation } from '../base/diagnostics';
+import { defaultKernelEnvironment, type KernelEnvironment } from '../kernel/environment';
 import type { IommuModel } from '../model/iommu';
+import { simulateProbe } from '../model/probe/simulate';
+import type { ProbeReport } from '../model/probe/types';
 import type { SupplierGraph } from '../model/types';
 import type { SourceMap } from '../preprocess/types';
 import type { Span } from '../syntax/ast';
@@ -14,6 +17,10 @@ export interface CheckInput {
   graph: SupplierGraph;
   model: IommuModel;
   map: SourceMap;
+  /** the kernel the predictions assume (default: no configuration, empty command line) */
+  kernel?: KernelEnvironment;
+  /** the probe report under that kernel (default: simulated on first use) */
+  probe?: () => ProbeReport;
   /** the tree's flavour (workspace/flavour.ts): Zephyr trees get Zephyr wording (no probe deferral, IOMMU) */
   flavour?: Flavour;
 }
@@ -22,12 +29,19 @@ export interface CheckInput {
 export interface CheckContext extends CheckInput {
   /** the node and every ancestor are available (memoised isEnabledInTree) */
   enabledInTree(n: TreeNode): boolean;
+  kernel: KernelEnvironment;
+  probe: () => ProbeReport;
 }
 
 export function checkContext(input: CheckInput): CheckContext {
   const cache = new Map<TreeNode, boolean>();
+  const kernel = input.kernel ?? defaultKernelEnvironment();
+  let report: ProbeReport | undefined;
+  const probe = input.probe ?? (() => (report ??= simulateProbe({ tree: input.tree, graph: input.graph, model: input.model, env: kernel })));
   return {
     ...input,
+    kernel,
+    probe,
     enabledInTree(n: TreeNode): boolean {
       let v = cache.get(n);
       if (v === undefined) {

@@ -6,6 +6,9 @@ import { checkCycles } from './cycles';
 import { checkIommuConsumers } from './iommu-consumer';
 import { checkIommuMaps } from './iommu-map';
 import { checkIommuProviders } from './iommu-provider';
+import { checkIommuStreams } from './iommu-streams';
+import { checkKernelConfig } from './kernel-config';
+import { checkRawPhandles } from './raw-phandles';
 import { checkSupplierStatus } from './status';
 import { checkZephyrCells, checkZephyrCycles, checkZephyrSuppliers } from './zephyr';
 
@@ -18,6 +21,9 @@ const CHECKS: ((ctx: CheckContext, r: Reporter) => void)[] = [
   checkIommuConsumers,
   checkSupplierStatus,
   checkCycles,
+  checkRawPhandles,
+  checkIommuStreams,
+  checkKernelConfig,
 ];
 
 /** Zephyr trees: the cell checks, then supplier checks in Zephyr's terms (checks/zephyr.ts); no Linux IOMMU checks. */

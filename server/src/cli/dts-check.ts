@@ -2,6 +2,7 @@
 //   dts-check [-I dir]... [--define NAME[=VAL]]... [--format text|json|sarif]
 //             [--severity CODE=LEVEL]... [--model FILE] [--emit-dts]
 //             [--overlay FILE]... [--build-dir DIR] [--board NAME] [--flavour F] FILE...
+//             [--kconfig FILE] [--kbuild-output DIR] [--cmdline STR] [--late-module NAME]... [--probe-report]
 // Exit status: 0 no error-severity diagnostic, 1 at least one, 2 usage or I/O failure.
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -13,6 +14,7 @@ import { FolderCache, NodeFileSystem } from '../base/node-fs';
 import { BindingsHost } from '../bindings';
 import { locateDiagnostics } from '../tree/locate';
 import { LineIndex } from '../base/text';
+import { formatProbeReportText, probeReportJson } from '../model/probe/explain';
 import { emitDts } from '../tree/emit';
 import { isFlavour, type Flavour } from '../workspace/flavour';
 import { buildDirBase } from '../workspace/stack';
@@ -34,6 +36,12 @@ const USAGE = `usage: dts-check [options] FILE...
                          FILE may be left out (the build's board)
   --board NAME|FILE      the board an overlay is analysed on when it does not name one
   --flavour F            linux, zephyr, uboot or dtc (default: detected)
+  --probe-report         print what Linux 6.12 does with every device node of FILE (text or --format json)
+  --kconfig FILE         the kernel configuration (.config or defconfig) the predictions assume
+                         (default: the Linux tree's .config, the build output's, else its defconfig)
+  --kbuild-output DIR    the kernel build output directory (O=; default $KBUILD_OUTPUT)
+  --cmdline STR          the kernel command line the boot loader passes (default: /chosen/bootargs)
+  --late-module NAME     a module your system loads after the deferred-probe timeout (repeatable)
   --no-auto-include      do not detect Linux/Zephyr include paths
   --bindings DIR         validate against the bindings in DIR (repeatable; a Linux bindings folder, a dtschema
                          package, a processed-schema.json, a Zephyr dts/bindings folder); replaces the ones
@@ -54,6 +62,11 @@ interface Args {
   emitDts: boolean;
   autoInclude: boolean;
   jobs: number;
+  probeReport: boolean;
+  kconfig?: string;
+  kbuildOutput?: string;
+  cmdline?: string;
+  lateModules: string[];
   bindings: string[];
   noBindings: boolean;
   overlays: string[];
@@ -65,7 +78,7 @@ interface Args {
 class UsageError extends Error {}
 
 function parseArgs(argv: string[]): Args | 'help' | 'version' {
-  const a: Args = { files: [], includePaths: [], defines: {}, format: 'text', severities: {}, emitDts: false, autoInclude: true, jobs: 1, overlays: [], bindings: [], noBindings: false };
+  const a: Args = { files: [], includePaths: [], defines: {}, format: 'text', severities: {}, emitDts: false, autoInclude: true, jobs: 1, overlays: [], probeReport: false, lateModules: [], bindings: [], noBindings: false };
   const need = (i: number, opt: string): string => {
     if (i >= argv.length) throw new UsageError(`option ${opt} needs a value`);
     return argv[i];
@@ -91,6 +104,11 @@ function parseArgs(argv: string[]): Args | 'help' | 'version' {
     } else if (arg === '--model' || arg.startsWith('--model=')) {
       a.model = path.resolve(arg === '--model' ? need(++i, arg) : arg.slice('--model='.length));
     } else if (arg === '--emit-dts') a.emitDts = true;
+    else if (arg === '--probe-report') a.probeReport = true;
+    else if (arg === '--kconfig' || arg.startsWith('--kconfig=')) a.kconfig = path.resolve(arg === '--kconfig' ? need(++i, arg) : arg.slice('--kconfig='.length));
+    else if (arg === '--kbuild-output' || arg.startsWith('--kbuild-output=')) a.kbuildOutput = path.resolve(arg === '--kbuild-output' ? need(++i, arg) : arg.slice('--kbuild-output='.length));
+    else if (arg === '--cmdline' || arg.startsWith('--cmdline=')) a.cmdline = arg === '--cmdline' ? need(++i, arg) : arg.slice('--cmdline='.length);
+    else if (arg === '--late-module' || arg.startsWith('--late-module=')) a.lateModules.push(...(arg === '--late-module' ? need(++i, arg) : arg.slice('--late-module='.length)).split(',').filter(Boolean));
     else if (arg === '--no-auto-include') a.autoInclude = false;
     else if (arg === '--bindings' || arg.startsWith('--bindings=')) a.bindings.push(path.resolve(arg === '--bindings' ? need(++i, arg) : arg.slice('--bindings='.length)));
     else if (arg === '--no-bindings') a.noBindings = true;
@@ -116,6 +134,8 @@ function parseArgs(argv: string[]): Args | 'help' | 'version' {
   if (a.files.length === 0 && !a.buildDir) throw new UsageError('no input file');
   if (a.emitDts && a.files.length > 1) throw new UsageError('--emit-dts takes exactly one FILE');
   if (a.overlays.length && a.files.length !== 1) throw new UsageError('--overlay stacks on exactly one FILE');
+  if (a.probeReport && a.files.length > 1) throw new UsageError('--probe-report takes exactly one FILE');
+  if (a.probeReport && a.format === 'sarif') throw new UsageError('--probe-report prints text or json');
   return a;
 }
 
@@ -174,6 +194,13 @@ export function main(argv: string[], out: (s: string) => void, err: (s: string) 
     severities: args.severities,
     modelOverride,
     autoDetectIncludePaths: args.autoInclude,
+    kernel: {
+      kconfig: args.kconfig,
+      buildOutput: args.kbuildOutput ?? (process.env.KBUILD_OUTPUT ? path.resolve(process.env.KBUILD_OUTPUT) : undefined),
+      cmdline: args.cmdline,
+      cmdlineSource: '--cmdline',
+      lateModules: args.lateModules,
+    },
     overlays: args.overlays.length ? args.overlays : undefined,
     buildDir: args.buildDir,
     board: args.board,
@@ -206,6 +233,18 @@ export function main(argv: string[], out: (s: string) => void, err: (s: string) 
       err(formatText(convert(errors, (f) => a.lineIndex(f)), displayPath));
     }
     out(emitDts(a.tree));
+    return errors.length ? 1 : 0;
+  }
+
+  if (args.probeReport) {
+    const a = host.analyze(args.files[0]);
+    noteStack(a);
+    if (a.flavour === 'zephyr') err(`dts-check: note: ${displayPath(a.root)} is a Zephyr devicetree; the probe report describes what Linux 6.12 would do with it\n`);
+    const report = a.probe();
+    if (args.format === 'json') out(JSON.stringify(probeReportJson(report), null, 2) + '\n');
+    else out(formatProbeReportText(report, displayPath(args.files[0])));
+    const errors = a.diagnostics.filter((d) => d.severity === 'error');
+    if (errors.length) err(formatText(convert(errors, (f) => a.lineIndex(f)), displayPath));
     return errors.length ? 1 : 0;
   }
 

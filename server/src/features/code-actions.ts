@@ -4,7 +4,8 @@
 //    missing ones with 0, of a < > group that holds exactly one specifier;
 //  - missing-cells-property: add the provider's #xxx-cells when only one value is
 //    possible (the model allows one value, or every specifier naming the provider
-//    under that binding has the same number of argument cells).
+//    under that binding has the same number of argument cells);
+//  - raw-phandle / raw-phandle-unstable: write &label for the number (raw-phandle-fix.ts).
 import type { Analysis } from '../analysis';
 import type { Diagnostic, FileRange } from '../base/diagnostics';
 import { bindingForProperty } from '../model/iommu';
@@ -12,6 +13,7 @@ import type * as ast from '../syntax/ast';
 import type { Cell, TreeNode, TreeProperty, ValueChunk } from '../tree/types';
 import { getIndex, innermostAt, locate } from './locate';
 import { iommuFactsForNode } from './model-info';
+import { fixRawPhandle } from './raw-phandle-fix';
 import type { TextEdit } from './rename';
 import { displayName, getProperty } from './util';
 
@@ -37,6 +39,7 @@ export function getCodeActions(a: Analysis, file: string, start: number, end: nu
       if (d.code === 'iommu-cells-model') act = fixIommuCellsModel(a, d);
       else if (d.code === 'iommu-cells-mismatch' || d.code === 'phandle-cells-mismatch') act = fixCellCount(a, d);
       else if (d.code === 'missing-cells-property') act = fixMissingCells(a, d);
+      else if (d.code === 'raw-phandle' || d.code === 'raw-phandle-unstable') act = fixRawPhandle(a, d);
     } catch {
       act = undefined; // a quick fix never breaks the request
     }

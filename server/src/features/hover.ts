@@ -7,6 +7,7 @@ import type * as ast from '../syntax/ast';
 import type { DeletedItem, TreeNode, TreeProperty } from '../tree/types';
 import { getIndex, locate, type Located } from './locate';
 import { cellNamesFor, iommuFactsForNode } from './model-info';
+import { probeHoverSection } from './probe';
 import { cellsProperties, compatibles, hex, nodePath, statusOf, whereText } from './util';
 
 export interface HoverResult {
@@ -130,6 +131,7 @@ const NODE_SECTIONS: Array<(a: Analysis, n: TreeNode, edge: SupplierEdge | undef
   (a, _n, edge) => (edge ? specifierText(a, edge) : undefined),
   iommuSection,
   linksSection,
+  (a, n) => probeHoverSection(a, n),
 ];
 
 export function nodeHover(a: Analysis, n: TreeNode, edge: SupplierEdge | undefined): string {

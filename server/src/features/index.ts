@@ -20,6 +20,7 @@ export { getDocumentLinks, type DocumentLink } from './links';
 export { getCodeActions, type CodeAction } from './code-actions';
 export { getSupplierGraphView, type GraphView, type GraphViewNode, type GraphViewEdge } from './graph-view';
 export { locate, type Located } from './locate';
+export { getProbeExplanation, type ProbeExplanation } from './probe';
 
 import type { Analysis } from '../analysis';
 import { getIndex } from './locate';

@@ -130,6 +130,15 @@ export function registerFeatureHandlers(server: DtsServer): void {
   );
 
   c.onRequest(
+    'dts/explainProbeOrder',
+    g('dts/explainProbeOrder', null, (p: TextDocumentPositionParams) => {
+      const a = at(p);
+      if (!a) return null;
+      return features.getProbeExplanation(a.analysis, a.file, a.offset) ?? null;
+    }),
+  );
+
+  c.onRequest(
     'dts/goToConsumers',
     g('dts/goToConsumers', [] as Location[], (p: TextDocumentPositionParams) => {
       const a = at(p);

@@ -15,6 +15,11 @@ export interface DtsSettings {
   contexts: Record<string, string>;
   /** debounce of re-analysis after an edit, in ms */
   debounceMs: number;
+  /** the kernel the probe predictions assume (absolute paths after normalisation) */
+  kernelConfig?: string;
+  kbuildOutput?: string;
+  kernelCommandLine?: string;
+  lateModules?: string[];
   /** binding validation: on/off and the folders that replace the automatically found ones (absolute) */
   bindings: { enabled: boolean; dirs: string[] };
   /** Zephyr: the board (name or .dts) of overlays that do not name one (app.overlay, shields, snippets) */
@@ -81,6 +86,14 @@ export function normalizeSettings(raw: unknown, workspaceRoot: string | undefine
       else problems.push(`devicetree.contexts.${k} must be the path of a board`);
     }
   } else if (r.contexts !== undefined) problems.push('devicetree.contexts must be an object of file: board');
+  if (typeof r.kernelConfig === 'string' && r.kernelConfig.trim()) s.kernelConfig = expand(r.kernelConfig.trim(), workspaceRoot);
+  else if (r.kernelConfig !== undefined && r.kernelConfig !== null && r.kernelConfig !== '') problems.push('devicetree.kernelConfig must be a path');
+  if (typeof r.kbuildOutput === 'string' && r.kbuildOutput.trim()) s.kbuildOutput = expand(r.kbuildOutput.trim(), workspaceRoot);
+  else if (r.kbuildOutput !== undefined && r.kbuildOutput !== null && r.kbuildOutput !== '') problems.push('devicetree.kbuildOutput must be a path');
+  if (typeof r.kernelCommandLine === 'string' && r.kernelCommandLine.trim()) s.kernelCommandLine = r.kernelCommandLine.trim();
+  else if (r.kernelCommandLine !== undefined && r.kernelCommandLine !== null && typeof r.kernelCommandLine !== 'string') problems.push('devicetree.kernelCommandLine must be a string');
+  if (Array.isArray(r.lateModules)) s.lateModules = r.lateModules.filter((m): m is string => typeof m === 'string' && m.trim() !== '').map((m) => m.trim());
+  else if (r.lateModules !== undefined && r.lateModules !== null) problems.push('devicetree.lateModules must be an array of module names');
   if (typeof r.bindings === 'boolean') s.bindings.enabled = r.bindings;
   else if (Array.isArray(r.bindings)) {
     for (const p of r.bindings) {

@@ -19,7 +19,7 @@ suite('Devicetree extension', () => {
   test('the document gets the dts language and the extension activates', async () => {
     assert.equal(doc.languageId, 'dts');
     const commands = await vscode.commands.getCommands(true);
-    for (const c of ['dts.selectContext', 'dts.goToSupplier', 'dts.goToConsumers', 'dts.showSupplierGraph']) assert.ok(commands.includes(c), c);
+    for (const c of ['dts.selectContext', 'dts.goToSupplier', 'dts.goToConsumers', 'dts.showSupplierGraph', 'dts.explainProbeOrder']) assert.ok(commands.includes(c), c);
   });
 
   test('diagnostics: the iommus specifier with a cell too many', async () => {
@@ -50,5 +50,17 @@ suite('Devicetree extension', () => {
     assert.ok(defs.length >= 1);
     const uri = defs[0].uri || defs[0].targetUri;
     assert.equal(path.basename(uri.fsPath), 'soc.dtsi');
+  });
+
+  test('Explain Probe Order opens the probe report of the node at the cursor', async () => {
+    const editor = await vscode.window.showTextDocument(doc);
+    const at = positionOf(doc, 'gpu@');
+    editor.selection = new vscode.Selection(at, at);
+    await vscode.commands.executeCommand('dts.explainProbeOrder');
+    const md = await until('the probe report document', () =>
+      vscode.workspace.textDocuments.find((d) => d.languageId === 'markdown' && /^# \/.*gpu@/.test(d.getText())));
+    assert.match(md.getText(), /^# \/[^\n]*gpu@[^:]*: (probes|probes untranslated|waits forever|fails|never created|no driver|unknown)/);
+    assert.match(md.getText(), /_configuration: .*; command line: .*_/);
+    assert.match(md.getText(), /## Why/);
   });
 });
