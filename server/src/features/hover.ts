@@ -131,8 +131,21 @@ const NODE_SECTIONS: Array<(a: Analysis, n: TreeNode, edge: SupplierEdge | undef
   (a, _n, edge) => (edge ? specifierText(a, edge) : undefined),
   iommuSection,
   linksSection,
-  (a, n) => probeHoverSection(a, n),
+  (a, n) => compactSection(probeHoverSection(a, n)),
 ];
+
+/** A section's bullet list on the line of its heading ("heading · item · item"), so the hover stays short. */
+function compactSection(md: string | undefined): string | undefined {
+  if (!md) return md;
+  const out: string[] = [];
+  for (const line of md.split('\n')) {
+    if (!line.trim()) continue;
+    const item = /^\s*[-*] (.*)$/.exec(line);
+    if (item && out.length) out[out.length - 1] += ` · ${item[1]}`;
+    else out.push(line);
+  }
+  return out.join('  \n');
+}
 
 export function nodeHover(a: Analysis, n: TreeNode, edge: SupplierEdge | undefined): string {
   const out: string[] = [];
