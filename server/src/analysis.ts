@@ -110,6 +110,9 @@ export interface Analysis {
  */
 export const ANALYSIS_TIME_LIMIT_MS = 10_000;
 
+/** How long a context's plan (workspace/stack.ts) is reused. */
+const PLAN_TTL_MS = 2_000;
+
 export class AnalysisHost {
   private readonly ppCache = createPreprocessCache();
   private readonly parseCache = new ParseCache();
@@ -124,6 +127,7 @@ export class AnalysisHost {
 
   setOptions(options: AnalysisOptions): void {
     this.options = options;
+    this.plans.clear();
     const m = loadIommuModel(options.modelOverride);
     this.model = m.model;
     this.modelDiagnostics = m.diagnostics;
@@ -138,14 +142,32 @@ export class AnalysisHost {
     return { preprocessReplays: this.ppCache.incremental, parseEdits: this.parseCache.edits };
   }
 
-  /** The files and include directories of the context of root (workspace/stack.ts). */
+  /**
+   * The files and include directories of the context of root (workspace/stack.ts). A plan is kept for
+   * PLAN_TTL_MS (the analyses of a burst of keystrokes share it: planning stats a few dozen folders); new
+   * options or clearPlans() (the server calls it when files are created or deleted) drop the kept ones.
+   */
   planFor(root: string, pick?: ContextPick): StackPlan {
+    const key = `${root}\0${pick?.base ?? ''}`;
+    const now = Date.now();
+    const kept = this.plans.get(key);
+    if (kept && now - kept.at < PLAN_TTL_MS) return kept.plan;
     const o = this.options;
-    return planStack(root, this.fs, {
+    const plan = planStack(root, this.fs, {
       includePaths: o.includePaths, autoDetect: o.autoDetectIncludePaths, flavour: o.flavour, zephyrBase: o.zephyrBase,
       overlays: o.overlays, base: pick?.base, board: o.board, buildDir: o.buildDir,
     });
+    if (this.plans.size > 256) this.plans.clear();
+    this.plans.set(key, { plan, at: now });
+    return plan;
   }
+
+  /** Forget kept plans (files were created or deleted: a build directory, a board, an overlay). */
+  clearPlans(): void {
+    this.plans.clear();
+  }
+
+  private readonly plans = new Map<string, { plan: StackPlan; at: number }>();
 
   includePathsFor(root: string): string[] {
     const paths = [...(this.options.includePaths ?? [])];
