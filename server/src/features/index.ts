@@ -32,3 +32,8 @@ export { bindingHover } from './binding-hover';
 export { bindingCompletions } from './binding-completion';
 export { getSignatureHelp, type SignatureHelpResult, type SignatureParameter } from './signature-help';
 export { getTypeDefinition } from './type-definition';
+export { getConsumerList, getSupplierList, type NavItem, type NavList } from './navigation';
+export { getInlayHints, type InlayHint } from './inlay-hints';
+export { getConsumerLenses, type ConsumerLens } from './code-lens';
+export { getDocumentHighlights, type Highlight } from './highlight';
+export { getSelectionRanges } from './selection-range';
