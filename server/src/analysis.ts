@@ -1,7 +1,7 @@
 // The facade of the analysis core: AnalysisHost.analyze(root) runs
 // preprocess -> parse -> merge -> model -> checks and returns plain data.
 // The CLI and the language server only translate its results.
-import { applySeverity, type Diagnostic, type SeverityOverrides } from './base/diagnostics';
+import { applySeverity, type Diagnostic, type PositionedDiagnostic, type SeverityOverrides } from './base/diagnostics';
 import type { FileSystem } from './base/fs';
 import { SnapshotFileSystem } from './base/snapshot-fs';
 import { LineIndex } from './base/text';
@@ -13,6 +13,7 @@ import { createPreprocessCache, preprocess } from './preprocess';
 import type { PreprocessResult } from './preprocess/types';
 import type { DtsFile } from './syntax/ast';
 import { ParseCache, parseDts } from './syntax/parse';
+import { hasIncbin, patchTree, remapAll, sortLikeMerge, type MergeMemo, type PatchResult } from './tree/incremental';
 import { buildTree } from './tree/merge';
 import type { LiveTree } from './tree/types';
 import { analyzeOverlayStack, stackNotes, syntaxDiagnostic } from './analysis-stack';
@@ -28,6 +29,11 @@ export interface AnalysisOptions {
   /** detect Linux / Zephyr include paths from the root file's location (default true) */
   autoDetectIncludePaths?: boolean;
   severities?: SeverityOverrides;
+  /**
+   * Keep each root's last tree and patch it for a keystroke instead of merging again (tree/incremental.ts);
+   * the language server sets it (an analysis' tree then changes when the next one of its root is made).
+   */
+  incremental?: boolean;
   /** parsed JSON of a user's IOMMU model override file */
   modelOverride?: unknown;
   /** force the flavour (default: detected from the root file's location, extension and content) */
@@ -99,6 +105,8 @@ export const ANALYSIS_TIME_LIMIT_MS = 10_000;
 export class AnalysisHost {
   private readonly ppCache = createPreprocessCache();
   private readonly parseCache = new ParseCache();
+  /** per parse owner (root): what the last analysis left for an incremental merge (options.incremental) */
+  private readonly memos = new Map<string, MergeMemo>();
   private model: IommuModel;
   private modelDiagnostics: Diagnostic[] = [];
 
@@ -110,19 +118,27 @@ export class AnalysisHost {
 
   setOptions(options: AnalysisOptions): void {
     this.options = options;
+    this.memos.clear();
     const m = loadIommuModel(options.modelOverride);
     this.model = m.model;
     this.modelDiagnostics = m.diagnostics;
+  }
+
+  /** The language server closed a context: the incremental merge forgets its tree. */
+  forget(root: string): void {
+    this.memos.delete(root);
   }
 
   get parseStats(): { parsed: number; reused: number } {
     return this.parseCache.stats;
   }
 
-  /** Keystrokes the preprocessor replayed on its last run, and parses made by editing the last one. */
-  get incrementalStats(): { preprocessReplays: number; parseEdits: number } {
-    return { preprocessReplays: this.ppCache.incremental, parseEdits: this.parseCache.edits };
+  /** Keystrokes the preprocessor replayed on its last run, parses made by editing the last one, trees patched. */
+  get incrementalStats(): { preprocessReplays: number; parseEdits: number; mergePatches: number; mergeValuePatches: number } {
+    return { preprocessReplays: this.ppCache.incremental, parseEdits: this.parseCache.edits, mergePatches: this.mergePatches, mergeValuePatches: this.mergeValuePatches };
   }
+  private mergePatches = 0;
+  private mergeValuePatches = 0;
 
   /** The files and include directories of the context of root (workspace/stack.ts). */
   planFor(root: string, pick?: ContextPick): StackPlan {
@@ -184,6 +200,8 @@ export class AnalysisHost {
     let pp: PreprocessResult;
     let ast: DtsFile;
     let tree: LiveTree;
+    let memo: MergeMemo | undefined;
+    let patched: PatchResult | undefined;
     if (plan.mode === 'fdtoverlay') {
       const r = yield* analyzeOverlayStack(plan, ppOptions, this.parseCache, stop);
       pp = r.pp;
@@ -192,10 +210,31 @@ export class AnalysisHost {
     } else {
       pp = preprocess(plan.base, { ...ppOptions, stack: plan.mode === 'cpp-include' ? plan.overlays : undefined });
       yield 'preprocess';
-      ast = parseDts(pp.text, this.parseCache, { complete, owner: plan.mode === 'single' ? plan.base : root, isCancelled: stop });
+      const owner = plan.mode === 'single' ? plan.base : root;
+      ast = parseDts(pp.text, this.parseCache, { complete, owner, isCancelled: stop });
       yield 'parse';
-      tree = buildTree(ast, { map: pp.map, fs, root: plan.base, isCancelled: stop });
-      yield 'merge';
+      // a keystroke patches the last tree of this root (tree/incremental.ts); from here on no yield: the
+      // last analysis, whose tree this is, stays whole until this one replaces it
+      memo = this.options.incremental ? this.memos.get(owner) : undefined;
+      patched = memo && !stop() ? patchTree(memo, ast, pp.text, { map: pp.map, fs, root: plan.base }) : undefined;
+      if (memo && patched) {
+        this.mergePatches++;
+        if (patched.valueChanged) this.mergeValuePatches++;
+        tree = memo.tree;
+        remapAll(memo.treeDiags, pp.map);
+        sortLikeMerge(memo.treeDiags);
+        tree.diagnostics = memo.treeDiags.map((x) => x.diag);
+      } else {
+        this.memos.delete(owner);
+        const positioned: PositionedDiagnostic[] | undefined = this.options.incremental ? [] : undefined;
+        tree = buildTree(ast, { map: pp.map, fs, root: plan.base, isCancelled: stop, positioned });
+        memo = positioned && !stop()
+          ? { ast, text: pp.text, tree, treeDiags: positioned, patchable: positioned.length === tree.diagnostics.length && !hasIncbin(tree) }
+          : undefined;
+        if (memo) this.memos.set(owner, memo);
+        yield 'merge';
+      }
+      ast.edit = undefined; // (it holds the last parse's item)
     }
     const syntaxDiagnostics: Diagnostic[] = ast.errors.map((e) => syntaxDiagnostic(e, pp, zephyr));
     const stackDiagnostics = stackNotes(plan, root, tree);
@@ -207,7 +246,19 @@ export class AnalysisHost {
     }
     const graph = buildSupplierGraph(tree, this.model);
     // checks of a partial tree would report what is only missing because the analysis stopped
-    const checkDiagnostics = stop() ? [] : runChecks({ tree, graph, model: this.model, map: pp.map, flavour });
+    let checkDiagnostics: Diagnostic[];
+    if (stop()) checkDiagnostics = [];
+    else if (memo && patched && !patched.valueChanged && memo.checks && memo.checks.flavour === flavour) {
+      // the same tree in new positions: the same findings, moved with it
+      checkDiagnostics = remapAll(memo.checks.diags, pp.map);
+    } else {
+      const positioned: PositionedDiagnostic[] | undefined = memo ? [] : undefined;
+      checkDiagnostics = runChecks({ tree, graph, model: this.model, map: pp.map, flavour }, positioned);
+      if (memo) {
+        const movable = positioned!.length === checkDiagnostics.length && positioned!.every((x) => !x.diag.related || x.related);
+        memo.checks = movable ? { diags: positioned!, flavour } : undefined;
+      }
+    }
     if (overBudget) {
       // the stages say where they stopped; say why
       const note = ` (the analysis exceeded its time budget of ${timeLimitMs / 1000} s)`;

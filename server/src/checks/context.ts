@@ -1,5 +1,5 @@
 // Shared context and helpers of the checks.
-import { defaultSeverity, type Diagnostic, type RelatedInformation } from '../base/diagnostics';
+import { defaultSeverity, type Diagnostic, type PositionedDiagnostic, type RelatedInformation } from '../base/diagnostics';
 import type { IommuModel } from '../model/iommu';
 import type { SupplierGraph } from '../model/types';
 import type { SourceMap } from '../preprocess/types';
@@ -41,10 +41,15 @@ export function checkContext(input: CheckInput): CheckContext {
 
 export class Reporter {
   readonly out: Diagnostic[] = [];
-  constructor(private readonly map: SourceMap) {}
+  /** where each related information was made (for `positioned`) */
+  private readonly relatedAt = new WeakMap<RelatedInformation, { start: number; end: number }>();
+  /** `positioned`: when given, every diagnostic is also recorded with its positions in the preprocessed text */
+  constructor(private readonly map: SourceMap, private readonly positioned?: PositionedDiagnostic[]) {}
   related(span: Span | undefined, message: string): RelatedInformation | undefined {
     if (!span) return undefined;
-    return { ...this.map.toFileRange(span.start, span.end), message };
+    const r = { ...this.map.toFileRange(span.start, span.end), message };
+    if (this.positioned) this.relatedAt.set(r, { start: span.start, end: span.end });
+    return r;
   }
   report(code: string, span: Span, message: string, related: (RelatedInformation | undefined)[] = []): void {
     const r = this.map.toFileRange(span.start, span.end);
@@ -52,6 +57,11 @@ export class Reporter {
     const rel = related.filter((x): x is RelatedInformation => !!x);
     if (rel.length) d.related = rel;
     this.out.push(d);
+    if (this.positioned) {
+      const at = rel.map((x) => this.relatedAt.get(x));
+      // a related information made elsewhere has no known position: such a diagnostic cannot be moved
+      this.positioned.push({ diag: d, start: span.start, end: span.end, related: at.every((x) => x) ? (at as { start: number; end: number }[]) : undefined });
+    }
   }
 }
 

@@ -1,5 +1,5 @@
 // Checks over the live tree and the supplier graph. One file per family of diagnostics.
-import type { Diagnostic } from '../base/diagnostics';
+import type { Diagnostic, PositionedDiagnostic } from '../base/diagnostics';
 import { checkCells } from './cells';
 import { checkContext, Reporter, type CheckContext, type CheckInput } from './context';
 import { checkCycles } from './cycles';
@@ -19,9 +19,10 @@ const CHECKS: ((ctx: CheckContext, r: Reporter) => void)[] = [
   checkCycles,
 ];
 
-export function runChecks(input: CheckInput): Diagnostic[] {
+/** `positioned`: when given, every diagnostic is also recorded there with its positions in the preprocessed text. */
+export function runChecks(input: CheckInput, positioned?: PositionedDiagnostic[]): Diagnostic[] {
   const ctx = checkContext(input);
-  const r = new Reporter(ctx.map);
+  const r = new Reporter(ctx.map, positioned);
   for (const check of CHECKS) {
     try {
       check(ctx, r);
