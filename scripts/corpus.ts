@@ -7,21 +7,18 @@
 //            --boards a.dts,b.dts (paths relative to arch/arm64/boot/dts)  --json FILE (write the full report)
 //   npm run corpus -- --zephyr DIR [--sample]   a Zephyr west workspace instead (zephyr-corpus.ts)
 //   npm run corpus -- --linux-stacks            the arm64 composite DTBs against fdtoverlay (linux-stacks.ts)
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { promisify } from 'node:util';
 import { AnalysisHost } from '../server/src/analysis';
 import { DIAGNOSTIC_CODES } from '../server/src/base/diagnostics';
 import { FRONT_END_CODES } from '../server/src/base/diagnostics';
 import { NodeFileSystem } from '../server/src/base/node-fs';
 import { emitDts } from '../server/src/tree/emit';
+import { dtcToDts, firstDifference, run } from './dtc-compare';
 import { linuxStacks } from './linux-stacks';
 import { zephyrCorpus } from './zephyr-corpus';
 import { arm64Boards, cppArgs, ensureDebianPackages, ensureKernelTree, sampleBoards } from './kernel-tree';
-
-const execFileP = promisify(execFile);
 
 interface BoardResult {
   board: string;
@@ -33,27 +30,6 @@ interface BoardResult {
   dtcNote?: string;
 }
 
-async function run(cmd: string, args: string[]): Promise<string> {
-  const r = await execFileP(cmd, args, { maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' });
-  return r.stdout;
-}
-
-async function dtcRoundTrip(srcFile: string, work: string, tag: string, searchDirs: string[] = []): Promise<string> {
-  const dtb = path.join(work, `${tag}.dtb`);
-  // -i: dtc's own /include/ search path, as the kernel passes it (scripts/Makefile.dtbs)
-  await run('dtc', ['-q', ...searchDirs.flatMap((d) => ['-i', d]), '-I', 'dts', '-O', 'dtb', '-o', dtb, srcFile]);
-  return run('dtc', ['-q', '-I', 'dtb', '-O', 'dts', dtb]);
-}
-
-function firstDifference(a: string, b: string): string {
-  const la = a.split('\n');
-  const lb = b.split('\n');
-  for (let i = 0; i < Math.max(la.length, lb.length); i++) {
-    if (la[i] !== lb[i]) return `line ${i + 1}: ours ${JSON.stringify(la[i] ?? '<eof>')} vs dtc ${JSON.stringify(lb[i] ?? '<eof>')}`;
-  }
-  return 'identical';
-}
-
 async function compareWithDtc(kernel: string, board: string, emitted: string, work: string): Promise<{ verdict: BoardResult['dtc']; note?: string }> {
   const ours = path.join(work, 'ours.dts');
   const ref = path.join(work, 'ref.dts');
@@ -61,13 +37,13 @@ async function compareWithDtc(kernel: string, board: string, emitted: string, wo
   let refText: string;
   try {
     fs.writeFileSync(ref, await run('cpp', cppArgs(kernel, board)));
-    refText = await dtcRoundTrip(ref, work, 'ref', [path.dirname(board), path.join(kernel, 'scripts/dtc/include-prefixes')]);
+    refText = await dtcToDts(ref, work, 'ref', [path.dirname(board), path.join(kernel, 'scripts/dtc/include-prefixes')]);
   } catch (e) {
     return { verdict: 'dtc-failed', note: `reference cpp/dtc failed: ${String((e as Error).message).split('\n')[0]}` };
   }
   let ourText: string;
   try {
-    ourText = await dtcRoundTrip(ours, work, 'ours');
+    ourText = await dtcToDts(ours, work, 'ours');
   } catch (e) {
     return { verdict: 'different', note: `dtc rejected --emit-dts output: ${String((e as Error).message).split('\n').slice(0, 3).join(' | ')}` };
   }
@@ -198,11 +174,11 @@ function supplierReport(results: BoardResult[]): SupplierReport {
     for (const line of r.details) {
       if (!line.endsWith('[supplier-disabled]')) continue;
       let kind: 'iommus' | 'iommuMap' | 'other';
-      if (/ is enabled but its IOMMU /.test(line)) kind = 'iommus';
-      else if (/: \w+: iommu-map row \d+ of enabled /.test(line)) kind = 'iommuMap';
+      if (/: (?:warning|error|information|hint): IOMMU \S+ is disabled\. /.test(line)) kind = 'iommus';
+      else if (/: \w+: row \d+: IOMMU \S+ is disabled/.test(line)) kind = 'iommuMap';
       else {
         kind = 'other';
-        const prop = / but its (\S+) supplier /.exec(line)?.[1] ?? '?';
+        const prop = /: \w+: (\S+) supplier \S+ is /.exec(line)?.[1] ?? '?';
         split.other.byProperty[prop] = (split.other.byProperty[prop] ?? 0) + 1;
       }
       split[kind].edges++;

@@ -62,6 +62,23 @@ export function ensureKernelTree(): string {
   return KERNEL_DIR;
 }
 
+/** Linux's bindings (Documentation/devicetree/bindings): extracted on demand, for the bindings tests and comparison. */
+export function ensureKernelBindings(): string {
+  const kernel = ensureKernelTree();
+  const dir = path.join(kernel, 'Documentation/devicetree/bindings');
+  if (fs.existsSync(path.join(dir, 'Makefile'))) return dir;
+  console.error(`extracting Documentation/devicetree/bindings into ${CACHE_DIR}`);
+  execFileSync('tar', ['-xJf', TARBALL, '-C', CACHE_DIR, '--wildcards', 'linux-source-6.12/Documentation/devicetree/bindings'], { stdio: 'inherit' });
+  return dir;
+}
+
+/** The bindings folder if it is extracted (tests use this and skip otherwise). */
+export function kernelBindingsIfPresent(): string | undefined {
+  const k = kernelTreeIfPresent();
+  const dir = k && path.join(k, 'Documentation/devicetree/bindings');
+  return dir && fs.existsSync(path.join(dir, 'Makefile')) ? dir : undefined;
+}
+
 /** All arm64 boards (.dts, in vendor directories and their subdirectories), sorted. */
 export function arm64Boards(kernel: string): string[] {
   const root = path.join(kernel, 'arch/arm64/boot/dts');

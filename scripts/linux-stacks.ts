@@ -6,24 +6,17 @@
 // For every composite: `dts-check BASE --overlay O...` (explicit) must be clean and its --emit-dts output
 // compile to the blob fdtoverlay builds; every .dtso opened alone (zero configuration) must find the base of
 // the first composite that uses it.
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { promisify } from 'node:util';
 import { AnalysisHost } from '../server/src/analysis';
 import { FRONT_END_CODES } from '../server/src/base/diagnostics';
 import { NodeFileSystem } from '../server/src/base/node-fs';
 import { emitDts } from '../server/src/tree/emit';
 import { composites, type Composite } from '../server/src/workspace/kbuild';
+import { dtcToDts, firstDifference, run } from './dtc-compare';
 import { cppArgs, ensureDebianPackages, ensureKernelTree } from './kernel-tree';
 
-const execFileP = promisify(execFile);
-
-async function run(cmd: string, args: string[]): Promise<string> {
-  const r = await execFileP(cmd, args, { maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' });
-  return r.stdout;
-}
 
 function makefiles(dir: string, out: string[] = []): string[] {
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -76,19 +69,12 @@ export async function linuxStacks(argv: string[]): Promise<number> {
     fs.writeFileSync(ours, emitDts(a.tree));
     let text = '';
     try {
-      await run('dtc', ['-q', '-I', 'dts', '-O', 'dtb', '-o', path.join(work, 'ours.dtb'), ours]);
-      text = await run('dtc', ['-q', '-I', 'dtb', '-O', 'dts', path.join(work, 'ours.dtb')]);
+      text = await dtcToDts(ours, work, 'ours');
     } catch (e) {
       text = `dtc failed: ${(e as Error).message}`;
     }
     if (text === ref) equal++;
-    else {
-      const la = text.split('\n');
-      const lb = ref.split('\n');
-      let i = 0;
-      while (i < la.length && la[i] === lb[i]) i++;
-      console.log(`${id}: different at line ${i + 1}: ours ${JSON.stringify(la[i])} vs fdtoverlay ${JSON.stringify(lb[i])}`);
-    }
+    else console.log(`${id}: different at ${firstDifference(text, ref)}`);
     if (errors.length) console.log(`${id}: ${errors[0].message} [${errors[0].code}]`);
   }
   // zero configuration: each overlay alone gets the base of the first composite that uses it

@@ -13,22 +13,15 @@
 // README's command), then dtc. A board or stack counts when dtc accepts the reference; it is clean when the
 // product reports no front-end error, and equal when its --emit-dts output compiles to the same blob.
 // When DIR does not exist the run is skipped (exit 0): a user's clone has no ../shared.
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { promisify } from 'node:util';
 import { AnalysisHost, type Analysis } from '../server/src/analysis';
 import { FRONT_END_CODES } from '../server/src/base/diagnostics';
 import { NodeFileSystem } from '../server/src/base/node-fs';
 import { emitDts } from '../server/src/tree/emit';
+import { dtcToDts, firstDifference, run } from './dtc-compare';
 
-const execFileP = promisify(execFile);
-
-async function run(cmd: string, args: string[], cwd?: string): Promise<string> {
-  const r = await execFileP(cmd, args, { maxBuffer: 256 * 1024 * 1024, encoding: 'utf8', cwd });
-  return r.stdout;
-}
 
 interface Board { name: string; dts: string; dir: string; arch: string; vendor: string }
 interface Stack { kind: 'sample' | 'shield' | 'snippet' | 'app'; board?: Board; overlays: string[]; open: string; roots: string[] }
@@ -147,21 +140,6 @@ let modulesMemo: { top: string; list: { dir: string; dtsRoot?: string }[] } | un
 function listModulesCached(top: string): { dir: string; dtsRoot?: string }[] {
   if (!modulesMemo || modulesMemo.top !== top) modulesMemo = { top, list: listModules(top) };
   return modulesMemo.list;
-}
-
-async function dtcToDts(src: string, work: string, tag: string): Promise<string> {
-  const dtb = path.join(work, `${tag}.dtb`);
-  await run('dtc', ['-q', '-I', 'dts', '-O', 'dtb', '-o', dtb, src]);
-  return run('dtc', ['-q', '-I', 'dtb', '-O', 'dts', dtb]);
-}
-
-function firstDifference(a: string, b: string): string {
-  const la = a.split('\n');
-  const lb = b.split('\n');
-  for (let i = 0; i < Math.max(la.length, lb.length); i++) {
-    if (la[i] !== lb[i]) return `line ${i + 1}: ours ${JSON.stringify(la[i] ?? '<eof>')} vs dtc ${JSON.stringify(lb[i] ?? '<eof>')}`;
-  }
-  return 'identical';
 }
 
 function frontEndErrors(a: Analysis, top: string): string[] {

@@ -5,9 +5,13 @@ import { applySeverity, type Diagnostic, type PositionedDiagnostic, type Severit
 import type { FileSystem } from './base/fs';
 import { SnapshotFileSystem } from './base/snapshot-fs';
 import { LineIndex } from './base/text';
+import type { BindingsHost } from './bindings';
 import { runChecks } from './checks';
+import { resolveKernelEnvironment, type KernelEnvironment, type KernelOptions } from './kernel/environment';
 import { buildSupplierGraph } from './model/graph';
 import { loadIommuModel, type IommuModel } from './model/iommu';
+import { simulateProbe } from './model/probe/simulate';
+import type { ProbeReport } from './model/probe/types';
 import type { SupplierGraph } from './model/types';
 import { createPreprocessCache, preprocess } from './preprocess';
 import type { PreprocessResult } from './preprocess/types';
@@ -36,6 +40,10 @@ export interface AnalysisOptions {
   incremental?: boolean;
   /** parsed JSON of a user's IOMMU model override file */
   modelOverride?: unknown;
+  /** the kernel the tree is predicted for: configuration, command line (kernel/environment.ts) */
+  kernel?: KernelOptions;
+  /** validate against the bindings of the board's tree in process (the CLI; the language server uses a worker) */
+  bindings?: BindingsHost;
   /** force the flavour (default: detected from the root file's location, extension and content) */
   flavour?: Flavour;
   /** ZEPHYR_BASE (environment or setting): Zephyr for files outside any west workspace */
@@ -73,6 +81,8 @@ export interface Analysis {
   flavour: Flavour;
   /** why that flavour, for the user */
   flavourReason: string;
+  /** the source tree (Linux, U-Boot) or ZEPHYR_BASE the flavour was found in */
+  flavourRoot?: string;
   /** the files that make the tree and how they stack */
   stack: AnalysisStack;
   pp: PreprocessResult;
@@ -94,6 +104,10 @@ export interface Analysis {
    */
   readVersions?: ReadonlyMap<string, number | null>;
   lineIndex(file: string): LineIndex | undefined;
+  /** the kernel configuration and command line the predictions assume */
+  kernel: KernelEnvironment;
+  /** the probe report under that kernel (computed on first use) */
+  probe(): ProbeReport;
 }
 
 /**
@@ -101,6 +115,19 @@ export interface Analysis {
  * 'resource-limit' diagnostic says where the analysis stopped.
  */
 export const ANALYSIS_TIME_LIMIT_MS = 10_000;
+
+/** How long a context's plan (workspace/stack.ts) is reused. */
+const PLAN_TTL_MS = 2_000;
+
+/** What of the kernel environment the checks read, as a key (their findings are reused only for the same one). */
+function kernelEnvironmentKey(k: KernelEnvironment): string {
+  let id = k.config ? configIds.get(k.config) : 0;
+  if (id === undefined) { id = ++configCount; configIds.set(k.config!, id); }
+  return JSON.stringify([id, k.description, k.cmdline, k.modules, k.deferredProbeTimeout, [...k.lateModules]]);
+}
+/** an id per kernel configuration object (a configuration read again is another object) */
+const configIds = new WeakMap<object, number>();
+let configCount = 0;
 
 export class AnalysisHost {
   private readonly ppCache = createPreprocessCache();
@@ -119,6 +146,7 @@ export class AnalysisHost {
   setOptions(options: AnalysisOptions): void {
     this.options = options;
     this.memos.clear();
+    this.plans.clear();
     const m = loadIommuModel(options.modelOverride);
     this.model = m.model;
     this.modelDiagnostics = m.diagnostics;
@@ -140,14 +168,32 @@ export class AnalysisHost {
   private mergePatches = 0;
   private mergeValuePatches = 0;
 
-  /** The files and include directories of the context of root (workspace/stack.ts). */
+  /**
+   * The files and include directories of the context of root (workspace/stack.ts). A plan is kept for
+   * PLAN_TTL_MS (the analyses of a burst of keystrokes share it: planning stats a few dozen folders); new
+   * options or clearPlans() (the server calls it when files are created or deleted) drop the kept ones.
+   */
   planFor(root: string, pick?: ContextPick): StackPlan {
+    const key = `${root}\0${pick?.base ?? ''}`;
+    const now = Date.now();
+    const kept = this.plans.get(key);
+    if (kept && now - kept.at < PLAN_TTL_MS) return kept.plan;
     const o = this.options;
-    return planStack(root, this.fs, {
+    const plan = planStack(root, this.fs, {
       includePaths: o.includePaths, autoDetect: o.autoDetectIncludePaths, flavour: o.flavour, zephyrBase: o.zephyrBase,
       overlays: o.overlays, base: pick?.base, board: o.board, buildDir: o.buildDir,
     });
+    if (this.plans.size > 256) this.plans.clear();
+    this.plans.set(key, { plan, at: now });
+    return plan;
   }
+
+  /** Forget kept plans (files were created or deleted: a build directory, a board, an overlay). */
+  clearPlans(): void {
+    this.plans.clear();
+  }
+
+  private readonly plans = new Map<string, { plan: StackPlan; at: number }>();
 
   includePathsFor(root: string): string[] {
     const paths = [...(this.options.includePaths ?? [])];
@@ -196,7 +242,7 @@ export class AnalysisHost {
     };
     // a .dtsi (or header) analysed on its own is a fragment: no /dts-v1/ or root node required; so is an
     // overlay without a base
-    const complete = !/\.(dtsi|h)$/i.test(plan.base) && !(plan.noBase && /\.overlay$/i.test(plan.base));
+    const complete = !/\.(dtsi|h)$/i.test(plan.base) && !(plan.noBase && /\.(overlay|keymap)$/i.test(plan.base));
     let pp: PreprocessResult;
     let ast: DtsFile;
     let tree: LiveTree;
@@ -245,18 +291,29 @@ export class AnalysisHost {
       if (byContent) { flavour = byContent; flavourReason = `the tree has ${flavourName(byContent)} properties`; }
     }
     const graph = buildSupplierGraph(tree, this.model);
+    const kernel = resolveKernelEnvironment(fs, root, tree, this.options.kernel);
+    let probe: ProbeReport | undefined;
+    const probeReport = (): ProbeReport => (probe ??= simulateProbe({ tree, graph, model: this.model, env: kernel }));
     // checks of a partial tree would report what is only missing because the analysis stopped
     let checkDiagnostics: Diagnostic[];
+    const kernelKey = memo ? kernelEnvironmentKey(kernel) : '';
     if (stop()) checkDiagnostics = [];
-    else if (memo && patched && !patched.valueChanged && memo.checks && memo.checks.flavour === flavour) {
+    else if (memo && patched && !patched.valueChanged && memo.checks && memo.checks.flavour === flavour && memo.checks.kernel === kernelKey) {
       // the same tree in new positions: the same findings, moved with it
       checkDiagnostics = remapAll(memo.checks.diags, pp.map);
     } else {
       const positioned: PositionedDiagnostic[] | undefined = memo ? [] : undefined;
-      checkDiagnostics = runChecks({ tree, graph, model: this.model, map: pp.map, flavour }, positioned);
+      checkDiagnostics = runChecks({ tree, graph, model: this.model, map: pp.map, flavour, kernel, probe: probeReport }, positioned);
       if (memo) {
         const movable = positioned!.length === checkDiagnostics.length && positioned!.every((x) => !x.diag.related || x.related);
-        memo.checks = movable ? { diags: positioned!, flavour } : undefined;
+        memo.checks = movable ? { diags: positioned!, flavour, kernel: kernelKey } : undefined;
+      }
+    }
+    if (this.options.bindings && !stop()) {
+      try {
+        checkDiagnostics.push(...this.options.bindings.validate(root, tree, pp.map, { flavour, root: detected.root }));
+      } catch (e) {
+        checkDiagnostics.push({ file: root, start: 0, end: 0, severity: 'error', code: 'internal-error', message: `internal error in the bindings: ${e instanceof Error ? e.message : String(e)}` });
       }
     }
     if (overBudget) {
@@ -276,7 +333,7 @@ export class AnalysisHost {
     }
 
     const treeDiagnostics = plan.noBase ? tree.diagnostics.filter((d) => d.code !== 'unresolved-reference') : tree.diagnostics;
-    const all = [...this.modelDiagnostics, ...stackDiagnostics, ...pp.diagnostics, ...syntaxDiagnostics, ...treeDiagnostics, ...checkDiagnostics];
+    const all = [...this.modelDiagnostics, ...kernel.diagnostics, ...stackDiagnostics, ...pp.diagnostics, ...syntaxDiagnostics, ...treeDiagnostics, ...checkDiagnostics];
     const diagnostics: Diagnostic[] = [];
     for (const d of all) {
       const a = applySeverity(d, this.options.severities);
@@ -292,6 +349,7 @@ export class AnalysisHost {
       root,
       flavour,
       flavourReason,
+      flavourRoot: detected.root,
       stack: { mode: plan.mode, base: plan.base, overlays: plan.overlays, baseNote: plan.baseNote, noBase: plan.noBase },
       pp,
       ast,
@@ -302,6 +360,8 @@ export class AnalysisHost {
       diagnostics,
       fileText,
       fs,
+      kernel,
+      probe: probeReport,
       readVersions: fs.versions,
       lineIndex(file: string) {
         let idx = indexes.get(file);

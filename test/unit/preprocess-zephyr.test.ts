@@ -94,3 +94,17 @@ test('a stack in one run (cpp -include): macros carry over, each file keeps its 
   const alone = pp(files, '/b/board.dts', { cache });
   assert.deepEqual(lines(alone), ['/ { a = <1>; };']);
 });
+
+test("cpp's dynamic macros and the directives it passes on are never dropped silently", () => {
+  const r = pp({
+    '/a.dts': '#include "h.h"\n#define A 2\n#pragma foo bar\n#ident "x"\nc = <__COUNTER__ __COUNTER__ __INCLUDE_LEVEL__>; f = __BASE_FILE__;\n',
+    '/h.h': '#pragma GCC system_header\n#define A 1\n#define A 3\n#pragma whatever\nl = <__INCLUDE_LEVEL__>;\n',
+  });
+  // the header made itself a system header: its own redefinition and pragma are silent; the root's are not
+  assert.deepEqual(r.diagnostics.map((d) => [d.code, d.file, d.message]), [
+    ['macro-redefined', '/a.dts', '"A" redefined'],
+    ['preprocessor-warning', '/a.dts', '#pragma foo bar is ignored (cpp passes it through to dtc, which rejects it)'],
+    ['preprocessor-warning', '/a.dts', '#ident is not supported and is ignored'],
+  ]);
+  assert.deepEqual(lines(r), ['l = <1>;', 'c = <0 1 0>; f = "/a.dts";']);
+});

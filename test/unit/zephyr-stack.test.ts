@@ -11,6 +11,7 @@ import { AnalysisHost, type Analysis } from '../../server/src/analysis';
 import { NodeFileSystem } from '../../server/src/base/node-fs';
 import { emitDts } from '../../server/src/tree/emit';
 import { readBuildDir } from '../../server/src/workspace/build-dir';
+import { fileRole } from '../../server/src/workspace/contexts';
 import { planStack } from '../../server/src/workspace/stack';
 import { zephyrFixture } from '../util/zephyr-ws';
 
@@ -145,4 +146,17 @@ test("the fixture's stacks equal Zephyr's own cpp command + dtc", { skip: !(have
     fs.writeFileSync(path.join(F.ws, 'ours.dts'), emitDts(ours.tree));
     assert.equal(dtcText(path.join(F.ws, 'ours.dts')), dtcText(path.join(F.ws, 'ref.pre')));
   }
+});
+
+test('ZMK: a .keymap is Devicetree, an overlay, stacked on the board and shield its config build.yaml names', () => {
+  const pkg = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../package.json'), 'utf8'));
+  assert.ok(pkg.contributes.languages.find((l: { id: string }) => l.id === 'dts').extensions.includes('.keymap'));
+  assert.equal(fileRole('/x/corne.keymap'), 'overlay');
+  const keymap = path.join(F.ws, 'zmk-config/config/acme_kbd.keymap');
+  const a = new AnalysisHost(new NodeFileSystem()).analyze(keymap);
+  assert.equal(a.flavour, 'zephyr');
+  assert.deepEqual([a.stack.base, a.stack.overlays], [ACME, [path.join(Z, 'boards/shields/acme_kbd/acme_kbd_left.overlay'), keymap]]);
+  assert.match(a.stack.baseNote!, /^board acme_board, shield acme_kbd_left \(.*build\.yaml\)$/);
+  assert.deepEqual(errors(a), []);
+  assert.match(emitDts(a.tree), /bindings = <0x\w+ 0x4>;/);
 });

@@ -8,7 +8,9 @@ import { AnalysisHost, type Analysis } from '../../server/src/analysis';
 import { MemoryFileSystem } from '../../server/src/base/fs';
 import { NodeFileSystem } from '../../server/src/base/node-fs';
 import { emitDts } from '../../server/src/tree/emit';
+import { detectIncludePaths } from '../../server/src/workspace/include-paths';
 import { findWestWorkspace, zephyrBoard, zephyrDtsRoots, zephyrSystemIncludes } from '../../server/src/workspace/west';
+import { normalizeSettings } from '../../server/src/lsp/settings';
 import { zephyrFixture } from '../util/zephyr-ws';
 
 const F = zephyrFixture();
@@ -109,4 +111,23 @@ test('a file outside the workspace, with ZEPHYR_BASE: Zephyr flavour and include
   assert.equal(a.flavour, 'zephyr');
   assert.equal(a.stack.base, ACME);
   assert.deepEqual(errors(a), []);
+});
+
+test('the folders a Zephyr file needs (include index, the server\'s readable roots): the workspace top and every dts root', () => {
+  const r = detectIncludePaths(ACME, new NodeFileSystem());
+  assert.equal(r.kind, 'zephyr');
+  assert.equal(r.root, F.ws);
+  for (const p of ['modules/hal/acme/include', 'modules/hal/acme/dts', 'zephyr/dts/arm', 'zephyr/dts/riscv']) assert.ok(r.includePaths.includes(path.join(F.ws, p)), p);
+  // a file of an app beside zephyr/ (not inside the Zephyr tree) belongs to the workspace too
+  assert.equal(detectIncludePaths(path.join(F.ws, 'zmk-config/config/acme_kbd.keymap'), new NodeFileSystem()).root, F.ws);
+});
+
+test('settings: devicetree.board (a name or a .dts), devicetree.buildDir, devicetree.flavour', () => {
+  const { settings, problems } = normalizeSettings({ board: 'acme_board', buildDir: 'build', flavour: 'zephyr' }, '/ws');
+  assert.deepEqual([settings.board, settings.buildDir, settings.flavour, problems], ['acme_board', '/ws/build', 'zephyr', []]);
+  assert.equal(normalizeSettings({ board: 'boards/x/x.dts', flavour: 'auto' }, '/ws').settings.board, '/ws/boards/x/x.dts');
+  assert.deepEqual(normalizeSettings({ board: 3, flavour: 'bsd' }, '/ws').problems, [
+    'devicetree.board must be a board name or the path of a board .dts',
+    'devicetree.flavour must be one of auto, linux, zephyr, uboot, dtc',
+  ]);
 });

@@ -19,6 +19,10 @@ export interface Diagnostic extends FileRange {
   code: string;
   message: string;
   related?: RelatedInformation[];
+  /** full path of the node the diagnostic is about (`--format json` carries it), where there is one */
+  node?: string;
+  /** the property concerned (or, for a missing required property, the one missing), where there is one */
+  property?: string;
 }
 
 /**
@@ -82,7 +86,25 @@ export const DIAGNOSTIC_CODES: Record<string, { severity: Severity; description:
   'iommu-probe-deadlock': { severity: 'error', description: "An IOMMU's mandatory supplier chain reaches a device behind that IOMMU (or the IOMMU sits inside its own consumer): both wait until the deferred-probe timeout." },
   'iommu-probe-once': { severity: 'information', description: 'A probe-once IOMMU driver (cannot defer) whose node has suppliers that may not be ready at its initcall.', defaultOff: true },
   'iommu-xlate-denied': { severity: 'information', description: 'The IOMMU driver refuses this master at run time (R-Car Gen3/Gen4, RZ/G2 IPMMU allow-list): it DMAs untranslated.', defaultOff: true },
-  'iommu-modular-timeout': { severity: 'information', description: 'Consumer of an IOMMU whose driver may be a module loaded after the deferred-probe timeout.', defaultOff: true },
+  'iommu-modular-timeout': { severity: 'information', description: 'Consumer (iommus or iommu-map) of an IOMMU whose driver the kernel configuration in force builds as a module: loaded after the deferred-probe timeout, the consumer stays untranslated.' },
+  // kernel configuration and command line, the real kernel as the judge (issue 15)
+  'raw-phandle': { severity: 'hint', description: 'A phandle written as a number in a tree that also writes references; the target sets that phandle explicitly, so the kernel resolves it (&label says so).' },
+  'raw-phandle-unstable': { severity: 'warning', description: 'A phandle written as a number that names a node only through the phandle dtc assigned it: dtc renumbers when references change.' },
+  'iommu-stream-conflict': { severity: 'warning', description: 'Two masters with one stream ID on an IOMMU that gives a stream to one device (arm-smmu-v3): the second probes without its IOMMU.' },
+  'iommu-driver-not-built': { severity: 'warning', description: "An enabled IOMMU whose driver the kernel configuration in force does not build: its consumers wait until the deferred-probe timeout, then DMA untranslated." },
+  'kernel-config-unreadable': { severity: 'warning', description: 'The kernel configuration given (--kconfig, devicetree.kernelConfig) cannot be read; predictions assume no configuration.' },
+  // bindings (issue 14): Linux dt-schema and Zephyr bindings
+  'binding-unknown-compatible': { severity: 'warning', description: 'A compatible string that no binding documents (dtbs_check: "failed to match any schema").' },
+  'binding-unknown-property': { severity: 'warning', description: "A property the node's binding does not allow." },
+  'binding-unexpected-child': { severity: 'warning', description: "A child node the node's binding does not allow." },
+  'binding-missing-required': { severity: 'warning', description: 'A property the binding requires is missing (not reported on disabled nodes, as dtbs_check).' },
+  'binding-type': { severity: 'warning', description: 'A value of the wrong type or integer size for the binding (a string where cells are expected, /bits/ 8 where 32 are).' },
+  'binding-value': { severity: 'warning', description: 'A value the binding does not allow (enum, const, pattern, range).' },
+  'binding-item-count': { severity: 'warning', description: 'Too few or too many items (strings, cells or phandle groups) for the binding.' },
+  'binding-node-name': { severity: 'warning', description: "The node's name does not match the pattern its binding requires." },
+  'binding-constraint': { severity: 'warning', description: 'A binding rule over several properties is broken (one of several forms, a dependency, a condition).' },
+  'binding-deprecated': { severity: 'information', description: 'A property or compatible the binding marks deprecated.' },
+  'binding-load-error': { severity: 'warning', description: 'A binding file cannot be read or is not a valid binding (it is ignored).' },
 };
 
 /** Codes of the front end (preprocess, parse, merge): the ones dtc's own tests and the kernel corpus are judged by. */

@@ -22,6 +22,8 @@ export interface FileSystem {
   listDir(path: string): string[];
   /** Canonical path (symlinks resolved) or undefined when it cannot be resolved (e.g. a symlink loop). */
   realpath(path: string): string | undefined;
+  /** Modification time in ms, when the file system knows it (optional; bindings compare a build's output with its inputs). */
+  mtime?(path: string): number | undefined;
 }
 
 /** In-memory file system for tests and for unsaved buffers. */

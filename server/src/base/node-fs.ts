@@ -131,6 +131,14 @@ export class NodeFileSystem implements FileSystem {
     }
   }
 
+  mtime(path: string): number | undefined {
+    try {
+      return fs.statSync(path).mtimeMs;
+    } catch {
+      return undefined;
+    }
+  }
+
   listDir(path: string): string[] {
     try {
       return fs.readdirSync(path).sort();
@@ -174,4 +182,35 @@ function failure(path: string, e: unknown): ReadBytesResult & { ok: false } {
   if (code === 'ENOENT' || code === 'ENOTDIR') return { ok: false, reason: 'not-found', message: `${path}: no such file` };
   if (code === 'ELOOP') return { ok: false, reason: 'unreadable', message: `${path}: too many levels of symbolic links` };
   return { ok: false, reason: 'unreadable', message: `${path}: ${(e as Error).message}` };
+}
+
+/**
+ * A folder of cache files (the processed bindings): written atomically (a temporary file renamed), read
+ * whole; entries of the same kind beyond the newest few are removed.
+ */
+export class FolderCache {
+  constructor(readonly dir: string, private readonly keep = 3) {}
+
+  read(name: string): string | undefined {
+    try {
+      return fs.readFileSync(`${this.dir}/${name}`, 'utf8');
+    } catch {
+      return undefined;
+    }
+  }
+
+  write(name: string, text: string): void {
+    try {
+      fs.mkdirSync(this.dir, { recursive: true });
+      const tmp = `${this.dir}/.${name}.${process.pid}.tmp`;
+      fs.writeFileSync(tmp, text);
+      fs.renameSync(tmp, `${this.dir}/${name}`);
+      const kind = name.split('-')[0];
+      const same = fs.readdirSync(this.dir).filter((f) => f.startsWith(`${kind}-`) && f !== name)
+        .map((f) => ({ f, t: fs.statSync(`${this.dir}/${f}`).mtimeMs })).sort((a, b) => b.t - a.t);
+      for (const old of same.slice(this.keep - 1)) fs.rmSync(`${this.dir}/${old.f}`, { force: true });
+    } catch {
+      // a cache that cannot be written only costs time
+    }
+  }
 }

@@ -11,7 +11,7 @@ import type { Cell, TreeNode, TreeProperty, ValueChunk } from '../tree/types';
 import { getProperty } from '../tree/types';
 import { phandleTarget } from '../model/graph';
 import { bindingForProperty, findIommuFamily, iommuCellNames } from '../model/iommu';
-import { compatibles, hex, nodeNameSpan, nodeRef } from '../model/tree-util';
+import { compatibles, explicitPhandleProperty, hex, nodeNameSpan, nodeRef } from '../model/tree-util';
 import { message, type CheckContext, type Reporter } from './context';
 
 interface CellsBinding {
@@ -128,7 +128,10 @@ function checkProperty(ctx: CheckContext, r: Reporter, node: TreeNode, p: TreePr
   for (let cIndex = 0, cList = p.chunks; cIndex < cList.length; cIndex++) { const c = cList[cIndex]; if (c.kind !== 'cells' || c.bits !== 32) return; } // not a phandle list; other checks own it
   const isIommu = p.name === 'iommus';
   const code = isIommu ? 'iommu-cells-mismatch' : 'phandle-cells-mismatch';
-  // decompiled sources (no references at all) write phandles as numbers
+  // decompiled sources (no references at all) write phandles as numbers; elsewhere a raw number that is a
+  // node's phandle is a reference too (the kernel resolves it; raw-phandles.ts suggests &label) at the start
+  // of a < > group, or when the node sets that phandle explicitly; a number that is only dtc's numbering,
+  // after a complete specifier in the same group, stays an extra cell
   const rawPhandles = ctx.tree.references.length === 0;
   let walk: KernelWalk | undefined;
   const kernel = () => {
@@ -161,7 +164,8 @@ function checkProperty(ctx: CheckContext, r: Reporter, node: TreeNode, p: TreePr
     let shortHere = false;
     while (pos < cells.length) {
       const c = cells[pos];
-      const target = c.ref ? c.ref.target : rawPhandles ? phandleTarget(ctx.tree, c) : undefined;
+      const raw = c.ref ? undefined : phandleTarget(ctx.tree, c);
+      const target = c.ref ? c.ref.target : rawPhandles || pos === 0 || (raw && explicitPhandleProperty(raw)) ? raw : undefined;
       if (!c.ref && !target) {
         if (spec) {
           // cells left over after a complete specifier in the same < > group

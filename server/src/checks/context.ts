@@ -1,11 +1,14 @@
 // Shared context and helpers of the checks.
 import { defaultSeverity, type Diagnostic, type PositionedDiagnostic, type RelatedInformation } from '../base/diagnostics';
+import { defaultKernelEnvironment, type KernelEnvironment } from '../kernel/environment';
 import type { IommuModel } from '../model/iommu';
+import { simulateProbe } from '../model/probe/simulate';
+import type { ProbeReport } from '../model/probe/types';
 import type { SupplierGraph } from '../model/types';
 import type { SourceMap } from '../preprocess/types';
 import type { Span } from '../syntax/ast';
 import { isEnabledInTree } from '../model/tree-util';
-import type { LiveTree, TreeNode } from '../tree/types';
+import { nodePath, type LiveTree, type TreeNode } from '../tree/types';
 import type { Flavour } from '../workspace/flavour';
 
 /** What runChecks is given. */
@@ -14,6 +17,10 @@ export interface CheckInput {
   graph: SupplierGraph;
   model: IommuModel;
   map: SourceMap;
+  /** the kernel the predictions assume (default: no configuration, empty command line) */
+  kernel?: KernelEnvironment;
+  /** the probe report under that kernel (default: simulated on first use) */
+  probe?: () => ProbeReport;
   /** the tree's flavour (workspace/flavour.ts): Zephyr trees get Zephyr wording (no probe deferral, IOMMU) */
   flavour?: Flavour;
 }
@@ -22,12 +29,19 @@ export interface CheckInput {
 export interface CheckContext extends CheckInput {
   /** the node and every ancestor are available (memoised isEnabledInTree) */
   enabledInTree(n: TreeNode): boolean;
+  kernel: KernelEnvironment;
+  probe: () => ProbeReport;
 }
 
 export function checkContext(input: CheckInput): CheckContext {
   const cache = new Map<TreeNode, boolean>();
+  const kernel = input.kernel ?? defaultKernelEnvironment();
+  let report: ProbeReport | undefined;
+  const probe = input.probe ?? (() => (report ??= simulateProbe({ tree: input.tree, graph: input.graph, model: input.model, env: kernel })));
   return {
     ...input,
+    kernel,
+    probe,
     enabledInTree(n: TreeNode): boolean {
       let v = cache.get(n);
       if (v === undefined) {
@@ -51,11 +65,14 @@ export class Reporter {
     if (this.positioned) this.relatedAt.set(r, { start: span.start, end: span.end });
     return r;
   }
-  report(code: string, span: Span, message: string, related: (RelatedInformation | undefined)[] = []): void {
+  /** `about`: the node (and property) the diagnostic is about, for the JSON output's node/property fields */
+  report(code: string, span: Span, message: string, related: (RelatedInformation | undefined)[] = [], about?: { node?: TreeNode; property?: string }): void {
     const r = this.map.toFileRange(span.start, span.end);
     const d: Diagnostic = { ...r, severity: defaultSeverity(code), code, message };
     const rel = related.filter((x): x is RelatedInformation => !!x);
     if (rel.length) d.related = rel;
+    if (about?.node) d.node = nodePath(about.node);
+    if (about?.property) d.property = about.property;
     this.out.push(d);
     if (this.positioned) {
       const at = rel.map((x) => this.relatedAt.get(x));

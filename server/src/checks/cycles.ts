@@ -15,6 +15,7 @@ import type { SupplierEdge } from '../model/types';
 import type { TreeNode } from '../tree/types';
 import { isAncestorOrSelf, nodeNameSpan, nodeRef } from '../model/tree-util';
 import { message, type CheckContext, type Reporter } from './context';
+import { kernelWords, outcomeWords } from './probe-words';
 
 interface MandatoryGraph {
   nodes: TreeNode[];
@@ -259,15 +260,39 @@ function checkIommuDeadlocks(ctx: CheckContext, r: Reporter, g: MandatoryGraph):
     const dev = nodeRef(use.consumer);
     const self = nodeRef(iommu);
     const inside = path.every((e) => e.kind === 'parent');
+    // what the kernel in force does with it (model/probe): fw_devlink=off, or fw_devlink.strict=1 with a
+    // supplier the IOMMU driver never requests, lets both probe: then there is no deadlock to report
+    const rep = ctx.probe();
+    const xr = rep.byNode.get(iommu);
+    const dr = rep.byNode.get(use.consumer);
+    if (xr && dr && xr.outcome === 'probes' && dr.outcome === 'probes' && dr.iommu === iommu) continue;
+    const cl = ctx.kernel.cmdline;
+    const how = !(cl.fwDevlink === 'on' || cl.fwDevlink === 'rpm')
+      ? `fw_devlink=${cl.fwDevlink} makes no links`
+      : cl.fwDevlinkStrict
+        ? 'fw_devlink.strict=1 links iommus too and relaxes the cycle ("Fixed dependency cycle(s)"), but the IOMMU still waits for what its probe needs'
+        : 'fw_devlink cannot see the cycle: it ignores iommus and iommu-map unless fw_devlink.strict=1';
+    // the prediction when both are device nodes; the generic consequence otherwise
+    const outcome = xr && dr
+      ? `${self} ${outcomeWords(xr)}, ${dev} ${outcomeWords(dr)} (under ${kernelWords(ctx.kernel)})`
+      : `both wait until the deferred-probe timeout, then ${dev} DMAs untranslated`;
     const msg = inside
       ? message(
           `probe deadlock: ${self} sits inside ${dev}, which is behind it`,
-          `both wait until the deferred-probe timeout, then ${dev} DMAs untranslated: the IOMMU is created only once ${dev} probes, and ${dev} defers until the IOMMU registers (of_dma_configure)`,
+          `${outcome}: the IOMMU is created only once ${dev} probes, and ${dev} defers until the IOMMU registers (of_dma_configure)`,
         )
       : message(
           `probe deadlock: ${self} needs ${dev}, which is behind it`,
-          `through ${chain}; both wait until the deferred-probe timeout, then ${dev} DMAs untranslated: ${dev} defers until the IOMMU registers (of_dma_configure), and fw_devlink cannot see this cycle (iommus is optional)`,
+          `through ${chain}; ${outcome}: ${dev} defers until the IOMMU registers (of_dma_configure, until the deferred-probe timeout, which restarts at every driver registration); ${how}`,
         );
-    r.report('iommu-probe-deadlock', first.span, msg, [r.related(use.span, `iommus of ${dev}`)]);
+    // reported at every link the user can change: each property of the chain and the iommus entry
+    const places = [{ span: use.span, what: `iommus of ${dev}` }, ...path.filter((e) => e.kind === 'property').map((e) => ({ span: e.span, what: `${e.property?.name ?? e.binding} of ${nodeRef(e.consumer)}` }))];
+    for (const e of path) {
+      if (e.kind !== 'property') continue;
+      r.report('iommu-probe-deadlock', e.span, msg, places.filter((p) => p.span !== e.span).map((p) => r.related(p.span, p.what)), { node: e.consumer, property: e.property?.name });
+    }
+    // an IOMMU inside its consumer: at the IOMMU's node (move it) as well as at the iommus entry
+    if (inside) r.report('iommu-probe-deadlock', first.span, msg, [r.related(use.span, `iommus of ${dev}`)], { node: iommu });
+    r.report('iommu-probe-deadlock', use.span, msg, places.slice(1).map((p) => r.related(p.span, p.what)), { node: use.consumer, property: 'iommus' });
   }
 }

@@ -6,7 +6,11 @@ import { checkCycles } from './cycles';
 import { checkIommuConsumers } from './iommu-consumer';
 import { checkIommuMaps } from './iommu-map';
 import { checkIommuProviders } from './iommu-provider';
+import { checkIommuStreams } from './iommu-streams';
+import { checkKernelConfig } from './kernel-config';
+import { checkRawPhandles } from './raw-phandles';
 import { checkSupplierStatus } from './status';
+import { checkZephyrCells, checkZephyrCycles, checkZephyrSuppliers } from './zephyr';
 
 export type { CheckContext, CheckInput } from './context';
 
@@ -17,13 +21,19 @@ const CHECKS: ((ctx: CheckContext, r: Reporter) => void)[] = [
   checkIommuConsumers,
   checkSupplierStatus,
   checkCycles,
+  checkRawPhandles,
+  checkIommuStreams,
+  checkKernelConfig,
 ];
+
+/** Zephyr trees: the cell checks, then supplier checks in Zephyr's terms (checks/zephyr.ts); no Linux IOMMU checks. */
+const ZEPHYR_CHECKS: ((ctx: CheckContext, r: Reporter) => void)[] = [checkZephyrCells, checkZephyrSuppliers, checkZephyrCycles];
 
 /** `positioned`: when given, every diagnostic is also recorded there with its positions in the preprocessed text. */
 export function runChecks(input: CheckInput, positioned?: PositionedDiagnostic[]): Diagnostic[] {
   const ctx = checkContext(input);
   const r = new Reporter(ctx.map, positioned);
-  for (const check of CHECKS) {
+  for (const check of input.flavour === 'zephyr' ? ZEPHYR_CHECKS : CHECKS) {
     try {
       check(ctx, r);
     } catch (e) {

@@ -1,4 +1,4 @@
-// Consumer-side IOMMU checks: iommu-mixed-drivers, iommu-modular-timeout, iommu-xlate-denied.
+// Consumer-side IOMMU checks: iommu-mixed-drivers, iommu-xlate-denied (iommu-modular-timeout: kernel-config.ts).
 import type { SupplierEdge } from '../model/types';
 import type { TreeNode } from '../tree/types';
 import { findIommuFamily, type IommuMatch } from '../model/iommu';
@@ -44,22 +44,6 @@ export function checkIommuConsumers(ctx: CheckContext, r: Reporter): void {
       }
     }
     if (!ctx.enabledInTree(consumer)) continue;
-    // tristate driver: no fw_devlink link (iommus is optional), ordering relies on the deferred-probe timeout
-    for (let eIndex = 0, eList = edges; eIndex < eList.length; eIndex++) {
-      const e = eList[eIndex];
-      const m = famOf(e.supplier);
-      const d = m?.family.driver;
-      if (!m || !d || !d.tristate) continue;
-      r.report(
-        'iommu-modular-timeout',
-        e.span,
-        message(
-          `the driver of ${nodeRef(e.supplier)} may be a module (${d.kconfig} is tristate)`,
-          `loaded after the deferred-probe timeout (10 s), ${self} has already probed and DMAs untranslated; iommus is optional for fw_devlink (${d.name})`,
-        ),
-      );
-      break;
-    }
     // R-Car Gen3/Gen4 and RZ/G2 IPMMU allow-list (ipmmu_device_is_allowed)
     for (let eIndex = 0, eList = edges; eIndex < eList.length; eIndex++) {
       const e = eList[eIndex];

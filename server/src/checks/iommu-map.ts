@@ -6,7 +6,6 @@ import { hex, nodeRef, propCells } from '../model/tree-util';
 import { message, type CheckContext, type Reporter } from './context';
 
 export function checkIommuMaps(ctx: CheckContext, r: Reporter): void {
-  const rawPhandles = ctx.tree.references.length === 0;
   const stack: TreeNode[] = [ctx.tree.root];
   while (stack.length) {
     const node = stack.pop()!;
@@ -47,7 +46,9 @@ export function checkIommuMaps(ctx: CheckContext, r: Reporter): void {
     for (let row = 0; row * 4 < cells.length; row++) {
       const idBase = cells[row * 4];
       const ph = cells[row * 4 + 1];
-      const isRef = !!ph.ref || (rawPhandles && ph.value !== 0n && ctx.tree.phandles.has(Number(ph.value)));
+      // a raw number that is a node's phandle is a reference for the kernel (of_map_id: of_find_node_by_phandle);
+      // raw-phandles.ts suggests &label for it
+      const isRef = !!ph.ref || (ph.value !== 0n && ctx.tree.phandles.has(Number(ph.value & 0xffffffffn)));
       if (!isRef) {
         r.report(
           'iommu-map-format',

@@ -107,6 +107,8 @@ export function checkSupplierStatus(ctx: CheckContext, r: Reporter): void {
     return rs.providerCreatedConsumers.some((x) => x.binding === e.binding && comps.includes(x.supplierCompatible));
   };
   const seen = new Set<object>();
+  /** disabled supplier -> the edges of enabled consumers reported above */
+  const disabledConsumers = new Map<TreeNode, SupplierEdge[]>();
   for (let eIndex = 0, eList = ctx.graph.edges; eIndex < eList.length; eIndex++) {
     const e = eList[eIndex];
     if (e.kind !== 'property' || !e.property) continue;
@@ -130,6 +132,8 @@ export function checkSupplierStatus(ctx: CheckContext, r: Reporter): void {
         seen.add(e.property);
       }
       reportDisabled(r, e);
+      const l = disabledConsumers.get(sup);
+      if (l) l.push(e); else disabledConsumers.set(sup, [e]);
       continue;
     }
     const anc = disabledAncestor(sup);
@@ -148,6 +152,7 @@ export function checkSupplierStatus(ctx: CheckContext, r: Reporter): void {
       [r.related(statusProp?.span, `${nodeRef(anc)} is disabled here`)],
     );
   }
+  reportSummaries(ctx, r, disabledConsumers);
 }
 
 /** A PHY node with no compatible of its own, whose parent (the provider device) is enabled. */
@@ -173,10 +178,39 @@ function reportDisabled(r: Reporter, e: SupplierEdge): void {
   if (e.binding === 'iommus') {
     msg = message(`IOMMU ${sup} is disabled`, `${self} DMAs untranslated: the kernel drops its whole iommus list (of_iommu_xlate: -ENODEV)`);
   } else if (e.binding === 'iommu-map') {
-    msg = message(`row ${e.index}: IOMMU ${sup} is disabled`, `the devices whose IDs this row maps DMA untranslated (of_iommu_xlate fails)`);
+    msg = message(`row ${e.index}: IOMMU ${sup} is disabled`, `the devices whose IDs this row maps DMA untranslated, with nothing in dmesg (of_iommu_xlate: -ENODEV)`);
   } else {
     msg = message(`${prop.name} supplier ${sup} is ${state.word}`, `${state.note ?? 'it never registers'}, so ${consequence(e, self)}; fw_devlink makes no link to an unavailable node`);
   }
   const statusProp = getProperty(e.supplier, 'status');
   r.report('supplier-disabled', e.span, msg, [r.related(statusProp?.span, `${sup} is ${state.word.split(' ')[0]} here`)]);
+}
+
+/**
+ * One summary at the status property that disables a supplier (the line a board edits to disable it),
+ * beside the per-consumer diagnostics: "N enabled devices behind &smmu DMA untranslated".
+ */
+function reportSummaries(ctx: CheckContext, r: Reporter, disabled: Map<TreeNode, SupplierEdge[]>): void {
+  for (const [sup, edges] of disabled) {
+    const statusProp = getProperty(sup, 'status');
+    if (!statusProp) continue;
+    const consumers = [...new Set(edges.map((e) => e.consumer))];
+    const iommu = edges.every((e) => e.binding === 'iommus' || e.binding === 'iommu-map');
+    const n = consumers.length;
+    const devs = n === 1 ? '1 enabled device' : `${n} enabled devices`;
+    const names = consumers.slice(0, 4).map(nodeRef).join(', ') + (n > 4 ? ', …' : '');
+    let fact: string;
+    let detail: string;
+    if (iommu) {
+      const mapped = edges.some((e) => e.binding === 'iommu-map');
+      fact = `${devs} behind ${nodeRef(sup)} will DMA untranslated`;
+      detail = `${names}${mapped ? ' (and the PCI devices its iommu-map rows map)' : ''}: of_iommu_xlate fails on a disabled IOMMU (-ENODEV) and the kernel logs nothing`;
+    } else {
+      fact = `${devs} depend${n === 1 ? 's' : ''} on ${statusWord(sup).word.split(' ')[0]} ${nodeRef(sup)}`;
+      detail = `${names}: it never registers, so ${n === 1 ? 'that driver stays' : 'their drivers stay'} deferred or ${n === 1 ? 'runs' : 'run'} without it`;
+    }
+    const related = edges.slice(0, 50).map((e) => r.related(e.span, `${e.property?.name ?? e.binding} of ${nodeRef(e.consumer)}`));
+    r.report('supplier-disabled', statusProp.span, message(fact, detail), related, { node: sup, property: 'status' });
+  }
+  void ctx;
 }

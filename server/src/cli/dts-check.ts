@@ -2,18 +2,23 @@
 //   dts-check [-I dir]... [--define NAME[=VAL]]... [--format text|json|sarif]
 //             [--severity CODE=LEVEL]... [--model FILE] [--emit-dts]
 //             [--overlay FILE]... [--build-dir DIR] [--board NAME] [--flavour F] FILE...
+//             [--kconfig FILE] [--kbuild-output DIR] [--cmdline STR] [--late-module NAME]... [--probe-report]
 // Exit status: 0 no error-severity diagnostic, 1 at least one, 2 usage or I/O failure.
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isMainThread, MessageChannel, receiveMessageOnPort, Worker, workerData, type MessagePort } from 'node:worker_threads';
 import { AnalysisHost, type Analysis, type AnalysisOptions } from '../analysis';
 import type { Diagnostic, Severity, SeverityOverrides } from '../base/diagnostics';
-import { NodeFileSystem } from '../base/node-fs';
+import { FolderCache, NodeFileSystem } from '../base/node-fs';
+import { BindingsHost } from '../bindings';
+import { locateDiagnostics } from '../tree/locate';
 import { LineIndex } from '../base/text';
+import { formatProbeReportText, probeReportJson } from '../model/probe/explain';
 import { emitDts } from '../tree/emit';
 import { isFlavour, type Flavour } from '../workspace/flavour';
 import { buildDirBase } from '../workspace/stack';
-import { formatJson, formatSarif, formatText, type CliDiagnostic, type CliRange } from './format';
+import { formatJson, formatSarif, formatText, type CliContext, type CliDiagnostic, type CliRange } from './format';
 
 const VERSION = '0.1.0';
 
@@ -31,7 +36,17 @@ const USAGE = `usage: dts-check [options] FILE...
                          FILE may be left out (the build's board)
   --board NAME|FILE      the board an overlay is analysed on when it does not name one
   --flavour F            linux, zephyr, uboot or dtc (default: detected)
+  --probe-report         print what Linux 6.12 does with every device node of FILE (text or --format json)
+  --kconfig FILE         the kernel configuration (.config or defconfig) the predictions assume
+                         (default: the Linux tree's .config, the build output's, else its defconfig)
+  --kbuild-output DIR    the kernel build output directory (O=; default $KBUILD_OUTPUT)
+  --cmdline STR          the kernel command line the boot loader passes (default: /chosen/bootargs)
+  --late-module NAME     a module your system loads after the deferred-probe timeout (repeatable)
   --no-auto-include      do not detect Linux/Zephyr include paths
+  --bindings DIR         validate against the bindings in DIR (repeatable; a Linux bindings folder, a dtschema
+                         package, a processed-schema.json, a Zephyr dts/bindings folder); replaces the ones
+                         found in the board's tree
+  --no-bindings          no binding validation
   -j, --jobs N           analyse many FILEs in N worker threads (default 1; output identical)
   -h, --help             this help
   --version              print the version
@@ -47,6 +62,13 @@ interface Args {
   emitDts: boolean;
   autoInclude: boolean;
   jobs: number;
+  probeReport: boolean;
+  kconfig?: string;
+  kbuildOutput?: string;
+  cmdline?: string;
+  lateModules: string[];
+  bindings: string[];
+  noBindings: boolean;
   overlays: string[];
   buildDir?: string;
   board?: string;
@@ -56,7 +78,7 @@ interface Args {
 class UsageError extends Error {}
 
 function parseArgs(argv: string[]): Args | 'help' | 'version' {
-  const a: Args = { files: [], includePaths: [], defines: {}, format: 'text', severities: {}, emitDts: false, autoInclude: true, jobs: 1, overlays: [] };
+  const a: Args = { files: [], includePaths: [], defines: {}, format: 'text', severities: {}, emitDts: false, autoInclude: true, jobs: 1, overlays: [], probeReport: false, lateModules: [], bindings: [], noBindings: false };
   const need = (i: number, opt: string): string => {
     if (i >= argv.length) throw new UsageError(`option ${opt} needs a value`);
     return argv[i];
@@ -82,7 +104,14 @@ function parseArgs(argv: string[]): Args | 'help' | 'version' {
     } else if (arg === '--model' || arg.startsWith('--model=')) {
       a.model = path.resolve(arg === '--model' ? need(++i, arg) : arg.slice('--model='.length));
     } else if (arg === '--emit-dts') a.emitDts = true;
+    else if (arg === '--probe-report') a.probeReport = true;
+    else if (arg === '--kconfig' || arg.startsWith('--kconfig=')) a.kconfig = path.resolve(arg === '--kconfig' ? need(++i, arg) : arg.slice('--kconfig='.length));
+    else if (arg === '--kbuild-output' || arg.startsWith('--kbuild-output=')) a.kbuildOutput = path.resolve(arg === '--kbuild-output' ? need(++i, arg) : arg.slice('--kbuild-output='.length));
+    else if (arg === '--cmdline' || arg.startsWith('--cmdline=')) a.cmdline = arg === '--cmdline' ? need(++i, arg) : arg.slice('--cmdline='.length);
+    else if (arg === '--late-module' || arg.startsWith('--late-module=')) a.lateModules.push(...(arg === '--late-module' ? need(++i, arg) : arg.slice('--late-module='.length)).split(',').filter(Boolean));
     else if (arg === '--no-auto-include') a.autoInclude = false;
+    else if (arg === '--bindings' || arg.startsWith('--bindings=')) a.bindings.push(path.resolve(arg === '--bindings' ? need(++i, arg) : arg.slice('--bindings='.length)));
+    else if (arg === '--no-bindings') a.noBindings = true;
     else if (arg === '--overlay' || arg.startsWith('--overlay=')) a.overlays.push(path.resolve(arg === '--overlay' ? need(++i, arg) : arg.slice('--overlay='.length)));
     else if (arg === '--build-dir' || arg.startsWith('--build-dir=')) a.buildDir = path.resolve(arg === '--build-dir' ? need(++i, arg) : arg.slice('--build-dir='.length));
     else if (arg === '--board' || arg.startsWith('--board=')) {
@@ -105,6 +134,8 @@ function parseArgs(argv: string[]): Args | 'help' | 'version' {
   if (a.files.length === 0 && !a.buildDir) throw new UsageError('no input file');
   if (a.emitDts && a.files.length > 1) throw new UsageError('--emit-dts takes exactly one FILE');
   if (a.overlays.length && a.files.length !== 1) throw new UsageError('--overlay stacks on exactly one FILE');
+  if (a.probeReport && a.files.length > 1) throw new UsageError('--probe-report takes exactly one FILE');
+  if (a.probeReport && a.format === 'sarif') throw new UsageError('--probe-report prints text or json');
   return a;
 }
 
@@ -163,13 +194,21 @@ export function main(argv: string[], out: (s: string) => void, err: (s: string) 
     severities: args.severities,
     modelOverride,
     autoDetectIncludePaths: args.autoInclude,
+    kernel: {
+      kconfig: args.kconfig,
+      buildOutput: args.kbuildOutput ?? (process.env.KBUILD_OUTPUT ? path.resolve(process.env.KBUILD_OUTPUT) : undefined),
+      cmdline: args.cmdline,
+      cmdlineSource: '--cmdline',
+      lateModules: args.lateModules,
+    },
     overlays: args.overlays.length ? args.overlays : undefined,
     buildDir: args.buildDir,
     board: args.board,
     flavour: args.flavour,
     zephyrBase: process.env.ZEPHYR_BASE,
   };
-  const host = new AnalysisHost(fs, options);
+  const bindingsOptions: CliBindings = { enabled: !args.noBindings, dirs: args.bindings };
+  const host = new AnalysisHost(fs, { ...options, bindings: bindingsHost(bindingsOptions) });
   if (args.files.length === 0 && args.buildDir) {
     const base = buildDirBase(args.buildDir, fs, process.env.ZEPHYR_BASE);
     if (!base) {
@@ -197,14 +236,27 @@ export function main(argv: string[], out: (s: string) => void, err: (s: string) 
     return errors.length ? 1 : 0;
   }
 
+  if (args.probeReport) {
+    const a = host.analyze(args.files[0]);
+    noteStack(a);
+    if (a.flavour === 'zephyr') err(`dts-check: note: ${displayPath(a.root)} is a Zephyr devicetree; the probe report describes what Linux 6.12 would do with it\n`);
+    const report = a.probe();
+    if (args.format === 'json') out(JSON.stringify(probeReportJson(report), null, 2) + '\n');
+    else out(formatProbeReportText(report, displayPath(args.files[0])));
+    const errors = a.diagnostics.filter((d) => d.severity === 'error');
+    if (errors.length) err(formatText(convert(errors, (f) => a.lineIndex(f)), displayPath));
+    return errors.length ? 1 : 0;
+  }
+
   const all: CliDiagnostic[] = [];
   const seen = new Set<string>();
-  const perFile = args.files.length >= WORKER_MIN_FILES ? analyzeInWorkers(args.files, options, args.jobs) : undefined;
+  const perFile = args.files.length >= WORKER_MIN_FILES ? analyzeInWorkers(args.files, options, args.jobs, bindingsOptions, args.format === 'json') : undefined;
   for (let i = 0; i < args.files.length; i++) {
     let diags = perFile?.[i];
     if (!diags) {
       const a = host.analyze(args.files[i]);
       if (args.format === 'text') noteStack(a);
+      if (args.format === 'json') locateDiagnostics(a.diagnostics, a.tree, a.pp.map);
       diags = convert(a.diagnostics, (file) => a.lineIndex(file));
     }
     for (const d of diags) {
@@ -215,7 +267,14 @@ export function main(argv: string[], out: (s: string) => void, err: (s: string) 
     }
   }
   all.sort(compareDiagnostics);
-  if (args.format === 'json') out(formatJson(all));
+  if (args.format === 'json') {
+    // the contexts from the plan (the same in worker threads): flavour and stack of every FILE
+    const contexts: CliContext[] = args.files.map((f) => {
+      const p = host.planFor(f);
+      return { file: f, flavour: p.flavour.flavour, stack: { mode: p.mode, base: p.base, overlays: p.overlays, baseNote: p.baseNote, noBase: p.noBase } };
+    });
+    out(formatJson(all, contexts));
+  }
   else if (args.format === 'sarif') out(formatSarif(all, (f) => pathToFileURL(f).href, VERSION));
   else out(formatText(all, displayPath));
   return all.some((d) => d.severity === 'error') ? 1 : 0;
@@ -232,10 +291,12 @@ export function main(argv: string[], out: (s: string) => void, err: (s: string) 
 const WORKER_MIN_FILES = 16;
 const YOUNG_GENERATION_MB = 192;
 
-interface WorkerInput { kind: 'dts-check-worker'; files: string[]; options: AnalysisOptions; done: SharedArrayBuffer; port: MessagePort }
+interface WorkerInput {
+  kind: 'dts-check-worker'; files: string[]; options: AnalysisOptions; bindings: CliBindings; locate: boolean; done: SharedArrayBuffer; port: MessagePort;
+}
 interface WorkerOutput { results?: CliDiagnostic[][]; error?: string }
 
-function analyzeInWorkers(files: string[], options: AnalysisOptions, jobs: number): CliDiagnostic[][] | undefined {
+function analyzeInWorkers(files: string[], options: AnalysisOptions, jobs: number, bindings: CliBindings, locate: boolean): CliDiagnostic[][] | undefined {
   const n = Math.max(1, Math.min(jobs, Math.ceil(files.length / 8)));
   const done = new SharedArrayBuffer(4);
   const counter = new Int32Array(done);
@@ -246,7 +307,7 @@ function analyzeInWorkers(files: string[], options: AnalysisOptions, jobs: numbe
   try {
     for (const slice of slices) {
       const { port1, port2 } = new MessageChannel();
-      const input: WorkerInput = { kind: 'dts-check-worker', files: slice, options, done, port: port2 };
+      const input: WorkerInput = { kind: 'dts-check-worker', files: slice, options, bindings, locate, done, port: port2 };
       workers.push(new Worker(__filename, { workerData: input, transferList: [port2], resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } }));
       ports.push(port1);
     }
@@ -271,10 +332,11 @@ function analyzeInWorkers(files: string[], options: AnalysisOptions, jobs: numbe
 function workerMain(input: WorkerInput): void {
   let out: WorkerOutput;
   try {
-    const host = new AnalysisHost(new NodeFileSystem(), input.options);
+    const host = new AnalysisHost(new NodeFileSystem(), { ...input.options, bindings: bindingsHost(input.bindings) });
     const results: CliDiagnostic[][] = [];
     for (const f of input.files) {
       const a = host.analyze(f);
+      if (input.locate) locateDiagnostics(a.diagnostics, a.tree, a.pp.map);
       results.push(convert(a.diagnostics, (file) => a.lineIndex(file)));
     }
     out = { results };
@@ -300,6 +362,19 @@ function compareDiagnostics(a: CliDiagnostic, b: CliDiagnostic): number {
   return a.range.start.character - b.range.start.character;
 }
 
+interface CliBindings { enabled: boolean; dirs: string[] }
+
+/** The bindings of the boards' trees, cached in the user's cache folder. */
+function bindingsHost(b: CliBindings): BindingsHost {
+  const cacheRoot = process.env.DTS_LSP_CACHE || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'dts-lsp');
+  return new BindingsHost(new NodeFileSystem(), {
+    enabled: b.enabled,
+    dirs: b.dirs,
+    cache: new FolderCache(path.join(cacheRoot, 'bindings')),
+    env: { home: os.homedir(), virtualEnv: process.env.VIRTUAL_ENV },
+  });
+}
+
 function convert(diags: Diagnostic[], index: (file: string) => LineIndex | undefined): CliDiagnostic[] {
   const range = (file: string, start: number, end: number): CliRange => {
     const idx = index(file);
@@ -313,6 +388,8 @@ function convert(diags: Diagnostic[], index: (file: string) => LineIndex | undef
     code: d.code,
     message: d.message,
     related: (d.related ?? []).map((r) => ({ file: r.file, range: range(r.file, r.start, r.end), message: r.message })),
+    ...(d.node !== undefined ? { node: d.node } : {}),
+    ...(d.property !== undefined ? { property: d.property } : {}),
   }));
 }
 

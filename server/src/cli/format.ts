@@ -12,6 +12,10 @@ export interface CliDiagnostic {
   code: string;
   message: string;
   related: CliRelated[];
+  /** full path of the node the diagnostic is about (null: none, e.g. an include error outside any node) */
+  node?: string | null;
+  /** the property concerned, where there is one */
+  property?: string;
 }
 
 export function formatText(diags: CliDiagnostic[], displayPath: (f: string) => string): string {
@@ -25,8 +29,16 @@ export function formatText(diags: CliDiagnostic[], displayPath: (f: string) => s
   return lines.length ? lines.join('\n') + '\n' : '';
 }
 
-export function formatJson(diags: CliDiagnostic[]): string {
-  return JSON.stringify({ diagnostics: diags }, null, 2) + '\n';
+/** How each FILE was analysed: its flavour and stack (base, overlays, how an overlay's base was found). */
+export interface CliContext {
+  file: string;
+  flavour: string;
+  stack: { mode: string; base: string; overlays: string[]; baseNote?: string; noBase?: boolean };
+}
+
+export function formatJson(diags: CliDiagnostic[], contexts?: CliContext[]): string {
+  const withNode = diags.map((d) => ({ ...d, node: d.node ?? null }));
+  return JSON.stringify(contexts ? { diagnostics: withNode, contexts } : { diagnostics: withNode }, null, 2) + '\n';
 }
 
 function sarifLevel(s: Severity): 'error' | 'warning' | 'note' {

@@ -20,6 +20,7 @@ export { getDocumentLinks, type DocumentLink } from './links';
 export { getCodeActions, type CodeAction } from './code-actions';
 export { getSupplierGraphView, type GraphView, type GraphViewNode, type GraphViewEdge } from './graph-view';
 export { locate, type Located } from './locate';
+export { getProbeExplanation, type ProbeExplanation } from './probe';
 
 import type { Analysis } from '../analysis';
 import { getIndex } from './locate';
@@ -27,3 +28,8 @@ import { getIndex } from './locate';
 export function warmFeatureIndex(a: Analysis): void {
   getIndex(a);
 }
+export { getConsumerList, getSupplierList, type NavItem, type NavList } from './navigation';
+export { getInlayHints, type InlayHint } from './inlay-hints';
+export { getConsumerLenses, type ConsumerLens } from './code-lens';
+export { getDocumentHighlights, type Highlight } from './highlight';
+export { getSelectionRanges } from './selection-range';

@@ -49,8 +49,19 @@ export class ServerConfiguration {
       severities: settings.severities,
       modelOverride: this.readModelOverride(settings.modelOverride),
       zephyrBase: process.env.ZEPHYR_BASE,
+      kernel: {
+        kconfig: settings.kernelConfig,
+        buildOutput: settings.kbuildOutput ?? process.env.KBUILD_OUTPUT,
+        cmdline: settings.kernelCommandLine,
+        cmdlineSource: 'the devicetree.kernelCommandLine setting',
+        lateModules: settings.lateModules,
+      },
+      board: settings.board,
+      buildDir: settings.buildDir,
+      flavour: settings.flavour,
     };
     this.s.host.setOptions(options);
+    this.s.bindings.configure(settings.bindings.enabled, settings.bindings.dirs);
     this.s.index.clearIncludePathCache();
     this.updateFileRoots();
   }
@@ -77,6 +88,9 @@ export class ServerConfiguration {
     if (!this.nodeFs) return;
     const roots = [...this.workspaceRoots, ...this.settings.includePaths];
     if (this.settings.modelOverride) roots.push(this.settings.modelOverride);
+    if (this.settings.kernelConfig) roots.push(this.settings.kernelConfig);
+    const kbuild = this.settings.kbuildOutput ?? process.env.KBUILD_OUTPUT;
+    if (kbuild) roots.push(kbuild);
     for (const file of new Set([...this.s.contexts.docContext.keys(), ...this.extraRootFiles])) {
       roots.push(file.slice(0, file.lastIndexOf('/')) || '/');
       const tree = detectIncludePaths(file, this.s.fs);

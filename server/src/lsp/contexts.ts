@@ -7,6 +7,7 @@ import type { LineIndex } from '../base/text';
 import type { MappedLineIndex } from './position-map';
 import type { ContextChoice } from '../workspace/contexts';
 import { detectFlavour, type Flavour } from '../workspace/flavour';
+import { isOverlayFile } from '../workspace/stack';
 import { pathToUri, uriToPath } from './convert';
 import type { DtsServer } from './server';
 
@@ -21,10 +22,14 @@ export interface ContextInfo {
   candidates: { path: string; uri: string }[];
   /** the context's flavour (workspace/flavour.ts): 'linux' | 'zephyr' | 'uboot' | 'dtc' */
   flavour: Flavour;
+  /** an overlay's stack: the base it is analysed on, how that was found, the other overlays with it */
+  stack?: { base: string; baseUri: string; overlays: string[]; note?: string; noBase?: boolean };
 }
 
 export interface Context {
   root: string;
+  /** an overlay context's base picked by the user or the settings (analysed with it) */
+  base?: string;
   analysis?: Analysis;
   /** files read by the last analysis (root first) */
   files: Set<string>;
@@ -59,7 +64,7 @@ export class ServerContexts {
       explicit: this.explicitContext.get(file),
       configured: this.s.currentSettings.contexts[file],
     });
-    if (choice.reason === 'lone' || choice.reason === 'first-board') {
+    if (choice.reason === 'lone') {
       // a file the index does not connect to a board (e.g. a header) but that an analysed open board reads
       for (const ctx of this.byRoot.values()) {
         if (ctx.root !== file && ctx.files.has(file) && openFiles.has(ctx.root)) {
@@ -72,10 +77,13 @@ export class ServerContexts {
     this.docContext.set(file, choice);
     const existing = this.byRoot.get(choice.root);
     // (a file of an existing context is listed at once: its edits mark the context dirty before its next analysis ends)
-    if (existing) existing.files.add(file);
-    else {
+    if (existing) {
+      existing.files.add(file);
+      if (existing.base !== choice.base) { existing.base = choice.base; existing.dirty = true; }
+    } else {
       this.byRoot.set(choice.root, {
         root: choice.root,
+        base: choice.base,
         files: new Set([choice.root, file]),
         dirty: true,
         versions: new Map(),
@@ -86,7 +94,7 @@ export class ServerContexts {
         analyses: 0,
       });
     }
-    const changed = !old || old.root !== choice.root || old.reason !== choice.reason || old.candidates.join() !== choice.candidates.join();
+    const changed = !old || old.root !== choice.root || old.reason !== choice.reason || old.base !== choice.base || old.candidates.join() !== choice.candidates.join();
     if (changed) {
       const info = this.contextInfoFor(file, choice);
       void this.s.connection.sendNotification('dts/contextChanged', info).catch(() => undefined);
@@ -110,7 +118,18 @@ export class ServerContexts {
       reason: choice.reason,
       candidates: choice.candidates.map((p) => ({ path: p, uri: pathToUri(p) })),
       flavour: detectFlavour(choice.root, this.s.fs, { zephyrBase: process.env.ZEPHYR_BASE }).flavour,
+      stack: isOverlayFile(file) ? this.stackInfo(file, choice.base) : undefined,
     };
+  }
+
+  /** Where an overlay is analysed (the same plan the analysis uses), for the status bar. */
+  private stackInfo(file: string, base: string | undefined): ContextInfo['stack'] {
+    try {
+      const plan = this.s.host.planFor(file, { base });
+      return { base: plan.base, baseUri: pathToUri(plan.base), overlays: plan.overlays, note: plan.baseNote, noBase: plan.noBase };
+    } catch {
+      return undefined;
+    }
   }
 
   async contextInfo(uri: string): Promise<ContextInfo | null> {

@@ -102,6 +102,7 @@ export class DocumentSync {
     }
     // a new file may satisfy a missing include anywhere; a deleted one may break one
     if (created || p.changes.some((c) => c.type === FileChangeType.Deleted)) {
+      s.host.clearPlans(); // an overlay's base may be another now
       s.contexts.markAllDirty();
       s.contexts.reassignAll();
     }

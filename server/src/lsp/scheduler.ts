@@ -149,7 +149,7 @@ export class AnalysisScheduler {
     const t0 = Date.now();
     let analysis: Analysis;
     try {
-      analysis = this.s.host.analyze(ctx.root, () => this.s.isShuttingDown);
+      analysis = this.s.host.analyze(ctx.root, () => this.s.isShuttingDown, undefined, { base: ctx.base });
     } catch (e) {
       this.s.logError(`analyze ${ctx.root}`, e);
       ctx.analysis = undefined;
@@ -172,7 +172,7 @@ export class AnalysisScheduler {
     let superseded = false;
     const isCancelled = (): boolean => superseded || this.s.isShuttingDown;
     this.s.log(`analysing ${ctx.root}`);
-    const steps = this.s.host.analyzeSteps(ctx.root, isCancelled);
+    const steps = this.s.host.analyzeSteps(ctx.root, isCancelled, undefined, { base: ctx.base });
     let analysis: Analysis;
     try {
       for (;;) {
@@ -222,5 +222,6 @@ export class AnalysisScheduler {
     stats.analyses++;
     stats.lastAnalysisMs = ctx.durationMs;
     this.s.log(`analysed ${ctx.root} (${ctx.files.size} files, ${analysis.diagnostics.length} diagnostics) in ${ctx.durationMs} ms`);
+    this.s.bindings.onAnalysis(ctx);
   }
 }

@@ -30,6 +30,7 @@ import { IndexRunner } from './indexing';
 import { MappedLineIndex } from './position-map';
 import { DiagnosticsPublisher } from './publish';
 import { AnalysisScheduler } from './scheduler';
+import { BindingsService } from './bindings';
 import type { DtsSettings } from './settings';
 
 export type { ContextInfo } from './contexts';
@@ -50,6 +51,8 @@ export class DtsServer {
   readonly publisher: DiagnosticsPublisher;
   readonly indexRunner: IndexRunner;
   readonly docSync: DocumentSync;
+  /** binding validation in a worker (bindings.ts) */
+  readonly bindings: BindingsService;
   private capabilities: ClientCapabilities = {};
   /** resolved once the settings are known (after `initialized`); documents opened before wait for it */
   readonly settingsReady: Promise<void>;
@@ -67,12 +70,13 @@ export class DtsServer {
     this.fs = new OverlayFileSystem(baseFs);
     this.config = new ServerConfiguration(this, baseFs instanceof NodeFileSystem ? baseFs : undefined);
     this.host = new AnalysisHost(this.fs, { incremental: true, zephyrBase: process.env.ZEPHYR_BASE });
-    this.index = new WorkspaceIndex(this.fs, { includePaths: () => this.config.settings.includePaths });
+    this.index = new WorkspaceIndex(this.fs, { includePaths: () => this.config.settings.includePaths, zephyrBase: process.env.ZEPHYR_BASE });
     this.contexts = new ServerContexts(this);
     this.scheduler = new AnalysisScheduler(this);
     this.publisher = new DiagnosticsPublisher(this);
     this.indexRunner = new IndexRunner(this);
     this.docSync = new DocumentSync(this);
+    this.bindings = new BindingsService(this);
     this.settingsReady = new Promise<void>((resolve) => { this.resolveSettingsReady = resolve; });
     this.idle = new IdleCollector(
       () => this.scheduler.pending() || this.indexRunner.busy || this.indexRunner.updatePending,
@@ -125,6 +129,7 @@ export class DtsServer {
       this.idle.stop();
       this.scheduler.cancel();
       this.indexRunner.stop();
+      this.bindings.dispose();
     });
     c.onDidChangeConfiguration(this.guard('didChangeConfiguration', undefined, (p) => this.config.onDidChangeConfiguration(p.settings)));
     c.onDidChangeWatchedFiles(this.guard('didChangeWatchedFiles', undefined, (p) => this.docSync.onDidChangeWatchedFiles(p)));
@@ -141,7 +146,7 @@ export class DtsServer {
         this.contexts.selectContext(p.textDocument.uri, p.context ?? null),
       ),
     );
-    c.onRequest('dts/stats', this.guard('dts/stats', null, () => ({ ...this.stats, pending: this.busy(), contexts: [...this.contexts.byRoot.values()].map((x) => ({ root: x.root, files: x.files.size, durationMs: x.durationMs, analyses: x.analyses })), indexedFiles: this.index.fileCount, memory: process.memoryUsage(), ...this.idle.stats, ...this.young.stats, ...this.host.incrementalStats })));
+    c.onRequest('dts/stats', this.guard('dts/stats', null, () => ({ ...this.stats, pending: this.busy(), contexts: [...this.contexts.byRoot.values()].map((x) => ({ root: x.root, files: x.files.size, durationMs: x.durationMs, analyses: x.analyses })), indexedFiles: this.index.fileCount, memory: process.memoryUsage(), bindings: { ...this.bindings.stats, pending: !this.bindings.idle() }, ...this.idle.stats, ...this.young.stats, ...this.host.incrementalStats })));
     registerFeatureHandlers(this);
     docs.listen(c);
     c.listen();
@@ -183,7 +188,7 @@ export class DtsServer {
     const registrations: Promise<unknown>[] = [];
     if (caps.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
       registrations.push(this.connection.client.register(DidChangeWatchedFilesNotification.type, {
-        watchers: [{ globPattern: '**/*.{dts,dtsi,dtso,overlay,h}' }],
+        watchers: [{ globPattern: '**/*.{dts,dtsi,dtso,overlay,keymap,h}' }],
       }));
     }
     if (caps.workspace?.didChangeConfiguration?.dynamicRegistration) {

@@ -18,6 +18,8 @@ export interface IommuDriver {
   /** the driver implements .of_xlate (otherwise of_iommu_xlate returns -ENODEV) */
   ofXlate: boolean;
   dependsOn?: string;
+  /** what a defconfig that does not list the symbol gets: 'y', or the symbol whose y makes it y (APPLE_DART: ARCH_APPLE) */
+  kconfigDefault?: string;
 }
 
 export interface IommuFamily {
@@ -41,6 +43,8 @@ export interface IommuFamily {
   binding?: string;
   notes?: string;
   xlateAllowList?: { description: string; appliesTo: string[]; allowedUnitAddresses: string[]; allowedNodeNamePrefix?: string };
+  /** what the driver does with a stream ID two masters name: reject the second (arm-smmu-v3) or share it (arm-smmu) */
+  duplicateStreamIds?: { policy: 'reject' | 'share'; source: string; unattachedStreams?: string };
 }
 
 export interface SupplierBinding {
@@ -160,12 +164,14 @@ function normalizeFamily(f: Record<string, unknown>): IommuFamily {
           canDeferProbe: d.canDeferProbe !== false,
           ofXlate: d.ofXlate !== false,
           dependsOn: typeof d.dependsOn === 'string' ? d.dependsOn : undefined,
+          kconfigDefault: typeof d.kconfigDefault === 'string' ? d.kconfigDefault : undefined,
         }
       : null,
     extraDependencies: Array.isArray(f.extraDependencies) ? (f.extraDependencies as IommuFamily['extraDependencies']) : [],
     binding: typeof f.binding === 'string' ? f.binding : undefined,
     notes: typeof f.notes === 'string' ? f.notes : undefined,
     xlateAllowList: isObject(f.xlateAllowList) ? (f.xlateAllowList as unknown as IommuFamily['xlateAllowList']) : undefined,
+    duplicateStreamIds: isObject(f.duplicateStreamIds) ? (f.duplicateStreamIds as unknown as IommuFamily['duplicateStreamIds']) : undefined,
   };
 }
 

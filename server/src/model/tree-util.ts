@@ -84,3 +84,16 @@ export function hex(v: bigint | number): string {
   const b = typeof v === 'bigint' ? v : BigInt(v);
   return b < 0n ? '-0x' + (-b).toString(16) : '0x' + b.toString(16);
 }
+
+/**
+ * The node's own phandle property (`phandle = <0x8000>` as written, as decompiled and generated trees do),
+ * not the one the merge adds to a node that references name (dtc numbers those; its cells are empty spans).
+ */
+export function explicitPhandleProperty(n: TreeNode): TreeProperty | undefined {
+  for (const name of ['phandle', 'linux,phandle']) {
+    const p = getProperty(n, name);
+    const c = p?.chunks[0];
+    if (p && c && c.end > c.start) return p;
+  }
+  return undefined;
+}

@@ -6,6 +6,9 @@
 import type { MacroDefinition } from './types';
 import { classifySingle, K, type HideSet, type Tok, isHSpace, isIdStart, identEnd, isDigit, numberEnd, quoteEnd, lastQuoteKind, isPunctChar, punctEnd, blockCommentEnd, lineCommentEnd } from './lexer';
 
+/** cpp's dynamic macros: __FILE__, __LINE__, __COUNTER__, __INCLUDE_LEVEL__, __BASE_FILE__ */
+export type BuiltinKind = 'file' | 'line' | 'counter' | 'level' | 'base';
+
 export const OP_NONE = 0;
 export const OP_STRINGIZE = 1;
 export const OP_PASTE = 2;
@@ -31,7 +34,7 @@ export interface Macro {
   def: MacroDefinition;
   /** identity for cache validation: location + parameters + body */
   sig: string;
-  builtin?: 'file' | 'line';
+  builtin?: BuiltinKind;
   /** a problem cpp only warns about (not kept in the table) */
   warning?: DefineError;
 }
@@ -275,7 +278,7 @@ export class FileReader {
 export interface ExpandHost {
   lookup(name: string): Macro | undefined;
   /** value of __FILE__ / __LINE__ for a token at pos (or the current invocation) */
-  builtin(kind: 'file' | 'line', pos: number): Tok;
+  builtin(kind: BuiltinKind, pos: number): Tok;
 }
 
 export interface ExpandIssue {

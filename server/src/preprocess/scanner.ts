@@ -220,10 +220,18 @@ export abstract class Scanner extends Includes {
       case 'pragma': {
         const toks = tokenize(text, ne, end, 0);
         if (toks.length === 1 && toks[0].t === 'once') this.once.add(F.id);
+        else if (toks.length === 2 && toks[0].t === 'GCC' && toks[1].t === 'system_header') F.system = true;
+        else if (!F.system) {
+          // cpp copies other pragmas into its output, where dtc rejects them; nothing is dropped silently
+          this.diag('preprocessor-warning', 'warning', `#pragma ${toks.map((t) => t.t).join(' ')} is ignored (cpp passes it through to dtc, which rejects it)`, dirRange);
+        }
         break;
       }
+      case 'ident': case 'sccs': case 'assert': case 'unassert':
+        if (!F.system) this.diag('preprocessor-warning', 'warning', `#${name} is not supported and is ignored`, dirRange);
+        break;
       default:
-        // line, ident, sccs, assert, unassert: accepted and ignored
+        // #line: accepted (it only renumbers cpp's line markers)
         break;
     }
     return end;

@@ -9,7 +9,7 @@ import { normalize } from '../base/paths';
 import { PreprocessCacheImpl, type Resolution } from './cache';
 import { MAX_OUTPUT, type RunRecord } from './incremental';
 import { K, type Tok } from './lexer';
-import { Expander, type ExpandHost, type ExpandIssue, type Macro } from './macros';
+import { Expander, type BuiltinKind, type ExpandHost, type ExpandIssue, type Macro } from './macros';
 import { SEG_VERBATIM, Segments } from './sourcemap';
 import type { IncludeDirective, MacroUse, PreprocessOptions } from './types';
 
@@ -72,8 +72,8 @@ export class FileState {
     readonly text: string,
     readonly foundIdx: number,
     readonly depth: number,
-    /** a system header: found through a system include directory (cpp's -isystem), or beside one */
-    readonly system = false,
+    /** a system header: found through a system include directory (cpp's -isystem), or beside one, or after #pragma GCC system_header */
+    public system = false,
   ) {}
   lineOf(pos: number): number {
     if (!this.lineStarts) {
@@ -149,17 +149,21 @@ export abstract class RunState implements ExpandHost {
     this.cache?.beginRun();
     this.isCancelled = options.isCancelled;
     this.expander = new Expander(this);
-    const builtin = (name: string, kind: 'file' | 'line'): Macro => ({
-      name, params: null, variadic: false, body: [], builtin: kind, sig: `builtin:${name}`,
-      def: { name, body: kind === 'file' ? '<current file>' : '<current line>' },
+    const builtin = (name: string, kind: BuiltinKind, body: string): Macro => ({
+      name, params: null, variadic: false, body: [], builtin: kind, sig: `builtin:${name}`, def: { name, body },
     });
-    this.macros.set('__FILE__', builtin('__FILE__', 'file'));
-    this.macros.set('__LINE__', builtin('__LINE__', 'line'));
+    this.macros.set('__FILE__', builtin('__FILE__', 'file', '<current file>'));
+    this.macros.set('__LINE__', builtin('__LINE__', 'line', '<current line>'));
+    this.macros.set('__COUNTER__', builtin('__COUNTER__', 'counter', '<0, 1, 2, ... on each use>'));
+    this.macros.set('__INCLUDE_LEVEL__', builtin('__INCLUDE_LEVEL__', 'level', '<include depth>'));
+    this.macros.set('__BASE_FILE__', builtin('__BASE_FILE__', 'base', '<the root file>'));
     this.predefined = options.defines ?? {};
     this.stackFiles = (options.stack ?? []).map((p) => normalize(p));
     this.key = this.ipKey + '\u0001' + JSON.stringify(this.predefined) + (this.stackFiles.length ? '\u0003' + this.stackFiles.join('\0') : '');
   }
   protected readonly predefined: Record<string, string>;
+  /** __COUNTER__ */
+  private counter = 0;
   /** files preprocessed after the root in the same run (cpp -include) */
   protected readonly stackFiles: string[];
 
@@ -267,9 +271,16 @@ export abstract class RunState implements ExpandHost {
     }
   }
 
-  builtin(kind: 'file' | 'line', pos: number): Tok {
+  builtin(kind: BuiltinKind, pos: number): Tok {
     const f = this.cur;
     if (kind === 'file') return { t: JSON.stringify(f ? f.id : ''), k: K.String, ws: false, pos: -1, hs: null };
+    if (kind === 'base') return { t: JSON.stringify(this.files[0] ?? ''), k: K.String, ws: false, pos: -1, hs: null };
+    if (kind === 'level') return { t: String(f ? f.depth : 0), k: K.Number, ws: false, pos: -1, hs: null };
+    if (kind === 'counter') {
+      // the value depends on every earlier use: an include that uses it is never replayed from the cache
+      for (const fr of this.frames) fr.poisoned = true;
+      return { t: String(this.counter++), k: K.Number, ws: false, pos: -1, hs: null };
+    }
     this.usedLine = true;
     const line = f ? f.lineOf(pos >= 0 ? pos : this.curInvocation) : 0;
     return { t: String(line), k: K.Number, ws: false, pos: -1, hs: null };

@@ -30,7 +30,7 @@ export interface MergeMemo {
   /** false when the tree cannot be patched (/incbin/ data, an overlay's base tree, a diagnostic without position) */
   patchable: boolean;
   /** the checks' diagnostics with their positions, for the flavour they were worded for (absent: run them again) */
-  checks?: { diags: PositionedDiagnostic[]; flavour: string };
+  checks?: { diags: PositionedDiagnostic[]; flavour: string; kernel: string };
 }
 
 /** The tree holds /incbin/ data (a file that can change on disk without any text changing). */

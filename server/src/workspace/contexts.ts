@@ -7,10 +7,11 @@ import type { FileSystem } from '../base/fs';
 import { basename, dirname, resolve } from '../base/paths';
 import { detectIncludePaths } from './include-paths';
 import { scanIncludes } from './include-scan';
+import { overlayBaseCandidates } from './stack';
 
 const utf8 = new TextDecoder('utf-8');
 
-export const DTS_EXTENSIONS = ['.dts', '.dtsi', '.dtso', '.overlay'];
+export const DTS_EXTENSIONS = ['.dts', '.dtsi', '.dtso', '.overlay', '.keymap'];
 
 export type FileRole = 'board' | 'include' | 'overlay' | 'other';
 
@@ -18,7 +19,8 @@ export function fileRole(file: string): FileRole {
   const dot = file.lastIndexOf('.');
   const ext = dot >= 0 ? file.slice(dot).toLowerCase() : '';
   if (ext === '.dts') return 'board';
-  if (ext === '.dtso' || ext === '.overlay') return 'overlay';
+  // a ZMK .keymap is appended to its board and shield like a Zephyr overlay
+  if (ext === '.dtso' || ext === '.overlay' || ext === '.keymap') return 'overlay';
   if (ext === '.dtsi' || ext === '.h') return 'include';
   return 'other';
 }
@@ -44,15 +46,22 @@ export interface IndexOptions {
   includePaths?: () => string[];
   /** bound on the number of directory entries visited by one walk */
   maxEntries?: number;
+  /** ZEPHYR_BASE, for overlays outside a west workspace */
+  zephyrBase?: string;
 }
 
 export interface ContextChoice {
   /** root file of the context */
   root: string;
   /** why this root was chosen */
-  reason: 'self' | 'explicit' | 'configured' | 'open-board' | 'first-board' | 'lone';
-  /** the boards that include the file (sorted by name); empty for a board or a lone file */
+  // nearest-board: the automatic choice (fewest include steps, then the closest name, then by name),
+  // which does not depend on which files are open; open-board: a file the index does not connect to a
+  // board (a header) that an open board reads (lsp/contexts.ts)
+  reason: 'self' | 'explicit' | 'configured' | 'nearest-board' | 'open-board' | 'lone';
+  /** the boards that include the file (sorted by name); for an overlay, the boards it can be stacked on */
   candidates: string[];
+  /** an overlay's base chosen by the user (explicit) or the settings (configured); the root stays the overlay */
+  base?: string;
 }
 
 export interface IndexProgress {
@@ -206,46 +215,74 @@ export class WorkspaceIndex {
 
   /** Boards (.dts) that include `file`, directly or through other files; sorted by base name, then path. */
   boardsIncluding(file: string): string[] {
-    const boards = new Set<string>();
-    const seen = new Set<string>([file]);
+    return [...this.includeDistances(file).keys()].sort(compareBoards);
+  }
+
+  /** Each board including `file` with the number of include steps from the board to it. */
+  private includeDistances(file: string): Map<string, number> {
+    const boards = new Map<string, number>();
+    const dist = new Map<string, number>([[file, 0]]);
     const queue = [file];
     for (let q = 0; q < queue.length && q < 100_000; q++) {
+      const d = dist.get(queue[q])! + 1;
       for (const up of this.includedBy.get(queue[q]) ?? []) {
-        if (seen.has(up)) continue;
-        seen.add(up);
-        if (fileRole(up) === 'board') boards.add(up);
+        if (dist.has(up)) continue;
+        dist.set(up, d);
+        if (fileRole(up) === 'board') boards.set(up, d);
         queue.push(up);
       }
     }
-    return [...boards].sort(compareBoards);
+    return boards;
+  }
+
+  /**
+   * The boards including `file`, best context first: fewest include steps (sm8550-mtp.dts includes
+   * sm8550.dtsi itself; qcs8550-aim300-aiot.dts only through two other files), then the longest common
+   * name prefix with the file, then by name. Independent of which files are open.
+   */
+  rankedBoards(file: string): string[] {
+    const d = this.includeDistances(file);
+    const stem = basename(file).replace(/\.[^.]*$/, '');
+    const affinity = (b: string) => commonPrefix(stem, basename(b));
+    return [...d.keys()].sort((x, y) => d.get(x)! - d.get(y)! || affinity(y) - affinity(x) || compareBoards(x, y));
   }
 
   /**
    * The context of a file. `explicit` is the user's choice (command), `configured` the settings mapping;
-   * both are honoured only for a board that exists. An open board that includes the file comes next,
-   * then the first including board by name; a file no board includes is its own (lone) context.
+   * both are honoured only for a board that exists. Otherwise the nearest including board
+   * (rankedBoards), whatever is open; a file no board includes is its own (lone) context.
+   * (`openFiles` is accepted for callers and not used: the choice does not depend on opening order.)
    */
   chooseContext(file: string, opts: { openFiles?: Iterable<string>; explicit?: string; configured?: string } = {}): ContextChoice {
     const role = fileRole(file);
-    if (role === 'board' || role === 'overlay') {
+    if (role === 'overlay') {
+      // an overlay is analysed on a base (workspace/stack.ts finds one); a pick names the base
+      const candidates = overlayBaseCandidates(file, this.fs, this.options.zephyrBase);
+      for (const [pick, reason] of [[opts.explicit, 'explicit'], [opts.configured, 'configured']] as const) {
+        if (pick && pick !== file && this.fs.stat(pick) === 'file') return { root: file, reason, candidates, base: pick };
+      }
+      return { root: file, reason: 'self', candidates };
+    }
+    if (role === 'board') {
       if (opts.explicit === undefined && opts.configured === undefined) return { root: file, reason: 'self', candidates: [] };
     }
-    const candidates = role === 'board' || role === 'overlay' ? [] : this.boardsIncluding(file);
+    const candidates = role === 'board' ? [] : this.boardsIncluding(file);
     if (opts.explicit && (opts.explicit === file || this.fs.stat(opts.explicit) === 'file')) {
       return { root: opts.explicit, reason: opts.explicit === file ? 'self' : 'explicit', candidates };
     }
     if (opts.configured && this.fs.stat(opts.configured) === 'file') {
       return { root: opts.configured, reason: 'configured', candidates };
     }
-    if (role === 'board' || role === 'overlay') return { root: file, reason: 'self', candidates };
-    if (candidates.length > 0) {
-      const open = new Set(opts.openFiles ?? []);
-      const openBoard = candidates.find((b) => open.has(b));
-      if (openBoard) return { root: openBoard, reason: 'open-board', candidates };
-      return { root: candidates[0], reason: 'first-board', candidates };
-    }
+    if (role === 'board') return { root: file, reason: 'self', candidates };
+    if (candidates.length > 0) return { root: this.rankedBoards(file)[0], reason: 'nearest-board', candidates };
     return { root: file, reason: 'lone', candidates };
   }
+}
+
+function commonPrefix(a: string, b: string): number {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return i;
 }
 
 function compareBoards(a: string, b: string): number {

@@ -5,6 +5,7 @@
 import type { FileSystem } from '../base/fs';
 import { dirname, join, normalize } from '../base/paths';
 import type { LiveTree } from '../tree/types';
+import { walkUp } from './walk-up';
 import { findWestWorkspace } from './west';
 
 export type Flavour = 'linux' | 'zephyr' | 'uboot' | 'dtc';
@@ -41,28 +42,14 @@ const treeMemo = new WeakMap<FileSystem, Map<string, { kind: 'linux' | 'uboot'; 
 function sourceTree(file: string, fs: FileSystem): { kind: 'linux' | 'uboot'; root: string } | undefined {
   let m = treeMemo.get(fs);
   if (!m) { m = new Map(); treeMemo.set(fs, m); }
-  const visited: string[] = [];
-  let dir = dirname(normalize(file));
-  let found: { kind: 'linux' | 'uboot'; root: string } | null = null;
-  for (let guard = 0; guard < 256; guard++) {
-    const known = m.get(dir);
-    if (known !== undefined) { found = known; break; }
-    visited.push(dir);
+  return walkUp(m, file, (dir) => {
     // U-Boot: board configuration headers and board folders beside arch/ (Linux has neither)
     if (fs.stat(join(dir, 'include/configs')) === 'directory' && fs.stat(join(dir, 'board')) === 'directory' && fs.stat(join(dir, 'arch')) === 'directory') {
-      found = { kind: 'uboot', root: dir };
-      break;
+      return { kind: 'uboot' as const, root: dir };
     }
-    if (fs.stat(join(dir, 'scripts/dtc/include-prefixes')) === 'directory') {
-      found = { kind: 'linux', root: dir };
-      break;
-    }
-    const parent = dirname(dir);
-    if (parent === dir) break;
-    dir = parent;
-  }
-  for (const v of visited) m.set(v, found);
-  return found ?? undefined;
+    if (fs.stat(join(dir, 'scripts/dtc/include-prefixes')) === 'directory') return { kind: 'linux' as const, root: dir };
+    return undefined;
+  });
 }
 
 export function clearFlavourMemo(fs?: FileSystem): void {

@@ -4,6 +4,7 @@
 // memoised per directory and per FileSystem object.
 import type { FileSystem } from '../base/fs';
 import { dirname, join, normalize } from '../base/paths';
+import { allArchDirs, findWestWorkspace, zephyrDtsRoots, zephyrSystemIncludes } from './west';
 
 export interface DetectedIncludePaths {
   kind: 'linux' | 'zephyr' | 'none';
@@ -57,7 +58,18 @@ export function detectIncludePaths(file: string, fs: FileSystem): DetectedInclud
     if (parent === dir) break;
     dir = parent;
   }
-  const res = result ?? { kind: 'none' as const, includePaths: [] };
+  let res: DetectedIncludePaths = result ?? { kind: 'none' as const, includePaths: [] };
+  if (!result || (result.kind === 'zephyr' && visited.length > 0)) {
+    // a west workspace: its top (modules live beside zephyr/) and every dts root's include directories, all
+    // architectures (for the include index and the folders the server may read; an analysis uses its board's)
+    const ws = findWestWorkspace(file, fs);
+    if (ws) {
+      const roots = zephyrDtsRoots(ws, {}, fs);
+      const paths = zephyrSystemIncludes(roots, undefined, fs);
+      for (const d of allArchDirs(roots, fs)) if (!paths.includes(d)) paths.push(d);
+      res = { kind: 'zephyr', root: ws.foundBy === 'zephyr-tree' ? ws.zephyrBase : ws.top, includePaths: paths };
+    }
+  }
   for (const v of visited) m.set(v, res);
   return { kind: res.kind, root: res.root, includePaths: res.includePaths.slice() };
 }

@@ -9,7 +9,7 @@ import { detectFlavour, type Flavour, type FlavourInfo } from './flavour';
 import { detectIncludePaths } from './include-paths';
 import { composites } from './kbuild';
 import { findWestWorkspace } from './west';
-import { boardStack, explicitStack, overlayStack, stackFromBuild, type ZephyrStack } from './zephyr-stack';
+import { boardNames, boardStack, explicitStack, findBoard, overlayStack, stackFromBuild, type ZephyrStack } from './zephyr-stack';
 
 export type StackMode = 'single' | 'cpp-include' | 'fdtoverlay';
 
@@ -48,9 +48,9 @@ export interface StackOptions {
   buildDir?: string;
 }
 
-/** Files that are overlays of a base: Zephyr's .overlay, Linux's .dtso. */
+/** Files that are overlays of a base: Zephyr's .overlay, ZMK's .keymap, Linux's .dtso. */
 export function isOverlayFile(file: string): boolean {
-  return /\.(overlay|dtso)$/i.test(file);
+  return /\.(overlay|keymap|dtso)$/i.test(file);
 }
 
 export function planStack(root: string, fs: FileSystem, opts: StackOptions = {}): StackPlan {
@@ -66,7 +66,7 @@ export function planStack(root: string, fs: FileSystem, opts: StackOptions = {})
   };
   const single: StackPlan = { flavour, mode: 'single', base: root, overlays: [], includePaths: withDetected(root), systemIncludePaths: [] };
 
-  if (flavour.flavour === 'zephyr' || (explicit.length && explicit.every((o) => /\.overlay$/i.test(o)))) {
+  if (flavour.flavour === 'zephyr' || (explicit.length && explicit.every((o) => /\.(overlay|keymap)$/i.test(o)))) {
     const ws = auto ? findWestWorkspace(root, fs, { zephyrBase: opts.zephyrBase }) : undefined;
     if (!ws) {
       // Zephyr without a workspace (a lone .overlay, or --no-auto-include): the stack, plain include paths
@@ -118,4 +118,12 @@ export function buildDirBase(dir: string, fs: FileSystem, zephyrBase?: string): 
   const from = info.appDir ?? info.zephyrBase ?? dir;
   const ws = findWestWorkspace(join(from, 'x'), fs, { zephyrBase: info.zephyrBase ?? zephyrBase });
   return ws ? stackFromBuild(info, ws, fs)?.base : undefined;
+}
+
+/** The bases an overlay can be stacked on, for the user's pick: the workspace's Zephyr boards, the kernel composites' bases. */
+export function overlayBaseCandidates(file: string, fs: FileSystem, zephyrBase?: string): string[] {
+  if (/\.dtso$/i.test(file)) return [...new Set(composites(file, fs).filter((c) => c.overlays.includes(normalize(file))).map((c) => c.base))].sort();
+  const ws = findWestWorkspace(file, fs, { zephyrBase });
+  if (!ws) return [];
+  return boardNames(ws, fs).map((n) => findBoard(n, ws, fs)).filter((p): p is string => p !== undefined);
 }

@@ -7,6 +7,7 @@
 // -isystem. Results are memoised per FileSystem object (clearWestMemo forgets them).
 import type { FileSystem } from '../base/fs';
 import { basename, dirname, join, normalize } from '../base/paths';
+import { walkUp } from './walk-up';
 import { at, isMap, readYaml, str } from './yaml-file';
 
 export interface ZephyrModule {
@@ -71,19 +72,7 @@ function readIni(fs: FileSystem, path: string): Map<string, string> | undefined 
 export function findWestWorkspace(file: string, fs: FileSystem, opts: WestOptions = {}): WestWorkspace | undefined {
   let m = memo.get(fs);
   if (!m) { m = new Map(); memo.set(fs, m); }
-  const visited: string[] = [];
-  let dir = dirname(normalize(file));
-  let found: WestWorkspace | null | undefined;
-  for (let guard = 0; guard < 256; guard++) {
-    if (m.has(dir)) { found = m.get(dir); break; }
-    visited.push(dir);
-    const ws = workspaceAt(dir, fs);
-    if (ws) { found = ws; break; }
-    const parent = dirname(dir);
-    if (parent === dir) break;
-    dir = parent;
-  }
-  for (const v of visited) m.set(v, found ?? null);
+  const found = walkUp(m, file, (dir) => workspaceAt(dir, fs));
   if (found) return withExtra(found, opts, fs);
   if (opts.zephyrBase) {
     const base = normalize(opts.zephyrBase);

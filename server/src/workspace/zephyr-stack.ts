@@ -222,7 +222,7 @@ function shieldOf(overlay: string): { dir: string; name?: string; forBoard?: str
   if (i < 1 || parts[i - 1] !== 'boards' || i + 2 >= parts.length) return undefined;
   const dir = parts.slice(0, i + 2).join('/');
   const rest = parts.slice(i + 2);
-  if (rest.length === 1) return { dir, name: rest[0].replace(/\.overlay$/i, '') };
+  if (rest.length === 1) return { dir, name: rest[0].replace(/\.(overlay|keymap)$/i, '') };
   if (rest.length === 2 && rest[0] === 'boards') return { dir, forBoard: rest[1].replace(/\.overlay$/i, '') };
   return { dir };
 }
@@ -345,7 +345,8 @@ export function overlayStack(overlay: string, ws: WestWorkspace, fs: FileSystem,
     const shieldDirs: string[] = [];
     if (shield) {
       shieldDirs.push(shield.dir);
-      const main = shield.name ? overlay : shieldMain(shield.dir, fs);
+      // the shield's overlay (a ZMK keymap comes after it and the board's adaptation)
+      const main = shield.name && !/\.keymap$/i.test(overlay) ? overlay : shieldMain(shield.dir, fs, shield.name);
       if (main) overlays.push(main);
       const forBoard = join(shield.dir, 'boards', `${board.name}.overlay`);
       if (fs.stat(forBoard) === 'file' && !overlays.includes(forBoard)) overlays.push(forBoard);
@@ -368,7 +369,7 @@ export function overlayStack(overlay: string, ws: WestWorkspace, fs: FileSystem,
     const s = stackFromBuild(info, ws, fs);
     if (s && (s.overlays.includes(overlay) || s.base === overlay)) return s;
   }
-  const name = basename(overlay).replace(/\.overlay$/i, '');
+  const name = basename(overlay).replace(/\.(overlay|keymap)$/i, '');
   // 3. the board it is named after (an app's boards/<board>.overlay or <board>.overlay, a shield's boards/<board>.overlay)
   if (shield?.forBoard) {
     const s = withBoard(shield.forBoard, undefined, `board ${shield.forBoard} (the shield's overlay for it)`);
@@ -390,13 +391,56 @@ export function overlayStack(overlay: string, ws: WestWorkspace, fs: FileSystem,
     const s = withBoard(b, undefined, `board ${b} (named by the ${shield ? 'shield' : snippet ? 'snippet' : 'sample'})`);
     if (s) return s;
   }
-  // 6. a board that defines the labels the overlay references
+  // 6. a ZMK config's build.yaml (board + shield pairs) for a keymap
+  const zmk = zmkBuild(overlay, name, fs);
+  if (zmk) {
+    const base = findBoard(zmk.board, ws, fs);
+    if (base) {
+      const board = zephyrBoard(base, fs, ws);
+      const idx = workspaceIndex(ws, fs);
+      const overlays: string[] = [];
+      const shieldDirs: string[] = [];
+      for (const sh of zmk.shields) {
+        const p = idx.shields.get(sh);
+        if (!p) continue;
+        shieldDirs.push(dirname(p));
+        overlays.push(p);
+        const forBoard = join(dirname(p), 'boards', `${board.name}.overlay`);
+        if (fs.stat(forBoard) === 'file') overlays.push(forBoard);
+      }
+      overlays.push(overlay);
+      const what = [`board ${zmk.board}`, ...zmk.shields.map((x) => `shield ${x}`)].join(', ');
+      return { base, overlays, systemIncludePaths: includesFor(ws, board, fs, app, shieldDirs), board, note: `${what} (${zmk.file})` };
+    }
+  }
+  // 7. a board that defines the labels the overlay references
   const byLabels = boardByLabels(shield && !shield.name ? (shieldMain(shield.dir, fs) ?? overlay) : overlay, ws, fs);
   if (byLabels) return withBoard(byLabels, undefined, `board ${byLabels} (the first that defines the labels the overlay uses)`);
   return undefined;
 }
 
-function shieldMain(dir: string, fs: FileSystem): string | undefined {
+function shieldMain(dir: string, fs: FileSystem, name?: string): string | undefined {
+  if (name && fs.stat(join(dir, `${name}.overlay`)) === 'file') return join(dir, `${name}.overlay`);
   const f = fs.listDir(dir).filter((n) => /\.overlay$/i.test(n)).sort();
   return f.length ? join(dir, f[0]) : undefined;
+}
+
+/** A ZMK config's build.yaml above a keymap: the board and shields of the entry whose shield the keymap is named after. */
+function zmkBuild(file: string, name: string, fs: FileSystem): { board: string; shields: string[]; file: string } | undefined {
+  if (!/\.keymap$/i.test(file)) return undefined;
+  let dir = dirname(file);
+  for (let k = 0; k < 3; k++) {
+    const y = join(dir, 'build.yaml');
+    if (fs.stat(y) === 'file') {
+      const include = at(readYaml(fs, y), 'include');
+      const entries = (Array.isArray(include) ? include : []).filter(isMap).map((e) => ({
+        board: str(e.board) ?? '',
+        shields: strList(e.shield).flatMap((x) => x.split(/\s+/)).filter((x) => x),
+      })).filter((e) => e.board);
+      const pick = entries.find((e) => e.shields.some((sh) => sh === name || sh.startsWith(`${name}_`))) ?? entries[0];
+      return pick ? { ...pick, file: y } : undefined;
+    }
+    dir = dirname(dir);
+  }
+  return undefined;
 }

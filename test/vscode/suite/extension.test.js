@@ -5,23 +5,9 @@ const assert = require('node:assert/strict');
 const path = require('node:path');
 const vscode = require('vscode');
 
+const { until, positionOf } = require('./util');
+
 const FIXTURES = path.resolve(__dirname, '../../fixtures/lsp');
-
-async function until(what, fn, timeoutMs = 30_000) {
-  const t0 = Date.now();
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-function positionOf(doc, needle, shift = 0) {
-  const at = doc.getText().indexOf(needle);
-  assert.ok(at >= 0, `${needle} in ${doc.uri.fsPath}`);
-  return doc.positionAt(at + shift);
-}
 
 suite('Devicetree extension', () => {
   let doc;
@@ -33,7 +19,7 @@ suite('Devicetree extension', () => {
   test('the document gets the dts language and the extension activates', async () => {
     assert.equal(doc.languageId, 'dts');
     const commands = await vscode.commands.getCommands(true);
-    for (const c of ['dts.selectContext', 'dts.goToSupplier', 'dts.goToConsumers', 'dts.showSupplierGraph']) assert.ok(commands.includes(c), c);
+    for (const c of ['dts.selectContext', 'dts.goToSupplier', 'dts.goToConsumers', 'dts.showSupplierGraph', 'dts.explainProbeOrder']) assert.ok(commands.includes(c), c);
   });
 
   test('diagnostics: the iommus specifier with a cell too many', async () => {
@@ -64,5 +50,18 @@ suite('Devicetree extension', () => {
     assert.ok(defs.length >= 1);
     const uri = defs[0].uri || defs[0].targetUri;
     assert.equal(path.basename(uri.fsPath), 'soc.dtsi');
+  });
+
+  test('Explain Probe Order opens the probe report of the node at the cursor', async () => {
+    const editor = await vscode.window.showTextDocument(doc);
+    const at = positionOf(doc, 'gpu@');
+    editor.selection = new vscode.Selection(at, at);
+    await vscode.commands.executeCommand('dts.explainProbeOrder');
+    const md = await until('the probe report document', () =>
+      vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'dts-probe' && /^# \/.*gpu@/.test(d.getText())));
+    assert.match(md.uri.path, /gpu@17000000\.md$/);
+    assert.match(md.getText(), /^# \/[^\n]*gpu@[^:]*: (probes|probes untranslated|waits forever|fails|never created|no driver|unknown)/);
+    assert.match(md.getText(), /_configuration: .*; command line: .*_/);
+    assert.match(md.getText(), /## Why/);
   });
 });

@@ -1,0 +1,152 @@
+// The bindings stage: finds the bindings of a board's tree (zero configuration in Linux trees; folders from
+// the settings or --bindings), loads them once (cached on disk), and validates a merged tree against them.
+// The CLI and the tests call validate() in process; the language server runs the same code in a worker
+// (worker.ts) so that the cheap diagnostics publish first.
+import type { Diagnostic } from '../base/diagnostics';
+import type { FileSystem } from '../base/fs';
+import { dirname, join } from '../base/paths';
+import type { SourceMap } from '../preprocess/types';
+import type { LiveTree } from '../tree/types';
+import type { Flavour } from '../workspace/flavour';
+import type { BindingsCache } from './cache';
+import { packTree, unpackTree } from './flatten';
+import { dtschemaCandidates, dtschemaSchemasDir, listYaml, loadLinuxStore, type LinuxSources, type LoadResult } from './linux/load';
+import { LinuxValidator } from './linux/validate';
+import { reportFindings } from './report';
+
+export interface BindingsOptions {
+  /** false: no binding validation at all (--no-bindings, `devicetree.bindings: false`) */
+  enabled?: boolean;
+  /** folders (or a processed-schema.json) given by the user; they replace what is found automatically */
+  dirs?: string[];
+  cache?: BindingsCache;
+  /** where to look for an installed dtschema package */
+  env?: { home?: string; virtualEnv?: string };
+  /** false: never use an installed dtschema package, always the built-in core (tests) */
+  installedCore?: boolean;
+}
+
+/** What the analysis knows of the board's tree. */
+export interface TreeInfo {
+  flavour: Flavour;
+  /** the Linux / U-Boot source tree, or ZEPHYR_BASE */
+  root?: string;
+}
+
+export interface LinuxBindings {
+  sources: LinuxSources;
+  load: LoadResult;
+  validator?: LinuxValidator;
+}
+
+/** dt-schema releases are named by date (2024.11); the kernel names the oldest it accepts. */
+function versionOk(pkgVersion: string | undefined, min: string | undefined): boolean {
+  if (!pkgVersion || !min) return true;
+  const a = pkgVersion.split('.').map((x) => parseInt(x, 10));
+  const b = min.split('.').map((x) => parseInt(x, 10));
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const x = a[i] || 0;
+    const y = b[i] || 0;
+    if (x !== y) return x > y;
+  }
+  return true;
+}
+
+export class BindingsHost {
+  private readonly linux = new Map<string, LinuxBindings>();
+
+  constructor(readonly fs: FileSystem, readonly options: BindingsOptions = {}) {}
+
+  get enabled(): boolean {
+    return this.options.enabled !== false;
+  }
+
+  /** The Linux bindings folder of a tree root, if it has one (Linux, or U-Boot's copy of the upstream tree). */
+  private treeBindings(root: string): string | undefined {
+    for (const rel of ['Documentation/devicetree/bindings', 'dts/upstream/Bindings']) {
+      const d = join(root, rel);
+      if (this.fs.stat(d) === 'directory') return d;
+    }
+    return undefined;
+  }
+
+  private findCore(bindingDirs: string[]): string | undefined {
+    if (this.options.installedCore === false) return undefined;
+    // the oldest dt-schema the kernel accepts (Documentation/devicetree/bindings/Makefile)
+    let min: string | undefined;
+    for (const d of bindingDirs) {
+      const mk = this.fs.readFile(join(d, 'Makefile'));
+      const m = mk.ok ? /DT_SCHEMA_MIN_VERSION\s*=\s*([0-9.]+)/.exec(mk.text) : null;
+      if (m) min = m[1];
+    }
+    for (const c of dtschemaCandidates(this.fs, this.options.env ?? {})) {
+      const schemas = dtschemaSchemasDir(this.fs, c);
+      if (!schemas) continue;
+      const v = this.fs.readFile(join(dirname(schemas), 'version.py'));
+      const version = v.ok ? /['"]([0-9]+\.[0-9]+(?:\.[0-9]+)?)/.exec(v.text)?.[1] : undefined;
+      if (versionOk(version, min)) return schemas;
+    }
+    return undefined;
+  }
+
+  /** Where the Linux schemas of a board come from (undefined: none). */
+  linuxSources(info: TreeInfo): LinuxSources | undefined {
+    if (!this.enabled) return undefined;
+    const dirs = this.options.dirs;
+    if (dirs && dirs.length) {
+      const src: LinuxSources = { bindingDirs: [] };
+      for (const d of dirs) {
+        if (d.endsWith('.json') && this.fs.stat(d) === 'file') src.processedJson = d;
+        else if (dtschemaSchemasDir(this.fs, d)) src.coreDir = dtschemaSchemasDir(this.fs, d);
+        else if (this.fs.stat(d) === 'directory' && this.isLinuxBindings(d)) src.bindingDirs.push(d);
+      }
+      if (!src.processedJson && src.bindingDirs.length === 0) return undefined;
+      if (!src.coreDir && !src.processedJson) src.coreDir = this.findCore(src.bindingDirs);
+      return src;
+    }
+    if ((info.flavour !== 'linux' && info.flavour !== 'uboot') || !info.root) return undefined;
+    const b = this.treeBindings(info.root);
+    if (!b) return undefined;
+    const processed = join(b, 'processed-schema.json');
+    if (this.fs.stat(processed) === 'file' && this.fs.mtime) {
+      const t = this.fs.mtime(processed) ?? 0;
+      const newest = Math.max(0, ...listYaml(this.fs, b).map((f) => this.fs.mtime?.(f) ?? Infinity));
+      if (t >= newest) return { bindingDirs: [b], processedJson: processed };
+    }
+    return { bindingDirs: [b], coreDir: this.findCore([b]) };
+  }
+
+  /** A folder of dt-schema bindings (YAML with `$id` and a devicetree.org `$schema`)? */
+  private isLinuxBindings(dir: string): boolean {
+    if (/Documentation\/devicetree\/bindings\/?$/.test(dir) || /dts\/upstream\/Bindings\/?$/.test(dir)) return true;
+    const files = listYaml(this.fs, dir).slice(0, 20);
+    for (const f of files) {
+      const r = this.fs.readFile(f);
+      if (r.ok && /\$schema:\s*["']?http:\/\/devicetree\.org\/meta-schemas/.test(r.text)) return true;
+    }
+    return false;
+  }
+
+  /** The loaded Linux bindings of a board (loaded on first use, then shared). */
+  linuxFor(info: TreeInfo): LinuxBindings | undefined {
+    const src = this.linuxSources(info);
+    if (!src) return undefined;
+    const key = JSON.stringify(src);
+    let lb = this.linux.get(key);
+    if (!lb) {
+      const load = loadLinuxStore(this.fs, src, this.options.cache);
+      lb = { sources: src, load, validator: load.store ? new LinuxValidator(load.store) : undefined };
+      this.linux.set(key, lb);
+    }
+    return lb;
+  }
+
+  /** Binding diagnostics of a merged tree (in process). */
+  validate(rootFile: string, tree: LiveTree, map: SourceMap, info: TreeInfo): Diagnostic[] {
+    if (!this.enabled || tree.isPlugin) return [];
+    const lb = this.linuxFor(info);
+    if (!lb?.validator) return [];
+    const findings = lb.validator.validate(unpackTree(packTree(tree)));
+    return reportFindings(findings, tree, map);
+  }
+}

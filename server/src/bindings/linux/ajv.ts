@@ -1,0 +1,119 @@
+// The JSON Schema engine for dt-schema's processed schemas: ajv's draft 2019-09 validator with dt-schema's one
+// custom keyword (`typeSize`: the integer size a value was decoded with) and Python's regex dialect. oneOf and
+// anyOf keep the errors of their branches in the error's params (`context`), as python-jsonschema does, so
+// that a failed alternative is reported once, like dt-validate reports it.
+import Ajv2019 from 'ajv/dist/2019';
+import { _, type CodeKeywordDefinition, type ErrorObject, type KeywordCxt, type KeywordErrorDefinition } from 'ajv';
+import N from 'ajv/dist/compile/names';
+import { evaluatedPropsToName } from 'ajv/dist/compile/util';
+import { Name } from 'ajv/dist/compile/codegen';
+import { pythonRegex } from './prop-types';
+import { SIZES } from './decode';
+
+/** Python's `re` syntax that JS reads differently. */
+function regExpEngine(pattern: string, flags: string): RegExp {
+  const source = pythonRegex(pattern);
+  try {
+    return new RegExp(source, flags);
+  } catch {
+    // (?P<name>…) groups and the like: a pattern JS cannot compile matches nothing rather than failing compilation
+    return /(?!)/;
+  }
+}
+regExpEngine.code = 'new RegExp';
+
+/** The integer size (bits) a number was decoded with; 32 when unknown (as dt-schema assumes). */
+function sizeOf(parent: unknown, key: string | number | undefined): number {
+  if (parent === undefined || parent === null || typeof parent !== 'object') return 32;
+  const s = SIZES.get(parent as object);
+  if (typeof s === 'number') return s;
+  if (s instanceof Map && typeof key === 'string') return s.get(key) ?? 32;
+  return 32;
+}
+
+export interface DtAjv {
+  ajv: Ajv2019;
+}
+
+/**
+ * Properties known to be evaluated before a keyword with branches, as a run-time object: ajv 8 keeps them as a
+ * compile-time set that only the first branch's code records, so a property evaluated by a sibling `$ref`
+ * looked unevaluated when another branch ran (ajv issue #2559: `allOf: [$ref]` + `if`/`oneOf` +
+ * `unevaluatedProperties: false`). dt-schema's schemas combine exactly these.
+ */
+function materializeEvaluated(cxt: KeywordCxt): void {
+  const it = cxt.it;
+  // also when none are known yet: a branch would otherwise declare the run-time object only on its own path
+  if (it.opts.unevaluated && it.props !== true && !(it.props instanceof Name)) it.props = evaluatedPropsToName(cxt.gen, it.props);
+}
+
+/**
+ * Re-registers one of ajv's applicators (oneOf, anyOf, if, dependentSchemas) with the evaluated properties
+ * materialized first; oneOf and anyOf also keep the errors of their branches in the error's params
+ * (`context`), as python-jsonschema does, so that a failed alternative is reported once.
+ */
+function rewrap(ajv: Ajv2019, keyword: string, withContext: boolean): void {
+  const def = ajv.getKeyword(keyword);
+  if (!def || typeof def !== 'object' || !('code' in def)) return;
+  const orig = def as CodeKeywordDefinition;
+  const origError = orig.error as KeywordErrorDefinition | undefined;
+  ajv.removeKeyword(keyword);
+  const wrapped: CodeKeywordDefinition = {
+    ...orig,
+    keyword,
+    code(cxt: KeywordCxt) {
+      materializeEvaluated(cxt);
+      if (withContext) {
+        const start = cxt.gen.const('dtsStart', N.errors);
+        const setParams = cxt.setParams.bind(cxt);
+        cxt.setParams = (obj, assign) => setParams({ ...obj, dtsStart: start }, assign);
+        cxt.setParams({});
+      }
+      orig.code(cxt);
+    },
+  };
+  if (withContext) {
+    wrapped.error = {
+      message: origError?.message ?? `must match ${keyword}`,
+      params: ({ params }) =>
+        _`{passing: ${params.passing ?? null}, context: ${N.vErrors} ? ${N.vErrors}.slice(${params.dtsStart}) : []}`,
+    };
+  }
+  ajv.addKeyword(wrapped);
+}
+
+export function createAjv(): Ajv2019 {
+  const ajv = new Ajv2019({
+    strict: false,
+    allErrors: true,
+    validateSchema: false,
+    validateFormats: false,
+    unicodeRegExp: false,
+    inlineRefs: false,
+    messages: false,
+    loopEnum: 8,
+    loopRequired: 8,
+    addUsedSchema: false,
+    code: { regExp: regExpEngine, optimize: false },
+  });
+  rewrap(ajv, 'oneOf', true);
+  rewrap(ajv, 'anyOf', true);
+  rewrap(ajv, 'if', false);
+  rewrap(ajv, 'dependentSchemas', false);
+  ajv.addKeyword({
+    keyword: 'typeSize',
+    schemaType: 'number',
+    errors: true,
+    validate: function typeSize(schema: number, _data: unknown, _parent: unknown, cxt?: { parentData: unknown; parentDataProperty: string | number }) {
+      const size = sizeOf(cxt?.parentData, cxt?.parentDataProperty);
+      if (size === schema) return true;
+      (typeSize as unknown as { errors: Partial<ErrorObject>[] }).errors = [
+        { keyword: 'typeSize', message: `size is ${size}, expected ${schema}`, params: { size, expected: schema } },
+      ];
+      return false;
+    },
+  });
+  // keywords of dt-schema's vocabulary that validate nothing
+  for (const k of ['$filename', 'select']) ajv.addKeyword({ keyword: k });
+  return ajv;
+}

@@ -1,0 +1,124 @@
+// Where the Linux schemas come from, and loading them: the bindings of the user's own tree
+// (Documentation/devicetree/bindings; the kernel's bindings are never shipped) plus dt-schema's core schemas
+// from the user's installed dtschema package, or the project's own core description when none is installed;
+// or a processed-schema.json of the user's build when it is newer than every binding. The processed set is
+// cached keyed by the content of every input file.
+import type { FileSystem } from '../../base/fs';
+import { join } from '../../base/paths';
+import type { BindingsCache } from '../cache';
+import { builtinCoreSchemas } from './core';
+import { fromProcessedJson, processSchemas, PROCESSOR_VERSION, type SchemaSource } from './process';
+import { SchemaStore } from './store';
+
+export interface LinuxSources {
+  /** Documentation/devicetree/bindings of the tree (or a configured folder of schemas) */
+  bindingDirs: string[];
+  /** dt-schema's `schemas` folder (of an installed dtschema package); absent: the built-in core */
+  coreDir?: string;
+  /** a processed-schema.json to use as is */
+  processedJson?: string;
+}
+
+/** Where an installed dtschema package may be, given the home directory and a virtualenv. */
+export function dtschemaCandidates(fs: FileSystem, env: { home?: string; virtualEnv?: string }): string[] {
+  const out: string[] = [];
+  const sitePackages = (lib: string): void => {
+    for (const d of fs.listDir(lib)) {
+      if (!/^python3/.test(d)) continue;
+      out.push(join(lib, d, 'site-packages/dtschema'), join(lib, d, 'dist-packages/dtschema'));
+    }
+  };
+  if (env.virtualEnv) sitePackages(join(env.virtualEnv, 'lib'));
+  if (env.home) {
+    sitePackages(join(env.home, '.local/lib'));
+    for (const v of fs.listDir(join(env.home, '.local/share/pipx/venvs'))) sitePackages(join(env.home, '.local/share/pipx/venvs', v, 'lib'));
+  }
+  sitePackages('/usr/local/lib');
+  out.push('/usr/lib/python3/dist-packages/dtschema');
+  sitePackages('/usr/lib');
+  return out;
+}
+
+/** A dtschema package folder (with schemas/types.yaml) -> its schemas folder. */
+export function dtschemaSchemasDir(fs: FileSystem, dir: string): string | undefined {
+  if (fs.stat(join(dir, 'schemas/types.yaml')) === 'file') return join(dir, 'schemas');
+  if (fs.stat(join(dir, 'dtschema/schemas/types.yaml')) === 'file') return join(dir, 'dtschema/schemas');
+  if (fs.stat(join(dir, 'types.yaml')) === 'file' && fs.stat(join(dir, 'dt-core.yaml')) === 'file') return dir;
+  return undefined;
+}
+
+/** Every .yaml file under a folder, sorted. */
+export function listYaml(fs: FileSystem, dir: string, out: string[] = [], depth = 0): string[] {
+  if (depth > 12) return out;
+  for (const name of fs.listDir(dir)) {
+    const p = join(dir, name);
+    const k = fs.stat(p);
+    if (k === 'directory') listYaml(fs, p, out, depth + 1);
+    else if (k === 'file' && name.endsWith('.yaml')) out.push(p);
+  }
+  return out.sort();
+}
+
+function hashText(s: string, h = 0x811c9dc5): number {
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
+
+export interface LoadResult {
+  store?: SchemaStore;
+  /** where the schemas came from, for the user (hover, logs) */
+  origin: string;
+  /** ms spent, and whether the cache answered */
+  ms: number;
+  cached: boolean;
+  error?: string;
+}
+
+/** Load (or process and cache) the schemas of the sources. */
+export function loadLinuxStore(fs: FileSystem, src: LinuxSources, cache?: BindingsCache): LoadResult {
+  const t0 = Date.now();
+  if (src.processedJson) {
+    const r = fs.readFile(src.processedJson);
+    if (r.ok) {
+      try {
+        const p = fromProcessedJson(JSON.parse(r.text));
+        if (p) {
+          const store = SchemaStore.fromProcessed(p, `processed:${hashText(r.text)}`);
+          return { store, origin: src.processedJson, ms: Date.now() - t0, cached: false };
+        }
+      } catch (e) {
+        return { origin: src.processedJson, ms: Date.now() - t0, cached: false, error: `${src.processedJson}: ${String(e)}` };
+      }
+    }
+  }
+  const files: string[] = [];
+  for (const d of src.bindingDirs) listYaml(fs, d, files);
+  const coreFiles = src.coreDir ? listYaml(fs, src.coreDir) : [];
+  const sources: SchemaSource[] = [];
+  let h1 = hashText(PROCESSOR_VERSION);
+  let h2 = 0x12345;
+  for (const f of [...files, ...coreFiles]) {
+    const r = fs.readFile(f);
+    if (!r.ok) continue;
+    sources.push({ path: f, text: r.text });
+    h1 = hashText(f, hashText(r.text, h1));
+    h2 = hashText(r.text, hashText(f, h2 ^ r.text.length));
+  }
+  const core = src.coreDir ? `dtschema:${src.coreDir}` : 'builtin-core';
+  if (!src.coreDir) h1 = hashText(JSON.stringify(builtinCoreSchemas()), h1);
+  const key = `${PROCESSOR_VERSION}-${h1.toString(16)}${h2.toString(16)}-${sources.length}`;
+  const origin = `${src.bindingDirs.join(', ')} + ${core}`;
+  const cacheName = `linux-${key}.json`;
+  const hit = cache?.read(cacheName);
+  if (hit) {
+    const store = SchemaStore.deserialize(hit);
+    if (store && store.key === key) return { store, origin, ms: Date.now() - t0, cached: true };
+  }
+  if (!src.coreDir) {
+    for (const s of builtinCoreSchemas()) sources.push({ path: `builtin:${String(s.$id).replace('http://devicetree.org/', '')}`, data: s });
+  }
+  const processed = processSchemas(sources);
+  const store = SchemaStore.fromProcessed(processed, key);
+  cache?.write(cacheName, store.serialize());
+  return { store, origin, ms: Date.now() - t0, cached: false };
+}

@@ -1,0 +1,457 @@
+// Validating the decoded tree against the processed schemas, node by node, as dt-validate does: the schema
+// of the node's first documented compatible, plus every schema whose `select` matches the node; errors of
+// `required` and `unevaluatedProperties` dropped on disabled nodes; undocumented compatibles reported.
+// Validators are compiled lazily (one per schema, kept for the session); the result of a node is cached by a
+// hash of its decoded subtree, so an edit re-validates only the nodes whose subtree changed.
+import type Ajv2019 from 'ajv/dist/2019';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import type { FlatNode } from '../flatten';
+import { createAjv } from './ajv';
+import { checkNames, matches, namesOnly } from './fast';
+import { codeFor, messageFor, schemaName } from './messages';
+import { RAW_BYTES, TreeDecoder, type DecodedNode } from './decode';
+import { isObject, type Json, type JsonObject } from './fixups';
+import { TypeIndex } from './prop-types';
+import type { SchemaStore } from './store';
+
+/** One problem, in terms of the tree (the main thread maps it to source ranges). */
+export interface Finding {
+  /** full path of the node the problem is in */
+  node: string;
+  /** the property (or, with `child`, the child node) concerned */
+  property?: string;
+  child?: boolean;
+  code: string;
+  message: string;
+  /** byte range in the property's value (absent: the whole property, or the node name) */
+  start?: number;
+  end?: number;
+  /** $id of the schema that reported it */
+  schema?: string;
+  /** the JSON Schema keyword (for comparisons with dt-validate) */
+  keyword: string;
+}
+
+const SELECT_STATIC_KEYS = new Set(['$nodename', 'compatible']);
+
+/** Property names a select schema looks at (undefined: it may look at anything). */
+function selectKeys(s: Json, out: Set<string>, depth = 0): boolean {
+  if (typeof s === 'boolean') return true;
+  if (!isObject(s) || depth > 20) return false;
+  for (const [k, v] of Object.entries(s)) {
+    if (k === 'properties' || k === 'patternProperties') {
+      if (!isObject(v)) return false;
+      if (k === 'patternProperties') return false;
+      for (const p of Object.keys(v)) out.add(p);
+    } else if (k === 'required') {
+      if (!Array.isArray(v)) return false;
+      for (const p of v) out.add(String(p));
+    } else if (k === 'allOf' || k === 'anyOf' || k === 'oneOf') {
+      if (!Array.isArray(v)) return false;
+      for (const x of v) if (!selectKeys(x, out, depth + 1)) return false;
+    } else if (k === 'not' || k === 'if' || k === 'then' || k === 'else') {
+      if (!selectKeys(v, out, depth + 1)) return false;
+    } else if (k === 'type' || k === '$filename' || k === 'description') {
+      // no property involved
+    } else return false;
+  }
+  return true;
+}
+
+interface SelectEntry {
+  id: string;
+  select: Json;
+  always: boolean;
+  /** only $nodename and compatible matter: results cached by those */
+  static: boolean;
+  fn?: ValidateFunction;
+  memo: Map<string, boolean>;
+}
+
+/** A compiled schema: the errors of an instance, or null when it is valid. */
+type Check = (inst: Record<string, unknown>) => ErrorObject[] | null;
+
+interface RawError {
+  err: ErrorObject;
+  schema: string;
+}
+
+function decodePointer(p: string): string[] {
+  if (!p) return [];
+  return p.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+function isNodeInstance(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function hashString(s: string, seed = 0): number {
+  let h1 = 0xdeadbeef ^ seed;
+  let h2 = 0x41c6ce57 ^ seed;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+}
+
+function valueKey(v: unknown): string {
+  if (v === RAW_BYTES) return '#b';
+  return JSON.stringify(v);
+}
+
+function isDisabled(inst: Record<string, unknown>): boolean {
+  const st = inst.status;
+  return Array.isArray(st) && st.includes('disabled');
+}
+
+export interface ValidateStats {
+  nodes: number;
+  validated: number;
+  reused: number;
+  compiled: number;
+}
+
+export class LinuxValidator {
+  readonly types: TypeIndex;
+  private readonly ajv: Ajv2019;
+  private readonly added = new Set<string>();
+  private readonly compiled = new Map<string, Check | null>();
+  private selects: SelectEntry[] | undefined;
+  /** node path -> the key its findings were computed for, and the findings */
+  private readonly results = new Map<string, { key: string; findings: Finding[] }>();
+  readonly stats: ValidateStats = { nodes: 0, validated: 0, reused: 0, compiled: 0 };
+
+  constructor(readonly store: SchemaStore) {
+    this.types = new TypeIndex(store.header.types);
+    this.ajv = createAjv();
+  }
+
+  /** Make every schema `schema` refers to (transitively) known to ajv. */
+  private addRefs(id: string): void {
+    const todo = [id];
+    while (todo.length) {
+      const cur = todo.pop() as string;
+      if (this.added.has(cur)) continue;
+      const s = this.store.get(cur);
+      this.added.add(cur);
+      if (!s) continue;
+      this.ajv.addSchema(s as object, cur);
+      const base = cur;
+      const visit = (x: Json): void => {
+        if (Array.isArray(x)) {
+          for (const y of x) visit(y);
+        } else if (isObject(x)) {
+          for (const [k, v] of Object.entries(x)) {
+            if (k === '$ref' && typeof v === 'string') {
+              if (v.startsWith('#')) continue;
+              let target: string;
+              try {
+                const u = new URL(v, base);
+                u.hash = '';
+                target = u.toString() + '#';
+              } catch {
+                continue;
+              }
+              if (!this.added.has(target) && this.store.has(target)) todo.push(target);
+            } else visit(v);
+          }
+        }
+      };
+      visit(s);
+    }
+  }
+
+  private validator(id: string): Check | undefined {
+    let fn = this.compiled.get(id);
+    if (fn !== undefined) return fn ?? undefined;
+    fn = null;
+    const s = this.store.get(id);
+    const names = s ? namesOnly(s) : undefined;
+    if (names) {
+      fn = (inst) => {
+        const e = checkNames(names, inst);
+        return e.length ? e : null;
+      };
+    } else {
+      try {
+        this.addRefs(id);
+        const v = this.ajv.getSchema(id);
+        this.stats.compiled++;
+        if (v) {
+          fn = (inst) => {
+            try {
+              return v(inst) ? null : v.errors ?? [];
+            } catch (e) {
+              // a defect of the generated validator must not cost the other schemas' results
+              return [{ keyword: 'internal', instancePath: '', schemaPath: '#', params: { message: e instanceof Error ? e.message : String(e) } }];
+            }
+          };
+        }
+      } catch {
+        fn = null;
+      }
+    }
+    this.compiled.set(id, fn);
+    return fn ?? undefined;
+  }
+
+  private selectList(): SelectEntry[] {
+    if (this.selects) return this.selects;
+    this.selects = [];
+    for (const id of this.store.header.selectIds) {
+      const s = this.store.get(id);
+      if (!s) continue;
+      const sel = s.select as Json;
+      const keys = new Set<string>();
+      const known = selectKeys(sel, keys);
+      this.selects.push({
+        id,
+        select: sel,
+        always: sel === true,
+        static: known && [...keys].every((k) => SELECT_STATIC_KEYS.has(k)),
+        memo: new Map(),
+      });
+    }
+    return this.selects;
+  }
+
+  private selects_(e: SelectEntry, inst: Record<string, unknown>, staticKey: string): boolean {
+    if (e.always) return true;
+    if (e.static) {
+      const m = e.memo.get(staticKey);
+      if (m !== undefined) return m;
+    }
+    const quick = matches(e.select, inst);
+    if (quick !== undefined) {
+      if (e.static) e.memo.set(staticKey, quick);
+      return quick;
+    }
+    if (!e.fn) {
+      try {
+        this.addRefs(e.id);
+        e.fn = this.ajv.compile({ $ref: `${e.id.replace(/#$/, '')}#/select` });
+        this.stats.compiled++;
+      } catch {
+        e.fn = (() => false) as unknown as ValidateFunction;
+      }
+    }
+    const r = !!e.fn(inst);
+    if (e.static) e.memo.set(staticKey, r);
+    return r;
+  }
+
+  /** Validate a whole tree (in DTB form); findings of unchanged subtrees come from the cache. */
+  validate(flat: FlatNode[]): Finding[] {
+    const decoder = new TreeDecoder(this.types);
+    const nodes = decoder.decode(flat);
+    const out: Finding[] = [];
+    if (!nodes.length) return out;
+    const hashes = new Map<DecodedNode, number>();
+    const subtreeHash = (n: DecodedNode): number => {
+      let own = n.flat.name;
+      for (const k of n.flat.names) {
+        const v = n.instance[k];
+        if (isNodeInstance(v)) continue;
+        own += '\0' + k + '=' + valueKey(v);
+      }
+      let h = hashString(own);
+      for (const c of n.children) {
+        if (c.flat.name.startsWith('__')) continue;
+        h = hashString(String(h), subtreeHash(c));
+      }
+      hashes.set(n, h);
+      return h;
+    };
+    subtreeHash(nodes[0]);
+    const seen = new Set<string>();
+    this.stats.nodes = 0;
+    this.stats.validated = 0;
+    this.stats.reused = 0;
+    const walk = (n: DecodedNode, disabled: boolean): void => {
+      if (n.flat.parent >= 0 && n.flat.name.startsWith('__')) return;
+      if (Array.isArray(n.instance.status)) disabled = isDisabled(n.instance);
+      const key = `${hashes.get(n)}:${disabled ? 1 : 0}`;
+      const path = n.flat.path;
+      seen.add(path);
+      this.stats.nodes++;
+      const prev = this.results.get(path);
+      if (prev && prev.key === key) {
+        this.stats.reused++;
+        out.push(...prev.findings);
+      } else {
+        this.stats.validated++;
+        const findings = this.validateNode(n, disabled);
+        this.results.set(path, { key, findings });
+        out.push(...findings);
+      }
+      for (const c of n.children) walk(c, disabled);
+    };
+    walk(nodes[0], false);
+    for (const p of [...this.results.keys()]) if (!seen.has(p)) this.results.delete(p);
+    return out;
+  }
+
+  private validateNode(n: DecodedNode, disabled: boolean): Finding[] {
+    const inst = n.instance;
+    const name = n.flat.name;
+    // dt-validate skips the nodes of binding examples
+    if ('example-0' in inst || name.includes('example-')) return [];
+    inst.$nodename = [name];
+    const errors: RawError[] = [];
+    const findings: Finding[] = [];
+    try {
+      const compat = inst.compatible;
+      if (Array.isArray(compat)) {
+        for (const c of compat) {
+          if (typeof c !== 'string') continue;
+          const id = this.store.compatMap.get(c);
+          if (!id) continue;
+          const errs = this.validator(id)?.(inst);
+          if (errs) for (const err of errs) errors.push({ err, schema: id });
+          break;
+        }
+      }
+      const staticKey = `${name}\0${Array.isArray(compat) ? compat.join('\0') : ''}`;
+      for (const sel of this.selectList()) {
+        if (!this.selects_(sel, inst, staticKey)) continue;
+        const errs = this.validator(sel.id)?.(inst);
+        if (errs) for (const err of errs) errors.push({ err, schema: sel.id });
+      }
+      // undocumented compatibles (dt-validate -m, as `make dtbs_check` runs it)
+      if (Array.isArray(compat)) {
+        compat.forEach((c, i) => {
+          if (typeof c === 'string' && !this.store.documented(c)) {
+            const layout = n.layouts.get('compatible');
+            const start = layout?.strings?.[i];
+            findings.push({
+              node: n.flat.path,
+              property: 'compatible',
+              code: 'binding-unknown-compatible',
+              message: `"${c}" is not documented by any binding`,
+              start,
+              end: start !== undefined ? start + c.length + 1 : undefined,
+              keyword: 'compatible',
+            });
+          }
+        });
+      }
+      for (const e of topLevel(errors)) {
+        if (dropOnDisabled(e, n, disabled)) continue;
+        const f = this.toFinding(e, n);
+        if (f) findings.push(...f);
+      }
+    } finally {
+      delete inst.$nodename;
+    }
+    return dedupe(findings);
+  }
+
+  private toFinding(e: RawError, n: DecodedNode): Finding[] | undefined {
+    const { err } = e;
+    const segs = decodePointer(err.instancePath);
+    let node: DecodedNode = n;
+    let i = 0;
+    while (i < segs.length) {
+      const v = node.instance[segs[i]];
+      if (!isNodeInstance(v)) break;
+      const child = node.children.find((c) => c.flat.name === segs[i]);
+      if (!child) break;
+      node = child;
+      i++;
+    }
+    const prop = i < segs.length ? segs[i] : undefined;
+    const indexes = segs.slice(i + 1).map(Number);
+    const base = { node: node.flat.path, schema: e.schema, keyword: err.keyword };
+    const params = err.params as Record<string, unknown>;
+    const ctx = (params.context as ErrorObject[] | undefined) ?? [];
+    const byteRange = (): { start?: number; end?: number } => {
+      if (prop === undefined || indexes.length === 0) return {};
+      const layout = node.layouts.get(prop);
+      const v = node.instance[prop];
+      if (!layout) return {};
+      if (layout.strings && Array.isArray(v)) {
+        const k = indexes[0];
+        const s = layout.strings[k];
+        if (s === undefined) return {};
+        return { start: s, end: s + String(v[k]).length + 1 };
+      }
+      if (layout.size && Array.isArray(v)) {
+        let offset = 0;
+        let count = 1;
+        if (Array.isArray(v[0])) {
+          const rows = v as number[][];
+          for (let r = 0; r < indexes[0] && r < rows.length; r++) offset += rows[r].length;
+          if (indexes.length > 1) offset += indexes[1];
+          else count = rows[indexes[0]]?.length ?? 1;
+        } else offset = indexes[0];
+        return { start: offset * layout.size, end: (offset + count) * layout.size };
+      }
+      return {};
+    };
+    const kw = err.keyword;
+    let value: unknown = prop === undefined ? node.instance : node.instance[prop];
+    for (const k of indexes) value = Array.isArray(value) ? value[k] : undefined;
+    if (kw === 'required' || kw === 'dependentRequired') {
+      const missing = String(params.missingProperty);
+      return [{ ...base, property: missing, code: 'binding-missing-required', message: messageFor(err, ctx, prop, value, e.schema) }];
+    }
+    const by = schemaName(e.schema);
+    if (kw === 'additionalProperties' || kw === 'unevaluatedProperties' || (kw === 'false schema' && prop !== undefined && indexes.length === 0)) {
+      const extra = kw === 'false schema' ? (prop as string) : String(params.additionalProperty ?? params.unevaluatedProperty);
+      const child = node.children.find((c) => c.flat.name === extra && isNodeInstance(node.instance[extra]));
+      if (child) return [{ ...base, node: child.flat.path, code: 'binding-unexpected-child', message: `node ${extra} is not allowed by ${by}` }];
+      return [{ ...base, property: extra, code: 'binding-unknown-property', message: `${extra} is not allowed by ${by}` }];
+    }
+    const types = prop !== undefined ? [...this.types.types(prop)] : [];
+    const type = types.length === 1 && !indexes.length ? types[0] : undefined;
+    return [{ ...base, property: prop, code: codeFor(kw, ctx, prop), message: messageFor(err, ctx, prop, value, e.schema, type), ...byteRange() }];
+  }
+}
+
+/** Errors that are not inside another one's context (a failed oneOf's branches). */
+function topLevel(errors: RawError[]): RawError[] {
+  const inner = new Set<ErrorObject>();
+  for (const { err } of errors) {
+    const ctx = (err.params as { context?: ErrorObject[] }).context;
+    if (ctx) for (const c of ctx) inner.add(c);
+  }
+  // `if` reports its failing `then`/`else` branch, whose errors are already reported
+  return errors.filter((e) => !inner.has(e.err) && e.err.keyword !== 'if');
+}
+
+function pathHas(err: ErrorObject, words: string[]): boolean {
+  if (words.includes(err.keyword)) return true;
+  const parts = err.schemaPath.split('/');
+  return words.some((w) => parts.includes(w));
+}
+
+function dropOnDisabled(e: RawError, n: DecodedNode, disabled: boolean): boolean {
+  let off = disabled;
+  if (!off) {
+    let v: unknown = n.instance;
+    for (const s of decodePointer(e.err.instancePath)) {
+      if (!isNodeInstance(v)) break;
+      v = v[s];
+    }
+    off = isNodeInstance(v) && isDisabled(v);
+  }
+  if (!off) return false;
+  const words = ['required', 'unevaluatedProperties'];
+  if (pathHas(e.err, words)) return true;
+  const ctx = (e.err.params as { context?: ErrorObject[] }).context;
+  return !!ctx && ctx.some((c) => pathHas(c, words));
+}
+
+function dedupe(f: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return f.filter((x) => {
+    const k = `${x.node}\0${x.property}\0${x.code}\0${x.start}\0${x.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}

@@ -1,0 +1,73 @@
+// Binding findings (node path, property, byte range) as diagnostics on the exact source range: the cell
+// group or string at fault, the property, the child node's name, or the node's name for what is missing.
+import { defaultSeverity, type Diagnostic, type Severity } from '../base/diagnostics';
+import type { SourceMap } from '../preprocess/types';
+import type { Span } from '../syntax/ast';
+import type { LiveTree, TreeNode, TreeProperty } from '../tree/types';
+import { valueSpans } from './flatten';
+
+export interface BindingFinding {
+  node: string;
+  property?: string;
+  code: string;
+  message: string;
+  start?: number;
+  end?: number;
+  severity?: Severity;
+  /** the binding file that says so, and where (for related information) */
+  binding?: { file: string; start: number; end: number };
+}
+
+/** Nodes by full path (one walk per analysis). */
+export function nodesByPath(tree: LiveTree): Map<string, TreeNode> {
+  const m = new Map<string, TreeNode>();
+  const visit = (n: TreeNode, path: string): void => {
+    m.set(path, n);
+    for (const c of n.children) visit(c, path === '/' ? `/${c.name}` : `${path}/${c.name}`);
+  };
+  visit(tree.root, '/');
+  return m;
+}
+
+/** Where a node's name is written (its first definition; the root's `/`). */
+export function nodeNameSpan(n: TreeNode): Span | undefined {
+  const def = n.contributions.find((c) => c.kind === 'definition') ?? n.contributions[0];
+  return def?.nameSpan;
+}
+
+function valueSpan(p: TreeProperty): Span {
+  if (p.chunks.length === 0) return p.nameSpan;
+  return { start: p.chunks[0].start, end: p.chunks[p.chunks.length - 1].end };
+}
+
+function findingSpan(f: BindingFinding, node: TreeNode): Span | undefined {
+  const prop = f.property !== undefined ? node.properties.find((p) => p.name === f.property) : undefined;
+  if (!prop || f.code === 'binding-missing-required') return nodeNameSpan(node);
+  if (f.code === 'binding-unknown-property' || f.code === 'binding-deprecated') return prop.nameSpan;
+  if (f.start !== undefined && f.end !== undefined) {
+    const spans = valueSpans(prop, f.start, f.end);
+    if (spans.length) return { start: spans[0].start, end: spans[spans.length - 1].end };
+  }
+  return valueSpan(prop);
+}
+
+/** Diagnostics of findings against the current tree (findings of nodes no longer there are dropped). */
+export function reportFindings(findings: BindingFinding[], tree: LiveTree, map: SourceMap, nodes = nodesByPath(tree)): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const seen = new Set<string>();
+  for (const f of findings) {
+    const node = nodes.get(f.node);
+    if (!node) continue;
+    const span = findingSpan(f, node);
+    if (!span) continue;
+    const r = map.toFileRange(span.start, span.end);
+    const key = `${r.file}\0${r.start}\0${r.end}\0${f.code}\0${f.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const d: Diagnostic = { ...r, severity: f.severity ?? defaultSeverity(f.code), code: f.code, message: f.message, node: f.node };
+    if (f.property !== undefined) d.property = f.property;
+    if (f.binding) d.related = [{ ...f.binding, message: 'the binding' }];
+    out.push(d);
+  }
+  return out;
+}

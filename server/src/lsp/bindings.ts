@@ -1,0 +1,188 @@
+// Binding validation in the language server: after each analysis the merged tree (DTB form, packed) goes
+// to the bindings worker; its findings become diagnostics of the context and are published on their own,
+// after the cheap diagnostics. Until the worker answers for the new tree, the last findings are mapped onto
+// it (no flicker while typing). One request per context in flight; newer trees wait and replace each other.
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as fs from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import { applySeverity, type Diagnostic } from '../base/diagnostics';
+import { packTree, type PackedTree } from '../bindings/flatten';
+import { reportFindings } from '../bindings/report';
+import type { TreeInfo } from '../bindings';
+import type { FromWorker, SchemaIndex, ToWorker, WorkerConfig } from '../bindings/worker';
+import type { Finding } from '../bindings/linux/validate';
+import type { Context } from './contexts';
+import type { DtsServer } from './server';
+
+interface PerContext {
+  /** findings of the last answer, and for which analysis (ctx.analyses) */
+  findings: Finding[];
+  forAnalysis: number;
+  inFlight?: number;
+  /** the analysis (ctx.analyses) the request in flight was made for */
+  sentFor: number;
+  /** a newer tree to send when the one in flight is answered */
+  next?: { analyses: number; info: TreeInfo; tree: PackedTree };
+}
+
+function workerPath(): string | undefined {
+  const candidates = [
+    path.join(__dirname, 'bindings-worker.js'), // the bundle (dist/server)
+    path.join(__dirname, '../bindings/worker.js'), // out/server/src/lsp
+  ];
+  return candidates.find((p) => fs.existsSync(p));
+}
+
+export function bindingsCacheDir(): string {
+  const root = process.env.DTS_LSP_CACHE || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'dts-lsp');
+  return path.join(root, 'bindings');
+}
+
+export class BindingsService {
+  private worker: Worker | undefined;
+  private failed = false;
+  private nextId = 1;
+  private readonly state = new Map<string, PerContext>();
+  /** schema sets the worker loaded, for hover / completion / signature help */
+  readonly indexes = new Map<string, SchemaIndex>();
+  private config: WorkerConfig = { enabled: true, dirs: [] };
+  /** measurements (dts/stats, tests) */
+  readonly stats = { requests: 0, answers: 0, lastMs: 0, lastValidated: 0, lastReused: 0 };
+
+  constructor(private readonly s: DtsServer) {}
+
+  get enabled(): boolean {
+    return this.config.enabled && !this.failed;
+  }
+
+  configure(enabled: boolean, dirs: string[]): void {
+    const config: WorkerConfig = { enabled, dirs, cacheDir: bindingsCacheDir(), env: { home: os.homedir(), virtualEnv: process.env.VIRTUAL_ENV } };
+    if (JSON.stringify(config) === JSON.stringify(this.config) && this.worker) return;
+    this.config = config;
+    this.state.clear();
+    this.indexes.clear();
+    this.post({ type: 'config', config });
+  }
+
+  private ensureWorker(): Worker | undefined {
+    if (this.worker || this.failed) return this.worker;
+    const file = workerPath();
+    if (!file) {
+      this.failed = true;
+      this.s.log('bindings: the worker script is missing; binding validation is off');
+      return undefined;
+    }
+    try {
+      const w = new Worker(file, { resourceLimits: { maxYoungGenerationSizeMb: 48 } });
+      w.on('message', (m: FromWorker) => this.onMessage(m));
+      w.on('error', (e) => this.s.logError('bindings worker', e));
+      w.on('exit', (code) => {
+        if (this.worker === w) this.worker = undefined;
+        if (code !== 0 && !this.s.isShuttingDown) this.s.log(`bindings: the worker exited (${code})`);
+        for (const st of this.state.values()) st.inFlight = undefined;
+      });
+      w.unref();
+      this.worker = w;
+      w.postMessage({ type: 'config', config: this.config } satisfies ToWorker);
+    } catch (e) {
+      this.failed = true;
+      this.s.logError('bindings worker', e);
+    }
+    return this.worker;
+  }
+
+  private post(m: ToWorker): void {
+    if (m.type === 'config' && !this.worker) return; // sent when the worker starts
+    this.ensureWorker()?.postMessage(m);
+  }
+
+  /** After an analysis: map the last findings onto the new tree and send the tree for validation. */
+  onAnalysis(ctx: Context): void {
+    const a = ctx.analysis;
+    if (!a || !this.enabled || a.tree.isPlugin) return;
+    if (a.flavour !== 'linux' && a.flavour !== 'uboot') return;
+    let st = this.state.get(ctx.root);
+    if (!st) {
+      st = { findings: [], forAnalysis: -1, sentFor: -1 };
+      this.state.set(ctx.root, st);
+    }
+    if (st.findings.length) this.addDiagnostics(ctx, st.findings);
+    const info: TreeInfo = { flavour: a.flavour, root: a.flavourRoot };
+    const tree = packTree(a.tree);
+    if (st.inFlight !== undefined) {
+      st.next = { analyses: ctx.analyses, info, tree };
+      return;
+    }
+    this.send(ctx.root, st, ctx.analyses, info, tree);
+  }
+
+  private send(root: string, st: PerContext, analyses: number, info: TreeInfo, tree: PackedTree): void {
+    const w = this.ensureWorker();
+    if (!w) return;
+    const id = this.nextId++;
+    st.inFlight = id;
+    st.sentFor = analyses;
+    this.stats.requests++;
+    w.postMessage({ type: 'validate', id, context: root, info, tree } satisfies ToWorker, [tree.data.buffer as ArrayBuffer, tree.layout.buffer as ArrayBuffer]);
+  }
+
+  private onMessage(m: FromWorker): void {
+    const st = this.state.get(m.context);
+    if (!st || st.inFlight !== m.id) return;
+    st.inFlight = undefined;
+    const sentFor = st.sentFor;
+    if (m.type === 'error') {
+      this.s.log(`bindings: validation of ${m.context} failed: ${m.message}`);
+    } else {
+      this.stats.answers++;
+      this.stats.lastMs = m.ms;
+      this.stats.lastValidated = m.validated;
+      this.stats.lastReused = m.reused;
+      if (m.index) this.indexes.set(m.index.key, m.index);
+      st.findings = m.findings;
+      st.forAnalysis = sentFor;
+      const ctx = this.s.contexts.byRoot.get(m.context);
+      // the answer is for the context's current tree, or the next one is already waiting to be sent
+      if (ctx && ctx.analyses === sentFor) {
+        this.addDiagnostics(ctx, m.findings);
+        this.s.publisher.publish();
+      }
+      this.s.log(`bindings: ${m.context}: ${m.findings.length} findings in ${m.ms} ms (${m.validated} nodes validated, ${m.reused} reused)`);
+    }
+    const next = st.next;
+    st.next = undefined;
+    if (next) this.send(m.context, st, next.analyses, next.info, next.tree);
+  }
+
+  /** Replace the context's binding diagnostics by those of `findings` (mapped onto its current tree). */
+  private addDiagnostics(ctx: Context, findings: Finding[]): void {
+    const a = ctx.analysis;
+    if (!a) return;
+    const severities = this.s.currentSettings.severities;
+    const diags: Diagnostic[] = [];
+    for (const d of reportFindings(findings, a.tree, a.pp.map)) {
+      const x = applySeverity(d, severities);
+      if (x) diags.push(x);
+    }
+    const byFile = new Map<string, Diagnostic[]>();
+    for (const [file, list] of ctx.diagnosticsByFile) byFile.set(file, list.filter((d) => !d.code.startsWith('binding-')));
+    for (const d of diags) {
+      let l = byFile.get(d.file);
+      if (!l) byFile.set(d.file, (l = []));
+      l.push(d);
+    }
+    ctx.diagnosticsByFile = byFile;
+  }
+
+  /** Waits until no validation is in flight (tests, benchmarks). */
+  idle(): boolean {
+    for (const st of this.state.values()) if (st.inFlight !== undefined || st.next) return false;
+    return true;
+  }
+
+  dispose(): void {
+    void this.worker?.terminate();
+    this.worker = undefined;
+  }
+}

@@ -1,0 +1,52 @@
+// Binding validation in the language server: the worker's diagnostics arrive after the cheap ones, on the
+// exact ranges, follow edits, and go away with `devicetree.bindings: false`.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { LspClient, uriOf } from './lsp-client';
+import { fixture as fixturePath } from '../util/paths';
+
+const TREE = fixturePath('bindings/linux');
+const BOARD = path.join(TREE, 'arch/arm64/boot/dts/acme/board.dts');
+
+function codesOf(c: LspClient, file: string): string[] {
+  return (c.diagnostics.get(uriOf(file))?.diagnostics ?? []).map((d) => String(d.code));
+}
+
+test('lsp: binding diagnostics from the worker, updated on edit, off by setting', async () => {
+  const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dts-bindings-cache-'));
+  // no installed dtschema package is looked for outside a home folder of our own
+  const c = new LspClient(['--stdio'], undefined, { ...process.env, DTS_LSP_CACHE: cacheDir, HOME: cacheDir, VIRTUAL_ENV: '' });
+  try {
+    await c.initialize(TREE);
+    await c.open(BOARD);
+    const diags = await c.waitForDiagnostics(BOARD, (d) => d.some((x) => x.code === 'binding-unknown-property'), 30_000);
+    const unknown = diags.find((x) => x.code === 'binding-unknown-property')!;
+    const text = fs.readFileSync(BOARD, 'utf8');
+    const line = text.split('\n').findIndex((l) => l.includes('acme,colour'));
+    assert.equal(unknown.range.start.line, line);
+    assert.equal(unknown.range.start.character, text.split('\n')[line].indexOf('acme,colour'));
+    assert.ok(diags.some((x) => x.code === 'binding-missing-required'));
+    assert.match(String((unknown as { codeDescription?: { href: string } }).codeDescription?.href ?? ''), /codes\.md/);
+    // fix the value the binding rejects: its diagnostic goes, the others stay
+    const at = text.indexOf('"turbo"');
+    const before = text.slice(0, at);
+    const pos = { line: before.split('\n').length - 1, character: at - before.lastIndexOf('\n') - 1 };
+    await c.change(BOARD, [{ range: { start: pos, end: { line: pos.line, character: pos.character + 7 } }, text: '"slow"' }]);
+    const after = await c.waitForDiagnostics(BOARD, (d) => !d.some((x) => x.code === 'binding-value' && x.message.includes('turbo')) && d.some((x) => x.code === 'binding-unknown-property'), 30_000, true);
+    assert.ok(after.some((x) => x.code === 'binding-missing-required'));
+    const stats = await c.request<{ bindings: { answers: number } }>('dts/stats', {});
+    assert.ok(stats.bindings.answers >= 2);
+    // the cache of processed bindings is written
+    assert.ok(fs.readdirSync(path.join(cacheDir, 'bindings')).some((f) => f.startsWith('linux-')));
+    c.settings = { bindings: false };
+    await c.conn.sendNotification('workspace/didChangeConfiguration', { settings: { devicetree: { bindings: false } } });
+    await c.waitForDiagnostics(BOARD, (d) => !d.some((x) => String(x.code).startsWith('binding-')), 30_000);
+    assert.ok(!codesOf(c, BOARD).some((x) => x.startsWith('binding-')));
+  } finally {
+    await c.shutdown();
+    fs.rmSync(cacheDir, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,121 @@
+// Linux binding validation end to end: a small tree of our own (test/fixtures/bindings/linux) with
+// dt-schema style bindings, validated with the built-in core schemas; every kind of problem at its range.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import { AnalysisHost } from '../../server/src/analysis';
+import type { Diagnostic } from '../../server/src/base/diagnostics';
+import { NodeFileSystem } from '../../server/src/base/node-fs';
+import { BindingsHost } from '../../server/src/bindings';
+import { MemoryBindingsCache } from '../../server/src/bindings/cache';
+import { fixture } from '../util/paths';
+
+const BOARD = fixture('bindings/linux/arch/arm64/boot/dts/acme/board.dts');
+
+function analyze(opts: { enabled?: boolean; cache?: MemoryBindingsCache } = {}): { diags: Diagnostic[]; text: string } {
+  const bindings = new BindingsHost(new NodeFileSystem(), { installedCore: false, cache: opts.cache ?? new MemoryBindingsCache(), enabled: opts.enabled });
+  const host = new AnalysisHost(new NodeFileSystem(), { bindings });
+  const a = host.analyze(BOARD);
+  return { diags: a.diagnostics.filter((d) => d.code.startsWith('binding-')), text: fs.readFileSync(BOARD, 'utf8') };
+}
+
+function at(text: string, needle: string, nth = 0): { start: number; end: number } {
+  let i = -1;
+  for (let k = 0; k <= nth; k++) {
+    i = text.indexOf(needle, i + 1);
+    assert.ok(i >= 0, `fixture lacks ${needle}`);
+  }
+  return { start: i, end: i + needle.length };
+}
+
+function find(diags: Diagnostic[], code: string, node: string, property?: string): Diagnostic {
+  const d = diags.find((x) => x.code === code && x.node === node && x.property === property);
+  assert.ok(d, `no ${code} on ${node} ${property ?? ''}; got:\n${diags.map((x) => `${x.code} ${x.node} ${x.property} ${x.message}`).join('\n')}`);
+  return d;
+}
+
+const { diags, text } = analyze();
+
+test('bindings: a property the binding does not declare, at its name', () => {
+  const d = find(diags, 'binding-unknown-property', '/widget@3000', 'acme,colour');
+  assert.deepEqual({ start: d.start, end: d.end }, at(text, 'acme,colour'));
+  assert.match(d.message, /^acme,colour is not allowed by acme\/acme,widget\.yaml/);
+});
+
+test('bindings: a value outside the enum, at the string', () => {
+  const d = find(diags, 'binding-value', '/widget@3000', 'acme,mode');
+  assert.deepEqual({ start: d.start, end: d.end }, at(text, '"turbo"'));
+  assert.match(d.message, /^"turbo" is not allowed: expected one of "fast", "slow"/);
+});
+
+test('bindings: a string where a uint32 is expected is a type error', () => {
+  const d = find(diags, 'binding-type', '/widget@3000', 'acme,gain');
+  assert.deepEqual({ start: d.start, end: d.end }, at(text, '"high"'));
+});
+
+test('bindings: too many phandle groups and reg entries (grouped by #clock-cells and #address/#size-cells)', () => {
+  const c = find(diags, 'binding-item-count', '/widget@3000', 'clocks');
+  assert.match(c.message, /^3 items, at most 2 allowed/);
+  assert.deepEqual({ start: c.start, end: c.end }, { start: at(text, '<&clk 1>, <&clk 2>, <&clk 3>').start, end: at(text, '<&clk 1>, <&clk 2>, <&clk 3>').end });
+  const r = find(diags, 'binding-item-count', '/widget@3000', 'reg');
+  assert.match(r.message, /^2 items, at most 1 allowed/);
+});
+
+test('bindings: an unexpected child node, at its name', () => {
+  const d = find(diags, 'binding-unexpected-child', '/widget@3000/gadget');
+  assert.deepEqual({ start: d.start, end: d.end }, at(text, 'gadget'));
+});
+
+test('bindings: a missing required property, at the node name; none on a disabled node', () => {
+  const d = find(diags, 'binding-missing-required', '/widget@5000', 'clocks');
+  assert.deepEqual({ start: d.start, end: d.end }, at(text, 'widget@5000'));
+  assert.match(d.message, /^clocks is missing \(required by acme\/acme,widget\.yaml\)/);
+  assert.ok(!diags.some((x) => x.node === '/widget@6000'), 'the disabled widget is not checked for required properties');
+});
+
+test('bindings: an undocumented compatible, at the string; a node name against its pattern', () => {
+  const d = find(diags, 'binding-unknown-compatible', '/mystery@7000', 'compatible');
+  assert.deepEqual({ start: d.start, end: d.end }, at(text, '"acme,mystery"'));
+  const n = find(diags, 'binding-node-name', '/clock@1000', '$nodename');
+  assert.match(n.message, /^node name "clock@1000" does not match/);
+});
+
+test('bindings: a valid node has no binding diagnostic', () => {
+  assert.deepEqual(diags.filter((d) => d.node === '/widget@2000'), []);
+  // <1 2> in 32-bit cells is 8 bytes: dt-schema reads a uint8-array out of them, like dt-validate does
+  assert.ok(!diags.some((d) => d.property === 'acme,taps'));
+});
+
+test('bindings: off when disabled; the processed schemas come from the cache the second time', () => {
+  assert.equal(analyze({ enabled: false }).diags.length, 0);
+  const cache = new MemoryBindingsCache();
+  const first = analyze({ cache }).diags;
+  assert.equal(cache.entries.size, 1);
+  const second = analyze({ cache }).diags;
+  assert.deepEqual(second, first);
+});
+
+test('bindings: an edit re-validates only the nodes whose subtree changed, and gives what a fresh validation gives', async () => {
+  const { OverlayFileSystem } = await import('../../server/src/base/fs');
+  const overlay = new OverlayFileSystem(new NodeFileSystem());
+  const cache = new MemoryBindingsCache();
+  const bindings = new BindingsHost(new NodeFileSystem(), { installedCore: false, cache });
+  const host = new AnalysisHost(overlay, { bindings });
+  host.analyze(BOARD);
+  const edits: [string, string][] = [
+    ['acme,mode = "fast";', 'acme,mode = "sideways";'],
+    ['reg = <0x5000 0x100>;', 'reg = <0x5000 0x100>;\n\t\tclocks = <&clk 1>, <&clk 2>;'],
+    ['status = "disabled";', 'status = "okay";'],
+  ];
+  let edited = text;
+  for (const [from, to] of edits) {
+    edited = edited.replace(from, to);
+    overlay.setOverlay(BOARD, edited);
+    const incremental = host.analyze(BOARD).diagnostics.filter((d) => d.code.startsWith('binding-'));
+    const stats = bindings.linuxFor({ flavour: 'linux', root: fixture('bindings/linux') })!.validator!.stats;
+    assert.ok(stats.reused > 0 && stats.validated < stats.nodes, `re-validated ${stats.validated} of ${stats.nodes} nodes`);
+    const fresh = new AnalysisHost(overlay, { bindings: new BindingsHost(new NodeFileSystem(), { installedCore: false, cache }) })
+      .analyze(BOARD).diagnostics.filter((d) => d.code.startsWith('binding-'));
+    assert.deepEqual(incremental, fresh);
+  }
+});
