@@ -54,6 +54,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
     vscode.commands.registerCommand('dts.goToConsumers', () => goTo('dts/goToConsumers', 'consumers')),
     vscode.commands.registerCommand('dts.showSupplierGraph', () => showSupplierGraph(context)),
     vscode.commands.registerCommand('dts.explainProbeOrder', () => explainProbeOrder()),
+    vscode.workspace.registerTextDocumentContentProvider('dts-probe', probeReportProvider),
     vscode.window.onDidChangeActiveTextEditor(() => updateStatus()),
   );
 
@@ -165,6 +166,14 @@ async function goTo(method: string, what: string): Promise<void> {
   await vscode.commands.executeCommand('editor.action.showReferences', editor.document.uri, editor.selection.active, locations);
 }
 
+/** The probe reports the Explain Probe Order command shows: read-only virtual documents (no unsaved buffer to close). */
+const probeReports = new Map<string, string>();
+const probeReportChanged = new vscode.EventEmitter<vscode.Uri>();
+const probeReportProvider: vscode.TextDocumentContentProvider = {
+  onDidChange: probeReportChanged.event,
+  provideTextDocumentContent: (uri) => probeReports.get(uri.toString()) ?? '',
+};
+
 /** Devicetree: Explain Probe Order — the probe report of the node at the cursor, as a Markdown preview beside. */
 async function explainProbeOrder(): Promise<void> {
   const editor = activeDtsEditor();
@@ -176,10 +185,13 @@ async function explainProbeOrder(): Promise<void> {
     void vscode.window.showInformationMessage('Devicetree: no device node here.');
     return;
   }
-  const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: r.markdown });
+  const uri = vscode.Uri.from({ scheme: 'dts-probe', path: `${r.node === '/' ? '/root' : r.node}.md` });
+  probeReports.set(uri.toString(), r.markdown);
+  probeReportChanged.fire(uri);
   try {
-    await vscode.commands.executeCommand('markdown.showPreviewToSide', doc.uri);
+    await vscode.commands.executeCommand('markdown.showPreviewToSide', uri);
   } catch {
+    const doc = await vscode.workspace.openTextDocument(uri);
     await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true });
   }
 }

@@ -16,7 +16,7 @@ export interface CaseComparison {
   c: OracleCase;
   record: OracleRecord;
   devices: { node: string; kernel: { outcome: string; iommu: string | null; detail: string }; predicted?: DeviceResult; agree: boolean }[];
-  diagnostics: { code: string; message: string; file: string; start: number }[];
+  diagnostics: { code: string; message: string; file: string; start: number; node?: string; property?: string }[];
 }
 
 export function oracleCases(): string[] {
@@ -47,7 +47,7 @@ export function compareCase(name: string, host?: AnalysisHost): CaseComparison {
     const agree = !!p && p.outcome === k.outcome && (p.iommu ? p.path && pathOf(p.iommu) : null) === k.iommu;
     return { node: k.node, kernel: { outcome: k.outcome, iommu: k.iommu, detail }, predicted: p, agree };
   });
-  return { name, c, record, devices, diagnostics: a.diagnostics.map((d) => ({ code: d.code, message: d.message, file: d.file, start: d.start })) };
+  return { name, c, record, devices, diagnostics: a.diagnostics.map((d) => ({ code: d.code, message: d.message, file: d.file, start: d.start, node: d.node, property: d.property })) };
 }
 
 function pathOf(n: NonNullable<DeviceResult['iommu']>): string {

@@ -70,6 +70,8 @@ test('oracle b): a stream ID given twice on an arm-smmu-v3 is reported at both p
   assert.ok(map.some((d) => /^stream 0x8 on smmuv3@9050000 is also rng@1,0's \(PCI 00:01\.0/.test(d.message) && /case\.dts$/.test(d.file)));
   assert.ok(map.some((d) => /^iommu-map row 0 gives stream 0x8/.test(d.message) && /virt-smmuv3\.dtsi$/.test(d.file)));
   assert.ok(map.every((d) => /rng@1,0 is predicted to probe second/.test(d.message) && /already in tree/.test(d.message)));
+  // the JSON output's node/property fields name what each is about
+  assert.deepEqual(map.map((d) => `${d.node} ${d.property}`).sort(), ['/pcie@10000000 iommu-map', '/pl031@9010000 iommus']);
   const rec = get('b-stream-conflict-iommu-map').record;
   assert.ok(rec.dmesg.some((l) => /stream 8 already in tree from dev 9010000\.pl031/.test(l)));
   const all = diags('b-stream-conflict-masters', 'iommu-stream-conflict');

@@ -8,7 +8,7 @@ import type { SupplierGraph } from '../model/types';
 import type { SourceMap } from '../preprocess/types';
 import type { Span } from '../syntax/ast';
 import { isEnabledInTree } from '../model/tree-util';
-import type { LiveTree, TreeNode } from '../tree/types';
+import { nodePath, type LiveTree, type TreeNode } from '../tree/types';
 import type { Flavour } from '../workspace/flavour';
 
 /** What runChecks is given. */
@@ -60,11 +60,14 @@ export class Reporter {
     if (!span) return undefined;
     return { ...this.map.toFileRange(span.start, span.end), message };
   }
-  report(code: string, span: Span, message: string, related: (RelatedInformation | undefined)[] = []): void {
+  /** `about`: the node (and property) the diagnostic is about, for the JSON output's node/property fields */
+  report(code: string, span: Span, message: string, related: (RelatedInformation | undefined)[] = [], about?: { node?: TreeNode; property?: string }): void {
     const r = this.map.toFileRange(span.start, span.end);
     const d: Diagnostic = { ...r, severity: defaultSeverity(code), code, message };
     const rel = related.filter((x): x is RelatedInformation => !!x);
     if (rel.length) d.related = rel;
+    if (about?.node) d.node = nodePath(about.node);
+    if (about?.property) d.property = about.property;
     this.out.push(d);
   }
 }

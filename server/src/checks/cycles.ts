@@ -289,10 +289,10 @@ function checkIommuDeadlocks(ctx: CheckContext, r: Reporter, g: MandatoryGraph):
     const places = [{ span: use.span, what: `iommus of ${dev}` }, ...path.filter((e) => e.kind === 'property').map((e) => ({ span: e.span, what: `${e.property?.name ?? e.binding} of ${nodeRef(e.consumer)}` }))];
     for (const e of path) {
       if (e.kind !== 'property') continue;
-      r.report('iommu-probe-deadlock', e.span, msg, places.filter((p) => p.span !== e.span).map((p) => r.related(p.span, p.what)));
+      r.report('iommu-probe-deadlock', e.span, msg, places.filter((p) => p.span !== e.span).map((p) => r.related(p.span, p.what)), { node: e.consumer, property: e.property?.name });
     }
     // an IOMMU inside its consumer: at the IOMMU's node (move it) as well as at the iommus entry
-    if (inside) r.report('iommu-probe-deadlock', first.span, msg, [r.related(use.span, `iommus of ${dev}`)]);
-    r.report('iommu-probe-deadlock', use.span, msg, places.slice(1).map((p) => r.related(p.span, p.what)));
+    if (inside) r.report('iommu-probe-deadlock', first.span, msg, [r.related(use.span, `iommus of ${dev}`)], { node: iommu });
+    r.report('iommu-probe-deadlock', use.span, msg, places.slice(1).map((p) => r.related(p.span, p.what)), { node: use.consumer, property: 'iommus' });
   }
 }

@@ -103,7 +103,8 @@ export function checkIommuStreams(ctx: CheckContext, r: Reporter): void {
         const fact = m.kind === 'pci'
           ? `iommu-map row ${m.row} gives stream ${hex(sid)} on ${nodeRef(iommu)} to ${nodeRef(m.node!)} (PCI ${bdf(m.rid!)}), and it is also ${what}`
           : `stream ${hex(sid)} on ${nodeRef(iommu)} is also ${what}`;
-        r.report('iommu-stream-conflict', m.span, message(fact, consequence(iommu, sid, m.node, other.node)), [r.related(other.span, other.kind === 'pci' ? `iommu-map row ${other.row} of ${nodeRef(other.host!)}` : `iommus of ${nodeRef(other.node!)}`)]);
+        r.report('iommu-stream-conflict', m.span, message(fact, consequence(iommu, sid, m.node, other.node)), [r.related(other.span, other.kind === 'pci' ? `iommu-map row ${other.row} of ${nodeRef(other.host!)}` : `iommus of ${nodeRef(other.node!)}`)],
+          m.kind === 'pci' ? { node: m.host, property: 'iommu-map' } : { node: m.node, property: 'iommus' });
       }
     }
     // an iommus stream inside the output range of an iommu-map row that no described endpoint takes
@@ -121,6 +122,7 @@ export function checkIommuStreams(ctx: CheckContext, r: Reporter): void {
           `if a PCI device ${bdf(rid)} exists, ${consequence(iommu, m.sid, m.node, undefined)}`,
         ),
         [r.related(row.span, `iommu-map row ${row.row} of ${nodeRef(row.host)}`)],
+        { node: m.node, property: 'iommus' },
       );
     }
   }

@@ -50,12 +50,12 @@ export function checkKernelConfig(ctx: CheckContext, r: Reporter): void {
         : `waits until the deferred-probe timeout (${timeout} s after the last driver registration), then probes without an IOMMU and DMAs untranslated`;
       const consumers = [...new Set(edges.map((e) => e.consumer))];
       for (const e of edges) {
-        r.report('iommu-driver-not-built', e.span, message(`${x}'s driver ${d.name} is not built (${why})`, `${nodeRef(e.consumer)}${e.binding === 'iommu-map' ? ` (and every device this iommu-map row maps)` : ''} ${after}: the IOMMU never registers, so of_iommu_xlate returns -EPROBE_DEFER until then (${under})`), [r.related(getProperty(iommu, 'compatible')?.span, `compatible of ${x}`)]);
+        r.report('iommu-driver-not-built', e.span, message(`${x}'s driver ${d.name} is not built (${why})`, `${nodeRef(e.consumer)}${e.binding === 'iommu-map' ? ` (and every device this iommu-map row maps)` : ''} ${after}: the IOMMU never registers, so of_iommu_xlate returns -EPROBE_DEFER until then (${under})`), [r.related(getProperty(iommu, 'compatible')?.span, `compatible of ${x}`)], { node: e.consumer, property: e.property?.name });
       }
       const comp = getProperty(iommu, 'compatible');
       if (comp) {
         const n = consumers.length;
-        r.report('iommu-driver-not-built', comp.span, message(`driver ${d.name} is not built (${why})`, `${n === 1 ? '1 enabled device' : `${n} enabled devices`} behind ${x} ${after} (${under})`), edges.slice(0, 50).map((e) => r.related(e.span, `${e.binding} of ${nodeRef(e.consumer)}`)));
+        r.report('iommu-driver-not-built', comp.span, message(`driver ${d.name} is not built (${why})`, `${n === 1 ? '1 enabled device' : `${n} enabled devices`} behind ${x} ${after} (${under})`), edges.slice(0, 50).map((e) => r.related(e.span, `${e.binding} of ${nodeRef(e.consumer)}`)), { node: iommu, property: 'compatible' });
       }
       continue;
     }
@@ -69,7 +69,7 @@ export function checkKernelConfig(ctx: CheckContext, r: Reporter): void {
       const detail = state === 'late-module'
         ? `${dev} probe without it and stay untranslated: a device that probed without its IOMMU is never added to a group later (${under})`
         : `if it loads after the deferred-probe timeout (${timeout} s after the last driver registration), ${dev} ${e.binding === 'iommu-map' ? 'have' : 'has'} already probed without it and stay${e.binding === 'iommu-map' ? '' : 's'} untranslated: fw_devlink ignores ${e.binding} unless fw_devlink.strict=1, and a device that probed without its IOMMU is never added to a group later (${under})`;
-      r.report('iommu-modular-timeout', e.span, message(fact, detail));
+      r.report('iommu-modular-timeout', e.span, message(fact, detail), [], { node: e.consumer, property: e.property?.name });
     }
   }
 }

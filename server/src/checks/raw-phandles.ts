@@ -55,7 +55,8 @@ export function rawPhandleCells(tree: LiveTree, graph: SupplierGraph): Map<TreeP
 
 export function checkRawPhandles(ctx: CheckContext, r: Reporter): void {
   const mixed = ctx.tree.references.length > 0;
-  for (const [, cells] of rawPhandleCells(ctx.tree, ctx.graph)) {
+  for (const [prop, cells] of rawPhandleCells(ctx.tree, ctx.graph)) {
+    const about = { node: prop.node, property: prop.name };
     const unstable = cells.filter((c) => !explicitPhandleProperty(ctx.tree.phandles.get(Number(c.value & 0xffffffffn))!));
     for (const cell of unstable) {
       const target = ctx.tree.phandles.get(Number(cell.value & 0xffffffffn))!;
@@ -66,6 +67,8 @@ export function checkRawPhandles(ctx: CheckContext, r: Reporter): void {
           `raw phandle ${hex(cell.value)} is ${nodeRef(target)} only by dtc's numbering`,
           `dtc numbers the nodes that references name, so ${hex(cell.value)} names another node (or none) once references change; the kernel resolves whatever node has it. Write ${referenceFor(target)}`,
         ),
+        [],
+        about,
       );
     }
     if (!mixed) continue; // a decompiled tree writes every phandle as a number: one style, nothing to say
@@ -79,6 +82,7 @@ export function checkRawPhandles(ctx: CheckContext, r: Reporter): void {
       cell,
       message(`raw phandle ${hex(cell.value)} is ${nodeRef(target)}${more}`, `the kernel resolves it like a reference (${nodeRef(target)} sets phandle = <${hex(cell.value)}>); ${referenceFor(target)} says so`),
       [r.related(explicitPhandleProperty(target)?.span, `phandle of ${nodeRef(target)}`)],
+      about,
     );
   }
 }

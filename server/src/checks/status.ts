@@ -210,7 +210,7 @@ function reportSummaries(ctx: CheckContext, r: Reporter, disabled: Map<TreeNode,
       detail = `${names}: it never registers, so ${n === 1 ? 'that driver stays' : 'their drivers stay'} deferred or ${n === 1 ? 'runs' : 'run'} without it`;
     }
     const related = edges.slice(0, 50).map((e) => r.related(e.span, `${e.property?.name ?? e.binding} of ${nodeRef(e.consumer)}`));
-    r.report('supplier-disabled', statusProp.span, message(fact, detail), related);
+    r.report('supplier-disabled', statusProp.span, message(fact, detail), related, { node: sup, property: 'status' });
   }
   void ctx;
 }

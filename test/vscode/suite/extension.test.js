@@ -72,7 +72,8 @@ suite('Devicetree extension', () => {
     editor.selection = new vscode.Selection(at, at);
     await vscode.commands.executeCommand('dts.explainProbeOrder');
     const md = await until('the probe report document', () =>
-      vscode.workspace.textDocuments.find((d) => d.languageId === 'markdown' && /^# \/.*gpu@/.test(d.getText())));
+      vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'dts-probe' && /^# \/.*gpu@/.test(d.getText())));
+    assert.match(md.uri.path, /gpu@17000000\.md$/);
     assert.match(md.getText(), /^# \/[^\n]*gpu@[^:]*: (probes|probes untranslated|waits forever|fails|never created|no driver|unknown)/);
     assert.match(md.getText(), /_configuration: .*; command line: .*_/);
     assert.match(md.getText(), /## Why/);
