@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Bundles the VS Code client (client/src/extension.ts -> dist/client/extension.js, 'vscode' external)
 // and the language server (compiled out/server/src/lsp/main.js -> dist/server/main.js), and copies the
-// webview assets (cytoscape, graph.js) to dist/client/media. Called by scripts/build.js after tsc.
+// webview assets (cytoscape; client/webview/graph.ts bundled for the browser) to dist/client/media. Called by scripts/build.js after tsc.
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -38,7 +38,12 @@ function bundle() {
   const media = path.join(dist, 'client/media');
   fs.mkdirSync(media, { recursive: true });
   fs.copyFileSync(require.resolve('cytoscape/dist/cytoscape.min.js', { paths: [root] }), path.join(media, 'cytoscape.min.js'));
-  fs.copyFileSync(path.join(root, 'client/media/graph.js'), path.join(media, 'graph.js'));
+  // the supplier-graph webview script, with the layered layout it shares with the tests
+  esbuild.buildSync({
+    bundle: true, platform: 'browser', format: 'iife', target: 'es2020', sourcemap: false, minify: production, logLevel: 'warning',
+    entryPoints: [path.join(root, 'client/webview/graph.ts')],
+    outfile: path.join(media, 'graph.js'),
+  });
 }
 
 bundle();

@@ -6,6 +6,9 @@
 // development and the test runner; the extension host is a real node extension host.
 // The test runner (test/vscode/suite/index.js) writes its result to $DTS_E2E_RESULT; the shim exits with
 // its failure count (0 = pass) and kills both process groups.
+// Screenshots: a test writes NAME.req into $DTS_E2E_SHOTS_REQ; the shim captures the browser window
+// through the DevTools protocol (the `ws` package that ships with the VS Code server) into
+// $DTS_E2E_SCREENSHOTS/NAME.png (default out/screenshots) and answers with NAME.done.
 'use strict';
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
@@ -82,7 +85,10 @@ async function main() {
     XDG_DATA_HOME: path.join(tmp, 'data'),
     XDG_CACHE_HOME: path.join(tmp, 'cache'),
     DTS_E2E_RESULT: result,
+    DTS_E2E_SHOTS_REQ: path.join(tmp, 'shots'),
   };
+  fs.mkdirSync(env.DTS_E2E_SHOTS_REQ, { recursive: true });
+  const shotsOut = process.env.DTS_E2E_SCREENSHOTS || path.resolve(__dirname, '..', 'out', 'screenshots');
   for (const d of ['home', 'config', 'data', 'cache']) fs.mkdirSync(path.join(tmp, d), { recursive: true });
   const t0 = Date.now();
   const server = spawn(process.execPath, [
@@ -121,11 +127,12 @@ async function main() {
     browser = spawn(chromium, [
       '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic', `--user-data-dir=${path.join(tmp, 'chromium')}`,
-      '--remote-debugging-port=0', url,
+      '--remote-debugging-port=0', '--window-size=1600,1000', url,
     ], { env, detached: true, stdio: 'ignore' });
     console.log(`vscode-shim: VS Code server on port ${port} (${Date.now() - t0} ms); workbench opened in headless Chromium`);
     const deadline = Date.now() + TIMEOUT_MS;
     while (Date.now() < deadline) {
+      await serveScreenshots(env.DTS_E2E_SHOTS_REQ, shotsOut, path.join(tmp, 'chromium'), base, main);
       if (fs.existsSync(result)) {
         await sleep(100);
         const r = JSON.parse(fs.readFileSync(result, 'utf8'));
@@ -144,6 +151,66 @@ async function main() {
   } finally {
     cleanup();
     try { fs.rmSync(tmp, { recursive: true, force: true }); } catch { /* best effort */ }
+  }
+}
+
+/** Answer the screenshot requests waiting in reqDir (each NAME.req gets NAME.png in outDir and NAME.done). */
+async function serveScreenshots(reqDir, outDir, chromeProfile, base, serverMainPath) {
+  let reqs;
+  try { reqs = fs.readdirSync(reqDir).filter((f) => f.endsWith('.req')); } catch { return; }
+  for (const r of reqs) {
+    const name = r.slice(0, -4).replace(/[^\w.-]/g, '_');
+    let answer = '';
+    try {
+      fs.mkdirSync(outDir, { recursive: true });
+      const png = await captureScreenshot(chromeProfile, base, serverMainPath);
+      const file = path.join(outDir, `${name}.png`);
+      fs.writeFileSync(file, png);
+      answer = file;
+      console.log(`vscode-shim: screenshot ${file}`);
+    } catch (e) {
+      answer = `error: ${e && e.message ? e.message : e}`;
+    }
+    fs.rmSync(path.join(reqDir, r), { force: true });
+    fs.writeFileSync(path.join(reqDir, `${name}.done`), answer);
+  }
+}
+
+function httpJson(url) {
+  return new Promise((resolve, reject) => {
+    http.get(url, (res) => {
+      let body = '';
+      res.on('data', (d) => { body += d; });
+      res.on('end', () => { try { resolve(JSON.parse(body)); } catch (e) { reject(e); } });
+    }).on('error', reject);
+  });
+}
+
+/** Page.captureScreenshot of the workbench page, over the DevTools WebSocket. */
+async function captureScreenshot(chromeProfile, base, serverMainPath) {
+  const portFile = path.join(chromeProfile, 'DevToolsActivePort');
+  const port = fs.readFileSync(portFile, 'utf8').split('\n')[0].trim();
+  const pages = await httpJson(`http://127.0.0.1:${port}/json/list`);
+  const page = pages.find((p) => p.type === 'page' && p.url.startsWith(base)) || pages.find((p) => p.type === 'page');
+  if (!page) throw new Error('no page to capture');
+  const WebSocket = require(require.resolve('ws', { paths: [path.dirname(serverMainPath)] }));
+  const sock = new WebSocket(page.webSocketDebuggerUrl, { perMessageDeflate: false, maxPayload: 256 * 1024 * 1024 });
+  await new Promise((resolve, reject) => { sock.once('open', resolve); sock.once('error', reject); });
+  try {
+    const data = await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('screenshot timed out')), 20_000);
+      sock.on('message', (m) => {
+        const msg = JSON.parse(String(m));
+        if (msg.id !== 1) return;
+        clearTimeout(timer);
+        if (msg.error) reject(new Error(msg.error.message));
+        else resolve(msg.result.data);
+      });
+      sock.send(JSON.stringify({ id: 1, method: 'Page.captureScreenshot', params: { format: 'png' } }));
+    });
+    return Buffer.from(data, 'base64');
+  } finally {
+    sock.close();
   }
 }
 

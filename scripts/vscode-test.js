@@ -10,6 +10,15 @@ const { runTests } = require('@vscode/test-electron');
 
 const root = path.resolve(__dirname, '..');
 
+/** The extracted Linux sources (the graph test on sm8550-mtp skips without them). */
+function kernelTree() {
+  try {
+    return require(path.join(root, 'out/scripts/kernel-tree.js')).kernelTreeIfPresent() || '';
+  } catch {
+    return '';
+  }
+}
+
 async function main() {
   if (!process.env.VSCODE_SERVER_MAIN) {
     const out = execFileSync('bash', [path.join(root, 'scripts/vscode-setup.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
@@ -24,7 +33,7 @@ async function main() {
     extensionDevelopmentPath: root,
     extensionTestsPath: path.join(root, 'test/vscode/suite/index.js'),
     launchArgs: [path.join(root, 'test/fixtures/lsp')],
-    extensionTestsEnv: { VSCODE_SERVER_MAIN: process.env.VSCODE_SERVER_MAIN },
+    extensionTestsEnv: { VSCODE_SERVER_MAIN: process.env.VSCODE_SERVER_MAIN, DTS_E2E_KERNEL: kernelTree() },
     reuseMachineInstall: true,
   });
   console.log(`vscode-test: passed in ${Date.now() - t0} ms`);

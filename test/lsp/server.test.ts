@@ -153,7 +153,7 @@ test('an edit in a .dtsi updates the including board diagnostics', async () => {
     await c.open(SOC);
     const ctx = await c.waitForNotification('dts/contextChanged', (p) => p.uri === uriOf(SOC));
     assert.equal(ctx.root, BOARD_A);
-    assert.equal(ctx.reason, 'open-board');
+    assert.equal(ctx.reason, 'nearest-board');
     await c.waitForDiagnostics(SOC, (d) => d.length === 0);
     // #iommu-cells = <1> -> <2>: the gpu's two argument cells now fit, the dma's one does not
     const r = rangeOf(SOC, '#iommu-cells = <1>', '#iommu-cells = <'.length, 1);
@@ -204,12 +204,12 @@ test('keystrokes replayed by the preprocessor and the parser keep every range ex
   });
 });
 
-test('context selection for a .dtsi: first board by name, then the user choice', async () => {
+test('context selection for a .dtsi: the nearest board whatever is open, then the user choice', async () => {
   await withServer(async (c) => {
     await c.open(SOC);
     const ctx = await c.waitForNotification('dts/contextChanged', (p) => p.uri === uriOf(SOC));
     assert.equal(ctx.root, BOARD_A);
-    assert.equal(ctx.reason, 'first-board');
+    assert.equal(ctx.reason, 'nearest-board');
     assert.deepEqual(ctx.candidates.map((x: { path: string }) => x.path), [BOARD_A, BOARD_B]);
     // in board-a the soc has no problem
     assert.deepEqual(await c.waitForDiagnostics(SOC), []);
@@ -352,9 +352,12 @@ test('symbols, folding, semantic tokens, links, completion, rename, code action,
     const incoming = await c.request<Array<{ from: { name: string } }>>('callHierarchy/incomingCalls', { item: items2[0] });
     assert.equal(incoming.length, 2, JSON.stringify(incoming));
 
-    const graph = await c.request<{ nodes: Array<{ id: string; focus: boolean }>; edges: unknown[] }>('dts/supplierGraph', { textDocument: doc, position: positionOf(BOARD_A, '&smmu', 2) });
-    assert.ok(graph.nodes.some((n) => n.focus));
+    const graph = await c.request<{ focus: string; focusName: string; nodes: Array<{ id: string; kind: string }>; edges: unknown[] }>('dts/supplierGraph', { textDocument: doc, position: positionOf(BOARD_A, '&smmu', 2) });
+    assert.ok(graph.focus);
+    assert.equal(graph.nodes.find((n) => n.id === graph.focus)?.kind, 'iommu');
     assert.ok(graph.edges.length >= 2);
+    const f = await c.request<{ focus: string; focusName: string }>('dts/supplierGraph', { textDocument: doc, position: positionOf(BOARD_A, '&smmu', 2), focusOnly: true });
+    assert.deepEqual(f, { focus: graph.focus, focusName: graph.focusName });
 
     const ws = await c.request<Array<{ name: string }>>('workspace/symbol', { query: 'smmu' });
     assert.ok(ws.some((s) => s.name === 'smmu'));

@@ -45,9 +45,9 @@ test('index of the fixture folder: reverse index and context choice', async () =
   assert.deepEqual(idx.boardsIncluding(fixture('soc.dtsi')), [fixture('board-a.dts'), fixture('board-b.dts')]);
 
   const soc = fixture('soc.dtsi');
-  assert.deepEqual(idx.chooseContext(soc), { root: fixture('board-a.dts'), reason: 'first-board', candidates: [fixture('board-a.dts'), fixture('board-b.dts')] });
-  assert.equal(idx.chooseContext(soc, { openFiles: [fixture('board-b.dts')] }).root, fixture('board-b.dts'));
-  assert.equal(idx.chooseContext(soc, { openFiles: [fixture('board-b.dts')] }).reason, 'open-board');
+  assert.deepEqual(idx.chooseContext(soc), { root: fixture('board-a.dts'), reason: 'nearest-board', candidates: [fixture('board-a.dts'), fixture('board-b.dts')] });
+  // the automatic choice does not depend on which boards are open
+  assert.deepEqual(idx.chooseContext(soc, { openFiles: [fixture('board-b.dts')] }), idx.chooseContext(soc));
   assert.deepEqual(idx.chooseContext(soc, { openFiles: [fixture('board-a.dts')], explicit: fixture('board-b.dts') }).reason, 'explicit');
   assert.deepEqual(idx.chooseContext(soc, { configured: fixture('board-b.dts') }).root, fixture('board-b.dts'));
   // a configured board that does not exist is ignored
@@ -61,4 +61,20 @@ test('index of the fixture folder: reverse index and context choice', async () =
   assert.deepEqual(idx.boardsIncluding(soc), [fixture('board-a.dts')]);
   idx.removeFile(fixture('board-a.dts'));
   assert.deepEqual(idx.boardsIncluding(soc), []);
+});
+
+test('the automatic context of a SoC .dtsi: the nearest board of the same SoC, whatever is open', async () => {
+  const dir = fixture('../contexts');
+  const f = (n: string) => `${dir}/${n}`;
+  const idx = new WorkspaceIndex(new NodeFileSystem());
+  await idx.index([dir]);
+  // qcs8550-aim300-aiot.dts sorts first by name but reaches sm8550.dtsi through two other files
+  assert.deepEqual(idx.rankedBoards(f('sm8550.dtsi')), [f('sm8550-hdk.dts'), f('sm8550-mtp.dts'), f('sm8550-qrd.dts'), f('qcs8550-aim300-aiot.dts')]);
+  const auto = idx.chooseContext(f('sm8550.dtsi'));
+  assert.deepEqual([auto.root, auto.reason], [f('sm8550-hdk.dts'), 'nearest-board']);
+  for (const open of [[f('qcs8550-aim300-aiot.dts')], [f('sm8550-mtp.dts')], []]) {
+    assert.equal(idx.chooseContext(f('sm8550.dtsi'), { openFiles: open }).root, f('sm8550-hdk.dts'));
+  }
+  assert.equal(idx.chooseContext(f('qcs8550.dtsi')).root, f('qcs8550-aim300-aiot.dts'));
+  assert.equal(idx.chooseContext(f('sm8550.dtsi'), { explicit: f('sm8550-mtp.dts') }).root, f('sm8550-mtp.dts'));
 });

@@ -4,9 +4,11 @@ import { getDefinition } from '../../server/src/features';
 import * as path from 'node:path';
 import { analyze, at, BOARD, FEATURES, GCC_H, range, SID_H, SOC } from './features-fixture';
 
-test('definition of &label: every contributing site of the merged node', () => {
+test('definition of &label: every contributing site of the merged node; from an override, its definition', () => {
   const a = analyze();
-  assert.deepEqual(getDefinition(a, BOARD, at(BOARD, '&uart0 {', 2)), [range(SOC, 'serial@a00000'), range(BOARD, '&uart0 {', '&uart0')]);
+  // F12 on the `&uart0` of `&uart0 { … }` goes to the definition, not to itself
+  assert.deepEqual(getDefinition(a, BOARD, at(BOARD, '&uart0 {', 2)), [range(SOC, 'serial@a00000')]);
+  assert.deepEqual(getDefinition(a, BOARD, at(BOARD, '&{/soc@0/gpu@3d00000}', 5)), [range(SOC, 'gpu@3d00000')]);
   assert.deepEqual(getDefinition(a, BOARD, at(BOARD, '&uart0;', 3)), [range(SOC, 'serial@a00000'), range(BOARD, '&uart0 {', '&uart0')]);
   assert.deepEqual(getDefinition(a, SOC, at(SOC, '&apps_smmu 0x100', 3)), [range(SOC, 'iommu@15000000')]);
   // gpu: defined in the SoC, extended by a path reference in the board

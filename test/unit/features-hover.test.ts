@@ -4,23 +4,36 @@ import * as path from 'node:path';
 import { getHover } from '../../server/src/features';
 import { analyze, at, BOARD, lineOf, range, SOC, FEATURES } from './features-fixture';
 
-test('hover on &label in an iommus specifier: node facts, decoded specifier, IOMMU model, edge counts', () => {
+test('hover on &label in an iommus specifier: the node as DTS, decoded specifier, IOMMU driver, edge counts; compact', () => {
   const a = analyze();
   const h = getHover(a, SOC, at(SOC, '<&apps_smmu 0x100', 2));
   assert.ok(h);
   assert.deepEqual(h.range, range(SOC, '<&apps_smmu 0x100', '&apps_smmu'));
   const md = h.markdown;
-  assert.ok(md.startsWith('```dts\napps_smmu: iommu@15000000\n```'), md);
-  assert.ok(md.includes('Path: `/soc@0/iommu@15000000`'), md);
-  assert.ok(md.includes('Labels: `apps_smmu`'), md);
-  assert.ok(md.includes('Compatible: `qcom,sm8550-smmu-500`, `qcom,smmu-500`, `arm,mmu-500`'), md);
-  assert.ok(md.includes('Status: `okay`'), md);
-  assert.ok(md.includes('`#iommu-cells = <2>`'), md);
-  assert.ok(md.includes('**Specifier** `iommus[0]` → `apps_smmu`: stream ID 0x100, SMR mask 0x0'), md);
-  assert.ok(md.includes('**IOMMU** (model family `arm-smmu`, matched `qcom,sm8550-smmu-500`)'), md);
-  assert.ok(md.includes('Driver: `arm-smmu`, Kconfig `CONFIG_ARM_SMMU` — tristate (built-in or module)'), md);
-  assert.ok(md.includes('Can defer probe: yes'), md);
-  assert.ok(md.includes('Suppliers: 1 · Consumers: 2'), md);
+  assert.equal(md, [
+    '```dts',
+    'apps_smmu: iommu@15000000 {  // /soc@0/iommu@15000000, phandle ' + md.match(/phandle (0x[0-9a-f]+)/)![1],
+    '\tcompatible = "qcom,sm8550-smmu-500", "qcom,smmu-500", "arm,mmu-500";',
+    '\t#iommu-cells = <2>;',
+    '};',
+    '```',
+    '',
+    '**iommus[0]** → apps_smmu: stream ID 0x100, SMR mask 0x0',
+    '',
+    '**IOMMU** arm-smmu driver · CONFIG_ARM_SMMU (tristate) · device_initcall · can defer · cells: stream ID, SMR mask',
+    '',
+    'Suppliers: 1 · Consumers: 2',
+  ].join('\n') + (md.includes('**Probe') ? md.slice(md.indexOf('\n\n**Probe')) : ''));
+  // the probe section (features/probe.ts) is compacted to its heading line and a note
+  assert.ok(md.split('\n').length <= 15, `fits a hover without scrolling:\n${md}`);
+  assert.doesNotMatch(md, / ,|`, `/, 'no stray space before a comma, no code span before one');
+});
+
+test('hover on a specifier written with a macro shows the macro, then its value', () => {
+  const a = analyze();
+  const h = getHover(a, SOC, at(SOC, '<&gcc DEMO_CLK_SMMU>', 2));
+  assert.ok(h);
+  assert.match(h.markdown, /\*\*clocks\[0\]\*\* → gcc: clock ID DEMO_CLK_SMMU = 0x[0-9a-f]+$/m);
 });
 
 test('hover on an argument cell decodes the specifier it belongs to', () => {
@@ -28,7 +41,7 @@ test('hover on an argument cell decodes the specifier it belongs to', () => {
   const h = getHover(a, SOC, at(SOC, '0x801', 1));
   assert.ok(h);
   assert.deepEqual(h.range, range(SOC, '0x801'));
-  assert.equal(h.markdown, '**Specifier** `iommus[1]` → `apps_smmu`: stream ID 0x801, SMR mask 0x400');
+  assert.equal(h.markdown, '**iommus[1]** → apps_smmu: stream ID 0x801, SMR mask 0x400');
 });
 
 test('hover on a macro use shows its definition and expansion (and the specifier it forms)', () => {
@@ -39,7 +52,7 @@ test('hover on a macro use shows its definition and expansion (and the specifier
   assert.ok(h.markdown.startsWith('```c\n#define DEMO_SID(bus, dev) (((bus) << 8) | (dev))\n```'), h.markdown);
   assert.match(h.markdown, /Expands to: `\(\(\(0x8\) ?<< ?8\) ?\| ?\(0x0\)\)`/);
   assert.ok(h.markdown.includes('Defined in demo-sid.h:2'), h.markdown);
-  assert.ok(h.markdown.includes('**Specifier** `iommus[0]` → `apps_smmu`: stream ID 0x800, SMR mask 0x400'), h.markdown);
+  assert.ok(h.markdown.includes('**iommus[0]** → apps_smmu: stream ID DEMO_SID(0x8, 0x0) = 0x800, SMR mask DEMO_SMR_MASK = 0x400'), h.markdown);
 });
 
 test('hover on a property name shows where its merged value comes from', () => {
@@ -65,19 +78,19 @@ test('hover on a label definition, a node name, a path reference, a number and a
   const g = getHover(a, SOC, at(SOC, 'gpu: gpu@', 1));
   assert.ok(g);
   assert.deepEqual(g.range.file, SOC);
-  assert.ok(g.markdown.includes('Path: `/soc@0/gpu@3d00000`'), g.markdown);
+  assert.ok(g.markdown.includes('gpu: gpu@3d00000 {  // /soc@0/gpu@3d00000'), g.markdown);
   assert.ok(g.markdown.includes('Suppliers: 2 · Consumers: 0'), g.markdown);
   assert.ok(!g.markdown.includes('**IOMMU**'));
 
   const c = getHover(a, BOARD, at(BOARD, 'chosen', 2));
   assert.ok(c);
   assert.deepEqual(c.range, range(BOARD, 'chosen'));
-  assert.ok(c.markdown.startsWith('```dts\nchosen\n```\n\nPath: `/chosen`'), c.markdown);
+  assert.ok(c.markdown.startsWith('```dts\nchosen {  // /chosen\n'), c.markdown);
 
   const p = getHover(a, BOARD, at(BOARD, '&{/soc@0/gpu', 3));
   assert.ok(p);
   assert.deepEqual(p.range, range(BOARD, '&{/soc@0/gpu@3d00000}'));
-  assert.ok(p.markdown.startsWith('```dts\ngpu: gpu@3d00000\n```'), p.markdown);
+  assert.ok(p.markdown.startsWith('```dts\ngpu: gpu@3d00000 {'), p.markdown);
 
   const n = getHover(a, SOC, at(SOC, '19200000', 2));
   assert.ok(n);

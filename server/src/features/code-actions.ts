@@ -1,7 +1,7 @@
 // Quick fixes, offered only where the fix is unambiguous:
 //  - iommu-cells-model: set #iommu-cells to the model's single allowed value;
-//  - iommu-cells-mismatch / phandle-cells-mismatch: drop the trailing extra cells
-//    of a < > group that holds exactly one specifier;
+//  - iommu-cells-mismatch / phandle-cells-mismatch: trim the extra cells, or pad the
+//    missing ones with 0, of a < > group that holds exactly one specifier;
 //  - missing-cells-property: add the provider's #xxx-cells when only one value is
 //    possible (the model allows one value, or every specifier naming the provider
 //    under that binding has the same number of argument cells);
@@ -37,7 +37,7 @@ export function getCodeActions(a: Analysis, file: string, start: number, end: nu
     let act: CodeAction | undefined;
     try {
       if (d.code === 'iommu-cells-model') act = fixIommuCellsModel(a, d);
-      else if (d.code === 'iommu-cells-mismatch' || d.code === 'phandle-cells-mismatch') act = fixExtraCells(a, d);
+      else if (d.code === 'iommu-cells-mismatch' || d.code === 'phandle-cells-mismatch') act = fixCellCount(a, d);
       else if (d.code === 'missing-cells-property') act = fixMissingCells(a, d);
       else if (d.code === 'raw-phandle' || d.code === 'raw-phandle-unstable') act = fixRawPhandle(a, d);
     } catch {
@@ -94,35 +94,63 @@ function cellsCount(n: TreeNode, prop: string): number | undefined {
   return cells.length === 1 ? Number(cells[0].value) : undefined;
 }
 
-function fixExtraCells(a: Analysis, d: Diagnostic): CodeAction | undefined {
+/**
+ * iommu-cells-mismatch / phandle-cells-mismatch on a < > group that holds one specifier (its
+ * reference first, no other reference in it): trim the extra cells, or pad the missing ones with 0,
+ * to the provider's count. Cells produced by a macro count where the macro is written; a macro
+ * that produces several cells is never split.
+ */
+function fixCellCount(a: Analysis, d: Diagnostic): CodeAction | undefined {
   const p = propertyAtDiagnostic(a, d);
   if (!p) return undefined;
   const b = bindingForProperty(a.model, p.name);
   if (!b || !b.cellsProperty || b.decoder) return undefined;
-  // the < > group the diagnostic points into
   for (const ch of p.chunks) {
     if (ch.kind !== 'cells' || ch.bits !== 32) continue;
     const r = a.pp.map.toFileRange(ch.start, ch.end);
     if (r.file !== d.file || r.end < d.start || d.end < r.start) continue;
     const cells = ch.cells;
-    const refs = cells.filter((c) => c.ref);
-    if (refs.length !== 1 || !cells[0].ref?.target) return undefined;
+    if (cells.filter((c) => c.ref).length !== 1 || !cells[0].ref?.target) return undefined;
     const target = cells[0].ref.target;
     const n = cellsCount(target, b.cellsProperty);
-    if (n === undefined || cells.length <= 1 + n) return undefined;
-    const last = verbatim(a, cells[cells.length - 1]);
-    const keep = verbatim(a, cells[n]);
-    if (!last || !keep || last.file !== keep.file) return undefined;
-    const extra = cells.length - 1 - n;
+    if (n === undefined || cells.length === 1 + n) return undefined;
+    const where = cells.map((c) => a.pp.map.toFileRange(c.start, c.end));
+    if (where.some((w) => w.file !== r.file)) return undefined;
+    const meaning = cellMeaning(a, target, n, p.name);
+    const who = `${target.labels.length ? '&' + target.labels[0].name : displayName(target)} expects ${n}${meaning}`;
+    if (cells.length > 1 + n) {
+      const keep = where[n];
+      const firstExtra = where[n + 1];
+      const last = where[where.length - 1];
+      if (firstExtra.start < keep.end) return undefined; // one macro gives kept and extra cells
+      const extra = cells.length - 1 - n;
+      return {
+        title: `Remove the extra cell${extra === 1 ? '' : 's'}: ${who}`,
+        kind: 'quickfix',
+        diagnosticCode: d.code,
+        diagnostic: d,
+        edits: [{ file: r.file, start: keep.end, end: last.end, newText: '' }],
+      };
+    }
+    const missing = 1 + n - cells.length;
+    const last = where[where.length - 1];
     return {
-      title: `Remove the extra cell${extra === 1 ? '' : 's'} (${displayName(target)} has ${b.cellsProperty} = <${n}>)`,
+      title: `Add ${missing === 1 ? 'a 0 cell' : `${missing} cells of 0`}: ${who}`,
       kind: 'quickfix',
       diagnosticCode: d.code,
       diagnostic: d,
-      edits: [{ file: keep.file, start: keep.end, end: last.end, newText: '' }],
+      edits: [{ file: r.file, start: last.end, end: last.end, newText: ' 0'.repeat(missing) }],
     };
   }
   return undefined;
+}
+
+/** " (stream ID, SMR mask)" for an IOMMU whose model names its cells, else "". */
+function cellMeaning(a: Analysis, target: TreeNode, n: number, prop: string): string {
+  if (prop !== 'iommus' || n === 0) return '';
+  const f = iommuFactsForNode(a, target);
+  const names = f?.cellNames.slice(0, n) ?? [];
+  return names.length === n ? ` (${names.join(', ')})` : '';
 }
 
 function fixMissingCells(a: Analysis, d: Diagnostic): CodeAction | undefined {

@@ -16,6 +16,7 @@ export function getDefinition(a: Analysis, file: string, offset: number): FileRa
       return d ? [d] : [];
     }
     case 'reference':
+      return loc.node ? fromSite(a, nodeSites(a, loc.node), definitionSites(a, loc.node), file, offset) : [];
     case 'nodeName':
       return loc.node ? nodeSites(a, loc.node) : [];
     case 'label': {
@@ -27,6 +28,25 @@ export function getDefinition(a: Analysis, file: string, offset: number): FileRa
     default:
       return [];
   }
+}
+
+/**
+ * From the reference that opens an override (`&label { … }`, `&{/path} { … }`): the node's
+ * definition, not the override the cursor is on; from a `&label` in a value: every site.
+ */
+function fromSite(a: Analysis, all: FileRange[], defs: FileRange[], file: string, offset: number): FileRange[] {
+  const here = all.find((r) => r.file === file && r.start <= offset && offset <= r.end);
+  if (!here) return all;
+  const away = (rs: FileRange[]) => rs.filter((r) => r !== here && !(r.file === here.file && r.start === here.start));
+  const d = away(defs);
+  if (d.length) return d;
+  const other = away(all);
+  return other.length ? other : [here];
+}
+
+/** The name range of each `definition` contribution (not the `&label { … }` extensions). */
+function definitionSites(a: Analysis, n: TreeNode): FileRange[] {
+  return contributionSites(a, n.contributions.filter((c) => c.kind === 'definition'));
 }
 
 /** The name (or reference) range of every definition and extension, in merge order (deletions left out). */

@@ -99,9 +99,14 @@ function macroHover(a: Analysis, loc: Located): string {
   } else {
     lines.push('```c\n' + m.name + '\n```');
   }
-  lines.push(`Expands to: \`${m.expansion}\``);
+  lines.push(`Expands to: \`${displayExpansion(m.expansion)}\``);
   if (d?.location) lines.push(`Defined in ${whereText(a, d.location)}`);
   return lines.join('\n\n');
+}
+
+/** An expansion as a person would write it: no leading or doubled blanks, none before `,` `)` or after `(`. */
+export function displayExpansion(x: string): string {
+  return x.replace(/\s+/g, ' ').trim().replace(/ ([,)])/g, '$1').replace(/\( /g, '(');
 }
 
 function distinct(nodes: TreeNode[]): number {
@@ -116,52 +121,102 @@ export function propertyEdges(a: Analysis, n: TreeNode): { suppliers: SupplierEd
   };
 }
 
-export function nodeHover(a: Analysis, n: TreeNode, edge: SupplierEdge | undefined): string {
-  const lines: string[] = [];
-  const head = [...n.labels.map((l) => l.name + ': '), n.parent ? n.name : '/'].join('');
-  lines.push('```dts\n' + head + '\n```');
-  const info: string[] = [];
-  info.push(`Path: \`${nodePath(n)}\``);
-  if (n.labels.length) info.push(`Labels: ${n.labels.map((l) => '`' + l.name + '`').join(', ')}`);
-  const compat = compatibles(n);
-  if (compat.length) info.push(`Compatible: ${compat.map((c) => '`' + c + '`').join(', ')}`);
-  info.push(`Status: \`${statusOf(n)}\``);
-  for (const c of cellsProperties(n)) info.push(`\`${c.name} = <${c.value ?? '?'}>\``);
-  if (n.phandle !== undefined) info.push(`Phandle: \`${hex(n.phandle)}\``);
-  lines.push(info.join('  \n'));
-  if (edge) lines.push(specifierText(a, edge));
-  const f = iommuFactsForNode(a, n);
-  if (f) {
-    const iommu: string[] = [];
-    iommu.push(`**IOMMU** (model family \`${f.family}\`, matched \`${f.compatible}\`)`);
-    if (f.hasDriver) {
-      iommu.push(`Driver: \`${f.driverName}\`, Kconfig \`CONFIG_${f.kconfig}\` — ${f.modular ? 'tristate (built-in or module)' : 'bool (built-in only)'}`);
-      if (f.initLevel) iommu.push(`Registered at: ${f.initLevel}`);
-      iommu.push(`Can defer probe: ${f.canDefer ? 'yes' : 'no'}`);
-      if (!f.driverMatched && f.missingFallbacks?.length) iommu.push(`No driver matches: needs a fallback compatible (${f.missingFallbacks.map((c) => '`' + c + '`').join(' or ')})`);
-    } else {
-      iommu.push('No kernel driver');
-    }
-    iommu.push(`Allowed \`#iommu-cells\`: ${f.iommuCells.join(', ')}${f.cellNames.length ? ` (${f.cellNames.join(', ')})` : ''}`);
-    lines.push(iommu.join('  \n'));
+/**
+ * The hover of a node, made of sections (each a function of the node and, when the cursor is on a
+ * specifier's reference, its edge; undefined leaves the section out). Other stages add their section
+ * to this list (one line each) rather than editing the others.
+ */
+const NODE_SECTIONS: Array<(a: Analysis, n: TreeNode, edge: SupplierEdge | undefined) => string | undefined> = [
+  nodeSection,
+  (a, _n, edge) => (edge ? specifierText(a, edge) : undefined),
+  iommuSection,
+  linksSection,
+  (a, n) => compactSection(probeHoverSection(a, n)),
+];
+
+/** A section's bullet list on the line of its heading ("heading · item · item"), so the hover stays short. */
+function compactSection(md: string | undefined): string | undefined {
+  if (!md) return md;
+  const out: string[] = [];
+  for (const line of md.split('\n')) {
+    if (!line.trim()) continue;
+    const item = /^\s*[-*] (.*)$/.exec(line);
+    if (item && out.length) out[out.length - 1] += ` · ${item[1]}`;
+    else out.push(line);
   }
-  const { suppliers, consumers } = propertyEdges(a, n);
-  lines.push(`Suppliers: ${distinct(suppliers.map((e) => e.supplier))} · Consumers: ${distinct(consumers.map((e) => e.consumer))}`);
-  const probe = probeHoverSection(a, n);
-  if (probe) lines.push(probe);
-  return lines.join('\n\n');
+  return out.join('  \n');
 }
 
-/** "**iommus[0]** → `apps_smmu`: stream ID 0x100, SMR mask 0x0" */
+export function nodeHover(a: Analysis, n: TreeNode, edge: SupplierEdge | undefined): string {
+  const out: string[] = [];
+  for (const section of NODE_SECTIONS) {
+    const s = section(a, n, edge);
+    if (s) out.push(s);
+  }
+  return out.join('\n\n');
+}
+
+/** The node as DTS: labels, name, path (and phandle) as a comment, compatible, #xxx-cells, a status other than okay. */
+function nodeSection(a: Analysis, n: TreeNode): string {
+  const head = [...n.labels.map((l) => l.name + ': '), n.parent ? n.name : '/'].join('');
+  const lines = [`${head} {${n.parent ? `  // ${nodePath(n)}${n.phandle !== undefined ? `, phandle ${hex(n.phandle)}` : ''}` : ''}`];
+  const compat = compatibles(n);
+  if (compat.length) lines.push(`\tcompatible = ${compat.map((c) => JSON.stringify(c)).join(', ')};`);
+  for (const c of cellsProperties(n)) lines.push(`\t${c.name} = <${c.value ?? '?'}>;`);
+  const status = statusOf(n);
+  if (status !== 'okay' && status !== 'ok') lines.push(`\tstatus = "${status}";`);
+  lines.push('};');
+  return '```dts\n' + lines.join('\n') + '\n```';
+}
+
+/** One line of IOMMU driver facts from the model. */
+function iommuSection(a: Analysis, n: TreeNode): string | undefined {
+  const f = iommuFactsForNode(a, n);
+  if (!f) return undefined;
+  const cells = f.cellNames.length ? `cells: ${f.cellNames.join(', ')}` : `#iommu-cells ${f.iommuCells.join(' or ')}`;
+  if (!f.hasDriver) return `**IOMMU** ${f.family}: no kernel driver · ${cells}`;
+  const parts = [
+    `**IOMMU** ${f.driverName} driver`,
+    `CONFIG_${f.kconfig} (${f.modular ? 'tristate' : 'built-in only'})`,
+    f.initLevel ?? '',
+    f.canDefer ? 'can defer' : 'cannot defer probe',
+    cells,
+  ].filter(Boolean);
+  let text = parts.join(' · ');
+  if (!f.driverMatched && f.missingFallbacks?.length) text += `  \nNo driver matches without ${f.missingFallbacks.map((c) => `"${c}"`).join(' or ')}`;
+  return text;
+}
+
+function linksSection(a: Analysis, n: TreeNode): string {
+  const { suppliers, consumers } = propertyEdges(a, n);
+  return `Suppliers: ${distinct(suppliers.map((e) => e.supplier))} · Consumers: ${distinct(consumers.map((e) => e.consumer))}`;
+}
+
+/** The argument cells of a specifier as the source writes them: a macro by name with its value, a number as is. */
+function argsAsWritten(a: Analysis, e: SupplierEdge): Array<{ text: string; value: bigint; macro: boolean }> {
+  const out: Array<{ text: string; value: bigint; macro: boolean }> = [];
+  for (const c of e.args) {
+    const r = a.pp.map.toFileRange(c.start, c.end);
+    const src = a.fileText(r.file)?.slice(r.start, r.end).replace(/\s+/g, ' ').trim();
+    const macro = !!src && !/^(0[xX][0-9a-fA-F]+|\d+)[uUlL]*$/.test(src) && src.length <= 60 && !!a.pp.map.macroAt(c.start);
+    out.push({ text: macro ? src! : hex(c.value), value: c.value, macro });
+  }
+  return out;
+}
+
+/** "**iommus[0]** → apps_smmu: stream ID 0x100, SMR mask 0x0"; a cell written as a macro: "clock ID GCC_UFS_PHY_AXI_CLK = 0x8a" */
 export function specifierText(a: Analysis, e: SupplierEdge): string {
-  const args = e.args.map((c) => c.value);
+  const args = argsAsWritten(a, e);
   const names = cellNamesFor(a, e.binding, e.supplier, args.length);
   const cells = args.length === 0
     ? 'no argument cells'
-    : args.map((v, i) => (names ? `${names[i]} ${hex(v)}` : `cell ${i + 1} = ${hex(v)}`)).join(', ');
+    : args.map((c, i) => {
+      const v = c.macro ? `${c.text} = ${hex(c.value)}` : c.text;
+      return names ? `${names[i]} ${v}` : `cell ${i + 1} ${v}`;
+    }).join(', ');
   const prop = e.property ? e.property.name : e.binding;
   const who = e.supplier.labels[0]?.name ?? nodePath(e.supplier);
-  return `**Specifier** \`${prop}[${e.index}]\` → \`${who}\`: ${cells}`;
+  return `**${prop}[${e.index}]** → ${who}: ${cells}`;
 }
 
 export function propertyHover(a: Analysis, p: TreeProperty): string {

@@ -28,3 +28,8 @@ import { getIndex } from './locate';
 export function warmFeatureIndex(a: Analysis): void {
   getIndex(a);
 }
+export { getConsumerList, getSupplierList, type NavItem, type NavList } from './navigation';
+export { getInlayHints, type InlayHint } from './inlay-hints';
+export { getConsumerLenses, type ConsumerLens } from './code-lens';
+export { getDocumentHighlights, type Highlight } from './highlight';
+export { getSelectionRanges } from './selection-range';

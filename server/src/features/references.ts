@@ -57,12 +57,14 @@ export function referencesOfNode(a: Analysis, n: TreeNode, includeDeclaration: b
   return uniqRanges(out.map(({ file, start, end }) => ({ file, start, end })));
 }
 
-/** Go to consumers: the specifier ranges of every consumer edge of the node. */
+/** Go to consumers: one location per consumer node (its first specifier), as many as the hover counts. */
 export function getConsumerLocations(a: Analysis, file: string, offset: number): FileRange[] {
   const n = targetNode(locate(a, file, offset));
   if (!n) return [];
   const edges = propertyConsumers(a, n).slice().sort((x, y) => x.span.start - y.span.start);
-  return uniqRanges(edges.map((e) => a.pp.map.toFileRange(e.span.start, e.span.end)));
+  const seen = new Set<TreeNode>();
+  const first = edges.filter((e) => !seen.has(e.consumer) && !!seen.add(e.consumer));
+  return uniqRanges(first.map((e) => a.pp.map.toFileRange(e.span.start, e.span.end)));
 }
 
 /**

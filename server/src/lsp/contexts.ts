@@ -64,7 +64,7 @@ export class ServerContexts {
       explicit: this.explicitContext.get(file),
       configured: this.s.currentSettings.contexts[file],
     });
-    if (choice.reason === 'lone' || choice.reason === 'first-board') {
+    if (choice.reason === 'lone') {
       // a file the index does not connect to a board (e.g. a header) but that an analysed open board reads
       for (const ctx of this.byRoot.values()) {
         if (ctx.root !== file && ctx.files.has(file) && openFiles.has(ctx.root)) {

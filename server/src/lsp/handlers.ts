@@ -32,6 +32,8 @@ import type { LineIndex } from '../base/text';
 import * as features from '../features';
 import { nodePath } from '../tree/types';
 import { fileRangeToLocation, offsetOf, pathToUri, toLspDiagnostic, toRange, uriToPath } from './convert';
+import { registerEditorHandlers } from './editor-handlers';
+import { registerFormatHandlers, sortCodeActions } from './format-handlers';
 import { MappedLineIndex } from './position-map';
 import type { DtsServer } from './server';
 
@@ -52,7 +54,13 @@ export function serverCapabilities(): ServerCapabilities {
     completionProvider: { triggerCharacters: ['&', '<', '"', '#', '/', ' '], resolveProvider: false },
     renameProvider: { prepareProvider: true },
     documentLinkProvider: { resolveProvider: false },
-    codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+    codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite] },
+    documentFormattingProvider: true,
+    documentRangeFormattingProvider: true,
+    inlayHintProvider: true,
+    codeLensProvider: { resolveProvider: false },
+    documentHighlightProvider: true,
+    selectionRangeProvider: true,
   };
 }
 
@@ -136,6 +144,27 @@ export function registerFeatureHandlers(server: DtsServer): void {
       const a = at(p);
       if (!a) return [];
       return locations(a, features.getConsumerLocations(a.analysis, a.file, a.offset));
+    }),
+  );
+
+  // the same as lists of nodes (one row per consumer / supplier, with the bindings), for the VS Code pickers
+  const navList = (l: features.NavList | undefined, a: At) =>
+    l && {
+      of: l.of,
+      items: l.items.map((it) => ({ ...it, location: loc(a, it.location), specifiers: it.specifiers.map((r) => loc(a, r)) })),
+    };
+  c.onRequest(
+    'dts/consumerList',
+    g('dts/consumerList', null, (p: TextDocumentPositionParams) => {
+      const a = at(p);
+      return a ? navList(features.getConsumerList(a.analysis, a.file, a.offset), a) ?? null : null;
+    }),
+  );
+  c.onRequest(
+    'dts/supplierList',
+    g('dts/supplierList', null, (p: TextDocumentPositionParams) => {
+      const a = at(p);
+      return a ? navList(features.getSupplierList(a.analysis, a.file, a.offset), a) ?? null : null;
     }),
   );
 
@@ -288,6 +317,8 @@ export function registerFeatureHandlers(server: DtsServer): void {
   );
 
   registerCompletionAndActions(server, at, forDoc, range);
+  registerFormatHandlers(server);
+  registerEditorHandlers(server);
 
 }
 
@@ -331,51 +362,71 @@ function registerCompletionAndActions(
 
   c.onCodeAction(
     g('codeAction', null, (p): CodeAction[] | null => {
+      const wants = (kind: string) => !p.context.only || p.context.only.some((k) => k === '' || k === kind || kind.startsWith(k + '.'));
+      // the orderings of dts-coding-style.rst (refactor.rewrite), from the text alone
+      const sorts = wants(CodeActionKind.RefactorRewrite) ? sortCodeActions(server, p.textDocument.uri, p.range) : [];
       const r = forDoc(p.textDocument.uri);
-      if (!r) return null;
+      if (!r || !wants(CodeActionKind.QuickFix)) return sorts;
       const idx = r.lineIndexOf(r.file);
-      if (!idx) return null;
+      if (!idx) return sorts;
       const start = offsetOf(idx, p.range.start) ?? idx.text.length;
       const end = offsetOf(idx, p.range.end) ?? idx.text.length;
-      if (p.context.only && !p.context.only.some((k) => k === '' || k === CodeActionKind.QuickFix || CodeActionKind.QuickFix.startsWith(k + '.'))) return [];
       const diagnostics = r.analysis.diagnostics.filter((d) => d.file === r.file);
-      return features.getCodeActions(r.analysis, r.file, start, Math.max(start, end), diagnostics).map((act) => {
+      return features.getCodeActions(r.analysis, r.file, start, Math.max(start, end), diagnostics).map((act): CodeAction => {
         const changes: Record<string, TextEdit[]> = {};
         for (const e of act.edits) (changes[pathToUri(e.file)] ??= []).push({ range: range(r, e), newText: e.newText });
         const diag = toLspDiagnostic(act.diagnostic, r.lineIndexOf);
         return { title: act.title, kind: CodeActionKind.QuickFix, diagnostics: [diag], isPreferred: true, edit: { changes } };
-      });
+      }).concat(sorts);
     }),
   );
 
   c.onRequest(
     'dts/supplierGraph',
-    g('dts/supplierGraph', null, (p: TextDocumentPositionParams & { whole?: boolean }) => {
+    g('dts/supplierGraph', null, (p: TextDocumentPositionParams & { whole?: boolean; focusOnly?: boolean }) => {
       const r = forDoc(p.textDocument.uri);
       if (!r) return null;
       let focus: string | undefined;
+      let focusName: string | undefined;
       if (!p.whole && p.position) {
         const a = at(p);
         if (a) {
           const l = features.locate(a.analysis, a.file, a.offset);
           const n = l?.node ?? l?.enclosingNode;
-          if (n) focus = nodePath(n);
+          if (n) {
+            focus = nodePath(n);
+            focusName = n.labels.length ? n.labels[0].name : n.parent ? n.name : '/';
+          }
         }
       }
+      // the client follows the cursor with this cheap form
+      if (p.focusOnly) return { focus, focusName };
       const view = features.getSupplierGraphView(r.analysis, focus);
       return {
-        focus,
+        focus: view.focus,
+        focusName,
+        root: r.analysis.root,
+        truncated: view.truncated ?? false,
+        bindings: view.bindings,
         nodes: view.nodes.map((n) => ({
           id: n.id,
           label: n.label,
-          detail: n.path,
+          name: n.name,
+          path: n.path,
           kind: n.kind,
           status: n.status,
-          disabled: n.status !== 'okay' && n.status !== 'ok',
-          focus: n.id === focus,
+          hazards: n.hazards,
           location: fileRangeToLocation(n.location, r.lineIndexOf),
         })),
-        edges: view.edges.map((e, i) => ({ id: `e${i}`, source: e.from, target: e.to, label: e.binding, optional: e.optional, kind: e.binding === 'parent' ? 'parent' : 'property' })),
+        edges: view.edges.map((e, i) => ({
+          id: `e${i}`,
+          source: e.from,
+          target: e.to,
+          binding: e.binding,
+          optional: e.optional,
+          hazards: e.hazards,
+          location: e.location ? fileRangeToLocation(e.location, r.lineIndexOf) : undefined,
+        })),
       };
     }),
   );

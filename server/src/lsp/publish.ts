@@ -16,6 +16,8 @@ export class DiagnosticsPublisher {
   private readonly publishMemo = new Map<string, { diags: Diagnostic[]; key: string; lsp: unknown[] }>();
   /** the client shows related information (else it goes into the message) */
   relatedSupported = true;
+  /** last dts/contextStatus sent per context root */
+  private readonly statusSent = new Map<string, string>();
 
   constructor(private readonly s: DtsServer) {}
 
@@ -54,6 +56,7 @@ export class DiagnosticsPublisher {
       void s.connection.sendDiagnostics({ uri: pathToUri(file), version, diagnostics: lsp }).catch(() => undefined);
       if (s.stats.firstDiagnosticsMs < 0 && lsp.length >= 0) s.stats.firstDiagnosticsMs = Date.now() - s.startedAt;
     }
+    this.sendContextStatus();
     // files no context owns any more (closed board, removed include): clear
     for (const file of [...this.published.keys()]) {
       if (want.has(file) || skip.has(file)) continue;
@@ -61,6 +64,35 @@ export class DiagnosticsPublisher {
       this.published.delete(file);
       this.publishMemo.delete(file);
       void s.connection.sendDiagnostics({ uri: pathToUri(file), diagnostics: [] }).catch(() => undefined);
+    }
+  }
+
+  /**
+   * dts/contextStatus: for each freshly analysed context, how many problems it has over all its files,
+   * so that the editor can say "analysed, no problems" for a clean board. Sent after each analysis.
+   */
+  private sendContextStatus(): void {
+    const s = this.s;
+    for (const ctx of s.contexts.byRoot.values()) {
+      if (!ctx.analysis || s.contexts.isStale(ctx)) continue;
+      const count = { error: 0, warning: 0, information: 0, hint: 0 };
+      for (const list of ctx.diagnosticsByFile.values()) for (const d of list) count[d.severity]++;
+      const status = {
+        root: ctx.root,
+        rootUri: pathToUri(ctx.root),
+        errors: count.error,
+        warnings: count.warning,
+        infos: count.information + count.hint,
+        files: ctx.files.size,
+        flavour: ctx.analysis.flavour,
+        durationMs: Math.round(ctx.durationMs),
+        /** how many analyses of the context so far: a new number is a fresh analysis (the graph view refreshes) */
+        analyses: ctx.analyses,
+      };
+      const key = JSON.stringify(status);
+      if (this.statusSent.get(ctx.root) === key) continue;
+      this.statusSent.set(ctx.root, key);
+      void s.connection.sendNotification('dts/contextStatus', status).catch(() => undefined);
     }
   }
 

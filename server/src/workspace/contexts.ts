@@ -54,7 +54,10 @@ export interface ContextChoice {
   /** root file of the context */
   root: string;
   /** why this root was chosen */
-  reason: 'self' | 'explicit' | 'configured' | 'open-board' | 'first-board' | 'lone';
+  // nearest-board: the automatic choice (fewest include steps, then the closest name, then by name),
+  // which does not depend on which files are open; open-board: a file the index does not connect to a
+  // board (a header) that an open board reads (lsp/contexts.ts)
+  reason: 'self' | 'explicit' | 'configured' | 'nearest-board' | 'open-board' | 'lone';
   /** the boards that include the file (sorted by name); for an overlay, the boards it can be stacked on */
   candidates: string[];
   /** an overlay's base chosen by the user (explicit) or the settings (configured); the root stays the overlay */
@@ -212,24 +215,43 @@ export class WorkspaceIndex {
 
   /** Boards (.dts) that include `file`, directly or through other files; sorted by base name, then path. */
   boardsIncluding(file: string): string[] {
-    const boards = new Set<string>();
-    const seen = new Set<string>([file]);
+    return [...this.includeDistances(file).keys()].sort(compareBoards);
+  }
+
+  /** Each board including `file` with the number of include steps from the board to it. */
+  private includeDistances(file: string): Map<string, number> {
+    const boards = new Map<string, number>();
+    const dist = new Map<string, number>([[file, 0]]);
     const queue = [file];
     for (let q = 0; q < queue.length && q < 100_000; q++) {
+      const d = dist.get(queue[q])! + 1;
       for (const up of this.includedBy.get(queue[q]) ?? []) {
-        if (seen.has(up)) continue;
-        seen.add(up);
-        if (fileRole(up) === 'board') boards.add(up);
+        if (dist.has(up)) continue;
+        dist.set(up, d);
+        if (fileRole(up) === 'board') boards.set(up, d);
         queue.push(up);
       }
     }
-    return [...boards].sort(compareBoards);
+    return boards;
+  }
+
+  /**
+   * The boards including `file`, best context first: fewest include steps (sm8550-mtp.dts includes
+   * sm8550.dtsi itself; qcs8550-aim300-aiot.dts only through two other files), then the longest common
+   * name prefix with the file, then by name. Independent of which files are open.
+   */
+  rankedBoards(file: string): string[] {
+    const d = this.includeDistances(file);
+    const stem = basename(file).replace(/\.[^.]*$/, '');
+    const affinity = (b: string) => commonPrefix(stem, basename(b));
+    return [...d.keys()].sort((x, y) => d.get(x)! - d.get(y)! || affinity(y) - affinity(x) || compareBoards(x, y));
   }
 
   /**
    * The context of a file. `explicit` is the user's choice (command), `configured` the settings mapping;
-   * both are honoured only for a board that exists. An open board that includes the file comes next,
-   * then the first including board by name; a file no board includes is its own (lone) context.
+   * both are honoured only for a board that exists. Otherwise the nearest including board
+   * (rankedBoards), whatever is open; a file no board includes is its own (lone) context.
+   * (`openFiles` is accepted for callers and not used: the choice does not depend on opening order.)
    */
   chooseContext(file: string, opts: { openFiles?: Iterable<string>; explicit?: string; configured?: string } = {}): ContextChoice {
     const role = fileRole(file);
@@ -252,14 +274,15 @@ export class WorkspaceIndex {
       return { root: opts.configured, reason: 'configured', candidates };
     }
     if (role === 'board') return { root: file, reason: 'self', candidates };
-    if (candidates.length > 0) {
-      const open = new Set(opts.openFiles ?? []);
-      const openBoard = candidates.find((b) => open.has(b));
-      if (openBoard) return { root: openBoard, reason: 'open-board', candidates };
-      return { root: candidates[0], reason: 'first-board', candidates };
-    }
+    if (candidates.length > 0) return { root: this.rankedBoards(file)[0], reason: 'nearest-board', candidates };
     return { root: file, reason: 'lone', candidates };
   }
+}
+
+function commonPrefix(a: string, b: string): number {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return i;
 }
 
 function compareBoards(a: string, b: string): number {

@@ -5,23 +5,9 @@ const assert = require('node:assert/strict');
 const path = require('node:path');
 const vscode = require('vscode');
 
+const { until, positionOf } = require('./util');
+
 const FIXTURES = path.resolve(__dirname, '../../fixtures/lsp');
-
-async function until(what, fn, timeoutMs = 30_000) {
-  const t0 = Date.now();
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-function positionOf(doc, needle, shift = 0) {
-  const at = doc.getText().indexOf(needle);
-  assert.ok(at >= 0, `${needle} in ${doc.uri.fsPath}`);
-  return doc.positionAt(at + shift);
-}
 
 suite('Devicetree extension', () => {
   let doc;

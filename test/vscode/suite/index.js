@@ -11,6 +11,11 @@ function report(result) {
 async function run() {
   const tests = [];
   try {
+    const vscode = require('vscode');
+    // the tests edit documents and revert them: nothing may reach the disk (VS Code in a browser saves after a delay by default)
+    await vscode.workspace.getConfiguration('files').update('autoSave', 'off', true);
+    // no "open the git repository in the parent folder?" notification over the screenshots
+    await vscode.workspace.getConfiguration('git').update('openRepositoryInParentFolders', 'never', true).then(undefined, () => undefined);
     const m = require('mocha');
     const Mocha = typeof m === 'function' ? m : m.Mocha || m.default; // mocha 11 (CJS) or 12 (ESM)
     const mocha = new Mocha({ ui: 'tdd', timeout: 60_000, color: false });
