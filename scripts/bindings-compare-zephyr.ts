@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { AnalysisHost } from '../server/src/analysis';
 import { NodeFileSystem } from '../server/src/base/node-fs';
 import { BindingsHost } from '../server/src/bindings';
+import { dtsFilesUnder } from './kernel-tree';
 
 const REPO = path.resolve(__dirname, '../..');
 const PYTHON = '/usr/bin/python3';
@@ -30,16 +31,7 @@ export function zephyrCorpus(): string | undefined {
 }
 
 function boards(zephyr: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string): void => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith('.dts')) out.push(p);
-    }
-  };
-  walk(path.join(zephyr, 'boards'));
-  return out.sort();
+  return dtsFilesUnder(path.join(zephyr, 'boards'));
 }
 
 export interface ZKey { node: string; property: string; code: string }

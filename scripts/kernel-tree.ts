@@ -81,7 +81,11 @@ export function kernelBindingsIfPresent(): string | undefined {
 
 /** All arm64 boards (.dts, in vendor directories and their subdirectories), sorted. */
 export function arm64Boards(kernel: string): string[] {
-  const root = path.join(kernel, 'arch/arm64/boot/dts');
+  return dtsFilesUnder(path.join(kernel, 'arch/arm64/boot/dts'));
+}
+
+/** Every .dts file below a folder, sorted. */
+export function dtsFilesUnder(root: string): string[] {
   const out: string[] = [];
   const walk = (dir: string) => {
     for (const e of fs.readdirSync(dir, { withFileTypes: true })) {

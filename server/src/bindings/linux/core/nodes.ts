@@ -15,6 +15,19 @@ const byName = (pattern: string, exact = false): JsonObject => ({
   $nodename: exact ? { const: pattern } : { pattern },
 });
 
+/** A child with a unit address: it has `reg` or `ranges`, of plausible sizes (root and simple buses). */
+function unitAddressChild(): JsonObject {
+  return {
+    type: 'object',
+    additionalProperties: true,
+    properties: {
+      reg: { items: { minItems: 2, maxItems: 4 }, minItems: 1, maxItems: 1024 },
+      ranges: { oneOf: [{ items: { minItems: 3, maxItems: 7 }, minItems: 1, maxItems: 1024 }, t('flag')] },
+    },
+    anyOf: [{ required: ['reg'] }, { required: ['ranges'] }],
+  };
+}
+
 export function nodeSchemas(): JsonObject[] {
   return [
     schema('root-node.yaml', {
@@ -27,15 +40,7 @@ export function nodeSchemas(): JsonObject[] {
         memory: false,
       },
       patternProperties: {
-        '@(0|[1-9a-f][0-9a-f]*)$': {
-          type: 'object',
-          additionalProperties: true,
-          properties: {
-            reg: { items: { minItems: 2, maxItems: 4 }, minItems: 1, maxItems: 1024 },
-            ranges: { oneOf: [{ items: { minItems: 3, maxItems: 7 }, minItems: 1, maxItems: 1024 }, t('flag')] },
-          },
-          anyOf: [{ required: ['reg'] }, { required: ['ranges'] }],
-        },
+        '@(0|[1-9a-f][0-9a-f]*)$': unitAddressChild(),
         // anything else has no unit address
         '^[^@]+$': true,
       },
@@ -182,15 +187,7 @@ export function nodeSchemas(): JsonObject[] {
         'nonposted-mmio': t('flag'),
       },
       patternProperties: {
-        '@(0|[1-9a-f][0-9a-f]*)$': {
-          type: 'object',
-          additionalProperties: true,
-          properties: {
-            reg: { items: { minItems: 2, maxItems: 4 }, minItems: 1, maxItems: 1024 },
-            ranges: { oneOf: [{ items: { minItems: 3, maxItems: 7 }, minItems: 1, maxItems: 1024 }, t('flag')] },
-          },
-          anyOf: [{ required: ['reg'] }, { required: ['ranges'] }],
-        },
+        '@(0|[1-9a-f][0-9a-f]*)$': unitAddressChild(),
       },
       additionalProperties: { if: { type: 'object' }, then: { properties: { ranges: { type: 'boolean' } }, required: ['ranges'] } },
       required: ['compatible', '#address-cells', '#size-cells', 'ranges'],
