@@ -3,7 +3,7 @@
 // anyOf keep the errors of their branches in the error's params (`context`), as python-jsonschema does, so
 // that a failed alternative is reported once, like dt-validate reports it.
 import Ajv2019 from 'ajv/dist/2019';
-import { _, type CodeKeywordDefinition, type ErrorObject, type KeywordCxt, type KeywordErrorDefinition } from 'ajv';
+import { _, type CodeKeywordDefinition, type KeywordCxt, type KeywordErrorDefinition } from 'ajv';
 import N from 'ajv/dist/compile/names';
 import { evaluatedPropsToName } from 'ajv/dist/compile/util';
 import { Name } from 'ajv/dist/compile/codegen';
@@ -11,7 +11,7 @@ import { pythonRegex } from './prop-types';
 import { SIZES } from './decode';
 
 /** Python's `re` syntax that JS reads differently. */
-function regExpEngine(pattern: string, flags: string): RegExp {
+export function regExpEngine(pattern: string, flags: string): RegExp {
   const source = pythonRegex(pattern);
   try {
     return new RegExp(source, flags);
@@ -20,10 +20,11 @@ function regExpEngine(pattern: string, flags: string): RegExp {
     return /(?!)/;
   }
 }
-regExpEngine.code = 'new RegExp';
+// how generated code that is saved (code-cache.ts) refers to the engine: resolved by the cache's loader
+regExpEngine.code = 'require("dts-lsp:regexp")';
 
 /** The integer size (bits) a number was decoded with; 32 when unknown (as dt-schema assumes). */
-function sizeOf(parent: unknown, key: string | number | undefined): number {
+export function sizeOf(parent: unknown, key: string | number | undefined): number {
   if (parent === undefined || parent === null || typeof parent !== 'object') return 32;
   const s = SIZES.get(parent as object);
   if (typeof s === 'number') return s;
@@ -94,7 +95,8 @@ export function createAjv(): Ajv2019 {
     loopEnum: 8,
     loopRequired: 8,
     addUsedSchema: false,
-    code: { regExp: regExpEngine, optimize: false },
+    // source: the generated code can be saved and loaded again (code-cache.ts)
+    code: { regExp: regExpEngine, optimize: false, source: true },
   });
   rewrap(ajv, 'oneOf', true);
   rewrap(ajv, 'anyOf', true);
@@ -103,14 +105,16 @@ export function createAjv(): Ajv2019 {
   ajv.addKeyword({
     keyword: 'typeSize',
     schemaType: 'number',
-    errors: true,
-    validate: function typeSize(schema: number, _data: unknown, _parent: unknown, cxt?: { parentData: unknown; parentDataProperty: string | number }) {
-      const size = sizeOf(cxt?.parentData, cxt?.parentDataProperty);
-      if (size === schema) return true;
-      (typeSize as unknown as { errors: Partial<ErrorObject>[] }).errors = [
-        { keyword: 'typeSize', message: `size is ${size}, expected ${schema}`, params: { size, expected: schema } },
-      ];
-      return false;
+    error: {
+      message: 'typeSize',
+      params: ({ params, schema }) => _`{size: ${params.size}, expected: ${schema}}`,
+    },
+    code(cxt: KeywordCxt) {
+      const { gen, schema, it } = cxt;
+      const fn = gen.scopeValue('func', { ref: sizeOf, code: _`require("dts-lsp:sizeof")` });
+      const size = gen.const('size', _`${fn}(${it.parentData}, ${it.parentDataProperty})`);
+      cxt.setParams({ size });
+      cxt.fail(_`${size} !== ${schema}`);
     },
   });
   // keywords of dt-schema's vocabulary that validate nothing

@@ -178,3 +178,89 @@ export function checkNames(n: NamesOnly, inst: Record<string, unknown>): ErrorOb
   }
   return out;
 }
+
+/**
+ * The shape of a `select`, for picking the schemas that apply to a node without evaluating each select:
+ * every node, nodes with one of some compatibles, nodes whose name matches, or anything else.
+ */
+export type SelectShape =
+  | { kind: 'always' }
+  | { kind: 'compatible'; compatibles: string[] }
+  | { kind: 'nodename'; test: (name: string) => boolean }
+  | { kind: 'other' };
+
+function onlyKeys(o: JsonObject, keys: string[]): boolean {
+  return Object.keys(o).every((k) => keys.includes(k) || ANNOTATIONS.has(k));
+}
+
+export function selectShape(sel: Json): SelectShape {
+  if (sel === true) return { kind: 'always' };
+  if (!isObject(sel) || !onlyKeys(sel, ['properties', 'required']) || !isObject(sel.properties)) return { kind: 'other' };
+  const req = Array.isArray(sel.required) ? sel.required : [];
+  const props = sel.properties;
+  const names = Object.keys(props);
+  if (names.length !== 1) return { kind: 'other' };
+  const p = props[names[0]];
+  if (names[0] === 'compatible' && req.includes('compatible') && isObject(p) && onlyKeys(p, ['contains']) && isObject(p.contains)) {
+    const c = p.contains;
+    if (onlyKeys(c, ['const']) && typeof c.const === 'string') return { kind: 'compatible', compatibles: [c.const] };
+    if (onlyKeys(c, ['enum']) && Array.isArray(c.enum) && c.enum.every((x) => typeof x === 'string')) return { kind: 'compatible', compatibles: c.enum as string[] };
+  }
+  if (names[0] === '$nodename' && req.includes('$nodename') && isObject(p) && Array.isArray(p.items) && p.items.length === 1 && isObject(p.items[0])) {
+    const item = p.items[0];
+    if (onlyKeys(p, ['items', 'type', 'minItems', 'maxItems']) && onlyKeys(item, ['pattern', 'const'])) {
+      if (typeof item.const === 'string' && !('pattern' in item)) {
+        const c = item.const;
+        return { kind: 'nodename', test: (n) => n === c };
+      }
+      if (typeof item.pattern === 'string' && !('const' in item)) {
+        const re = regex(item.pattern);
+        if (re) return { kind: 'nodename', test: (n) => re.test(n) };
+      }
+    }
+  }
+  return { kind: 'other' };
+}
+
+/**
+ * The properties a schema looks at when it only constrains the properties a node has (types of generic
+ * properties, checked on every node): it cannot fail on a node that has none of them. Undefined for schemas
+ * that say more (required properties, conditions, node names).
+ */
+export interface Triggers {
+  names: Set<string>;
+  patterns: RegExp[];
+}
+
+const TRIGGER_KEYS = ['$id', '$schema', 'select', 'type', 'properties', 'patternProperties', 'dependentRequired', 'dependentSchemas', 'additionalProperties'];
+
+export function triggers(s: JsonObject): Triggers | undefined {
+  if (!onlyKeys(s, TRIGGER_KEYS)) return undefined;
+  if (s.type !== undefined && s.type !== 'object') return undefined;
+  if ('additionalProperties' in s && s.additionalProperties !== true) return undefined;
+  const names = new Set<string>();
+  const patterns: RegExp[] = [];
+  for (const k of ['properties', 'dependentRequired', 'dependentSchemas']) {
+    const m = s[k];
+    if (m === undefined) continue;
+    if (!isObject(m)) return undefined;
+    for (const n of Object.keys(m)) names.add(n);
+  }
+  if (s.patternProperties !== undefined) {
+    if (!isObject(s.patternProperties)) return undefined;
+    for (const p of Object.keys(s.patternProperties)) {
+      const re = regex(p);
+      if (!re) return undefined;
+      patterns.push(re);
+    }
+  }
+  return { names, patterns };
+}
+
+export function triggered(t: Triggers, inst: Record<string, unknown>): boolean {
+  for (const k of Object.keys(inst)) {
+    if (t.names.has(k)) return true;
+    for (const re of t.patterns) if (re.test(k)) return true;
+  }
+  return false;
+}

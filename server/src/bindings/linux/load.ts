@@ -94,26 +94,41 @@ export function loadLinuxStore(fs: FileSystem, src: LinuxSources, cache?: Bindin
   const files: string[] = [];
   for (const d of src.bindingDirs) listYaml(fs, d, files);
   const coreFiles = src.coreDir ? listYaml(fs, src.coreDir) : [];
+  const core = src.coreDir ? `dtschema:${src.coreDir}` : 'builtin-core';
+  const origin = `${src.bindingDirs.join(', ')} + ${core}`;
+  const all = [...files, ...coreFiles];
+  const coreHash = src.coreDir ? 0 : hashText(JSON.stringify(builtinCoreSchemas()));
+  const tryCache = (key: string): LoadResult | undefined => {
+    const hit = cache?.read(`linux-${key}.json`);
+    const store = hit ? SchemaStore.deserialize(hit) : undefined;
+    return store && store.key === key ? { store, origin, ms: Date.now() - t0, cached: true } : undefined;
+  };
+  // the files' modification times name the content key they had last time (no need to read 4,000 files again)
+  let stampName: string | undefined;
+  if (cache && fs.mtime) {
+    let h = hashText(`${PROCESSOR_VERSION}:${coreHash}`);
+    for (const f of all) h = hashText(`${f}\0${fs.mtime(f) ?? -1}`, h);
+    stampName = `stamp-${h.toString(16)}-${all.length}`;
+    const known = cache.read(stampName);
+    const hit = known ? tryCache(known.trim()) : undefined;
+    if (hit) return hit;
+  }
   const sources: SchemaSource[] = [];
   let h1 = hashText(PROCESSOR_VERSION);
   let h2 = 0x12345;
-  for (const f of [...files, ...coreFiles]) {
+  for (const f of all) {
     const r = fs.readFile(f);
     if (!r.ok) continue;
     sources.push({ path: f, text: r.text });
     h1 = hashText(f, hashText(r.text, h1));
     h2 = hashText(r.text, hashText(f, h2 ^ r.text.length));
   }
-  const core = src.coreDir ? `dtschema:${src.coreDir}` : 'builtin-core';
-  if (!src.coreDir) h1 = hashText(JSON.stringify(builtinCoreSchemas()), h1);
+  if (!src.coreDir) h1 = hashText(String(coreHash), h1);
   const key = `${PROCESSOR_VERSION}-${h1.toString(16)}${h2.toString(16)}-${sources.length}`;
-  const origin = `${src.bindingDirs.join(', ')} + ${core}`;
+  if (stampName) cache?.write(stampName, key);
   const cacheName = `linux-${key}.json`;
-  const hit = cache?.read(cacheName);
-  if (hit) {
-    const store = SchemaStore.deserialize(hit);
-    if (store && store.key === key) return { store, origin, ms: Date.now() - t0, cached: true };
-  }
+  const hit = tryCache(key);
+  if (hit) return hit;
   if (!src.coreDir) {
     for (const s of builtinCoreSchemas()) sources.push({ path: `builtin:${String(s.$id).replace('http://devicetree.org/', '')}`, data: s });
   }

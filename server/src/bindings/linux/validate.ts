@@ -7,7 +7,9 @@ import type Ajv2019 from 'ajv/dist/2019';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { FlatNode } from '../flatten';
 import { createAjv } from './ajv';
-import { checkNames, matches, namesOnly } from './fast';
+import type { BindingsCache } from '../cache';
+import { chunkOf, loadChunks } from './code-cache';
+import { checkNames, matches, namesOnly, selectShape, triggered, triggers, type SelectShape, type Triggers } from './fast';
 import { codeFor, messageFor, schemaName } from './messages';
 import { RAW_BYTES, TreeDecoder, type DecodedNode } from './decode';
 import { isObject, type Json, type JsonObject } from './fixups';
@@ -32,40 +34,21 @@ export interface Finding {
   keyword: string;
 }
 
-const SELECT_STATIC_KEYS = new Set(['$nodename', 'compatible']);
-
-/** Property names a select schema looks at (undefined: it may look at anything). */
-function selectKeys(s: Json, out: Set<string>, depth = 0): boolean {
-  if (typeof s === 'boolean') return true;
-  if (!isObject(s) || depth > 20) return false;
-  for (const [k, v] of Object.entries(s)) {
-    if (k === 'properties' || k === 'patternProperties') {
-      if (!isObject(v)) return false;
-      if (k === 'patternProperties') return false;
-      for (const p of Object.keys(v)) out.add(p);
-    } else if (k === 'required') {
-      if (!Array.isArray(v)) return false;
-      for (const p of v) out.add(String(p));
-    } else if (k === 'allOf' || k === 'anyOf' || k === 'oneOf') {
-      if (!Array.isArray(v)) return false;
-      for (const x of v) if (!selectKeys(x, out, depth + 1)) return false;
-    } else if (k === 'not' || k === 'if' || k === 'then' || k === 'else') {
-      if (!selectKeys(v, out, depth + 1)) return false;
-    } else if (k === 'type' || k === '$filename' || k === 'description') {
-      // no property involved
-    } else return false;
-  }
-  return true;
-}
-
 interface SelectEntry {
   id: string;
   select: Json;
-  always: boolean;
-  /** only $nodename and compatible matter: results cached by those */
-  static: boolean;
+  shape: SelectShape;
+  /** the schema only constrains properties a node has: skipped on nodes without any of them */
+  triggers?: Triggers;
   fn?: ValidateFunction;
-  memo: Map<string, boolean>;
+}
+
+/** The select schemas by how they pick nodes. */
+interface SelectIndex {
+  always: SelectEntry[];
+  byCompatible: Map<string, SelectEntry[]>;
+  byName: SelectEntry[];
+  other: SelectEntry[];
 }
 
 /** A compiled schema: the errors of an instance, or null when it is valid. */
@@ -120,14 +103,40 @@ export class LinuxValidator {
   private readonly ajv: Ajv2019;
   private readonly added = new Set<string>();
   private readonly compiled = new Map<string, Check | null>();
-  private selects: SelectEntry[] | undefined;
+  private selects: SelectIndex | undefined;
+  private selectOrder: Map<string, number> | undefined;
   /** node path -> the key its findings were computed for, and the findings */
   private readonly results = new Map<string, { key: string; findings: Finding[] }>();
   readonly stats: ValidateStats = { nodes: 0, validated: 0, reused: 0, compiled: 0 };
 
-  constructor(readonly store: SchemaStore) {
+  /** validators compiled in an earlier session (code-cache.ts) */
+  private readonly precompiled: Map<string, ValidateFunction>;
+  /** schemas compiled in this session and not saved yet */
+  private fresh: string[] = [];
+  private savedText = '';
+
+  constructor(readonly store: SchemaStore, private readonly codeCache?: BindingsCache) {
     this.types = new TypeIndex(store.header.types);
     this.ajv = createAjv();
+    this.savedText = codeCache?.read(this.codeName) ?? '';
+    this.precompiled = this.savedText ? loadChunks(this.savedText) : new Map();
+    if (this.savedText && this.precompiled.size === 0) this.savedText = '';
+  }
+
+  private get codeName(): string {
+    return `ajv-${this.store.key}.js`;
+  }
+
+  /** Save the code of the validators compiled since the last save. */
+  saveCompiled(): void {
+    if (!this.codeCache || this.fresh.length === 0) return;
+    try {
+      this.savedText += chunkOf(this.ajv, this.fresh);
+      this.codeCache.write(this.codeName, this.savedText);
+    } catch {
+      // a validator whose code cannot be saved is compiled again next time
+    }
+    this.fresh = [];
   }
 
   /** Make every schema `schema` refers to (transitively) known to ajv. */
@@ -178,9 +187,13 @@ export class LinuxValidator {
       };
     } else {
       try {
-        this.addRefs(id);
-        const v = this.ajv.getSchema(id);
-        this.stats.compiled++;
+        let v = this.precompiled.get(id);
+        if (!v) {
+          this.addRefs(id);
+          v = this.ajv.getSchema(id);
+          this.stats.compiled++;
+          if (v) this.fresh.push(id);
+        }
         if (v) {
           fn = (inst) => {
             try {
@@ -199,37 +212,34 @@ export class LinuxValidator {
     return fn ?? undefined;
   }
 
-  private selectList(): SelectEntry[] {
+  private selectIndex(): SelectIndex {
     if (this.selects) return this.selects;
-    this.selects = [];
+    const idx: SelectIndex = { always: [], byCompatible: new Map(), byName: [], other: [] };
     for (const id of this.store.header.selectIds) {
       const s = this.store.get(id);
       if (!s) continue;
       const sel = s.select as Json;
-      const keys = new Set<string>();
-      const known = selectKeys(sel, keys);
-      this.selects.push({
-        id,
-        select: sel,
-        always: sel === true,
-        static: known && [...keys].every((k) => SELECT_STATIC_KEYS.has(k)),
-        memo: new Map(),
-      });
+      const e: SelectEntry = { id, select: sel, shape: selectShape(sel) };
+      if (e.shape.kind === 'always') {
+        e.triggers = triggers(s);
+        idx.always.push(e);
+      } else if (e.shape.kind === 'compatible') {
+        for (const c of e.shape.compatibles) {
+          let l = idx.byCompatible.get(c);
+          if (!l) idx.byCompatible.set(c, (l = []));
+          l.push(e);
+        }
+      } else if (e.shape.kind === 'nodename') idx.byName.push(e);
+      else idx.other.push(e);
     }
-    return this.selects;
+    this.selects = idx;
+    return idx;
   }
 
-  private selects_(e: SelectEntry, inst: Record<string, unknown>, staticKey: string): boolean {
-    if (e.always) return true;
-    if (e.static) {
-      const m = e.memo.get(staticKey);
-      if (m !== undefined) return m;
-    }
+  /** Does a select of no simple shape pick the node? */
+  private selectsNode(e: SelectEntry, inst: Record<string, unknown>): boolean {
     const quick = matches(e.select, inst);
-    if (quick !== undefined) {
-      if (e.static) e.memo.set(staticKey, quick);
-      return quick;
-    }
+    if (quick !== undefined) return quick;
     if (!e.fn) {
       try {
         this.addRefs(e.id);
@@ -239,9 +249,19 @@ export class LinuxValidator {
         e.fn = (() => false) as unknown as ValidateFunction;
       }
     }
-    const r = !!e.fn(inst);
-    if (e.static) e.memo.set(staticKey, r);
-    return r;
+    return !!e.fn(inst);
+  }
+
+  /** The select schemas that apply to a node, in the store's order (as dt-validate applies them). */
+  private selected(inst: Record<string, unknown>, name: string, compat: unknown): SelectEntry[] {
+    const idx = this.selectIndex();
+    const out = new Set<SelectEntry>();
+    for (const e of idx.always) if (!e.triggers || triggered(e.triggers, inst)) out.add(e);
+    if (Array.isArray(compat)) for (const c of compat) for (const e of idx.byCompatible.get(String(c)) ?? []) out.add(e);
+    for (const e of idx.byName) if (e.shape.kind === 'nodename' && e.shape.test(name)) out.add(e);
+    for (const e of idx.other) if (this.selectsNode(e, inst)) out.add(e);
+    const order = this.selectOrder ??= new Map(this.store.header.selectIds.map((id, i) => [id, i]));
+    return [...out].sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
   }
 
   /** Validate a whole tree (in DTB form); findings of unchanged subtrees come from the cache. */
@@ -292,6 +312,7 @@ export class LinuxValidator {
     };
     walk(nodes[0], false);
     for (const p of [...this.results.keys()]) if (!seen.has(p)) this.results.delete(p);
+    this.saveCompiled();
     return out;
   }
 
@@ -315,9 +336,7 @@ export class LinuxValidator {
           break;
         }
       }
-      const staticKey = `${name}\0${Array.isArray(compat) ? compat.join('\0') : ''}`;
-      for (const sel of this.selectList()) {
-        if (!this.selects_(sel, inst, staticKey)) continue;
+      for (const sel of this.selected(inst, name, compat)) {
         const errs = this.validator(sel.id)?.(inst);
         if (errs) for (const err of errs) errors.push({ err, schema: sel.id });
       }
