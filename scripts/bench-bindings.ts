@@ -16,11 +16,11 @@ function arg(name: string, d: string): string {
   return i >= 0 ? process.argv[i + 1] : d;
 }
 
-interface Run { bindings: boolean; edits: number[]; firstBindingsMs?: number; worker: number[]; rss: number; heap: number }
+interface Run { bindings: boolean; edits: number[]; firstBindingsMs?: number; worker: number[]; answer: number[]; main?: number[]; rss: number; heap: number; workerHeap?: number; restRss?: number }
 
 async function run(board: string, workspace: string, bindings: boolean, edits: number): Promise<Run> {
   const c = new BenchClient();
-  const r: Run = { bindings, edits: [], worker: [], rss: 0, heap: 0 };
+  const r: Run = { bindings, edits: [], worker: [], answer: [], rss: 0, heap: 0 };
   try {
     await c.initialize(workspace, { bindings });
     const t0 = now();
@@ -38,23 +38,47 @@ async function run(board: string, workspace: string, bindings: boolean, edits: n
     }
     await sleep(500);
     const rnd = prng(7);
-    let prevAnswers = 0;
+    // typing: one keystroke every 100 ms (the worker waits for a pause)
     for (let i = 0; i < edits; i++) {
-      await sleep(100); // typing pace
+      await sleep(100);
       const text = c.texts.get(board)!;
       const e = benchEdit(text, rnd, i);
       const t = now();
       await c.replace(board, e.p, e.remove, e.insert);
       const a = await c.waitAnalysed(board, t);
       r.edits.push(a.at - t);
-      if (bindings) {
-        const s = (await c.stats()) as { bindings?: { answers: number; lastMs: number } };
-        if (s.bindings && s.bindings.answers > prevAnswers) r.worker.push(s.bindings.lastMs);
-        prevAnswers = s.bindings?.answers ?? prevAnswers;
+    }
+    // edits with pauses: the worker re-validates each edited tree
+    if (bindings) {
+      const answers = async (): Promise<{ answers: number; lastMs: number }> => ((await c.stats()) as { bindings: { answers: number; lastMs: number } }).bindings;
+      await sleep(1000);
+      for (let i = 0; i < Math.min(40, edits); i++) {
+        const before = (await answers()).answers;
+        const text = c.texts.get(board)!;
+        const e = benchEdit(text, rnd, edits + i);
+        const t = now();
+        await c.replace(board, e.p, e.remove, e.insert);
+        for (;;) {
+          const s = await answers();
+          if (s.answers > before) {
+            r.answer.push(now() - t);
+            r.worker.push(s.lastMs);
+            break;
+          }
+          if (now() - t > 10_000) break;
+          await sleep(5);
+        }
+        await sleep(200);
       }
     }
     await sleep(1500);
     const s = await c.stats();
+    const main = (s as { bindings?: { mainMs: number[] } }).bindings?.mainMs ?? [];
+    r.main = main;
+    r.workerHeap = (s as { bindings?: { workerHeapUsed: number } }).bindings?.workerHeapUsed;
+    // at rest: the server's and the worker's idle collections have run
+    await sleep(17_000);
+    r.restRss = rssOf(c.pid);
     r.rss = rssOf(c.pid);
     r.heap = s.memory?.heapUsed ?? 0;
   } finally {
@@ -84,10 +108,13 @@ async function main(): Promise<void> {
   const ms = (v: number): string => `${v.toFixed(1)} ms`;
   console.log(`board ${path.relative(path.join(kernel, 'arch/arm64/boot/dts'), board)}, ${edits} edits x ${rounds} rounds per setting, load ${os.loadavg()[0].toFixed(1)}`);
   console.log(`edit -> analysis published: bindings off median ${ms(median(eOff))} p95 ${ms(p95(eOff))}; on median ${ms(median(eOn))} p95 ${ms(p95(eOn))}; p95 difference ${ms(p95(eOn) - p95(eOff))}`);
+  const mainMs = all(on, (r) => r.main ?? []);
+  console.log(`main thread per analysis (findings mapped onto the new tree, the tree packed when sent): median ${ms(median(mainMs))} p95 ${ms(p95(mainMs))}`);
   console.log(`first binding diagnostics after didOpen (processed bindings cached on disk): ${on.map((r) => ms(r.firstBindingsMs ?? NaN)).join(', ')}`);
   const w = all(on, (r) => r.worker);
-  console.log(`worker per edit (re-validation of the changed subtrees): median ${ms(median(w))} p95 ${ms(p95(w))}`);
-  console.log(`memory after the edits: bindings off RSS ${off.map((r) => fmtMB(r.rss)).join(', ')}, heap ${off.map((r) => fmtMB(r.heap)).join(', ')}; on RSS ${on.map((r) => fmtMB(r.rss)).join(', ')}, heap ${on.map((r) => fmtMB(r.heap)).join(', ')} (the worker's heap is in the RSS, not in the main heap)`);
+  const ans = all(on, (r) => r.answer);
+  console.log(`edits with pauses: worker per edit (decode + re-validation of the changed subtrees) median ${ms(median(w))} p95 ${ms(p95(w))}; edit -> binding findings back (quiet delay 300 ms included) median ${ms(median(ans))} p95 ${ms(p95(ans))}`);
+  console.log(`memory after the edits: bindings off RSS ${off.map((r) => fmtMB(r.rss)).join(', ')}, heap ${off.map((r) => fmtMB(r.heap)).join(', ')}; on RSS ${on.map((r) => fmtMB(r.rss)).join(', ')}, heap ${on.map((r) => fmtMB(r.heap)).join(', ')} (the worker's heap is in the RSS, not in the main heap); worker heap ${on.map((r) => fmtMB(r.workerHeap ?? 0)).join(', ')}; at rest (idle collections done) RSS off ${off.map((r) => fmtMB(r.restRss ?? 0)).join(', ')}, on ${on.map((r) => fmtMB(r.restRss ?? 0)).join(', ')}`);
 }
 
 void main().catch((e) => {

@@ -1,6 +1,7 @@
 // The bindings worker of the language server: holds the processed Linux schemas and the compiled validators,
 // and validates the trees the server posts (in DTB form, see flatten.ts) off the main thread, so that the
 // cheap diagnostics of an edit publish first. It reads only the binding folders and its cache folder.
+import { getHeapStatistics } from 'node:v8';
 import { parentPort } from 'node:worker_threads';
 import { FolderCache, NodeFileSystem } from '../base/node-fs';
 import { BindingsHost, type BindingsOptions, type TreeInfo } from './index';
@@ -29,7 +30,7 @@ export interface SchemaIndex {
 }
 
 export type FromWorker =
-  | { type: 'result'; id: number; context: string; findings: Finding[]; ms: number; validated: number; reused: number; key?: string; index?: SchemaIndex }
+  | { type: 'result'; id: number; context: string; findings: Finding[]; ms: number; validated: number; reused: number; key?: string; index?: SchemaIndex; heapUsed: number }
   | { type: 'error'; id: number; context: string; message: string };
 
 let host: BindingsHost | undefined;
@@ -49,7 +50,7 @@ function validate(m: Extract<ToWorker, { type: 'validate' }>): FromWorker {
   const t0 = Date.now();
   if (!host) configure({ enabled: true, dirs: [] });
   const lb = host!.linuxFor(m.info);
-  if (!lb?.validator) return { type: 'result', id: m.id, context: m.context, findings: [], ms: Date.now() - t0, validated: 0, reused: 0 };
+  if (!lb?.validator) return { type: 'result', id: m.id, context: m.context, findings: [], ms: Date.now() - t0, validated: 0, reused: 0, heapUsed: getHeapStatistics().used_heap_size };
   const findings = lb.validator.validate(unpackTree(m.tree));
   const store = lb.validator.store;
   let index: SchemaIndex | undefined;
@@ -65,12 +66,25 @@ function validate(m: Extract<ToWorker, { type: 'validate' }>): FromWorker {
     };
   }
   const { validated, reused } = lb.validator.stats;
-  return { type: 'result', id: m.id, context: m.context, findings, ms: Date.now() - t0, validated, reused, key: store.key, index };
+  return { type: 'result', id: m.id, context: m.context, findings, ms: Date.now() - t0, validated, reused, key: store.key, index, heapUsed: getHeapStatistics().used_heap_size };
+}
+
+/** Once the worker has been idle this long, one full collection (the server runs with --expose-gc). */
+const IDLE_GC_MS = 10_000;
+let idleTimer: NodeJS.Timeout | undefined;
+
+function scheduleIdleGc(): void {
+  if (idleTimer) clearTimeout(idleTimer);
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) return;
+  idleTimer = setTimeout(() => gc(), IDLE_GC_MS);
+  idleTimer.unref();
 }
 
 if (parentPort) {
   const port = parentPort;
   port.on('message', (m: ToWorker) => {
+    scheduleIdleGc();
     if (m.type === 'config') {
       configure(m.config);
       return;
