@@ -3,10 +3,13 @@
 // switched, requests sent in between; at quiet points every open document's published diagnostics must
 // equal those of a fresh analysis (a new AnalysisHost, no cache shared) of the same texts.
 import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import type { Diagnostic as LspDiagnostic } from 'vscode-languageserver-protocol';
 import { AnalysisHost } from '../../server/src/analysis';
 import { OverlayFileSystem } from '../../server/src/base/fs';
-import { NodeFileSystem } from '../../server/src/base/node-fs';
+import { FolderCache, NodeFileSystem } from '../../server/src/base/node-fs';
+import { BindingsHost } from '../../server/src/bindings';
 import { LineIndex } from '../../server/src/base/text';
 import { toLspDiagnostic } from '../../server/src/lsp/convert';
 import { LspClient, uriOf } from '../../test/lsp/lsp-client';
@@ -51,6 +54,8 @@ export interface SoakResult {
 }
 
 interface Doc { file: string; text: string; undo: TextEdit[] }
+
+const BINDINGS_CACHE = path.join(process.env.DTS_LSP_CACHE || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'dts-lsp'), 'bindings');
 
 /** LSP range of [start, end) in `text`. */
 function rangeIn(text: string, start: number, end: number) {
@@ -109,7 +114,8 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     result.checks++;
     const ofs = new OverlayFileSystem(new NodeFileSystem([]));
     for (const d of open.values()) ofs.setOverlay(d.file, d.text);
-    const host = new AnalysisHost(ofs, {});
+    // the binding validation the server runs in its worker, here in process (as dts-check runs it)
+    const host = new AnalysisHost(ofs, { bindings: new BindingsHost(new NodeFileSystem(), { enabled: true, dirs: [], cache: new FolderCache(BINDINGS_CACHE), env: { home: os.homedir(), virtualEnv: process.env.VIRTUAL_ENV } }) });
     const analyses = new Map<string, ReturnType<AnalysisHost['analyze']>>();
     for (const d of open.values()) {
       const info = await c.request<{ root: string } | null>('dts/contexts', { textDocument: { uri: uriOf(d.file) } });
