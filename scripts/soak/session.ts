@@ -14,7 +14,8 @@ import { LineIndex } from '../../server/src/base/text';
 import { toLspDiagnostic } from '../../server/src/lsp/convert';
 import { LspClient, uriOf } from '../../test/lsp/lsp-client';
 import { applyEdit, int, makeEdit, pick, type EditKind, type Rand, type TextEdit } from './edits';
-import { prng, sleep } from '../bench/stats';
+import { prng, rssOf, sleep } from '../bench/stats';
+import { IDLE_GC_DELAY_MS, IDLE_SHRINK_DELAY_MS } from '../../server/src/lsp/idle-gc';
 
 export interface SoakOptions {
   /** workspace folder the server is initialized with */
@@ -27,6 +28,8 @@ export interface SoakOptions {
   checkEvery: number;
   /** stop early after this many seconds (0: no limit) */
   seconds?: number;
+  /** at the end, the server's RSS at rest (after its idle collections) with the documents still open */
+  memory?: boolean;
   log?: (line: string) => void;
 }
 
@@ -51,6 +54,9 @@ export interface SoakResult {
   /** the operations made, in order (to replay a failure by hand) */
   trace: string[];
   serverAlive: boolean;
+  /** RSS (bytes) at rest at the end, and with the documents just opened (options.memory) */
+  rssAtRest?: number;
+  openDocuments?: number;
 }
 
 interface Doc { file: string; text: string; undo: TextEdit[] }
@@ -184,6 +190,12 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       if (step % o.checkEvery === 0) await check();
     }
     await check();
+    if (o.memory) {
+      // the idle collection after 10 s, the young generation shrunk 5.5 s (or 11 s) later, then the pages released
+      await sleep(IDLE_GC_DELAY_MS + 2 * IDLE_SHRINK_DELAY_MS + 4000);
+      result.rssAtRest = rssOf(c.proc.pid);
+      result.openDocuments = open.size;
+    }
     // the server still answers
     const stats = await Promise.race([c.request('dts/stats', {}), sleep(5000).then(() => null)]);
     result.serverAlive = stats !== null && c.proc.exitCode === null;
