@@ -7,11 +7,13 @@
 //   3. hover / definition latency on phandle references
 //   4. memory: server RSS and V8 heap with the four boards open, and after N edits
 //   5. corpus throughput: bin/dts-check over all arm64 boards vs cpp + dtc over the same boards
+//   6. requests while busy: hover, definition, completion, semanticTokens while four boards open and the index runs
+//   7. process cold start: the whole dts-check process for sm8550-mtp vs cpp + dtc
 //   plus the in-process (no server) numbers of AnalysisHost.analyze.
 // Memory is sampled 0.2 s after the last answer and again at rest (REST_MS later).
 // Options: --runs N (cold runs per board, 5)  --edits N (per board, 200)  --memory-edits N (2000)
 //          --requests N (hover and definition requests per board, 200)  --no-corpus  --no-inproc
-//          --corpus-limit N (first N boards only)  --only inproc,cold,server,corpus  --jobs N (dts-check --jobs, default: the core count)  --write-md
+//          --corpus-limit N (first N boards only)  --only inproc,cold,server,corpus,busy,startup  --jobs N (dts-check --jobs, default: the core count)  --write-md
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -19,7 +21,9 @@ import * as path from 'node:path';
 import { uriOf } from '../test/lsp/lsp-client';
 import type { InprocResult } from './bench/inproc';
 import { benchEdit, type EditKind } from './bench/inproc';
+import { busyReport, runBusy, type BusyResult } from './bench/busy';
 import { BenchClient } from './bench/server-client';
+import { runStartup, startupReport, type StartupResult } from './bench/startup';
 import { fmtMB, fmtMs, median, now, p95, prng, rssOf, sleep, timeShell } from './bench/stats';
 import { arm64Boards, cppArgs, ensureDebianPackages, ensureKernelTree } from './kernel-tree';
 import { IDLE_GC_DELAY_MS, IDLE_SHRINK_DELAY_MS } from '../server/src/lsp/idle-gc';
@@ -147,6 +151,8 @@ const TYPING_PACE_MS = 100;
  * one quiet interval later (once more after another if V8 did not shrink it), and 4 s for the release of the pages.
  */
 const REST_MS = IDLE_GC_DELAY_MS + 2 * IDLE_SHRINK_DELAY_MS + 4000;
+/** the memory row with the documents open (the targets: at rest ≤ 120 MB here and after 2,000 edits) */
+const MEM_OPEN = 'four boards and their largest .dtsi open';
 
 async function editBurst(c: BenchClient, board: string, file: string, n: number, rnd: () => number, into: number[], serverMs: number[], paceMs = 0): Promise<number> {
   let published = 0;
@@ -283,6 +289,16 @@ async function main(): Promise<void> {
     const s = (await c.stats()) as { memory?: NodeJS.MemoryUsage; idleCollections?: number; lastIdleCollectionMs?: number };
     mem.push({ when, busy, rest: point(s), idleCollections: s.idleCollections ?? 0, idleMs: s.lastIdleCollectionMs ?? NaN });
   };
+  const dtsis = new Map<string, string>();
+  if (want('server') || want('busy')) {
+    const { AnalysisHost } = await import('../server/src/analysis');
+    const { NodeFileSystem } = await import('../server/src/base/node-fs');
+    for (const b of boards) {
+      const inp = inproc.find((x) => x.board === b);
+      const d = inp?.largestDtsi || largestDtsiOf(new AnalysisHost(new NodeFileSystem()).analyze(b).pp.files);
+      if (d) dtsis.set(b, d);
+    }
+  }
   if (want('server')) try {
     await c.initialize(dtsDir, {}); // the default settings (75 ms debounce for bursts, isolated edits at once)
     await memSnap('started (no document)');
@@ -292,26 +308,18 @@ async function main(): Promise<void> {
       await c.c.waitForDiagnostics(b, () => true, 60_000, true);
     }
     await c.waitIndexed().catch(() => undefined);
-    await memSnap('four boards open');
+    // the memory figure is taken with each board's largest .dtsi open too (as an editor has them)
+    for (const d of dtsis.values()) await c.open(d);
+    await c.c.waitQuiet(300, 120_000);
+    await memSnap(MEM_OPEN);
     const rnd = prng(7);
-    const dtsis = new Map<string, string>();
-    for (const b of boards) {
-      const inp = inproc.find((x) => x.board === b);
-      const { AnalysisHost } = await import('../server/src/analysis');
-      const { NodeFileSystem } = await import('../server/src/base/node-fs');
-      const d = inp?.largestDtsi || largestDtsiOf(new AnalysisHost(new NodeFileSystem()).analyze(b).pp.files);
-      if (d) dtsis.set(b, d);
-    }
     // 3. hover / definition (before edits: positions from the files on disk)
     for (const b of boards) {
       const d = dtsis.get(b);
       progress(`hover/definition ${path.relative(dtsDir, b)}`);
-      if (d && !c.texts.has(d)) await c.open(d);
       const targets: Array<{ file: string; offsets: number[] }> = [{ file: b, offsets: spread(phandleOffsets(c.texts.get(b)!), Math.ceil(opts.requests / 2)) }];
       if (d) targets.push({ file: d, offsets: spread(phandleOffsets(c.texts.get(d)!), Math.floor(opts.requests / 2)) });
       const rr: RequestResult = { board: b, hover: [], definition: [], answered: 0, total: 0 };
-      // the .dtsi was just opened: let its (re)analysis finish first
-      await sleep(300);
       for (const t of targets) {
         const h = await timedRequests(c, t.file, t.offsets, 'textDocument/hover');
         const g = await timedRequests(c, t.file, t.offsets, 'textDocument/definition');
@@ -355,6 +363,19 @@ async function main(): Promise<void> {
     }
   } finally {
     await c.shutdown();
+  }
+
+  // 6. requests while busy (a fresh server)
+  let busy: BusyResult | undefined;
+  if (want('busy')) {
+    progress('requests while four boards open at once');
+    busy = await runBusy(dtsDir, boards, dtsis);
+  }
+  // 7. process cold start
+  let startup: StartupResult | undefined;
+  if (want('startup')) {
+    progress('process cold start: dts-check vs cpp + dtc');
+    startup = runStartup(REPO, kernel, boards[0], 20);
   }
 
   // 5. corpus
@@ -417,8 +438,10 @@ async function main(): Promise<void> {
   for (const m of mem) {
     say(`| ${m.when} | ${fmtMB(m.busy.rss)} MB | ${fmtMB(m.busy.heapUsed)} / ${fmtMB(m.busy.heapTotal)} MB | ${fmtMB(m.rest.rss)} MB | ${fmtMB(m.rest.heapUsed)} / ${fmtMB(m.rest.heapTotal)} MB | ${m.idleCollections} (last ${fmtMs(m.idleMs)} ms) |`);
   }
-  const open = mem.find((m) => m.when === 'four boards open');
+  const open = mem.find((m) => m.when === MEM_OPEN);
   const last = mem[mem.length - 1];
+  const atRest = mem.filter((m) => m.when === MEM_OPEN || /^after \d+ edits$/.test(m.when)).map((m) => `${m.when}: ${fmtMB(m.rest.rss)} MB`);
+  if (atRest.length) say(`\nRSS at rest (target ≤ 120 MB): ${atRest.join('; ')}.`);
   if (open && last && last !== open) {
     say(`\nRSS after the edits / with the four boards open: at rest ${(last.rest.rss / open.rest.rss).toFixed(2)}; 0.2 s after ${(last.busy.rss / open.busy.rss).toFixed(2)}`);
   }
@@ -444,6 +467,8 @@ async function main(): Promise<void> {
     if (corpus.checkJobs) say(`Wall ratio dts-check --jobs ${opts.jobs} / (cpp + dtc, sequential): ${(corpus.checkJobs.real / corpus.dtc.real).toFixed(2)}`);
     say();
   }
+  if (busy) for (const l of busyReport(busy, rel, fmtMs, median)) say(l);
+  if (startup) for (const l of startupReport(startup, rel)) say(l);
   say(`Cores: ${cpus.length}. Load average at the end: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}.`);
 
   if (opts.writeMd) writeMarkdown(out.join('\n'));

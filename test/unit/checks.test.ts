@@ -378,3 +378,18 @@ test('supplier-disabled: the kernel lookup of each binding (phys, power-domains,
 test('supplier-disabled / never-probes: disabled PHY port of a live provider, driverless GMU, scpi DVFS CPU clocks do not fire', () => {
   assert.deepEqual(analyze('supplier-disabled-kernel-ok.dts').diags.map((d) => `${d.code}: ${d.message}`), []);
 });
+
+test('iommu-stream-conflict: arm-smmu-v3 rejects a stream ID given twice; arm-smmu (v2) shares it', () => {
+  const { diags, text, file } = analyze('iommu-stream-conflict.dts');
+  const ds = byCode(diags, 'iommu-stream-conflict');
+  assert.equal(ds.length, 2, JSON.stringify(diags, null, 1));
+  assert.deepEqual(ds.map((d) => text.slice(d.start, d.end)).sort(), ['&smmu3 0x42', '&smmu3 0x42']);
+  assert.ok(ds.some((d) => /^stream 0x42 on &smmu3 is also gpu@4000's\. &smmu3 \(arm-smmu-v3\) gives a stream to one device/.test(d.message)));
+  assert.ok(ds.every((d) => /arm_smmu_insert_master: "stream 66 already in tree from dev …", -EINVAL/.test(d.message) && d.severity === 'warning'));
+  assert.ok(ds.every((d) => d.related?.length === 1));
+  // the raw number 2 in phandle position names &smmu2 only by dtc's numbering
+  const raw = byCode(diags, 'raw-phandle-unstable');
+  assert.equal(raw.length, 1);
+  assertAtIn(raw[0], file, text, 'iommus = <2 0x9>', '2');
+  assert.match(raw[0].message, /^raw phandle 0x2 is &smmu2 only by dtc's numbering\. .*Write &smmu2$/);
+});

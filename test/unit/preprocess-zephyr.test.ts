@@ -108,3 +108,22 @@ test("cpp's dynamic macros and the directives it passes on are never dropped sil
   ]);
   assert.deepEqual(lines(r), ['l = <1>;', 'c = <0 1 0>; f = "/a.dts";']);
 });
+
+test('a keystroke in a stacked overlay is replayed like one in the root; the board alone keeps its own record', () => {
+  const fs = new MemoryFileSystem({
+    '/b/board.dts': '#define SPEED 9600\n/ { a = <1>; };\n',
+    '/app/app.overlay': '/ { speed = <SPEED>; label = "abc"; };\n',
+  });
+  const cache = createPreprocessCache();
+  const opts = { fs, includePaths: [], defines: { __DTS__: '1' }, cache };
+  preprocess('/b/board.dts', { ...opts, stack: ['/app/app.overlay'] });
+  preprocess('/b/board.dts', opts);
+  fs.set('/app/app.overlay', '/ { speed = <SPEED>; label = "abcd"; };\n');
+  const before = cache.incremental;
+  const r = preprocess('/b/board.dts', { ...opts, stack: ['/app/app.overlay'] });
+  assert.equal(cache.incremental, before + 1);
+  const fresh = preprocess('/b/board.dts', { fs, includePaths: [], defines: { __DTS__: '1' }, stack: ['/app/app.overlay'] });
+  assert.equal(r.text, fresh.text);
+  const at = r.text.indexOf('"abcd"');
+  assert.deepEqual(r.map.toFileRange(at, at + 6), fresh.map.toFileRange(at, at + 6));
+});

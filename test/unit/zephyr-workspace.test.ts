@@ -11,6 +11,7 @@ import { emitDts } from '../../server/src/tree/emit';
 import { detectIncludePaths } from '../../server/src/workspace/include-paths';
 import { findWestWorkspace, zephyrBoard, zephyrDtsRoots, zephyrSystemIncludes } from '../../server/src/workspace/west';
 import { normalizeSettings } from '../../server/src/lsp/settings';
+import { readBuildDir } from '../../server/src/workspace/build-dir';
 import { zephyrFixture } from '../util/zephyr-ws';
 
 const F = zephyrFixture();
@@ -130,4 +131,24 @@ test('settings: devicetree.board (a name or a .dts), devicetree.buildDir, device
     'devicetree.board must be a board name or the path of a board .dts',
     'devicetree.flavour must be one of auto, linux, zephyr, uboot, dtc',
   ]);
+});
+
+test('CRLF line ends (as in the corpus snapshot): .west/config, west.yml, module.yml, board yaml, CMakeCache.txt', () => {
+  const crlf = (s: string): string => s.replace(/\n/g, '\r\n');
+  const mfs = new MemoryFileSystem({
+    '/w/.west/config': crlf('[manifest]\npath = zephyr\nfile = west.yml\n[zephyr]\nbase = zephyr\n'),
+    '/w/zephyr/west.yml': crlf('manifest:\n  projects:\n    - name: hal_x\n      path: modules/hal/x\n'),
+    '/w/zephyr/dts/common/a.dtsi': '',
+    '/w/zephyr/dts/arm/a.dtsi': '',
+    '/w/zephyr/include/zephyr/a.h': '',
+    '/w/modules/hal/x/zephyr/module.yml': crlf('build:\n  settings:\n    dts_root: .\n'),
+    '/w/modules/hal/x/dts/x.dtsi': '',
+    '/w/zephyr/boards/acme/b/b.dts': crlf('/dts-v1/;\n/ { };\n'),
+    '/w/zephyr/boards/acme/b/b.yaml': crlf('identifier: b\narch: arm\n'),
+    '/w/build/CMakeCache.txt': crlf('BOARD:STRING=b\nAPPLICATION_SOURCE_DIR:PATH=/w/app\nZEPHYR_BASE:PATH=/w/zephyr\n'),
+  });
+  const ws = findWestWorkspace('/w/zephyr/boards/acme/b/b.dts', mfs)!;
+  assert.deepEqual([ws.foundBy, ws.zephyrBase, ws.modules.map((m) => m.dtsRoot)], ['west-config', '/w/zephyr', ['/w/modules/hal/x']]);
+  assert.equal(zephyrBoard('/w/zephyr/boards/acme/b/b.dts', mfs, ws).arch, 'arm');
+  assert.deepEqual([readBuildDir('/w/build', mfs)?.board, readBuildDir('/w/build', mfs)?.appDir], ['b', '/w/app']);
 });

@@ -29,6 +29,18 @@ export interface Diagnostic extends FileRange {
  * Every stable diagnostic code with its default severity. Codes are contracts:
  * users' CI configurations and editors rely on them. Add, never rename.
  */
+/**
+ * A diagnostic with the positions it was reported at in the preprocessed text (where the merge and the
+ * checks report), so that an incremental re-analysis can move them and map them to the files again.
+ */
+export interface PositionedDiagnostic {
+  diag: Diagnostic;
+  start: number;
+  end: number;
+  /** per entry of diag.related: its position in the preprocessed text */
+  related?: { start: number; end: number }[];
+}
+
 export const DIAGNOSTIC_CODES: Record<string, { severity: Severity; description: string; defaultOff?: boolean }> = {
   // front end
   'syntax-error': { severity: 'error', description: 'The text is not valid Devicetree source.' },

@@ -1,5 +1,5 @@
 // Shared context and helpers of the checks.
-import { defaultSeverity, type Diagnostic, type RelatedInformation } from '../base/diagnostics';
+import { defaultSeverity, type Diagnostic, type PositionedDiagnostic, type RelatedInformation } from '../base/diagnostics';
 import { defaultKernelEnvironment, type KernelEnvironment } from '../kernel/environment';
 import type { IommuModel } from '../model/iommu';
 import { simulateProbe } from '../model/probe/simulate';
@@ -55,10 +55,15 @@ export function checkContext(input: CheckInput): CheckContext {
 
 export class Reporter {
   readonly out: Diagnostic[] = [];
-  constructor(private readonly map: SourceMap) {}
+  /** where each related information was made (for `positioned`) */
+  private readonly relatedAt = new WeakMap<RelatedInformation, { start: number; end: number }>();
+  /** `positioned`: when given, every diagnostic is also recorded with its positions in the preprocessed text */
+  constructor(private readonly map: SourceMap, private readonly positioned?: PositionedDiagnostic[]) {}
   related(span: Span | undefined, message: string): RelatedInformation | undefined {
     if (!span) return undefined;
-    return { ...this.map.toFileRange(span.start, span.end), message };
+    const r = { ...this.map.toFileRange(span.start, span.end), message };
+    if (this.positioned) this.relatedAt.set(r, { start: span.start, end: span.end });
+    return r;
   }
   /** `about`: the node (and property) the diagnostic is about, for the JSON output's node/property fields */
   report(code: string, span: Span, message: string, related: (RelatedInformation | undefined)[] = [], about?: { node?: TreeNode; property?: string }): void {
@@ -69,6 +74,11 @@ export class Reporter {
     if (about?.node) d.node = nodePath(about.node);
     if (about?.property) d.property = about.property;
     this.out.push(d);
+    if (this.positioned) {
+      const at = rel.map((x) => this.relatedAt.get(x));
+      // a related information made elsewhere has no known position: such a diagnostic cannot be moved
+      this.positioned.push({ diag: d, start: span.start, end: span.end, related: at.every((x) => x) ? (at as { start: number; end: number }[]) : undefined });
+    }
   }
 }
 

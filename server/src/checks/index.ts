@@ -1,5 +1,5 @@
 // Checks over the live tree and the supplier graph. One file per family of diagnostics.
-import type { Diagnostic } from '../base/diagnostics';
+import type { Diagnostic, PositionedDiagnostic } from '../base/diagnostics';
 import { checkCells } from './cells';
 import { checkContext, Reporter, type CheckContext, type CheckInput } from './context';
 import { checkCycles } from './cycles';
@@ -29,9 +29,10 @@ const CHECKS: ((ctx: CheckContext, r: Reporter) => void)[] = [
 /** Zephyr trees: the cell checks, then supplier checks in Zephyr's terms (checks/zephyr.ts); no Linux IOMMU checks. */
 const ZEPHYR_CHECKS: ((ctx: CheckContext, r: Reporter) => void)[] = [checkZephyrCells, checkZephyrSuppliers, checkZephyrCycles];
 
-export function runChecks(input: CheckInput): Diagnostic[] {
+/** `positioned`: when given, every diagnostic is also recorded there with its positions in the preprocessed text. */
+export function runChecks(input: CheckInput, positioned?: PositionedDiagnostic[]): Diagnostic[] {
   const ctx = checkContext(input);
-  const r = new Reporter(ctx.map);
+  const r = new Reporter(ctx.map, positioned);
   for (const check of input.flavour === 'zephyr' ? ZEPHYR_CHECKS : CHECKS) {
     try {
       check(ctx, r);

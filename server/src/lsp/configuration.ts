@@ -43,6 +43,7 @@ export class ServerConfiguration {
       this.s.showMessage(MessageType.Warning, `Devicetree: ${p}`);
     }
     const options: AnalysisOptions = {
+      incremental: true,
       includePaths: settings.includePaths,
       defines: settings.defines,
       severities: settings.severities,

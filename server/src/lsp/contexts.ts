@@ -177,7 +177,9 @@ export class ServerContexts {
 
   dropUnusedContexts(): void {
     const active = this.activeRoots();
-    for (const root of [...this.byRoot.keys()]) if (!active.has(root)) this.byRoot.delete(root);
+    for (const root of [...this.byRoot.keys()]) {
+      if (!active.has(root)) { this.byRoot.delete(root); this.s.host.forget(root); }
+    }
   }
 
   /** Mark every context that reads `file` (or is rooted at it) for re-analysis. */

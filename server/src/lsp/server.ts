@@ -69,7 +69,7 @@ export class DtsServer {
   constructor(readonly connection: Connection, baseFs: FileSystem = new NodeFileSystem([])) {
     this.fs = new OverlayFileSystem(baseFs);
     this.config = new ServerConfiguration(this, baseFs instanceof NodeFileSystem ? baseFs : undefined);
-    this.host = new AnalysisHost(this.fs, { zephyrBase: process.env.ZEPHYR_BASE });
+    this.host = new AnalysisHost(this.fs, { incremental: true, zephyrBase: process.env.ZEPHYR_BASE });
     this.index = new WorkspaceIndex(this.fs, { includePaths: () => this.config.settings.includePaths, zephyrBase: process.env.ZEPHYR_BASE });
     this.contexts = new ServerContexts(this);
     this.scheduler = new AnalysisScheduler(this);

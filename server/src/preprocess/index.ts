@@ -32,14 +32,19 @@ class Run extends Scanner implements IncrementalHost {
     const cache = this.cache;
     if (!cache) return undefined;
     const root = normalize(rootFile);
-    const record = cache.record(root);
+    const record = cache.record(this.recordKey(root));
     if (!record || record.key !== this.key) return undefined;
     const r = reprocessEdit(record, this);
     if (!r) return undefined;
     if (r.changed !== root) cache.noteText(r.changed, r.record.texts.get(r.changed)!);
-    cache.setRecord(root, r.record);
+    cache.setRecord(this.recordKey(root), r.record);
     cache.incremental++;
     return r.result;
+  }
+
+  /** The replay record of a root alone and of the root with a stack are kept apart (a board and its overlay's context). */
+  private recordKey(root: string): string {
+    return this.stackFiles.length ? `${root}\u0003${this.stackFiles.join('\u0000')}` : root;
   }
 
   run(rootFile: string): PreprocessResult {
@@ -91,11 +96,11 @@ class Run extends Scanner implements IncrementalHost {
       inactiveRanges: this.inactive,
     };
     if (this.cache) {
-      if (this.stopped || this.unsafe) this.cache.setRecord(root, undefined);
+      if (this.stopped || this.unsafe) this.cache.setRecord(this.recordKey(root), undefined);
       else {
         const texts = new Map<string, string>();
         this.readMemo.forEach((rr, path) => { if (rr.ok) texts.set(path, rr.text); });
-        this.cache.setRecord(root, {
+        this.cache.setRecord(this.recordKey(root), {
           key: this.key, result, segs: this.segs, texts, resolutions: this.allResolutions,
           copies: this.copies, everDefined: this.everDefined, functionLike: this.functionLike, usedLine: this.usedLine,
           table: this.macros,

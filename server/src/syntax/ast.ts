@@ -166,4 +166,20 @@ export interface SyntaxErrorInfo extends Span {
 export interface DtsFile {
   statements: TopStatement[];
   errors: SyntaxErrorInfo[];
+  /** set when this parse was made from the owner's last one (syntax/reparse.ts); read by the incremental merge */
+  edit?: ParseEdit;
+}
+
+/**
+ * How a parse was made from the owner's last parse: the old text's [p, oldEnd) became [p, oldEnd + d) of the
+ * new one; items before are the last parse's objects, items after moved by d. `replaced`: the one item (or
+ * statement) parsed again and where it sits (`containers`: `/` or `&ref` of its statement, then the names of
+ * the nodes inside it, outermost first); absent when the edit was white space between items.
+ */
+export interface ParseEdit {
+  base: WeakRef<DtsFile>;
+  p: number;
+  oldEnd: number;
+  d: number;
+  replaced?: { old: NodeItem | TopStatement; now: NodeItem | TopStatement; containers: string[] };
 }

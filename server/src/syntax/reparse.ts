@@ -1,5 +1,5 @@
 // A parse made from the owner's last parse when the text changed in one place (see reparseEdit).
-import type { NodeBody, NodeDef, NodeItem, RefNodeStatement, RootNodeStatement, Span, SyntaxErrorInfo, TopStatement, DtsFile } from './ast';
+import type { NodeBody, NodeDef, NodeItem, ParseEdit, RefNodeStatement, RootNodeStatement, Span, SyntaxErrorInfo, TopStatement, DtsFile } from './ast';
 import { commonPrefix, commonSuffix } from '../base/text';
 import { isSpace, looksLikeTopLevelStart, splitStatements } from './scan';
 import { shiftItem, shiftStatement } from './shift';
@@ -24,12 +24,16 @@ export function reparseEdit(last: LastParse, text: string, cache: ParseCache, ow
     if (text === old) return last.file;
     const p = commonPrefix(old, text);
     const s = commonSuffix(old, text, Math.min(old.length, text.length) - p);
-    const e: EditCtx = { old, text, p, oldEnd: old.length - s, d: text.length - old.length, cache, gen };
+    const e: EditCtx = { old, text, p, oldEnd: old.length - s, d: text.length - old.length, cache, gen, containers: [] };
     const statements = editList<TopStatement>(last.file.statements, 0, old.length, e, true, true);
     if (!statements) return undefined;
     const errors: SyntaxErrorInfo[] = [];
     checkStatementOrder(statements, errors, text.length, complete);
-    return { statements, errors };
+    const file: DtsFile = { statements, errors };
+    // (not enumerable: the parse equals a whole parse of the text, field by field)
+    const edit: ParseEdit = { base: new WeakRef(last.file), p: e.p, oldEnd: e.oldEnd, d: e.d, replaced: e.replaced };
+    Object.defineProperty(file, 'edit', { value: edit, enumerable: false, writable: true, configurable: true });
+    return file;
   } finally {
     cache.endParse(gen);
   }
@@ -44,6 +48,9 @@ interface EditCtx {
   d: number;
   cache: ParseCache;
   gen: number;
+  /** the containers of the list being edited (see ParseEdit) */
+  containers: string[];
+  replaced?: ParseEdit['replaced'];
 }
 
 /**
@@ -69,8 +76,10 @@ function editList<T extends Span>(list: T[], lo: number, hi: number, e: EditCtx,
   } else {
     const x = list[k];
     if (!x || e.p < x.start || e.oldEnd > x.end) return undefined;
-    const y = (inBody(x, e) ? editNode(x, e) : top ? reparseStatement(x as unknown as TopStatement, e) : reparseItem(x as unknown as NodeItem, e, memo)) as T | undefined;
+    const nested = inBody(x, e);
+    const y = (nested ? editNode(x, e) : top ? reparseStatement(x as unknown as TopStatement, e) : reparseItem(x as unknown as NodeItem, e, memo)) as T | undefined;
     if (!y) return undefined;
+    if (!nested) e.replaced = { old: x as unknown as NodeItem | TopStatement, now: y as unknown as NodeItem | TopStatement, containers: e.containers.slice() };
     if (!top && !itemOrderOk(list as unknown as NodeItem[], k, y as unknown as NodeItem)) return undefined;
     out.push(y);
     next = k + 1;
@@ -123,8 +132,10 @@ function inBody(x: Span, e: EditCtx): x is Container {
 /** The node (or top-level node statement) with its body edited. */
 function editNode<T extends Span>(x: T & Container, e: EditCtx): T | undefined {
   const b = x.body;
+  e.containers.push(x.kind === 'rootNode' ? '/' : x.kind === 'refNode' ? '&' + (x.ref.kind === 'labelRef' ? x.ref.name : `{${x.ref.path}}`) : x.name);
   // the items of a huge node have cache entries of their own (see parseSplit), those of a small one do not
   const items = editList<NodeItem>(b.items, b.start + 1, b.closeBrace, e, false, x.end - x.start >= SPLIT_MIN_CHARS);
+  e.containers.pop();
   if (!items) return undefined;
   // an entry of the whole node (a top-level statement) holds its old text
   e.cache.drop(x);

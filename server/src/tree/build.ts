@@ -7,7 +7,7 @@ import * as paths from '../base/paths';
 import type * as ast from '../syntax/ast';
 import { decodeDtsString, fitsBits, U64_MASK } from './eval';
 import type { Cell, Contribution, ResolvedRef, ValueChunk } from './types';
-import { DNode, DProp, isRefRelative, own, plainAscii, refString, span, textDecoder, textEncoder, type Span } from './dnodes';
+import { DNode, DProp, isRefRelative, own, ownContributions, ownRef, plainAscii, refString, span, textDecoder, textEncoder, type Span } from './dnodes';
 import { MAX_NODE_DEPTH, type MergeState } from './merge-state';
 
 // ---- building nodes from bodies (build_node) ----------------------------
@@ -20,7 +20,7 @@ function buildNode(mg: MergeState, body: ast.NodeBody, name: string, depth: numb
         node.props.push(buildProp(mg, item));
         break;
       case 'deleteProperty': {
-        const p = new DProp(item.name, span(item), item.nameSpan, { kind: 'deletion', start: item.start, end: item.end, nameSpan: item.nameSpan });
+        const p = new DProp(item.name, span(item), span(item.nameSpan), { kind: 'deletion', start: item.start, end: item.end, nameSpan: span(item.nameSpan) });
         p.deleted = true;
         node.props.push(p);
         break;
@@ -28,7 +28,7 @@ function buildNode(mg: MergeState, body: ast.NodeBody, name: string, depth: numb
       case 'node': {
         // a huge node body (one statement) is cancellable too: poll every 256 nodes, skip the rest once cancelled
         if (mg.cancelled || ((++mg.nodeTicks & 255) === 0 && mg.checkCancelled(item.nameSpan))) break;
-        const contrib: Contribution = { kind: 'definition', start: item.start, end: item.end, nameSpan: item.nameSpan };
+        const contrib: Contribution = { kind: 'definition', start: item.start, end: item.end, nameSpan: span(item.nameSpan) };
         let child: DNode;
         if (depth + 1 > MAX_NODE_DEPTH) {
           mg.report('resource-limit', item.nameSpan, `Node nesting deeper than ${MAX_NODE_DEPTH} levels: the contents of this node are ignored`);
@@ -60,9 +60,9 @@ function buildNode(mg: MergeState, body: ast.NodeBody, name: string, depth: numb
   return node;
 }
 
-function buildProp(mg: MergeState, def: ast.PropertyDef): DProp {
+export function buildProp(mg: MergeState, def: ast.PropertyDef): DProp {
   // the parser's name spans are plain { start, end } objects nobody mutates: shared, not copied
-  const p = new DProp(def.name, span(def), def.nameSpan, { kind: 'definition', start: def.start, end: def.end, nameSpan: def.nameSpan });
+  const p = new DProp(def.name, span(def), span(def.nameSpan), { kind: 'definition', start: def.start, end: def.end, nameSpan: span(def.nameSpan) });
   for (let lIndex = 0, lList = def.labels; lIndex < lList.length; lIndex++) { const l = lList[lIndex]; mg.addLabel(p, l.name, [{ name: l.name, start: l.start, end: l.end }]); }
   if (!def.value) return p;
   for (let partIndex = 0, partList = def.value; partIndex < partList.length; partIndex++) {
@@ -115,7 +115,7 @@ function buildChunk(mg: MergeState, c: ast.ValueComponent, p: DProp): ValueChunk
             cells[n++] = { start: item.start, end: item.end, value: mask };
             continue;
           }
-          const rr: ResolvedRef = { ref: item.ref };
+          const rr: ResolvedRef = { ref: ownRef(item.ref) };
           const cell: Cell = { start: item.start, end: item.end, value: 0xffffffffn, ref: rr };
           cells[n++] = cell;
           own(p, 'phRefs').push({ cell, rr, refStr: refString(item.ref) });
@@ -134,7 +134,7 @@ function buildChunk(mg: MergeState, c: ast.ValueComponent, p: DProp): ValueChunk
       return { kind: 'bytes', start: c.start, end: c.end, bytes: Uint8Array.from(vals) };
     }
     case 'pathValue': {
-      const rr: ResolvedRef = { ref: c.ref };
+      const rr: ResolvedRef = { ref: ownRef(c.ref) };
       const chunk = { kind: 'pathRef' as const, start: c.start, end: c.end, ref: rr };
       own(p, 'pathRefs').push({ chunk, rr, refStr: refString(c.ref) });
       return chunk;
@@ -230,12 +230,12 @@ function deletePropertyByName(mg: MergeState, node: DNode, name: string, directi
   if (!p) return; // dtc ignores a /delete-property/ of a missing property
   const contrib: Contribution = { kind: 'deletion', start: directive.start, end: directive.end, nameSpan: span(nameSpan) };
   if (!p.deleted) {
-    mg.deleted.push({ path: mg.propPath(node, name), kind: 'property', contributions: [...p.contributions], deletedBy: span(directive) });
+    mg.deleted.push({ path: mg.propPath(node, name), kind: 'property', contributions: ownContributions(p.contributions), deletedBy: span(directive) });
   }
   p.deleted = true;
   for (let lIndex = 0, lList = p.labels; lIndex < lList.length; lIndex++) { const l = lList[lIndex]; l.deleted = true; }
   p.contributions.push(contrib);
-  node.contributions.push(contrib);
+  node.contributions.push({ ...contrib, nameSpan: span(contrib.nameSpan) });
 }
 
 function deleteNodeByName(mg: MergeState, parent: DNode, name: string, directive: Span, nameSpan: Span): void {
@@ -257,15 +257,15 @@ function addOrphan(mg: MergeState, st: ast.RefNodeStatement, refStr: string): vo
     const bytes = new Uint8Array(enc.length + 1);
     bytes.set(enc);
     prop.chunks.push({ kind: 'string', start: st.ref.start, end: st.ref.end, value: refStr, bytes });
-    mg.stmtRefs.push({ rr: { ref: st.ref }, refStr, orphan: true });
+    mg.stmtRefs.push({ rr: { ref: ownRef(st.ref) }, refStr, orphan: true });
   } else {
-    const rr: ResolvedRef = { ref: st.ref };
+    const rr: ResolvedRef = { ref: ownRef(st.ref) };
     const cell: Cell = { start: st.ref.start, end: st.ref.end, value: 0xffffffffn, ref: rr };
     prop.chunks.push({ kind: 'cells', start: st.ref.start, end: st.ref.end, bits: 32, cells: [cell] });
     own(prop, 'phRefs').push({ cell, rr, refStr });
   }
   frag.props.push(prop);
-  const body = buildNode(mg, st.body, '__overlay__', 2, { ...contrib });
+  const body = buildNode(mg, st.body, '__overlay__', 2, { ...contrib, nameSpan: span(contrib.nameSpan) });
   for (let lIndex = 0, lList = st.labels; lIndex < lList.length; lIndex++) { const l = lList[lIndex]; mg.addLabel(body, l.name, [{ name: l.name, start: l.start, end: l.end }], body); }
   body.parent = frag;
   frag.children.push(body);
@@ -323,7 +323,7 @@ export function processStatements(mg: MergeState, file: ast.DtsFile): void {
         }
         target.omit = true;
         target.omitSpan = span(st);
-        mg.stmtRefs.push({ rr: { ref: st.ref }, target, refStr, orphan: false });
+        mg.stmtRefs.push({ rr: { ref: ownRef(st.ref) }, target, refStr, orphan: false });
         break;
       }
       default:
@@ -347,7 +347,7 @@ function processRefNode(mg: MergeState, st: ast.RefNodeStatement): void {
     const body = buildNode(mg, st.body, target.name, mg.depthOf(target), extContribution());
     for (let lIndex = 0, lList = st.labels; lIndex < lList.length; lIndex++) { const l = lList[lIndex]; mg.addLabel(target, l.name, [{ name: l.name, start: l.start, end: l.end }], target); }
     mergeNodes(mg, target, body);
-    mg.stmtRefs.push({ rr: { ref: st.ref }, target, refStr, orphan: false });
+    mg.stmtRefs.push({ rr: { ref: ownRef(st.ref) }, target, refStr, orphan: false });
   };
   if (st.labels.length > 0) {
     if (mg.isPlugin && relative) mg.report('unresolved-reference', st.ref, `Label-relative reference ${refStr} not supported in plugin`);

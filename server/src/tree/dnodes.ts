@@ -82,6 +82,20 @@ export function span(s: Span): Span {
   return { start: s.start, end: s.end };
 }
 
+// The tree owns every span object it holds (none is the parser's, none is held twice): an incremental
+// re-analysis moves the positions of the tree in place (tree/incremental.ts), and the AST is shared between
+// analyses and read-only.
+
+/** A copy of a reference of the AST (for a ResolvedRef of the tree). */
+export function ownRef(r: ast.Reference): ast.Reference {
+  return { ...r };
+}
+
+/** Copies of contributions (for a DeletedItem: the node or property may come back and keep its own). */
+export function ownContributions(list: Contribution[]): Contribution[] {
+  return list.map((c) => ({ ...c, nameSpan: span(c.nameSpan) }));
+}
+
 export const textDecoder = new TextDecoder('utf-8');
 export const textEncoder = new TextEncoder();
 

@@ -1,13 +1,13 @@
 // The merge's state, shared by its phases (build.ts, dtc-checks.ts, to-live.ts): diagnostics, the
 // working tree's root and indexes, and the livetree.c accessors (lookup by label, path and reference,
 // deletion) the phases all use.
-import { defaultSeverity, type Diagnostic, type RelatedInformation } from '../base/diagnostics';
+import { defaultSeverity, type Diagnostic, type PositionedDiagnostic, type RelatedInformation } from '../base/diagnostics';
 import type { FileSystem } from '../base/fs';
 import type { SourceMap } from '../preprocess/types';
 import type * as ast from '../syntax/ast';
 import { evalExpr } from './eval';
 import type { DeletedItem, LabelDef, LiveTree, MemReserve, ResolvedRef, ValueChunk } from './types';
-import { chunkBytes, DLabel, DNode, own, span, type DProp, type Span } from './dnodes';
+import { chunkBytes, DLabel, DNode, own, ownContributions, span, type DProp, type Span } from './dnodes';
 
 /** Nodes deeper than this are not built (a 'resource-limit' diagnostic is reported). */
 export const MAX_NODE_DEPTH = 256;
@@ -20,6 +20,8 @@ export interface BuildTreeContext {
   /** for overlays: the base tree whose labels unresolved references are resolved against */
   base?: LiveTree;
   isCancelled?: () => boolean;
+  /** when given, every diagnostic is also recorded here with its positions in the preprocessed text */
+  positioned?: PositionedDiagnostic[];
 }
 
 export class MergeState {
@@ -49,6 +51,7 @@ export class MergeState {
       d.related = related.map((x): RelatedInformation => ({ ...this.ctx.map.toFileRange(x.span.start, x.span.end), message: x.message }));
     }
     this.diagnostics.push(d);
+    this.ctx.positioned?.push({ diag: d, start: s.start, end: s.end, related: related?.map((x) => ({ start: x.span.start, end: x.span.end })) });
   }
 
   checkCancelled(at: Span): boolean {
@@ -174,7 +177,7 @@ export class MergeState {
 
   recordNodeDeletion(n: DNode, by: Span): void {
     if (n.deleted) return;
-    this.deleted.push({ path: this.dpath(n), kind: 'node', contributions: [...n.contributions], deletedBy: span(by) });
+    this.deleted.push({ path: this.dpath(n), kind: 'node', contributions: ownContributions(n.contributions), deletedBy: span(by) });
   }
 
   deleteNode(n: DNode): void {

@@ -1,0 +1,63 @@
+// Process cold start (issue 17): the whole `bin/dts-check <board>` process, from spawn to exit, against
+// `cpp <kernel flags> board | dtc -O dtb` for the same board, in the same run, interleaved (one of each per
+// round), plus `node -e 0` (what starting node alone costs). Wall-clock time of each process.
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import { cppArgs } from '../kernel-tree';
+import { median, now } from './stats';
+
+export interface StartupResult {
+  board: string;
+  rounds: number;
+  checkMs: number[];
+  dtcMs: number[];
+  nodeMs: number[];
+}
+
+function timed(cmd: string, args: string[], opts: { cwd?: string; shell?: boolean } = {}): number {
+  const t0 = now();
+  const r = spawnSync(cmd, args, { cwd: opts.cwd, stdio: 'ignore', shell: opts.shell });
+  if (r.error) throw r.error;
+  return now() - t0;
+}
+
+export function runStartup(repo: string, kernel: string, board: string, rounds: number): StartupResult {
+  const check = path.join(repo, 'bin/dts-check');
+  const prefixes = path.join(kernel, 'scripts/dtc/include-prefixes');
+  const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
+  const pipeline = `${['cpp', ...cppArgs(kernel, board)].map(q).join(' ')} 2>/dev/null | dtc -q -I dts -O dtb -i ${q(path.dirname(board))} -i ${q(prefixes)} -o /dev/null - 2>/dev/null`;
+  const res: StartupResult = { board, rounds, checkMs: [], dtcMs: [], nodeMs: [] };
+  // one warm-up of each (file-system caches), not counted
+  timed(process.execPath, [check, board]);
+  timed('bash', ['-c', pipeline]);
+  for (let r = 0; r < rounds; r++) {
+    res.checkMs.push(timed(process.execPath, [check, board]));
+    res.dtcMs.push(timed('bash', ['-c', pipeline]));
+    res.nodeMs.push(timed(process.execPath, ['-e', '0']));
+  }
+  return res;
+}
+
+export function startupRatio(r: StartupResult): number {
+  return median(r.checkMs) / median(r.dtcMs);
+}
+
+/** The report section (markdown lines). */
+export function startupReport(r: StartupResult, rel: (f: string) => string): string[] {
+  const perRound = r.checkMs.map((c, i) => c / r.dtcMs[i]).sort((a, b) => a - b);
+  const fmt = (v: number): string => v.toFixed(1);
+  return [
+    `### 7. Process cold start: \`bin/dts-check ${rel(r.board)}\` vs cpp + dtc`,
+    '',
+    `Wall time of the whole process, spawn to exit, ${r.rounds} rounds (one of each per round, interleaved, after one warm-up of each); cpp + dtc: \`cpp <kernel flags> board | dtc -I dts -O dtb -o /dev/null -\` in one \`bash -c\`.`,
+    '',
+    '| process | median | min | max |',
+    '|---|---:|---:|---:|',
+    `| bin/dts-check | ${fmt(median(r.checkMs))} ms | ${fmt(Math.min(...r.checkMs))} ms | ${fmt(Math.max(...r.checkMs))} ms |`,
+    `| cpp + dtc | ${fmt(median(r.dtcMs))} ms | ${fmt(Math.min(...r.dtcMs))} ms | ${fmt(Math.max(...r.dtcMs))} ms |`,
+    `| node -e 0 | ${fmt(median(r.nodeMs))} ms | ${fmt(Math.min(...r.nodeMs))} ms | ${fmt(Math.max(...r.nodeMs))} ms |`,
+    '',
+    `**Ratio dts-check / (cpp + dtc): ${startupRatio(r).toFixed(2)}** (medians; per round: median ${median(perRound).toFixed(2)}, range ${perRound[0].toFixed(2)}–${perRound[perRound.length - 1].toFixed(2)}; target ≤ 4)`,
+    '',
+  ];
+}

@@ -1,0 +1,69 @@
+// The incremental merge (tree/incremental.ts) gives exactly what a fresh analysis gives: after every edit of
+// a seeded random session (the benchmark's white-space and value edits, and typing, deleting, pasting,
+// garbage), an incremental AnalysisHost and a fresh one agree on everything (test/util/incremental-diff.ts).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { kernelTreeIfPresent } from '../../scripts/kernel-tree';
+import { benchEdit } from '../../scripts/bench/inproc';
+import { prng } from '../../scripts/bench/stats';
+import { makeEdit, type EditKind } from '../../scripts/soak/edits';
+import type { AnalysisOptions } from '../../server/src/analysis';
+import { diffRun } from '../util/incremental-diff';
+import { fixture } from '../util/paths';
+
+function session(root: string, files: string[], edits: number, seed: number, options: AnalysisOptions = {}): { patched: number; values: number } {
+  const run = diffRun(options);
+  const rnd = prng(seed);
+  const texts = new Map(files.map((f) => [f, fs.readFileSync(f, 'utf8')]));
+  assert.equal(run.step(root).diff, undefined);
+  const kinds: EditKind[] = ['type', 'delete', 'paste', 'garbage', 'value', 'label', 'newline'];
+  let undo: { f: string; text: string } | undefined;
+  for (let i = 0; i < edits; i++) {
+    const f = files[i % files.length];
+    let text = texts.get(f)!;
+    if (undo) {
+      // the random edit of the step before is undone (a syntax error would stop the parser's edits)
+      text = undo.text;
+      texts.set(undo.f, text);
+      run.fs.setOverlay(undo.f, text);
+      undo = undefined;
+      const r = run.step(root);
+      assert.equal(r.diff, undefined, `undo ${i}: ${r.diff}`);
+      continue;
+    }
+    if (i % 4 === 3) {
+      undo = { f, text };
+      const e = makeEdit(text, kinds[Math.floor(rnd() * kinds.length)], rnd);
+      text = text.slice(0, e.start) + e.text + text.slice(e.end);
+    } else {
+      const e = benchEdit(text, rnd, i);
+      text = text.slice(0, e.p) + e.insert + text.slice(e.p + e.remove);
+    }
+    texts.set(f, text);
+    run.fs.setOverlay(f, text);
+    const r = run.step(root);
+    assert.equal(r.diff, undefined, `edit ${i} of ${path.basename(f)}: ${r.diff}`);
+  }
+  const s = run.host.incrementalStats;
+  return { patched: s.mergePatches, values: s.mergeValuePatches };
+}
+
+test('incremental merge = fresh analysis over random edits of a fixture board', (t) => {
+  const dir = fixture('features');
+  const r = session(path.join(dir, 'demo-board.dts'), [path.join(dir, 'demo-board.dts'), path.join(dir, 'demo-soc.dtsi')], 150, 5,
+    { includePaths: [path.join(dir, 'include')], autoDetectIncludePaths: false });
+  t.diagnostic(JSON.stringify(r));
+  assert.ok(r.patched > 40 && r.values > 10, JSON.stringify(r));
+});
+
+test('incremental merge = fresh analysis over random edits of kernel boards', (t) => {
+  const kernel = kernelTreeIfPresent();
+  if (!kernel) { t.skip('Linux 6.12 sources not extracted'); return; }
+  const dts = path.join(kernel, 'arch/arm64/boot/dts');
+  const r1 = session(path.join(dts, 'qcom/sc7280-herobrine-villager-r1-lte.dts'), [path.join(dts, 'qcom/sc7280-herobrine-villager-r1-lte.dts'), path.join(dts, 'qcom/sc7280.dtsi')], 60, 9);
+  const r2 = session(path.join(dts, 'renesas/r8a779f0-spider.dts'), [path.join(dts, 'renesas/r8a779f0-spider.dts'), path.join(dts, 'renesas/r8a779f0.dtsi')], 60, 10);
+  t.diagnostic(JSON.stringify([r1, r2]));
+  assert.ok(r1.patched > 20 && r2.patched > 20, JSON.stringify([r1, r2]));
+});

@@ -1,0 +1,59 @@
+// Incremental = cold: an AnalysisHost that patches its trees (options.incremental, as the server runs it)
+// against a fresh AnalysisHost per edit, over the same texts. Everything an analysis gives is compared:
+// diagnostics, the tree (printed, and every position it holds), references, labels, the supplier graph.
+import { AnalysisHost, type Analysis, type AnalysisOptions } from '../../server/src/analysis';
+import { OverlayFileSystem } from '../../server/src/base/fs';
+import { NodeFileSystem } from '../../server/src/base/node-fs';
+import { emitDts } from '../../server/src/tree/emit';
+import { forEachTreeSpan } from '../../server/src/tree/spans';
+import { nodePath } from '../../server/src/tree/types';
+
+/** A comparable summary of an analysis (positions are those of the preprocessed text, equal for equal texts). */
+export function fingerprint(a: Analysis): string {
+  const spans: number[] = [];
+  forEachTreeSpan(a.tree, (s) => { spans.push(s.start, s.end); });
+  const refs = a.tree.references.map((r) => `${r.ref.start}-${r.ref.end}>${r.target ? nodePath(r.target) : '?'}`);
+  const labels = [...a.tree.labels].map(([k, v]) => `${k}@${v.span.start}:${nodePath(v.node)}${v.property ? '/' + v.property.name : ''}`);
+  const edges = a.graph.edges.map((e) => `${nodePath(e.consumer)}>${nodePath(e.supplier)} ${e.binding}#${e.index} ${e.span.start}-${e.span.end} ${e.refSpan.start} ${e.args.map((c) => c.value).join(',')}`);
+  return JSON.stringify({
+    diagnostics: a.diagnostics,
+    text: emitDts(a.tree),
+    spans: spans.join(','),
+    refs,
+    labels,
+    phandles: [...a.tree.phandles].map(([k, v]) => `${k}:${nodePath(v)}`),
+    deleted: a.tree.deleted.map((d) => `${d.path}:${d.deletedBy.start}`),
+    edges,
+  });
+}
+
+export interface DiffRun {
+  host: AnalysisHost;
+  fs: OverlayFileSystem;
+  /** analyse root with the current overlays, incrementally and fresh; returns the first difference or undefined */
+  step(root: string): { incremental: Analysis; fresh: Analysis; diff?: string };
+}
+
+export function diffRun(options: AnalysisOptions = {}): DiffRun {
+  const fs = new OverlayFileSystem(new NodeFileSystem());
+  const host = new AnalysisHost(fs, { ...options, incremental: true });
+  return {
+    host,
+    fs,
+    step(root: string) {
+      const incremental = host.analyze(root);
+      const fresh = new AnalysisHost(fs, options).analyze(root);
+      const a = fingerprint(incremental);
+      const b = fingerprint(fresh);
+      if (a === b) return { incremental, fresh };
+      const x = JSON.parse(a) as Record<string, unknown>;
+      const y = JSON.parse(b) as Record<string, unknown>;
+      const key = Object.keys(x).find((k) => JSON.stringify(x[k]) !== JSON.stringify(y[k]))!;
+      const xs = JSON.stringify(x[key]);
+      const ys = JSON.stringify(y[key]);
+      let i = 0;
+      while (i < xs.length && xs[i] === ys[i]) i++;
+      return { incremental, fresh, diff: `${key} differs at ${i}: incremental …${xs.slice(Math.max(0, i - 80), i + 120)}… fresh …${ys.slice(Math.max(0, i - 80), i + 120)}…` };
+    },
+  };
+}
