@@ -18,6 +18,7 @@ import { BindingsHost } from '../server/src/bindings';
 import { MemoryBindingsCache } from '../server/src/bindings/cache';
 import { codeFor } from '../server/src/bindings/linux/messages';
 import { arm64Boards, CACHE_DIR, cppArgs, ensureKernelBindings, ensureKernelTree } from './kernel-tree';
+import { compareZephyr } from './bindings-compare-zephyr';
 
 const REPO = path.resolve(__dirname, '../..');
 const PYTHON = '/usr/bin/python3';
@@ -136,6 +137,11 @@ function main(): void {
   console.log(`bindings-compare: ${boards.length} boards (${sample} sample), our core: ${core}, dt-schema: ${dtschema}`);
 
   const schema = processedSchema(dtschema, bindings);
+  if (process.argv.includes('--timing-only')) {
+    timing(kernel, dtschema, schema, core === 'builtin' ? [bindings] : [bindings, path.join(dtschema, 'dtschema')], tmp);
+    fs.rmSync(tmp, { recursive: true, force: true });
+    return;
+  }
   const dtbs = new Map<string, string>();
   for (const b of boards) {
     const out = compileDtb(kernel, b, path.join(tmp, path.relative(base, b).replace(/[/]/g, '_').replace(/\.dts$/, '.dtb')));
@@ -241,3 +247,7 @@ function timing(kernel: string, dtschema: string, schema: string, dirs: string[]
 }
 
 main();
+if (!process.argv.includes('--no-zephyr') && !process.argv.includes('--timing-only')) {
+  console.log('\n-- Zephyr: edtlib against ours --');
+  compareZephyr();
+}

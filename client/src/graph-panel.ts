@@ -25,6 +25,8 @@ export interface GraphMetrics {
   layers?: number;
   rows?: number;
   viewport?: { width: number; height: number };
+  /** elements styled as each hazard (edges and nodes) */
+  hazards?: Record<string, number>;
   title: string;
   at: number;
 }

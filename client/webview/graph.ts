@@ -175,7 +175,7 @@ function render(): void {
       ...edges.map((e) => ({ group: 'edges', data: { id: e.id, source: e.source, target: e.target, label: e.binding, location: e.location }, classes: edgeClass(e) })),
     ]);
   });
-  c.fit(undefined, 24);
+  fitView(c);
   const f = data.nodes.find((n) => n.id === view.focus);
   const title = view.mode === 'focus' && f ? f.label : data.root ? data.root.split('/').pop() ?? '' : '';
   const bar = $('status');
@@ -190,6 +190,15 @@ function render(): void {
   vscode.postMessage({ type: 'focused', focus: view.focus, title, mode: view.mode });
   persist();
   postMetrics(layout.layers, layout.rows);
+}
+
+/** Fit the drawing to the panel, but no larger than 1.5x (a 3-node graph does not fill the screen). */
+function fitView(c: Cy): void {
+  c.fit(undefined, 24);
+  if (c.zoom() > 1.5) {
+    (c as unknown as { zoom(o: { level: number; renderedPosition: { x: number; y: number } }): void }).zoom({ level: 1.5, renderedPosition: { x: c.width() / 2, y: c.height() / 2 } });
+    (c as unknown as { center(): void }).center();
+  }
 }
 
 function postMetrics(layers?: number, rows?: number): void {
@@ -219,6 +228,8 @@ function postMetrics(layers?: number, rows?: number): void {
     layers,
     rows,
     viewport: { width: cy.width(), height: cy.height() },
+    // what is styled as a hazard, by class (the suite checks that hazards show)
+    hazards: Object.fromEntries(['untranslated', 'cycle', 'deadlock', 'disabled', 'never-probes', 'cells'].map((h) => [h, cy!.elements(`.${h}`).length])),
   });
 }
 
@@ -312,7 +323,7 @@ function init(): void {
     t.neighborhood().addClass('hl');
   });
   c.on('mouseout', 'node', () => c.elements().removeClass('hl'));
-  window.addEventListener('resize', () => { c.resize(); c.fit(undefined, 24); });
+  window.addEventListener('resize', () => { c.resize(); fitView(c); });
 
   $('mode').addEventListener('change', () => { view.mode = ($('mode') as HTMLSelectElement).value as ViewState['mode']; render(); });
   $('hops').addEventListener('change', () => {
@@ -321,7 +332,7 @@ function init(): void {
   });
   $('status-filter').addEventListener('change', () => { view.status = ($('status-filter') as HTMLSelectElement).value as ViewState['status']; render(); });
   $('follow').addEventListener('change', () => { view.follow = ($('follow') as HTMLInputElement).checked; persist(); vscode.postMessage({ type: 'follow', follow: view.follow }); });
-  $('fit').addEventListener('click', () => c.fit(undefined, 24));
+  $('fit').addEventListener('click', () => fitView(c));
   const search = $('search') as HTMLInputElement;
   search.addEventListener('input', () => { view.search = search.value; render(); });
   search.addEventListener('keydown', (ev) => {

@@ -5,7 +5,7 @@ import { applySeverity, type Diagnostic, type PositionedDiagnostic, type Severit
 import type { FileSystem } from './base/fs';
 import { SnapshotFileSystem } from './base/snapshot-fs';
 import { LineIndex } from './base/text';
-import type { BindingsHost } from './bindings';
+import type { BindingsHost, TreeInfo } from './bindings';
 import { runChecks } from './checks';
 import { resolveKernelEnvironment, type KernelEnvironment, type KernelOptions } from './kernel/environment';
 import { buildSupplierGraph } from './model/graph';
@@ -83,6 +83,8 @@ export interface Analysis {
   flavourReason: string;
   /** the source tree (Linux, U-Boot) or ZEPHYR_BASE the flavour was found in */
   flavourRoot?: string;
+  /** what the bindings stage needs to find the tree's bindings */
+  bindingsInfo: TreeInfo;
   /** the files that make the tree and how they stack */
   stack: AnalysisStack;
   pp: PreprocessResult;
@@ -311,9 +313,10 @@ export class AnalysisHost {
         memo.checks = movable ? { diags: positioned!, flavour, kernel: kernelKey } : undefined;
       }
     }
+    const bindingsInfo: TreeInfo = { flavour, root: detected.root, systemIncludePaths: plan.systemIncludePaths };
     if (this.options.bindings && !stop()) {
       try {
-        checkDiagnostics.push(...this.options.bindings.validate(root, tree, pp.map, { flavour, root: detected.root }));
+        checkDiagnostics.push(...this.options.bindings.validate(root, tree, pp.map, bindingsInfo));
       } catch (e) {
         checkDiagnostics.push({ file: root, start: 0, end: 0, severity: 'error', code: 'internal-error', message: `internal error in the bindings: ${e instanceof Error ? e.message : String(e)}` });
       }
@@ -352,6 +355,7 @@ export class AnalysisHost {
       flavour,
       flavourReason,
       flavourRoot: detected.root,
+      bindingsInfo,
       stack: { mode: plan.mode, base: plan.base, overlays: plan.overlays, baseNote: plan.baseNote, noBase: plan.noBase },
       pp,
       ast,

@@ -37,6 +37,16 @@ test('lsp: binding diagnostics from the worker, updated on edit, off by setting'
     await c.change(BOARD, [{ range: { start: pos, end: { line: pos.line, character: pos.character + 7 } }, text: '"slow"' }]);
     const after = await c.waitForDiagnostics(BOARD, (d) => !d.some((x) => x.code === 'binding-value' && x.message.includes('turbo')) && d.some((x) => x.code === 'binding-unknown-property'), 30_000, true);
     assert.ok(after.some((x) => x.code === 'binding-missing-required'));
+    // the editor features read the binding the worker validated with
+    const lines = fs.readFileSync(BOARD, 'utf8').split('\n');
+    const modeLine = lines.findIndex((l) => l.includes('acme,mode = "fast"'));
+    const hover = await c.request<{ contents: { value: string } }>('textDocument/hover', { textDocument: { uri: uriOf(BOARD) }, position: { line: modeLine, character: lines[modeLine].indexOf('acme,mode') + 2 } });
+    assert.match(hover.contents.value, /\*\*`acme,mode`\*\* — type `string`/);
+    const clockLine = lines.findIndex((l) => l.includes('clocks = <&clk 1>, <&clk 2>;'));
+    const sig = await c.request<{ signatures: { label: string }[]; activeParameter: number }>('textDocument/signatureHelp', { textDocument: { uri: uriOf(BOARD) }, position: { line: clockLine, character: lines[clockLine].indexOf('<&clk 2>') + 6 } });
+    assert.match(sig.signatures[0].label, /^clocks\[1\]: <&clk /);
+    const def = await c.request<{ uri: string; range: { start: { line: number } } }[]>('textDocument/typeDefinition', { textDocument: { uri: uriOf(BOARD) }, position: { line: modeLine, character: lines[modeLine].indexOf('acme,mode') + 2 } });
+    assert.ok(def[0].uri.endsWith('acme%2Cwidget.yaml') || def[0].uri.endsWith('acme,widget.yaml'), def[0].uri);
     const stats = await c.request<{ bindings: { answers: number } }>('dts/stats', {});
     assert.ok(stats.bindings.answers >= 2);
     // the cache of processed bindings is written
@@ -48,5 +58,21 @@ test('lsp: binding diagnostics from the worker, updated on edit, off by setting'
   } finally {
     await c.shutdown();
     fs.rmSync(cacheDir, { recursive: true, force: true });
+  }
+});
+
+test('lsp: Zephyr binding diagnostics (in process) on a board of a west workspace', async () => {
+  const zephyr = fixturePath('bindings/zephyr/zephyr');
+  const board = path.join(zephyr, 'boards/arm/testboard/testboard.dts');
+  const c = new LspClient();
+  try {
+    await c.initialize(zephyr);
+    await c.open(board);
+    const diags = await c.waitForDiagnostics(board, (d) => d.some((x) => x.code === 'binding-unknown-property'), 30_000);
+    const d = diags.find((x) => x.code === 'binding-unknown-property')!;
+    assert.equal(d.severity, 1, 'an undeclared property fails the Zephyr build: an error');
+    assert.ok(diags.some((x) => x.code === 'binding-missing-required'));
+  } finally {
+    await c.shutdown();
   }
 });

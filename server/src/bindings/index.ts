@@ -4,7 +4,7 @@
 // (worker.ts) so that the cheap diagnostics publish first.
 import type { Diagnostic } from '../base/diagnostics';
 import type { FileSystem } from '../base/fs';
-import { dirname, join } from '../base/paths';
+import { basename, dirname, join } from '../base/paths';
 import type { SourceMap } from '../preprocess/types';
 import type { LiveTree } from '../tree/types';
 import type { Flavour } from '../workspace/flavour';
@@ -13,6 +13,9 @@ import { packTree, unpackTree } from './flatten';
 import { dtschemaCandidates, dtschemaSchemasDir, listYaml, loadLinuxStore, type LinuxSources, type LoadResult } from './linux/load';
 import { LinuxValidator } from './linux/validate';
 import { reportFindings } from './report';
+import { LinuxDocs, ZephyrDocs, type BindingDocs } from './docs';
+import { ZephyrBindings } from './zephyr/binding';
+import { ZephyrValidator } from './zephyr/validate';
 
 export interface BindingsOptions {
   /** false: no binding validation at all (--no-bindings, `devicetree.bindings: false`) */
@@ -24,6 +27,10 @@ export interface BindingsOptions {
   env?: { home?: string; virtualEnv?: string };
   /** false: never use an installed dtschema package, always the built-in core (tests) */
   installedCore?: boolean;
+  /** false: leave Linux trees alone (the language server validates them in its worker) */
+  linux?: boolean;
+  /** false: leave Zephyr trees alone */
+  zephyr?: boolean;
 }
 
 /** What the analysis knows of the board's tree. */
@@ -31,6 +38,8 @@ export interface TreeInfo {
   flavour: Flavour;
   /** the Linux / U-Boot source tree, or ZEPHYR_BASE */
   root?: string;
+  /** Zephyr: the -isystem folders of the DTS roots (their `dts/bindings` hold the bindings) */
+  systemIncludePaths?: string[];
 }
 
 export interface LinuxBindings {
@@ -52,8 +61,13 @@ function versionOk(pkgVersion: string | undefined, min: string | undefined): boo
   return true;
 }
 
+/** How long a Zephyr binding set is used before its folders are read again. */
+export const ZEPHYR_REFRESH_MS = 5000;
+
 export class BindingsHost {
   private readonly linux = new Map<string, LinuxBindings>();
+  /** Zephyr binding sets by folders; read again after ZEPHYR_REFRESH_MS (binding files edited meanwhile) */
+  private readonly zephyrSets = new Map<string, { z: ZephyrBindings; at: number }>();
 
   constructor(readonly fs: FileSystem, readonly options: BindingsOptions = {}) {}
 
@@ -141,9 +155,71 @@ export class BindingsHost {
     return lb;
   }
 
+  /** The Zephyr binding folders of a board: the `dts/bindings` of every DTS root, or the configured folders. */
+  zephyrDirs(info: TreeInfo): string[] | undefined {
+    if (!this.enabled || info.flavour !== 'zephyr') return undefined;
+    const configured = this.options.dirs?.filter((d) => this.fs.stat(d) === 'directory' && !this.isLinuxBindings(d) && !dtschemaSchemasDir(this.fs, d));
+    if (configured && configured.length) return configured;
+    const out: string[] = [];
+    for (const p of info.systemIncludePaths ?? []) {
+      if (basename(p) !== 'dts') continue;
+      const b = join(p, 'bindings');
+      if (!out.includes(b) && this.fs.stat(b) === 'directory') out.push(b);
+    }
+    if (out.length === 0 && info.root && this.fs.stat(join(info.root, 'dts/bindings')) === 'directory') out.push(join(info.root, 'dts/bindings'));
+    return out.length ? out : undefined;
+  }
+
+  zephyrFor(info: TreeInfo): ZephyrBindings | undefined {
+    const dirs = this.zephyrDirs(info);
+    if (!dirs) return undefined;
+    const key = dirs.join('\0');
+    let e = this.zephyrSets.get(key);
+    if (!e || Date.now() - e.at > ZEPHYR_REFRESH_MS) {
+      e = { z: new ZephyrBindings(this.fs, dirs), at: Date.now() };
+      this.zephyrSets.set(key, e);
+    }
+    return e.z;
+  }
+
+  private readonly zephyrRuns = new WeakMap<LiveTree, ZephyrValidator>();
+  private readonly linuxDocs = new Map<string, LinuxDocs>();
+
+  /** Binding documentation for the editor features of an analysed tree (in process). */
+  docsFor(tree: LiveTree, map: SourceMap, info: TreeInfo): BindingDocs | undefined {
+    if (!this.enabled) return undefined;
+    if (info.flavour === 'zephyr') {
+      const z = this.zephyrFor(info);
+      if (!z) return undefined;
+      let v = this.zephyrRuns.get(tree);
+      if (!v) {
+        v = new ZephyrValidator(z, tree, map);
+        v.validate();
+        this.zephyrRuns.set(tree, v);
+      }
+      const run = v;
+      return new ZephyrDocs(z, (n) => run.bindingOf(n));
+    }
+    if (this.options.linux === false) return undefined;
+    const store = this.linuxFor(info)?.validator?.store;
+    if (!store) return undefined;
+    let d = this.linuxDocs.get(store.key);
+    if (!d) this.linuxDocs.set(store.key, (d = new LinuxDocs(this.fs, store.header)));
+    return d;
+  }
+
   /** Binding diagnostics of a merged tree (in process). */
   validate(rootFile: string, tree: LiveTree, map: SourceMap, info: TreeInfo): Diagnostic[] {
     if (!this.enabled || tree.isPlugin) return [];
+    if (info.flavour === 'zephyr') {
+      if (this.options.zephyr === false) return [];
+      const z = this.zephyrFor(info);
+      if (!z) return [];
+      const v = new ZephyrValidator(z, tree, map);
+      this.zephyrRuns.set(tree, v);
+      return v.validate();
+    }
+    if (this.options.linux === false) return [];
     const lb = this.linuxFor(info);
     if (!lb?.validator) return [];
     const findings = lb.validator.validate(unpackTree(packTree(tree)));

@@ -29,7 +29,7 @@ export interface SchemaIndex {
 }
 
 export type FromWorker =
-  | { type: 'result'; id: number; context: string; findings: Finding[]; ms: number; validated: number; reused: number; index?: SchemaIndex }
+  | { type: 'result'; id: number; context: string; findings: Finding[]; ms: number; validated: number; reused: number; key?: string; index?: SchemaIndex }
   | { type: 'error'; id: number; context: string; message: string };
 
 let host: BindingsHost | undefined;
@@ -65,7 +65,7 @@ function validate(m: Extract<ToWorker, { type: 'validate' }>): FromWorker {
     };
   }
   const { validated, reused } = lb.validator.stats;
-  return { type: 'result', id: m.id, context: m.context, findings, ms: Date.now() - t0, validated, reused, index };
+  return { type: 'result', id: m.id, context: m.context, findings, ms: Date.now() - t0, validated, reused, key: store.key, index };
 }
 
 if (parentPort) {

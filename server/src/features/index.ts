@@ -14,7 +14,7 @@ export {
 export { getDocumentSymbols, getWorkspaceSymbols, type DocSymbol, type DocSymbolKind, type WorkspaceSymbol } from './symbols';
 export { getFoldingRanges, type FoldingRange } from './folding';
 export { getSemanticTokens, SEMANTIC_TOKEN_TYPES, SEMANTIC_TOKEN_MODIFIERS, type SemanticToken } from './semantic-tokens';
-export { getCompletions, type CompletionItem, type CompletionKind } from './completion';
+export { getCompletions, toAnalysedOffset, type CompletionItem, type CompletionKind } from './completion';
 export { prepareRename, getRenameEdits, type TextEdit, type PrepareRenameResult } from './rename';
 export { getDocumentLinks, type DocumentLink } from './links';
 export { getCodeActions, type CodeAction } from './code-actions';
@@ -28,6 +28,10 @@ import { getIndex } from './locate';
 export function warmFeatureIndex(a: Analysis): void {
   getIndex(a);
 }
+export { bindingHover } from './binding-hover';
+export { bindingCompletions } from './binding-completion';
+export { getSignatureHelp, type SignatureHelpResult, type SignatureParameter } from './signature-help';
+export { getTypeDefinition } from './type-definition';
 export { getConsumerList, getSupplierList, type NavItem, type NavList } from './navigation';
 export { getInlayHints, type InlayHint } from './inlay-hints';
 export { getConsumerLenses, type ConsumerLens } from './code-lens';

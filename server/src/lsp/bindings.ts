@@ -9,7 +9,9 @@ import { Worker } from 'node:worker_threads';
 import { applySeverity, type Diagnostic } from '../base/diagnostics';
 import { packTree, type PackedTree } from '../bindings/flatten';
 import { reportFindings } from '../bindings/report';
-import type { TreeInfo } from '../bindings';
+import type { BindingsHost, TreeInfo } from '../bindings';
+import type { Analysis } from '../analysis';
+import { LinuxDocs, type BindingDocs } from '../bindings/docs';
 import type { FromWorker, SchemaIndex, ToWorker, WorkerConfig } from '../bindings/worker';
 import type { Finding } from '../bindings/linux/validate';
 import type { Context } from './contexts';
@@ -22,6 +24,8 @@ interface PerContext {
   inFlight?: number;
   /** the analysis (ctx.analyses) the request in flight was made for */
   sentFor: number;
+  /** the schema set the worker validated this context with */
+  indexKey?: string;
   /** a newer tree to send when the one in flight is answered */
   next?: { analyses: number; info: TreeInfo; tree: PackedTree };
 }
@@ -62,6 +66,7 @@ export class BindingsService {
     this.config = config;
     this.state.clear();
     this.indexes.clear();
+    this.linuxDocs.clear();
     this.post({ type: 'config', config });
   }
 
@@ -140,6 +145,7 @@ export class BindingsService {
       this.stats.lastValidated = m.validated;
       this.stats.lastReused = m.reused;
       if (m.index) this.indexes.set(m.index.key, m.index);
+      if (m.key) st.indexKey = m.key;
       st.findings = m.findings;
       st.forAnalysis = sentFor;
       const ctx = this.s.contexts.byRoot.get(m.context);
@@ -173,6 +179,23 @@ export class BindingsService {
       l.push(d);
     }
     ctx.diagnosticsByFile = byFile;
+  }
+
+  private readonly linuxDocs = new Map<string, LinuxDocs>();
+  /** the in-process bindings (Zephyr), set with the settings */
+  inProcess: BindingsHost | undefined;
+
+  /** What the editor features show of the bindings of an analysis. */
+  docsFor(a: Analysis): BindingDocs | undefined {
+    if (!this.config.enabled) return undefined;
+    if (a.flavour === 'zephyr') return this.inProcess?.docsFor(a.tree, a.pp.map, a.bindingsInfo);
+    const st = this.state.get(a.root);
+    const key = st?.indexKey;
+    const index = key ? this.indexes.get(key) : undefined;
+    if (!key || !index) return undefined;
+    let d = this.linuxDocs.get(key);
+    if (!d) this.linuxDocs.set(key, (d = new LinuxDocs(this.s.fs, index)));
+    return d;
   }
 
   /** Waits until no validation is in flight (tests, benchmarks). */

@@ -1,6 +1,7 @@
 // The server's configuration: the settings (initializationOptions, workspace/configuration,
 // didChangeConfiguration) applied to the analysis host, the IOMMU model override file, and the
 // folders the server may read from disk.
+import { BindingsHost } from '../bindings';
 import { MessageType } from 'vscode-languageserver';
 import type { AnalysisOptions } from '../analysis';
 import type { NodeFileSystem } from '../base/node-fs';
@@ -59,8 +60,11 @@ export class ServerConfiguration {
       board: settings.board,
       buildDir: settings.buildDir,
       flavour: settings.flavour,
+      // Zephyr trees are checked in process (small, cheap); Linux ones in the bindings worker (bindings.ts)
+      bindings: new BindingsHost(this.s.fs, { enabled: settings.bindings.enabled, dirs: settings.bindings.dirs, linux: false }),
     };
     this.s.host.setOptions(options);
+    this.s.bindings.inProcess = options.bindings;
     this.s.bindings.configure(settings.bindings.enabled, settings.bindings.dirs);
     this.s.index.clearIncludePathCache();
     this.updateFileRoots();

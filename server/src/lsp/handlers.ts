@@ -19,6 +19,7 @@ import {
   MarkupKind,
   ResponseError,
   SemanticTokensBuilder,
+  SignatureHelp,
   SymbolInformation,
   SymbolKind,
   TextEdit,
@@ -61,6 +62,8 @@ export function serverCapabilities(): ServerCapabilities {
     codeLensProvider: { resolveProvider: false },
     documentHighlightProvider: true,
     selectionRangeProvider: true,
+    signatureHelpProvider: { triggerCharacters: ['<', ' '], retriggerCharacters: [' ', ','] },
+    typeDefinitionProvider: true,
   };
 }
 
@@ -94,7 +97,10 @@ export function registerFeatureHandlers(server: DtsServer): void {
     g('hover', null, (p): Hover | null => {
       const a = at(p);
       if (!a) return null;
-      const h = features.getHover(a.analysis, a.file, a.offset);
+      const base = features.getHover(a.analysis, a.file, a.offset);
+      // the binding's section (bindings.ts gives what the worker or the in-process bindings know)
+      const b = features.bindingHover(a.analysis, server.bindings.docsFor(a.analysis), a.file, a.offset);
+      const h = base && b ? { ...base, markdown: `${base.markdown}\n\n---\n\n${b.markdown}` } : base ?? b;
       if (!h) return null;
       const markdown = server.clientCapabilities.textDocument?.hover?.contentFormat?.includes(MarkupKind.Markdown) ?? true;
       return {
@@ -348,7 +354,14 @@ function registerCompletionAndActions(
       if (!a) return null;
       const text = a.analysis.fileText(a.file);
       if (text === undefined) return null;
-      return features.getCompletions(a.analysis, a.file, a.offset, text).map((it) => {
+      const items = features.getCompletions(a.analysis, a.file, a.offset, text);
+      const seen = new Set(items.map((x) => x.label));
+      const analysed = features.toAnalysedOffset(a.analysis, a.file, a.offset, text);
+      for (const it of features.bindingCompletions(a.analysis, server.bindings.docsFor(a.analysis), a.file, a.offset, analysed, text)) {
+        if (!seen.has(it.label)) items.push(it);
+        seen.add(it.label);
+      }
+      return items.map((it) => {
         const out: CompletionItem = { label: it.label, kind: kinds[it.kind] ?? CompletionItemKind.Text, detail: it.detail };
         if (it.documentation) out.documentation = { kind: MarkupKind.Markdown, value: it.documentation };
         const newText = it.insertText ?? it.label;
@@ -357,6 +370,33 @@ function registerCompletionAndActions(
         out.insertTextFormat = InsertTextFormat.PlainText;
         return out;
       });
+    }),
+  );
+
+  c.onSignatureHelp(
+    g('signatureHelp', null, (p): SignatureHelp | null => {
+      const a = at(p);
+      if (!a) return null;
+      const h = features.getSignatureHelp(a.analysis, server.bindings.docsFor(a.analysis), a.file, a.offset);
+      if (!h) return null;
+      return {
+        signatures: [{
+          label: h.label,
+          documentation: h.documentation ? { kind: MarkupKind.Markdown, value: h.documentation } : undefined,
+          parameters: h.parameters.map((x) => ({ label: x.label, documentation: x.documentation })),
+        }],
+        activeSignature: 0,
+        activeParameter: h.activeParameter,
+      };
+    }),
+  );
+
+  c.onTypeDefinition(
+    g('typeDefinition', null, (p) => {
+      const a = at(p);
+      if (!a) return null;
+      const targets = features.getTypeDefinition(a.analysis, server.bindings.docsFor(a.analysis), a.file, a.offset);
+      return targets.map((r) => fileRangeToLocation(r, (f) => a.lineIndexOf(f) ?? a.analysis.lineIndex(f)));
     }),
   );
 

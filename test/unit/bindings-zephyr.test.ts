@@ -1,0 +1,110 @@
+// Zephyr binding checks (edtlib's semantics) on a workspace of our own that breaks each rule once
+// (test/fixtures/bindings/zephyr): every problem at its range, and, where Zephyr's edtlib is at hand
+// (../shared/corpus/zephyr with python3 + python3-yaml), the same (node, property, kind) as edtlib reports.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { AnalysisHost } from '../../server/src/analysis';
+import type { Diagnostic } from '../../server/src/base/diagnostics';
+import { NodeFileSystem } from '../../server/src/base/node-fs';
+import { BindingsHost } from '../../server/src/bindings';
+import { ourKey } from '../../scripts/bindings-compare-zephyr';
+import { fixture, REPO_ROOT, SHARED } from '../util/paths';
+
+const ZEPHYR = fixture('bindings/zephyr/zephyr');
+const BOARD = path.join(ZEPHYR, 'boards/arm/testboard/testboard.dts');
+const text = fs.readFileSync(BOARD, 'utf8');
+const nfs = new NodeFileSystem();
+const analysis = new AnalysisHost(nfs, { bindings: new BindingsHost(nfs, {}) }).analyze(BOARD);
+const diags = analysis.diagnostics.filter((d) => d.code.startsWith('binding-'));
+
+function find(code: string, node: string, property?: string): Diagnostic {
+  const d = diags.find((x) => x.code === code && x.node === node && (property === undefined || x.property === property));
+  assert.ok(d, `no ${code} on ${node} ${property ?? ''}; got:\n${diags.map((x) => `${x.code} ${x.node} ${x.property} ${x.message}`).join('\n')}`);
+  return d;
+}
+
+/** The range of `needle` inside the node named `node` in the board's text. */
+function inNode(node: string, needle: string): { start: number; end: number } {
+  const at = text.indexOf(node);
+  const i = text.indexOf(needle, at);
+  assert.ok(at >= 0 && i >= 0, `${node} / ${needle}`);
+  return { start: i, end: i + needle.length };
+}
+
+function range(d: Diagnostic): { start: number; end: number } {
+  return { start: d.start, end: d.end };
+}
+
+test('zephyr: the tree is analysed as Zephyr with the workspace\'s bindings', () => {
+  assert.equal(analysis.flavour, 'zephyr');
+  assert.ok(diags.length > 10);
+});
+
+test('zephyr: undeclared property, enum, const, boolean with a value, uint8-array written as cells', () => {
+  assert.deepEqual(range(find('binding-unknown-property', '/i2c@4000/sensor@11', 'acme,extra')), inNode('sensor@11', 'acme,extra'));
+  assert.equal(find('binding-unknown-property', '/i2c@4000/sensor@11', 'acme,extra').severity, 'error');
+  assert.deepEqual(range(find('binding-value', '/i2c@4000/sensor@11', 'mode')), inNode('sensor@11', '"turbo"'));
+  assert.deepEqual(range(find('binding-value', '/i2c@4000/sensor@11', 'gain')), inNode('sensor@11', '<4>'));
+  assert.match(find('binding-type', '/i2c@4000/sensor@11', 'enable').message, /^enable is a boolean/);
+  assert.match(find('binding-type', '/i2c@4000/sensor@11', 'taps').message, /^taps must be written taps = \[ \(byte\)/);
+  assert.deepEqual(range(find('binding-type', '/i2c@4000/sensor@12', 'gain')), inNode('sensor@12', '"three"'));
+  // a type error is not also a const error
+  assert.ok(!diags.some((d) => d.node === '/i2c@4000/sensor@12' && d.code === 'binding-value'));
+});
+
+test('zephyr: deprecated is a warning; required only on enabled nodes; child-binding', () => {
+  assert.equal(find('binding-deprecated', '/i2c@4000/sensor@11', 'old-prop').severity, 'warning');
+  assert.deepEqual(range(find('binding-missing-required', '/i2c@4000/sensor@13', 'mode')), inNode('missing:', 'sensor@13'));
+  assert.ok(!diags.some((d) => d.node === '/i2c@4000/sensor@14'), 'disabled: no required check');
+  find('binding-missing-required', '/leds/led0', 'gpios');
+});
+
+test('zephyr: on-bus matching: a bus-only binding does not apply off the bus', () => {
+  assert.ok(!diags.some((d) => d.node === '/sensor@5000' && d.code === 'binding-value'), 'mode = "anything" is not checked without the binding');
+  assert.ok(!diags.some((d) => d.node === '/i2c@4000/sensor@10'), 'the valid sensor has no diagnostic');
+});
+
+test('zephyr: phandle-array cells against the provider binding\'s *-cells, *-names lengths', () => {
+  assert.match(find('binding-constraint', '/i2c@4000/sensor@11', 'alt-gpios').message, /names 2 gpio cells \(gpio-cells\), the specifier has 3/);
+  assert.match(find('binding-item-count', '/i2c@4000/sensor@11', 'io-channel-names').message, /^1 name for 2 io-channel entries/);
+});
+
+test('zephyr: reg and status, interrupts, pinctrl, vendor prefixes, unit addresses, binding load errors', () => {
+  find('binding-item-count', '/oddreg@6000', 'reg');
+  find('binding-value', '/zeroreg@8000', 'reg');
+  assert.equal(find('binding-value', '/moved@9000', 'reg').severity, 'warning');
+  find('binding-value', '/statusbad@b000', 'status');
+  find('binding-constraint', '/noparent@c000', 'interrupts');
+  find('binding-constraint', '/pins@d000', 'pinctrl-1');
+  assert.equal(find('binding-unknown-compatible', '/vendor@e000', 'compatible').severity, 'warning');
+  const load = diags.find((d) => d.code === 'binding-load-error');
+  assert.ok(load && load.file.endsWith('acme,broken.yaml') && /legacy 'sub-node:'/.test(load.message));
+  const yaml = fs.readFileSync(load.file, 'utf8');
+  assert.equal(yaml.slice(load.start, load.start + 'sub-node'.length), 'sub-node');
+});
+
+test('zephyr: the same (node, property, kind) as Zephyr\'s edtlib on the fixture', (t) => {
+  const src = path.join(SHARED, 'corpus/zephyr/zephyr/scripts/dts/python-devicetree/src');
+  if (!fs.existsSync(src) || spawnSync('/usr/bin/python3', ['-c', 'import yaml'], { stdio: 'ignore' }).status !== 0) {
+    t.skip('needs ../shared/corpus/zephyr (edtlib) and python3 with yaml');
+    return;
+  }
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'edtlib-'));
+  const pre = path.join(tmp, 'board.dts');
+  execFileSync('cpp', ['-x', 'assembler-with-cpp', '-nostdinc', '-undef', '-D__DTS__', '-P', BOARD, '-o', pre]);
+  const dirs = [path.join(ZEPHYR, 'dts/bindings')];
+  const job = { board: 'testboard', dts: pre, bindings_dirs: dirs, vendor_prefixes: [path.join(dirs[0], 'vendor-prefixes.txt')] };
+  const out = execFileSync('/usr/bin/python3', [path.join(REPO_ROOT, 'scripts/bindings-compare-edtlib.py'), src], { input: JSON.stringify(job), encoding: 'utf8' });
+  fs.rmSync(tmp, { recursive: true, force: true });
+  const r = JSON.parse(out) as { status: string; records: { node: string; property: string | null; kind: string }[] };
+  assert.equal(r.status, 'ok');
+  const theirs = new Set(r.records.filter((x) => x.kind !== 'followup').map((x) => `${x.node} ${x.property ?? ''} ${x.kind}`));
+  const ours = new Set(diags.map((d) => { const k = ourKey(d); return `${k.node} ${k.property} ${k.code}`; }));
+  assert.deepEqual([...theirs].filter((k) => !ours.has(k)), [], 'what edtlib reports, we report');
+  assert.deepEqual([...ours].filter((k) => !theirs.has(k)), [], 'what we report, edtlib reports');
+  assert.ok(theirs.size >= 18);
+});
