@@ -51,7 +51,7 @@ interface CyElement {
 interface CyEvent { target: CyElement & CyCollection }
 
 interface Loc { uri: string; range: unknown }
-interface GNode { id: string; label: string; name: string; path: string; kind: string; status: string; hazards: string[]; location?: Loc }
+interface GNode { id: string; label: string; name: string; path: string; owner?: string; kind: string; status: string; hazards: string[]; location?: Loc }
 interface GEdge { id: string; source: string; target: string; binding: string; optional: boolean; hazards: string[]; location?: Loc }
 interface GraphData { focus?: string; focusName?: string; root?: string; nodes: GNode[]; edges: GEdge[]; bindings: { binding: string; count: number }[]; truncated?: boolean }
 
@@ -118,7 +118,7 @@ function visible(d: GraphData): { nodes: GNode[]; edges: GEdge[] } {
 
 /**
  * The label each node shows: its own, or, where two shown nodes have the same one (compute-cb@3 of two
- * remote processors), with the nearest ancestor that tells them apart: "compute-cb@3 · remoteproc@30000000".
+ * remote processors), with the nearest ancestor that tells them apart: "compute-cb@3 · remoteproc_adsp".
  */
 function shownLabels(nodes: GNode[]): Map<string, string> {
   const byLabel = new Map<string, GNode[]>();
@@ -130,8 +130,10 @@ function shownLabels(nodes: GNode[]): Map<string, string> {
       continue;
     }
     const parts = group.map((n) => n.path.split('/').slice(1, -1));
+    const owners = new Set(group.map((n) => n.owner));
     for (let i = 0; i < group.length; i++) {
-      let tag = '';
+      // the labelled ancestor when that tells them apart (compute-cb@3 · remoteproc_adsp), else the first differing path component
+      let tag = owners.size === group.length && group[i].owner ? group[i].owner! : '';
       for (let k = parts[i].length - 1; k >= 0 && !tag; k--) {
         const c = parts[i][k];
         if (parts.some((p, j) => j !== i && p[k] !== c)) tag = c;
@@ -350,7 +352,8 @@ window.addEventListener('message', (event: MessageEvent) => {
     if (msg.uri) docUri = msg.uri;
     const first = !data;
     data = msg.data;
-    if (msg.focus !== undefined || first) view.focus = msg.focus ?? data.focus ?? view.focus;
+    // a new focus when asked; else (a reloaded or restored view) the saved one, else the server's
+    if (msg.focus !== undefined || first) view.focus = msg.focus ?? view.focus ?? data.focus;
     if (msg.focus) view.mode = 'focus';
     if (first && !view.focus) view.mode = 'whole';
     bindingFilter();
