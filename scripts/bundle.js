@@ -35,6 +35,17 @@ function bundle() {
       fs.rmSync(path.join(dist, 'server/main.js'), { force: true });
     }
   }
+  // the CLI in one file: bin/dts-check runs it through a V8 code cache (one file to read, no module resolution)
+  const cliEntry = path.join(root, 'out/server/src/cli/dts-check.js');
+  if (fs.existsSync(cliEntry)) {
+    try {
+      esbuild.buildSync({ ...common, sourcemap: false, logLevel: 'silent', entryPoints: [cliEntry], outfile: path.join(dist, 'cli/dts-check.js') });
+    } catch (e) {
+      // bin/dts-check runs the modules in out/ then
+      console.error(`bundle: CLI bundle skipped (${e && e.errors && e.errors[0] ? e.errors[0].text : String(e)})`);
+      fs.rmSync(path.join(dist, 'cli/dts-check.js'), { force: true });
+    }
+  }
   const media = path.join(dist, 'client/media');
   fs.mkdirSync(media, { recursive: true });
   fs.copyFileSync(require.resolve('cytoscape/dist/cytoscape.min.js', { paths: [root] }), path.join(media, 'cytoscape.min.js'));

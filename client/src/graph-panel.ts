@@ -25,6 +25,8 @@ export interface GraphMetrics {
   layers?: number;
   rows?: number;
   viewport?: { width: number; height: number };
+  /** elements styled as each hazard (edges and nodes) */
+  hazards?: Record<string, number>;
   title: string;
   at: number;
 }
@@ -43,6 +45,8 @@ export class GraphPanel {
   private refreshTimer: NodeJS.Timeout | undefined;
   private cursorTimer: NodeJS.Timeout | undefined;
   private pending: { type: 'graph'; data: GraphData; focus?: string; uri: string } | undefined;
+  /** the last graph sent: a webview that loads again (reloaded) gets it, with focus left to its saved state */
+  private last: { type: 'graph'; data: GraphData; focus?: string; uri: string } | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
   /** Show the graph focused on the node at the cursor (or the whole context when there is none). */
@@ -188,6 +192,7 @@ details summary{cursor:pointer;list-style:none;border:1px solid var(--vscode-inp
   }
 
   private post(m: { type: 'graph'; data: GraphData; focus?: string; uri: string }): void {
+    this.last = m;
     if (!this.ready) {
       this.pending = m;
       return;
@@ -223,6 +228,8 @@ details summary{cursor:pointer;list-style:none;border:1px solid var(--vscode-inp
         if (this.pending) {
           void this.panel.webview.postMessage(this.pending);
           this.pending = undefined;
+        } else if (this.last) {
+          void this.panel.webview.postMessage({ ...this.last, focus: undefined });
         }
         break;
       case 'open': {

@@ -51,7 +51,7 @@ interface CyElement {
 interface CyEvent { target: CyElement & CyCollection }
 
 interface Loc { uri: string; range: unknown }
-interface GNode { id: string; label: string; name: string; path: string; kind: string; status: string; hazards: string[]; location?: Loc }
+interface GNode { id: string; label: string; name: string; path: string; owner?: string; kind: string; status: string; hazards: string[]; location?: Loc }
 interface GEdge { id: string; source: string; target: string; binding: string; optional: boolean; hazards: string[]; location?: Loc }
 interface GraphData { focus?: string; focusName?: string; root?: string; nodes: GNode[]; edges: GEdge[]; bindings: { binding: string; count: number }[]; truncated?: boolean }
 
@@ -118,7 +118,7 @@ function visible(d: GraphData): { nodes: GNode[]; edges: GEdge[] } {
 
 /**
  * The label each node shows: its own, or, where two shown nodes have the same one (compute-cb@3 of two
- * remote processors), with the nearest ancestor that tells them apart: "compute-cb@3 · remoteproc@30000000".
+ * remote processors), with the nearest ancestor that tells them apart: "compute-cb@3 · remoteproc_adsp".
  */
 function shownLabels(nodes: GNode[]): Map<string, string> {
   const byLabel = new Map<string, GNode[]>();
@@ -130,8 +130,10 @@ function shownLabels(nodes: GNode[]): Map<string, string> {
       continue;
     }
     const parts = group.map((n) => n.path.split('/').slice(1, -1));
+    const owners = new Set(group.map((n) => n.owner));
     for (let i = 0; i < group.length; i++) {
-      let tag = '';
+      // the labelled ancestor when that tells them apart (compute-cb@3 · remoteproc_adsp), else the first differing path component
+      let tag = owners.size === group.length && group[i].owner ? group[i].owner! : '';
       for (let k = parts[i].length - 1; k >= 0 && !tag; k--) {
         const c = parts[i][k];
         if (parts.some((p, j) => j !== i && p[k] !== c)) tag = c;
@@ -175,7 +177,7 @@ function render(): void {
       ...edges.map((e) => ({ group: 'edges', data: { id: e.id, source: e.source, target: e.target, label: e.binding, location: e.location }, classes: edgeClass(e) })),
     ]);
   });
-  c.fit(undefined, 24);
+  fitView(c);
   const f = data.nodes.find((n) => n.id === view.focus);
   const title = view.mode === 'focus' && f ? f.label : data.root ? data.root.split('/').pop() ?? '' : '';
   const bar = $('status');
@@ -190,6 +192,15 @@ function render(): void {
   vscode.postMessage({ type: 'focused', focus: view.focus, title, mode: view.mode });
   persist();
   postMetrics(layout.layers, layout.rows);
+}
+
+/** Fit the drawing to the panel, but no larger than 1.5x (a 3-node graph does not fill the screen). */
+function fitView(c: Cy): void {
+  c.fit(undefined, 24);
+  if (c.zoom() > 1.5) {
+    (c as unknown as { zoom(o: { level: number; renderedPosition: { x: number; y: number } }): void }).zoom({ level: 1.5, renderedPosition: { x: c.width() / 2, y: c.height() / 2 } });
+    (c as unknown as { center(): void }).center();
+  }
 }
 
 function postMetrics(layers?: number, rows?: number): void {
@@ -219,6 +230,8 @@ function postMetrics(layers?: number, rows?: number): void {
     layers,
     rows,
     viewport: { width: cy.width(), height: cy.height() },
+    // what is styled as a hazard, by class (the suite checks that hazards show)
+    hazards: Object.fromEntries(['untranslated', 'cycle', 'deadlock', 'disabled', 'never-probes', 'cells'].map((h) => [h, cy!.elements(`.${h}`).length])),
   });
 }
 
@@ -312,7 +325,7 @@ function init(): void {
     t.neighborhood().addClass('hl');
   });
   c.on('mouseout', 'node', () => c.elements().removeClass('hl'));
-  window.addEventListener('resize', () => { c.resize(); c.fit(undefined, 24); });
+  window.addEventListener('resize', () => { c.resize(); fitView(c); });
 
   $('mode').addEventListener('change', () => { view.mode = ($('mode') as HTMLSelectElement).value as ViewState['mode']; render(); });
   $('hops').addEventListener('change', () => {
@@ -321,7 +334,7 @@ function init(): void {
   });
   $('status-filter').addEventListener('change', () => { view.status = ($('status-filter') as HTMLSelectElement).value as ViewState['status']; render(); });
   $('follow').addEventListener('change', () => { view.follow = ($('follow') as HTMLInputElement).checked; persist(); vscode.postMessage({ type: 'follow', follow: view.follow }); });
-  $('fit').addEventListener('click', () => c.fit(undefined, 24));
+  $('fit').addEventListener('click', () => fitView(c));
   const search = $('search') as HTMLInputElement;
   search.addEventListener('input', () => { view.search = search.value; render(); });
   search.addEventListener('keydown', (ev) => {
@@ -339,7 +352,8 @@ window.addEventListener('message', (event: MessageEvent) => {
     if (msg.uri) docUri = msg.uri;
     const first = !data;
     data = msg.data;
-    if (msg.focus !== undefined || first) view.focus = msg.focus ?? data.focus ?? view.focus;
+    // a new focus when asked; else (a reloaded or restored view) the saved one, else the server's
+    if (msg.focus !== undefined || first) view.focus = msg.focus ?? view.focus ?? data.focus;
     if (msg.focus) view.mode = 'focus';
     if (first && !view.focus) view.mode = 'whole';
     bindingFilter();

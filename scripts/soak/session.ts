@@ -3,15 +3,19 @@
 // switched, requests sent in between; at quiet points every open document's published diagnostics must
 // equal those of a fresh analysis (a new AnalysisHost, no cache shared) of the same texts.
 import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import type { Diagnostic as LspDiagnostic } from 'vscode-languageserver-protocol';
 import { AnalysisHost } from '../../server/src/analysis';
 import { OverlayFileSystem } from '../../server/src/base/fs';
-import { NodeFileSystem } from '../../server/src/base/node-fs';
+import { FolderCache, NodeFileSystem } from '../../server/src/base/node-fs';
+import { BindingsHost } from '../../server/src/bindings';
 import { LineIndex } from '../../server/src/base/text';
 import { toLspDiagnostic } from '../../server/src/lsp/convert';
 import { LspClient, uriOf } from '../../test/lsp/lsp-client';
 import { applyEdit, int, makeEdit, pick, type EditKind, type Rand, type TextEdit } from './edits';
-import { prng, sleep } from '../bench/stats';
+import { prng, rssOf, sleep } from '../bench/stats';
+import { IDLE_GC_DELAY_MS, IDLE_SHRINK_DELAY_MS } from '../../server/src/lsp/idle-gc';
 
 export interface SoakOptions {
   /** workspace folder the server is initialized with */
@@ -24,6 +28,8 @@ export interface SoakOptions {
   checkEvery: number;
   /** stop early after this many seconds (0: no limit) */
   seconds?: number;
+  /** at the end, the server's RSS at rest (after its idle collections) with the documents still open */
+  memory?: boolean;
   log?: (line: string) => void;
 }
 
@@ -48,9 +54,14 @@ export interface SoakResult {
   /** the operations made, in order (to replay a failure by hand) */
   trace: string[];
   serverAlive: boolean;
+  /** RSS (bytes) at rest at the end, and with the documents just opened (options.memory) */
+  rssAtRest?: number;
+  openDocuments?: number;
 }
 
 interface Doc { file: string; text: string; undo: TextEdit[] }
+
+const BINDINGS_CACHE = path.join(process.env.DTS_LSP_CACHE || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'dts-lsp'), 'bindings');
 
 /** LSP range of [start, end) in `text`. */
 function rangeIn(text: string, start: number, end: number) {
@@ -109,7 +120,8 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     result.checks++;
     const ofs = new OverlayFileSystem(new NodeFileSystem([]));
     for (const d of open.values()) ofs.setOverlay(d.file, d.text);
-    const host = new AnalysisHost(ofs, {});
+    // the binding validation the server runs in its worker, here in process (as dts-check runs it)
+    const host = new AnalysisHost(ofs, { bindings: new BindingsHost(new NodeFileSystem(), { enabled: true, dirs: [], cache: new FolderCache(BINDINGS_CACHE), env: { home: os.homedir(), virtualEnv: process.env.VIRTUAL_ENV } }) });
     const analyses = new Map<string, ReturnType<AnalysisHost['analyze']>>();
     for (const d of open.values()) {
       const info = await c.request<{ root: string } | null>('dts/contexts', { textDocument: { uri: uriOf(d.file) } });
@@ -178,6 +190,12 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       if (step % o.checkEvery === 0) await check();
     }
     await check();
+    if (o.memory) {
+      // the idle collection after 10 s, the young generation shrunk 5.5 s (or 11 s) later, then the pages released
+      await sleep(IDLE_GC_DELAY_MS + 2 * IDLE_SHRINK_DELAY_MS + 4000);
+      result.rssAtRest = rssOf(c.proc.pid);
+      result.openDocuments = open.size;
+    }
     // the server still answers
     const stats = await Promise.race([c.request('dts/stats', {}), sleep(5000).then(() => null)]);
     result.serverAlive = stats !== null && c.proc.exitCode === null;

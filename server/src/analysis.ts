@@ -292,7 +292,9 @@ export class AnalysisHost {
       const byContent = flavourFromTree(tree);
       if (byContent) { flavour = byContent; flavourReason = `the tree has ${flavourName(byContent)} properties`; }
     }
-    const graph = buildSupplierGraph(tree, this.model);
+    // (a patched tree showing the same values has the same edges, moved with it)
+    const graph = memo && patched && !patched.valueChanged && memo.graph ? memo.graph : buildSupplierGraph(tree, this.model);
+    if (memo) memo.graph = graph;
     const kernel = resolveKernelEnvironment(fs, root, tree, this.options.kernel);
     let probe: ProbeReport | undefined;
     const probeReport = (): ProbeReport => (probe ??= simulateProbe({ tree, graph, model: this.model, env: kernel }));

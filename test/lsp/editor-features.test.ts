@@ -46,3 +46,26 @@ test('inlay hints, consumer lenses, highlights, selection ranges, consumer and s
     await c.shutdown();
   }
 });
+
+test('a .dtsi outside the indexed folders opened before its board gets the board once the board is analysed', async () => {
+  const c = new LspClient();
+  try {
+    await c.initialize();
+    const dtsi = fixture('../../../examples/acme-s100.dtsi');
+    const board = fixture('../../../examples/board.dts');
+    await c.open(dtsi);
+    const first = await c.waitForNotification('dts/contextChanged', (p) => p.uri === uriOf(dtsi));
+    assert.equal(first.reason, 'lone');
+    const statusP = c.waitForNotification('dts/contextStatus', (p) => p.root === board && p.errors >= 1);
+    await c.open(board);
+    const then = await c.waitForNotification('dts/contextChanged', (p) => p.uri === uriOf(dtsi) && p.root === board);
+    assert.ok(['open-board', 'nearest-board'].includes(then.reason), then.reason);
+    // its diagnostics are now the board's view of it (the gpu behind the disabled SMMU)
+    const d = await c.waitForDiagnostics(dtsi, (x) => x.some((y) => y.code === 'supplier-disabled'));
+    assert.ok(d.length > 0);
+    const status = await statusP;
+    assert.ok(status.files >= 2, JSON.stringify(status));
+  } finally {
+    await c.shutdown();
+  }
+});

@@ -89,7 +89,7 @@ export class LspClient {
         }
       }
     };
-    for (const m of ['window/logMessage', 'window/showMessage', 'dts/contextChanged', '$/progress', 'telemetry/event']) {
+    for (const m of ['window/logMessage', 'window/showMessage', 'dts/contextChanged', 'dts/contextStatus', '$/progress', 'telemetry/event']) {
       this.conn.onNotification(m, record(m));
     }
     // the server may ask for progress tokens, configuration, registrations

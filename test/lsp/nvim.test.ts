@@ -19,7 +19,7 @@ function nvimAvailable(): string | undefined {
   return undefined;
 }
 
-test('neovim: diagnostics, hover and definition from dts-lsp', { timeout: 120_000 }, (t) => {
+test('neovim: diagnostics, hover, definition and formatting from dts-lsp', { timeout: 120_000 }, (t) => {
   const missing = nvimAvailable();
   if (missing) {
     t.skip(missing);
@@ -62,4 +62,5 @@ test('neovim: diagnostics, hover and definition from dts-lsp', { timeout: 120_00
   assert.match(String(result.hover), /iommu@15000000/);
   assert.ok(result.definition, 'definition answered');
   assert.ok(String(result.definition.uri ?? result.definition.targetUri).endsWith('/soc.dtsi'));
+  assert.equal(result.formatting, 0, 'formatting answered: the fixture is formatted already');
 });

@@ -52,6 +52,12 @@ local ok, err = pcall(function()
   for _, r in pairs(defs or {}) do
     if r.result and r.result[1] then definition = r.result[1] end
   end
-  finish({ diagnostics = diags, hover = hover, definition = definition }, 0)
+  -- formatting: the number of edits (the fixture is formatted already: none)
+  local fmt = vim.lsp.buf_request_sync(buf, 'textDocument/formatting', { textDocument = { uri = vim.uri_from_bufnr(buf) }, options = { tabSize = 8, insertSpaces = false } }, wait_ms)
+  local formatting = nil
+  for _, r in pairs(fmt or {}) do
+    if r.result then formatting = #r.result end
+  end
+  finish({ diagnostics = diags, hover = hover, definition = definition, formatting = formatting }, 0)
 end)
 if not ok then finish({ error = tostring(err) }, 2) end

@@ -13,6 +13,7 @@ import { applyEdits, formatRange, formatText } from '../../server/src/format';
 import { lex } from '../../server/src/format/lexer';
 import { emitDts } from '../../server/src/tree/emit';
 import { kernelTreeIfPresent, sampleBoards } from '../../scripts/kernel-tree';
+import { SHARED } from '../util/paths';
 
 const FIX = path.resolve(__dirname, '../../../test/fixtures/format');
 const read = (f: string) => fs.readFileSync(path.join(FIX, f), 'utf8');
@@ -92,16 +93,16 @@ test('range formatting edits only the lines of the range', () => {
 });
 
 /** A file system that formats every Devicetree source it reads. */
-function formattingFs(base: FileSystem, seen: Map<string, { once: string; twice: string }>): FileSystem {
+function formattingFs(base: FileSystem, seen: Map<string, { once: string; twice: string }>, flavour: 'linux' | 'zephyr' = 'linux'): FileSystem {
   return {
     readFile(p) {
       const r = base.readFile(p);
-      if (!r.ok || !/\.(dts|dtsi|dtso)$/.test(p)) return r;
+      if (!r.ok || !/\.(dts|dtsi|dtso|overlay)$/.test(p)) return r;
       let e = seen.get(p);
       if (!e) {
-        const once = formatText(r.text, { flavour: 'linux' });
+        const once = formatText(r.text, { flavour });
         assert.equal(once.refused, undefined, `${p}: ${once.refused}`);
-        e = { once: once.text, twice: formatText(once.text, { flavour: 'linux' }).text };
+        e = { once: once.text, twice: formatText(once.text, { flavour }).text };
         seen.set(p, e);
       }
       return { ...r, text: e.once };
@@ -134,4 +135,28 @@ test('kernel sample: every file formatted gives the same merged tree (--emit-dts
   }
   t.diagnostic(`${boards.length} boards, ${seen.size} source files formatted (${changedFiles} changed), ${Date.now() - t0} ms`);
   assert.ok(boards.length >= 40 && seen.size > 200);
+});
+
+test('Zephyr sample (every 12th arm board of ../shared/corpus/zephyr): same merged tree formatted; twice = once', { timeout: 300_000 }, (t) => {
+  const root = path.join(SHARED, 'corpus/zephyr/zephyr/boards/arm');
+  if (!fs.existsSync(root)) {
+    t.skip('../shared/corpus/zephyr is not present');
+    return;
+  }
+  const boards: string[] = [];
+  for (const d of fs.readdirSync(root).sort()) {
+    const dir = path.join(root, d);
+    if (!fs.statSync(dir).isDirectory()) continue;
+    for (const f of fs.readdirSync(dir).sort()) if (f.endsWith('.dts')) boards.push(path.join(dir, f));
+  }
+  const pick = boards.filter((_, i) => i % 12 === 0);
+  const seen = new Map<string, { once: string; twice: string }>();
+  for (const board of pick) {
+    const before = emitDts(new AnalysisHost(new NodeFileSystem(), {}).analyze(board).tree);
+    const after = emitDts(new AnalysisHost(formattingFs(new NodeFileSystem(), seen, 'zephyr'), {}).analyze(board).tree);
+    assert.equal(after, before, `${board}: the merged tree changed`);
+  }
+  for (const [f, e] of seen) assert.equal(e.twice, e.once, `${f}: formatting twice differs from once`);
+  t.diagnostic(`${pick.length} Zephyr boards, ${seen.size} source files formatted`);
+  assert.ok(pick.length >= 20);
 });

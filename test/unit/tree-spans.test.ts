@@ -40,6 +40,15 @@ function check(a: Analysis, name: string): void {
     visited.add(s);
     assert.ok(!astSpans.has(s), `${name}: the tree holds a span object of the AST: ${show(s)}`);
   });
+  // the supplier graph's edges hold span objects of their own (moved apart from the tree's)
+  const edgeSpans = new Set<object>();
+  for (const e of a.graph.edges) {
+    for (const s of [e.span, e.refSpan]) {
+      assert.ok(!visited.has(s) && !astSpans.has(s), `${name}: an edge holds a span of the tree or the AST: ${show(s)}`);
+      assert.ok(!edgeSpans.has(s), `${name}: a span object held by two edges (or twice by one): ${show(s)}`);
+      edgeSpans.add(s);
+    }
+  }
   // the tree's own spans (not following parents, the property's node, reference targets, phandle table)
   const t = a.tree;
   const all = reachableSpans({ root: t.root, references: t.references, labels: t.labels, memreserves: t.memreserves, deleted: t.deleted },

@@ -22,6 +22,8 @@ export interface GraphViewNode {
   /** the node name (with unit address) */
   name: string;
   path: string;
+  /** the label of the nearest labelled ancestor (tells apart nodes of the same name: compute-cb@3 of remoteproc_adsp) */
+  owner?: string;
   status: string;
   kind: GraphNodeKind;
   /** hazards of the node itself: untranslated (an enabled consumer of a disabled IOMMU); in a cycle (status says disabled) */
@@ -99,6 +101,12 @@ export function getSupplierGraphView(a: Analysis, focusNode?: string): GraphView
         hazards: [],
         location: nodeNameRange(a, n) ?? { file: a.root, start: 0, end: 0 },
       };
+      for (let p = n.parent; p; p = p.parent) {
+        if (p.labels.length) {
+          v.owner = p.labels[0].name;
+          break;
+        }
+      }
       nodes.set(n, v);
     }
     return v;

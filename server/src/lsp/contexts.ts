@@ -103,6 +103,20 @@ export class ServerContexts {
     return changed;
   }
 
+  /**
+   * Open files analysed alone ('lone': the index connects them to no board, e.g. outside the workspace
+   * folders) that the context just analysed reads: choose again, which gives them that board. Opening a
+   * board after its .dtsi then gives the same context as opening it before.
+   */
+  adoptLoneFiles(ctx: Context): boolean {
+    let changed = false;
+    for (const [file, choice] of this.docContext) {
+      if (choice.reason !== 'lone' || file === ctx.root || !ctx.files.has(file)) continue;
+      if (this.assignContext(file)) changed = true;
+    }
+    return changed;
+  }
+
   /** Choose again the context of every open document. */
   reassignAll(): boolean {
     let changed = false;

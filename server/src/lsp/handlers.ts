@@ -453,6 +453,7 @@ function registerCompletionAndActions(
           label: n.label,
           name: n.name,
           path: n.path,
+          owner: n.owner,
           kind: n.kind,
           status: n.status,
           hazards: n.hazards,

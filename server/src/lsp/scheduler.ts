@@ -223,5 +223,7 @@ export class AnalysisScheduler {
     stats.lastAnalysisMs = ctx.durationMs;
     this.s.log(`analysed ${ctx.root} (${ctx.files.size} files, ${analysis.diagnostics.length} diagnostics) in ${ctx.durationMs} ms`);
     this.s.bindings.onAnalysis(ctx);
+    // an open file analysed alone that this board reads (opened before the board): the board is its context now
+    if (this.s.contexts.adoptLoneFiles(ctx)) this.schedule(0);
   }
 }

@@ -203,9 +203,9 @@ export class DtsServer {
     }
   }
 
-  /** Work is left to do: an analysis runs or is scheduled, the workspace index runs, a didOpen waits. */
+  /** Work is left to do: an analysis runs or is scheduled, the workspace index runs, a didOpen waits, bindings are validated. */
   busy(): boolean {
-    return this.scheduler.pending() || this.indexRunner.busy || this.indexRunner.updatePending || this.docSync.opening > 0;
+    return this.scheduler.pending() || this.indexRunner.busy || this.indexRunner.updatePending || this.docSync.opening > 0 || !this.bindings.idle();
   }
 
   // ---- shared state the parts read ---------------------------------------------------------

@@ -159,7 +159,7 @@ export function buildSupplierGraph(tree: LiveTree, model: IommuModel): SupplierG
         const ipProp = getProperty(node, 'interrupt-parent');
         const ipCells = ipProp ? propCells(ipProp) : undefined;
         if (n === 0) {
-          edges.push(mkEdge(node, parent, b, prop, 0, prop.span, ipCells?.[0] ?? prop.nameSpan, [], '#interrupt-cells', false));
+          edges.push(mkEdge(node, parent, b, prop, 0, { start: prop.span.start, end: prop.span.end }, ipCells?.[0] ?? prop.nameSpan, [], '#interrupt-cells', false));
           return;
         }
         for (let k = 0; (k + 1) * n <= cells.length; k++) {
@@ -214,7 +214,8 @@ export function buildSupplierGraph(tree: LiveTree, model: IommuModel): SupplierG
     const node = stack.pop()!;
     if (node.parent) {
       const ns = nodeNameSpan(node) ?? { start: 0, end: 0 };
-      edges.push({ consumer: node, supplier: node.parent, kind: 'parent', binding: 'parent', index: 0, span: ns, refSpan: ns, args: [], optional: false });
+      // (the edge's spans are its own: an incremental re-analysis moves the tree's and the edges' positions apart)
+      edges.push({ consumer: node, supplier: node.parent, kind: 'parent', binding: 'parent', index: 0, span: { start: ns.start, end: ns.end }, refSpan: { start: ns.start, end: ns.end }, args: [], optional: false });
     }
     for (let pIndex = 0, pList = node.properties; pIndex < pList.length; pIndex++) { const p = pList[pIndex]; visitProperty(node, p); }
     for (let k = node.children.length - 1; k >= 0; k--) stack.push(node.children[k]);

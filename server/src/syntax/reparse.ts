@@ -94,6 +94,7 @@ function editList<T extends Span>(list: T[], lo: number, hi: number, e: EditCtx,
  */
 function shiftTracked<T extends Span>(x: T, e: EditCtx, top: boolean): T {
   const d = e.d;
+  if (d === 0) return x; // (a same-length edit: nothing after it moves, the objects stay)
   let y: T;
   if (isContainer(x) && x.end - x.start >= SPLIT_MIN_CHARS) {
     const b = x.body;

@@ -11,6 +11,7 @@
 // place; the diagnostics of the merge and of the checks keep the positions they were reported at
 // (PositionedDiagnostic) and are moved with the tree, then mapped to the files again.
 import type { Diagnostic, PositionedDiagnostic } from '../base/diagnostics';
+import type { SupplierGraph } from '../model/types';
 import type { SourceMap } from '../preprocess/types';
 import type * as ast from '../syntax/ast';
 import { buildProp } from './build';
@@ -29,6 +30,8 @@ export interface MergeMemo {
   treeDiags: PositionedDiagnostic[];
   /** false when the tree cannot be patched (/incbin/ data, an overlay's base tree, a diagnostic without position) */
   patchable: boolean;
+  /** the supplier graph of the tree (its edges own their spans; moved with the tree while no value changes) */
+  graph?: SupplierGraph;
   /** the checks' diagnostics with their positions, for the flavour they were worded for (absent: run them again) */
   checks?: { diags: PositionedDiagnostic[]; flavour: string; kernel: string };
 }
@@ -190,6 +193,7 @@ export function patchTree(memo: MergeMemo, now: ast.DtsFile, text: string, ctx: 
     forEachTreeSpan(memo.tree, move);
     movePositioned(memo.treeDiags, move);
     if (memo.checks) movePositioned(memo.checks.diags, move);
+    if (memo.graph) for (const x of memo.graph.edges) { move(x.span); move(x.refSpan); }
     memo.ast = now;
     memo.text = text;
     return { valueChanged: false };
@@ -220,6 +224,8 @@ export function patchTree(memo: MergeMemo, now: ast.DtsFile, text: string, ctx: 
   forEachTreeSpan(memo.tree, move);
   movePositioned(memo.treeDiags, move);
   if (memo.checks) movePositioned(memo.checks.diags, move);
+  if (memo.graph && !shown) for (const x of memo.graph.edges) { move(x.span); move(x.refSpan); }
+  if (shown) memo.graph = undefined; // (the edges of the new value are made again)
   if (shown) {
     const oldRR = chunkRefs(prop.chunks);
     const newRR = chunkRefs(built.chunks);

@@ -95,4 +95,38 @@ suite('Editor experience', () => {
     await sleep(800);
     await screenshot('lens-and-hints');
   });
+
+  test('supplier graph of the example board: hazards styled (DMA untranslated, a cycle)', async function () {
+    this.timeout(120_000);
+    const a = await api();
+    const soc = await vscode.workspace.openTextDocument(vscode.Uri.file(path.resolve(FIX, '../../examples/acme-s100.dtsi')));
+    const board = await vscode.workspace.openTextDocument(vscode.Uri.file(path.resolve(FIX, '../../examples/board.dts')));
+    await vscode.window.showTextDocument(board, vscode.ViewColumn.One);
+    await until('board analysed', () => /board \$\((error|warning)/.test(a.status().text) || undefined, 60_000);
+    const ed = await vscode.window.showTextDocument(soc, vscode.ViewColumn.One);
+    // the examples are outside the workspace folder: the open board that reads the .dtsi is its context
+    await until('acme-s100.dtsi in board', () => /in board \$\((error|warning)/.test(a.status().text) || undefined, 60_000)
+      .catch((e) => { throw new Error(`${e.message}: status bar "${a.status().text}"`); });
+    const at = positionOf(soc, 'gcc: clock-controller', 1);
+    ed.selection = new vscode.Selection(at, at);
+    const t0 = Date.now();
+    await vscode.commands.executeCommand('dts.showSupplierGraph');
+    const m = await until('graph metrics', () => {
+      const x = a.graphMetrics();
+      return x && x.at > t0 && x.focus === '/soc@0/clock-controller@100000' ? x : undefined;
+    }, 60_000);
+    assert.ok(m.hazards.cycle >= 2, JSON.stringify(m.hazards));
+    assert.equal(m.overlaps, 0);
+    await screenshot('graph-example-hazards');
+    // the whole board: the GPU behind its disabled SMMU
+    const at2 = positionOf(soc, 'gpu: gpu@', 1);
+    ed.selection = new vscode.Selection(at2, at2);
+    const m2 = await until('graph follows the cursor to the gpu', () => {
+      const x = a.graphMetrics();
+      return x && x.focus === '/soc@0/gpu@3d00000' ? x : undefined;
+    }, 30_000);
+    assert.ok(m2.hazards.untranslated >= 2, JSON.stringify(m2.hazards)); // the edge and the gpu node
+    await screenshot('graph-example-untranslated');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
 });

@@ -75,6 +75,20 @@ suite('Supplier graph on sm8550', function () {
     assert.equal(m.overlaps, 0);
   });
 
+  test('a reloaded webview comes back with its saved view (focus, hops, filters)', async () => {
+    const before = a.graphMetrics();
+    const t1 = Date.now();
+    await vscode.commands.executeCommand('workbench.action.webview.reloadWebviewAction');
+    const m = await until('metrics after the webview reloaded', () => {
+      const x = a.graphMetrics();
+      return x && x.at > t1 && x.nodes > 0 ? x : undefined;
+    }, 30_000);
+    await screenshot('graph-reloaded');
+    assert.equal(m.focus, SMMU);
+    assert.equal(m.nodes, before.nodes);
+    assert.equal(m.title, 'Suppliers: apps_smmu');
+  });
+
   test('an edit adding a consumer updates the graph', async function () {
     this.timeout(120_000);
     const before = a.graphMetrics();
