@@ -163,7 +163,8 @@ for line in sys.stdin:
     try:
         edtlib.EDT(job['dts'], job['bindings_dirs'], warn_reg_unit_address_mismatch=True, default_prop_types=True,
                    infer_binding_for_paths=['/zephyr,user'], vendor_prefixes=vendor, werror=False)
-    except dtlib.DTError as e:
+    except (dtlib.DTError, edtlib.EDTError) as e:
+        # (with _err recording, an EDTError can only come from dtlib parsing the board)
         status = 'dtlib: ' + str(e)[:300]
     except Exception as e:  # a crash after a recorded error (edtlib does not expect to go on)
         status = f'crash: {type(e).__name__}: {str(e)[:200]}'

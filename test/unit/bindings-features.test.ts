@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AnalysisHost, type Analysis } from '../../server/src/analysis';
 import { NodeFileSystem } from '../../server/src/base/node-fs';
+import { OverlayFileSystem } from '../../server/src/base/fs';
 import { BindingsHost } from '../../server/src/bindings';
 import { MemoryBindingsCache } from '../../server/src/bindings/cache';
 import type { BindingDocs } from '../../server/src/bindings/docs';
@@ -66,6 +67,16 @@ test('signature help inside < >: phandle groups with the provider, reg address a
   assert.match(s.label, /^clocks\[1\]: <&clk /);
   assert.equal(s.activeParameter, 1);
   assert.match(s.documentation ?? '', /bus clock/);
+  // right after the phandle: the provider; in white space before a cell: that cell (the file has a comment the
+  // preprocessor drops, so file and analysed offsets differ)
+  assert.equal(getSignatureHelp(L.a, L.docs, LINUX, at(L.text, 'good:', '<&clk 2>', 5))?.activeParameter, 0);
+  const spaced = L.text.replace('<&clk 2>', '<&clk  2>');
+  const ofs = new OverlayFileSystem(new NodeFileSystem());
+  ofs.setOverlay(LINUX, spaced);
+  const bh = new BindingsHost(new NodeFileSystem(), { installedCore: false, cache: new MemoryBindingsCache() });
+  const a2 = new AnalysisHost(ofs, { bindings: bh }).analyze(LINUX);
+  const w = getSignatureHelp(a2, bh.docsFor(a2.tree, a2.pp.map, a2.bindingsInfo), LINUX, at(spaced, 'good:', '<&clk  2>', 6));
+  assert.equal(w?.activeParameter, 1);
   const r = getSignatureHelp(L.a, L.docs, LINUX, at(L.text, 'good:', '0x100>', 1));
   assert.deepEqual(r!.parameters.map((x) => x.label), ['address', 'size']);
   assert.equal(r!.activeParameter, 1);

@@ -61,7 +61,8 @@ export function reportFindings(findings: BindingFinding[], tree: LiveTree, map: 
     const span = findingSpan(f, node);
     if (!span) continue;
     const r = map.toFileRange(span.start, span.end);
-    const key = `${r.file}\0${r.start}\0${r.end}\0${f.code}\0${f.message}`;
+    // the same fault found by two schemas (the node's binding and a generic one): reported once
+    const key = `${r.file}\0${r.start}\0${r.end}\0${f.code}\0${f.node}\0${f.property}`;
     if (seen.has(key)) continue;
     seen.add(key);
     const d: Diagnostic = { ...r, severity: f.severity ?? defaultSeverity(f.code), code: f.code, message: f.message, node: f.node };

@@ -65,7 +65,10 @@ export function getSignatureHelp(a: Analysis, docs: BindingDocs | undefined, fil
   const loc = locate(a, file, offset);
   const p = loc?.property;
   if (!loc || !p) return undefined;
-  const around = cellsAround(p, loc.start <= offset && offset <= loc.end ? offset : loc.start);
+  // the cursor in the analysed text (the item's spans are there; its range is in the file the user wrote)
+  const sameText = loc.range.file === file && loc.range.end - loc.range.start === loc.end - loc.start;
+  const at0 = sameText ? loc.start + Math.max(0, Math.min(offset - loc.range.start, loc.end - loc.start)) : loc.start;
+  const around = cellsAround(p, at0);
   if (!around) return undefined;
   const doc = docs?.propertyDoc(p.node, p.name);
   const binding = docs?.nodeBinding(p.node);

@@ -55,6 +55,15 @@ export function show(v: unknown): string {
   return hex(v);
 }
 
+/** What undecodable bytes were written as: a string, or so many bytes. */
+function rawText(raw: Uint8Array | undefined): string {
+  if (!raw) return 'bytes of no type';
+  if (raw.length > 1 && raw[raw.length - 1] === 0 && raw.subarray(0, -1).every((b) => (b >= 0x20 && b < 0x7f) || b === 0)) {
+    return new TextDecoder().decode(raw.subarray(0, -1)).split('\0').map((x) => `"${x}"`).join(', ');
+  }
+  return `${raw.length} byte${raw.length === 1 ? '' : 's'}`;
+}
+
 function list(values: unknown[], max = 5): string {
   const shown = values.slice(0, max).map(show).join(', ');
   return values.length > max ? `${shown}, … (${values.length} values)` : shown;
@@ -73,7 +82,7 @@ export function schemaName(id: string | undefined): string {
 /**
  * The message of an error at value `value` of property `prop` (undefined: the node itself), from schema `id`.
  */
-export function messageFor(err: ErrorObject, ctx: ErrorObject[], prop: string | undefined, value: unknown, id: string | undefined, type?: string): string {
+export function messageFor(err: ErrorObject, ctx: ErrorObject[], prop: string | undefined, value: unknown, id: string | undefined, type?: string, raw?: Uint8Array): string {
   const p = err.params as Record<string, unknown>;
   const by = schemaName(id);
   switch (err.keyword) {
@@ -93,7 +102,7 @@ export function messageFor(err: ErrorObject, ctx: ErrorObject[], prop: string | 
       return `${prop === '$nodename' ? 'node name ' : ''}${show(value)} is not allowed: expected ${show(p.allowedValue)} (${by})`;
     case 'type': {
       const want = type ?? (p.type === 'array' ? 'cells or strings' : String(p.type));
-      return `wrong type: ${want} expected, got ${value === RAW_BYTES ? 'bytes dt-schema cannot decode' : show(value)} (${by})`;
+      return `wrong type: ${want} expected, got ${value === RAW_BYTES ? rawText(raw) : show(value)} (${by})`;
     }
     case 'typeSize':
       return `${String(p.size)}-bit values, ${String(p.expected)}-bit expected (write /bits/ ${String(p.expected)} <…>) (${by})`;

@@ -427,7 +427,8 @@ export class LinuxValidator {
     }
     const types = prop !== undefined ? [...this.types.types(prop)] : [];
     const type = types.length === 1 && !indexes.length ? types[0] : undefined;
-    return [{ ...base, property: prop, code: codeFor(kw, ctx, prop), message: messageFor(err, ctx, prop, value, e.schema, type), ...byteRange() }];
+    const raw = prop !== undefined ? node.flat.values[node.flat.names.indexOf(prop)] : undefined;
+    return [{ ...base, property: prop, code: codeFor(kw, ctx, prop), message: messageFor(err, ctx, prop, value, e.schema, type, raw), ...byteRange() }];
   }
 }
 
