@@ -189,7 +189,7 @@ function failure(path: string, e: unknown): ReadBytesResult & { ok: false } {
  * whole; entries of the same kind beyond the newest few are removed.
  */
 export class FolderCache {
-  constructor(readonly dir: string, private readonly keep = 3) {}
+  constructor(readonly dir: string, private readonly keep = 8) {}
 
   read(name: string): string | undefined {
     try {

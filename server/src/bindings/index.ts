@@ -149,7 +149,7 @@ export class BindingsHost {
     let lb = this.linux.get(key);
     if (!lb) {
       const load = loadLinuxStore(this.fs, src, this.options.cache);
-      lb = { sources: src, load, validator: load.store ? new LinuxValidator(load.store, this.options.cache) : undefined };
+      lb = { sources: src, load, validator: load.store ? new LinuxValidator(load.store) : undefined };
       this.linux.set(key, lb);
     }
     return lb;

@@ -3,7 +3,8 @@
 // anyOf keep the errors of their branches in the error's params (`context`), as python-jsonschema does, so
 // that a failed alternative is reported once, like dt-validate reports it.
 import Ajv2019 from 'ajv/dist/2019';
-import { _, type CodeKeywordDefinition, type KeywordCxt, type KeywordErrorDefinition } from 'ajv';
+import { _, type CodeKeywordDefinition, type KeywordCxt, type KeywordErrorDefinition, type ValidateFunction } from 'ajv';
+import type { DataValidationCxt } from 'ajv/dist/types';
 import N from 'ajv/dist/compile/names';
 import { evaluatedPropsToName } from 'ajv/dist/compile/util';
 import { Name } from 'ajv/dist/compile/codegen';
@@ -20,8 +21,7 @@ export function regExpEngine(pattern: string, flags: string): RegExp {
     return /(?!)/;
   }
 }
-// how generated code that is saved (code-cache.ts) refers to the engine: resolved by the cache's loader
-regExpEngine.code = 'require("dts-lsp:regexp")';
+regExpEngine.code = 'new RegExp';
 
 /** The integer size (bits) a number was decoded with; 32 when unknown (as dt-schema assumes). */
 export function sizeOf(parent: unknown, key: string | number | undefined): number {
@@ -83,7 +83,33 @@ function rewrap(ajv: Ajv2019, keyword: string, withContext: boolean): void {
   ajv.addKeyword(wrapped);
 }
 
-export function createAjv(): Ajv2019 {
+/** Resolves a lazily compiled reference (validate.ts). */
+export type LazyResolver = (uri: string) => ValidateFunction | undefined;
+
+/** Checks a `dtsSimple` value schema (validate.ts): true, or ajv's errors. */
+export type SimpleChecker = (spec: SimpleSpec, data: unknown, cxt: DataValidationCxt) => true | unknown[];
+
+/** The value of `dtsSimple`: the original schema and the URI its references are relative to. */
+export interface SimpleSpec {
+  schema: Record<string, unknown>;
+  base: string;
+  /** under `if` or `not`: the errors are not reported */
+  quiet?: boolean;
+}
+
+/** The value of `dtsSimpleProps`: a node schema's simple `properties` and `patternProperties` entries. */
+export interface SimpleProps {
+  props: Record<string, Record<string, unknown>>;
+  patterns: [string, Record<string, unknown>][];
+  base: string;
+  quiet?: boolean;
+}
+
+export function createAjv(
+  lazy?: LazyResolver,
+  simple?: SimpleChecker,
+  simpleProps?: (spec: SimpleProps, data: unknown, cxt: DataValidationCxt) => true | unknown[],
+): Ajv2019 {
   const ajv = new Ajv2019({
     strict: false,
     allErrors: true,
@@ -95,8 +121,7 @@ export function createAjv(): Ajv2019 {
     loopEnum: 8,
     loopRequired: 8,
     addUsedSchema: false,
-    // source: the generated code can be saved and loaded again (code-cache.ts)
-    code: { regExp: regExpEngine, optimize: false, source: true },
+    code: { regExp: regExpEngine, optimize: false },
   });
   rewrap(ajv, 'oneOf', true);
   rewrap(ajv, 'anyOf', true);
@@ -111,10 +136,52 @@ export function createAjv(): Ajv2019 {
     },
     code(cxt: KeywordCxt) {
       const { gen, schema, it } = cxt;
-      const fn = gen.scopeValue('func', { ref: sizeOf, code: _`require("dts-lsp:sizeof")` });
+      const fn = gen.scopeValue('func', { ref: sizeOf });
       const size = gen.const('size', _`${fn}(${it.parentData}, ${it.parentDataProperty})`);
       cxt.setParams({ size });
       cxt.fail(_`${size} !== ${schema}`);
+    },
+  });
+  // a $ref compiled when first used: the target validates the data at the same place
+  ajv.addKeyword({
+    keyword: 'dtsLazyRef',
+    schemaType: 'string',
+    errors: 'full',
+    validate: function dtsLazyRef(uri: string, data: unknown, _parent: unknown, cxt?: { instancePath: string; parentData: unknown; parentDataProperty: string | number; rootData: unknown }) {
+      const v = lazy?.(uri);
+      if (!v) return true;
+      const ok = v(data, {
+        instancePath: cxt?.instancePath ?? '',
+        parentData: cxt?.parentData,
+        parentDataProperty: cxt?.parentDataProperty ?? '',
+        rootData: cxt?.rootData,
+        dynamicAnchors: {},
+      } as DataValidationCxt) as boolean;
+      (dtsLazyRef as unknown as { errors: unknown[] | null }).errors = ok ? null : v.errors ?? [];
+      return ok;
+    },
+  });
+  // a value schema checked by the interpreter of simple.ts, compiled only when the value is invalid
+  ajv.addKeyword({
+    keyword: 'dtsSimple',
+    schemaType: 'object',
+    errors: 'full',
+    validate: function dtsSimple(spec: SimpleSpec, data: unknown, _parent: unknown, cxt?: DataValidationCxt) {
+      if (!simple || !cxt) return true;
+      const r = simple(spec, data, cxt);
+      (dtsSimple as unknown as { errors: unknown[] | null }).errors = r === true ? null : r;
+      return r === true;
+    },
+  });
+  ajv.addKeyword({
+    keyword: 'dtsSimpleProps',
+    schemaType: 'object',
+    errors: 'full',
+    validate: function dtsSimpleProps(spec: SimpleProps, data: unknown, _parent: unknown, cxt?: DataValidationCxt) {
+      if (!simpleProps || !cxt) return true;
+      const r = simpleProps(spec, data, cxt);
+      (dtsSimpleProps as unknown as { errors: unknown[] | null }).errors = r === true ? null : r;
+      return r === true;
     },
   });
   // keywords of dt-schema's vocabulary that validate nothing

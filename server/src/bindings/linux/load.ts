@@ -48,14 +48,17 @@ export function dtschemaSchemasDir(fs: FileSystem, dir: string): string | undefi
 }
 
 /** Every .yaml file under a folder, sorted. */
-export function listYaml(fs: FileSystem, dir: string, out: string[] = [], depth = 0): string[] {
-  if (depth > 12) return out;
-  for (const name of fs.listDir(dir)) {
-    const p = join(dir, name);
-    const k = fs.stat(p);
-    if (k === 'directory') listYaml(fs, p, out, depth + 1);
-    else if (k === 'file' && name.endsWith('.yaml')) out.push(p);
-  }
+export function listYaml(fs: FileSystem, dir: string, out: string[] = []): string[] {
+  const walk = (d: string, depth: number): void => {
+    if (depth > 12) return;
+    for (const name of fs.listDir(d)) {
+      const p = join(d, name);
+      // a name ending in .yaml is taken for a file (one that is not fails to read and is skipped)
+      if (name.endsWith('.yaml')) out.push(p);
+      else if (fs.stat(p) === 'directory') walk(p, depth + 1);
+    }
+  };
+  walk(dir, 0);
   return out.sort();
 }
 
