@@ -158,8 +158,18 @@ const REST_MS = IDLE_GC_DELAY_MS + 2 * IDLE_SHRINK_DELAY_MS + 4000;
 /** the memory row with the documents open (the targets: at rest ≤ 120 MB here and after 2,000 edits) */
 const MEM_OPEN = 'four boards and their largest .dtsi open';
 
+/**
+ * The root of the context a document's diagnostics come from: an edit is timed to the analysis of that context
+ * (for a .dtsi it may be another board than the one opened: the context choice does not depend on open files).
+ */
+async function contextRoot(c: BenchClient, file: string): Promise<string> {
+  const info = await c.request<{ root: string } | null>('dts/contexts', { textDocument: { uri: uriOf(file) } });
+  return info?.root ?? file;
+}
+
 async function editBurst(c: BenchClient, board: string, file: string, n: number, rnd: () => number, into: number[], serverMs: number[], paceMs = 0): Promise<number> {
   let published = 0;
+  board = await contextRoot(c, file);
   for (let i = 0; i < n; i++) {
     if (paceMs) await sleep(paceMs);
     const text = c.texts.get(file)!;
