@@ -102,8 +102,12 @@ export class BindingsService {
     this.ensureWorker()?.postMessage(m);
   }
 
-  /** After an analysis: map the last findings onto the new tree and send the tree for validation. */
-  onAnalysis(ctx: Context): void {
+  /**
+   * After an analysis: map the last findings onto the new tree and send the tree for validation. With
+   * `validate` false only the findings are mapped: the scheduler asks for the validation (validate) once
+   * typing pauses, so that a burst of keystrokes does not pack and validate a tree per keystroke.
+   */
+  onAnalysis(ctx: Context, validate = true): void {
     const a = ctx.analysis;
     if (!a || !this.enabled || a.tree.isPlugin) return;
     if (a.flavour !== 'linux' && a.flavour !== 'uboot') return;
@@ -113,6 +117,14 @@ export class BindingsService {
       this.state.set(ctx.root, st);
     }
     if (st.findings.length) this.addDiagnostics(ctx, st.findings);
+    if (validate) this.validate(ctx);
+  }
+
+  /** Send the context's tree (of its last analysis) for validation, unless it was sent already. */
+  validate(ctx: Context): void {
+    const a = ctx.analysis;
+    const st = this.state.get(ctx.root);
+    if (!a || !st || !this.enabled || st.sentFor === ctx.analyses || st.next?.analyses === ctx.analyses) return;
     const info: TreeInfo = { flavour: a.flavour, root: a.flavourRoot };
     const tree = packTree(a.tree);
     if (st.inFlight !== undefined) {
