@@ -13,6 +13,7 @@
 // Memory is sampled 0.2 s after the last answer and again at rest (REST_MS later).
 // Options: --runs N (cold runs per board, 5)  --edits N (per board, 200)  --memory-edits N (2000)
 //          --requests N (hover and definition requests per board, 200)  --no-corpus  --no-inproc
+//          --no-bindings (binding validation off: the servers' setting, dts-check --no-bindings)
 //          --corpus-limit N (first N boards only)  --only inproc,cold,server,corpus,busy,startup  --jobs N (dts-check --jobs, default: the core count)  --write-md
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -49,10 +50,12 @@ interface Opts {
   writeMd: boolean;
   /** sections to run: inproc, cold, server, corpus (default all) */
   only?: Set<string>;
+  /** binding validation (the default); --no-bindings: off in the servers (setting) and dts-check */
+  bindings: boolean;
 }
 
 function parseOpts(argv: string[]): Opts {
-  const o: Opts = { runs: 5, edits: 200, memoryEdits: 2000, requests: 200, corpus: true, inproc: true, corpusLimit: 0, jobs: os.cpus().length, writeMd: false };
+  const o: Opts = { runs: 5, edits: 200, memoryEdits: 2000, requests: 200, corpus: true, inproc: true, corpusLimit: 0, jobs: os.cpus().length, writeMd: false, bindings: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const num = (): number => {
@@ -69,6 +72,7 @@ function parseOpts(argv: string[]): Opts {
     else if (a === '--corpus-limit') o.corpusLimit = num();
     else if (a === '--jobs') o.jobs = Math.max(1, num());
     else if (a === '--write-md') o.writeMd = true;
+    else if (a === '--no-bindings') o.bindings = false;
     else if (a === '--only') o.only = new Set((argv[++i] ?? '').split(','));
     else throw new Error(`unknown option ${a}`);
   }
@@ -91,7 +95,7 @@ interface ColdRun { openToDiag: number; spawnToDiag: number; serverMs: number }
 async function coldRun(dtsDir: string, board: string, afterIndex: boolean): Promise<ColdRun> {
   const c = new BenchClient();
   try {
-    await c.initialize(dtsDir, {});
+    await c.initialize(dtsDir, SERVER_SETTINGS);
     if (afterIndex) await c.waitIndexed();
     const t0 = now();
     await c.open(board);
@@ -154,8 +158,18 @@ const REST_MS = IDLE_GC_DELAY_MS + 2 * IDLE_SHRINK_DELAY_MS + 4000;
 /** the memory row with the documents open (the targets: at rest ≤ 120 MB here and after 2,000 edits) */
 const MEM_OPEN = 'four boards and their largest .dtsi open';
 
+/**
+ * The root of the context a document's diagnostics come from: an edit is timed to the analysis of that context
+ * (for a .dtsi it may be another board than the one opened: the context choice does not depend on open files).
+ */
+async function contextRoot(c: BenchClient, file: string): Promise<string> {
+  const info = await c.request<{ root: string } | null>('dts/contexts', { textDocument: { uri: uriOf(file) } });
+  return info?.root ?? file;
+}
+
 async function editBurst(c: BenchClient, board: string, file: string, n: number, rnd: () => number, into: number[], serverMs: number[], paceMs = 0): Promise<number> {
   let published = 0;
+  board = await contextRoot(c, file);
   for (let i = 0; i < n; i++) {
     if (paceMs) await sleep(paceMs);
     const text = c.texts.get(file)!;
@@ -233,8 +247,12 @@ function runChild(args: string[]): Promise<string> {
 
 // ---- main -----------------------------------------------------------------------------------
 
+/** the servers' settings (initializationOptions and workspace/configuration): the defaults, or bindings off */
+let SERVER_SETTINGS: Record<string, unknown> = {};
+
 async function main(): Promise<void> {
   const opts = parseOpts(process.argv.slice(2));
+  if (!opts.bindings) SERVER_SETTINGS = { bindings: false };
   ensureDebianPackages({ cpp: 'cpp', dtc: 'device-tree-compiler' });
   const kernel = ensureKernelTree();
   const dtsDir = path.join(kernel, 'arch/arm64/boot/dts');
@@ -300,7 +318,7 @@ async function main(): Promise<void> {
     }
   }
   if (want('server')) try {
-    await c.initialize(dtsDir, {}); // the default settings (75 ms debounce for bursts, isolated edits at once)
+    await c.initialize(dtsDir, SERVER_SETTINGS); // the default settings (75 ms debounce for bursts, isolated edits at once)
     await memSnap('started (no document)');
     for (const b of boards) {
       progress(`open ${path.relative(dtsDir, b)}`);
@@ -369,13 +387,13 @@ async function main(): Promise<void> {
   let busy: BusyResult | undefined;
   if (want('busy')) {
     progress('requests while four boards open at once');
-    busy = await runBusy(dtsDir, boards, dtsis);
+    busy = await runBusy(dtsDir, boards, dtsis, SERVER_SETTINGS);
   }
   // 7. process cold start
   let startup: StartupResult | undefined;
   if (want('startup')) {
     progress('process cold start: dts-check vs cpp + dtc');
-    startup = runStartup(REPO, kernel, boards[0], 20);
+    startup = runStartup(REPO, kernel, boards[0], 20, opts.bindings ? [] : ['--no-bindings']);
   }
 
   // 5. corpus

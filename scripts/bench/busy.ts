@@ -36,14 +36,14 @@ function refOffsets(text: string): number[] {
 /** The typing phase after the documents are open and the index is done. */
 const TYPING_MS = 3000;
 
-export async function runBusy(dtsDir: string, boards: string[], dtsis: Map<string, string>): Promise<BusyResult> {
+export async function runBusy(dtsDir: string, boards: string[], dtsis: Map<string, string>, settings: Record<string, unknown> = {}): Promise<BusyResult> {
   const c = new BenchClient();
   const times = Object.fromEntries(BUSY_METHODS.map((m) => [m, [] as number[]])) as Record<BusyMethod, number[]>;
   const res: BusyResult = { times, duringWork: 0, allDiagnosticsMs: NaN, indexedMs: NaN, slowest: { method: '', file: '', ms: 0 } };
   const rnd = prng(23);
   try {
     const t0 = now();
-    await c.initialize(dtsDir, {});
+    await c.initialize(dtsDir, settings);
     // the four boards at once (an editor restoring its tabs)
     for (const b of boards) await c.open(b);
     const ready = new Set<string>();

@@ -9,6 +9,7 @@ import { median, now } from './stats';
 export interface StartupResult {
   board: string;
   rounds: number;
+  checkArgs: string[];
   checkMs: number[];
   dtcMs: number[];
   nodeMs: number[];
@@ -21,17 +22,17 @@ function timed(cmd: string, args: string[], opts: { cwd?: string; shell?: boolea
   return now() - t0;
 }
 
-export function runStartup(repo: string, kernel: string, board: string, rounds: number): StartupResult {
+export function runStartup(repo: string, kernel: string, board: string, rounds: number, checkArgs: string[] = []): StartupResult {
   const check = path.join(repo, 'bin/dts-check');
   const prefixes = path.join(kernel, 'scripts/dtc/include-prefixes');
   const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
   const pipeline = `${['cpp', ...cppArgs(kernel, board)].map(q).join(' ')} 2>/dev/null | dtc -q -I dts -O dtb -i ${q(path.dirname(board))} -i ${q(prefixes)} -o /dev/null - 2>/dev/null`;
-  const res: StartupResult = { board, rounds, checkMs: [], dtcMs: [], nodeMs: [] };
+  const res: StartupResult = { board, rounds, checkArgs, checkMs: [], dtcMs: [], nodeMs: [] };
   // one warm-up of each (file-system caches), not counted
-  timed(process.execPath, [check, board]);
+  timed(process.execPath, [check, ...checkArgs, board]);
   timed('bash', ['-c', pipeline]);
   for (let r = 0; r < rounds; r++) {
-    res.checkMs.push(timed(process.execPath, [check, board]));
+    res.checkMs.push(timed(process.execPath, [check, ...checkArgs, board]));
     res.dtcMs.push(timed('bash', ['-c', pipeline]));
     res.nodeMs.push(timed(process.execPath, ['-e', '0']));
   }
@@ -47,7 +48,7 @@ export function startupReport(r: StartupResult, rel: (f: string) => string): str
   const perRound = r.checkMs.map((c, i) => c / r.dtcMs[i]).sort((a, b) => a - b);
   const fmt = (v: number): string => v.toFixed(1);
   return [
-    `### 7. Process cold start: \`bin/dts-check ${rel(r.board)}\` vs cpp + dtc`,
+    `### 7. Process cold start: \`bin/dts-check ${[...r.checkArgs, rel(r.board)].join(' ')}\` vs cpp + dtc`,
     '',
     `Wall time of the whole process, spawn to exit, ${r.rounds} rounds (one of each per round, interleaved, after one warm-up of each); cpp + dtc: \`cpp <kernel flags> board | dtc -I dts -O dtb -o /dev/null -\` in one \`bash -c\`.`,
     '',

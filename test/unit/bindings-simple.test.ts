@@ -13,6 +13,7 @@ import { packTree, unpackTree } from '../../server/src/bindings/flatten';
 import { createAjv } from '../../server/src/bindings/linux/ajv';
 import { holds, isSimple } from '../../server/src/bindings/linux/simple';
 import { LinuxValidator } from '../../server/src/bindings/linux/validate';
+import { SchemaCompiler } from '../../server/src/bindings/linux/compiler';
 import type { Json } from '../../server/src/bindings/linux/fixups';
 import { kernelBindingsIfPresent } from '../../scripts/kernel-tree';
 import { fixture } from '../util/paths';
@@ -60,11 +61,11 @@ function bindingDiagnostics(file: string): unknown[] {
 test('bindings: interpreting simple value schemas gives the diagnostics that compiling them gives', () => {
   const board = fixture('bindings/linux/arch/arm64/boot/dts/acme/board.dts');
   const interpreted = bindingDiagnostics(board);
-  LinuxValidator.compileAlways = true;
+  SchemaCompiler.compileAlways = true;
   try {
     assert.deepEqual(bindingDiagnostics(board), interpreted);
   } finally {
-    LinuxValidator.compileAlways = false;
+    SchemaCompiler.compileAlways = false;
   }
   assert.ok(interpreted.length > 5);
 });
@@ -84,15 +85,15 @@ test('bindings: on kernel boards, every interpreted answer equals ajv\'s', (t) =
   const host = new BindingsHost(new NodeFileSystem(), { cache: new MemoryBindingsCache() });
   const lb = host.linuxFor({ flavour: 'linux', root });
   assert.ok(lb?.validator, 'the kernel bindings load');
-  LinuxValidator.crossCheck = true;
-  LinuxValidator.mismatches.length = 0;
+  SchemaCompiler.crossCheck = true;
+  SchemaCompiler.mismatches.length = 0;
   try {
     for (const b of boards) {
       const tree = new AnalysisHost(new NodeFileSystem()).analyze(b).tree;
       new LinuxValidator(lb.validator.store).validate(unpackTree(packTree(tree)));
     }
-    assert.deepEqual(LinuxValidator.mismatches.slice(0, 3), []);
+    assert.deepEqual(SchemaCompiler.mismatches.slice(0, 3), []);
   } finally {
-    LinuxValidator.crossCheck = false;
+    SchemaCompiler.crossCheck = false;
   }
 });

@@ -28,15 +28,7 @@ interface PerContext {
   indexKey?: string;
   /** a newer tree to send when the one in flight is answered */
   next?: { analyses: number; info: TreeInfo; tree: PackedTree };
-  /** the tree waits for typing to pause */
-  timer?: NodeJS.Timeout;
 }
-
-/**
- * How long typing must pause before an edited tree is validated again: the worker shares the CPU with the
- * analyses of the next keystrokes; meanwhile the last findings follow the edits (mapped onto each new tree).
- */
-export const BINDINGS_QUIET_MS = 300;
 
 function workerPath(): string | undefined {
   const candidates = [
@@ -60,7 +52,7 @@ export class BindingsService {
   readonly indexes = new Map<string, SchemaIndex>();
   private config: WorkerConfig = { enabled: true, dirs: [] };
   /** measurements (dts/stats, tests) */
-  readonly stats = { requests: 0, answers: 0, lastMs: 0, lastValidated: 0, lastReused: 0, workerHeapUsed: 0, mainMs: [] as number[] };
+  readonly stats = { requests: 0, answers: 0, lastMs: 0, lastValidated: 0, lastReused: 0, workerHeapUsed: 0, mainMs: [] as number[], packMs: [] as number[] };
 
   constructor(private readonly s: DtsServer) {}
 
@@ -110,16 +102,24 @@ export class BindingsService {
     this.ensureWorker()?.postMessage(m);
   }
 
-  /** After an analysis: map the last findings onto the new tree and send the tree for validation. */
-  onAnalysis(ctx: Context): void {
+  /**
+   * After an analysis: map the last findings onto the new tree and send the tree for validation. With
+   * `validate` false only the findings are mapped: the scheduler asks for the validation (validate) once
+   * typing pauses, so that a burst of keystrokes does not pack and validate a tree per keystroke.
+   */
+  onAnalysis(ctx: Context, validate = true): void {
     const t0 = performance.now();
-    this.onAnalysis0(ctx);
-    const ms = this.stats.mainMs;
+    this.onAnalysis0(ctx, validate);
+    this.timeMain(this.stats.mainMs, t0);
+  }
+
+  /** The main thread's cost of the bindings per analysis and per validation sent (dts/stats, bench-bindings). */
+  private timeMain(ms: number[], t0: number): void {
     ms.push(performance.now() - t0);
     if (ms.length > 1000) ms.splice(0, ms.length - 1000);
   }
 
-  private onAnalysis0(ctx: Context): void {
+  private onAnalysis0(ctx: Context, validate: boolean): void {
     const a = ctx.analysis;
     if (!a || !this.enabled || a.tree.isPlugin) return;
     if (a.flavour !== 'linux' && a.flavour !== 'uboot') return;
@@ -129,26 +129,27 @@ export class BindingsService {
       this.state.set(ctx.root, st);
     }
     if (st.findings.length) this.addDiagnostics(ctx, st.findings);
-    const first = st.forAnalysis < 0 && st.inFlight === undefined && !st.timer;
-    if (st.timer) clearTimeout(st.timer);
-    st.timer = undefined;
-    const go = (): void => {
-      const state = st!;
-      state.timer = undefined;
-      const cur = this.s.contexts.byRoot.get(ctx.root);
-      const an = cur?.analysis;
-      if (!cur || !an || this.s.isShuttingDown) return;
-      const info: TreeInfo = { flavour: an.flavour, root: an.flavourRoot };
-      const tree = packTree(an.tree);
-      if (state.inFlight !== undefined) state.next = { analyses: cur.analyses, info, tree };
-      else this.send(ctx.root, state, cur.analyses, info, tree);
-    };
-    // the first validation of a board at once; after an edit, once typing pauses
-    if (first) go();
-    else {
-      st.timer = setTimeout(go, BINDINGS_QUIET_MS);
-      st.timer.unref?.();
+    if (validate) this.validate(ctx);
+  }
+
+  /** Send the context's tree (of its last analysis) for validation, unless it was sent already. */
+  validate(ctx: Context): void {
+    const t0 = performance.now();
+    this.validate0(ctx);
+    this.timeMain(this.stats.packMs, t0);
+  }
+
+  private validate0(ctx: Context): void {
+    const a = ctx.analysis;
+    const st = this.state.get(ctx.root);
+    if (!a || !st || !this.enabled || st.sentFor === ctx.analyses || st.next?.analyses === ctx.analyses) return;
+    const info: TreeInfo = { flavour: a.flavour, root: a.flavourRoot };
+    const tree = packTree(a.tree);
+    if (st.inFlight !== undefined) {
+      st.next = { analyses: ctx.analyses, info, tree };
+      return;
     }
+    this.send(ctx.root, st, ctx.analyses, info, tree);
   }
 
   private send(root: string, st: PerContext, analyses: number, info: TreeInfo, tree: PackedTree): void {
@@ -230,12 +231,11 @@ export class BindingsService {
 
   /** Waits until no validation is in flight (tests, benchmarks). */
   idle(): boolean {
-    for (const st of this.state.values()) if (st.inFlight !== undefined || st.next || st.timer) return false;
+    for (const st of this.state.values()) if (st.inFlight !== undefined || st.next) return false;
     return true;
   }
 
   dispose(): void {
-    for (const st of this.state.values()) if (st.timer) clearTimeout(st.timer);
     void this.worker?.terminate();
     this.worker = undefined;
   }

@@ -7,6 +7,9 @@ import type { Diagnostic } from '../base/diagnostics';
 import type { Context } from './contexts';
 import type { DtsServer } from './server';
 
+/** Binding validation of a context starts once no analysis of it has finished for this long (typing paused). */
+const VALIDATION_QUIET_MS = 300;
+
 export class AnalysisScheduler {
   /** the scheduled analysis run: a timer, or an immediate for "now" (setTimeout(0) waits at least 1 ms) */
   private timer: { cancel(): void } | undefined;
@@ -48,6 +51,34 @@ export class AnalysisScheduler {
       const h = setTimeout(run, delayMs);
       this.timer = { cancel: () => clearTimeout(h) };
     }
+  }
+
+  /** per context root: the binding validation waiting for typing to pause */
+  private readonly validations = new Map<string, NodeJS.Timeout>();
+
+  /** A binding validation waits for typing to pause. */
+  validationPending(): boolean {
+    return this.validations.size > 0;
+  }
+
+  private deferValidation(ctx: Context): void {
+    const old = this.validations.get(ctx.root);
+    if (old) clearTimeout(old);
+    this.validations.set(ctx.root, setTimeout(() => {
+      this.validations.delete(ctx.root);
+      // still the current analysis of a live context, and no newer one on the way (it will ask again)
+      if (this.s.isShuttingDown || this.s.contexts.byRoot.get(ctx.root) !== ctx || this.s.contexts.isStale(ctx)) return;
+      try {
+        this.s.bindings.validate(ctx);
+      } catch (e) {
+        this.s.logError('bindings', e);
+      }
+    }, VALIDATION_QUIET_MS));
+  }
+
+  cancelValidations(): void {
+    for (const t of this.validations.values()) clearTimeout(t);
+    this.validations.clear();
   }
 
   /** The user is looking at (or typing in) a document of this context: it is analysed before the others. */
@@ -222,7 +253,9 @@ export class AnalysisScheduler {
     stats.analyses++;
     stats.lastAnalysisMs = ctx.durationMs;
     this.s.log(`analysed ${ctx.root} (${ctx.files.size} files, ${analysis.diagnostics.length} diagnostics) in ${ctx.durationMs} ms`);
-    this.s.bindings.onAnalysis(ctx);
+    // binding validation (a worker) once typing pauses; the last findings are carried over at once
+    this.s.bindings.onAnalysis(ctx, false);
+    this.deferValidation(ctx);
     // an open file analysed alone that this board reads (opened before the board): the board is its context now
     if (this.s.contexts.adoptLoneFiles(ctx)) this.schedule(0);
   }

@@ -128,6 +128,7 @@ export class DtsServer {
       this.shuttingDown = true;
       this.idle.stop();
       this.scheduler.cancel();
+      this.scheduler.cancelValidations();
       this.indexRunner.stop();
       this.bindings.dispose();
     });
@@ -205,7 +206,7 @@ export class DtsServer {
 
   /** Work is left to do: an analysis runs or is scheduled, the workspace index runs, a didOpen waits, bindings are validated. */
   busy(): boolean {
-    return this.scheduler.pending() || this.indexRunner.busy || this.indexRunner.updatePending || this.docSync.opening > 0 || !this.bindings.idle();
+    return this.scheduler.pending() || this.indexRunner.busy || this.indexRunner.updatePending || this.docSync.opening > 0 || this.scheduler.validationPending() || !this.bindings.idle();
   }
 
   // ---- shared state the parts read ---------------------------------------------------------
