@@ -6,7 +6,7 @@ import type { FileSystem } from './base/fs';
 import { SnapshotFileSystem } from './base/snapshot-fs';
 import { LineIndex } from './base/text';
 import type { BindingsHost, TreeInfo } from './bindings';
-import { runChecks } from './checks';
+import { runChecksSteps } from './checks';
 import { resolveKernelEnvironment, type KernelEnvironment, type KernelOptions } from './kernel/environment';
 import { buildSupplierGraph } from './model/graph';
 import { loadIommuModel, type IommuModel } from './model/iommu';
@@ -18,7 +18,7 @@ import type { PreprocessResult } from './preprocess/types';
 import type { DtsFile } from './syntax/ast';
 import { ParseCache, parseDts } from './syntax/parse';
 import { hasIncbin, patchTree, remapAll, sortLikeMerge, type MergeMemo, type PatchResult } from './tree/incremental';
-import { buildTree } from './tree/merge';
+import { buildTreeSteps } from './tree/merge';
 import type { LiveTree } from './tree/types';
 import { analyzeOverlayStack, stackNotes, syntaxDiagnostic } from './analysis-stack';
 import { flavourFromTree, flavourName, type Flavour } from './workspace/flavour';
@@ -38,6 +38,12 @@ export interface AnalysisOptions {
    * the language server sets it (an analysis' tree then changes when the next one of its root is made).
    */
   incremental?: boolean;
+  /**
+   * analyzeSteps: the merge, the supplier graph and the checks of a full analysis yield at least every
+   * `sliceMs` (between top-level statements, phases and checks), so that the language server answers
+   * requests in between (default: a step per stage only)
+   */
+  sliceMs?: number;
   /** parsed JSON of a user's IOMMU model override file */
   modelOverride?: unknown;
   /** the kernel the tree is predicted for: configuration, command line (kernel/environment.ts) */
@@ -224,6 +230,7 @@ export class AnalysisHost {
   *analyzeSteps(root: string, isCancelled?: () => boolean, timeLimitMs: number = ANALYSIS_TIME_LIMIT_MS, pick?: ContextPick): Generator<string, Analysis, void> {
     // one text per file for the whole analysis, document versions recorded as they are read
     const fs = new SnapshotFileSystem(this.fs);
+    const sliceMs = this.options.sliceMs ?? Infinity;
     const deadline = Date.now() + timeLimitMs;
     let overBudget = false;
     const stop = (): boolean => {
@@ -275,7 +282,7 @@ export class AnalysisHost {
       } else {
         this.memos.delete(owner);
         const positioned: PositionedDiagnostic[] | undefined = this.options.incremental ? [] : undefined;
-        tree = buildTree(ast, { map: pp.map, fs, root: plan.base, isCancelled: stop, positioned });
+        tree = yield* buildTreeSteps(ast, { map: pp.map, fs, root: plan.base, isCancelled: stop, positioned }, sliceMs);
         memo = positioned && !stop()
           ? { ast, text: pp.text, tree, treeDiags: positioned, patchable: positioned.length === tree.diagnostics.length && !hasIncbin(tree) }
           : undefined;
@@ -295,6 +302,8 @@ export class AnalysisHost {
     // (a patched tree showing the same values has the same edges, moved with it)
     const graph = memo && patched && !patched.valueChanged && memo.graph ? memo.graph : buildSupplierGraph(tree, this.model);
     if (memo) memo.graph = graph;
+    // a patched tree is the last analysis' tree, moved: no pause until this analysis replaces that one
+    if (!patched && sliceMs !== Infinity) yield 'graph';
     const kernel = resolveKernelEnvironment(fs, root, tree, this.options.kernel);
     let probe: ProbeReport | undefined;
     const probeReport = (): ProbeReport => (probe ??= simulateProbe({ tree, graph, model: this.model, env: kernel }));
@@ -307,7 +316,7 @@ export class AnalysisHost {
       checkDiagnostics = remapAll(memo.checks.diags, pp.map);
     } else {
       const positioned: PositionedDiagnostic[] | undefined = memo ? [] : undefined;
-      checkDiagnostics = runChecks({ tree, graph, model: this.model, map: pp.map, flavour, kernel, probe: probeReport }, positioned);
+      checkDiagnostics = yield* runChecksSteps({ tree, graph, model: this.model, map: pp.map, flavour, kernel, probe: probeReport }, positioned, patched ? Infinity : sliceMs);
       if (memo) {
         const movable = positioned!.length === checkDiagnostics.length && positioned!.every((x) => !x.diag.related || x.related);
         memo.checks = movable ? { diags: positioned!, flavour, kernel: kernelKey } : undefined;
