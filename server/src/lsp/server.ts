@@ -234,6 +234,10 @@ export class DtsServer {
   private async requestGate(name: string, uri: string): Promise<void> {
     const file = uriToPath(uri);
     if (file === undefined) return;
+    // a document just opened gets its context once the settings (and for an include file the index) are
+    // there: a request right after didOpen (an editor asks for semantic tokens at once) waits for that
+    const opening = this.docSync.openInProgress(uri);
+    if (opening) await Promise.race([opening.catch(() => undefined), new Promise((r) => setTimeout(r, FIRST_ANALYSIS_WAIT_MS).unref?.())]);
     const ctx = this.contexts.ownerOf(file);
     if (!ctx) return;
     this.scheduler.touch(ctx.root);
