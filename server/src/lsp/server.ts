@@ -236,8 +236,10 @@ export class DtsServer {
     if (file === undefined) return;
     // a document just opened gets its context once the settings (and for an include file the index) are
     // there: a request right after didOpen (an editor asks for semantic tokens at once) waits for that
+    // (unless an analysis that read it can answer meanwhile: a .dtsi opened under its board waits for the index)
     const opening = this.docSync.openInProgress(uri);
-    if (opening) await Promise.race([opening.catch(() => undefined), new Promise((r) => setTimeout(r, FIRST_ANALYSIS_WAIT_MS).unref?.())]);
+    const early = opening && this.contexts.ownerOf(file);
+    if (opening && !(early && early.analysis && early.analysis.pp.files.includes(file))) await Promise.race([opening.catch(() => undefined), new Promise((r) => setTimeout(r, FIRST_ANALYSIS_WAIT_MS).unref?.())]);
     const ctx = this.contexts.ownerOf(file);
     if (!ctx) return;
     this.scheduler.touch(ctx.root);
@@ -254,7 +256,6 @@ export class DtsServer {
     }
     // no wait when the fresh analysis would not be ready in time anyway (another context's analysis runs
     // first, or this one takes longer): the last finished analysis answers at once
-    this.scheduler.touch(ctx.root);
     if (this.scheduler.expectedFreshMs(ctx) > REQUEST_WAIT_MS) {
       this.scheduler.schedule(0);
       return;
