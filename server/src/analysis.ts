@@ -19,7 +19,8 @@ import type { DtsFile } from './syntax/ast';
 import { ParseCache, parseDts } from './syntax/parse';
 import { hasIncbin, patchTree, remapAll, sortLikeMerge, type MergeMemo, type PatchResult } from './tree/incremental';
 import { buildTreeSteps } from './tree/merge';
-import type { LiveTree } from './tree/types';
+import { trackReads, trackReadsSteps } from './tree/value-reads';
+import type { LiveTree, TreeProperty } from './tree/types';
 import { analyzeOverlayStack, stackNotes, syntaxDiagnostic } from './analysis-stack';
 import { flavourFromTree, flavourName, type Flavour } from './workspace/flavour';
 import { planStack, type StackMode, type StackPlan } from './workspace/stack';
@@ -170,11 +171,12 @@ export class AnalysisHost {
   }
 
   /** Keystrokes the preprocessor replayed on its last run, parses made by editing the last one, trees patched. */
-  get incrementalStats(): { preprocessReplays: number; parseEdits: number; mergePatches: number; mergeValuePatches: number } {
-    return { preprocessReplays: this.ppCache.incremental, parseEdits: this.parseCache.edits, mergePatches: this.mergePatches, mergeValuePatches: this.mergeValuePatches };
+  get incrementalStats(): { preprocessReplays: number; parseEdits: number; mergePatches: number; mergeValuePatches: number; modelSkips: number } {
+    return { preprocessReplays: this.ppCache.incremental, parseEdits: this.parseCache.edits, mergePatches: this.mergePatches, mergeValuePatches: this.mergeValuePatches, modelSkips: this.modelSkips };
   }
   private mergePatches = 0;
   private mergeValuePatches = 0;
+  private modelSkips = 0;
 
   /**
    * The files and include directories of the context of root (workspace/stack.ts). A plan is kept for
@@ -299,9 +301,18 @@ export class AnalysisHost {
       const byContent = flavourFromTree(tree);
       if (byContent) { flavour = byContent; flavourReason = `the tree has ${flavourName(byContent)} properties`; }
     }
-    // (a patched tree showing the same values has the same edges, moved with it)
-    const graph = memo && patched && !patched.valueChanged && memo.graph ? memo.graph : buildSupplierGraph(tree, this.model);
-    if (memo) memo.graph = graph;
+    // a patched tree showing the same values, or another value of a property the graph did not read, has the
+    // same edges, moved with it (patchTree dropped the graph otherwise); a graph built for a memo records what
+    // it read (tree/value-reads.ts)
+    const graphKept = !!(memo && patched && memo.graph);
+    let graph: SupplierGraph;
+    if (memo && patched && memo.graph) graph = memo.graph;
+    else if (memo) {
+      const reads = new Set<TreeProperty>();
+      graph = trackReads(reads, () => buildSupplierGraph(tree, this.model));
+      memo.graph = graph;
+      memo.graphReads = reads;
+    } else graph = buildSupplierGraph(tree, this.model);
     // a patched tree is the last analysis' tree, moved: no pause until this analysis replaces that one
     if (!patched && sliceMs !== Infinity) yield 'graph';
     const kernel = resolveKernelEnvironment(fs, root, tree, this.options.kernel);
@@ -310,16 +321,25 @@ export class AnalysisHost {
     // checks of a partial tree would report what is only missing because the analysis stopped
     let checkDiagnostics: Diagnostic[];
     const kernelKey = memo ? kernelEnvironmentKey(kernel) : '';
-    if (stop()) checkDiagnostics = [];
-    else if (memo && patched && !patched.valueChanged && memo.checks && memo.checks.flavour === flavour && memo.checks.kernel === kernelKey) {
-      // the same tree in new positions: the same findings, moved with it
+    // the checks read the tree's shape, the graph and the values they record: their findings stay when none of that changed
+    const checksKept = graphKept && patched && (!patched.valueChanged || (memo!.checkReads !== undefined && !memo!.checkReads.has(patched.prop!)));
+    if (stop()) {
+      checkDiagnostics = [];
+      if (memo) memo.checks = undefined;
+    } else if (memo && checksKept && memo.checks && memo.checks.flavour === flavour && memo.checks.kernel === kernelKey) {
+      // the same findings, moved with the tree
+      if (patched!.valueChanged) this.modelSkips++;
       checkDiagnostics = remapAll(memo.checks.diags, pp.map);
     } else {
       const positioned: PositionedDiagnostic[] | undefined = memo ? [] : undefined;
-      checkDiagnostics = yield* runChecksSteps({ tree, graph, model: this.model, map: pp.map, flavour, kernel, probe: probeReport }, positioned, patched ? Infinity : sliceMs);
+      const input = { tree, graph, model: this.model, map: pp.map, flavour, kernel, probe: probeReport };
+      const reads = new Set<TreeProperty>();
+      const steps = runChecksSteps(input, positioned, patched ? Infinity : sliceMs);
+      checkDiagnostics = yield* (memo ? trackReadsSteps(reads, steps) : steps);
       if (memo) {
         const movable = positioned!.length === checkDiagnostics.length && positioned!.every((x) => !x.diag.related || x.related);
         memo.checks = movable ? { diags: positioned!, flavour, kernel: kernelKey } : undefined;
+        memo.checkReads = reads;
       }
     }
     const bindingsInfo: TreeInfo = { flavour, root: detected.root, systemIncludePaths: plan.systemIncludePaths };
