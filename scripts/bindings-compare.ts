@@ -3,7 +3,7 @@
 // every difference is listed. Also times the first validation of qcom/sm8550-mtp against dt-validate in the
 // same run.
 //
-//   npm run bindings-compare [-- --sample eval|dev|all] [--core dtschema|builtin] [--limit N] [--out FILE] [--no-timing]
+//   npm run bindings-compare [-- --sample eval|eval2|dev|all] [--core dtschema|builtin] [--limit N] [--out FILE] [--no-timing]
 //
 // Needs dt-schema (../shared/tools/dt-schema-*, or $DTSCHEMA_DIR) and Debian's python3 with python3-ruamel.yaml,
 // python3-jsonschema, python3-rfc3987, python3-libfdt; skips (exit 0) without them. dt-validate runs under
@@ -88,7 +88,11 @@ function selectBoards(kernel: string, which: string): string[] {
   if (which === 'dev') return [...dev, ...all.filter((b) => tuning.has(rel(b)))];
   if (which === 'all') return all;
   // evaluation: every 17th board, none of the development sample or the tuning boards
-  return all.filter((b, i) => i % 17 === 5 && !devSet.has(b) && !tuning.has(rel(b)));
+  const evaluation = all.filter((b, i) => i % 17 === 5 && !devSet.has(b) && !tuning.has(rel(b)));
+  if (which !== 'eval2') return evaluation;
+  // a second evaluation sample: every 10th of the boards in neither sample nor tuned to
+  const evalSet = new Set(evaluation);
+  return all.filter((b) => !devSet.has(b) && !evalSet.has(b) && !tuning.has(rel(b))).filter((_, i) => i % 10 === 3);
 }
 
 function compileDtb(kernel: string, board: string, out: string): string | undefined {
