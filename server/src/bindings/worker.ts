@@ -1,9 +1,11 @@
 // The bindings worker of the language server: holds the processed Linux schemas and the compiled validators,
 // and validates the trees the server posts (in DTB form, see flatten.ts) off the main thread, so that the
 // cheap diagnostics of an edit publish first. It reads only the binding folders and its cache folder.
+// The server releases it when the editor is idle (lsp/bindings.ts): told to retire, it writes its node findings
+// to the cache (results-cache.ts) and ends; the next worker reads them back and validates only what changed.
 import { getHeapStatistics } from 'node:v8';
 import { parentPort } from 'node:worker_threads';
-import { FolderCache, NodeFileSystem } from '../base/node-fs';
+import { codeStamp, FolderCache, NodeFileSystem } from '../base/node-fs';
 import { BindingsHost, type BindingsOptions, type TreeInfo } from './index';
 import { unpackTree, type PackedTree } from './flatten';
 import type { Finding } from './linux/validate';
@@ -17,6 +19,7 @@ export interface WorkerConfig {
 
 export type ToWorker =
   | { type: 'config'; config: WorkerConfig }
+  | { type: 'retire' }
   | { type: 'validate'; id: number; context: string; info: TreeInfo; tree: PackedTree };
 
 /** What the main thread needs of a loaded schema set for hover, completion and signature help. */
@@ -42,6 +45,7 @@ function configure(c: WorkerConfig): void {
     dirs: c.dirs,
     cache: c.cacheDir ? new FolderCache(c.cacheDir) : undefined,
     env: c.env,
+    resultsStamp: codeStamp(__filename),
   });
   sentIndex.clear();
 }
@@ -87,6 +91,15 @@ if (parentPort) {
     scheduleIdleGc();
     if (m.type === 'config') {
       configure(m.config);
+      return;
+    }
+    if (m.type === 'retire') {
+      try {
+        host?.saveResults();
+      } finally {
+        if (idleTimer) clearTimeout(idleTimer);
+        port.close(); // nothing else keeps the thread: it ends
+      }
       return;
     }
     let reply: FromWorker;
