@@ -88,3 +88,31 @@ test('binding results: two boards sharing node paths keep each one\'s results', 
     assert.equal(v().validated, 0, `validated ${v().validated} of ${v().nodes}`);
   }
 });
+
+test('binding results: a run whose nodes all have known findings never reads the schemas; a cache without them makes them again', () => {
+  const cache = new MemoryBindingsCache();
+  const first = run(cache, TEXT, 'build-1');
+  first.bindings.saveResults();
+  const reads: string[] = [];
+  const counting = new (class extends MemoryBindingsCache {
+    override read(name: string): string | undefined {
+      reads.push(name);
+      return cache.read(name);
+    }
+    override write(name: string, text: string): void {
+      cache.write(name, text);
+    }
+  })();
+  const second = run(counting, TEXT, 'build-1');
+  assert.equal(second.validated, 0);
+  assert.deepEqual(second.diags, first.diags);
+  assert.ok(reads.some((n) => n.endsWith('.core.json')), reads.join(' '));
+  assert.ok(!reads.some((n) => n.endsWith('.rest.json')), `the rest was read: ${reads.join(' ')}`);
+  // an edited node needs its schemas: the rest is read; when it is gone, it is made again from the bindings
+  for (const k of [...cache.entries.keys()]) if (k.endsWith('.rest.json')) cache.entries.delete(k);
+  const edited = TEXT.replace('acme,mode = "fast";', 'acme,mode = "sideways";');
+  const third = run(counting, edited, 'build-1');
+  assert.deepEqual(third.diags, run(new MemoryBindingsCache(), edited, undefined).diags);
+  assert.ok(reads.some((n) => n.endsWith('.rest.json')));
+  assert.ok([...cache.entries.keys()].some((k) => k.endsWith('.rest.json')), 'the rest is written again');
+});

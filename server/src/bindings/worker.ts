@@ -20,7 +20,7 @@ export interface WorkerConfig {
 export type ToWorker =
   | { type: 'config'; config: WorkerConfig }
   | { type: 'retire' }
-  | { type: 'validate'; id: number; context: string; info: TreeInfo; tree: PackedTree };
+  | { type: 'validate'; id: number; context: string; info: TreeInfo; tree: PackedTree; /** schema sets whose index the server has */ haveIndexes?: string[] };
 
 /** What the main thread needs of a loaded schema set for hover, completion and signature help. */
 export interface SchemaIndex {
@@ -58,7 +58,8 @@ function validate(m: Extract<ToWorker, { type: 'validate' }>): FromWorker {
   const findings = lb.validator.validate(unpackTree(m.tree));
   const store = lb.validator.store;
   let index: SchemaIndex | undefined;
-  if (!sentIndex.has(store.key)) {
+  // (the index is the schema set's whole header: not read for a tree whose nodes all have known findings)
+  if (!sentIndex.has(store.key) && !m.haveIndexes?.includes(store.key)) {
     sentIndex.add(store.key);
     index = {
       key: store.key,

@@ -180,7 +180,7 @@ export class BindingsService {
     st.inFlight = id;
     st.sentFor = analyses;
     this.stats.requests++;
-    w.postMessage({ type: 'validate', id, context: root, info, tree } satisfies ToWorker, [tree.data.buffer as ArrayBuffer, tree.layout.buffer as ArrayBuffer]);
+    w.postMessage({ type: 'validate', id, context: root, info, tree, haveIndexes: [...this.indexes.keys()] } satisfies ToWorker, [tree.data.buffer as ArrayBuffer, tree.layout.buffer as ArrayBuffer]);
   }
 
   private onMessage(m: FromWorker): void {

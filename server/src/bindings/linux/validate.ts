@@ -120,7 +120,7 @@ export class LinuxValidator {
   readonly stats: ValidateStats = { nodes: 0, validated: 0, reused: 0, compiled: 0 };
 
   constructor(readonly store: SchemaStore) {
-    this.types = new TypeIndex(store.header.types);
+    this.types = new TypeIndex(store.types);
     this.compiler = new SchemaCompiler(store);
   }
 
@@ -159,7 +159,7 @@ export class LinuxValidator {
   private selectIndex(): SelectIndex {
     if (this.selects) return this.selects;
     const idx: SelectIndex = { always: [], byCompatible: new Map(), byName: [], other: [] };
-    for (const id of this.store.header.selectIds) {
+    for (const id of this.store.selectIds) {
       const s = this.store.get(id);
       if (!s) continue;
       const sel = s.select as Json;
@@ -203,7 +203,7 @@ export class LinuxValidator {
     if (Array.isArray(compat)) for (const c of compat) for (const e of idx.byCompatible.get(String(c)) ?? []) out.add(e);
     for (const e of idx.byName) if (e.shape.kind === 'nodename' && e.shape.test(name)) out.add(e);
     for (const e of idx.other) if (this.selectsNode(e, inst)) out.add(e);
-    const order = this.selectOrder ??= new Map(this.store.header.selectIds.map((id, i) => [id, i]));
+    const order = this.selectOrder ??= new Map(this.store.selectIds.map((id, i) => [id, i]));
     return [...out].sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
   }
 
