@@ -88,6 +88,7 @@ export async function runBusy(dtsDir: string, boards: string[], dtsis: Map<strin
       await c.request(method, params);
       const ms = now() - q0;
       times[method].push(ms);
+      c.timedLogs?.push(`${(q0 - c.spawnedAt).toFixed(0)} CLIENT ${method} ${file.replace(/.*\//, '')} ${ms.toFixed(1)} ms`);
       if (q0 < typingUntil - TYPING_MS) res.duringWork++;
       if (ms > res.slowest.ms) res.slowest = { method, file, ms };
       k++;

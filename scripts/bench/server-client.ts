@@ -17,6 +17,8 @@ export class BenchClient {
   private waiters: Array<{ pred: (a: Analysed) => boolean; resolve: (a: Analysed) => void }> = [];
   private indexWaiters: Array<() => void> = [];
   readonly texts = new Map<string, string>();
+  /** DTS_BENCH_LOG=file: the server's log lines with their arrival time (ms after spawn), written there */
+  readonly timedLogs: string[] | undefined = process.env.DTS_BENCH_LOG ? [] : undefined;
   private versions = new Map<string, number>();
 
   constructor() {
@@ -25,6 +27,7 @@ export class BenchClient {
     this.c.conn.onNotification('window/logMessage', (p: { message: string }) => {
       const at = now();
       this.c.logs.push(p.message);
+      if (this.timedLogs) this.timedLogs.push(`${(at - this.spawnedAt).toFixed(0)} ${p.message}`);
       const m = /^analysed (\S+) \(.*\) in (\d+) ms/.exec(p.message);
       if (m) {
         const a = { root: m[1], ms: Number(m[2]), at };
@@ -107,6 +110,7 @@ export class BenchClient {
   }
 
   shutdown(): Promise<void> {
+    if (this.timedLogs) fs.appendFileSync(process.env.DTS_BENCH_LOG!, this.timedLogs.join('\n') + '\n');
     return this.c.shutdown();
   }
 }

@@ -6,7 +6,7 @@ import type { FileSystem } from './base/fs';
 import { SnapshotFileSystem } from './base/snapshot-fs';
 import { LineIndex } from './base/text';
 import type { BindingsHost, TreeInfo } from './bindings';
-import { runChecks } from './checks';
+import { runChecksSteps } from './checks';
 import { resolveKernelEnvironment, type KernelEnvironment, type KernelOptions } from './kernel/environment';
 import { buildSupplierGraph } from './model/graph';
 import { loadIommuModel, type IommuModel } from './model/iommu';
@@ -18,8 +18,9 @@ import type { PreprocessResult } from './preprocess/types';
 import type { DtsFile } from './syntax/ast';
 import { ParseCache, parseDts } from './syntax/parse';
 import { hasIncbin, patchTree, remapAll, sortLikeMerge, type MergeMemo, type PatchResult } from './tree/incremental';
-import { buildTree } from './tree/merge';
-import type { LiveTree } from './tree/types';
+import { buildTreeSteps } from './tree/merge';
+import { trackReads, trackReadsSteps } from './tree/value-reads';
+import type { LiveTree, TreeProperty } from './tree/types';
 import { analyzeOverlayStack, stackNotes, syntaxDiagnostic } from './analysis-stack';
 import { flavourFromTree, flavourName, type Flavour } from './workspace/flavour';
 import { planStack, type StackMode, type StackPlan } from './workspace/stack';
@@ -38,6 +39,12 @@ export interface AnalysisOptions {
    * the language server sets it (an analysis' tree then changes when the next one of its root is made).
    */
   incremental?: boolean;
+  /**
+   * analyzeSteps: the merge, the supplier graph and the checks of a full analysis yield at least every
+   * `sliceMs` (between top-level statements, phases and checks), so that the language server answers
+   * requests in between (default: a step per stage only)
+   */
+  sliceMs?: number;
   /** parsed JSON of a user's IOMMU model override file */
   modelOverride?: unknown;
   /** the kernel the tree is predicted for: configuration, command line (kernel/environment.ts) */
@@ -164,11 +171,12 @@ export class AnalysisHost {
   }
 
   /** Keystrokes the preprocessor replayed on its last run, parses made by editing the last one, trees patched. */
-  get incrementalStats(): { preprocessReplays: number; parseEdits: number; mergePatches: number; mergeValuePatches: number } {
-    return { preprocessReplays: this.ppCache.incremental, parseEdits: this.parseCache.edits, mergePatches: this.mergePatches, mergeValuePatches: this.mergeValuePatches };
+  get incrementalStats(): { preprocessReplays: number; parseEdits: number; mergePatches: number; mergeValuePatches: number; modelSkips: number } {
+    return { preprocessReplays: this.ppCache.incremental, parseEdits: this.parseCache.edits, mergePatches: this.mergePatches, mergeValuePatches: this.mergeValuePatches, modelSkips: this.modelSkips };
   }
   private mergePatches = 0;
   private mergeValuePatches = 0;
+  private modelSkips = 0;
 
   /**
    * The files and include directories of the context of root (workspace/stack.ts). A plan is kept for
@@ -224,6 +232,7 @@ export class AnalysisHost {
   *analyzeSteps(root: string, isCancelled?: () => boolean, timeLimitMs: number = ANALYSIS_TIME_LIMIT_MS, pick?: ContextPick): Generator<string, Analysis, void> {
     // one text per file for the whole analysis, document versions recorded as they are read
     const fs = new SnapshotFileSystem(this.fs);
+    const sliceMs = this.options.sliceMs ?? Infinity;
     const deadline = Date.now() + timeLimitMs;
     let overBudget = false;
     const stop = (): boolean => {
@@ -275,7 +284,7 @@ export class AnalysisHost {
       } else {
         this.memos.delete(owner);
         const positioned: PositionedDiagnostic[] | undefined = this.options.incremental ? [] : undefined;
-        tree = buildTree(ast, { map: pp.map, fs, root: plan.base, isCancelled: stop, positioned });
+        tree = yield* buildTreeSteps(ast, { map: pp.map, fs, root: plan.base, isCancelled: stop, positioned }, sliceMs);
         memo = positioned && !stop()
           ? { ast, text: pp.text, tree, treeDiags: positioned, patchable: positioned.length === tree.diagnostics.length && !hasIncbin(tree) }
           : undefined;
@@ -292,25 +301,45 @@ export class AnalysisHost {
       const byContent = flavourFromTree(tree);
       if (byContent) { flavour = byContent; flavourReason = `the tree has ${flavourName(byContent)} properties`; }
     }
-    // (a patched tree showing the same values has the same edges, moved with it)
-    const graph = memo && patched && !patched.valueChanged && memo.graph ? memo.graph : buildSupplierGraph(tree, this.model);
-    if (memo) memo.graph = graph;
+    // a patched tree showing the same values, or another value of a property the graph did not read, has the
+    // same edges, moved with it (patchTree dropped the graph otherwise); a graph built for a memo records what
+    // it read (tree/value-reads.ts)
+    const graphKept = !!(memo && patched && memo.graph);
+    let graph: SupplierGraph;
+    if (memo && patched && memo.graph) graph = memo.graph;
+    else if (memo) {
+      const reads = new Set<TreeProperty>();
+      graph = trackReads(reads, () => buildSupplierGraph(tree, this.model));
+      memo.graph = graph;
+      memo.graphReads = reads;
+    } else graph = buildSupplierGraph(tree, this.model);
+    // a patched tree is the last analysis' tree, moved: no pause until this analysis replaces that one
+    if (!patched && sliceMs !== Infinity) yield 'graph';
     const kernel = resolveKernelEnvironment(fs, root, tree, this.options.kernel);
     let probe: ProbeReport | undefined;
     const probeReport = (): ProbeReport => (probe ??= simulateProbe({ tree, graph, model: this.model, env: kernel }));
     // checks of a partial tree would report what is only missing because the analysis stopped
     let checkDiagnostics: Diagnostic[];
     const kernelKey = memo ? kernelEnvironmentKey(kernel) : '';
-    if (stop()) checkDiagnostics = [];
-    else if (memo && patched && !patched.valueChanged && memo.checks && memo.checks.flavour === flavour && memo.checks.kernel === kernelKey) {
-      // the same tree in new positions: the same findings, moved with it
+    // the checks read the tree's shape, the graph and the values they record: their findings stay when none of that changed
+    const checksKept = graphKept && patched && (!patched.valueChanged || (memo!.checkReads !== undefined && !memo!.checkReads.has(patched.prop!)));
+    if (stop()) {
+      checkDiagnostics = [];
+      if (memo) memo.checks = undefined;
+    } else if (memo && checksKept && memo.checks && memo.checks.flavour === flavour && memo.checks.kernel === kernelKey) {
+      // the same findings, moved with the tree
+      if (patched!.valueChanged) this.modelSkips++;
       checkDiagnostics = remapAll(memo.checks.diags, pp.map);
     } else {
       const positioned: PositionedDiagnostic[] | undefined = memo ? [] : undefined;
-      checkDiagnostics = runChecks({ tree, graph, model: this.model, map: pp.map, flavour, kernel, probe: probeReport }, positioned);
+      const input = { tree, graph, model: this.model, map: pp.map, flavour, kernel, probe: probeReport };
+      const reads = new Set<TreeProperty>();
+      const steps = runChecksSteps(input, positioned, patched ? Infinity : sliceMs);
+      checkDiagnostics = yield* (memo ? trackReadsSteps(reads, steps) : steps);
       if (memo) {
         const movable = positioned!.length === checkDiagnostics.length && positioned!.every((x) => !x.diag.related || x.related);
         memo.checks = movable ? { diags: positioned!, flavour, kernel: kernelKey } : undefined;
+        memo.checkReads = reads;
       }
     }
     const bindingsInfo: TreeInfo = { flavour, root: detected.root, systemIncludePaths: plan.systemIncludePaths };

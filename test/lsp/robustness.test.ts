@@ -185,8 +185,10 @@ test('shutdown during an analysis is answered promptly and the server exits', as
   c.conn.dispose();
   assert.equal(code, 0, c.stderr + c.logs.join('\n'));
   assert.equal(code, 0);
-  // the big board takes seconds to analyse; shutdown waits at most for the current stage
-  assert.ok(answeredMs < 3000, `shutdown answered after ${answeredMs} ms`);
+  // the big board takes seconds to analyse; shutdown waits at most for the current stage (3 s on an idle
+  // machine; on a loaded one the stage is slower in proportion to the load per core)
+  const slowdown = Math.max(1, os.loadavg()[0] / os.cpus().length);
+  assert.ok(answeredMs < 3000 * slowdown, `shutdown answered after ${answeredMs} ms (load ${os.loadavg()[0].toFixed(1)})`);
   assert.equal(c.history.filter((p) => p.uri === uriOf(file)).length, 0);
 });
 

@@ -1,5 +1,6 @@
 // Checks over the live tree and the supplier graph. One file per family of diagnostics.
 import type { Diagnostic, PositionedDiagnostic } from '../base/diagnostics';
+import { drain, Slicer } from '../base/slice';
 import { checkCells } from './cells';
 import { checkContext, Reporter, type CheckContext, type CheckInput } from './context';
 import { checkCycles } from './cycles';
@@ -31,9 +32,16 @@ const ZEPHYR_CHECKS: ((ctx: CheckContext, r: Reporter) => void)[] = [checkZephyr
 
 /** `positioned`: when given, every diagnostic is also recorded there with its positions in the preprocessed text. */
 export function runChecks(input: CheckInput, positioned?: PositionedDiagnostic[]): Diagnostic[] {
+  return drain(runChecksSteps(input, positioned));
+}
+
+/** The same, in time slices of `sliceMs`: yields between two checks once a slice is used up. */
+export function* runChecksSteps(input: CheckInput, positioned?: PositionedDiagnostic[], sliceMs = Infinity): Generator<string, Diagnostic[], void> {
   const ctx = checkContext(input);
   const r = new Reporter(ctx.map, positioned);
+  const slicer = sliceMs === Infinity ? undefined : new Slicer(sliceMs);
   for (const check of input.flavour === 'zephyr' ? ZEPHYR_CHECKS : CHECKS) {
+    if (slicer && slicer.due()) { yield 'checks'; slicer.restart(); }
     try {
       check(ctx, r);
     } catch (e) {

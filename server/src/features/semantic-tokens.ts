@@ -64,7 +64,21 @@ export function getSemanticTokens(a: Analysis, file: string): SemanticToken[] {
     }
   };
 
-  for (const it of idx.items) {
+  // only the items in the output ranges that came from this file (a board's small file skips its SoC's .dtsi)
+  const items = idx.items;
+  const ranges = map.outputRanges ? map.outputRanges(file) : [0, Infinity];
+  for (let r = 0; r < ranges.length; r += 2) {
+    const rs = ranges[r];
+    const re = ranges[r + 1];
+    let lo = 0;
+    let hi = items.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (items[mid].start < rs) lo = mid + 1; else hi = mid;
+    }
+    for (let k = lo; k < items.length && items[k].start < re; k++) visit(items[k]);
+  }
+  function visit(it: (typeof items)[number]): void {
     switch (it.kind) {
       case 'label': emit(it.start, labelEnd(a, it), T.label, M_DECL); break;
       case 'reference': {

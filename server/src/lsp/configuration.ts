@@ -1,6 +1,7 @@
 // The server's configuration: the settings (initializationOptions, workspace/configuration,
 // didChangeConfiguration) applied to the analysis host, the IOMMU model override file, and the
 // folders the server may read from disk.
+import { ANALYSIS_SLICE_MS } from './scheduler';
 import { BindingsHost } from '../bindings';
 import { MessageType } from 'vscode-languageserver';
 import type { AnalysisOptions } from '../analysis';
@@ -45,6 +46,7 @@ export class ServerConfiguration {
     }
     const options: AnalysisOptions = {
       incremental: true,
+      sliceMs: ANALYSIS_SLICE_MS,
       includePaths: settings.includePaths,
       defines: settings.defines,
       severities: settings.severities,

@@ -207,6 +207,15 @@ export class ServerContexts {
     return false;
   }
 
+  /**
+   * For a request about `file` whose own context has no finished analysis yet: another active context
+   * whose last analysis read the file (a .dtsi's board opened before it), to answer from meanwhile.
+   */
+  standIn(file: string, ctx: Context): Context | undefined {
+    for (const c of this.byRoot.values()) if (c !== ctx && c.analysis && c.files.has(file) && c.analysis.pp.files.includes(file)) return c;
+    return undefined;
+  }
+
   /** Which context's diagnostics a file shows: its own choice when open, else the first active context reading it. */
   ownerOf(file: string): Context | undefined {
     const choice = this.docContext.get(file);

@@ -15,14 +15,24 @@ export class DocumentSync {
 
   /** documents whose didOpen waits for the settings or the workspace index */
   opening = 0;
+  /** those documents by URI: a request about one waits until its context is chosen */
+  private readonly openingUris = new Map<string, Promise<void>>();
 
   async onOpen(doc: TextDocument): Promise<void> {
     this.opening++;
+    const done = this.open(doc);
+    this.openingUris.set(doc.uri, done);
     try {
-      await this.open(doc);
+      await done;
     } finally {
       this.opening--;
+      if (this.openingUris.get(doc.uri) === done) this.openingUris.delete(doc.uri);
     }
+  }
+
+  /** The didOpen of `uri` still in progress (waiting for the settings or the index), if any. */
+  openInProgress(uri: string): Promise<void> | undefined {
+    return this.openingUris.get(uri);
   }
 
   private async open(doc: TextDocument): Promise<void> {

@@ -6,9 +6,13 @@ import type { Analysis } from '../analysis';
 import type { Diagnostic } from '../base/diagnostics';
 import type { Context } from './contexts';
 import type { DtsServer } from './server';
+import { performance } from 'node:perf_hooks';
+import { TRACE, traceLine, traced } from './trace';
 
 /** Binding validation of a context starts once no analysis of it has finished for this long (typing paused). */
 const VALIDATION_QUIET_MS = 300;
+/** A background analysis's merge, graph and checks pause at least this often for requests (AnalysisHost.sliceMs). */
+export const ANALYSIS_SLICE_MS = 15;
 
 export class AnalysisScheduler {
   /** the scheduled analysis run: a timer, or an immediate for "now" (setTimeout(0) waits at least 1 ms) */
@@ -69,7 +73,7 @@ export class AnalysisScheduler {
       // still the current analysis of a live context, and no newer one on the way (it will ask again)
       if (this.s.isShuttingDown || this.s.contexts.byRoot.get(ctx.root) !== ctx || this.s.contexts.isStale(ctx)) return;
       try {
-        this.s.bindings.validate(ctx);
+        traced('bindings.validate', () => this.s.bindings.validate(ctx));
       } catch (e) {
         this.s.logError('bindings', e);
       }
@@ -84,6 +88,22 @@ export class AnalysisScheduler {
   /** The user is looking at (or typing in) a document of this context: it is analysed before the others. */
   touch(root: string): void {
     this.activity.set(root, ++this.tick);
+  }
+
+  /** the context being analysed in the background, and since when */
+  private current: { ctx: Context; t0: number } | undefined;
+
+  /**
+   * About how long until `ctx` has a fresh analysis (ms): what is left of the analysis running now, then
+   * its own, each estimated by the duration of that context's last analysis; Infinity for a context never
+   * analysed (its first analysis is a cold one).
+   */
+  expectedFreshMs(ctx: Context): number {
+    const est = (c: Context): number => (c.analysis ? c.durationMs : Infinity);
+    const cur = this.current;
+    if (!cur) return est(ctx);
+    const left = Math.max(0, est(cur.ctx) - (Date.now() - cur.t0));
+    return cur.ctx === ctx ? left : left + est(ctx);
   }
 
   /**
@@ -148,7 +168,7 @@ export class AnalysisScheduler {
       for (let ctx = this.next(todo); ctx && !this.s.isShuttingDown; ctx = this.next(todo)) {
         todo.delete(ctx);
         await this.analyzeContextInSteps(ctx);
-        this.s.publisher.publish();
+        traced('publish', () => this.s.publisher.publish());
         this.wake();
         await pauseImmediate(); // let edits and requests in between contexts
       }
@@ -187,6 +207,7 @@ export class AnalysisScheduler {
       ctx.diagnosticsByFile = new Map();
       return;
     }
+    if (TRACE) traceLine(`sync analysis ${ctx.root.replace(/.*\//, '')} ${Date.now() - t0} ms`);
     this.finishAnalysis(ctx, analysis, t0);
     this.wake();
   }
@@ -205,9 +226,12 @@ export class AnalysisScheduler {
     this.s.log(`analysing ${ctx.root}`);
     const steps = this.s.host.analyzeSteps(ctx.root, isCancelled, undefined, { base: ctx.base });
     let analysis: Analysis;
+    this.current = { ctx, t0 };
     try {
       for (;;) {
+        const ts = TRACE ? performance.now() : 0;
         const r = steps.next();
+        if (TRACE) traceLine(`step ${ctx.root.replace(/.*\//, '')} ${r.done ? 'checks' : r.value} ${(performance.now() - ts).toFixed(1)} ms`);
         if (r.done) { analysis = r.value; break; }
         // two turns: messages read in this turn are dispatched by the JSON-RPC layer in an immediate of its own
         await pauseImmediate();
@@ -226,6 +250,8 @@ export class AnalysisScheduler {
       ctx.analysis = undefined;
       ctx.diagnosticsByFile = new Map();
       return false;
+    } finally {
+      this.current = undefined;
     }
     this.finishAnalysis(ctx, analysis, t0);
     return true;
@@ -254,7 +280,7 @@ export class AnalysisScheduler {
     stats.lastAnalysisMs = ctx.durationMs;
     this.s.log(`analysed ${ctx.root} (${ctx.files.size} files, ${analysis.diagnostics.length} diagnostics) in ${ctx.durationMs} ms`);
     // binding validation (a worker) once typing pauses; the last findings are carried over at once
-    this.s.bindings.onAnalysis(ctx, false);
+    traced('bindings.onAnalysis', () => this.s.bindings.onAnalysis(ctx, false));
     this.deferValidation(ctx);
     // an open file analysed alone that this board reads (opened before the board): the board is its context now
     if (this.s.contexts.adoptLoneFiles(ctx)) this.schedule(0);

@@ -29,9 +29,11 @@ import { IdleCollector, idleOptionsFromEnv, YoungCollector, youngOptionsFromEnv 
 import { IndexRunner } from './indexing';
 import { MappedLineIndex } from './position-map';
 import { DiagnosticsPublisher } from './publish';
-import { AnalysisScheduler } from './scheduler';
+import { ANALYSIS_SLICE_MS, AnalysisScheduler } from './scheduler';
 import { BindingsService } from './bindings';
 import type { DtsSettings } from './settings';
+import { performance } from 'node:perf_hooks';
+import { TRACE, setTraceSink, startLagMonitor, traceLine } from './trace';
 
 export type { ContextInfo } from './contexts';
 
@@ -69,7 +71,7 @@ export class DtsServer {
   constructor(readonly connection: Connection, baseFs: FileSystem = new NodeFileSystem([])) {
     this.fs = new OverlayFileSystem(baseFs);
     this.config = new ServerConfiguration(this, baseFs instanceof NodeFileSystem ? baseFs : undefined);
-    this.host = new AnalysisHost(this.fs, { incremental: true, zephyrBase: process.env.ZEPHYR_BASE });
+    this.host = new AnalysisHost(this.fs, { incremental: true, sliceMs: ANALYSIS_SLICE_MS, zephyrBase: process.env.ZEPHYR_BASE });
     this.index = new WorkspaceIndex(this.fs, { includePaths: () => this.config.settings.includePaths, zephyrBase: process.env.ZEPHYR_BASE });
     this.contexts = new ServerContexts(this);
     this.scheduler = new AnalysisScheduler(this);
@@ -82,6 +84,8 @@ export class DtsServer {
       () => this.scheduler.pending() || this.indexRunner.busy || this.indexRunner.updatePending,
       idleOptionsFromEnv((m) => this.log(m)),
     );
+    setTraceSink((m) => this.log(m));
+    startLagMonitor();
   }
 
   log(message: string): void {
@@ -110,8 +114,12 @@ export class DtsServer {
       this.idle.touch();
       try {
         const uri = (p as { textDocument?: { uri?: unknown } } | undefined)?.textDocument?.uri;
+        const t0 = TRACE ? performance.now() : 0;
         if (typeof uri === 'string' && !name.startsWith('did')) await this.requestGate(name, uri);
-        return await fn(p);
+        const t1 = TRACE ? performance.now() : 0;
+        const r = await fn(p);
+        if (TRACE) traceLine(`request ${name} ${typeof uri === 'string' ? uri.replace(/.*\//, '') : ''} gate ${(t1 - t0).toFixed(1)} run ${(performance.now() - t1).toFixed(1)} ms`);
+        return r;
       } catch (e) {
         if (e instanceof ResponseError) throw e; // a deliberate answer (e.g. "cannot rename this")
         this.logError(name, e);
@@ -226,13 +234,33 @@ export class DtsServer {
   private async requestGate(name: string, uri: string): Promise<void> {
     const file = uriToPath(uri);
     if (file === undefined) return;
+    // a document just opened gets its context once the settings (and for an include file the index) are
+    // there: a request right after didOpen (an editor asks for semantic tokens at once) waits for that
+    // (unless an analysis that read it can answer meanwhile: a .dtsi opened under its board waits for the index)
+    const opening = this.docSync.openInProgress(uri);
+    const early = opening && this.contexts.ownerOf(file);
+    if (opening && !(early && early.analysis && early.analysis.pp.files.includes(file))) await Promise.race([opening.catch(() => undefined), new Promise((r) => setTimeout(r, FIRST_ANALYSIS_WAIT_MS).unref?.())]);
     const ctx = this.contexts.ownerOf(file);
     if (!ctx) return;
     this.scheduler.touch(ctx.root);
     if (!this.contexts.isStale(ctx)) return;
     const editing = /rename|codeAction/i.test(name);
-    const wait = !ctx.analysis || editing ? FIRST_ANALYSIS_WAIT_MS : REQUEST_WAIT_MS;
-    await this.scheduler.whenFresh(ctx, wait);
+    if (!ctx.analysis && !editing && this.contexts.standIn(file, ctx)) {
+      // answered from another context that read the file, while its own is analysed first
+      this.scheduler.schedule(0);
+      return;
+    }
+    if (!ctx.analysis || editing) {
+      await this.scheduler.whenFresh(ctx, FIRST_ANALYSIS_WAIT_MS);
+      return;
+    }
+    // no wait when the fresh analysis would not be ready in time anyway (another context's analysis runs
+    // first, or this one takes longer): the last finished analysis answers at once
+    if (this.scheduler.expectedFreshMs(ctx) > REQUEST_WAIT_MS) {
+      this.scheduler.schedule(0);
+      return;
+    }
+    await this.scheduler.whenFresh(ctx, REQUEST_WAIT_MS);
   }
 
   /**
@@ -245,12 +273,16 @@ export class DtsServer {
     if (file === undefined) return undefined;
     const ctx = this.contexts.ownerOf(file);
     if (!ctx) return undefined;
+    let c = ctx;
     if (!ctx.analysis) {
-      this.scheduler.analyzeContext(ctx);
-      this.scheduler.schedule(0); // publish the fresh diagnostics soon
+      const other = this.contexts.standIn(file, ctx);
+      if (other) c = other;
+      else {
+        this.scheduler.analyzeContext(ctx);
+        this.scheduler.schedule(0); // publish the fresh diagnostics soon
+        if (!ctx.analysis) return undefined;
+      }
     }
-    if (!ctx.analysis) return undefined;
-    const c = ctx;
     return { analysis: c.analysis!, file, lineIndexOf: (f: string) => this.requestLineIndex(c, f) };
   }
 

@@ -243,6 +243,23 @@ export class SourceMapImpl implements SourceMap {
     return result;
   }
 
+  outputRanges(file: string): number[] {
+    const f = this.files.indexOf(file);
+    const out: number[] = [];
+    if (f < 0) return out;
+    const s = this.segs;
+    for (let i = 0; i < s.out.length; i++) {
+      if (s.file[i] !== f) continue;
+      // every o with segAt(o) === i: up to the next segment's start
+      const a = s.out[i];
+      const b = Math.max(a, i + 1 < s.out.length ? s.out[i + 1] : this.textLength + 1);
+      const n = out.length;
+      if (n > 0 && out[n - 1] >= a) out[n - 1] = Math.max(out[n - 1], b);
+      else out.push(a, b);
+    }
+    return out;
+  }
+
   macroAt(o: number): MacroUse | undefined {
     const s = this.segs;
     const i = this.segAt(Math.max(0, Math.min(o, this.textLength)));

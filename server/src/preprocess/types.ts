@@ -86,6 +86,12 @@ export interface SourceMap {
   fromFile(file: string, offset: number): number[];
   /** The macro invocation that produced output offset o, if any (outermost). */
   macroAt(o: number): MacroUse | undefined;
+  /**
+   * The output ranges that came from `file` (its text, and macros and arguments written in it), ascending,
+   * as start/end pairs; every output offset whose `locate` is in `file` lies in one of them (features that
+   * work on one file skip the rest of the output).
+   */
+  outputRanges?(file: string): number[];
 }
 
 export interface PreprocessResult {

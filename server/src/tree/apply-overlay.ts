@@ -5,6 +5,7 @@
 // property is replaced in place, a new one goes first (libfdt inserts at the front, so new ones end up in reverse
 // order), a new child goes before the existing children (reversed likewise), an existing child is merged
 // recursively. Labels of the overlay's nodes name the merged nodes. The base tree is changed in place.
+import { LiveProperty } from './value-reads';
 import type { Diagnostic } from '../base/diagnostics';
 import type { SourceMap } from '../preprocess/types';
 import { nodePath, type LiveTree, type TreeNode, type TreeProperty } from './types';
@@ -38,15 +39,13 @@ function setPhandleProperty(n: TreeNode, value: number, at: TreeProperty | undef
     }
   }
   const span = at?.span ?? { start: 0, end: 0 };
-  n.properties.push({
-    name: 'phandle', chunks: [{ kind: 'cells', bits: 32, cells: [{ value: BigInt(value), start: span.start, end: span.start }], start: span.start, end: span.start }],
-    labels: [], span: { start: span.start, end: span.start }, nameSpan: { start: span.start, end: span.start }, contributions: [], node: n,
-  });
+  n.properties.push(new LiveProperty('phandle', [{ kind: 'cells', bits: 32, cells: [{ value: BigInt(value), start: span.start, end: span.start }], start: span.start, end: span.start }],
+    [], { start: span.start, end: span.start }, { start: span.start, end: span.start }, [], n));
 }
 
 function stringProperty(node: TreeNode, name: string, value: string): TreeProperty {
   const z = { start: 0, end: 0 };
-  return { name, chunks: [{ kind: 'string', value, ...z }], labels: [], span: z, nameSpan: z, contributions: [], node };
+  return new LiveProperty(name, [{ kind: 'string', value, ...z }], [], z, z, [], node);
 }
 
 /** Node labels in dtc's order: the tree in pre-order, a node's labels last defined first (dtc prepends them). */
@@ -160,7 +159,7 @@ export function applyOverlay(base: LiveTree, overlay: LiveTree, map: SourceMap):
     if (src.phandle !== undefined && target.phandle === undefined) target.phandle = src.phandle;
     for (const p of src.properties) {
       const k = target.properties.findIndex((x) => x.name === p.name);
-      const np: TreeProperty = { ...p, node: target, contributions: k >= 0 ? [...target.properties[k].contributions, ...p.contributions] : p.contributions };
+      const np: TreeProperty = new LiveProperty(p.name, p.chunks, p.labels, p.span, p.nameSpan, k >= 0 ? [...target.properties[k].contributions, ...p.contributions] : p.contributions, target);
       if (k >= 0) target.properties[k] = np;
       else target.properties.unshift(np);
       for (const l of p.labels) {

@@ -275,8 +275,15 @@ function addOrphan(mg: MergeState, st: ast.RefNodeStatement, refStr: string): vo
 
 // ---- phase 1: statements ------------------------------------------------
 export function processStatements(mg: MergeState, file: ast.DtsFile): void {
+  const steps = processStatementsSteps(mg, file);
+  while (!steps.next().done) { /* statement by statement */ }
+}
+
+/** The same, one top-level statement per step (the caller may pause between them: buildTreeSteps). */
+export function* processStatementsSteps(mg: MergeState, file: ast.DtsFile): Generator<boolean, void, void> {
   mg.isPlugin = file.statements.some((s) => s.kind === 'plugin');
   for (let stIndex = 0, stList = file.statements; stIndex < stList.length; stIndex++) {
+    if (stIndex > 0) yield false;
     const st = stList[stIndex];
     if (mg.checkCancelled(st)) return;
     switch (st.kind) {

@@ -30,10 +30,14 @@ export interface MergeMemo {
   treeDiags: PositionedDiagnostic[];
   /** false when the tree cannot be patched (/incbin/ data, an overlay's base tree, a diagnostic without position) */
   patchable: boolean;
-  /** the supplier graph of the tree (its edges own their spans; moved with the tree while no value changes) */
+  /** the supplier graph of the tree (its edges own their spans; moved with the tree while no value it read changes) */
   graph?: SupplierGraph;
+  /** the properties whose values the graph's build read (tree/value-reads.ts) */
+  graphReads?: Set<TreeProperty>;
   /** the checks' diagnostics with their positions, for the flavour they were worded for (absent: run them again) */
   checks?: { diags: PositionedDiagnostic[]; flavour: string; kernel: string };
+  /** the properties whose values the checks read (with the graph's: what they depend on besides the tree's shape) */
+  checkReads?: Set<TreeProperty>;
 }
 
 /** The tree holds /incbin/ data (a file that can change on disk without any text changing). */
@@ -47,9 +51,13 @@ export function hasIncbin(tree: LiveTree): boolean {
   return false;
 }
 
-/** What a patch did: `valueChanged` when the tree now shows another value (the checks must run again). */
+/**
+ * What a patch did: `valueChanged` when the tree now shows another value, of `prop` (the graph was kept, moved,
+ * when it did not read that value; the checks must run again unless they did not read it either).
+ */
 export interface PatchResult {
   valueChanged: boolean;
+  prop?: TreeProperty;
 }
 
 /** Properties whose value the merge itself reads (phandle numbering, dtc's name rule): always merged again. */
@@ -224,8 +232,10 @@ export function patchTree(memo: MergeMemo, now: ast.DtsFile, text: string, ctx: 
   forEachTreeSpan(memo.tree, move);
   movePositioned(memo.treeDiags, move);
   if (memo.checks) movePositioned(memo.checks.diags, move);
-  if (memo.graph && !shown) for (const x of memo.graph.edges) { move(x.span); move(x.refSpan); }
-  if (shown) memo.graph = undefined; // (the edges of the new value are made again)
+  // the graph stays (moved) unless its build read the value that changed: then its edges are made again
+  const graphKeeps = !shown || (memo.graphReads !== undefined && !memo.graphReads.has(prop));
+  if (memo.graph && graphKeeps) for (const x of memo.graph.edges) { move(x.span); move(x.refSpan); }
+  if (!graphKeeps) memo.graph = undefined;
   if (shown) {
     const oldRR = chunkRefs(prop.chunks);
     const newRR = chunkRefs(built.chunks);
@@ -244,5 +254,5 @@ export function patchTree(memo: MergeMemo, now: ast.DtsFile, text: string, ctx: 
   memo.treeDiags.push(...positioned);
   memo.ast = now;
   memo.text = text;
-  return { valueChanged: shown };
+  return { valueChanged: shown, prop: shown ? prop : undefined };
 }

@@ -29,7 +29,8 @@ import type { Diagnostic } from '../base/diagnostics';
 import type * as ast from '../syntax/ast';
 import type { LiveTree, TreeNode } from './types';
 import type { Span } from './dnodes';
-import { processStatements } from './build';
+import { processStatements, processStatementsSteps } from './build';
+import { drain, Slicer } from '../base/slice';
 import { runChecks } from './dtc-checks';
 import { MergeState, type BuildTreeContext } from './merge-state';
 import { toLiveTree } from './to-live';
@@ -43,10 +44,25 @@ function emptyTree(diagnostics: Diagnostic[], isPlugin: boolean): LiveTree {
 
 /** Build the live tree of a parsed file exactly as dtc builds it. Never throws. */
 export function buildTree(file: ast.DtsFile, ctx: BuildTreeContext): LiveTree {
+  return drain(buildTreeSteps(file, ctx));
+}
+
+/**
+ * The same build in time slices of `sliceMs` (the language server's background analyses): it yields between
+ * top-level statements once a slice is used up, and between the phases. The AST and the file system it
+ * reads must stay the same until it returns.
+ */
+export function* buildTreeSteps(file: ast.DtsFile, ctx: BuildTreeContext, sliceMs = Infinity): Generator<string, LiveTree, void> {
   const m = new MergeState(ctx);
   try {
-    processStatements(m, file);
+    if (sliceMs === Infinity) processStatements(m, file);
+    else {
+      const slicer = new Slicer(sliceMs);
+      for (const done of processStatementsSteps(m, file)) if (!done && slicer.due()) { yield 'merge'; slicer.restart(); }
+      yield 'merge';
+    }
     runChecks(m);
+    if (sliceMs !== Infinity) yield 'merge';
     const tree = toLiveTree(m);
     tree.diagnostics.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.start - b.start));
     return tree;

@@ -4,6 +4,7 @@ import type { LabelDef, LiveTree, ResolvedRef, TreeNode, TreeProperty } from './
 import { resolveReference } from './query';
 import { DNode, phandleIsValid, SMALL_LIST, type DLabel, type PathMarker, type PhandleMarker } from './dnodes';
 import type { MergeState } from './merge-state';
+import { LiveProperty } from './value-reads';
 
 // ---- conversion to the public tree ----------------------------------------
 export function toLiveTree(mg: MergeState): LiveTree {
@@ -55,10 +56,8 @@ export function toLiveTree(mg: MergeState): LiveTree {
         valueLabels.set(existing, p.valueLabels);
         continue;
       }
-      const tp: TreeProperty = {
-        name: p.name, chunks: p.chunks, labels: liveLabelDefs(p.labels), span: p.span, nameSpan: p.nameSpan,
-        contributions: p.contributions, node: t, // the DProp dies here: its list is handed over
-      };
+      // (the DProp dies here: its contribution list is handed over)
+      const tp: TreeProperty = new LiveProperty(p.name, p.chunks, liveLabelDefs(p.labels), p.span, p.nameSpan, p.contributions, t);
       if (p.valueLabels.length) valueLabels.set(tp, p.valueLabels); // (rare: most values carry no label)
       props[np++] = tp;
     }

@@ -1,0 +1,67 @@
+// An analysis in time slices (AnalysisHost's sliceMs, as the language server runs its background analyses,
+// so that requests are answered between slices) gives exactly what one uninterrupted run gives, and it does
+// pause inside the merge and the checks.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { kernelTreeIfPresent } from '../../scripts/kernel-tree';
+import { AnalysisHost, type Analysis, type AnalysisOptions } from '../../server/src/analysis';
+import { NodeFileSystem } from '../../server/src/base/node-fs';
+import { buildTree, buildTreeSteps } from '../../server/src/tree/merge';
+import { parseDts } from '../../server/src/syntax/parse';
+import { emitDts } from '../../server/src/tree/emit';
+import { fingerprint } from '../util/incremental-diff';
+import { IdentityMap } from '../util/identity-map';
+import { fixture } from '../util/paths';
+
+function sliced(root: string, options: AnalysisOptions): { analysis: Analysis; steps: string[] } {
+  const host = new AnalysisHost(new NodeFileSystem(), { ...options, sliceMs: 0 });
+  const steps: string[] = [];
+  const g = host.analyzeSteps(root);
+  for (;;) {
+    const r = g.next();
+    if (r.done) return { analysis: r.value, steps };
+    steps.push(r.value);
+  }
+}
+
+function check(root: string, options: AnalysisOptions): string[] {
+  const { analysis, steps } = sliced(root, options);
+  const whole = new AnalysisHost(new NodeFileSystem(), options).analyze(root);
+  assert.equal(fingerprint(analysis), fingerprint(whole));
+  assert.ok(steps.filter((s) => s === 'merge').length >= 2, steps.join());
+  assert.ok(steps.includes('graph'), steps.join());
+  return steps;
+}
+
+test('an analysis in time slices = one run (fixture board), pausing between statements, phases and checks', () => {
+  const dir = fixture('features');
+  const steps = check(path.join(dir, 'demo-board.dts'), { includePaths: [path.join(dir, 'include')], autoDetectIncludePaths: false });
+  // a zero-length slice: a pause after every top-level statement of the merge and after every check
+  assert.ok(steps.filter((s) => s === 'checks').length >= 5, steps.join());
+});
+
+test('an analysis in time slices = one run (kernel boards, incremental host too)', (t) => {
+  const kernel = kernelTreeIfPresent();
+  if (!kernel) { t.skip('Linux 6.12 sources not extracted'); return; }
+  const dts = path.join(kernel, 'arch/arm64/boot/dts');
+  for (const b of ['qcom/sc7280-herobrine-villager-r1-lte.dts', 'freescale/imx8qm-apalis-eval-v1.2.dts']) {
+    check(path.join(dts, b), {});
+    check(path.join(dts, b), { incremental: true });
+  }
+});
+
+test('buildTreeSteps with zero-length slices pauses after every top-level statement and equals buildTree', () => {
+  const text = '/dts-v1/;\n/ { a: x { p = <1>; }; };\n&a { q = <&a>; };\n/ { y { r = "s"; }; };\n/delete-node/ &a;\n';
+  const ast = parseDts(text);
+  const ctx = () => ({ map: new IdentityMap('/t.dts', text.length), fs: new NodeFileSystem(), root: '/t.dts' });
+  const g = buildTreeSteps(ast, ctx(), 0);
+  let pauses = 0;
+  let r = g.next();
+  for (; !r.done; r = g.next()) pauses++;
+  assert.ok(pauses >= 4, `${pauses} pauses`);
+  const whole = buildTree(ast, ctx());
+  assert.equal(emitDts(r.value), emitDts(whole));
+  assert.deepEqual(r.value.diagnostics, whole.diagnostics);
+  assert.deepEqual([...r.value.labels.keys()], [...whole.labels.keys()]);
+});
