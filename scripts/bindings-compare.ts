@@ -33,7 +33,7 @@ function arg(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
-function findDtSchema(): string | undefined {
+export function findDtSchema(): string | undefined {
   const candidates = [process.env.DTSCHEMA_DIR, process.env.DTS_SHARED && path.join(process.env.DTS_SHARED, 'tools'), path.resolve(REPO, '../shared/tools')];
   for (const c of candidates) {
     if (!c || !fs.existsSync(c)) continue;
@@ -45,14 +45,14 @@ function findDtSchema(): string | undefined {
   return undefined;
 }
 
-function pythonOk(): boolean {
+export function pythonOk(): boolean {
   return spawnSync(PYTHON, ['-c', 'import ruamel.yaml, jsonschema, rfc3987, libfdt'], { stdio: 'ignore' }).status === 0;
 }
 
 export interface Key { node: string; property: string; code: string }
 const keyString = (k: Key): string => `${k.node}\t${k.property}\t${k.code}`;
 
-interface PyWarning {
+export interface PyWarning {
   node: string; property: string | null; validator: string | null; names: string[]; child: string[];
   context: { validator: string }[]; message: string; schema: string | null;
 }
@@ -113,10 +113,28 @@ function processedSchema(dtschema: string, bindings: string): string {
   fs.mkdirSync(dir, { recursive: true });
   const out = path.join(dir, 'processed-schema.json');
   if (fs.existsSync(out)) return out;
+  makeProcessedSchema(dtschema, bindings, out);
+  return out;
+}
+
+/** dt-schema's dt-mk-schema: the processed schema of a bindings folder (as `make dtbs_check` makes it). */
+export function makeProcessedSchema(dtschema: string, bindings: string, out: string, stdio: 'inherit' | 'ignore' = 'inherit'): void {
   const code = `import sys, types; sys.path.insert(0, ${JSON.stringify(dtschema)}); m = types.ModuleType("dtschema.version"); m.__version__ = "2024.11"; ` +
     `sys.modules.setdefault("dtschema.version", m); sys.argv[0] = "dt-mk-schema"; from dtschema.mk_schema import main; main()`;
-  execFileSync('nice', ['-n', '10', PYTHON, '-c', code, '-j', '-o', out, bindings], { stdio: 'inherit' });
-  return out;
+  execFileSync('nice', ['-n', '10', PYTHON, '-c', code, '-j', '-o', out, bindings], { stdio });
+}
+
+/** dt-validate's warnings for each DTB (scripts/bindings-compare-dtvalidate.py), by DTB path. */
+export function runDtValidate(dtschema: string, schema: string, dtbs: string[]): Map<string, { status: string; warnings: PyWarning[] }> {
+  const py = spawnSync('nice', ['-n', '10', PYTHON, path.join(REPO, 'scripts/bindings-compare-dtvalidate.py'), dtschema, schema, ...dtbs],
+    { maxBuffer: 256 << 20, encoding: 'utf8' });
+  const theirs = new Map<string, { status: string; warnings: PyWarning[] }>();
+  for (const line of (py.stdout ?? '').split('\n')) {
+    if (!line.trim()) continue;
+    const r = JSON.parse(line) as { dtb: string; status: string; warnings: PyWarning[] };
+    theirs.set(r.dtb, r);
+  }
+  return theirs;
 }
 
 function main(): void {
@@ -149,15 +167,8 @@ function main(): void {
   }
   // dt-validate, all boards in one process (one schema load), under nice
   const t0 = Date.now();
-  const py = spawnSync('nice', ['-n', '10', PYTHON, path.join(REPO, 'scripts/bindings-compare-dtvalidate.py'), path.join(dtschema), schema, ...dtbs.values()],
-    { maxBuffer: 256 << 20, encoding: 'utf8' });
+  const theirs = runDtValidate(dtschema, schema, [...dtbs.values()]);
   const pyMs = Date.now() - t0;
-  const theirs = new Map<string, { status: string; warnings: PyWarning[] }>();
-  for (const line of py.stdout.split('\n')) {
-    if (!line.trim()) continue;
-    const r = JSON.parse(line) as { dtb: string; status: string; warnings: PyWarning[] };
-    theirs.set(r.dtb, r);
-  }
 
   // ours, in process: the tree's bindings + dt-schema's core (as an installed dtschema package), or our own core
   const dirs = core === 'builtin' ? [bindings] : [bindings, path.join(dtschema, 'dtschema')];
@@ -246,8 +257,10 @@ function timing(kernel: string, dtschema: string, schema: string, dirs: string[]
   console.log(`  ratio: validation (the difference) ${((ours - without) / theirs).toFixed(2)} of dt-validate's time; the whole dts-check process ${(ours / theirs).toFixed(2)}`);
 }
 
-main();
-if (!process.argv.includes('--no-zephyr') && !process.argv.includes('--timing-only')) {
-  console.log('\n-- Zephyr: edtlib against ours --');
-  compareZephyr();
+if (require.main === module) {
+  main();
+  if (!process.argv.includes('--no-zephyr') && !process.argv.includes('--timing-only')) {
+    console.log('\n-- Zephyr: edtlib against ours --');
+    compareZephyr();
+  }
 }

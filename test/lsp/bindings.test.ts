@@ -119,3 +119,24 @@ test('lsp: the bindings worker is released when idle; the next one reads its fin
     fs.rmSync(cacheDir, { recursive: true, force: true });
   }
 });
+
+test('lsp: `devicetree.bindings` as a list of folders validates a board outside any tree', async () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dts-bindings-folders-'));
+  const lone = path.join(tmp, 'board.dts');
+  fs.copyFileSync(BOARD, lone);
+  const c = new LspClient(['--stdio'], undefined, { ...process.env, DTS_LSP_CACHE: tmp, HOME: tmp, VIRTUAL_ENV: '' });
+  try {
+    c.settings = { bindings: [path.join(TREE, 'Documentation/devicetree/bindings')] };
+    await c.initialize(tmp);
+    await c.open(lone);
+    const diags = await c.waitForDiagnostics(lone, (d) => d.some((x) => x.code === 'binding-unknown-property'), 30_000);
+    assert.ok(diags.some((x) => x.code === 'binding-missing-required'));
+    // the folders taken away: the board has no bindings
+    c.settings = { bindings: true };
+    await c.conn.sendNotification('workspace/didChangeConfiguration', { settings: { devicetree: { bindings: true } } });
+    await c.waitForDiagnostics(lone, (d) => !d.some((x) => String(x.code).startsWith('binding-')), 30_000);
+  } finally {
+    await c.shutdown();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+});

@@ -81,10 +81,34 @@ test('zephyr: reg and status, interrupts, pinctrl, vendor prefixes, unit address
   find('binding-constraint', '/noparent@c000', 'interrupts');
   find('binding-constraint', '/pins@d000', 'pinctrl-1');
   assert.equal(find('binding-unknown-compatible', '/vendor@e000', 'compatible').severity, 'warning');
-  const load = diags.find((d) => d.code === 'binding-load-error');
-  assert.ok(load && load.file.endsWith('acme,broken.yaml') && /legacy 'sub-node:'/.test(load.message));
+  const load = diags.find((d) => d.code === 'binding-load-error' && d.file.endsWith('acme,broken.yaml'));
+  assert.ok(load && /legacy 'sub-node:'/.test(load.message));
   const yaml = fs.readFileSync(load.file, 'utf8');
-  assert.equal(yaml.slice(load.start, load.start + 'sub-node'.length), 'sub-node');
+  assert.equal(yaml.slice(load.start, load.end), 'sub-node');
+});
+
+test('zephyr: every property type accepted as written; an include\'s property-allowlist and child-binding allowlist; specifier-space', () => {
+  assert.deepEqual(diags.filter((d) => d.node === '/probe@10000' && d.property !== 'alarms'), [], 'phandle, phandles, path, array, uint8-array, string-array, compound');
+  assert.deepEqual(diags.filter((d) => d.node?.startsWith('/probe@10000/')), []);
+  // alarms has `specifier-space: gpio`: its cells are counted by the provider's gpio-cells
+  const alarms = find('binding-constraint', '/probe@10000', 'alarms');
+  assert.deepEqual(range(alarms), inNode('probe@10000', '<&gpio0 1 2 3>'));
+  assert.match(alarms.message, /names 2 gpio cells \(gpio-cells\), the specifier has 3/);
+  // test-base.yaml is included with property-allowlist [compatible, reg, status]: label is not declared
+  assert.deepEqual(range(find('binding-unknown-property', '/probe@11000', 'label')), inNode('probe@11000', 'label'));
+  assert.deepEqual(range(find('binding-type', '/probe@11000', 'thresholds')), inNode('probe@11000', '"high"'));
+  assert.match(find('binding-type', '/probe@11000', 'names').message, /^names must be written names = "string", "string", \.\.\. \(type string-array/);
+  // the included child-binding keeps channel and label: colour is filtered out, channel stays required
+  assert.deepEqual(range(find('binding-unknown-property', '/probe@11000/chan1', 'colour')), inNode('chan1', 'colour'));
+  assert.deepEqual(range(find('binding-missing-required', '/probe@11000/chan1', 'channel')), inNode('probe@11000', 'chan1'));
+});
+
+test('zephyr: a default that does not fit the property\'s type is a load error of the binding, at the default', () => {
+  const load = diags.find((d) => d.code === 'binding-load-error' && d.file.endsWith('acme,baddefault.yaml'));
+  assert.ok(load, 'no load error for acme,baddefault.yaml');
+  assert.match(load.message, /'default: fast' is invalid for 'speed'/);
+  const yaml = fs.readFileSync(load.file, 'utf8');
+  assert.equal(yaml.slice(load.start, load.end), 'default');
 });
 
 test('zephyr: the same (node, property, kind) as Zephyr\'s edtlib on the fixture', (t) => {

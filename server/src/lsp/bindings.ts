@@ -142,7 +142,8 @@ export class BindingsService {
   private onAnalysis0(ctx: Context, validate: boolean): void {
     const a = ctx.analysis;
     if (!a || !this.enabled || a.tree.isPlugin) return;
-    if (a.flavour !== 'linux' && a.flavour !== 'uboot') return;
+    // configured folders apply to any non-Zephyr board (as `dts-check --bindings`), found ones to Linux / U-Boot trees
+    if (a.flavour !== 'linux' && a.flavour !== 'uboot' && !(a.flavour !== 'zephyr' && this.config.dirs.length)) return;
     let st = this.state.get(ctx.root);
     if (!st) {
       st = { findings: [], forAnalysis: -1, sentFor: -1 };

@@ -160,13 +160,7 @@ export class SchemaCompiler {
     const r = SchemaCompiler.compileAlways
       ? undefined
       : holds(spec.schema as Json, data, cxt.parentData, cxt.parentDataProperty, spec.base, (ref, base, d, parent, key) => {
-          let uri: string;
-          try {
-            uri = new URL(ref, base).toString();
-          } catch {
-            return undefined;
-          }
-          const v = this.lazy(uri);
+          const v = this.refTarget(ref, base);
           if (!v) return undefined;
           return v(d, { instancePath: '', parentData: parent, parentDataProperty: key, rootData: cxt.rootData, dynamicAnchors: {} } as DataValidationCxt) as boolean;
         });
@@ -197,6 +191,23 @@ export class SchemaCompiler {
     if (SchemaCompiler.crossCheck && r !== undefined && r !== ok) SchemaCompiler.mismatches.push({ schema: spec.schema, data, interpreted: r, ajv: ok });
     return ok ? true : v.errors ?? [];
   }
+
+  /** The validator a `$ref` of a simple schema names (resolved once per reference and base). */
+  private refTarget(ref: string, base: string): ValidateFunction | undefined {
+    const key = `${base}\0${ref}`;
+    let v = this.refTargets.get(key);
+    if (v === undefined) {
+      try {
+        v = this.lazy(new URL(ref, base).toString()) ?? null;
+      } catch {
+        v = null;
+      }
+      this.refTargets.set(key, v);
+    }
+    return v ?? undefined;
+  }
+
+  private readonly refTargets = new Map<string, ValidateFunction | null>();
 
   /** Tests: compile every simple schema (no interpreter) / run both and record disagreements. */
   static compileAlways = false;

@@ -102,6 +102,12 @@ export function messageFor(err: ErrorObject, ctx: ErrorObject[], prop: string | 
       return `${prop === '$nodename' ? 'node name ' : ''}${show(value)} is not allowed: expected ${show(p.allowedValue)} (${by})`;
     case 'type': {
       const want = type ?? (p.type === 'array' ? 'cells or strings' : String(p.type));
+      // one 8/16/64-bit integer written in 32-bit cells: the bytes read as several values of the binding's size
+      const sized = /^u?int(8|16|64)$/.exec(want);
+      if (sized && Array.isArray(value) && value.length > 1 && value.every((x) => typeof x === 'number')) {
+        const bits = Number(sized[1]);
+        return `wrong type: one ${want} expected (write /bits/ ${bits} <…>), got ${(value.length * bits) / 8} bytes read as ${value.length} ${bits}-bit values ${show(value)} (${by})`;
+      }
       return `wrong type: ${want} expected, got ${value === RAW_BYTES ? rawText(raw) : show(value)} (${by})`;
     }
     case 'typeSize':

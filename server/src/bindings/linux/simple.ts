@@ -123,122 +123,148 @@ export function holds(s: Json, v: unknown, parent: unknown, key: string | number
   const arr = Array.isArray(v) ? (v as unknown[]) : undefined;
   const num = typeof v === 'number';
   let result = true as boolean | undefined;
-  const all = (f: () => boolean | undefined): void => {
-    if (result === false) return;
-    const r = f();
-    if (r === false) result = false;
-    else if (r === undefined) result = undefined;
-  };
-  for (const [k, x] of Object.entries(s)) {
-    if (result === false) return false;
+  // each keyword's answer: false ends the check, undefined (cannot tell) is kept unless a later one is false
+  for (const k in s) {
+    const x = s[k] as Json;
+    let r = true as boolean | undefined;
     switch (k) {
       case 'type': {
-        const ts = Array.isArray(x) ? x : [x];
-        const rs = ts.map((t) => isType(String(t), v));
-        all(() => (rs.includes(true) ? true : rs.includes(undefined) ? undefined : false));
+        if (Array.isArray(x)) {
+          r = false;
+          for (const t of x) {
+            const y = isType(String(t), v);
+            if (y) {
+              r = true;
+              break;
+            }
+            if (y === undefined) r = undefined;
+          }
+        } else r = isType(String(x), v);
         break;
       }
       case 'const':
-        all(() => equal(x, v));
+        r = equal(x, v);
         break;
       case 'enum':
-        all(() => (x as Json[]).some((e) => equal(e, v)));
+        r = (x as Json[]).some((e) => equal(e, v));
         break;
       case 'pattern':
         if (typeof v === 'string') {
           let re = patterns.get(x as string);
           if (!re) patterns.set(x as string, (re = regExpEngine(x as string, '')));
-          const r = re;
-          all(() => r.test(v));
+          r = re.test(v);
         }
         break;
       case 'minItems':
-        if (arr) all(() => !(arr.length < (x as number)));
+        if (arr) r = !(arr.length < (x as number));
         break;
       case 'maxItems':
-        if (arr) all(() => !(arr.length > (x as number)));
+        if (arr) r = !(arr.length > (x as number));
         break;
       case 'items':
         if (arr) {
-          if (Array.isArray(x)) {
-            for (let i = 0; i < x.length && i < arr.length; i++) all(() => holds(x[i], arr[i], arr, i, base, ref));
-          } else {
-            for (let i = 0; i < arr.length; i++) all(() => holds(x, arr[i], arr, i, base, ref));
+          const tuple = Array.isArray(x);
+          const n = tuple ? Math.min(x.length, arr.length) : arr.length;
+          for (let i = 0; i < n; i++) {
+            const y = holds(tuple ? x[i] : x, arr[i], arr, i, base, ref);
+            if (y === false) return false;
+            if (y === undefined) r = undefined;
           }
         }
         break;
       case 'additionalItems':
         if (arr && Array.isArray(s.items)) {
           const n = s.items.length;
-          if (x === false) all(() => arr.length <= n);
-          else for (let i = n; i < arr.length; i++) all(() => holds(x, arr[i], arr, i, base, ref));
+          if (x === false) r = arr.length <= n;
+          else {
+            for (let i = n; i < arr.length; i++) {
+              const y = holds(x, arr[i], arr, i, base, ref);
+              if (y === false) return false;
+              if (y === undefined) r = undefined;
+            }
+          }
         }
         break;
       case 'contains':
         if (arr) {
-          all(() => {
-            let unknown = false;
-            for (let i = 0; i < arr.length; i++) {
-              const r = holds(x, arr[i], arr, i, base, ref);
-              if (r) return true;
-              if (r === undefined) unknown = true;
+          r = false;
+          for (let i = 0; i < arr.length; i++) {
+            const y = holds(x, arr[i], arr, i, base, ref);
+            if (y) {
+              r = true;
+              break;
             }
-            return unknown ? undefined : false;
-          });
+            if (y === undefined) r = undefined;
+          }
         }
         break;
       case 'uniqueItems':
         if (arr && x === true) {
-          all(() => {
-            for (let i = 0; i < arr.length; i++) for (let j = 0; j < i; j++) if (equal(arr[i], arr[j])) return false;
-            return true;
-          });
+          outer: for (let i = 0; i < arr.length; i++) {
+            for (let j = 0; j < i; j++) {
+              if (equal(arr[i], arr[j])) {
+                r = false;
+                break outer;
+              }
+            }
+          }
         }
         break;
       case 'minimum':
-        if (num) all(() => !((v as number) < (x as number) || isNaN(v as number)));
+        if (num) r = !((v as number) < (x as number) || isNaN(v as number));
         break;
       case 'maximum':
-        if (num) all(() => !((v as number) > (x as number) || isNaN(v as number)));
+        if (num) r = !((v as number) > (x as number) || isNaN(v as number));
         break;
       case 'exclusiveMinimum':
-        if (num) all(() => !((v as number) <= (x as number) || isNaN(v as number)));
+        if (num) r = !((v as number) <= (x as number) || isNaN(v as number));
         break;
       case 'exclusiveMaximum':
-        if (num) all(() => !((v as number) >= (x as number) || isNaN(v as number)));
+        if (num) r = !((v as number) >= (x as number) || isNaN(v as number));
         break;
       case 'multipleOf':
         if (num) {
           const q = (v as number) / (x as number);
-          all(() => q === parseInt(String(q)));
+          r = q === parseInt(String(q));
         }
         break;
       case 'typeSize':
-        all(() => sizeOf(parent, key) === x);
+        r = sizeOf(parent, key) === x;
         break;
       case 'allOf':
-        for (const y of x as Json[]) all(() => holds(y, v, parent, key, base, ref));
+        for (const y of x as Json[]) {
+          const z = holds(y, v, parent, key, base, ref);
+          if (z === false) return false;
+          if (z === undefined) r = undefined;
+        }
         break;
       case 'anyOf':
       case 'oneOf': {
-        const rs = (x as Json[]).map((y) => holds(y, v, parent, key, base, ref));
-        const n = rs.filter((r) => r === true).length;
-        if (rs.includes(undefined)) all(() => (k === 'anyOf' && n > 0 ? true : undefined));
-        else all(() => (k === 'anyOf' ? n > 0 : n === 1));
+        let n = 0;
+        let unknown = false;
+        for (const y of x as Json[]) {
+          const z = holds(y, v, parent, key, base, ref);
+          if (z === true) n++;
+          else if (z === undefined) unknown = true;
+        }
+        if (unknown) r = k === 'anyOf' && n > 0 ? true : undefined;
+        else r = k === 'anyOf' ? n > 0 : n === 1;
         break;
       }
       case 'not': {
-        const r = holds(x, v, parent, key, base, ref);
-        all(() => (r === undefined ? undefined : !r));
+        const z = holds(x, v, parent, key, base, ref);
+        r = z === undefined ? undefined : !z;
         break;
       }
       case '$ref':
-        all(() => ref(x as string, base, v, parent, key));
+        r = ref(x as string, base, v, parent, key);
         break;
       default:
         if (ANNOTATIONS.has(k)) break;
         return undefined;
     }
+    if (r === false) return false;
+    if (r === undefined) result = undefined;
   }
   return result;
 }

@@ -23,6 +23,8 @@ export interface ZPropSpec {
 export interface ZLoadError {
   file: string;
   offset: number;
+  /** the end of the key the error is about (offset when unknown) */
+  end?: number;
   message: string;
 }
 
@@ -339,11 +341,11 @@ export class ZephyrBindings {
     return b;
   }
 
-  /** The offset in a binding file of an error's key path (0 when unknown). */
-  offsetOf(e: BindingError): number {
-    if (!e.file || !e.path) return 0;
+  /** The range in a binding file of an error's key (0, 0 when unknown). */
+  rangeOf(e: BindingError): [number, number] {
+    if (!e.file || !e.path) return [0, 0];
     const d = this.doc(e.file);
-    return (d && keyRangeAt(d, e.path)?.[0]) ?? 0;
+    return (d && keyRangeAt(d, e.path)) ?? [0, 0];
   }
 
   /**
@@ -364,7 +366,8 @@ export class ZephyrBindings {
         const raw = safeRaw(this, file);
         if (raw && typeof raw.compatible === 'string' && !compats.has(raw.compatible)) continue;
         if (raw && !('compatible' in raw)) continue;
-        errors.push({ file: b.file ?? file, offset: this.offsetOf(b), message: b.message });
+        const [offset, end] = this.rangeOf(b);
+        errors.push({ file: b.file ?? file, offset, end, message: b.message });
         continue;
       }
       if (!b || !b.compatible || !compats.has(b.compatible)) continue;

@@ -136,7 +136,7 @@ export class ZephyrValidator {
     }
     const reg = this.z.register(compats);
     this.bindings = reg.bindings;
-    for (const e of reg.errors) this.out.push({ file: e.file, start: e.offset, end: e.offset, severity: 'error', code: 'binding-load-error', message: e.message });
+    for (const e of reg.errors) this.out.push({ file: e.file, start: e.offset, end: e.end ?? e.offset, severity: 'error', code: 'binding-load-error', message: e.message });
     for (const n of this.nodes) this.checkStatusAndRanges(n);
     for (const n of this.nodes) {
       const c = n.props.get('compatible');
