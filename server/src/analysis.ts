@@ -16,7 +16,7 @@ import type { SupplierGraph } from './model/types';
 import { createPreprocessCache, preprocess } from './preprocess';
 import type { PreprocessResult } from './preprocess/types';
 import type { DtsFile } from './syntax/ast';
-import { ParseCache, parseDts } from './syntax/parse';
+import { ParseCache, parseDtsSteps } from './syntax/parse';
 import { hasIncbin, patchTree, remapAll, sortLikeMerge, type MergeMemo, type PatchResult } from './tree/incremental';
 import { buildTreeSteps } from './tree/merge';
 import { trackReads, trackReadsSteps } from './tree/value-reads';
@@ -268,7 +268,7 @@ export class AnalysisHost {
       pp = preprocess(plan.base, { ...ppOptions, stack: plan.mode === 'cpp-include' ? plan.overlays : undefined });
       yield 'preprocess';
       const owner = plan.mode === 'single' ? plan.base : root;
-      ast = parseDts(pp.text, this.parseCache, { complete, owner, isCancelled: stop });
+      ast = yield* parseDtsSteps(pp.text, this.parseCache, { complete, owner, isCancelled: stop }, sliceMs);
       yield 'parse';
       // a keystroke patches the last tree of this root (tree/incremental.ts); from here on no yield: the
       // last analysis, whose tree this is, stays whole until this one replaces it

@@ -8,7 +8,8 @@ import { kernelTreeIfPresent } from '../../scripts/kernel-tree';
 import { AnalysisHost, type Analysis, type AnalysisOptions } from '../../server/src/analysis';
 import { NodeFileSystem } from '../../server/src/base/node-fs';
 import { buildTree, buildTreeSteps } from '../../server/src/tree/merge';
-import { parseDts } from '../../server/src/syntax/parse';
+import { parseDts, parseDtsSteps } from '../../server/src/syntax/parse';
+import { drain } from '../../server/src/base/slice';
 import { emitDts } from '../../server/src/tree/emit';
 import { fingerprint } from '../util/incremental-diff';
 import { IdentityMap } from '../util/identity-map';
@@ -46,7 +47,9 @@ test('an analysis in time slices = one run (kernel boards, incremental host too)
   if (!kernel) { t.skip('Linux 6.12 sources not extracted'); return; }
   const dts = path.join(kernel, 'arch/arm64/boot/dts');
   for (const b of ['qcom/sc7280-herobrine-villager-r1-lte.dts', 'freescale/imx8qm-apalis-eval-v1.2.dts']) {
-    check(path.join(dts, b), {});
+    const steps = check(path.join(dts, b), {});
+    // the first parse of a large text: in groups of statements, with pauses between them
+    assert.ok(steps.filter((s) => s === 'parse').length >= 3, steps.join());
     check(path.join(dts, b), { incremental: true });
   }
 });
@@ -64,4 +67,20 @@ test('buildTreeSteps with zero-length slices pauses after every top-level statem
   assert.equal(emitDts(r.value), emitDts(whole));
   assert.deepEqual(r.value.diagnostics, whole.diagnostics);
   assert.deepEqual([...r.value.labels.keys()], [...whole.labels.keys()]);
+});
+
+test('a first parse in groups of statements gives the same AST as one run of the parser', (t) => {
+  const kernel = kernelTreeIfPresent();
+  if (!kernel) { t.skip('Linux 6.12 sources not extracted'); return; }
+  const root = path.join(kernel, 'arch/arm64/boot/dts/qcom/sm8550-mtp.dts');
+  const text = new AnalysisHost(new NodeFileSystem(), {}).analyze(root).pp.text;
+  const g = parseDtsSteps(text, undefined, {}, 0);
+  let pauses = 0;
+  let r = g.next();
+  for (; !r.done; r = g.next()) pauses++;
+  assert.ok(pauses >= 3, `${pauses} pauses`);
+  assert.deepEqual(r.value, parseDts(text));
+  // with a syntax error: the grouped parse gives up, the chunked parse recovers, as without groups
+  const broken = text.replace('status = "okay";', 'status = "okay"');
+  assert.deepEqual(drain(parseDtsSteps(broken, undefined, {}, 0)), parseDts(broken));
 });

@@ -30,6 +30,7 @@ import { WHOLE_PARSE_MAX_CHARS } from './items';
 import { checkStatementOrder } from './order';
 import { parseStatement } from './statement';
 import { dedupe } from './chunk';
+import { drain, Slicer } from '../base/slice';
 
 export { ParseCache } from './parse-cache';
 
@@ -51,19 +52,26 @@ export interface ParseOptions {
 
 /** Parses preprocessed Devicetree source. Never throws. */
 export function parseDts(text: string, cache?: ParseCache, options: ParseOptions = {}): DtsFile {
+  return drain(parseDtsSteps(text, cache, options));
+}
+
+/**
+ * The same parse; a first parse of a large text (one run of the parser, see parseWhole) runs in groups of
+ * statements and yields between them once `sliceMs` is used up (the language server's background analyses).
+ */
+export function* parseDtsSteps(text: string, cache?: ParseCache, options: ParseOptions = {}, sliceMs = Infinity): Generator<string, DtsFile, void> {
   const owner = options.owner;
-  if (!cache || owner === undefined) return parseFull(text, cache, options);
+  if (!cache || owner === undefined) return yield* parseFull(text, cache, options, sliceMs);
   const complete = options.complete !== false;
   const last = cache.lastParse(owner);
   let file = last && last.complete === complete && last.file.errors.length === 0 ? reparseEdit(last, text, cache, owner, complete) : undefined;
   if (file) cache.edits++;
-  else file = parseFull(text, cache, options);
+  else file = yield* parseFull(text, cache, options, sliceMs);
   cache.setLastParse(owner, { text, file, complete });
   return file;
 }
 
-
-function parseFull(text: string, cache: ParseCache | undefined, options: ParseOptions): DtsFile {
+function* parseFull(text: string, cache: ParseCache | undefined, options: ParseOptions, sliceMs: number): Generator<string, DtsFile, void> {
   const statements: TopStatement[] = [];
   const errors: SyntaxErrorInfo[] = [];
   // huge statements are split into items only for an owner parsed before (an edit session): a first parse
@@ -75,7 +83,7 @@ function parseFull(text: string, cache: ParseCache | undefined, options: ParseOp
     // an empty cache cannot help: no need to split the text to find out
     if (cache && cache.size > 0) chunks = splitStatements(text);
     if (!chunks || !mostlyCached(text, chunks, cache)) {
-      const whole = parseWhole(text, cache, gen);
+      const whole = sliceMs === Infinity || text.length <= GROUP_CHARS ? parseWhole(text, cache, gen) : yield* parseGroups(text, chunks ?? splitStatements(text), cache, gen, sliceMs);
       if (whole) {
         cache?.endParse(gen);
         checkStatementOrder(whole.statements, whole.errors, text.length, options.complete !== false);
@@ -112,17 +120,46 @@ function mostlyCached(text: string, chunks: number[], cache: ParseCache | undefi
   return cached * 2 >= text.length;
 }
 
+/** A first parse in slices reads the text in groups of statements of about this many characters. */
+const GROUP_CHARS = 32_000;
+
+/**
+ * parseWhole in groups of whole statements (a huge statement is a group of its own), with a pause between
+ * groups once a slice of `sliceMs` is used up. Undefined when a group has a syntax error (the chunked parse
+ * recovers).
+ */
+function* parseGroups(text: string, chunks: number[], cache: ParseCache | undefined, gen: number, sliceMs: number): Generator<string, { statements: TopStatement[]; errors: SyntaxErrorInfo[] } | undefined, void> {
+  const slicer = new Slicer(sliceMs);
+  const statements: TopStatement[] = [];
+  const errors: SyntaxErrorInfo[] = [];
+  let i = 0;
+  while (i < chunks.length) {
+    const a = chunks[i];
+    let j = i + 2;
+    while (j < chunks.length && chunks[j + 1] - a <= GROUP_CHARS) j += 2;
+    // (the white space after the group's last statement belongs to the next group, or ends the text)
+    const b = j < chunks.length ? chunks[j] : text.length;
+    const part = parseWhole(text.slice(0, b), cache, gen, a);
+    if (!part) return undefined;
+    for (let k = 0; k < part.statements.length; k++) statements.push(part.statements[k]);
+    for (let k = 0; k < part.errors.length; k++) errors.push(part.errors[k]);
+    i = j;
+    if (i < chunks.length && slicer.due()) { yield 'parse'; slicer.restart(); }
+  }
+  return { statements, errors };
+}
+
 /**
  * A first parse (little of the text in the cache) reads the whole text in one run of the parser: a cold
  * process parses a 200 KB board a third faster than statement by statement (one parser set-up instead of
  * one per statement). The statements are then memoised one by one, as the chunked parse would have stored
  * them. Undefined when the text has a syntax error (the chunked parse recovers).
  */
-function parseWhole(text: string, cache: ParseCache | undefined, gen: number): { statements: TopStatement[]; errors: SyntaxErrorInfo[] } | undefined {
+function parseWhole(text: string, cache: ParseCache | undefined, gen: number, from = 0): { statements: TopStatement[]; errors: SyntaxErrorInfo[] } | undefined {
   const soft: SyntaxErrorInfo[] = [];
   let statements: TopStatement[];
   try {
-    statements = peg.parse(text, { startRule: 'TopStatement', base: 0, errors: soft });
+    statements = peg.parse(from === 0 ? text : text.slice(from), { startRule: 'TopStatement', base: from, errors: soft });
   } catch {
     return undefined;
   }
