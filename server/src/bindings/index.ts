@@ -13,6 +13,7 @@ import { packTree, unpackTree } from './flatten';
 import { dtschemaCandidates, dtschemaSchemasDir, listYaml, loadLinuxStore, type LinuxSources, type LoadResult } from './linux/load';
 import { LinuxValidator } from './linux/validate';
 import { reportFindings } from './report';
+import { loadResults, resultsName, saveResults } from './results-cache';
 import { LinuxDocs, ZephyrDocs, type BindingDocs } from './docs';
 import { ZephyrBindings } from './zephyr/binding';
 import { ZephyrValidator } from './zephyr/validate';
@@ -31,6 +32,11 @@ export interface BindingsOptions {
   linux?: boolean;
   /** false: leave Zephyr trees alone */
   zephyr?: boolean;
+  /**
+   * A stamp of the running code: node findings are kept in the cache across processes (results-cache.ts),
+   * read when a schema set is loaded and written by saveResults().
+   */
+  resultsStamp?: string;
 }
 
 /** What the analysis knows of the board's tree. */
@@ -152,9 +158,22 @@ export class BindingsHost {
     if (!lb) {
       const load = loadLinuxStore(this.fs, src, this.options.cache);
       lb = { sources: src, load, validator: load.store ? new LinuxValidator(load.store) : undefined };
+      const { cache, resultsStamp } = this.options;
+      if (lb.validator && cache && resultsStamp) loadResults(cache, resultsName(lb.validator.store.key, resultsStamp), lb.validator);
       this.linux.set(key, lb);
     }
     return lb;
+  }
+
+  /** Write the node findings of this process back to the cache (with `resultsStamp`); true when any was new. */
+  saveResults(): boolean {
+    const { cache, resultsStamp } = this.options;
+    if (!cache || !resultsStamp) return false;
+    let wrote = false;
+    for (const lb of this.linux.values()) {
+      if (lb.validator && saveResults(cache, resultsName(lb.validator.store.key, resultsStamp), lb.validator)) wrote = true;
+    }
+    return wrote;
   }
 
   /**
