@@ -116,3 +116,17 @@ test('binding results: a run whose nodes all have known findings never reads the
   assert.ok(reads.some((n) => n.endsWith('.rest.json')));
   assert.ok([...cache.entries.keys()].some((k) => k.endsWith('.rest.json')), 'the rest is written again');
 });
+
+test('binding results: a damaged results file is ignored (every node validated, the same diagnostics)', () => {
+  const cache = new MemoryBindingsCache();
+  const first = run(cache, TEXT, 'build-1');
+  first.bindings.saveResults();
+  const name = [...cache.entries.keys()].find((k) => k.startsWith('results-'))!;
+  const good = cache.entries.get(name)!;
+  for (const bad of [good.slice(0, good.length / 2), '{"format":"dts-lsp-binding-results","clean":[1,null],"found":[["x",5],7]}', 'null', '']) {
+    cache.entries.set(name, bad);
+    const r = run(cache, TEXT, 'build-1');
+    assert.equal(r.validated, r.nodes);
+    assert.deepEqual(r.diags, first.diags);
+  }
+});
