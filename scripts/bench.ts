@@ -28,7 +28,7 @@ import { runStartup, startupReport, type StartupResult } from './bench/startup';
 import { fmtMB, fmtMs, median, now, p95, prng, rssOf, sleep, timeShell } from './bench/stats';
 import { arm64Boards, cppArgs, ensureDebianPackages, ensureKernelTree } from './kernel-tree';
 import { IDLE_GC_DELAY_MS, IDLE_SHRINK_DELAY_MS } from '../server/src/lsp/idle-gc';
-import { SERVER_NODE_OPTIONS } from '../server/src/lsp/node-options';
+import { SERVER_ENV, SERVER_NODE_OPTIONS } from '../server/src/lsp/node-options';
 
 const REPO = path.resolve(__dirname, '../..'); // out/scripts -> repo
 const BOARDS = [
@@ -410,7 +410,7 @@ async function main(): Promise<void> {
   const rel = (b: string): string => path.relative(dtsDir, b);
   say(`### 1. Cold analysis through the server (time to first diagnostics)`);
   say();
-  say(`Fresh \`node ${[...SERVER_NODE_OPTIONS, ...(process.env.DTS_LSP_NODE_FLAGS ?? '').split(' ').filter((f) => f)].join(' ')} bin/dts-lsp --stdio\` per run (started as the VS Code extension starts it), workspace folder = \`arch/arm64/boot/dts\` (the server starts indexing it after \`initialized\`), board opened right after \`initialized\`; median of ${opts.runs} runs. "after index": opened once the workspace index is done.`);
+  say(`Fresh \`${Object.entries(SERVER_ENV).map(([k, v]) => `${k}=${v} `).join('')}node ${[...SERVER_NODE_OPTIONS, ...(process.env.DTS_LSP_NODE_FLAGS ?? '').split(' ').filter((f) => f)].join(' ')} bin/dts-lsp --stdio\` per run (started as the VS Code extension starts it), workspace folder = \`arch/arm64/boot/dts\` (the server starts indexing it after \`initialized\`), board opened right after \`initialized\`; median of ${opts.runs} runs. "after index": opened once the workspace index is done.`);
   say();
   say(`| board | files | didOpen → diagnostics | spawn → diagnostics | server analysis | after index: didOpen → diagnostics | in-process cold | in-process 2nd |`);
   say(`|---|---:|---:|---:|---:|---:|---:|---:|`);

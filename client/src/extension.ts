@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { SERVER_NODE_OPTIONS } from '../../server/src/lsp/node-options';
+import { SERVER_ENV, SERVER_NODE_OPTIONS } from '../../server/src/lsp/node-options';
 import { GRAPH_VIEW_TYPE, GraphPanel, type GraphMetrics } from './graph-panel';
 
 interface ContextInfo {
@@ -64,8 +64,8 @@ function serverModule(context: vscode.ExtensionContext): string {
 export async function activate(context: vscode.ExtensionContext): Promise<DtsExtensionApi> {
   const module = serverModule(context);
   const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_OPTIONS] } },
-    debug: { module, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_OPTIONS, '--nolazy', '--inspect=6011'] } },
+    run: { module, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_OPTIONS], env: { ...SERVER_ENV, ...process.env } } },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_OPTIONS, '--nolazy', '--inspect=6011'], env: { ...SERVER_ENV, ...process.env } } },
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ scheme: 'file', language: 'dts' }],

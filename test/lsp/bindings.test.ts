@@ -77,6 +77,49 @@ test('lsp: Zephyr binding diagnostics (in process) on a board of a west workspac
   }
 });
 
+test('lsp: the bindings worker is released when idle; the next one reads its findings back and validates only what changed', async () => {
+  const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dts-bindings-cache-'));
+  const env = { ...process.env, DTS_LSP_CACHE: cacheDir, HOME: cacheDir, VIRTUAL_ENV: '', DTS_LSP_BINDINGS_IDLE_MS: '300' };
+  const c = new LspClient(['--stdio'], undefined, env);
+  type Stats = { bindings: { answers: number; workers: number; released: number; workerAlive: boolean; lastValidated: number; lastReused: number } };
+  const stats = async (): Promise<Stats['bindings']> => (await c.request<Stats>('dts/stats', {})).bindings;
+  const waitFor = async (pred: (s: Stats['bindings']) => boolean, what: string): Promise<Stats['bindings']> => {
+    const t0 = Date.now();
+    for (;;) {
+      const s = await stats();
+      if (pred(s)) return s;
+      if (Date.now() - t0 > 30_000) throw new Error(`${what}: ${JSON.stringify(s)}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  try {
+    await c.initialize(TREE);
+    await c.open(BOARD);
+    const first = await c.waitForDiagnostics(BOARD, (d) => d.some((x) => x.code === 'binding-unknown-property'), 30_000);
+    const s1 = await waitFor((s) => s.released >= 1 && !s.workerAlive, 'the worker is released');
+    assert.equal(s1.workers, 1);
+    // the results were written before the worker ended
+    await waitFor(() => fs.readdirSync(path.join(cacheDir, 'bindings')).some((f) => f.startsWith('results-')), 'results written');
+    // an edit: a new worker validates the edited tree, reusing the released one's findings
+    const text = fs.readFileSync(BOARD, 'utf8');
+    const at = text.indexOf('"turbo"');
+    const before = text.slice(0, at);
+    const pos = { line: before.split('\n').length - 1, character: at - before.lastIndexOf('\n') - 1 };
+    await c.change(BOARD, [{ range: { start: pos, end: { line: pos.line, character: pos.character + 7 } }, text: '"slow"' }]);
+    const after = await c.waitForDiagnostics(BOARD, (d) => !d.some((x) => x.message.includes('turbo')) && d.some((x) => x.code === 'binding-unknown-property'), 30_000, true);
+    const s2 = await waitFor((s) => s.answers >= 2, 'an answer for the edit');
+    assert.equal(s2.workers, 2);
+    assert.ok(s2.lastReused > 0 && s2.lastValidated < s2.lastReused, `validated ${s2.lastValidated}, reused ${s2.lastReused}`);
+    // the same binding diagnostics as before, but the one the edit fixed
+    const codes = (d: typeof first): string[] => d.filter((x) => String(x.code).startsWith('binding-') && !x.message.includes('turbo')).map((x) => `${x.code} ${x.range.start.line}:${x.range.start.character} ${x.message}`).sort();
+    assert.deepEqual(codes(after), codes(first));
+    assert.ok(first.some((x) => x.message.includes('turbo')));
+  } finally {
+    await c.shutdown();
+    fs.rmSync(cacheDir, { recursive: true, force: true });
+  }
+});
+
 test('lsp: `devicetree.bindings` as a list of folders validates a board outside any tree', async () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dts-bindings-folders-'));
   const lone = path.join(tmp, 'board.dts');

@@ -24,7 +24,7 @@ import {
   type PublishDiagnosticsParams,
   type TextDocumentContentChangeEvent,
 } from 'vscode-languageserver-protocol/node';
-import { SERVER_NODE_OPTIONS } from '../../server/src/lsp/node-options';
+import { SERVER_ENV, SERVER_NODE_OPTIONS } from '../../server/src/lsp/node-options';
 
 export const REPO = path.resolve(__dirname, '../../..');
 export const SERVER = path.join(REPO, 'bin/dts-lsp');
@@ -59,10 +59,10 @@ export class LspClient {
   initializeResult?: InitializeResult;
 
   constructor(args: string[] = ['--stdio'], server: string = SERVER, env: NodeJS.ProcessEnv = process.env) {
-    // the server runs as the VS Code client starts it (SERVER_NODE_OPTIONS); DTS_LSP_NODE_FLAGS adds V8/node
+    // the server runs as the VS Code client starts it (SERVER_NODE_OPTIONS, SERVER_ENV); DTS_LSP_NODE_FLAGS adds V8/node
     // flags after them (benchmarks of memory policies)
     const flags = [...SERVER_NODE_OPTIONS, ...(process.env.DTS_LSP_NODE_FLAGS ?? '').split(' ').filter((f) => f)];
-    this.proc = spawn(process.execPath, [...flags, server, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env });
+    this.proc = spawn(process.execPath, [...flags, server, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...SERVER_ENV, ...env } });
     this.proc.stderr!.on('data', (d: Buffer) => { this.stderr += d.toString(); });
     this.conn = createProtocolConnection(new StreamMessageReader(this.proc.stdout!), new StreamMessageWriter(this.proc.stdin!));
     this.conn.onNotification(PublishDiagnosticsNotification.type, (p) => {

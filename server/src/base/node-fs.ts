@@ -214,3 +214,38 @@ export class FolderCache {
     }
   }
 }
+
+/**
+ * A stamp of the running code, for caches of results that code computed: the bundle itself (dist/), or
+ * every compiled module of the tree it belongs to (out/server/src), by size and modification time.
+ */
+export function codeStamp(file: string): string {
+  const m = /^(.*[\\/]out[\\/]server[\\/]src)[\\/]/.exec(file);
+  const files: string[] = [];
+  const walk = (d: string): void => {
+    let names: fs.Dirent[];
+    try {
+      names = fs.readdirSync(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of names) {
+      if (e.isDirectory()) walk(`${d}/${e.name}`);
+      else if (e.name.endsWith('.js')) files.push(`${d}/${e.name}`);
+    }
+  };
+  if (m) walk(m[1]);
+  else files.push(file);
+  let h = 0x811c9dc5;
+  for (const f of files.sort()) {
+    let s = f;
+    try {
+      const st = fs.statSync(f);
+      s += `:${st.size}:${st.mtimeMs}`;
+    } catch {
+      s += ':-';
+    }
+    for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
+  }
+  return `${files.length}-${(h >>> 0).toString(16)}`;
+}

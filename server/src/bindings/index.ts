@@ -13,6 +13,7 @@ import { packTree, unpackTree } from './flatten';
 import { dtschemaCandidates, dtschemaSchemasDir, listYaml, loadLinuxStore, type LinuxSources, type LoadResult } from './linux/load';
 import { LinuxValidator } from './linux/validate';
 import { reportFindings } from './report';
+import { loadResults, resultsName, saveResults } from './results-cache';
 import { LinuxDocs, ZephyrDocs, type BindingDocs } from './docs';
 import { ZephyrBindings } from './zephyr/binding';
 import { ZephyrValidator } from './zephyr/validate';
@@ -31,6 +32,11 @@ export interface BindingsOptions {
   linux?: boolean;
   /** false: leave Zephyr trees alone */
   zephyr?: boolean;
+  /**
+   * A stamp of the running code: node findings are kept in the cache across processes (results-cache.ts),
+   * read when a schema set is loaded and written by saveResults().
+   */
+  resultsStamp?: string;
 }
 
 /** What the analysis knows of the board's tree. */
@@ -40,6 +46,8 @@ export interface TreeInfo {
   root?: string;
   /** Zephyr: the -isystem folders of the DTS roots (their `dts/bindings` hold the bindings) */
   systemIncludePaths?: string[];
+  /** Zephyr: the binding folders of the build the board comes from (they replace the DTS roots' ones) */
+  bindingsDirs?: string[];
 }
 
 export interface LinuxBindings {
@@ -150,16 +158,34 @@ export class BindingsHost {
     if (!lb) {
       const load = loadLinuxStore(this.fs, src, this.options.cache);
       lb = { sources: src, load, validator: load.store ? new LinuxValidator(load.store) : undefined };
+      const { cache, resultsStamp } = this.options;
+      if (lb.validator && cache && resultsStamp) loadResults(cache, resultsName(lb.validator.store.key, resultsStamp), lb.validator);
       this.linux.set(key, lb);
     }
     return lb;
   }
 
-  /** The Zephyr binding folders of a board: the `dts/bindings` of every DTS root, or the configured folders. */
+  /** Write the node findings of this process back to the cache (with `resultsStamp`); true when any was new. */
+  saveResults(): boolean {
+    const { cache, resultsStamp } = this.options;
+    if (!cache || !resultsStamp) return false;
+    let wrote = false;
+    for (const lb of this.linux.values()) {
+      if (lb.validator && saveResults(cache, resultsName(lb.validator.store.key, resultsStamp), lb.validator)) wrote = true;
+    }
+    return wrote;
+  }
+
+  /**
+   * The Zephyr binding folders of a board: the configured folders, else the `bindings-dirs` of the build the
+   * board's stack comes from, else the `dts/bindings` of every DTS root.
+   */
   zephyrDirs(info: TreeInfo): string[] | undefined {
     if (!this.enabled || info.flavour !== 'zephyr') return undefined;
     const configured = this.options.dirs?.filter((d) => this.fs.stat(d) === 'directory' && !this.isLinuxBindings(d) && !dtschemaSchemasDir(this.fs, d));
     if (configured && configured.length) return configured;
+    const built = info.bindingsDirs?.filter((d) => this.fs.stat(d) === 'directory');
+    if (built && built.length) return built;
     const out: string[] = [];
     for (const p of info.systemIncludePaths ?? []) {
       if (basename(p) !== 'dts') continue;

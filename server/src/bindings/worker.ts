@@ -1,9 +1,11 @@
 // The bindings worker of the language server: holds the processed Linux schemas and the compiled validators,
 // and validates the trees the server posts (in DTB form, see flatten.ts) off the main thread, so that the
 // cheap diagnostics of an edit publish first. It reads only the binding folders and its cache folder.
+// The server releases it when the editor is idle (lsp/bindings.ts): told to retire, it writes its node findings
+// to the cache (results-cache.ts) and ends; the next worker reads them back and validates only what changed.
 import { getHeapStatistics } from 'node:v8';
 import { parentPort } from 'node:worker_threads';
-import { FolderCache, NodeFileSystem } from '../base/node-fs';
+import { codeStamp, FolderCache, NodeFileSystem } from '../base/node-fs';
 import { BindingsHost, type BindingsOptions, type TreeInfo } from './index';
 import { unpackTree, type PackedTree } from './flatten';
 import type { Finding } from './linux/validate';
@@ -17,7 +19,8 @@ export interface WorkerConfig {
 
 export type ToWorker =
   | { type: 'config'; config: WorkerConfig }
-  | { type: 'validate'; id: number; context: string; info: TreeInfo; tree: PackedTree };
+  | { type: 'retire' }
+  | { type: 'validate'; id: number; context: string; info: TreeInfo; tree: PackedTree; /** schema sets whose index the server has */ haveIndexes?: string[] };
 
 /** What the main thread needs of a loaded schema set for hover, completion and signature help. */
 export interface SchemaIndex {
@@ -42,6 +45,7 @@ function configure(c: WorkerConfig): void {
     dirs: c.dirs,
     cache: c.cacheDir ? new FolderCache(c.cacheDir) : undefined,
     env: c.env,
+    resultsStamp: codeStamp(__filename),
   });
   sentIndex.clear();
 }
@@ -54,7 +58,8 @@ function validate(m: Extract<ToWorker, { type: 'validate' }>): FromWorker {
   const findings = lb.validator.validate(unpackTree(m.tree));
   const store = lb.validator.store;
   let index: SchemaIndex | undefined;
-  if (!sentIndex.has(store.key)) {
+  // (the index is the schema set's whole header: not read for a tree whose nodes all have known findings)
+  if (!sentIndex.has(store.key) && !m.haveIndexes?.includes(store.key)) {
     sentIndex.add(store.key);
     index = {
       key: store.key,
@@ -87,6 +92,15 @@ if (parentPort) {
     scheduleIdleGc();
     if (m.type === 'config') {
       configure(m.config);
+      return;
+    }
+    if (m.type === 'retire') {
+      try {
+        host?.saveResults();
+      } finally {
+        if (idleTimer) clearTimeout(idleTimer);
+        port.close(); // nothing else keeps the thread: it ends
+      }
       return;
     }
     let reply: FromWorker;

@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { isMainThread, MessageChannel, receiveMessageOnPort, Worker, workerData, type MessagePort } from 'node:worker_threads';
 import { AnalysisHost, type Analysis, type AnalysisOptions } from '../analysis';
 import type { Diagnostic, Severity, SeverityOverrides } from '../base/diagnostics';
-import { FolderCache, NodeFileSystem } from '../base/node-fs';
+import { codeStamp, FolderCache, NodeFileSystem } from '../base/node-fs';
 import { BindingsHost } from '../bindings';
 import { locateDiagnostics } from '../tree/locate';
 import { LineIndex } from '../base/text';
@@ -208,7 +208,8 @@ export function main(argv: string[], out: (s: string) => void, err: (s: string) 
     zephyrBase: process.env.ZEPHYR_BASE,
   };
   const bindingsOptions: CliBindings = { enabled: !args.noBindings, dirs: args.bindings };
-  const host = new AnalysisHost(fs, { ...options, bindings: bindingsHost(bindingsOptions) });
+  const bindings = bindingsHost(bindingsOptions);
+  const host = new AnalysisHost(fs, { ...options, bindings });
   if (args.files.length === 0 && args.buildDir) {
     const base = buildDirBase(args.buildDir, fs, process.env.ZEPHYR_BASE);
     if (!base) {
@@ -277,6 +278,8 @@ export function main(argv: string[], out: (s: string) => void, err: (s: string) 
   }
   else if (args.format === 'sarif') out(formatSarif(all, (f) => pathToFileURL(f).href, VERSION));
   else out(formatText(all, displayPath));
+  // the node findings of this run, for the next (a board checked again validates only what changed)
+  bindings.saveResults();
   return all.some((d) => d.severity === 'error') ? 1 : 0;
 }
 
@@ -332,13 +335,15 @@ function analyzeInWorkers(files: string[], options: AnalysisOptions, jobs: numbe
 function workerMain(input: WorkerInput): void {
   let out: WorkerOutput;
   try {
-    const host = new AnalysisHost(new NodeFileSystem(), { ...input.options, bindings: bindingsHost(input.bindings) });
+    const bindings = bindingsHost(input.bindings);
+    const host = new AnalysisHost(new NodeFileSystem(), { ...input.options, bindings });
     const results: CliDiagnostic[][] = [];
     for (const f of input.files) {
       const a = host.analyze(f);
       if (input.locate) locateDiagnostics(a.diagnostics, a.tree, a.pp.map);
       results.push(convert(a.diagnostics, (file) => a.lineIndex(file)));
     }
+    bindings.saveResults();
     out = { results };
   } catch (e) {
     out = { error: e instanceof Error ? e.stack ?? e.message : String(e) };
@@ -372,6 +377,7 @@ function bindingsHost(b: CliBindings): BindingsHost {
     dirs: b.dirs,
     cache: new FolderCache(path.join(cacheRoot, 'bindings')),
     env: { home: os.homedir(), virtualEnv: process.env.VIRTUAL_ENV },
+    resultsStamp: codeStamp(__filename),
   });
 }
 

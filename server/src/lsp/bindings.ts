@@ -2,6 +2,9 @@
 // to the bindings worker; its findings become diagnostics of the context and are published on their own,
 // after the cheap diagnostics. Until the worker answers for the new tree, the last findings are mapped onto
 // it (no flicker while typing). One request per context in flight; newer trees wait and replace each other.
+// The worker holds the schemas and compiled validators (~80 MB resident): once it has had nothing to do for
+// WORKER_IDLE_MS it is released (it writes its node findings to the cache first, results-cache.ts), and the
+// next validation starts a new one, which reads them back and validates only the nodes that changed.
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as fs from 'node:fs';
@@ -43,8 +46,20 @@ export function bindingsCacheDir(): string {
   return path.join(root, 'bindings');
 }
 
+/** How long the worker may stay idle before it is released; DTS_LSP_BINDINGS_IDLE_MS overrides it (0: never). */
+export const WORKER_IDLE_MS = 10_000;
+
+function workerIdleMs(): number {
+  const v = Number(process.env.DTS_LSP_BINDINGS_IDLE_MS);
+  return process.env.DTS_LSP_BINDINGS_IDLE_MS !== undefined && Number.isFinite(v) && v >= 0 ? v : WORKER_IDLE_MS;
+}
+
 export class BindingsService {
   private worker: Worker | undefined;
+  /** workers told to retire that have not ended yet */
+  private readonly retiring = new Set<Worker>();
+  private idleTimer: NodeJS.Timeout | undefined;
+  private readonly idleMs = workerIdleMs();
   private failed = false;
   private nextId = 1;
   private readonly state = new Map<string, PerContext>();
@@ -52,7 +67,7 @@ export class BindingsService {
   readonly indexes = new Map<string, SchemaIndex>();
   private config: WorkerConfig = { enabled: true, dirs: [] };
   /** measurements (dts/stats, tests) */
-  readonly stats = { requests: 0, answers: 0, lastMs: 0, lastValidated: 0, lastReused: 0, workerHeapUsed: 0, mainMs: [] as number[], packMs: [] as number[] };
+  readonly stats = { requests: 0, answers: 0, lastMs: 0, lastValidated: 0, lastReused: 0, workerHeapUsed: 0, mainMs: [] as number[], packMs: [] as number[], workers: 0, released: 0, workerAlive: false };
 
   constructor(private readonly s: DtsServer) {}
 
@@ -83,12 +98,17 @@ export class BindingsService {
       w.on('message', (m: FromWorker) => this.onMessage(m));
       w.on('error', (e) => this.s.logError('bindings worker', e));
       w.on('exit', (code) => {
-        if (this.worker === w) this.worker = undefined;
+        this.retiring.delete(w);
+        if (this.worker !== w) return; // a released worker
+        this.worker = undefined;
+        this.stats.workerAlive = false;
         if (code !== 0 && !this.s.isShuttingDown) this.s.log(`bindings: the worker exited (${code})`);
         for (const st of this.state.values()) st.inFlight = undefined;
       });
       w.unref();
       this.worker = w;
+      this.stats.workers++;
+      this.stats.workerAlive = true;
       w.postMessage({ type: 'config', config: this.config } satisfies ToWorker);
     } catch (e) {
       this.failed = true;
@@ -156,11 +176,12 @@ export class BindingsService {
   private send(root: string, st: PerContext, analyses: number, info: TreeInfo, tree: PackedTree): void {
     const w = this.ensureWorker();
     if (!w) return;
+    this.cancelRelease();
     const id = this.nextId++;
     st.inFlight = id;
     st.sentFor = analyses;
     this.stats.requests++;
-    w.postMessage({ type: 'validate', id, context: root, info, tree } satisfies ToWorker, [tree.data.buffer as ArrayBuffer, tree.layout.buffer as ArrayBuffer]);
+    w.postMessage({ type: 'validate', id, context: root, info, tree, haveIndexes: [...this.indexes.keys()] } satisfies ToWorker, [tree.data.buffer as ArrayBuffer, tree.layout.buffer as ArrayBuffer]);
   }
 
   private onMessage(m: FromWorker): void {
@@ -191,6 +212,37 @@ export class BindingsService {
     const next = st.next;
     st.next = undefined;
     if (next) this.send(m.context, st, next.analyses, next.info, next.tree);
+    else if (this.idle()) this.scheduleRelease();
+  }
+
+  private cancelRelease(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
+  }
+
+  /** Release the worker once it has had nothing to do for idleMs. */
+  private scheduleRelease(): void {
+    this.cancelRelease();
+    if (this.idleMs <= 0) return;
+    this.idleTimer = setTimeout(() => this.release(), this.idleMs);
+    this.idleTimer.unref();
+  }
+
+  /** The worker writes its findings to the cache and ends; the next validation starts another. */
+  private release(): void {
+    this.idleTimer = undefined;
+    const w = this.worker;
+    if (!w || !this.idle()) return;
+    this.worker = undefined;
+    this.stats.workerAlive = false;
+    this.stats.released++;
+    this.retiring.add(w);
+    w.postMessage({ type: 'retire' } satisfies ToWorker);
+    // one that does not end (a cache write that hangs) is stopped
+    setTimeout(() => {
+      if (this.retiring.has(w)) void w.terminate();
+    }, 30_000).unref();
+    this.s.log('bindings: worker released (idle)');
   }
 
   /** Replace the context's binding diagnostics by those of `findings` (mapped onto its current tree). */
@@ -237,7 +289,10 @@ export class BindingsService {
   }
 
   dispose(): void {
+    this.cancelRelease();
     void this.worker?.terminate();
+    for (const w of this.retiring) void w.terminate();
+    this.retiring.clear();
     this.worker = undefined;
   }
 }

@@ -47,10 +47,11 @@ export function dtschemaSchemasDir(fs: FileSystem, dir: string): string | undefi
   return undefined;
 }
 
-/** Every .yaml file under a folder, sorted. */
-export function listYaml(fs: FileSystem, dir: string, out: string[] = []): string[] {
+/** Every .yaml file under a folder, sorted (and the folders it looked in, in `dirs`). */
+export function listYaml(fs: FileSystem, dir: string, out: string[] = [], dirs?: string[]): string[] {
   const walk = (d: string, depth: number): void => {
     if (depth > 12) return;
+    dirs?.push(d);
     for (const name of fs.listDir(d)) {
       const p = join(d, name);
       // a name ending in .yaml is taken for a file (one that is not fails to read and is skipped)
@@ -60,6 +61,32 @@ export function listYaml(fs: FileSystem, dir: string, out: string[] = []): strin
   };
   walk(dir, 0);
   return out.sort();
+}
+
+/**
+ * listYaml through the cache: the listing of last time while none of its folders has another modification
+ * time (a file added, removed or renamed changes its folder's), which costs a stat per folder instead of
+ * reading ~300 folders of the kernel's bindings.
+ */
+function cachedListing(fs: FileSystem, dir: string, cache: BindingsCache | undefined): string[] {
+  const mtime = fs.mtime?.bind(fs);
+  if (!cache || !mtime) return listYaml(fs, dir);
+  const name = `listing-${hashText(dir).toString(16)}`;
+  const hit = cache.read(name);
+  if (hit) {
+    try {
+      const l = JSON.parse(hit) as { dir: string; dirs: [string, number][]; files: string[] };
+      if (l.dir === dir && l.dirs.length && l.dirs.every(([d, t]) => mtime(d) === t)) return l.files;
+    } catch {
+      // listed again
+    }
+  }
+  const dirs: string[] = [];
+  // the times before the listing: a folder changed meanwhile is listed again next time
+  const before = new Map<string, number | undefined>();
+  const files = listYaml({ ...fs, listDir: (d: string) => (before.set(d, mtime(d)), fs.listDir(d)), stat: (p: string) => fs.stat(p) } as FileSystem, dir, [], dirs);
+  if (dirs.every((d) => before.get(d) !== undefined)) cache.write(name, JSON.stringify({ dir, dirs: dirs.map((d) => [d, before.get(d)]), files }));
+  return files;
 }
 
 function hashText(s: string, h = 0x811c9dc5): number {
@@ -95,15 +122,28 @@ export function loadLinuxStore(fs: FileSystem, src: LinuxSources, cache?: Bindin
     }
   }
   const files: string[] = [];
-  for (const d of src.bindingDirs) listYaml(fs, d, files);
-  const coreFiles = src.coreDir ? listYaml(fs, src.coreDir) : [];
+  for (const d of src.bindingDirs) files.push(...cachedListing(fs, d, cache));
+  files.sort();
+  const coreFiles = src.coreDir ? cachedListing(fs, src.coreDir, cache) : [];
   const core = src.coreDir ? `dtschema:${src.coreDir}` : 'builtin-core';
   const origin = `${src.bindingDirs.join(', ')} + ${core}`;
   const all = [...files, ...coreFiles];
   const coreHash = src.coreDir ? 0 : hashText(JSON.stringify(builtinCoreSchemas()));
+  // the processed set of the files as they are now (the cache's rest gone when it is needed: made again)
+  const remake = (): SchemaStore => {
+    const read = readSources();
+    const processed = processSchemas(read.sources);
+    const store = SchemaStore.fromProcessed(processed, read.key);
+    if (cache) {
+      const { core, rest } = store.serialize();
+      cache.write(`linux-${read.key}.rest.json`, rest);
+      cache.write(`linux-${read.key}.core.json`, core);
+    }
+    return store;
+  };
   const tryCache = (key: string): LoadResult | undefined => {
-    const hit = cache?.read(`linux-${key}.json`);
-    const store = hit ? SchemaStore.deserialize(hit) : undefined;
+    const hit = cache?.read(`linux-${key}.core.json`);
+    const store = hit ? SchemaStore.deserialize(hit, () => cache?.read(`linux-${key}.rest.json`), () => remake().allContents()) : undefined;
     return store && store.key === key ? { store, origin, ms: Date.now() - t0, cached: true } : undefined;
   };
   // the files' modification times name the content key they had last time (no need to read 4,000 files again)
@@ -116,27 +156,36 @@ export function loadLinuxStore(fs: FileSystem, src: LinuxSources, cache?: Bindin
     const hit = known ? tryCache(known.trim()) : undefined;
     if (hit) return hit;
   }
-  const sources: SchemaSource[] = [];
-  let h1 = hashText(PROCESSOR_VERSION);
-  let h2 = 0x12345;
-  for (const f of all) {
-    const r = fs.readFile(f);
-    if (!r.ok) continue;
-    sources.push({ path: f, text: r.text });
-    h1 = hashText(f, hashText(r.text, h1));
-    h2 = hashText(r.text, hashText(f, h2 ^ r.text.length));
+  // every file read, and the content key they make
+  function readSources(): { sources: SchemaSource[]; key: string } {
+    const sources: SchemaSource[] = [];
+    let h1 = hashText(PROCESSOR_VERSION);
+    let h2 = 0x12345;
+    for (const f of all) {
+      const r = fs.readFile(f);
+      if (!r.ok) continue;
+      sources.push({ path: f, text: r.text });
+      h1 = hashText(f, hashText(r.text, h1));
+      h2 = hashText(r.text, hashText(f, h2 ^ r.text.length));
+    }
+    if (!src.coreDir) h1 = hashText(String(coreHash), h1);
+    const key = `${PROCESSOR_VERSION}-${h1.toString(16)}${h2.toString(16)}-${sources.length}`;
+    if (!src.coreDir) {
+      for (const s of builtinCoreSchemas()) sources.push({ path: `builtin:${String(s.$id).replace('http://devicetree.org/', '')}`, data: s });
+    }
+    return { sources, key };
   }
-  if (!src.coreDir) h1 = hashText(String(coreHash), h1);
-  const key = `${PROCESSOR_VERSION}-${h1.toString(16)}${h2.toString(16)}-${sources.length}`;
-  if (stampName) cache?.write(stampName, key);
-  const cacheName = `linux-${key}.json`;
-  const hit = tryCache(key);
+  const read = readSources();
+  if (stampName) cache?.write(stampName, read.key);
+  const hit = tryCache(read.key);
   if (hit) return hit;
-  if (!src.coreDir) {
-    for (const s of builtinCoreSchemas()) sources.push({ path: `builtin:${String(s.$id).replace('http://devicetree.org/', '')}`, data: s });
+  const processed = processSchemas(read.sources);
+  const store = SchemaStore.fromProcessed(processed, read.key);
+  if (cache) {
+    const { core, rest } = store.serialize();
+    // the rest first: a core is never there without its rest
+    cache.write(`linux-${read.key}.rest.json`, rest);
+    cache.write(`linux-${read.key}.core.json`, core);
   }
-  const processed = processSchemas(sources);
-  const store = SchemaStore.fromProcessed(processed, key);
-  cache?.write(cacheName, store.serialize());
   return { store, origin, ms: Date.now() - t0, cached: false };
 }

@@ -1,6 +1,9 @@
 // The processed schema set as the validator uses it: schemas by $id (parsed only when first used), the map
 // from compatible strings to the schema that documents them, the schemas applied by `select`, the type table
-// and the documented compatibles. Serialised into one cache file whose schemas are parsed lazily.
+// and the documented compatibles. Cached in two files: the core every run needs (the key, the type table that
+// decodes the tree, the select order) and the rest (the catalog, and the schemas' JSON one after another),
+// which is read only when a node has to be validated: a run whose nodes all have known findings
+// (results-cache.ts) never reads the 10 MB of schemas.
 import { isObject, type JsonObject } from './fixups';
 import { compatiblesOf, type ProcessedSchemas } from './process';
 import type { TypeTable } from './prop-types';
@@ -23,46 +26,89 @@ export interface StoreHeader {
   index: Record<string, [number, number]>;
 }
 
+/** What every validation needs: the first cache file. */
+interface StoreCore {
+  format: 'dts-lsp-linux-bindings-core';
+  key: string;
+  types: TypeTable;
+  selectIds: string[];
+}
+
+/** The header and the schemas (JSON text indexed by the header, or the objects themselves). */
+export interface StoreContents {
+  header: StoreHeader;
+  body: string | Record<string, JsonObject>;
+}
+
 export class SchemaStore {
   private readonly parsed = new Map<string, JsonObject>();
-  readonly compatMap: Map<string, string>;
-  readonly compatibles: Set<string>;
-  readonly compatiblePatterns: RegExp[];
+  private contents: StoreContents | undefined;
+  private compat: { map: Map<string, string>; set: Set<string>; patterns: RegExp[] } | undefined;
+  readonly key: string;
+  readonly types: TypeTable;
+  readonly selectIds: string[];
 
-  constructor(readonly header: StoreHeader, private readonly body: string | Record<string, JsonObject>) {
-    this.compatMap = new Map(Object.entries(header.compatMap));
-    this.compatibles = new Set(header.compatibles);
-    this.compatiblePatterns = [];
-    for (const p of [...header.compatiblePatterns, '^foo', '^test,']) {
+  constructor(core: { key: string; types: TypeTable; selectIds: string[] }, private readonly loadContents: () => StoreContents) {
+    this.key = core.key;
+    this.types = core.types;
+    this.selectIds = core.selectIds;
+  }
+
+  /** The whole header (reads the rest of the set when it was not read yet). */
+  get header(): StoreHeader {
+    return this.all().header;
+  }
+
+  private all(): StoreContents {
+    return (this.contents ??= this.loadContents());
+  }
+
+  private compatData(): { map: Map<string, string>; set: Set<string>; patterns: RegExp[] } {
+    if (this.compat) return this.compat;
+    const h = this.header;
+    const patterns: RegExp[] = [];
+    for (const p of [...h.compatiblePatterns, '^foo', '^test,']) {
       try {
-        this.compatiblePatterns.push(new RegExp(p));
+        patterns.push(new RegExp(p));
       } catch {
         // a pattern JS cannot read documents nothing here
       }
     }
+    return (this.compat = { map: new Map(Object.entries(h.compatMap)), set: new Set(h.compatibles), patterns });
   }
 
-  get key(): string {
-    return this.header.key;
+  get compatMap(): Map<string, string> {
+    return this.compatData().map;
+  }
+
+  get compatibles(): Set<string> {
+    return this.compatData().set;
+  }
+
+  get compatiblePatterns(): RegExp[] {
+    return this.compatData().patterns;
   }
 
   has(id: string): boolean {
-    return typeof this.body === 'string' ? id in this.header.index : id in this.body;
+    const { header, body } = this.all();
+    return typeof body === 'string' ? id in header.index : id in body;
   }
 
   get(id: string): JsonObject | undefined {
-    if (typeof this.body !== 'string') return this.body[id];
+    const { header, body } = this.all();
+    if (typeof body !== 'string') return body[id];
     let s = this.parsed.get(id);
     if (s) return s;
-    const at = this.header.index[id];
+    const at = header.index[id];
     if (!at) return undefined;
-    s = JSON.parse(this.body.slice(at[0], at[0] + at[1])) as JsonObject;
+    s = JSON.parse(body.slice(at[0], at[0] + at[1])) as JsonObject;
     this.parsed.set(id, s);
     return s;
   }
 
   get ids(): string[] {
-    return typeof this.body === 'string' ? Object.keys(this.header.index) : Object.keys(this.body);
+    const { header, body } = this.all();
+    return typeof body === 'string' ? Object.keys(header.index) : Object.keys(body);
   }
 
   /** Is the compatible string documented by some binding (dt-schema's generated-compatibles)? */
@@ -71,8 +117,8 @@ export class SchemaStore {
     return this.compatiblePatterns.some((re) => re.test(c));
   }
 
-  /** The cache file: a header line, then the schemas' JSON one after another. */
-  serialize(): string {
+  /** The two cache files: the core, and the rest (a header line, then the schemas' JSON one after another). */
+  serialize(): { core: string; rest: string } {
     const ids = this.ids;
     const parts: string[] = [];
     const index: Record<string, [number, number]> = {};
@@ -83,19 +129,41 @@ export class SchemaStore {
       parts.push(j);
       at += j.length;
     }
-    return JSON.stringify({ ...this.header, index }) + '\n' + parts.join('');
+    const core: StoreCore = { format: 'dts-lsp-linux-bindings-core', key: this.key, types: this.types, selectIds: this.selectIds };
+    return { core: JSON.stringify(core), rest: JSON.stringify({ ...this.header, index }) + '\n' + parts.join('') };
   }
 
-  static deserialize(text: string): SchemaStore | undefined {
+  /** The contents of a serialized rest, if it is one of this key. */
+  static parseRest(text: string | undefined, key: string): StoreContents | undefined {
+    if (!text) return undefined;
     const nl = text.indexOf('\n');
     if (nl < 0) return undefined;
     try {
       const header = JSON.parse(text.slice(0, nl)) as StoreHeader;
-      if (header.format !== 'dts-lsp-linux-bindings') return undefined;
-      return new SchemaStore(header, text.slice(nl + 1));
+      if (header.format !== 'dts-lsp-linux-bindings' || header.key !== key) return undefined;
+      return { header, body: text.slice(nl + 1) };
     } catch {
       return undefined;
     }
+  }
+
+  /**
+   * A store from its cached core; the rest is read by `readRest` when first needed, and made again by
+   * `remake` if it is gone by then (another process's cache pruning).
+   */
+  static deserialize(coreText: string, readRest: () => string | undefined, remake: () => StoreContents): SchemaStore | undefined {
+    try {
+      const core = JSON.parse(coreText) as StoreCore;
+      if (core.format !== 'dts-lsp-linux-bindings-core' || typeof core.key !== 'string') return undefined;
+      return new SchemaStore(core, () => SchemaStore.parseRest(readRest(), core.key) ?? remake());
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The header and schemas of a store (read now if they were not). */
+  allContents(): StoreContents {
+    return this.all();
   }
 
   static fromProcessed(p: ProcessedSchemas, key: string): SchemaStore {
@@ -126,6 +194,7 @@ export class SchemaStore {
       problems: p.problems,
       index: {},
     };
-    return new SchemaStore(header, p.schemas);
+    const contents: StoreContents = { header, body: p.schemas };
+    return new SchemaStore(header, () => contents);
   }
 }

@@ -80,6 +80,37 @@ function hashString(s: string, seed = 0): number {
   return 4294967296 * (2097151 & h2) + (h1 >>> 0);
 }
 
+/** A hash of a tree in DTB form: every node's path, property names and value bytes (two 32-bit halves). */
+function treeHash(flat: FlatNode[]): string {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x2545f491;
+  const str = (s: string): void => {
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      h1 = Math.imul(h1 ^ c, 16777619);
+      h2 = Math.imul(h2 ^ c, 2246822519);
+    }
+    h1 = Math.imul(h1 ^ 0xff, 16777619);
+    h2 = Math.imul(h2 ^ 0xff, 2246822519);
+  };
+  let bytes = 0;
+  for (const n of flat) {
+    str(n.path);
+    n.names.forEach((k, i) => {
+      str(k);
+      const v = n.values[i];
+      for (let j = 0; j < v.length; j++) {
+        h1 = Math.imul(h1 ^ v[j], 16777619);
+        h2 = Math.imul(h2 ^ v[j], 2246822519);
+      }
+      str(String(v.length));
+      bytes += v.length;
+    });
+    str('}');
+  }
+  return `${flat.length}:${bytes}:${(h1 >>> 0).toString(16)}${(h2 >>> 0).toString(16)}`;
+}
+
 function valueKey(v: unknown): string {
   if (v === RAW_BYTES) return '#b';
   return JSON.stringify(v);
@@ -97,18 +128,30 @@ export interface ValidateStats {
   compiled: number;
 }
 
+/** How many node results a validator keeps (a big board has ~1,000 nodes; each entry ~150 bytes). */
+export const MAX_RESULTS = 20_000;
+const NO_FINDINGS: Finding[] = [];
+
 export class LinuxValidator {
   readonly types: TypeIndex;
   readonly compiler: SchemaCompiler;
   private readonly compiled = new Map<string, Check | null>();
   private selects: SelectIndex | undefined;
   private selectOrder: Map<string, number> | undefined;
-  /** node path -> the key its findings were computed for, and the findings */
-  private readonly results = new Map<string, { key: string; findings: Finding[] }>();
+  /**
+   * node path + the key of its subtree -> the findings, and the validation that last used them. Keyed by both,
+   * so that two boards that share a node with different contents (sm8550-mtp and sm8550-hdk) do not evict
+   * each other's results; entries unused for longest go first (MAX_RESULTS). Results can be exported and
+   * imported (results-cache.ts: kept on disk across processes).
+   */
+  private readonly results = new Map<string, { findings: Finding[]; used: number }>();
+  private generation = 0;
+  /** results added since the last exportResults() */
+  private added = 0;
   readonly stats: ValidateStats = { nodes: 0, validated: 0, reused: 0, compiled: 0 };
 
   constructor(readonly store: SchemaStore) {
-    this.types = new TypeIndex(store.header.types);
+    this.types = new TypeIndex(store.types);
     this.compiler = new SchemaCompiler(store);
   }
 
@@ -147,7 +190,7 @@ export class LinuxValidator {
   private selectIndex(): SelectIndex {
     if (this.selects) return this.selects;
     const idx: SelectIndex = { always: [], byCompatible: new Map(), byName: [], other: [] };
-    for (const id of this.store.header.selectIds) {
+    for (const id of this.store.selectIds) {
       const s = this.store.get(id);
       if (!s) continue;
       const sel = s.select as Json;
@@ -191,12 +234,30 @@ export class LinuxValidator {
     if (Array.isArray(compat)) for (const c of compat) for (const e of idx.byCompatible.get(String(c)) ?? []) out.add(e);
     for (const e of idx.byName) if (e.shape.kind === 'nodename' && e.shape.test(name)) out.add(e);
     for (const e of idx.other) if (this.selectsNode(e, inst)) out.add(e);
-    const order = this.selectOrder ??= new Map(this.store.header.selectIds.map((id, i) => [id, i]));
+    const order = this.selectOrder ??= new Map(this.store.selectIds.map((id, i) => [id, i]));
     return [...out].sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
   }
 
   /** Validate a whole tree (in DTB form); findings of unchanged subtrees come from the cache. */
   validate(flat: FlatNode[]): Finding[] {
+    // a tree validated before as it is (a board checked again): its findings, without decoding it (what a
+    // node decodes to depends on other nodes, e.g. a provider's #cells, but all of them are in the tree)
+    const treeKey = `\0tree\0${treeHash(flat)}`;
+    const whole = this.results.get(treeKey);
+    if (whole) {
+      whole.used = ++this.generation;
+      this.stats.nodes = flat.length;
+      this.stats.validated = 0;
+      this.stats.reused = flat.length;
+      return whole.findings.slice();
+    }
+    const out = this.validateNodes(flat);
+    this.results.set(treeKey, { findings: out.length ? out.slice() : NO_FINDINGS, used: this.generation });
+    this.added++;
+    return out;
+  }
+
+  private validateNodes(flat: FlatNode[]): Finding[] {
     const decoder = new TreeDecoder(this.types);
     const nodes = decoder.decode(flat);
     const out: Finding[] = [];
@@ -204,11 +265,12 @@ export class LinuxValidator {
     const hashes = new Map<DecodedNode, number>();
     const subtreeHash = (n: DecodedNode): number => {
       let own = n.flat.name;
-      for (const k of n.flat.names) {
+      n.flat.names.forEach((k, i) => {
         const v = n.instance[k];
-        if (isNodeInstance(v)) continue;
-        own += '\0' + k + '=' + valueKey(v);
-      }
+        if (isNodeInstance(v)) return;
+        // raw bytes: their content (messages show it)
+        own += '\0' + k + '=' + (v === RAW_BYTES ? `#b${Array.from(n.flat.values[i] ?? []).join(',')}` : valueKey(v));
+      });
       let h = hashString(own);
       for (const c of n.children) {
         if (c.flat.name.startsWith('__')) continue;
@@ -218,32 +280,54 @@ export class LinuxValidator {
       return h;
     };
     subtreeHash(nodes[0]);
-    const seen = new Set<string>();
+    const gen = ++this.generation;
     this.stats.nodes = 0;
     this.stats.validated = 0;
     this.stats.reused = 0;
     const walk = (n: DecodedNode, disabled: boolean): void => {
       if (n.flat.parent >= 0 && n.flat.name.startsWith('__')) return;
       if (Array.isArray(n.instance.status)) disabled = isDisabled(n.instance);
-      const key = `${hashes.get(n)}:${disabled ? 1 : 0}`;
-      const path = n.flat.path;
-      seen.add(path);
+      const key = `${n.flat.path}\0${hashes.get(n)}:${disabled ? 1 : 0}`;
       this.stats.nodes++;
-      const prev = this.results.get(path);
-      if (prev && prev.key === key) {
+      const prev = this.results.get(key);
+      if (prev) {
+        prev.used = gen;
         this.stats.reused++;
         out.push(...prev.findings);
       } else {
         this.stats.validated++;
         const findings = this.validateNode(n, disabled);
-        this.results.set(path, { key, findings });
+        this.results.set(key, { findings: findings.length ? findings : NO_FINDINGS, used: gen });
+        this.added++;
         out.push(...findings);
       }
       for (const c of n.children) walk(c, disabled);
     };
     walk(nodes[0], false);
-    for (const p of [...this.results.keys()]) if (!seen.has(p)) this.results.delete(p);
+    if (this.results.size > MAX_RESULTS) this.prune(MAX_RESULTS * 0.75);
     return out;
+  }
+
+  /** Keep the `keep` results used last. */
+  private prune(keep: number): void {
+    const byUse = [...this.results].sort((a, b) => b[1].used - a[1].used);
+    for (const [k] of byUse.slice(Math.floor(keep))) this.results.delete(k);
+  }
+
+  /** The results to keep for another process (most recently used first), and whether any is new since the last export. */
+  exportResults(): { entries: [string, Finding[]][]; added: number } {
+    const added = this.added;
+    this.added = 0;
+    const entries = [...this.results].sort((a, b) => b[1].used - a[1].used).map(([k, v]): [string, Finding[]] => [k, v.findings]);
+    return { entries, added };
+  }
+
+  /** Results of an earlier process of the same schema set and validator (results-cache.ts); those known stay. */
+  importResults(entries: [string, Finding[]][]): void {
+    for (const [k, findings] of entries) {
+      if (this.results.size >= MAX_RESULTS) break;
+      if (!this.results.has(k)) this.results.set(k, { findings: findings.length ? findings : NO_FINDINGS, used: 0 });
+    }
   }
 
   private validateNode(n: DecodedNode, disabled: boolean): Finding[] {
