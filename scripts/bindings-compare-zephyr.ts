@@ -125,7 +125,8 @@ export function compareZephyr(): void {
   console.log(`what we flag, edtlib flags: ${same}/${oursTotal} = ${pct(same, oursTotal)}%`);
   console.log(`time: edtlib ${(tTheirs / 1000).toFixed(1)} s (nice, one process), ours ${(tOurs / 1000).toFixed(1)} s (analysis + checks)`);
   const out = arg('--out');
-  if (out) fs.writeFileSync(out, JSON.stringify({ boards: jobs.length, theirsTotal, oursTotal, same, diffs }, null, 1));
+  // beside the Linux results of the same run (FILE.zephyr.json)
+  if (out) fs.writeFileSync(out.replace(/(\.json)?$/, '.zephyr.json'), JSON.stringify({ boards: jobs.length, theirsTotal, oursTotal, same, diffs }, null, 1));
   fs.rmSync(tmp, { recursive: true, force: true });
 }
 

@@ -342,7 +342,7 @@ export class AnalysisHost {
         memo.checkReads = reads;
       }
     }
-    const bindingsInfo: TreeInfo = { flavour, root: detected.root, systemIncludePaths: plan.systemIncludePaths };
+    const bindingsInfo: TreeInfo = { flavour, root: detected.root, systemIncludePaths: plan.systemIncludePaths, bindingsDirs: plan.bindingsDirs };
     if (this.options.bindings && !stop()) {
       try {
         checkDiagnostics.push(...this.options.bindings.validate(root, tree, pp.map, bindingsInfo));

@@ -82,6 +82,19 @@ test('signature help inside < >: phandle groups with the provider, reg address a
   assert.equal(r!.activeParameter, 1);
 });
 
+test('signature help inside iommus = < >: the IOMMU model\'s cell names for the provider\'s driver', () => {
+  const f = fixture('checks/iommu-cells-ok.dts');
+  const text = fs.readFileSync(f, 'utf8');
+  const a = new AnalysisHost(new NodeFileSystem()).analyze(f);
+  // arm,mmu-500 with #iommu-cells = <2>: stream ID and SMR mask (arm-smmu's of_xlate)
+  const s = getSignatureHelp(a, undefined, f, text.indexOf('0x7f>') + 1);
+  assert.deepEqual(s?.parameters.map((x) => x.label), ['&smmu2', 'stream ID', 'SMR mask']);
+  assert.equal(s?.activeParameter, 2);
+  assert.match(s?.label ?? '', /^iommus\[0\]: <&smmu2 stream ID SMR mask>/);
+  const second = getSignatureHelp(a, undefined, f, text.indexOf('0x101>') + 1);
+  assert.equal(second?.label, 'iommus[1]: <&smmu stream ID>');
+});
+
 test('go to type definition: the property in the binding, the binding of a node', () => {
   const [p] = getTypeDefinition(L.a, L.docs, LINUX, at(L.text, 'good:', 'acme,mode', 2));
   assert.ok(p.file.endsWith('acme,widget.yaml'));

@@ -70,6 +70,11 @@ test('binding rules: a pattern on one string of an array, a dependency, an anyOf
   const dep = find('binding-missing-required', '/sensor@3000', 'acme,limits');
   assert.deepEqual(range(dep), inNode('', 'sensor@3000'));
   assert.match(dep.message, /^acme,limits is missing \(required with acme,labels by acme\/acme,sensor\.yaml\)/);
+  // one cell of a matrix: the offending cell, in the second group
+  const cell = find('binding-value', '/sensor@3000', 'acme,points');
+  const at = inNode('sensor@3000', '<300 4>').start + 1;
+  assert.deepEqual(range(cell), { start: at, end: at + 3 });
+  assert.match(cell.message, /^0x12c is out of range: <= 0x64 required/);
   const any = find('binding-missing-required', '/sensor@3000', undefined);
   assert.match(any.message, /^vdd-supply or acme,calibrated is missing/);
 });

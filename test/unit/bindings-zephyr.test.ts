@@ -13,6 +13,7 @@ import { NodeFileSystem } from '../../server/src/base/node-fs';
 import { BindingsHost } from '../../server/src/bindings';
 import { ourKey } from '../../scripts/bindings-compare-zephyr';
 import { fixture, REPO_ROOT, SHARED } from '../util/paths';
+import { zephyrFixture } from '../util/zephyr-ws';
 
 const ZEPHYR = fixture('bindings/zephyr/zephyr');
 const BOARD = path.join(ZEPHYR, 'boards/arm/testboard/testboard.dts');
@@ -131,4 +132,26 @@ test('zephyr: the same (node, property, kind) as Zephyr\'s edtlib on the fixture
   assert.deepEqual([...theirs].filter((k) => !ours.has(k)), [], 'what edtlib reports, we report');
   assert.deepEqual([...ours].filter((k) => !theirs.has(k)), [], 'what we report, edtlib reports');
   assert.ok(theirs.size >= 18);
+});
+
+test('zephyr: a build\'s `bindings-dirs` (build_info.yml) are the binding folders of its boards', () => {
+  const F = zephyrFixture();
+  try {
+    // a binding folder that is no DTS root's dts/bindings: only the build names it
+    const custom = path.join(F.ws, 'custom-bindings');
+    fs.mkdirSync(custom);
+    fs.writeFileSync(path.join(custom, 'acme,header.yaml'), 'description: ACME header (declares no GPIO map)\n\ncompatible: "acme,header"\n\nproperties:\n  "#gpio-cells":\n    type: int\n');
+    const build = path.join(F.builds, 'hello-info');
+    const info = path.join(build, 'build_info.yml');
+    fs.writeFileSync(info, fs.readFileSync(info, 'utf8').replace(/bindings-dirs:\n\s+- \S+/, `bindings-dirs:\n      - ${custom}`));
+    const board = path.join(F.zephyr, 'boards/arm/acme_board/acme_board.dts');
+    const codes = (a: ReturnType<AnalysisHost['analyze']>): string[] =>
+      a.diagnostics.filter((d) => d.code.startsWith('binding-')).map((d) => `${d.code} ${d.node} ${d.property}`);
+    const withBuild = new AnalysisHost(nfs, { bindings: new BindingsHost(nfs, {}), buildDir: build }).analyze(board);
+    assert.deepEqual(codes(withBuild), ['binding-unknown-property /connector gpio-map']);
+    // without the build the board's DTS roots have no dts/bindings: nothing to check against
+    assert.deepEqual(codes(new AnalysisHost(nfs, { bindings: new BindingsHost(nfs, {}) }).analyze(board)), []);
+  } finally {
+    F.remove();
+  }
 });

@@ -46,6 +46,8 @@ export interface TreeInfo {
   root?: string;
   /** Zephyr: the -isystem folders of the DTS roots (their `dts/bindings` hold the bindings) */
   systemIncludePaths?: string[];
+  /** Zephyr: the binding folders of the build the board comes from (they replace the DTS roots' ones) */
+  bindingsDirs?: string[];
 }
 
 export interface LinuxBindings {
@@ -174,11 +176,16 @@ export class BindingsHost {
     return wrote;
   }
 
-  /** The Zephyr binding folders of a board: the `dts/bindings` of every DTS root, or the configured folders. */
+  /**
+   * The Zephyr binding folders of a board: the configured folders, else the `bindings-dirs` of the build the
+   * board's stack comes from, else the `dts/bindings` of every DTS root.
+   */
   zephyrDirs(info: TreeInfo): string[] | undefined {
     if (!this.enabled || info.flavour !== 'zephyr') return undefined;
     const configured = this.options.dirs?.filter((d) => this.fs.stat(d) === 'directory' && !this.isLinuxBindings(d) && !dtschemaSchemasDir(this.fs, d));
     if (configured && configured.length) return configured;
+    const built = info.bindingsDirs?.filter((d) => this.fs.stat(d) === 'directory');
+    if (built && built.length) return built;
     const out: string[] = [];
     for (const p of info.systemIncludePaths ?? []) {
       if (basename(p) !== 'dts') continue;

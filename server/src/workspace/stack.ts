@@ -24,6 +24,8 @@ export interface StackPlan {
   includePaths: string[];
   /** -isystem directories (Zephyr's include roots) */
   systemIncludePaths: string[];
+  /** Zephyr: the binding folders of the build the stack comes from */
+  bindingsDirs?: string[];
   /** how the base was found ("board frdm_k64f (the overlay's name)"), when the root is an overlay */
   baseNote?: string;
   /** the root is an overlay and no base could be found: it is analysed alone */
@@ -90,6 +92,7 @@ export function planStack(root: string, fs: FileSystem, opts: StackOptions = {})
       overlays: z.overlays,
       includePaths: configured,
       systemIncludePaths: z.systemIncludePaths,
+      bindingsDirs: z.bindingsDirs,
       baseNote: z.base !== root ? z.note : undefined,
     };
   }

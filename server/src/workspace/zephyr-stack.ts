@@ -17,6 +17,8 @@ export interface ZephyrStack {
   overlays: string[];
   /** -isystem directories */
   systemIncludePaths: string[];
+  /** the binding folders the build used (build_info.yml `bindings-dirs`) */
+  bindingsDirs?: string[];
   board: ZephyrBoard;
   /** how the base was found, for the user */
   note: string;
@@ -257,6 +259,7 @@ export function stackFromBuild(info: BuildInfo, ws: WestWorkspace, fs: FileSyste
       base: info.files[0],
       overlays: info.files.slice(1),
       systemIncludePaths: info.includeDirs ?? includesFor(ws, board, fs, info.appDir),
+      bindingsDirs: info.bindingsDirs,
       board,
       note: `the build in ${info.dir}`,
     };

@@ -118,8 +118,8 @@ export function createAjv(
     unicodeRegExp: false,
     inlineRefs: false,
     messages: false,
-    loopEnum: 8,
-    loopRequired: 8,
+    loopEnum: 2,
+    loopRequired: 2,
     addUsedSchema: false,
     code: { regExp: regExpEngine, optimize: false },
   });

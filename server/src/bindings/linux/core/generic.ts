@@ -99,7 +99,8 @@ export function genericSchemas(): JsonObject[] {
       'gpio-line-names': t('non-unique-string-array'),
       ngpios: t('uint32'),
       'gpio-reserved-ranges': t('uint32-matrix'),
-      'gpio-ranges': t('phandle-array'),
+      // pin controller, GPIO offset, pin offset, count
+      'gpio-ranges': { $ref: '/schemas/types.yaml#/definitions/phandle-array', items: { minItems: 4, maxItems: 4 } },
     }, { dependentRequired: { 'gpio-controller': ['#gpio-cells'], '#gpio-cells': ['gpio-controller'], 'gpio-line-names': ['#gpio-cells'], ngpios: ['#gpio-cells'] } }),
     {
       $id: `${BASE}gpio/gpio-consumer.yaml#`,
@@ -134,7 +135,8 @@ export function genericSchemas(): JsonObject[] {
     generic('phy/phy-provider.yaml', { 'phy-type': { $ref: '/schemas/types.yaml#/definitions/uint32', minimum: 1, maximum: 22 } }),
     consumer('pwm/pwm-consumer.yaml', 'pwms', 'pwm-names'),
     consumer('reset/reset.yaml', 'resets', 'reset-names'),
-    consumer('mbox/mbox-consumer.yaml', 'mboxes', 'mbox-names', { shmem: t('phandle-array') }),
+    // each shmem entry is one phandle (no arguments)
+    consumer('mbox/mbox-consumer.yaml', 'mboxes', 'mbox-names', { shmem: { $ref: '/schemas/types.yaml#/definitions/phandle-array', items: { maxItems: 1 } } }),
     consumer('hwlock/hwlock-consumer.yaml', 'hwlocks', 'hwlock-names'),
     // a repeated "rx"/"tx" names one channel of each of several possible DMA controllers (Renesas)
     generic('dma/dma.yaml', { dmas: t('phandle-array'), 'dma-names': { anyOf: [{ uniqueItems: true }, { items: { enum: ['rx', 'tx'] } }] } },
@@ -147,7 +149,10 @@ export function genericSchemas(): JsonObject[] {
     generic('iio/iio.yaml', { '#io-channel-cells': { enum: [0, 1, 2] }, '#io-backend-cells': { enum: [0, 1] }, label: true, 'mount-matrix': t('non-unique-string-array') }),
     generic('thermal/thermal.yaml', { 'thermal-zones': { anyOf: [{ type: 'object' }, t('phandle-array')] }, 'thermal-zone-names': t('string-array') }),
     generic('opp/opp.yaml', { 'operating-points-v2': t('phandle'), 'required-opps': t('phandle-array') }),
-    generic('pinctrl/pinctrl-consumer.yaml', { 'pinctrl-names': t('string-array') }, { patternProperties: { '^pinctrl-[0-9]+$': t('phandle-array') } }),
+    generic('pinctrl/pinctrl-consumer.yaml', { 'pinctrl-0': true, 'pinctrl-names': t('string-array') }, {
+      patternProperties: { '^pinctrl-[0-9]+$': t('phandle-array') },
+      dependentRequired: { 'pinctrl-names': ['pinctrl-0'] },
+    }),
     generic('msi-consumer.yaml', { 'msi-parent': t('phandle-array') }),
     generic('post-init-providers.yaml', { 'post-init-providers': t('phandle-array') }),
     generic('wakeup-source.yaml', { 'wakeup-source': { oneOf: [{ type: 'boolean' }, t('phandle-array')] } }),

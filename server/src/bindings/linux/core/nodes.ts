@@ -206,14 +206,14 @@ export function nodeSchemas(): JsonObject[] {
       dependentRequired: { 'interrupt-controller': ['#interrupt-cells'], 'interrupt-map': ['#interrupt-cells'], 'interrupt-map-mask': ['interrupt-map'], '#interrupt-cells': ['interrupt-controller'] },
       additionalProperties: true,
     }),
+    // applied through the controllers' bindings only (no select), as dt-schema's; the name pattern is open-ended
     schema('i2c/i2c-controller.yaml', {
-      select: { required: ['$nodename'], properties: { $nodename: { pattern: '^i2c(@.+|-[a-z0-9]+)?$' } } },
       properties: {
-        $nodename: { pattern: '^i2c(@.+|-[a-z0-9]+)?$' },
+        $nodename: { pattern: '^i2c(@.*)?' },
         'i2c-bus': { type: 'object', $ref: '#' },
         '#address-cells': { const: 1 },
         '#size-cells': { const: 0 },
-        'clock-frequency': { minimum: 1000, maximum: 5000000 },
+        'clock-frequency': { minimum: 1, maximum: 5000000 },
         'i2c-scl-falling-time-ns': {},
         'i2c-scl-internal-delay-ns': {},
         'i2c-scl-rising-time-ns': {},
@@ -306,7 +306,11 @@ export function nodeSchemas(): JsonObject[] {
     schema('pci/pci-device.yaml', {
       properties: {
         compatible: { contains: { pattern: '^(pci[0-9a-f]{2,4},[0-9a-f]{1,4}|pciclass,[0-9a-f]{4,6})$' } },
-        reg: { type: 'array', items: { minItems: 5, maxItems: 5 } },
+        // the first entry is the configuration space: bus/device/function, then zeros
+        reg: {
+          type: 'array', minItems: 1, maxItems: 1, additionalItems: true,
+          items: [{ type: 'array', minItems: 5, maxItems: 5, items: [{ maximum: 0xffff00, multipleOf: 0x100 }, { const: 0 }, { const: 0 }, { const: 0 }, { const: 0 }] }],
+        },
         interrupts: { items: { items: [{ enum: [1, 2, 3, 4] }] } },
         'interrupts-extended': { items: { items: [true, { enum: [1, 2, 3, 4] }] } },
         'assigned-addresses': t('uint32-array'),
