@@ -8,6 +8,7 @@
 //   npm run soak -- --seeds 1-5                   several sessions, one after the other
 //   --check-every N (default 40)   --seconds S (stop a session early)   --trace (print every operation)
 //   --memory (the server's RSS at rest at the end of each session, documents still open)
+//   --no-bindings (binding validation off in the server and in the fresh analysis)
 //
 // Exit code 1 on a mismatch, a failed request or a dead server; the failing session's operations are
 // written to soak-failure-<seed>.json to replay it.
@@ -62,10 +63,11 @@ async function main(): Promise<void> {
   const seconds = Number(arg('--seconds') ?? 0);
   const trace = process.argv.includes('--trace');
   const memory = process.argv.includes('--memory');
+  const noBindings = process.argv.includes('--no-bindings');
   let failed = false;
   for (const seed of seeds) {
     const t0 = Date.now();
-    const r: SoakResult = await runSoak({ workspace, files, seed, steps, checkEvery, seconds, memory, log: (l) => console.log(l) });
+    const r: SoakResult = await runSoak({ workspace, files, seed, steps, checkEvery, seconds, memory, noBindings, log: (l) => console.log(l) });
     if (trace) for (const l of r.trace) console.log(l);
     const ops = Object.entries(r.ops).map(([k, v]) => `${k} ${v}`).join(', ');
     if (r.rssAtRest !== undefined) console.log(`seed ${seed}: RSS at rest ${(r.rssAtRest / 2 ** 20).toFixed(0)} MB with ${r.openDocuments} documents open`);

@@ -30,6 +30,8 @@ export interface SoakOptions {
   seconds?: number;
   /** at the end, the server's RSS at rest (after its idle collections) with the documents still open */
   memory?: boolean;
+  /** binding validation off (the server's setting and the fresh analysis): tells its findings from the rest */
+  noBindings?: boolean;
   log?: (line: string) => void;
 }
 
@@ -121,7 +123,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     const ofs = new OverlayFileSystem(new NodeFileSystem([]));
     for (const d of open.values()) ofs.setOverlay(d.file, d.text);
     // the binding validation the server runs in its worker, here in process (as dts-check runs it)
-    const host = new AnalysisHost(ofs, { bindings: new BindingsHost(new NodeFileSystem(), { enabled: true, dirs: [], cache: new FolderCache(BINDINGS_CACHE), env: { home: os.homedir(), virtualEnv: process.env.VIRTUAL_ENV } }) });
+    const host = o.noBindings ? new AnalysisHost(ofs, {}) : new AnalysisHost(ofs, { bindings: new BindingsHost(new NodeFileSystem(), { enabled: true, dirs: [], cache: new FolderCache(BINDINGS_CACHE), env: { home: os.homedir(), virtualEnv: process.env.VIRTUAL_ENV } }) });
     const analyses = new Map<string, ReturnType<AnalysisHost['analyze']>>();
     for (const d of open.values()) {
       const info = await c.request<{ root: string } | null>('dts/contexts', { textDocument: { uri: uriOf(d.file) } });
@@ -141,6 +143,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
 
   const t0 = Date.now();
   try {
+    if (o.noBindings) c.settings = { bindings: false };
     await c.initialize(o.workspace);
     await openDoc(pick(rnd, o.files));
     for (let step = 1; step <= o.steps; step++) {

@@ -8,26 +8,24 @@
 // benchmark boards, first diagnostics 20 % sooner (sc7280 280 -> 230 ms, sm8550 246 -> 188 ms) and the same RSS
 // with four boards open (the budget is a threshold, not memory reserved).
 //
-// --max-semi-space-size=64: a keystroke's analysis leaves 10-12 MB of garbage (the replaced tree, graph and
-// diagnostics); with V8's default young generation (16 MB semi-spaces) a scavenge, which copies the new
-// analysis' live objects, fell inside most analyses. Up to 64 MB the young generation grows while the user
-// types, and scavenges come every few keystrokes. Benchmark, 800 edits at typing pace, paired runs: all edits
-// median / p95 15.9 / 31.5 ms -> 11.6-12.3 / 26.5-27.6 ms (32 MB: 13.2 / 29.5); RSS at rest the same (101-105
-// MB: the idle collector shrinks the young generation again), RSS while typing about the same (234-249 MB).
-// The room it leaves also lets the server scavenge between keystrokes instead (YoungCollector, idle-gc.ts).
+// --max-semi-space-size=64 was here (a 64 MB young generation, so that scavenges fell between keystrokes rather
+// than inside analyses). Measured again in issue 17's seventh pass, with the young collection between keystrokes
+// (idle-gc.ts) and value edits that keep the graph and checks: four paired benchmark runs of 800 edits, all-edit
+// median / p95 7.0-7.9 / 16.2-28.9 ms with it and 7.0-7.3 / 17.5-20.6 ms without; cold first analyses the same
+// within their noise; RSS 0.2 s after the edits 415-575 MB with it and 333-450 MB without. It no longer paid: removed.
 //
 // --no-allocation-site-pretenuring: V8 saw the objects of a keystroke's analysis survive the scavenges that
 // fell inside it and began allocating them in the old generation directly, where every replaced analysis
 // became old garbage: ~3 MB per keystroke, a mark-compact (10-15 ms pause plus incremental steps of up to
 // 10 ms) every ~45 keystrokes. Without pretenuring they die young: in-process replays of 800 edits at typing
-// pace (4 boards, 64 MB young generation), mark-compacts 17-19 -> 7-8, edit median / p95 10.5-11.0 / 21.6-23.2
+// pace (4 boards, then a 64 MB young generation), mark-compacts 17-19 -> 7-8, edit median / p95 10.5-11.0 / 21.6-23.2
 // -> 9.0-9.3 / 18.2-19.2 ms; through the server the difference is within the runs' noise (p95 26-35 ms either
 // way); first analysis of sc7280 in-process not slower (median of 8: 268 -> 241 ms).
 //
 // --expose-gc: gives the idle collector (idle-gc.ts) V8's gc(), to compact the heap and return memory to the
 // system once the editor is quiet: RSS stays near its level with the boards just opened instead of growing
 // with every analysis that is replaced. Started without it, the server works the same and keeps its garbage.
-export const SERVER_NODE_OPTIONS: readonly string[] = ['--initial-old-space-size=128', '--max-semi-space-size=64', '--no-allocation-site-pretenuring', '--expose-gc'];
+export const SERVER_NODE_OPTIONS: readonly string[] = ['--initial-old-space-size=128', '--no-allocation-site-pretenuring', '--expose-gc'];
 
 // The environment the server is started with, beside the options: glibc's malloc keeps memory that was
 // freed (file buffers of the workspace index, V8's compiler zones, the released bindings worker's thread
