@@ -121,3 +121,22 @@ test('bindings: an edit re-validates only the nodes whose subtree changed, and g
     assert.deepEqual(incremental, fresh);
   }
 });
+
+test('bindings: a $ref with sibling patternProperties (coresight in-ports) validates its ports in a fresh host, as after other boards', () => {
+  // the schemas the siblings refer to were made known to ajv only when another binding had brought them in
+  // (a board validated first): alone, the funnel's schema did not compile and its nodes went unvalidated
+  const ported = fixture('bindings/linux/arch/arm64/boot/dts/acme/ported.dts');
+  const text = fs.readFileSync(ported, 'utf8');
+  const fresh = (): { host: AnalysisHost; of: (f: string) => Diagnostic[] } => {
+    const bindings = new BindingsHost(new NodeFileSystem(), { installedCore: false, cache: new MemoryBindingsCache() });
+    const host = new AnalysisHost(new NodeFileSystem(), { bindings });
+    return { host, of: (f) => host.analyze(f).diagnostics.filter((d) => d.code.startsWith('binding-')) };
+  };
+  const alone = fresh().of(ported);
+  const d = find(alone, 'binding-unknown-property', '/funnel@2000/in-ports/port@0/endpoint', 'acme,bogus');
+  assert.deepEqual({ start: d.start, end: d.end }, at(text, 'acme,bogus'));
+  const after = fresh();
+  after.of(BOARD);
+  const key = (l: Diagnostic[]) => l.map((x) => `${x.code} ${x.node} ${x.property} ${x.start}`).sort();
+  assert.deepEqual(key(after.of(ported)), key(alone));
+});

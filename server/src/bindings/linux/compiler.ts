@@ -87,7 +87,9 @@ export class SchemaCompiler {
           if (abs) {
             delete x.$ref;
             x.dtsLazyRef = abs;
-            return;
+            // the reference's siblings (e.g. patternProperties naming ports by `$ref`) are visited as any
+            // schema: the schemas they refer to must be known to ajv whatever was validated before
+            lazyOk = false;
           }
         }
         if (lazyOk && !('dtsSimple' in x) && isSimple(x)) {
