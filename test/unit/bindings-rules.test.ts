@@ -52,15 +52,15 @@ test('binding rules: a valid node with every type (uint16 array, uint64, flag, s
 test('binding rules: integer size, range, const, item count of values written in the wrong size', () => {
   const size = find('binding-type', '/sensor@2000', 'acme,serial');
   assert.deepEqual(range(size), inNode('sensor@2000', '/bits/ 16 <1>'));
-  assert.match(size.message, /^16-bit values, 64-bit expected \(write \/bits\/ 64 <…>\)/);
+  assert.match(size.message, /^acme,serial: 16-bit values, 64-bit expected \(write \/bits\/ 64 <…>\)/);
   const max = find('binding-value', '/sensor@2000', 'acme,level');
   assert.deepEqual(range(max), inNode('sensor@2000', '<9>'));
-  assert.match(max.message, /^9 is out of range: <= 7 required \(acme\/acme,sensor\.yaml\)/);
+  assert.match(max.message, /^acme,level: 9 is out of range: <= 7 required \(acme\/acme,sensor\.yaml\)/);
   const c = find('binding-value', '/sensor@2000', 'acme,version');
   assert.deepEqual(range(c), inNode('sensor@2000', '<3>'));
-  assert.match(c.message, /^3 is not allowed: expected 2/);
+  assert.match(c.message, /^acme,version: 3 is not allowed: expected 2/);
   // <10 20> in 32-bit cells read as 16-bit values, as dt-validate reads the DTB: four items
-  assert.match(find('binding-item-count', '/sensor@2000', 'acme,limits').message, /^4 items, at most 2 allowed/);
+  assert.match(find('binding-item-count', '/sensor@2000', 'acme,limits').message, /^acme,limits: 4 items, at most 2 allowed/);
   // acme,calibrated is there: the anyOf holds
   assert.ok(!diags.some((d) => d.node === '/sensor@2000' && d.code === 'binding-missing-required'));
 });
@@ -74,18 +74,18 @@ test('binding rules: a pattern on one string of an array, a dependency, an anyOf
   const cell = find('binding-value', '/sensor@3000', 'acme,points');
   const at = inNode('sensor@3000', '<300 4>').start + 1;
   assert.deepEqual(range(cell), { start: at, end: at + 3 });
-  assert.match(cell.message, /^0x12c is out of range: <= 0x64 required/);
+  assert.match(cell.message, /^acme,points: 0x12c is out of range: <= 0x64 required/);
   const any = find('binding-missing-required', '/sensor@3000', undefined);
   assert.match(any.message, /^vdd-supply or acme,calibrated is missing/);
 });
 
 test('binding rules: a flag with a value, too many 16-bit values, a uint8 written in 32-bit cells, a property no schema declares', () => {
-  assert.match(find('binding-type', '/sensor@4000', 'acme,calibrated').message, /^wrong type: flag expected, got 1/);
+  assert.match(find('binding-type', '/sensor@4000', 'acme,calibrated').message, /^acme,calibrated: wrong type: flag expected, got 1/);
   assert.deepEqual(range(find('binding-item-count', '/sensor@4000', 'acme,limits')), inNode('sensor@4000', '/bits/ 16 <1 2 3>'));
   // acme,trim comes from acme,common.yaml through allOf: $ref (unevaluatedProperties sees it)
   const trim = find('binding-type', '/sensor@4000', 'acme,trim');
   assert.deepEqual(range(trim), inNode('sensor@4000', '<300>'));
-  assert.match(trim.message, /^wrong type: one uint8 expected \(write \/bits\/ 8 <…>\), got 4 bytes/);
+  assert.match(trim.message, /^acme,trim: wrong type: one uint8 expected \(write \/bits\/ 8 <…>\), got 4 bytes/);
   const spare = find('binding-unknown-property', '/sensor@4000', 'acme,spare');
   assert.deepEqual(range(spare), inNode('sensor@4000', 'acme,spare'));
   assert.match(spare.message, /^acme,spare is not allowed by acme\/acme,sensor\.yaml/);

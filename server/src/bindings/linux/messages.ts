@@ -79,10 +79,23 @@ export function schemaName(id: string | undefined): string {
   return id.replace(/^https?:\/\/devicetree\.org\/schemas\//, '').replace(/#$/, '');
 }
 
+/** Keywords whose message is about a property's value: it starts with the property's name, as dt-validate's do. */
+const VALUE_KEYWORDS = new Set(['minItems', 'maxItems', 'enum', 'const', 'type', 'typeSize', 'pattern', 'minimum', 'maximum',
+  'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf', 'uniqueItems', 'oneOf', 'anyOf', 'contains', 'dependentSchemas', 'not']);
+
 /**
  * The message of an error at value `value` of property `prop` (undefined: the node itself), from schema `id`.
+ * A message about a property's value names the property first (`reg: 2 items, at most 1 allowed (…)`): the
+ * Problems list and a CI log show the message without the line.
  */
 export function messageFor(err: ErrorObject, ctx: ErrorObject[], prop: string | undefined, value: unknown, id: string | undefined, type?: string, raw?: Uint8Array): string {
+  const m = messageOf(err, ctx, prop, value, id, type, raw);
+  if (prop === undefined || prop === '$nodename' || !VALUE_KEYWORDS.has(err.keyword)) return m;
+  if ((err.keyword === 'oneOf' || err.keyword === 'anyOf') && m.endsWith(' is missing (required by ' + schemaName(id) + ')')) return m;
+  return `${prop}: ${m}`;
+}
+
+function messageOf(err: ErrorObject, ctx: ErrorObject[], prop: string | undefined, value: unknown, id: string | undefined, type?: string, raw?: Uint8Array): string {
   const p = err.params as Record<string, unknown>;
   const by = schemaName(id);
   switch (err.keyword) {
@@ -132,7 +145,7 @@ export function messageFor(err: ErrorObject, ctx: ErrorObject[], prop: string | 
         return `${names.join(' or ')} is missing (required by ${by})`;
       }
       const first = ctx[0];
-      const inner = first ? messageFor(first, [], prop, value, id, type).replace(/ \([^()]*\)$/, '') : '';
+      const inner = first ? messageOf(first, [], prop, value, id, type).replace(/ \([^()]*\)$/, '') : '';
       if (err.keyword === 'oneOf' && (p.passing as unknown) !== null && Array.isArray(p.passing)) {
         return `matches ${p.passing.length} of the binding's alternatives, exactly one expected (${by})`;
       }
