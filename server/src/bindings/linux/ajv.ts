@@ -161,29 +161,21 @@ export function createAjv(
       return ok;
     },
   });
-  // a value schema checked by the interpreter of simple.ts, compiled only when the value is invalid
-  ajv.addKeyword({
-    keyword: 'dtsSimple',
-    schemaType: 'object',
-    errors: 'full',
-    validate: function dtsSimple(spec: SimpleSpec, data: unknown, _parent: unknown, cxt?: DataValidationCxt) {
-      if (!simple || !cxt) return true;
-      const r = simple(spec, data, cxt);
-      (dtsSimple as unknown as { errors: unknown[] | null }).errors = r === true ? null : r;
+  // a keyword checked by an interpreter of ours (errors as ajv's): dtsSimple, a value schema checked by the
+  // interpreter of simple.ts and compiled only when the value is invalid; dtsSimpleProps, a node schema's simple
+  // properties and patternProperties entries
+  const interpreted = <S>(keyword: string, check: ((spec: S, data: unknown, cxt: DataValidationCxt) => true | unknown[]) | undefined): void => {
+    const validate = (spec: S, data: unknown, _parent: unknown, cxt?: DataValidationCxt): boolean => {
+      if (!check || !cxt) return true;
+      const r = check(spec, data, cxt);
+      validate.errors = r === true ? null : r;
       return r === true;
-    },
-  });
-  ajv.addKeyword({
-    keyword: 'dtsSimpleProps',
-    schemaType: 'object',
-    errors: 'full',
-    validate: function dtsSimpleProps(spec: SimpleProps, data: unknown, _parent: unknown, cxt?: DataValidationCxt) {
-      if (!simpleProps || !cxt) return true;
-      const r = simpleProps(spec, data, cxt);
-      (dtsSimpleProps as unknown as { errors: unknown[] | null }).errors = r === true ? null : r;
-      return r === true;
-    },
-  });
+    };
+    validate.errors = null as unknown[] | null;
+    ajv.addKeyword({ keyword, schemaType: 'object', errors: 'full', validate: validate as never });
+  };
+  interpreted<SimpleSpec>('dtsSimple', simple);
+  interpreted<SimpleProps>('dtsSimpleProps', simpleProps);
   // keywords of dt-schema's vocabulary that validate nothing
   for (const k of ['$filename', 'select']) ajv.addKeyword({ keyword: k });
   return ajv;

@@ -130,17 +130,17 @@ export function loadLinuxStore(fs: FileSystem, src: LinuxSources, cache?: Bindin
   const all = [...files, ...coreFiles];
   const coreHash = src.coreDir ? 0 : hashText(JSON.stringify(builtinCoreSchemas()));
   // the processed set of the files as they are now (the cache's rest gone when it is needed: made again)
-  const remake = (): SchemaStore => {
-    const read = readSources();
-    const processed = processSchemas(read.sources);
-    const store = SchemaStore.fromProcessed(processed, read.key);
+  const build = (read: { sources: SchemaSource[]; key: string }): SchemaStore => {
+    const store = SchemaStore.fromProcessed(processSchemas(read.sources), read.key);
     if (cache) {
       const { core, rest } = store.serialize();
+      // the rest first: a core is never there without its rest
       cache.write(`linux-${read.key}.rest.json`, rest);
       cache.write(`linux-${read.key}.core.json`, core);
     }
     return store;
   };
+  const remake = (): SchemaStore => build(readSources());
   const tryCache = (key: string): LoadResult | undefined => {
     const hit = cache?.read(`linux-${key}.core.json`);
     const store = hit ? SchemaStore.deserialize(hit, () => cache?.read(`linux-${key}.rest.json`), () => remake().allContents()) : undefined;
@@ -179,13 +179,5 @@ export function loadLinuxStore(fs: FileSystem, src: LinuxSources, cache?: Bindin
   if (stampName) cache?.write(stampName, read.key);
   const hit = tryCache(read.key);
   if (hit) return hit;
-  const processed = processSchemas(read.sources);
-  const store = SchemaStore.fromProcessed(processed, read.key);
-  if (cache) {
-    const { core, rest } = store.serialize();
-    // the rest first: a core is never there without its rest
-    cache.write(`linux-${read.key}.rest.json`, rest);
-    cache.write(`linux-${read.key}.core.json`, core);
-  }
-  return { store, origin, ms: Date.now() - t0, cached: false };
+  return { store: build(read), origin, ms: Date.now() - t0, cached: false };
 }
