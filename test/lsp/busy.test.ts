@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { LspClient, uriOf } from './lsp-client';
+import { withClient, uriOf } from './lsp-client';
 
 /** A board of many top-level statements (`&label { }` extensions, as board files are): a long merge and checks. */
 function bigBoard(dir: string): string {
@@ -25,9 +25,7 @@ test('requests about one board are answered between the slices of another board\
   const small = path.join(dir, 'small.dts');
   fs.writeFileSync(small, '/dts-v1/;\n/ {\n\tl: leaf { #clock-cells = <0>; };\n\tuser { clocks = <&l>; };\n};\n');
   const big = bigBoard(dir);
-  const c = new LspClient();
-  try {
-    await c.initialize(dir);
+  await withClient(dir, async (c) => {
     await c.open(small);
     await c.waitForDiagnostics(small, () => true, 60_000);
     await c.waitQuiet();
@@ -49,10 +47,7 @@ test('requests about one board are answered between the slices of another board\
     // a request answered only between the analysis's four stages would leave at most ~5 answered during it
     assert.ok(during.length >= 6, `${during.length} requests answered during the ${ms} ms analysis: ${during.join(', ')}\n${c.logs.join('\n')}`);
     await c.waitQuiet();
-  } finally {
-    await c.shutdown();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  }, dir);
 });
 
 test('a .dtsi whose own context is not analysed yet is answered from the open board that read it', async () => {
@@ -67,9 +62,7 @@ test('a .dtsi whose own context is not analysed yet is answered from the open bo
   const socBoard = path.join(dir, 'soc.dts');
   fs.writeFileSync(socBoard, parts.join(''));
   const dtsi = path.join(dir, 'soc.dtsi');
-  const c = new LspClient();
-  try {
-    await c.initialize(dir);
+  await withClient(dir, async (c) => {
     await c.open(a);
     await c.waitForDiagnostics(a, () => true, 60_000);
     await c.waitQuiet();
@@ -84,8 +77,5 @@ test('a .dtsi whose own context is not analysed yet is answered from the open bo
     assert.ok(!socAnalysed, 'answered before the .dtsi\'s own context was analysed (from a.dts\'s analysis)');
     await c.waitQuiet();
     assert.ok(c.logs.some((l) => l.startsWith('analysed ') && l.includes('soc.dts ')));
-  } finally {
-    await c.shutdown();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  }, dir);
 });

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { LspClient, uriOf } from './lsp-client';
+import { LspClient, withClient, uriOf } from './lsp-client';
 import { kernelTreeIfPresent } from '../../scripts/kernel-tree';
 
 /** Position (line, character) of offset `off` in `text`. */
@@ -70,21 +70,14 @@ async function reopenAndEdit(c: LspClient, board: string, dtsi: string, needle: 
 
 test('close both, reopen both and edit the .dtsi at once: the edit is published (stale-diagnostics race)', async () => {
   const { dir, board, dtsi } = bigWorkspace();
-  const c = new LspClient();
-  try {
-    await c.initialize(dir);
+  await withClient(dir, async (c) => {
     await reopenAndEdit(c, board, dtsi, '\t\ttarget');
-  } finally {
-    await c.shutdown();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  }, dir);
 });
 
 test('an edit of the .dtsi during the first analysis of its context is not lost', async () => {
   const { dir, board, dtsi } = bigWorkspace();
-  const c = new LspClient();
-  try {
-    await c.initialize(dir);
+  await withClient(dir, async (c) => {
     const dtsiText = fs.readFileSync(dtsi, 'utf8');
     // the workspace index is done, so both documents get their context at once
     await c.open(board);
@@ -104,10 +97,7 @@ test('an edit of the .dtsi during the first analysis of its context is not lost'
     assert.ok(codes(c, board).includes('unresolved-reference'), `board: ${codes(c, board)}`);
     assert.ok(codes(c, dtsi).includes('unresolved-reference'), `dtsi: ${codes(c, dtsi)}`);
     assert.equal(c.diagnostics.get(uriOf(dtsi))?.version, version, 'published for the version edited');
-  } finally {
-    await c.shutdown();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  }, dir);
 });
 
 test('close both, reopen both and edit the .dtsi at once: the edit is published (sm8550, issue 17)', async (t) => {
@@ -116,13 +106,9 @@ test('close both, reopen both and edit the .dtsi at once: the edit is published 
   const dts = path.join(kernel, 'arch/arm64/boot/dts');
   const board = path.join(dts, 'qcom/sm8550-mtp.dts');
   const dtsi = path.join(dts, 'qcom/sm8550.dtsi');
-  const c = new LspClient();
-  try {
-    await c.initialize(path.join(dts, 'qcom'));
+  await withClient(path.join(dts, 'qcom'), async (c) => {
     await reopenAndEdit(c, board, dtsi, '\t\tufs_mem_hc');
-  } finally {
-    await c.shutdown();
-  }
+  });
 });
 
 /** A board whose analysis takes long (tens of thousands of nodes), each node referring to the next one. */
@@ -138,9 +124,7 @@ function slowBoard(dir: string): string {
 test('requests during a long analysis are answered from the last one, positions mapped through the edit', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dts-never-wait-'));
   const board = slowBoard(dir);
-  const c = new LspClient();
-  try {
-    await c.initialize(dir);
+  await withClient(dir, async (c) => {
     await c.open(board);
     await c.waitForDiagnostics(board, () => true, 60_000);
     await c.waitQuiet();
@@ -164,10 +148,7 @@ test('requests during a long analysis are answered from the last one, positions 
     assert.equal(hover?.range?.start.line, line);
     await c.waitQuiet(150, 120_000);
     assert.ok(c.logs.filter((l) => l.startsWith('analysed ')).length > analysedBefore);
-  } finally {
-    await c.shutdown();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  }, dir);
 });
 
 test('the context of the document asked about is analysed before the other waiting ones', async () => {
@@ -180,9 +161,7 @@ test('the context of the document asked about is analysed before the other waiti
     fs.writeFileSync(file, parts.join(''));
     return file;
   });
-  const c = new LspClient();
-  try {
-    await c.initialize(dir);
+  await withClient(dir, async (c) => {
     // the three opens and the request for a.dts (the document the user looks at; opened first, so that the
     // most recently opened c.dts would otherwise go first) are sent in one burst: they all reach the server
     // before or while the first analysis runs, however loaded the machine is
@@ -195,8 +174,5 @@ test('the context of the document asked about is analysed before the other waiti
     const order = c.logs.filter((l) => l.startsWith('analysed ')).map((l) => path.basename(l.split(' ')[1]));
     // one analysis may have started before the request came; a.dts comes right after it at the latest
     assert.ok(order.indexOf('a.dts') >= 0 && order.indexOf('a.dts') <= 1, order.join(', '));
-  } finally {
-    await c.shutdown();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  }, dir);
 });

@@ -225,3 +225,18 @@ export function positionOf(file: string, needle: string, shift = 0, occurrence =
   const before = text.slice(0, offset).split('\n');
   return { line: before.length - 1, character: before[before.length - 1].length };
 }
+
+/**
+ * A server initialized on `root` for `fn`, shut down after it (whether `fn` fails or not); then the folder
+ * `remove`, when given (a test's temporary workspace), is deleted.
+ */
+export async function withClient(root: string, fn: (c: LspClient) => Promise<void>, remove?: string): Promise<void> {
+  const c = new LspClient();
+  try {
+    await c.initialize(root);
+    await fn(c);
+  } finally {
+    await c.shutdown();
+    if (remove) fs.rmSync(remove, { recursive: true, force: true });
+  }
+}

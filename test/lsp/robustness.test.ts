@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
-import { LspClient, REPO, uriOf } from './lsp-client';
+import { LspClient, REPO, uriOf, withClient } from './lsp-client';
 
 const HOSTILE = path.join(REPO, 'test/fixtures/hostile');
 let work = '';
@@ -22,15 +22,6 @@ after(() => {
   if (work) fs.rmSync(work, { recursive: true, force: true });
 });
 
-async function withServer(root: string, fn: (c: LspClient) => Promise<void>): Promise<void> {
-  const c = new LspClient();
-  try {
-    await c.initialize(root);
-    await fn(c);
-  } finally {
-    await c.shutdown();
-  }
-}
 
 /**
  * What every test ends with: the server is alive, takes an edit and answers from it. The document is
@@ -65,7 +56,7 @@ function bigBoard(name: string): string {
 
 test('requests about unknown documents and impossible positions answer empty, never fail', async () => {
   const board = path.join(work, 'board.dts');
-  await withServer(work, async (c) => {
+  await withClient(work, async (c) => {
     await c.open(board);
     await c.waitForDiagnostics(board);
     for (const uri of [uriOf(path.join(work, 'never-opened.dts')), 'untitled:Untitled-1', 'file:///nonexistent/dir/x.dtsi']) {
@@ -92,7 +83,7 @@ test('requests about unknown documents and impossible positions answer empty, ne
 test('edits with stale versions and ranges past the end are applied without harm', async () => {
   const file = path.join(work, 'edits.dts');
   fs.writeFileSync(file, '/dts-v1/;\n/ { a = <1>; };\n');
-  await withServer(work, async (c) => {
+  await withClient(work, async (c) => {
     await c.open(file);
     await c.waitForDiagnostics(file);
     // a change far past the end (clamped to the end by the document), then one with an old version number
@@ -113,7 +104,7 @@ test('edits with stale versions and ranges past the end are applied without harm
 test('deleting the whole content in one edit: one clear diagnostic, features still answer', async () => {
   const file = path.join(work, 'wipe.dts');
   fs.writeFileSync(file, fs.readFileSync(path.join(work, 'board.dts')));
-  await withServer(work, async (c) => {
+  await withClient(work, async (c) => {
     await c.open(file);
     await c.waitForDiagnostics(file);
     await c.change(file, [{ range: { start: { line: 0, character: 0 }, end: { line: 99, character: 0 } }, text: '' }]);
@@ -128,7 +119,7 @@ test('deleting the whole content in one edit: one clear diagnostic, features sti
 test('100 rapid edits in a burst: only the last version is published', async () => {
   const file = path.join(work, 'burst.dts');
   fs.writeFileSync(file, '/dts-v1/;\n/ { };\n');
-  await withServer(work, async (c) => {
+  await withClient(work, async (c) => {
     await c.open(file);
     await c.waitForDiagnostics(file);
     const before = c.history.length;
@@ -152,7 +143,7 @@ test('100 rapid edits in a burst: only the last version is published', async () 
 
 test('an edit supersedes a long analysis in progress; the new version is published quickly', async () => {
   const file = bigBoard('big-cancel.dts');
-  await withServer(work, async (c) => {
+  await withClient(work, async (c) => {
     const t0 = Date.now();
     await c.open(file);
     // wait until the analysis has started, then replace the whole text by a small one
@@ -194,7 +185,7 @@ test('shutdown during an analysis is answered promptly and the server exits', as
 
 test('an #include outside the workspace and include paths is refused (/etc/passwd)', async () => {
   const file = path.join(HOSTILE, 'outside.dts');
-  await withServer(HOSTILE, async (c) => {
+  await withClient(HOSTILE, async (c) => {
     await c.open(file);
     const diags = await c.waitForDiagnostics(file, (d) => d.length > 0);
     assert.deepEqual(diags.map((d) => [d.code, d.message, d.range]), [[
@@ -208,7 +199,7 @@ test('an #include outside the workspace and include paths is refused (/etc/passw
 test('memory stays flat over 10,000 open/edit/close cycles', async () => {
   const files = Array.from({ length: 20 }, (_, k) => path.join(work, `cycle-${k}.dts`));
   for (const f of files) fs.writeFileSync(f, '/dts-v1/;\n/ { a: n { p = <1>; }; };\n');
-  await withServer(work, async (c) => {
+  await withClient(work, async (c) => {
     const heap: number[] = [];
     const cycles = 10_000;
     for (let k = 0; k < cycles; k++) {
