@@ -171,7 +171,8 @@ function parseWhole(text: string, cache: ParseCache | undefined, gen: number, fr
   const soft: SyntaxErrorInfo[] = [];
   let statements: TopStatement[];
   try {
-    statements = peg.parse(from === 0 ? text : text.slice(from), { startRule: 'TopStatement', base: from, errors: soft });
+    // silent: a syntax error only sends the text to the chunked parse, which says what was expected
+    statements = peg.parse(from === 0 ? text : text.slice(from), { startRule: 'TopStatement', base: from, errors: soft, peg$silentFails: 1 });
   } catch {
     return undefined;
   }
