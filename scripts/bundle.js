@@ -24,6 +24,8 @@ function bundle() {
     try {
       esbuild.buildSync({ ...common, logLevel: 'silent', entryPoints: [serverEntry], outfile: path.join(dist, 'server/main.js') });
       // the bindings worker (server/src/bindings/worker.ts), started by the server beside main.js
+      // the workspace index's worker (server/src/lsp/index-worker.ts)
+      esbuild.buildSync({ ...common, logLevel: 'silent', entryPoints: [path.join(root, 'out/server/src/lsp/index-worker.js')], outfile: path.join(dist, 'server/index-worker.js') });
       const workerEntry = path.join(root, 'out/server/src/bindings/worker.js');
       if (fs.existsSync(workerEntry)) {
         esbuild.buildSync({ ...common, logLevel: 'silent', entryPoints: [workerEntry], outfile: path.join(dist, 'server/bindings-worker.js') });

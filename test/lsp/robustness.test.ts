@@ -45,9 +45,9 @@ async function stillAnswers(c: LspClient, file: string): Promise<void> {
 }
 
 /** A big board (about 6 MB, a few seconds of analysis) to have an analysis in progress. */
-function bigBoard(name: string): string {
+function bigBoard(name: string, nodes = 60_000): string {
   const parts = ['/dts-v1/;\n/ {\n'];
-  for (let i = 0; i < 60_000; i++) parts.push(`\tn${i}: node@${i.toString(16)} { reg = <${i} 1>; data = [00 11 22 33 44 55]; };\n`);
+  for (let i = 0; i < nodes; i++) parts.push(`\tn${i}: node@${i.toString(16)} { reg = <${i} 1>; data = [00 11 22 33 44 55]; };\n`);
   parts.push('};\n');
   const file = path.join(work, name);
   fs.writeFileSync(file, parts.join(''));
@@ -158,6 +158,40 @@ test('an edit supersedes a long analysis in progress; the new version is publish
     // nothing was published for version 1
     assert.deepEqual(c.history.filter((p) => p.uri === uriOf(file)).map((p) => p.version), [2]);
     assert.ok(ms < 10_000, `${ms} ms`);
+  });
+});
+
+test('steady typing does not starve a cold analysis: superseded once, the next one finishes and is published', async () => {
+  const file = bigBoard('big-typing.dts', 20_000);
+  await withClient(work, async (c) => {
+    await c.open(file);
+    await waitForLog(c, `analysing ${file}`);
+    // a keystroke every 120 ms (past the 75 ms debounce, much less than the cold analysis takes), until
+    // something is published
+    let typing = true;
+    let edits = 0;
+    const typer = (async () => {
+      while (typing && edits < 500) {
+        await c.change(file, [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: ' ' }]);
+        edits++;
+        await new Promise((r) => setTimeout(r, 120));
+      }
+    })();
+    try {
+      await c.waitForDiagnostics(file, () => true, 60_000);
+    } finally {
+      typing = false;
+      await typer;
+    }
+    // published while the typing went on (the typer stopped only then), after a superseded first analysis
+    assert.ok(edits < 500, `${edits} edits`);
+    const stats = await c.request<{ cancelledAnalyses: number }>('dts/stats', {});
+    assert.ok(stats.cancelledAnalyses >= 1, JSON.stringify(stats));
+    // and once typing stops, the last version is analysed (incrementally) and published
+    await c.change(file, [{ range: { start: { line: 2, character: 0 }, end: { line: 2, character: 0 } }, text: '\tbad = <&gone>;\n' }]);
+    const last = await c.waitForDiagnostics(file, (d) => d.length > 0, 60_000);
+    assert.deepEqual(last.map((d) => d.code), ['unresolved-reference']);
+    assert.equal(c.diagnostics.get(uriOf(file))!.version, edits + 2);
   });
 });
 

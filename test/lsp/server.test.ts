@@ -217,6 +217,8 @@ test('context selection for a .dtsi: the nearest board whatever is open, then th
 
     const info = await c.request<{ root: string; reason: string }>('dts/contexts', { textDocument: { uri: uriOf(SOC) } });
     assert.equal(info.root, BOARD_A);
+    // the folders were indexed in a worker thread (lsp/index-worker.ts)
+    assert.equal((await c.request<{ indexMode: string }>('dts/stats', null)).indexMode, 'worker');
 
     const sel = await c.request<{ root: string; reason: string }>('dts/selectContext', { textDocument: { uri: uriOf(SOC) }, context: uriOf(BOARD_B) });
     assert.equal(sel.root, BOARD_B);
@@ -380,6 +382,11 @@ test('the bundled server (dist/server/main.js, what the .vsix ships) works on it
     assert.match(d[0].codeDescription?.href ?? '', /\/docs\/codes\.md#L\d+$/);
     const hover = await c.request<Hover | null>('textDocument/hover', { textDocument: { uri: uriOf(BOARD_A) }, position: positionOf(BOARD_A, '&smmu', 2) });
     assert.match((hover!.contents as { value: string }).value, /iommu@15000000/);
+    // its index worker (dist/server/index-worker.js) gives a .dtsi its nearest board
+    await c.open(SOC);
+    const ctx = await c.waitForNotification('dts/contextChanged', (p) => p.uri === uriOf(SOC));
+    assert.equal(ctx.root, BOARD_A);
+    assert.equal((await c.request<{ indexMode: string }>('dts/stats', null)).indexMode, 'worker');
   } finally {
     await c.shutdown();
   }

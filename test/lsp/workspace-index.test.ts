@@ -63,6 +63,34 @@ test('index of the fixture folder: reverse index and context choice', async () =
   assert.deepEqual(idx.boardsIncluding(soc), []);
 });
 
+test('an index built elsewhere (the worker) is adopted; files updated here meanwhile keep their includes', async () => {
+  const soc = fixture('soc.dtsi');
+  const elsewhere = new WorkspaceIndex(new NodeFileSystem());
+  await elsewhere.index([FIXTURES]);
+  const idx = new WorkspaceIndex(new NodeFileSystem());
+  idx.beginElsewhere([FIXTURES]);
+  assert.equal(idx.ready, false);
+  // meanwhile: board-b's editor text drops its include, board-a is deleted on disk
+  idx.updateFile(fixture('board-b.dts'), '/dts-v1/;\n#include "lone.dtsi"\n/ { };\n');
+  idx.removeFile(fixture('board-a.dts'));
+  idx.adopt(elsewhere.entries());
+  assert.equal(idx.ready, true);
+  assert.deepEqual(idx.workspaceRoots, [FIXTURES]);
+  assert.deepEqual(idx.includesOf(fixture('board-b.dts')), [fixture('lone.dtsi')]);
+  assert.equal(idx.has(fixture('board-a.dts')), false);
+  assert.deepEqual(idx.boardsIncluding(soc), []);
+  assert.deepEqual(idx.boardsIncluding(fixture('lone.dtsi')), [fixture('board-b.dts')]);
+  // the rest is the worker's
+  assert.deepEqual(idx.includesOf(fixture('addon.dtso')), elsewhere.includesOf(fixture('addon.dtso')));
+  assert.equal(idx.fileCount, elsewhere.fileCount - 1);
+  // adopted as a whole when nothing happened here
+  const idx2 = new WorkspaceIndex(new NodeFileSystem());
+  idx2.beginElsewhere([FIXTURES]);
+  idx2.adopt(elsewhere.entries());
+  assert.deepEqual(idx2.boardsIncluding(soc), [fixture('board-a.dts'), fixture('board-b.dts')]);
+  assert.deepEqual(idx2.chooseContext(soc), elsewhere.chooseContext(soc));
+});
+
 test('the automatic context of a SoC .dtsi: the nearest board of the same SoC, whatever is open', async () => {
   const dir = fixture('../contexts');
   const f = (n: string) => `${dir}/${n}`;

@@ -9,6 +9,8 @@ import { AnalysisHost, type Analysis, type AnalysisOptions } from '../../server/
 import { NodeFileSystem } from '../../server/src/base/node-fs';
 import { buildTree, buildTreeSteps } from '../../server/src/tree/merge';
 import { parseDts, parseDtsSteps } from '../../server/src/syntax/parse';
+import { ParseCache } from '../../server/src/syntax/parse-cache';
+import type { DtsFile } from '../../server/src/syntax/ast';
 import { drain } from '../../server/src/base/slice';
 import { emitDts } from '../../server/src/tree/emit';
 import { fingerprint } from '../util/incremental-diff';
@@ -83,4 +85,33 @@ test('a first parse in groups of statements gives the same AST as one run of the
   // with a syntax error: the grouped parse gives up, the chunked parse recovers, as without groups
   const broken = text.replace('status = "okay";', 'status = "okay"');
   assert.deepEqual(drain(parseDtsSteps(broken, undefined, {}, 0)), parseDts(broken));
+});
+
+test('a sliced first parse pauses inside a SoC root node too (item by item), with or without the cache warm; same AST', (t) => {
+  const kernel = kernelTreeIfPresent();
+  if (!kernel) { t.skip('Linux 6.12 sources not extracted'); return; }
+  const dts = path.join(kernel, 'arch/arm64/boot/dts/qcom');
+  const host = new AnalysisHost(new NodeFileSystem(), {});
+  const cache = new ParseCache();
+  const pausesOf = (text: string, owner: string): { pauses: number; file: DtsFile } => {
+    const g = parseDtsSteps(text, cache, { owner }, 0);
+    let pauses = 0;
+    let r = g.next();
+    for (; !r.done; r = g.next()) pauses++;
+    return { pauses, file: r.value };
+  };
+  // sm8550-mtp first (grouped parse, its root node item by item), then sm8550-hdk, which finds most of
+  // sm8550.dtsi in the cache (the statement-by-statement parse)
+  for (const [board, owner] of [['sm8550-mtp.dts', 'a'], ['sm8550-hdk.dts', 'b']]) {
+    const text = host.analyze(path.join(dts, board)).pp.text;
+    const whole = parseDts(text);
+    const { pauses, file } = pausesOf(text, owner);
+    assert.deepEqual(file, whole, board);
+    const huge = whole.statements.filter((s) => s.end - s.start >= 16384).length;
+    assert.ok(huge >= 1, board);
+    // mtp: more pauses than top-level statements (its root node was not parsed in one piece); hdk: a pause
+    // between statements (its root node is sm8550.dtsi's, in the cache)
+    if (owner === 'a') assert.ok(pauses > whole.statements.length + 50, `${board}: ${pauses} pauses, ${whole.statements.length} statements`);
+    else assert.ok(pauses >= whole.statements.length - 1, `${board}: ${pauses} pauses, ${whole.statements.length} statements`);
+  }
 });

@@ -140,3 +140,31 @@ test('bindings: a $ref with sibling patternProperties (coresight in-ports) valid
   const key = (l: Diagnostic[]) => l.map((x) => `${x.code} ${x.node} ${x.property} ${x.start}`).sort();
   assert.deepEqual(key(after.of(ported)), key(alone));
 });
+
+test('bindings: a packed tree validates as its nodes do; validated again as it is, its findings come whole without unpacking, and ajv is not made', async () => {
+  const { packTree, unpackTree } = await import('../../server/src/bindings/flatten');
+  const { LinuxValidator } = await import('../../server/src/bindings/linux/validate');
+  const bindings = new BindingsHost(new NodeFileSystem(), { installedCore: false, cache: new MemoryBindingsCache() });
+  const tree = new AnalysisHost(new NodeFileSystem(), { bindings: new BindingsHost(new NodeFileSystem(), { enabled: false }) }).analyze(BOARD).tree;
+  const store = bindings.linuxFor({ flavour: 'linux', root: fixture('bindings/linux') })!.validator!.store;
+  const packed = packTree(tree);
+  const byNodes = new LinuxValidator(store).validate(unpackTree(packed));
+  assert.ok(byNodes.length > 0, 'the fixture board has binding findings');
+  const v = new LinuxValidator(store);
+  const first = v.validatePacked(packed);
+  assert.deepEqual(first, byNodes);
+  assert.equal(v.stats.nodes, unpackTree(packed).length);
+  assert.ok(v.stats.validated > 0);
+  // the same tree again, in a validator that only has the results of the first (as a later process reads them)
+  const again = new LinuxValidator(store);
+  (again as unknown as { results: unknown }).results = (v as unknown as { results: unknown }).results;
+  assert.deepEqual(again.validatePacked(packTree(tree)), byNodes);
+  assert.equal(again.stats.validated, 0);
+  assert.equal(again.stats.reused, again.stats.nodes);
+  assert.equal((again as unknown as { compiler: { ajvInstance?: unknown } }).compiler.ajvInstance, undefined, 'no ajv made for a tree whose findings are known');
+  // one value byte different: another tree, validated
+  const changed = { ...packed, data: packed.data.slice() };
+  changed.data[changed.data.length - 1] ^= 1;
+  again.validatePacked(changed);
+  assert.ok(again.stats.validated > 0);
+});

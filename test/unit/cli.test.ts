@@ -1,6 +1,8 @@
 // bin/dts-check as a user's CI runs it: a real process, exit codes, the three formats.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { fixture, REPO_ROOT } from '../util/paths';
@@ -83,4 +85,31 @@ test('--emit-dts prints DTS', () => {
   assert.match(r.stdout, /^\/dts-v1\/;/);
   assert.match(r.stdout, /interrupt-controller@1000 \{/);
   assert.match(r.stdout, /#interrupt-cells = <0x1>;|#interrupt-cells = <1>;/);
+});
+
+test('one board runs without the optimising compiler, many files with it: one code cache per flag set, both kept', () => {
+  const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'dts-cc-'));
+  try {
+    const env = { ...process.env, DTS_LSP_CACHE: cache };
+    const go = (args: string[]) => spawnSync(process.execPath, [BIN, '--no-bindings', ...args], { encoding: 'utf8', cwd: REPO_ROOT, env });
+    const bundled = fs.existsSync(path.join(REPO_ROOT, 'dist/cli/dts-check.js'));
+    const names = () => (fs.existsSync(path.join(cache, 'code-cache')) ? fs.readdirSync(path.join(cache, 'code-cache')).sort() : []);
+    // one FILE (option values are not files): the quick flag set
+    assert.equal(go(['--format', 'json', '-I', 'test', fixture('cli/clean.dts')]).status, 0);
+    const one = names();
+    if (!bundled) return; // no bundle, no code cache
+    assert.equal(one.length, 1);
+    assert.match(one[0], /^dts-check-quick-/);
+    // two FILEs: the default flags, a cache of its own; the other stays (same build)
+    assert.equal(go([fixture('cli/clean.dts'), fixture('cli/clean.dts')]).status, 0);
+    const two = names();
+    assert.equal(two.length, 2);
+    assert.ok(two.some((f) => /^dts-check-v/.test(f)));
+    // the quick run again: its cache is accepted (not rewritten)
+    const before = fs.statSync(path.join(cache, 'code-cache', one[0])).mtimeMs;
+    assert.equal(go([fixture('cli/clean.dts')]).status, 0);
+    assert.equal(fs.statSync(path.join(cache, 'code-cache', one[0])).mtimeMs, before);
+  } finally {
+    fs.rmSync(cache, { recursive: true, force: true });
+  }
 });

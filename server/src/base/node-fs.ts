@@ -54,6 +54,11 @@ export class NodeFileSystem implements FileSystem {
     this.roots = roots ? [...new Set(roots)] : undefined;
   }
 
+  /** The roots reads are restricted to (undefined: none). */
+  get allowedRoots(): string[] | undefined {
+    return this.roots?.slice();
+  }
+
   private allowed(path: string): boolean {
     if (!this.roots || this.roots.length === 0) return true;
     return this.roots.some((r) => path === r || path.startsWith(r.endsWith('/') ? r : r + '/'));

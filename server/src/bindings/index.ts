@@ -9,7 +9,7 @@ import type { SourceMap } from '../preprocess/types';
 import type { LiveTree } from '../tree/types';
 import type { Flavour } from '../workspace/flavour';
 import type { BindingsCache } from './cache';
-import { packTree, unpackTree } from './flatten';
+import { packTree } from './flatten';
 import { dtschemaCandidates, dtschemaSchemasDir, listYaml, loadLinuxStore, type LinuxSources, type LoadResult } from './linux/load';
 import { LinuxValidator } from './linux/validate';
 import { reportFindings } from './report';
@@ -248,7 +248,7 @@ export class BindingsHost {
     if (this.options.linux === false) return [];
     const lb = this.linuxFor(info);
     if (!lb?.validator) return [];
-    const findings = lb.validator.validate(unpackTree(packTree(tree)));
+    const findings = lb.validator.validatePacked(packTree(tree));
     return reportFindings(findings, tree, map);
   }
 }

@@ -7,7 +7,7 @@ import { getHeapStatistics } from 'node:v8';
 import { parentPort } from 'node:worker_threads';
 import { codeStamp, FolderCache, NodeFileSystem } from '../base/node-fs';
 import { BindingsHost, type BindingsOptions, type TreeInfo } from './index';
-import { unpackTree, type PackedTree } from './flatten';
+import type { PackedTree } from './flatten';
 import type { Finding } from './linux/validate';
 
 export interface WorkerConfig {
@@ -55,7 +55,7 @@ function validate(m: Extract<ToWorker, { type: 'validate' }>): FromWorker {
   if (!host) configure({ enabled: true, dirs: [] });
   const lb = host!.linuxFor(m.info);
   if (!lb?.validator) return { type: 'result', id: m.id, context: m.context, findings: [], ms: Date.now() - t0, validated: 0, reused: 0, heapUsed: getHeapStatistics().used_heap_size };
-  const findings = lb.validator.validate(unpackTree(m.tree));
+  const findings = lb.validator.validatePacked(m.tree);
   const store = lb.validator.store;
   let index: SchemaIndex | undefined;
   // (the index is the schema set's whole header: not read for a tree whose nodes all have known findings)

@@ -106,6 +106,14 @@ export class ServerConfiguration {
     this.nodeFs.setRoots(roots.map((r) => (r.length > 1 && r.endsWith('/') ? r.slice(0, -1) : r)));
   }
 
+  /**
+   * The file system reads the disk (not a test's files in memory): the roots it may read (undefined:
+   * unrestricted); null when it does not read the disk, so that the index must not be built from the disk.
+   */
+  get diskRoots(): string[] | undefined | null {
+    return this.nodeFs ? this.nodeFs.allowedRoots : null;
+  }
+
   /** A document was opened: its folder (and source tree) becomes readable. */
   addDocumentRoot(file: string): void {
     if (!this.extraRootFiles.has(file)) {

@@ -3,8 +3,19 @@
 // include lines once typing pauses.
 import { setImmediate as pauseImmediate, setTimeout as pauseTimeout } from 'node:timers/promises';
 import type { WorkDoneProgressServerReporter } from 'vscode-languageserver';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { IndexProgress } from '../workspace/contexts';
 import { pathToUri } from './convert';
+import type { FromIndexWorker, IndexWorkerInput } from './index-worker';
 import type { DtsServer } from './server';
+
+/** The index worker's script: beside the bundle (dist/server), or the compiled module (out/). */
+function indexWorkerPath(): string | undefined {
+  const candidates = [path.join(__dirname, 'index-worker.js')];
+  return candidates.find((p) => fs.existsSync(p));
+}
 
 /** The workspace index starts this long after initialization, once the documents opened with it are analysed. */
 const INDEX_START_DELAY_MS = 30;
@@ -30,6 +41,7 @@ export class IndexRunner {
 
   stop(): void {
     if (this.updateTimer) clearTimeout(this.updateTimer);
+    if (this.worker) void this.worker.terminate();
   }
 
   start(): void {
@@ -55,24 +67,30 @@ export class IndexRunner {
       const waitForAnalyses = async (): Promise<void> => {
         for (let i = 0; i < 500 && s.scheduler.pending(); i++) await pauseTimeout(10);
       };
+      const progress = (p: IndexProgress): void => {
+        if (!reporter || p.phase !== 'scan' || p.total === 0) return;
+        const now = Date.now();
+        if (now - lastReport < 100 && p.done < p.total) return; // a report every 100 ms is plenty
+        lastReport = now;
+        reporter.report(Math.round((100 * p.done) / p.total), `${p.done}/${p.total} files`);
+      };
       try {
-        await pauseTimeout(INDEX_START_DELAY_MS);
-        await waitForAnalyses();
-        await s.index.index(
-          s.workspaceRoots,
-          (p) => {
-            if (!reporter || p.phase !== 'scan' || p.total === 0) return;
-            const now = Date.now();
-            if (now - lastReport < 100 && p.done < p.total) return; // a report every 100 ms is plenty
-            lastReport = now;
-            reporter.report(Math.round((100 * p.done) / p.total), `${p.done}/${p.total} files`);
-          },
-          async () => {
+        // off the main thread when the worker script is there and the index reads the disk (not a test's
+        // files in memory); else here, in slices, after the open documents' analyses
+        const diskRoots = s.config.diskRoots;
+        const worker = diskRoots !== null && process.env.DTS_LSP_INDEX_WORKER !== '0' ? indexWorkerPath() : undefined;
+        if (worker && (await this.indexInWorker(worker, diskRoots ?? undefined, progress))) {
+          this.mode = 'worker';
+        } else {
+          this.mode = 'main';
+          await pauseTimeout(INDEX_START_DELAY_MS);
+          await waitForAnalyses();
+          await s.index.index(s.workspaceRoots, progress, async () => {
             await pauseImmediate();
             // analyses of open documents come first: the index waits while one is pending
             await waitForAnalyses();
-          },
-        );
+          });
+        }
       } finally {
         reporter?.done();
         this.busy = false;
@@ -83,6 +101,58 @@ export class IndexRunner {
       if (s.contexts.reassignAll()) s.scheduler.schedule(0);
     })().catch((e) => s.logError('index', e));
   }
+
+  /** where the last walk ran (dts/stats, tests) */
+  mode: 'worker' | 'main' | undefined;
+
+  /**
+   * The walk in a worker thread (index-worker.ts); false when the worker could not do it (the caller then
+   * indexes on the main thread). Documents opened or edited meanwhile keep their editor texts' includes.
+   */
+  private indexInWorker(file: string, allowedRoots: string[] | undefined, progress: (p: IndexProgress) => void): Promise<boolean> {
+    const s = this.s;
+    s.index.beginElsewhere(s.workspaceRoots);
+    const input: IndexWorkerInput = { folders: s.workspaceRoots, allowedRoots, includePaths: s.currentSettings.includePaths, zephyrBase: process.env.ZEPHYR_BASE };
+    return new Promise<boolean>((resolve) => {
+      let settled = false;
+      const settle = (ok: boolean): void => {
+        if (settled) return;
+        settled = true;
+        resolve(ok);
+      };
+      let w: Worker;
+      try {
+        w = new Worker(file, { workerData: input, resourceLimits: { maxYoungGenerationSizeMb: 16 } });
+      } catch (e) {
+        s.logError('index worker', e);
+        settle(false);
+        return;
+      }
+      this.worker = w;
+      w.on('message', (m: FromIndexWorker) => {
+        if (m.type === 'progress') progress(m.progress);
+        else if (m.type === 'done') {
+          if (!s.isShuttingDown) s.index.adopt(m.entries);
+          settle(true);
+          void w.terminate();
+        } else {
+          s.log(`index worker: ${m.message}; indexing on the main thread`);
+          settle(false);
+          void w.terminate();
+        }
+      });
+      w.on('error', (e) => {
+        s.logError('index worker', e);
+        settle(false);
+      });
+      w.on('exit', () => {
+        this.worker = undefined;
+        settle(false);
+      });
+    });
+  }
+
+  private worker: Worker | undefined;
 
   /** An open document was edited: its include lines are rescanned once typing pauses. */
   noteEdited(file: string): void {

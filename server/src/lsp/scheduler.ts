@@ -221,6 +221,10 @@ export class AnalysisScheduler {
     ctx.dirty = false;
     const t0 = Date.now();
     const startCount = ctx.analyses;
+    // a context with no finished analysis whose first one was superseded by an edit finishes this one (its
+    // result is then stale, and the context analysed again at once, incrementally): under steady typing in
+    // its files (a SoC .dtsi open beside its board) every cold analysis would be thrown away again
+    const finish = !ctx.analysis && this.coldSuperseded.has(ctx.root);
     let superseded = false;
     const isCancelled = (): boolean => superseded || this.s.isShuttingDown;
     this.s.log(`analysing ${ctx.root}`);
@@ -236,8 +240,9 @@ export class AnalysisScheduler {
         // two turns: messages read in this turn are dispatched by the JSON-RPC layer in an immediate of its own
         await pauseImmediate();
         await pauseImmediate();
-        if (ctx.dirty || this.s.isShuttingDown || ctx.analyses !== startCount || this.s.contexts.byRoot.get(ctx.root) !== ctx) {
+        if ((ctx.dirty && !finish) || this.s.isShuttingDown || ctx.analyses !== startCount || this.s.contexts.byRoot.get(ctx.root) !== ctx) {
           superseded = true;
+          if (ctx.dirty && !ctx.analysis) this.coldSuperseded.add(ctx.root);
           steps.return(undefined as never);
           this.s.stats.cancelledAnalyses++;
           this.s.log(`analysis of ${ctx.root} superseded after ${Date.now() - t0} ms`);
@@ -257,7 +262,11 @@ export class AnalysisScheduler {
     return true;
   }
 
+  /** roots of contexts whose first analysis was superseded (see analyzeContextInSteps) */
+  private readonly coldSuperseded = new Set<string>();
+
   private finishAnalysis(ctx: Context, analysis: Analysis, t0: number): void {
+    this.coldSuperseded.delete(ctx.root);
     ctx.analysis = analysis;
     ctx.files = new Set(analysis.pp?.files ?? [ctx.root]);
     ctx.files.add(ctx.root);

@@ -155,7 +155,7 @@ export class DtsServer {
         this.contexts.selectContext(p.textDocument.uri, p.context ?? null),
       ),
     );
-    c.onRequest('dts/stats', this.guard('dts/stats', null, () => ({ ...this.stats, pending: this.busy(), contexts: [...this.contexts.byRoot.values()].map((x) => ({ root: x.root, files: x.files.size, durationMs: x.durationMs, analyses: x.analyses })), indexedFiles: this.index.fileCount, memory: process.memoryUsage(), bindings: { ...this.bindings.stats, pending: !this.bindings.idle() }, ...this.idle.stats, ...this.young.stats, ...this.host.incrementalStats })));
+    c.onRequest('dts/stats', this.guard('dts/stats', null, () => ({ ...this.stats, pending: this.busy(), contexts: [...this.contexts.byRoot.values()].map((x) => ({ root: x.root, files: x.files.size, durationMs: x.durationMs, analyses: x.analyses })), indexedFiles: this.index.fileCount, indexMode: this.indexRunner.mode, memory: process.memoryUsage(), bindings: { ...this.bindings.stats, pending: !this.bindings.idle() }, ...this.idle.stats, ...this.young.stats, ...this.host.incrementalStats })));
     registerFeatureHandlers(this);
     docs.listen(c);
     c.listen();

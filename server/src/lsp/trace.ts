@@ -1,7 +1,7 @@
 // Where the main thread's time goes while requests wait (DTS_LSP_TRACE=1): blocks of synchronous work
 // longer than a threshold and every request's wait and run time, written to the log. Off by default
 // (one boolean test per call).
-import { performance } from 'node:perf_hooks';
+import { PerformanceObserver, performance } from 'node:perf_hooks';
 
 export const TRACE = !!process.env.DTS_LSP_TRACE;
 const MIN_MS = Number(process.env.DTS_LSP_TRACE_MIN_MS ?? 8);
@@ -37,4 +37,12 @@ export function startLagMonitor(): void {
     last = t;
   }, 5);
   h.unref();
+  // garbage collections long enough to show as lag (kind: 1 scavenge, 2 mark-compact, 4 incremental, 8 weak callbacks)
+  const gc = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      const kind = (e as unknown as { detail?: { kind?: number } }).detail?.kind;
+      if (e.duration >= MIN_MS / 2) sink(`trace gc kind ${kind} ${e.duration.toFixed(1)} ms`);
+    }
+  });
+  gc.observe({ entryTypes: ['gc'] });
 }

@@ -24,6 +24,11 @@ export interface DtsParserOptions {
   /** try every alternative so that a failure lists every expectation (slower; for error messages) */
   exhaustive?: boolean;
   grammarSource?: unknown;
+  /**
+   * peggy's own option: 1 records no expectations (a failure then says nothing of what was expected). For a
+   * parse whose failure is only a signal to parse again with messages (parse.ts, parseWhole).
+   */
+  peg$silentFails?: number;
 }
 
 export type PeggyExpectation =

@@ -26,9 +26,9 @@ import * as peg from './dts-parser';
 import { splitStatements } from './scan';
 import { ParseCache } from './parse-cache';
 import { reparseEdit } from './reparse';
-import { WHOLE_PARSE_MAX_CHARS } from './items';
+import { SPLIT_MIN_CHARS, WHOLE_PARSE_MAX_CHARS } from './items';
 import { checkStatementOrder } from './order';
-import { parseStatement } from './statement';
+import { parseStatement, warmItems } from './statement';
 import { dedupe } from './chunk';
 import { drain, Slicer } from '../base/slice';
 
@@ -92,6 +92,8 @@ function* parseFull(text: string, cache: ParseCache | undefined, options: ParseO
     }
   }
   if (!chunks) chunks = splitStatements(text);
+  // sliced (a background analysis): a pause whenever the slice is used up, and huge statements parsed item by item
+  const slicer = sliceMs === Infinity || !cache ? undefined : new Slicer(sliceMs);
   for (let i = 0; i < chunks.length; i += 2) {
     const start = chunks[i];
     const end = chunks[i + 1];
@@ -101,7 +103,11 @@ function* parseFull(text: string, cache: ParseCache | undefined, options: ParseO
       errors.push({ start, end: start, message, code: 'resource-limit' });
       break;
     }
-    const r = parseStatement(text.slice(start, end), start, cache, gen, split, options.isCancelled);
+    if (slicer) {
+      if (slicer.due()) { yield 'parse'; slicer.restart(); }
+      if (end - start >= SPLIT_MIN_CHARS) yield* warmItems(text.slice(start, end), start, cache!, gen, slicer, options.isCancelled);
+    }
+    const r = parseStatement(text.slice(start, end), start, cache, gen, split || slicer !== undefined, options.isCancelled);
     for (let sIndex = 0, sList = r.statements; sIndex < sList.length; sIndex++) { const s = sList[sIndex]; statements.push(s); }
     for (let eIndex = 0, eList = r.errors; eIndex < eList.length; eIndex++) { const e = eList[eIndex]; errors.push(e); }
   }
@@ -139,7 +145,13 @@ function* parseGroups(text: string, chunks: number[], cache: ParseCache | undefi
     while (j < chunks.length && chunks[j + 1] - a <= GROUP_CHARS) j += 2;
     // (the white space after the group's last statement belongs to the next group, or ends the text)
     const b = j < chunks.length ? chunks[j] : text.length;
-    const part = parseWhole(text.slice(0, b), cache, gen, a);
+    let part: { statements: TopStatement[]; errors: SyntaxErrorInfo[] } | undefined;
+    if (cache && j === i + 2 && chunks[i + 1] - a >= SPLIT_MIN_CHARS && !/\S/.test(text.slice(chunks[i + 1], b))) {
+      // one huge statement (a SoC's root node): item by item, with pauses (warmItems), then from the cache
+      yield* warmItems(text.slice(a, chunks[i + 1]), a, cache, gen, slicer, undefined);
+      const r = parseStatement(text.slice(a, chunks[i + 1]), a, cache, gen, true, undefined);
+      part = r.errors.length === 0 ? r : undefined;
+    } else part = parseWhole(text.slice(0, b), cache, gen, a);
     if (!part) return undefined;
     for (let k = 0; k < part.statements.length; k++) statements.push(part.statements[k]);
     for (let k = 0; k < part.errors.length; k++) errors.push(part.errors[k]);
@@ -159,7 +171,8 @@ function parseWhole(text: string, cache: ParseCache | undefined, gen: number, fr
   const soft: SyntaxErrorInfo[] = [];
   let statements: TopStatement[];
   try {
-    statements = peg.parse(from === 0 ? text : text.slice(from), { startRule: 'TopStatement', base: from, errors: soft });
+    // silent: a syntax error only sends the text to the chunked parse, which says what was expected
+    statements = peg.parse(from === 0 ? text : text.slice(from), { startRule: 'TopStatement', base: from, errors: soft, peg$silentFails: 1 });
   } catch {
     return undefined;
   }

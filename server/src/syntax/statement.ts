@@ -5,6 +5,7 @@ import * as peg from './dts-parser';
 import type { ChunkResult, ParseCache } from './parse-cache';
 import { parseChunk } from './chunk';
 import { ITEM_KEY, parseShell, propertiesFirst, SPLIT_MIN_CHARS } from './items';
+import type { Slicer } from '../base/slice';
 
 /** One top-level statement t at offset start: from the cache, else parsed (and stored). */
 export function parseStatement(t: string, start: number, cache: ParseCache | undefined, gen: number, split: boolean, isCancelled: (() => boolean) | undefined): ChunkResult {
@@ -80,4 +81,27 @@ export function parseItem(text: string, base: number, cache: ParseCache, gen: nu
   // a failed item is remembered as such (the statement is then parsed whole, and cached whole)
   if (memo) cache.store(key, base, gen, ok ? { statements: list as unknown as TopStatement[], errors: [] } : { statements: [], errors: [{ start: base, end: base, message: 'item' }] });
   return ok ? list[0] : undefined;
+}
+
+/**
+ * Before a huge statement (a SoC's `/ { ... };`) is parsed in a sliced analysis (the language server's
+ * background analyses): its body items parsed and cached one by one, with a pause whenever the slice is
+ * used up, so that parseStatement(split) then finds them all in the cache instead of parsing 100-300 KB
+ * in one piece while requests wait. Items with errors are left to that parse (it then parses the whole
+ * statement, as before).
+ */
+export function* warmItems(t: string, start: number, cache: ParseCache, gen: number, slicer: Slicer, isCancelled: (() => boolean) | undefined, depth = 0): Generator<string, boolean, void> {
+  if (depth > 64 || t.length < SPLIT_MIN_CHARS || cache.has(depth === 0 ? t : ITEM_KEY + t)) return true;
+  const shell = parseShell(t, start, depth === 0 ? 'TopStatement' : 'BodyItems');
+  if (!shell) return false;
+  const { bounds } = shell;
+  for (let k = 0; k < bounds.length; k += 2) {
+    if (isCancelled && isCancelled()) return false;
+    const item = t.slice(bounds[k], bounds[k + 1]);
+    // a huge item (the soc@0 node) is itself warmed item by item first
+    if (!(yield* warmItems(item, start + bounds[k], cache, gen, slicer, isCancelled, depth + 1))) return false;
+    if (!parseItem(item, start + bounds[k], cache, gen, isCancelled, depth)) return false;
+    if (slicer.due()) { yield 'parse'; slicer.restart(); }
+  }
+  return true;
 }

@@ -81,6 +81,8 @@ export class WorkspaceIndex {
   private readonly includePathCache = new Map<string, string[]>();
   private roots: string[] = [];
   private _ready = false;
+  /** while the folders are indexed elsewhere: the files updated or removed here since (see beginElsewhere) */
+  private elsewhere: Set<string> | undefined;
 
   constructor(private readonly fs: FileSystem, private readonly options: IndexOptions = {}) {}
 
@@ -121,8 +123,8 @@ export class WorkspaceIndex {
    * `pause` is awaited every few files so that a server stays responsive; `progress` reports.
    */
   async index(roots: string[], progress?: (p: IndexProgress) => void, pause?: () => Promise<void>): Promise<void> {
-    this.roots = roots.slice();
-    this._ready = false;
+    this.beginElsewhere(roots);
+    this.elsewhere = undefined;
     progress?.({ phase: 'walk', done: 0, total: 0 });
     const found = this.walk(roots);
     const total = found.length;
@@ -138,6 +140,33 @@ export class WorkspaceIndex {
     }
     progress?.({ phase: 'scan', done: total, total });
     this._ready = true;
+  }
+
+  /**
+   * The folders are being indexed elsewhere (a worker thread, lsp/index-worker.ts): the index is not ready
+   * until `adopt` takes that result. Files updated or removed here meanwhile (editor texts, changes on disk)
+   * keep what was done here.
+   */
+  beginElsewhere(roots: string[]): void {
+    this.roots = roots.slice();
+    this._ready = false;
+    this.elsewhere = new Set();
+  }
+
+  /** Take the entries (file, include targets) of an index built elsewhere over the folders of beginElsewhere. */
+  adopt(entries: readonly (readonly [string, readonly string[]])[]): void {
+    const touched = this.elsewhere ?? new Set<string>();
+    this.elsewhere = undefined;
+    for (const [file, includes] of entries) {
+      if (touched.has(file)) continue;
+      this.setIncludes(file, includes.slice());
+    }
+    this._ready = true;
+  }
+
+  /** Every indexed file with its include targets (what a worker sends back to adopt). */
+  entries(): [string, string[]][] {
+    return [...this.files].map(([f, e]) => [f, e.includes]);
   }
 
   /** Include directories used to resolve the includes of a file (detected per directory, cached). */
@@ -189,6 +218,11 @@ export class WorkspaceIndex {
       const target = this.resolveInclude(file, inc.spelled, inc.kind);
       if (target && !includes.includes(target)) includes.push(target);
     }
+    this.setIncludes(file, includes);
+  }
+
+  private setIncludes(file: string, includes: string[]): void {
+    this.elsewhere?.add(file);
     const old = this.files.get(file);
     if (old) for (const t of old.includes) this.includedBy.get(t)?.delete(file);
     this.files.set(file, { includes });
@@ -200,6 +234,7 @@ export class WorkspaceIndex {
   }
 
   removeFile(file: string): void {
+    this.elsewhere?.add(file);
     const old = this.files.get(file);
     if (!old) return;
     for (const t of old.includes) this.includedBy.get(t)?.delete(file);

@@ -15,7 +15,7 @@ function isNodeInstance(v: unknown): v is Record<string, unknown> {
 }
 
 export class SchemaCompiler {
-  readonly ajv: Ajv2019;
+  private ajvInstance: Ajv2019 | undefined;
   /** validators compiled (schemas, lazily referenced ones, select clauses, simple schemas for their errors) */
   compiled = 0;
   private readonly added = new Set<string>();
@@ -24,12 +24,15 @@ export class SchemaCompiler {
   private readonly patterns = new Map<string, RegExp>();
   private simpleCount = 0;
 
-  constructor(private readonly store: SchemaStore) {
-    this.ajv = createAjv(
+  constructor(private readonly store: SchemaStore) {}
+
+  /** ajv, made when a first schema is compiled (a run whose findings all come from the cache compiles none) */
+  get ajv(): Ajv2019 {
+    return (this.ajvInstance ??= createAjv(
       (uri) => this.lazy(uri),
       (spec, data, cxt) => this.checkSimple(spec, data, cxt),
       (spec, data, cxt) => this.checkSimpleProps(spec, data, cxt),
-    );
+    ));
   }
 
   /** The validator of a schema (its refs made known first); throws what ajv throws. */

@@ -3,6 +3,7 @@
 // from the user's installed dtschema package, or the project's own core description when none is installed;
 // or a processed-schema.json of the user's build when it is newer than every binding. The processed set is
 // cached keyed by the content of every input file.
+import { createHash } from 'node:crypto';
 import type { FileSystem } from '../../base/fs';
 import { join } from '../../base/paths';
 import type { BindingsCache } from '../cache';
@@ -149,9 +150,10 @@ export function loadLinuxStore(fs: FileSystem, src: LinuxSources, cache?: Bindin
   // the files' modification times name the content key they had last time (no need to read 4,000 files again)
   let stampName: string | undefined;
   if (cache && fs.mtime) {
-    let h = hashText(`${PROCESSOR_VERSION}:${coreHash}`);
-    for (const f of all) h = hashText(`${f}\0${fs.mtime(f) ?? -1}`, h);
-    stampName = `stamp-${h.toString(16)}-${all.length}`;
+    // (one native hash of the list: ~4,000 files hashed character by character cost more than their stats)
+    const h = createHash('sha1').update(`${PROCESSOR_VERSION}:${coreHash}`);
+    for (const f of all) h.update(`\n${f}\0${fs.mtime(f) ?? -1}`);
+    stampName = `stamp-${h.digest('hex').slice(0, 16)}-${all.length}`;
     const known = cache.read(stampName);
     const hit = known ? tryCache(known.trim()) : undefined;
     if (hit) return hit;

@@ -5,7 +5,8 @@
 // are interpreted). The result of a node is cached by a hash of its decoded
 // subtree, so an edit re-validates only the nodes whose subtree changed.
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import type { FlatNode } from '../flatten';
+import { createHash } from 'node:crypto';
+import { unpackTree, type FlatNode, type PackedTree } from '../flatten';
 import { SchemaCompiler } from './compiler';
 
 import { checkNames, matches, namesOnly, selectShape, triggered, triggers, type SelectShape, type Triggers } from './fast';
@@ -240,18 +241,32 @@ export class LinuxValidator {
 
   /** Validate a whole tree (in DTB form); findings of unchanged subtrees come from the cache. */
   validate(flat: FlatNode[]): Finding[] {
+    return this.validateTree(`\0tree\0${treeHash(flat)}`, flat.length, () => flat);
+  }
+
+  /**
+   * The same for a packed tree (what the language server's worker and the CLI have): the tree's key is a
+   * native hash of its three parts, and a tree validated before is not unpacked at all.
+   */
+  validatePacked(t: PackedTree): Finding[] {
+    const h = createHash('sha1').update(t.names).update(new Uint8Array(t.layout.buffer, t.layout.byteOffset, t.layout.byteLength)).update(t.data);
+    let nodes = 0;
+    for (let i = 0; i < t.layout.length; nodes++) i += 2 + 2 * t.layout[i + 1];
+    return this.validateTree(`\0packed\0${nodes}:${t.data.length}:${h.digest('hex')}`, nodes, () => unpackTree(t));
+  }
+
+  private validateTree(treeKey: string, nodes: number, flatOf: () => FlatNode[]): Finding[] {
     // a tree validated before as it is (a board checked again): its findings, without decoding it (what a
     // node decodes to depends on other nodes, e.g. a provider's #cells, but all of them are in the tree)
-    const treeKey = `\0tree\0${treeHash(flat)}`;
     const whole = this.results.get(treeKey);
     if (whole) {
       whole.used = ++this.generation;
-      this.stats.nodes = flat.length;
+      this.stats.nodes = nodes;
       this.stats.validated = 0;
-      this.stats.reused = flat.length;
+      this.stats.reused = nodes;
       return whole.findings.slice();
     }
-    const out = this.validateNodes(flat);
+    const out = this.validateNodes(flatOf());
     this.results.set(treeKey, { findings: out.length ? out.slice() : NO_FINDINGS, used: this.generation });
     this.added++;
     return out;
