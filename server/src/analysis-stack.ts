@@ -42,7 +42,7 @@ export function stackNotes(plan: StackPlan, root: string, _tree: LiveTree): Diag
 export function* analyzeOverlayStack(
   plan: StackPlan,
   ppOptions: PreprocessOptions,
-  parseCache: ParseCache,
+  parseCache: ParseCache | undefined,
   stop: () => boolean,
 ): Generator<string, { pp: PreprocessResult; ast: DtsFile; tree: LiveTree }, void> {
   const files = [plan.base, ...plan.overlays];

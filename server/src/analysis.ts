@@ -40,6 +40,11 @@ export interface AnalysisOptions {
    */
   incremental?: boolean;
   /**
+   * The host analyses one root once (the CLI with one FILE): the preprocessor's and the parser's memos, which
+   * only pay when a later analysis can reuse them, are not kept.
+   */
+  oneShot?: boolean;
+  /**
    * analyzeSteps: the merge, the supplier graph and the checks of a full analysis yield at least every
    * `sliceMs` (between top-level statements, phases and checks), so that the language server answers
    * requests in between (default: a step per stage only)
@@ -248,7 +253,7 @@ export class AnalysisHost {
       includePaths: plan.includePaths,
       systemIncludePaths: plan.systemIncludePaths,
       defines: { __DTS__: '1', ...(this.options.defines ?? {}) },
-      cache: this.ppCache,
+      cache: this.options.oneShot ? undefined : this.ppCache,
       isCancelled: stop,
     };
     // a .dtsi (or header) analysed on its own is a fragment: no /dts-v1/ or root node required; so is an
@@ -260,7 +265,7 @@ export class AnalysisHost {
     let memo: MergeMemo | undefined;
     let patched: PatchResult | undefined;
     if (plan.mode === 'fdtoverlay') {
-      const r = yield* analyzeOverlayStack(plan, ppOptions, this.parseCache, stop);
+      const r = yield* analyzeOverlayStack(plan, ppOptions, this.options.oneShot ? undefined : this.parseCache, stop);
       pp = r.pp;
       ast = r.ast;
       tree = r.tree;
@@ -268,7 +273,7 @@ export class AnalysisHost {
       pp = preprocess(plan.base, { ...ppOptions, stack: plan.mode === 'cpp-include' ? plan.overlays : undefined });
       yield 'preprocess';
       const owner = plan.mode === 'single' ? plan.base : root;
-      ast = yield* parseDtsSteps(pp.text, this.parseCache, { complete, owner, isCancelled: stop }, sliceMs);
+      ast = yield* parseDtsSteps(pp.text, this.options.oneShot ? undefined : this.parseCache, { complete, owner, isCancelled: stop }, sliceMs);
       yield 'parse';
       // a keystroke patches the last tree of this root (tree/incremental.ts); from here on no yield: the
       // last analysis, whose tree this is, stays whole until this one replaces it

@@ -115,3 +115,18 @@ test('a sliced first parse pauses inside a SoC root node too (item by item), wit
     else assert.ok(pauses >= whole.statements.length - 1, `${board}: ${pauses} pauses, ${whole.statements.length} statements`);
   }
 });
+
+test('a one-shot host (the CLI with one FILE: no preprocessor or parser memos) gives what a host with memos gives', (t) => {
+  const dir = fixture('features');
+  const opts: AnalysisOptions = { includePaths: [path.join(dir, 'include')], autoDetectIncludePaths: false };
+  const board = path.join(dir, 'demo-board.dts');
+  const oneShot = new AnalysisHost(new NodeFileSystem(), { ...opts, oneShot: true });
+  assert.equal(fingerprint(oneShot.analyze(board)), fingerprint(new AnalysisHost(new NodeFileSystem(), opts).analyze(board)));
+  assert.equal(oneShot.parseStats.parsed + oneShot.parseStats.reused, 0, 'nothing memoised');
+  const kernel = kernelTreeIfPresent();
+  if (!kernel) { t.skip('Linux 6.12 sources not extracted'); return; }
+  for (const b of ['qcom/sm8550-mtp.dts', 'freescale/imx8qm-apalis-eval-v1.2.dts']) {
+    const root = path.join(kernel, 'arch/arm64/boot/dts', b);
+    assert.equal(fingerprint(new AnalysisHost(new NodeFileSystem(), { oneShot: true }).analyze(root)), fingerprint(new AnalysisHost(new NodeFileSystem(), {}).analyze(root)));
+  }
+});

@@ -166,7 +166,8 @@ export class NodeFileSystem implements FileSystem {
     }
     let real: string;
     try {
-      real = fs.realpathSync(path);
+      // (libc's realpath: one call, not an lstat from JS per path component)
+      real = fs.realpathSync.native(path);
     } catch {
       return undefined;
     }

@@ -206,6 +206,8 @@ export function main(argv: string[], out: (s: string) => void, err: (s: string) 
     board: args.board,
     flavour: args.flavour,
     zephyrBase: process.env.ZEPHYR_BASE,
+    // one FILE: nothing analysed later reuses the preprocessor's and the parser's memos
+    oneShot: args.files.length <= 1,
   };
   const bindingsOptions: CliBindings = { enabled: !args.noBindings, dirs: args.bindings };
   const bindings = bindingsHost(bindingsOptions);

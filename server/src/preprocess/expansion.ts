@@ -4,12 +4,18 @@ import type { Diagnostic, FileRange } from '../base/diagnostics';
 import { MAX_OUTPUT } from './incremental';
 import { K, tokenAt, tokenBefore, tokenize, wouldPaste, type Tok } from './lexer';
 import { FileReader, LimitError, parseDefine, sameDefinition, type Macro } from './macros';
+import { lazyDefine } from './lazy-define';
 import { SEG_ARG, SEG_MACRO } from './sourcemap';
 import { Conditionals } from './conditionals';
 import type { FileState } from './state';
 
 export abstract class Expansion extends Conditionals {
   protected doDefine(F: FileState, ne: number, end: number, dirRange: FileRange): void {
+    const lazy = lazyDefine(F.text, ne, end, F.id);
+    if (lazy) {
+      this.defineMacro(F, lazy, lazy.at);
+      return;
+    }
     const toks = tokenize(F.text, ne, end, 0);
     if (!toks.length) {
       this.diag('macro-error', 'error', 'no macro name given in #define directive', dirRange);
@@ -26,6 +32,10 @@ export abstract class Expansion extends Conditionals {
       this.diag('preprocessor-warning', 'warning', m.warning.message, { file: F.id, start: m.warning.pos, end: m.warning.end });
       m.warning = undefined;
     }
+    this.defineMacro(F, m, loc);
+  }
+
+  private defineMacro(F: FileState, m: Macro, loc: FileRange): void {
     const old = this.lookup(m.name);
     // cpp says nothing about a redefinition in a system header (one found through an -isystem directory)
     if (old && !sameDefinition(old, m) && !F.system) {

@@ -24,6 +24,7 @@ import type { ReadResult } from '../base/fs';
 import { commonPrefix, commonSuffix } from '../base/text';
 import type { Resolution } from './cache';
 import type { Macro } from './macros';
+import { withDefinition } from './lazy-define';
 import { blockCommentEnd, DIRECTIVES, isDigit, isHSpace, isIdChar, lineCommentEnd } from './lexer';
 import { SEG_GAP, SEG_VERBATIM, Segments, SourceMapImpl } from './sourcemap';
 import type { MacroDefinition, PreprocessResult } from './types';
@@ -345,7 +346,7 @@ export function reprocessEdit(record: RunRecord, host: IncrementalHost): { resul
     const t = new Map<string, Macro>();
     record.table.forEach((m, name) => {
       const def = shift.definition(m.def)!;
-      t.set(name, def === m.def ? m : { ...m, def });
+      t.set(name, def === m.def ? m : withDefinition(m, def));
     });
     table = t;
   }
