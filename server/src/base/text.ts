@@ -50,6 +50,14 @@ export function detach(s: string): string {
   return s.length < 13 ? s : (' ' + s).slice(1);
 }
 
+/**
+ * A string built by concatenation is a rope (one ~32-byte node per piece) until V8 flattens it; one kept for
+ * long is worth a flat copy (a short one comes back as a new flat string, a long one as a view of one).
+ */
+export function flatten(s: string): string {
+  return (' ' + s).slice(1);
+}
+
 /** Length of the longest common prefix of a and b (blocks compared as slices first: fast on long texts). */
 export function commonPrefix(a: string, b: string): number {
   const n = Math.min(a.length, b.length);

@@ -12,6 +12,7 @@ import { Worker } from 'node:worker_threads';
 import { applySeverity, type Diagnostic } from '../base/diagnostics';
 import { packTree, type PackedTree } from '../bindings/flatten';
 import { reportFindings } from '../bindings/report';
+import { compactIndex } from '../bindings/index-compact';
 import type { BindingsHost, TreeInfo } from '../bindings';
 import type { Analysis } from '../analysis';
 import { LinuxDocs, type BindingDocs } from '../bindings/docs';
@@ -197,7 +198,7 @@ export class BindingsService {
       this.stats.lastValidated = m.validated;
       this.stats.lastReused = m.reused;
       this.stats.workerHeapUsed = m.heapUsed;
-      if (m.index) this.indexes.set(m.index.key, m.index);
+      if (m.index) this.indexes.set(m.index.key, compactIndex(m.index));
       if (m.key) st.indexKey = m.key;
       st.findings = m.findings;
       st.forAnalysis = sentFor;

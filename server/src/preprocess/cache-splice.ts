@@ -1,9 +1,10 @@
 // Include-cache use inside a run: the frames that record what an included file did (macros consulted and
 // set, output, diagnostics) are stored as cache entries, and a matching entry is spliced into the output
 // instead of preprocessing the file again (cache.ts holds the entries).
-import type { CacheEntry, Resolution } from './cache';
+import { SEG_FIELDS, type CacheEntry, type Resolution } from './cache';
 import { MAX_OUTPUT } from './incremental';
 import { RunState, WRITTEN, type Frame } from './state';
+import type { Macro } from './macros';
 
 export abstract class CacheSplice extends RunState {
   /** Where an include request resolves now (includes.ts). */
@@ -62,43 +63,45 @@ export abstract class CacheSplice extends RunState {
   }
 
   /** Does every macro a cached file consulted before defining it have the same definition now? */
-  protected consultedMatch(consulted: Map<string, string | null>): boolean {
+  protected consultedMatch(consulted: (string | null)[]): boolean {
     const macros = this.macros;
-    let ok = true;
-    // forEach: no entry arrays (thousands of names per big include, checked on every analysis)
-    consulted.forEach((sig, name) => {
-      if (!ok || sig === WRITTEN) return;
-      const m = macros.get(name);
-      if ((m ? m.sig : null) !== sig) ok = false;
-    });
-    return ok;
+    for (let k = 0; k < consulted.length; k += 2) {
+      const sig = consulted[k + 1];
+      if (sig === WRITTEN) continue;
+      const m = macros.get(consulted[k] as string);
+      if ((m ? m.sig : null) !== sig) return false;
+    }
+    return true;
   }
 
   protected store(f: Frame): void {
     const sg = this.segs;
     const fileTable: string[] = [];
     const local = new Int32Array(this.files.length).fill(-1);
-    const segOut = sg.out.slice(f.seg);
-    const segFile = sg.file.slice(f.seg);
-    const segUse = sg.use.slice(f.seg);
-    for (let k = 0; k < segOut.length; k++) {
-      segOut[k] -= f.outLen;
-      const g = segFile[k];
+    const n = sg.length - f.seg;
+    const segs = new Int32Array(n * SEG_FIELDS);
+    for (let k = 0, i = f.seg, o = 0; k < n; k++, i++, o += SEG_FIELDS) {
+      const g = sg.file[i];
       let lf = local[g];
       if (lf < 0) { lf = fileTable.length; fileTable.push(this.files[g]); local[g] = lf; }
-      segFile[k] = lf;
-      if (segUse[k] >= 0) segUse[k] -= f.use;
+      const use = sg.use[i];
+      segs[o] = sg.out[i] - f.outLen;
+      segs[o + 1] = lf;
+      segs[o + 2] = sg.fs[i];
+      segs[o + 3] = sg.fe[i];
+      segs[o + 4] = sg.kind[i];
+      segs[o + 5] = use >= 0 ? use - f.use : -1;
     }
     this.cache!.store({
       path: f.path,
       text: f.text,
-      consulted: f.consulted,
-      effects: f.effects,
+      consulted: pairs(f.consulted),
+      effects: pairs(f.effects),
       // the pieces, not their concatenation: a nested file's pieces are the same strings in its own entry and in
       // every includer's, so a chain of includes holds its text once, not once per level
       outParts: this.outParts.slice(f.outPart),
       outLen: this.outLen - f.outLen,
-      fileTable, segOut, segFile, segFs: sg.fs.slice(f.seg), segFe: sg.fe.slice(f.seg), segKind: sg.kind.slice(f.seg), segUse,
+      fileTable, segs,
       diagnostics: this.diagnostics.slice(f.diag),
       includes: this.includes.slice(f.inc),
       uses: this.uses.slice(f.use),
@@ -118,13 +121,14 @@ export abstract class CacheSplice extends RunState {
     const fmap = e.fileTable.map((p) => this.fileId(p));
     for (let pIndex = 0, pList = e.filesRead; pIndex < pList.length; pIndex++) { const p = pList[pIndex]; this.fileId(p); }
     const sg = this.segs;
-    for (let k = 0; k < e.segOut.length; k++) {
-      sg.out.push(base + e.segOut[k]);
-      sg.file.push(fmap[e.segFile[k]]);
-      sg.fs.push(e.segFs[k]);
-      sg.fe.push(e.segFe[k]);
-      sg.kind.push(e.segKind[k]);
-      sg.use.push(e.segUse[k] >= 0 ? ub + e.segUse[k] : -1);
+    const segs = e.segs;
+    for (let o = 0; o < segs.length; o += SEG_FIELDS) {
+      sg.out.push(base + segs[o]);
+      sg.file.push(fmap[segs[o + 1]]);
+      sg.fs.push(segs[o + 2]);
+      sg.fe.push(segs[o + 3]);
+      sg.kind.push(segs[o + 4]);
+      sg.use.push(segs[o + 5] >= 0 ? ub + segs[o + 5] : -1);
     }
     this.mergeBarrier = sg.length;
     for (let k = 0; k < e.outParts.length; k++) this.outParts.push(e.outParts[k]);
@@ -133,12 +137,24 @@ export abstract class CacheSplice extends RunState {
     for (let dIndex = 0, dList = e.diagnostics; dIndex < dList.length; dIndex++) { const d = dList[dIndex]; this.diagnostics.push(d); }
     for (let dIndex = 0, dList = e.includes; dIndex < dList.length; dIndex++) { const d = dList[dIndex]; this.includes.push(d); }
     for (let rIndex = 0, rList = e.inactive; rIndex < rList.length; rIndex++) { const r = rList[rIndex]; this.inactive.push(r); }
-    if (this.frames.length) e.consulted.forEach((sig, name) => { if (sig !== WRITTEN) this.recordConsulted(name, sig); });
+    if (this.frames.length) {
+      const c = e.consulted;
+      for (let k = 0; k < c.length; k += 2) if (c[k + 1] !== WRITTEN) this.recordConsulted(c[k] as string, c[k + 1]);
+    }
     for (let rIndex = 0, rList = e.resolutions; rIndex < rList.length; rIndex++) { const r = rList[rIndex]; this.recordResolution(r); }
     for (let dIndex = 0, dList = e.deps; dIndex < dList.length; dIndex++) { const d = dList[dIndex]; this.recordRead(d.path, d.text); }
-    e.effects.forEach((m, name) => this.setMacro(name, m));
+    const fx = e.effects;
+    for (let k = 0; k < fx.length; k += 2) this.setMacro(fx[k] as string, fx[k + 1] as Macro | null);
     for (let entryIndex = 0, entryList = e.guards; entryIndex < entryList.length; entryIndex++) { const [p, g] = entryList[entryIndex]; this.learnGuard(p, g); }
     if (e.once) this.once.add(id);
     if (this.outLen > MAX_OUTPUT) this.stop(`preprocessed output exceeds ${MAX_OUTPUT} bytes`, { file: id, start: 0, end: 0 });
   }
+}
+
+/** A map's entries as one list (key, value, key, value, ...), in its order. */
+function pairs<V>(m: Map<string, V>): (string | V)[] {
+  const out = new Array<string | V>(2 * m.size);
+  let k = 0;
+  m.forEach((v, key) => { out[k++] = key; out[k++] = v; });
+  return out;
 }

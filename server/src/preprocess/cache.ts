@@ -21,19 +21,24 @@ export interface Resolution {
 export interface CacheEntry {
   path: string;
   text: string;
-  /** name -> signature at first lookup (null: undefined); a WRITTEN marker for names the file set first */
-  consulted: Map<string, string | null>;
-  effects: Map<string, Macro | null>;
+  /**
+   * name, signature at first lookup (null: undefined; a WRITTEN marker for names the file set first), name,
+   * signature, ...: a run's frame records them in a Map, the entry keeps them as one list (only ever walked in
+   * order; the cached includes of a kernel board consult ~100,000 names, kept as long as the server runs)
+   */
+  consulted: (string | null)[];
+  /** name, macro (null: #undef), name, macro, ... in the order the file set them */
+  effects: (string | Macro | null)[];
   /** the output, as the pieces the run emitted (shared with the entries of nested files) */
   outParts: string[];
   outLen: number;
   fileTable: string[];
-  segOut: number[];
-  segFile: number[];
-  segFs: number[];
-  segFe: number[];
-  segKind: number[];
-  segUse: number[];
+  /**
+   * The output's segments, SEG_FIELDS numbers each (output offset, file in fileTable, file start, file end,
+   * kind, macro use or -1), packed: a kernel board's cached includes hold ~100,000 segments, kept as long as
+   * the server runs (six lists of JS numbers took twice the memory, plus their slack).
+   */
+  segs: Int32Array;
   diagnostics: Diagnostic[];
   includes: IncludeDirective[];
   uses: MacroUse[];
@@ -46,6 +51,9 @@ export interface CacheEntry {
   once?: boolean;
   includePathsKey: string;
 }
+
+/** numbers per segment in CacheEntry.segs */
+export const SEG_FIELDS = 6;
 
 const MAX_VARIANTS = 8;
 

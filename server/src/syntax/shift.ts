@@ -10,7 +10,7 @@ function span(s: Span, d: number): Span {
 }
 
 function labels(a: Label[], d: number): Label[] {
-  if (a.length === 0) return [];
+  if (a.length === 0) return a; // (the AST is read-only: an empty list is shared, see base/empty.ts)
   return a.map((l) => ({ kind: 'label', name: l.name, start: l.start + d, end: l.end + d }));
 }
 
@@ -85,9 +85,9 @@ export function shiftItem(it: NodeItem, d: number): NodeItem {
 function item(it: NodeItem, d: number): NodeItem {
   switch (it.kind) {
     case 'property': {
-      const o: NodeItem = { kind: 'property', labels: labels(it.labels, d), name: it.name, nameSpan: span(it.nameSpan, d), start: it.start + d, end: it.end + d };
-      if (it.value !== undefined) o.value = it.value.map((p) => part(p, d));
-      return o;
+      // (the value in the literal, as the parser makes it: a property added later takes a separate store)
+      if (it.value !== undefined) return { kind: 'property', labels: labels(it.labels, d), name: it.name, nameSpan: span(it.nameSpan, d), start: it.start + d, end: it.end + d, value: it.value.map((p) => part(p, d)) };
+      return { kind: 'property', labels: labels(it.labels, d), name: it.name, nameSpan: span(it.nameSpan, d), start: it.start + d, end: it.end + d };
     }
     case 'node':
       return { kind: 'node', labels: labels(it.labels, d), omitIfNoRef: it.omitIfNoRef, name: it.name, nameSpan: span(it.nameSpan, d), body: body(it.body, d), start: it.start + d, end: it.end + d };

@@ -6,6 +6,7 @@
 // order), a new child goes before the existing children (reversed likewise), an existing child is merged
 // recursively. Labels of the overlay's nodes name the merged nodes. The base tree is changed in place.
 import { LiveProperty } from './value-reads';
+import { withAdded } from '../base/empty';
 import type { Diagnostic } from '../base/diagnostics';
 import type { SourceMap } from '../preprocess/types';
 import { nodePath, type LiveTree, type TreeNode, type TreeProperty } from './types';
@@ -154,7 +155,7 @@ export function applyOverlay(base: LiveTree, overlay: LiveTree, map: SourceMap):
   const moved = new Map<TreeNode, TreeNode>();
   const merge = (target: TreeNode, src: TreeNode): void => {
     moved.set(src, target);
-    for (const l of src.labels) target.labels.push(l);
+    target.labels = withAdded(target.labels, src.labels);
     for (const c of src.contributions) target.contributions.push(c);
     if (src.phandle !== undefined && target.phandle === undefined) target.phandle = src.phandle;
     for (const p of src.properties) {

@@ -5,6 +5,7 @@ import { resolveReference } from './query';
 import { DNode, phandleIsValid, SMALL_LIST, type DLabel, type PathMarker, type PhandleMarker } from './dnodes';
 import type { MergeState } from './merge-state';
 import { LiveProperty } from './value-reads';
+import { noItems, withAdded } from '../base/empty';
 
 // ---- conversion to the public tree ----------------------------------------
 export function toLiveTree(mg: MergeState): LiveTree {
@@ -15,13 +16,14 @@ export function toLiveTree(mg: MergeState): LiveTree {
   const rootD = mg.root ?? new DNode('');
 
   const liveLabelDefs = (labels: DLabel[]): LabelDef[] => {
-    if (labels.length === 0) return [];
+    // (no labels: the shared empty list, see base/empty.ts; adding to it replaces it)
+    if (labels.length === 0) return noItems();
     const out: LabelDef[] = [];
     for (let lIndex = 0, lList = labels; lIndex < lList.length; lIndex++) { const l = lList[lIndex]; if (!l.deleted) out.push(...l.defs); }
-    return out.sort((a, b) => a.start - b.start);
+    return out.length ? out.sort((a, b) => a.start - b.start) : noItems();
   };
   const newNode = (d: DNode, parent?: TreeNode): TreeNode => ({
-    name: d.name, parent, children: [], properties: [], labels: [], contributions: [], omitIfNoRef: d.omit,
+    name: d.name, parent, children: [], properties: [], labels: noItems(), contributions: [], omitIfNoRef: d.omit,
   });
   // (the lists of a new node are made at their final size, or handed over from the DNode, which dies here:
   // a push onto [] reserves 16 slots)
@@ -51,7 +53,7 @@ export function toLiveTree(mg: MergeState): LiveTree {
         existing.chunks = p.chunks;
         existing.span = p.span;
         existing.nameSpan = p.nameSpan;
-        existing.labels.push(...liveLabelDefs(p.labels));
+        existing.labels = withAdded(existing.labels, liveLabelDefs(p.labels));
         existing.contributions.push(...p.contributions);
         valueLabels.set(existing, p.valueLabels);
         continue;

@@ -1,0 +1,119 @@
+// What the language server keeps at rest is shared where it is the same: one frozen empty list for every
+// AST item, value part and tree node or property without labels (base/empty.ts), one copy of each string
+// and type list of the bindings' schema index (bindings/index-compact.ts). Adding labels to something that
+// had none must replace the shared list, never grow it (it would give every other owner the label).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import { noItems, withAdded } from '../../server/src/base/empty';
+import { compactIndex } from '../../server/src/bindings/index-compact';
+import type { SchemaIndex } from '../../server/src/bindings/worker';
+import { parseDts } from '../../server/src/syntax/parse';
+import { shiftStatement } from '../../server/src/syntax/shift';
+import { applyOverlay } from '../../server/src/tree/apply-overlay';
+import type { TreeNode } from '../../server/src/tree/types';
+import { IdentityMap } from '../util/identity-map';
+import { buildFromText } from '../util/tree-helpers';
+import { fixture } from '../util/paths';
+
+function nodes(n: TreeNode, acc: TreeNode[] = []): TreeNode[] {
+  acc.push(n);
+  for (const c of n.children) nodes(c, acc);
+  return acc;
+}
+
+test('empty label lists of the AST and the live tree are the one shared frozen list', () => {
+  const shared = noItems();
+  assert.ok(Object.isFrozen(shared));
+  assert.throws(() => (shared as number[]).push(1));
+  const text = '/dts-v1/;\n/ { a { p = <1>, "x"; q; }; l1: b { l2: r = l3: <2 &l1>; }; };\n';
+  const { ast, tree } = buildFromText('/t.dts', text);
+  const items: { labels: unknown[] }[] = [];
+  const parts: { labelsBefore: unknown[]; labelsAfter: unknown[] }[] = [];
+  const walk = (its: readonly unknown[]): void => {
+    for (const it of its as { kind: string; labels: unknown[]; value?: typeof parts; body?: { items: unknown[] } }[]) {
+      if (it.kind !== 'property' && it.kind !== 'node') continue;
+      items.push(it);
+      if (it.value) parts.push(...it.value);
+      if (it.body) walk(it.body.items);
+    }
+  };
+  for (const s of ast.statements) if (s.kind === 'rootNode') walk(s.body.items);
+  const empty = items.filter((i) => i.labels.length === 0);
+  assert.equal(empty.length, 3); // a, p, q (b and r have labels)
+  for (const i of empty) assert.equal(i.labels, shared);
+  assert.ok(parts.length >= 3);
+  for (const p of parts) {
+    if (p.labelsBefore.length === 0) assert.equal(p.labelsBefore, shared);
+    if (p.labelsAfter.length === 0) assert.equal(p.labelsAfter, shared);
+  }
+  // a statement moved to another offset (the parse cache's reuse) keeps sharing it
+  const moved = shiftStatement(ast.statements[1], 100) as unknown as { body: { items: { labels: unknown[] }[] } };
+  assert.equal(moved.body.items[0].labels, shared);
+  // the tree: nodes and properties without labels
+  const all = nodes(tree.root);
+  const a = all.find((n) => n.name === 'a')!;
+  assert.equal(a.labels, shared);
+  for (const p of a.properties) assert.equal(p.labels, shared);
+  assert.deepEqual(all.find((n) => n.name === 'b')!.labels.map((l) => l.name), ['l1']);
+});
+
+test('labels added to a property or node that had none replace the shared list (duplicates, overlays)', () => {
+  // a duplicate property in one body: the later one's labels join the first one's
+  const { tree } = buildFromText('/d.dts', '/dts-v1/;\n/ { n { p = <1>; lp: p = <2>; q = <3>; }; m { }; };\n');
+  const n = tree.root.children.find((c) => c.name === 'n')!;
+  assert.deepEqual(n.properties.find((p) => p.name === 'p')!.labels.map((l) => l.name), ['lp']);
+  assert.equal(n.properties.find((p) => p.name === 'q')!.labels.length, 0);
+  assert.equal(tree.root.children.find((c) => c.name === 'm')!.labels.length, 0);
+  assert.equal(noItems().length, 0);
+  // an overlay fragment's label on a base node without labels
+  const base = buildFromText('/b.dts', '/dts-v1/;\n/ { x { }; y { }; };\n').tree;
+  const overlayText = '/dts-v1/;\n/plugin/;\n&{/} { lx: x { v = <1>; }; };\n';
+  const overlay = buildFromText('/o.dtso', overlayText).tree;
+  applyOverlay(base, overlay, new IdentityMap('/o.dtso', overlayText.length));
+  const x = base.root.children.find((c) => c.name === 'x')!;
+  const y = base.root.children.find((c) => c.name === 'y')!;
+  assert.deepEqual(x.labels.map((l) => l.name), ['lx']);
+  assert.deepEqual(y.labels, []);
+  assert.equal(noItems().length, 0);
+  // withAdded grows a list of its own in place
+  const own = [1];
+  assert.equal(withAdded(own, [2]), own);
+  assert.deepEqual(own, [1, 2]);
+  assert.deepEqual(withAdded(noItems<number>(), [3]), [3]);
+});
+
+test("a board's parse shares the empty list everywhere (no AST list without labels is its own)", () => {
+  const f = fixture('linux-stack', 'arch/arm64/boot/dts/acme/acme-board.dts');
+  const ast = parseDts(fs.readFileSync(f, 'utf8'));
+  let own = 0;
+  const seen = (x: unknown): void => {
+    if (!x || typeof x !== 'object') return;
+    if (Array.isArray(x)) { for (const y of x) seen(y); return; }
+    const o = x as Record<string, unknown>;
+    for (const k of ['labels', 'labelsBefore', 'labelsAfter']) if (Array.isArray(o[k]) && (o[k] as unknown[]).length === 0 && o[k] !== noItems()) own++;
+    for (const v of Object.values(o)) if (typeof v === 'object') seen(v);
+  };
+  seen(ast.statements);
+  assert.equal(own, 0);
+});
+
+test('the compacted schema index equals the one received and holds each string and type list once', () => {
+  const id = (n: number): string => `http://devicetree.org/schemas/x/${'long-'.repeat(8)}${n}.yaml#`;
+  const copy = (s: string): string => (' ' + s).slice(1);
+  const ix: SchemaIndex = {
+    key: 'k',
+    origin: 'o',
+    compatMap: { 'a,one': copy(id(1)), 'a,two': copy(id(1)), 'b,three': copy(id(2)) },
+    files: { [id(1)]: copy('x/1.yaml'), [id(2)]: copy('x/2.yaml') },
+    types: { props: { reg: [{ type: 'uint32-matrix' }], clocks: [{ type: 'phandle-array' }], 'x-u32': [{ type: 'uint32' }], 'y-u32': [{ type: 'uint32' }] }, patterns: { '-gpios$': [{ type: 'phandle-array' }] } },
+    compatibles: ['a,one', 'a,two', 'b,three'].map(copy),
+  };
+  const before = JSON.stringify(ix);
+  const c = compactIndex(ix);
+  assert.equal(JSON.stringify(c), before);
+  assert.equal(JSON.stringify(ix), before); // the received index is not changed
+  assert.equal(c.types.props['x-u32'], c.types.props['y-u32']);
+  assert.equal(c.types.props.clocks, c.types.patterns['-gpios$']);
+  assert.notEqual(c.types.props.reg, c.types.props.clocks);
+});
