@@ -3,12 +3,13 @@
 // The CLI and the language server only translate its results.
 import { applySeverity, type Diagnostic, type PositionedDiagnostic, type SeverityOverrides } from './base/diagnostics';
 import type { FileSystem } from './base/fs';
+import { drain } from './base/slice';
 import { SnapshotFileSystem } from './base/snapshot-fs';
 import { LineIndex } from './base/text';
 import type { BindingsHost, TreeInfo } from './bindings';
-import { runChecksSteps } from './checks';
+import { runChecksEach, runChecksSteps } from './checks';
 import { resolveKernelEnvironment, type KernelEnvironment, type KernelOptions } from './kernel/environment';
-import { buildSupplierGraph } from './model/graph';
+import { buildSupplierGraph, patchPropertyEdges } from './model/graph';
 import { loadIommuModel, type IommuModel } from './model/iommu';
 import { simulateProbe } from './model/probe/simulate';
 import type { ProbeReport } from './model/probe/types';
@@ -19,7 +20,7 @@ import type { DtsFile } from './syntax/ast';
 import { ParseCache, parseDtsSteps } from './syntax/parse';
 import { hasIncbin, patchTree, remapAll, sortLikeMerge, type MergeMemo, type PatchResult } from './tree/incremental';
 import { buildTreeSteps } from './tree/merge';
-import { trackReads, trackReadsSteps } from './tree/value-reads';
+import { noteReads, trackReads } from './tree/value-reads';
 import type { LiveTree, TreeProperty } from './tree/types';
 import { analyzeOverlayStack, stackNotes, syntaxDiagnostic } from './analysis-stack';
 import { flavourFromTree, flavourName, type Flavour } from './workspace/flavour';
@@ -184,12 +185,15 @@ export class AnalysisHost {
   }
 
   /** Keystrokes the preprocessor replayed on its last run, parses made by editing the last one, trees patched. */
-  get incrementalStats(): { preprocessReplays: number; parseEdits: number; mergePatches: number; mergeValuePatches: number; modelSkips: number } {
-    return { preprocessReplays: this.ppCache.incremental, parseEdits: this.parseCache.edits, mergePatches: this.mergePatches, mergeValuePatches: this.mergeValuePatches, modelSkips: this.modelSkips };
+  get incrementalStats(): { preprocessReplays: number; parseEdits: number; mergePatches: number; mergeValuePatches: number; modelSkips: number; edgePatches: number; checksRerun: number } {
+    return { preprocessReplays: this.ppCache.incremental, parseEdits: this.parseCache.edits, mergePatches: this.mergePatches, mergeValuePatches: this.mergeValuePatches, modelSkips: this.modelSkips, edgePatches: this.edgePatches, checksRerun: this.checksRerun };
   }
   private mergePatches = 0;
   private mergeValuePatches = 0;
   private modelSkips = 0;
+  /** keystrokes whose changed value had its supplier edges decoded again in place, and checks run again one by one */
+  private edgePatches = 0;
+  private checksRerun = 0;
 
   /**
    * The files and include directories of the context of root (workspace/stack.ts). A plan is kept for
@@ -315,8 +319,15 @@ export class AnalysisHost {
       if (byContent) { flavour = byContent; flavourReason = `the tree has ${flavourName(byContent)} properties`; }
     }
     // a patched tree showing the same values, or another value of a property the graph did not read, has the
-    // same edges, moved with it (patchTree dropped the graph otherwise); a graph built for a memo records what
-    // it read (tree/value-reads.ts)
+    // same edges, moved with it; a value the graph read has its edges decoded again (patchPropertyEdges: the
+    // same shape, new arguments) or the graph is built again; a graph built for a memo records what it read
+    // (tree/value-reads.ts)
+    if (memo && patched && memo.graph && memo.graphChanged) {
+      const changed = memo.graphChanged;
+      memo.graphChanged = undefined;
+      if (patchPropertyEdges(memo.graph, tree, this.model, changed)) this.edgePatches++;
+      else memo.graph = undefined;
+    }
     const graphKept = !!(memo && patched && memo.graph);
     let graph: SupplierGraph;
     if (memo && patched && memo.graph) graph = memo.graph;
@@ -330,31 +341,44 @@ export class AnalysisHost {
     if (!patched && sliceMs !== Infinity) yield 'graph';
     const kernel = resolveKernelEnvironment(fs, root, tree, this.options.kernel);
     let probe: ProbeReport | undefined;
-    const probeReport = (): ProbeReport => (probe ??= simulateProbe({ tree, graph, model: this.model, env: kernel }));
+    // what the probe simulation read counts as read by every check that uses it (it is shared by them)
+    const probeReads = new Set<TreeProperty>();
+    const probeReport = (): ProbeReport => {
+      probe ??= trackReads(probeReads, () => simulateProbe({ tree, graph, model: this.model, env: kernel }));
+      noteReads(probeReads);
+      return probe;
+    };
     // checks of a partial tree would report what is only missing because the analysis stopped
     let checkDiagnostics: Diagnostic[];
     const kernelKey = memo ? kernelEnvironmentKey(kernel) : '';
-    // the checks read the tree's shape, the graph and the values they record: their findings stay when none of that changed
-    const checksKept = graphKept && patched && (!patched.valueChanged || (memo!.checkReads !== undefined && !memo!.checkReads.has(patched.prop!)));
+    const input = { tree, graph, model: this.model, map: pp.map, flavour, kernel, probe: probeReport };
+    // each check read the tree's shape, the graph and the values it recorded: its findings stay when none of
+    // that changed, and only the checks that read a changed value run again
+    const kept = memo && graphKept && patched && memo.checks && memo.checks.flavour === flavour && memo.checks.kernel === kernelKey ? memo.checks : undefined;
     if (stop()) {
       checkDiagnostics = [];
       if (memo) memo.checks = undefined;
-    } else if (memo && checksKept && memo.checks && memo.checks.flavour === flavour && memo.checks.kernel === kernelKey) {
-      // the same findings, moved with the tree
-      if (patched!.valueChanged) this.modelSkips++;
-      checkDiagnostics = remapAll(memo.checks.diags, pp.map);
-    } else {
-      const positioned: PositionedDiagnostic[] | undefined = memo ? [] : undefined;
-      const input = { tree, graph, model: this.model, map: pp.map, flavour, kernel, probe: probeReport };
-      const reads = new Set<TreeProperty>();
-      const steps = runChecksSteps(input, positioned, patched ? Infinity : sliceMs);
-      checkDiagnostics = yield* (memo ? trackReadsSteps(reads, steps) : steps);
-      if (memo) {
-        const movable = positioned!.length === checkDiagnostics.length && positioned!.every((x) => !x.diag.related || x.related);
-        memo.checks = movable ? { diags: positioned!, flavour, kernel: kernelKey } : undefined;
-        memo.checkReads = reads;
-      }
-    }
+    } else if (kept) {
+      const prop = patched!.valueChanged ? patched!.prop! : undefined;
+      const only = new Set<number>();
+      if (prop) kept.each.forEach((c, i) => { if (c.reads.has(prop)) only.add(i); });
+      if (prop && only.size === 0) this.modelSkips++;
+      if (only.size > 0) {
+        this.checksRerun += only.size;
+        const runs = drain(runChecksEach(input, Infinity, only));
+        for (const i of only) {
+          const r = runs[i]!;
+          kept.each[i] = { diags: r.positioned, reads: r.reads };
+          if (!r.movable) memo!.checks = undefined; // (its findings are used once, then all checks run again)
+        }
+        checkDiagnostics = [];
+        for (let i = 0; i < kept.each.length; i++) for (const d of only.has(i) ? runs[i]!.out : remapAll(kept.each[i].diags, pp.map)) checkDiagnostics.push(d);
+      } else checkDiagnostics = kept.each.flatMap((c) => remapAll(c.diags, pp.map));
+    } else if (memo) {
+      const runs = yield* runChecksEach(input, patched ? Infinity : sliceMs);
+      checkDiagnostics = runs.flatMap((r) => r!.out);
+      memo.checks = runs.every((r) => r!.movable) ? { each: runs.map((r) => ({ diags: r!.positioned, reads: r!.reads })), flavour, kernel: kernelKey } : undefined;
+    } else checkDiagnostics = yield* runChecksSteps(input, undefined, sliceMs);
     const bindingsInfo: TreeInfo = { flavour, root: detected.root, systemIncludePaths: plan.systemIncludePaths, bindingsDirs: plan.bindingsDirs };
     if (this.options.bindings && !stop()) {
       try {

@@ -13,7 +13,7 @@ import type { AnalysisOptions } from '../../server/src/analysis';
 import { diffRun } from '../util/incremental-diff';
 import { fixture } from '../util/paths';
 
-function session(root: string, files: string[], edits: number, seed: number, options: AnalysisOptions = {}): { patched: number; values: number; modelSkips: number } {
+function session(root: string, files: string[], edits: number, seed: number, options: AnalysisOptions = {}): { patched: number; values: number; modelSkips: number; edgePatches: number; checksRerun: number } {
   const run = diffRun(options);
   const rnd = prng(seed);
   const texts = new Map(files.map((f) => [f, fs.readFileSync(f, 'utf8')]));
@@ -47,7 +47,7 @@ function session(root: string, files: string[], edits: number, seed: number, opt
     assert.equal(r.diff, undefined, `edit ${i} of ${path.basename(f)}: ${r.diff}`);
   }
   const s = run.host.incrementalStats;
-  return { patched: s.mergePatches, values: s.mergeValuePatches, modelSkips: s.modelSkips };
+  return { patched: s.mergePatches, values: s.mergeValuePatches, modelSkips: s.modelSkips, edgePatches: s.edgePatches, checksRerun: s.checksRerun };
 }
 
 test('incremental merge = fresh analysis over random edits of a fixture board', (t) => {
@@ -68,4 +68,33 @@ test('incremental merge = fresh analysis over random edits of kernel boards', (t
   assert.ok(r1.patched > 20 && r2.patched > 20, JSON.stringify([r1, r2]));
   // value edits of properties neither the graph nor the checks read (tree/value-reads.ts) kept both, and still agree
   assert.ok(r1.modelSkips > 3 && r2.modelSkips > 3, JSON.stringify([r1, r2]));
+});
+
+test('incremental: a value the graph read has its edges decoded again in place and only the checks that read it run, = fresh', (t) => {
+  const kernel = kernelTreeIfPresent();
+  if (!kernel) { t.skip('Linux 6.12 sources not extracted'); return; }
+  const dts = path.join(kernel, 'arch/arm64/boot/dts');
+  // value edits only (every benchEdit with an odd index changes a digit in a cell list)
+  const board = path.join(dts, 'qcom/sm8550-mtp.dts');
+  const soc = path.join(dts, 'qcom/sm8550.dtsi');
+  const run = diffRun({});
+  assert.equal(run.step(board).diff, undefined);
+  const rnd = prng(21);
+  const texts = new Map([board, soc].map((f) => [f, fs.readFileSync(f, 'utf8')]));
+  for (let i = 0; i < 80; i++) {
+    const f = i % 3 === 0 ? board : soc;
+    const text = texts.get(f)!;
+    const e = benchEdit(text, rnd, 1);
+    const next = text.slice(0, e.p) + e.insert + text.slice(e.p + e.remove);
+    texts.set(f, next);
+    run.fs.setOverlay(f, next);
+    const r = run.step(board);
+    assert.equal(r.diff, undefined, `edit ${i} of ${path.basename(f)} at ${e.p}: ${r.diff}`);
+  }
+  const s = run.host.incrementalStats;
+  t.diagnostic(JSON.stringify(s));
+  // some edits changed an argument of a supplier edge (clocks, interrupts, ...): its edges were patched, and
+  // fewer checks than all ran again
+  assert.ok(s.edgePatches >= 5, JSON.stringify(s));
+  assert.ok(s.checksRerun > 0 && s.checksRerun < 9 * s.edgePatches, JSON.stringify(s));
 });

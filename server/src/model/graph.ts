@@ -6,6 +6,7 @@ import type { Cell, LiveTree, TreeNode, TreeProperty } from '../tree/types';
 import { getProperty } from '../tree/types';
 import { bindingForProperty, type IommuModel, type SupplierBinding } from './iommu';
 import { nodeNameSpan, propCells } from './tree-util';
+import { noteRead } from '../tree/value-reads';
 import type { SupplierEdge, SupplierGraph } from './types';
 
 const MAX_DEPTH = 4096;
@@ -67,8 +68,12 @@ function portParent(endpoint: TreeNode): TreeNode | undefined {
   return p;
 }
 
-export function buildSupplierGraph(tree: LiveTree, model: IommuModel): SupplierGraph {
-  const edges: SupplierEdge[] = [];
+/**
+ * Decodes the edges of consumer properties into `edges` (in the order of the calls). A property's edges depend
+ * on its own value, the providers' #cells and, for interrupts, the interrupt parent: the graph's build visits
+ * every property; patchPropertyEdges decodes one again.
+ */
+function edgeDecoder(tree: LiveTree, model: IommuModel, edges: SupplierEdge[]): (node: TreeNode, prop: TreeProperty) => void {
   const cellsCache = new CellsCache();
 
   const decodePhandleArgs = (node: TreeNode, prop: TreeProperty, b: SupplierBinding, cells: Cell[], cellsName: string | null) => {
@@ -109,18 +114,7 @@ export function buildSupplierGraph(tree: LiveTree, model: IommuModel): SupplierG
     consumer: TreeNode, supplier: TreeNode, b: SupplierBinding, prop: TreeProperty, index: number,
     span: Span, ref: Span, args: Cell[], cellsName: string | null | undefined, missing: boolean,
   ): SupplierEdge => {
-    const e: SupplierEdge = {
-      consumer,
-      supplier,
-      kind: 'property',
-      binding: b.name,
-      property: prop,
-      index,
-      span,
-      refSpan: { start: ref.start, end: ref.end },
-      args,
-      optional: b.optional,
-    };
+    const e = new PropertyEdge(consumer, supplier, b.name, prop, index, span, { start: ref.start, end: ref.end }, args, b.optional);
     if (cellsName) e.cellsProperty = cellsName;
     if (b.ignore || b.decoder === 'remote-endpoint') e.ignoreForCycles = true;
     if (missing) e.missingCells = true;
@@ -207,6 +201,12 @@ export function buildSupplierGraph(tree: LiveTree, model: IommuModel): SupplierG
         decodePhandleArgs(node, prop, b, cells, b.cellsProperty);
     }
   };
+  return visitProperty;
+}
+
+export function buildSupplierGraph(tree: LiveTree, model: IommuModel): SupplierGraph {
+  const edges: SupplierEdge[] = [];
+  const visitProperty = edgeDecoder(tree, model, edges);
 
   // iterative walk (no recursion limits on deep trees)
   const stack: TreeNode[] = [tree.root];
@@ -221,6 +221,11 @@ export function buildSupplierGraph(tree: LiveTree, model: IommuModel): SupplierG
     for (let k = node.children.length - 1; k >= 0; k--) stack.push(node.children[k]);
   }
 
+  return graphOf(edges);
+}
+
+/** The graph of a list of edges (grouped by consumer and by supplier on first use). */
+function graphOf(edges: SupplierEdge[]): SupplierGraph {
   let byConsumer: Map<TreeNode, SupplierEdge[]> | undefined;
   let bySupplier: Map<TreeNode, SupplierEdge[]> | undefined;
   const group = (key: 'consumer' | 'supplier') => {
@@ -244,4 +249,66 @@ export function buildSupplierGraph(tree: LiveTree, model: IommuModel): SupplierG
       return bySupplier.get(node) ?? [];
     },
   };
+}
+
+/**
+ * An edge decoded from a consumer property. Its argument cells are part of the property's value: reading them
+ * counts as reading the property (tree/value-reads.ts), so that a check that read them runs again when the
+ * value changes even though the graph was only patched (patchPropertyEdges).
+ */
+class PropertyEdge implements SupplierEdge {
+  readonly kind = 'property' as const;
+  cellsProperty?: string;
+  ignoreForCycles?: boolean;
+  missingCells?: boolean;
+  constructor(
+    public consumer: TreeNode,
+    public supplier: TreeNode,
+    public binding: string,
+    public property: TreeProperty,
+    public index: number,
+    public span: Span,
+    public refSpan: Span,
+    private cells: Cell[],
+    public optional: boolean,
+  ) {}
+
+  get args(): Cell[] {
+    noteRead(this.property);
+    return this.cells;
+  }
+
+  set args(c: Cell[]) {
+    this.cells = c;
+  }
+}
+
+/**
+ * After a keystroke changed the value of `prop` without changing its references (tree/incremental.ts): its
+ * edges decoded again from the new value; when they have the same shape (the same suppliers, bindings,
+ * indexes and flags: only argument cells changed), the graph's edges take their new arguments and spans
+ * and true is returned; false when the graph must be built again (a property other nodes' edges read, or
+ * another shape).
+ */
+export function patchPropertyEdges(graph: SupplierGraph, tree: LiveTree, model: IommuModel, prop: TreeProperty): boolean {
+  const b = bindingForProperty(model, prop.name);
+  // remote-endpoint: the edge's consumer is another node; interrupt-parent is read for the children too
+  if (!b || b.decoder === 'remote-endpoint' || prop.name === 'interrupt-parent' || prop.name.startsWith('#')) return false;
+  const now: SupplierEdge[] = [];
+  edgeDecoder(tree, model, now)(prop.node, prop);
+  const old: SupplierEdge[] = [];
+  for (const e of graph.edges) if (e.property === prop) old.push(e);
+  if (now.length !== old.length) return false;
+  for (let k = 0; k < now.length; k++) {
+    const a = old[k];
+    const c = now[k];
+    if (a.consumer !== c.consumer || a.supplier !== c.supplier || a.binding !== c.binding || a.index !== c.index || a.cellsProperty !== c.cellsProperty ||
+      a.missingCells !== c.missingCells || a.ignoreForCycles !== c.ignoreForCycles || a.optional !== c.optional || a.kind !== c.kind) return false;
+  }
+  for (let k = 0; k < now.length; k++) {
+    old[k].args = (now[k] as PropertyEdge)['cells'];
+    old[k].span = now[k].span;
+    old[k].refSpan = now[k].refSpan;
+  }
+  return true;
 }

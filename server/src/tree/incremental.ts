@@ -34,10 +34,13 @@ export interface MergeMemo {
   graph?: SupplierGraph;
   /** the properties whose values the graph's build read (tree/value-reads.ts) */
   graphReads?: Set<TreeProperty>;
-  /** the checks' diagnostics with their positions, for the flavour they were worded for (absent: run them again) */
-  checks?: { diags: PositionedDiagnostic[]; flavour: string; kernel: string };
-  /** the properties whose values the checks read (with the graph's: what they depend on besides the tree's shape) */
-  checkReads?: Set<TreeProperty>;
+  /** set by patchTree: the graph read this property, whose value changed: its edges are decoded again (or the graph built again) */
+  graphChanged?: TreeProperty;
+  /**
+   * per check (checks/index.ts order): its diagnostics with their positions and the properties whose values it
+   * read (besides the tree's shape and the graph), for the flavour and kernel they were made for (absent: run them all again)
+   */
+  checks?: { each: { diags: PositionedDiagnostic[]; reads: Set<TreeProperty> }[]; flavour: string; kernel: string };
 }
 
 /** The tree holds /incbin/ data (a file that can change on disk without any text changing). */
@@ -200,8 +203,9 @@ export function patchTree(memo: MergeMemo, now: ast.DtsFile, text: string, ctx: 
     const move = mover(e);
     forEachTreeSpan(memo.tree, move);
     movePositioned(memo.treeDiags, move);
-    if (memo.checks) movePositioned(memo.checks.diags, move);
+    if (memo.checks) for (const c of memo.checks.each) movePositioned(c.diags, move);
     if (memo.graph) for (const x of memo.graph.edges) { move(x.span); move(x.refSpan); }
+    memo.graphChanged = undefined;
     memo.ast = now;
     memo.text = text;
     return { valueChanged: false };
@@ -231,11 +235,11 @@ export function patchTree(memo: MergeMemo, now: ast.DtsFile, text: string, ctx: 
   const move = mover(e);
   forEachTreeSpan(memo.tree, move);
   movePositioned(memo.treeDiags, move);
-  if (memo.checks) movePositioned(memo.checks.diags, move);
+  if (memo.checks) for (const c of memo.checks.each) movePositioned(c.diags, move);
   // the graph stays (moved) unless its build read the value that changed: then its edges are made again
   const graphKeeps = !shown || (memo.graphReads !== undefined && !memo.graphReads.has(prop));
-  if (memo.graph && graphKeeps) for (const x of memo.graph.edges) { move(x.span); move(x.refSpan); }
-  if (!graphKeeps) memo.graph = undefined;
+  if (memo.graph) for (const x of memo.graph.edges) { move(x.span); move(x.refSpan); }
+  memo.graphChanged = graphKeeps ? undefined : prop;
   if (shown) {
     const oldRR = chunkRefs(prop.chunks);
     const newRR = chunkRefs(built.chunks);

@@ -33,6 +33,16 @@ export class LiveProperty implements TreeProperty {
   }
 }
 
+/** A value of `p` read other than through `chunks` (a supplier edge's argument cells): recorded likewise. */
+export function noteRead(p: TreeProperty): void {
+  if (reads !== undefined) reads.add(p);
+}
+
+/** Everything `from` recorded counts as read by the computation running now (a shared result it uses). */
+export function noteReads(from: ReadonlySet<TreeProperty>): void {
+  if (reads !== undefined && reads !== from) for (const p of from) reads.add(p);
+}
+
 /** Run `fn`, recording every property whose value it reads into `into`. */
 export function trackReads<T>(into: Set<TreeProperty>, fn: () => T): T {
   const prev = reads;
