@@ -93,7 +93,7 @@ export abstract class Scanner extends Includes {
       }
       if (isIdStart(c)) {
         const e = identEnd(text, i + 1, n);
-        const m = this.lookup(text.slice(i, e));
+        const m = this.mayBeMacro(c) ? this.lookup(text.slice(i, e)) : undefined;
         if (m) {
           const r = this.expandAt(F, i, e, m);
           if (r >= 0) { i = r; continue; }

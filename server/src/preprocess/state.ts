@@ -103,6 +103,8 @@ export abstract class RunState implements ExpandHost {
   protected readonly isCancelled: (() => boolean) | undefined;
 
   protected readonly macros = new Map<string, Macro>();
+  /** first characters (ASCII) of every name ever defined in this run (see mayBeMacro) */
+  private readonly defStarts = new Uint8Array(128);
   protected readonly outParts: string[] = [];
   protected outLen = 0;
   protected readonly segs = new Segments();
@@ -192,6 +194,8 @@ export abstract class RunState implements ExpandHost {
   /** `name` is a macro now: the replay of the next keystroke must not touch it (see incremental.ts). */
   protected noteDefined(name: string, m: Macro): void {
     this.everDefined.add(name);
+    const c = name.charCodeAt(0);
+    if (c < 128) this.defStarts[c] = 1;
     if (m.params) this.functionLike.add(name);
   }
 
@@ -236,6 +240,14 @@ export abstract class RunState implements ExpandHost {
       this.realMemo.set(path, r);
     }
     return r;
+  }
+
+  /**
+   * Can an identifier starting with c name a macro? Not when no name ever defined starts with it (most of a
+   * board's identifiers are lower-case property and node names) and no frame records the names consulted.
+   */
+  protected mayBeMacro(c: number): boolean {
+    return c >= 128 || this.defStarts[c] !== 0 || this.frames.length !== 0;
   }
 
   /** Macro lookup; records the consultation in every recording frame that has not seen the name. */
