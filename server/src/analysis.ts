@@ -172,6 +172,14 @@ export class AnalysisHost {
     this.memos.delete(root);
   }
 
+  /**
+   * The editor is idle: drop what only a later analysis might reuse and costs little to make again (the parse
+   * cache's entries no open context's last parse uses). Returns the number of entries dropped.
+   */
+  releaseAtRest(): number {
+    return this.parseCache.trimToLive();
+  }
+
   get parseStats(): { parsed: number; reused: number } {
     return this.parseCache.stats;
   }

@@ -1,10 +1,14 @@
 // What the language server keeps at rest is shared where it is the same: one frozen empty list for every
 // AST item, value part and tree node or property without labels (base/empty.ts), one copy of each string
 // and type list of the bindings' schema index (bindings/index-compact.ts). Adding labels to something that
-// had none must replace the shared list, never grow it (it would give every other owner the label).
+// had none must replace the shared list, never grow it (it would give every other owner the label). What can be
+// made again is dropped when the editor is idle (AnalysisHost.releaseAtRest: the parse cache's entries no
+// context's last parse uses); the analyses after it must equal fresh ones.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { kernelTreeIfPresent } from '../../scripts/kernel-tree';
 import { noItems, withAdded } from '../../server/src/base/empty';
 import { compactIndex } from '../../server/src/bindings/index-compact';
 import type { SchemaIndex } from '../../server/src/bindings/worker';
@@ -14,6 +18,7 @@ import { applyOverlay } from '../../server/src/tree/apply-overlay';
 import type { TreeNode } from '../../server/src/tree/types';
 import { IdentityMap } from '../util/identity-map';
 import { buildFromText } from '../util/tree-helpers';
+import { diffRun } from '../util/incremental-diff';
 import { fixture } from '../util/paths';
 
 function nodes(n: TreeNode, acc: TreeNode[] = []): TreeNode[] {
@@ -116,4 +121,49 @@ test('the compacted schema index equals the one received and holds each string a
   assert.equal(c.types.props['x-u32'], c.types.props['y-u32']);
   assert.equal(c.types.props.clocks, c.types.patterns['-gpios$']);
   assert.notEqual(c.types.props.reg, c.types.props.clocks);
+});
+
+test('the parse cache trimmed at rest keeps what the open contexts use; analyses after it equal fresh ones', () => {
+  const run = diffRun();
+  const root = '/virtual/mem/board.dts';
+  const v1 = '/dts-v1/;\n/ { a { p = <1>; l: q = "x"; }; b { r = <&l>; }; };\n&{/a} { s = <2>; };\n&l2 { t; };\n/ { l2: c { }; };\n';
+  // two places changed at once: a whole parse (the edit path needs one), the old statements stay cached
+  const v2 = v1.replace('p = <1>', 'p = <1 2>').replace('t;', 't; u = <3>;');
+  run.fs.setOverlay(root, v1);
+  assert.equal(run.step(root).diff, undefined);
+  run.fs.setOverlay(root, v2);
+  assert.equal(run.step(root).diff, undefined);
+  const { parsed } = run.host.parseStats;
+  const dropped = run.host.releaseAtRest();
+  assert.ok(dropped >= 2, `${dropped} entries dropped`);
+  assert.equal(run.host.releaseAtRest(), 0); // what is left is what the last parse uses
+  // the same text again: nothing parsed (the live statements stayed), the same analysis as a fresh one
+  assert.equal(run.step(root).diff, undefined);
+  assert.equal(run.host.parseStats.parsed, parsed);
+  // back to the first text (an undo): its statements are parsed again, with the same result
+  run.fs.setOverlay(root, v1);
+  assert.equal(run.step(root).diff, undefined);
+  assert.ok(run.host.parseStats.parsed > parsed);
+  run.fs.setOverlay(root, v2.replace('s = <2>', 's = <2 3>'));
+  assert.equal(run.step(root).diff, undefined);
+});
+
+test('a kernel board and its SoC .dtsi edited, trimmed at rest and edited again: every analysis equals a fresh one', { skip: !kernelTreeIfPresent() && 'no kernel tree' }, () => {
+  const dts = path.join(kernelTreeIfPresent()!, 'arch/arm64/boot/dts');
+  const board = path.join(dts, 'qcom/sc7280-herobrine-villager-r1-lte.dts');
+  const soc = path.join(dts, 'qcom/sc7280.dtsi');
+  const run = diffRun();
+  const text = fs.readFileSync(soc, 'utf8');
+  assert.equal(run.step(board).diff, undefined);
+  // a value in the SoC's huge root statement (parsed item by item), then a structural edit of two places
+  const at = text.indexOf('#address-cells = <2>;', text.length / 2);
+  const edited = text.slice(0, at) + '#address-cells = <2>; x-mem-test = <1>;' + text.slice(at + '#address-cells = <2>;'.length);
+  run.fs.setOverlay(soc, edited);
+  assert.equal(run.step(board).diff, undefined);
+  run.fs.setOverlay(soc, edited.replace('x-mem-test = <1>;', 'x-mem-test = <1 2>;').replace('/ {', '/ { y-mem-test;'));
+  assert.equal(run.step(board).diff, undefined);
+  assert.ok(run.host.releaseAtRest() > 0);
+  assert.equal(run.step(board).diff, undefined);
+  run.fs.setOverlay(soc, text);
+  assert.equal(run.step(board).diff, undefined);
 });

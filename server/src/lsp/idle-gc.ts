@@ -42,6 +42,8 @@ export interface IdleCollectorOptions {
   minGrowthRatio: number;
   /** the V8 heap in use (bytes) */
   heapUsed: () => number;
+  /** drops what can be made again cheaply (the server: AnalysisHost.releaseAtRest), before the first step's collection */
+  release?: () => void;
   /** one compacting full collection; undefined when V8 offers none (no --expose-gc) */
   collect: (() => void) | undefined;
   /** quiet time after delayMs before the young generation is shrunk (ms) */
@@ -296,7 +298,8 @@ export class IdleCollector {
     this.shrinkTries = 0;
     this.shrinkAt = now + this.o.shrinkDelayMs;
     this.arm(this.o.shrinkDelayMs);
-    // first step: the old generation, when it has grown
+    // first step: what the server can drop, then the old generation, when it has grown
+    this.o.release?.();
     const used = this.o.heapUsed();
     const last = this.stats.heapAfterIdleCollection;
     if (used - last < this.o.minGrowthBytes || used < last * (1 + this.o.minGrowthRatio)) return; // nothing much to give back

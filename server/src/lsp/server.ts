@@ -82,7 +82,7 @@ export class DtsServer {
     this.settingsReady = new Promise<void>((resolve) => { this.resolveSettingsReady = resolve; });
     this.idle = new IdleCollector(
       () => this.scheduler.pending() || this.indexRunner.busy || this.indexRunner.updatePending,
-      idleOptionsFromEnv((m) => this.log(m)),
+      { ...idleOptionsFromEnv((m) => this.log(m)), release: () => this.host.releaseAtRest() },
     );
     setTraceSink((m) => this.log(m));
     startLagMonitor();

@@ -180,6 +180,26 @@ export class ParseCache {
     }
   }
 
+  /**
+   * Drop every entry that no recent owner's last parse uses: the old versions of edited statements, kept in case
+   * the text comes back (an undo) and otherwise until the size bound evicts them (after a few hundred edits
+   * of a SoC .dtsi, ~7 MB of ASTs). The language server calls it when the editor is idle; a parse that needs
+   * one of them again parses it. Returns the number of entries dropped.
+   */
+  trimToLive(): number {
+    const sets = [...this.live.values()];
+    let dropped = 0;
+    for (const [k] of this.entries) {
+      let used = false;
+      for (let i = 0; i < sets.length && !used; i++) used = sets[i].has(k);
+      if (used) continue;
+      this.entries.delete(k);
+      this.chars -= k.length;
+      dropped++;
+    }
+    return dropped;
+  }
+
   clear(): void {
     this.entries.clear();
     this.live.clear();

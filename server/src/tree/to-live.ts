@@ -20,7 +20,8 @@ export function toLiveTree(mg: MergeState): LiveTree {
     if (labels.length === 0) return noItems();
     const out: LabelDef[] = [];
     for (let lIndex = 0, lList = labels; lIndex < lList.length; lIndex++) { const l = lList[lIndex]; if (!l.deleted) out.push(...l.defs); }
-    return out.length ? out.sort((a, b) => a.start - b.start) : noItems();
+    // (a copy to its size: pushing reserved 16 slots)
+    return out.length ? out.sort((a, b) => a.start - b.start).slice() : noItems();
   };
   const newNode = (d: DNode, parent?: TreeNode): TreeNode => ({
     name: d.name, parent, children: [], properties: [], labels: noItems(), contributions: [], omitIfNoRef: d.omit,
