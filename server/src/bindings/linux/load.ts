@@ -151,9 +151,9 @@ export function loadLinuxStore(fs: FileSystem, src: LinuxSources, cache?: Bindin
   let stampName: string | undefined;
   if (cache && fs.mtime) {
     // (one native hash of the list: ~4,000 files hashed character by character cost more than their stats)
-    const h = createHash('sha1').update(`${PROCESSOR_VERSION}:${coreHash}`);
-    for (const f of all) h.update(`\n${f}\0${fs.mtime(f) ?? -1}`);
-    stampName = `stamp-${h.digest('hex').slice(0, 16)}-${all.length}`;
+    const parts: string[] = [`${PROCESSOR_VERSION}:${coreHash}`];
+    for (const f of all) parts.push(`${f}\0${fs.mtime(f) ?? -1}`);
+    stampName = `stamp-${createHash('sha1').update(parts.join('\n')).digest('hex').slice(0, 16)}-${all.length}`;
     const known = cache.read(stampName);
     const hit = known ? tryCache(known.trim()) : undefined;
     if (hit) return hit;
