@@ -8,7 +8,7 @@ import { SnapshotFileSystem } from './base/snapshot-fs';
 import { LineIndex } from './base/text';
 import type { BindingsHost, TreeInfo } from './bindings';
 import { runChecksEach, runChecksSteps } from './checks';
-import { resolveKernelEnvironment, type KernelEnvironment, type KernelOptions } from './kernel/environment';
+import { findKernelConfig, kernelEnvironmentOf, type KernelEnvironment, type KernelFiles, type KernelOptions } from './kernel/environment';
 import { buildSupplierGraph, patchPropertyEdges } from './model/graph';
 import { loadIommuModel, type IommuModel } from './model/iommu';
 import { simulateProbe } from './model/probe/simulate';
@@ -162,6 +162,7 @@ export class AnalysisHost {
     this.options = options;
     this.memos.clear();
     this.plans.clear();
+    this.kernelFiles.clear();
     const m = loadIommuModel(options.modelOverride);
     this.model = m.model;
     this.modelDiagnostics = m.diagnostics;
@@ -218,7 +219,24 @@ export class AnalysisHost {
   /** Forget kept plans (files were created or deleted: a build directory, a board, an overlay). */
   clearPlans(): void {
     this.plans.clear();
+    this.kernelFiles.clear();
   }
+
+  /**
+   * The kernel configuration the predictions for root assume (kernel/environment.ts), kept like a plan for
+   * PLAN_TTL_MS: finding it stats the folders above the board and the candidate files on every analysis.
+   */
+  private kernelFilesFor(fs: FileSystem, root: string): KernelFiles {
+    const now = Date.now();
+    const kept = this.kernelFiles.get(root);
+    if (kept && now - kept.at < PLAN_TTL_MS) return kept.files;
+    const files = findKernelConfig(fs, root, this.options.kernel);
+    if (this.kernelFiles.size > 256) this.kernelFiles.clear();
+    this.kernelFiles.set(root, { files, at: now });
+    return files;
+  }
+
+  private readonly kernelFiles = new Map<string, { files: KernelFiles; at: number }>();
 
   private readonly plans = new Map<string, { plan: StackPlan; at: number }>();
 
@@ -339,7 +357,7 @@ export class AnalysisHost {
     } else graph = buildSupplierGraph(tree, this.model);
     // a patched tree is the last analysis' tree, moved: no pause until this analysis replaces that one
     if (!patched && sliceMs !== Infinity) yield 'graph';
-    const kernel = resolveKernelEnvironment(fs, root, tree, this.options.kernel);
+    const kernel = kernelEnvironmentOf(this.kernelFilesFor(fs, root), tree, this.options.kernel);
     let probe: ProbeReport | undefined;
     // what the probe simulation read counts as read by every check that uses it (it is shared by them)
     const probeReads = new Set<TreeProperty>();

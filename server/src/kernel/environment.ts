@@ -81,6 +81,18 @@ function defconfigName(arch: string): string {
 }
 
 export function resolveKernelEnvironment(fs: FileSystem, root: string, tree: LiveTree, opts: KernelOptions = {}): KernelEnvironment {
+  return kernelEnvironmentOf(findKernelConfig(fs, root, opts), tree, opts);
+}
+
+/** What the kernel environment takes from the file system: the configuration found (and why), problems reading it. */
+export interface KernelFiles {
+  config?: KernelConfig;
+  configNote: string;
+  diagnostics: Diagnostic[];
+}
+
+/** The configuration of the kernel `root` is predicted for (see the header), read through `fs`. */
+export function findKernelConfig(fs: FileSystem, root: string, opts: KernelOptions = {}): KernelFiles {
   const diagnostics: Diagnostic[] = [];
   let config: KernelConfig | undefined;
   let configNote = '';
@@ -113,6 +125,13 @@ export function resolveKernelEnvironment(fs: FileSystem, root: string, tree: Liv
     const how = { given: 'given', tree: "the tree's .config", 'build-output': "the build output's .config", defconfig: "the tree's defconfig (no .config found)" }[config.origin];
     configNote = `${config.source} (${how}${config.kind === 'defconfig' && config.origin !== 'defconfig' ? ', a defconfig' : ''})`;
   } else configNote = 'none found (every driver assumed built in)';
+  return { config, configNote, diagnostics };
+}
+
+/** The environment for a tree: the configuration found, the command line (the options', else /chosen/bootargs). */
+export function kernelEnvironmentOf(files: KernelFiles, tree: LiveTree, opts: KernelOptions = {}): KernelEnvironment {
+  const { config, configNote } = files;
+  const diagnostics = files.diagnostics.slice();
 
   // the boot loader's command line: an explicit one, else /chosen/bootargs
   let bootloader: { text: string; source: string } | undefined;

@@ -201,7 +201,7 @@ export function patchTree(memo: MergeMemo, now: ast.DtsFile, text: string, ctx: 
   const spaceOnly = r && blank(memo.text, e.p, e.oldEnd) && blank(text, e.p, e.oldEnd + e.d) && sameShape(r.old, r.now);
   if (!r || spaceOnly) {
     const move = mover(e);
-    forEachTreeSpan(memo.tree, move);
+    forEachTreeSpan(memo.tree, move, e.p);
     movePositioned(memo.treeDiags, move);
     if (memo.checks) for (const c of memo.checks.each) movePositioned(c.diags, move);
     if (memo.graph) for (const x of memo.graph.edges) { move(x.span); move(x.refSpan); }
@@ -233,7 +233,7 @@ export function patchTree(memo: MergeMemo, now: ast.DtsFile, text: string, ctx: 
   // from here on the tree changes
   memo.treeDiags = memo.treeDiags.filter((x) => !(x.start >= old.start && x.end <= old.end && x.diag.code.startsWith('value-')));
   const move = mover(e);
-  forEachTreeSpan(memo.tree, move);
+  forEachTreeSpan(memo.tree, move, e.p);
   movePositioned(memo.treeDiags, move);
   if (memo.checks) for (const c of memo.checks.each) movePositioned(c.diags, move);
   // the graph stays (moved) unless its build read the value that changed: then its edges are made again
