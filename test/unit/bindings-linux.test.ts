@@ -168,3 +168,23 @@ test('bindings: a packed tree validates as its nodes do; validated again as it i
   again.validatePacked(changed);
   assert.ok(again.stats.validated > 0);
 });
+
+test('bindings: a cached schema set gives its key without reading its type table; the table, read later, is the one saved (a damaged one is made again)', async () => {
+  const { SchemaStore } = await import('../../server/src/bindings/linux/store');
+  const bindings = new BindingsHost(new NodeFileSystem(), { installedCore: false, cache: new MemoryBindingsCache() });
+  const store = bindings.linuxFor({ flavour: 'linux', root: fixture('bindings/linux') })!.validator!.store;
+  const { core, rest } = store.serialize();
+  let remade = 0;
+  const remake = () => { remade++; return store.allContents(); };
+  const lazy = SchemaStore.deserialize(core, () => rest, remake)!;
+  assert.equal(lazy.key, store.key);
+  assert.equal((lazy as unknown as { coreData?: unknown }).coreData, undefined, 'the type table is not read for the key');
+  assert.deepEqual(lazy.types, store.types);
+  assert.deepEqual(lazy.selectIds, store.selectIds);
+  // the key intact, the rest of the file damaged: the set is made again when the table is needed
+  const damaged = SchemaStore.deserialize(core.slice(0, 300), () => rest, remake)!;
+  assert.equal(damaged.key, store.key);
+  assert.deepEqual(damaged.types, store.types);
+  assert.equal(remade, 1);
+  assert.equal(SchemaStore.deserialize('{"format":"other"}', () => rest, remake), undefined);
+});

@@ -40,18 +40,34 @@ export interface StoreContents {
   body: string | Record<string, JsonObject>;
 }
 
+/** The start of a serialized core: its format and key (see serialize). */
+const CORE_HEAD = /^\{"format":"dts-lsp-linux-bindings-core","key":("(?:[^"\\]|\\.)*")/;
+
 export class SchemaStore {
   private readonly parsed = new Map<string, JsonObject>();
   private contents: StoreContents | undefined;
   private compat: { map: Map<string, string>; set: Set<string>; patterns: RegExp[] } | undefined;
   readonly key: string;
-  readonly types: TypeTable;
-  readonly selectIds: string[];
+  private coreData: { types: TypeTable; selectIds: string[] } | undefined;
+  private readonly loadCore: (() => { types: TypeTable; selectIds: string[] }) | undefined;
 
-  constructor(core: { key: string; types: TypeTable; selectIds: string[] }, private readonly loadContents: () => StoreContents) {
+  /** `core` may be a function: the type table and the select order are then read when first needed. */
+  constructor(core: { key: string; types: TypeTable; selectIds: string[] } | { key: string; load: () => { types: TypeTable; selectIds: string[] } }, private readonly loadContents: () => StoreContents) {
     this.key = core.key;
-    this.types = core.types;
-    this.selectIds = core.selectIds;
+    if ('load' in core) this.loadCore = core.load;
+    else this.coreData = { types: core.types, selectIds: core.selectIds };
+  }
+
+  private core(): { types: TypeTable; selectIds: string[] } {
+    return (this.coreData ??= this.loadCore!());
+  }
+
+  get types(): TypeTable {
+    return this.core().types;
+  }
+
+  get selectIds(): string[] {
+    return this.core().selectIds;
   }
 
   /** The whole header (reads the rest of the set when it was not read yet). */
@@ -152,6 +168,23 @@ export class SchemaStore {
    * `remake` if it is gone by then (another process's cache pruning).
    */
   static deserialize(coreText: string, readRest: () => string | undefined, remake: () => StoreContents): SchemaStore | undefined {
+    // the key is at the start (serialize writes format, then key): a run whose nodes all have known findings
+    // needs nothing else, and the type table is most of the file
+    const head = CORE_HEAD.exec(coreText.slice(0, 512));
+    if (head) {
+      const key = JSON.parse(head[1]) as string;
+      const load = (): { types: TypeTable; selectIds: string[] } => {
+        try {
+          const core = JSON.parse(coreText) as StoreCore;
+          if (core.format === 'dts-lsp-linux-bindings-core' && core.key === key && core.types && Array.isArray(core.selectIds)) return { types: core.types, selectIds: core.selectIds };
+        } catch {
+          // a damaged cache file: the set is made again
+        }
+        const h = remake().header;
+        return { types: h.types, selectIds: h.selectIds };
+      };
+      return new SchemaStore({ key, load }, () => SchemaStore.parseRest(readRest(), key) ?? remake());
+    }
     try {
       const core = JSON.parse(coreText) as StoreCore;
       if (core.format !== 'dts-lsp-linux-bindings-core' || typeof core.key !== 'string') return undefined;

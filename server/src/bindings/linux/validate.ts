@@ -134,7 +134,7 @@ export const MAX_RESULTS = 20_000;
 const NO_FINDINGS: Finding[] = [];
 
 export class LinuxValidator {
-  readonly types: TypeIndex;
+  private typeIndex: TypeIndex | undefined;
   readonly compiler: SchemaCompiler;
   private readonly compiled = new Map<string, Check | null>();
   private selects: SelectIndex | undefined;
@@ -152,8 +152,12 @@ export class LinuxValidator {
   readonly stats: ValidateStats = { nodes: 0, validated: 0, reused: 0, compiled: 0 };
 
   constructor(readonly store: SchemaStore) {
-    this.types = new TypeIndex(store.types);
     this.compiler = new SchemaCompiler(store);
+  }
+
+  /** The type table's index, made when a node is first decoded (a tree whose findings are known decodes none). */
+  get types(): TypeIndex {
+    return (this.typeIndex ??= new TypeIndex(this.store.types));
   }
 
   private validator(id: string): Check | undefined {
