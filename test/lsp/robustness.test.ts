@@ -195,6 +195,26 @@ test('steady typing does not starve a cold analysis: superseded once, the next o
   });
 });
 
+test('a completion answered from the last analysis while the fresh one runs completes what was just typed', async () => {
+  const file = bigBoard('big-complete.dts', 20_000);
+  await withClient(work, async (c) => {
+    await c.open(file);
+    await c.waitForDiagnostics(file, () => true, 60_000);
+    // `sta` typed on a new line of the root node; the re-analysis of this board takes far longer than a
+    // request may wait, so the completion is answered from the analysis before the edit (positions mapped)
+    await c.change(file, [{ range: { start: { line: 2, character: 0 }, end: { line: 2, character: 0 } }, text: '\tsta\n' }]);
+    const comp = await c.request<Array<{ label: string; textEdit?: { range: unknown } }> | null>('textDocument/completion', {
+      textDocument: { uri: uriOf(file) },
+      position: { line: 2, character: 4 },
+    });
+    const stats = await c.request<{ analyses: number }>('dts/stats', {});
+    assert.equal(stats.analyses, 1, 'answered before the fresh analysis finished');
+    const status = comp?.find((i) => i.label === 'status');
+    assert.ok(status, JSON.stringify(comp?.map((i) => i.label)));
+    assert.deepEqual(status.textEdit?.range, { start: { line: 2, character: 1 }, end: { line: 2, character: 4 } });
+  });
+});
+
 test('shutdown during an analysis is answered promptly and the server exits', async () => {
   const file = bigBoard('big-shutdown.dts');
   const c = new LspClient();

@@ -29,7 +29,7 @@ import {
 } from 'vscode-languageserver';
 import type { Analysis } from '../analysis';
 import type { FileRange } from '../base/diagnostics';
-import type { LineIndex } from '../base/text';
+import { LineIndex } from '../base/text';
 import * as features from '../features';
 import { nodePath } from '../tree/types';
 import { fileRangeToLocation, offsetOf, pathToUri, toLspDiagnostic, toRange, uriToPath } from './convert';
@@ -352,12 +352,19 @@ function registerCompletionAndActions(
     g('completion', null, (p): CompletionItem[] | null => {
       const a = at(p);
       if (!a) return null;
-      const text = a.analysis.fileText(a.file);
-      if (text === undefined) return null;
-      const items = features.getCompletions(a.analysis, a.file, a.offset, text);
+      // completion works on the text as it is now (what was just typed), even when the last analysis is
+      // older (answered while the fresh one runs: its positions are mapped, MappedLineIndex): offsets and
+      // ranges of the current text, the analysis consulted at the mapped offset (toAnalysedOffset)
+      const idx = a.lineIndexOf(a.file);
+      const current = idx instanceof MappedLineIndex ? new LineIndex(idx.text) : idx;
+      const text = current ? current.text : a.analysis.fileText(a.file);
+      if (text === undefined || !current) return null;
+      const offset = offsetOf(current, p.position);
+      if (offset === undefined) return null;
+      const items = features.getCompletions(a.analysis, a.file, offset, text);
       const seen = new Set(items.map((x) => x.label));
-      const analysed = features.toAnalysedOffset(a.analysis, a.file, a.offset, text);
-      for (const it of features.bindingCompletions(a.analysis, server.bindings.docsFor(a.analysis), a.file, a.offset, analysed, text)) {
+      const analysed = features.toAnalysedOffset(a.analysis, a.file, offset, text);
+      for (const it of features.bindingCompletions(a.analysis, server.bindings.docsFor(a.analysis), a.file, offset, analysed, text)) {
         if (!seen.has(it.label)) items.push(it);
         seen.add(it.label);
       }
@@ -365,7 +372,7 @@ function registerCompletionAndActions(
         const out: CompletionItem = { label: it.label, kind: kinds[it.kind] ?? CompletionItemKind.Text, detail: it.detail };
         if (it.documentation) out.documentation = { kind: MarkupKind.Markdown, value: it.documentation };
         const newText = it.insertText ?? it.label;
-        if (it.range && it.range.file === a.file) out.textEdit = { range: range(a, it.range), newText };
+        if (it.range && it.range.file === a.file) out.textEdit = { range: toRange(current, it.range.start, it.range.end), newText };
         else if (it.insertText !== undefined) out.insertText = it.insertText;
         out.insertTextFormat = InsertTextFormat.PlainText;
         return out;
