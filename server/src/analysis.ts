@@ -134,6 +134,22 @@ export const ANALYSIS_TIME_LIMIT_MS = 10_000;
 /** How long a context's plan (workspace/stack.ts) is reused. */
 const PLAN_TTL_MS = 2_000;
 
+interface Kept<T> {
+  value: T;
+  at: number;
+}
+
+/** The value kept for key when it is younger than PLAN_TTL_MS, else a new one from make (kept; at most 256 per map). */
+function keptFor<T>(map: Map<string, Kept<T>>, key: string, make: () => T): T {
+  const now = Date.now();
+  const kept = map.get(key);
+  if (kept && now - kept.at < PLAN_TTL_MS) return kept.value;
+  const value = make();
+  if (map.size > 256) map.clear();
+  map.set(key, { value, at: now });
+  return value;
+}
+
 /** What of the kernel environment the checks read, as a key (their findings are reused only for the same one). */
 function kernelEnvironmentKey(k: KernelEnvironment): string {
   let id = k.config ? configIds.get(k.config) : 0;
@@ -202,18 +218,11 @@ export class AnalysisHost {
    * options or clearPlans() (the server calls it when files are created or deleted) drop the kept ones.
    */
   planFor(root: string, pick?: ContextPick): StackPlan {
-    const key = `${root}\0${pick?.base ?? ''}`;
-    const now = Date.now();
-    const kept = this.plans.get(key);
-    if (kept && now - kept.at < PLAN_TTL_MS) return kept.plan;
     const o = this.options;
-    const plan = planStack(root, this.fs, {
+    return keptFor(this.plans, `${root}\0${pick?.base ?? ''}`, () => planStack(root, this.fs, {
       includePaths: o.includePaths, autoDetect: o.autoDetectIncludePaths, flavour: o.flavour, zephyrBase: o.zephyrBase,
       overlays: o.overlays, base: pick?.base, board: o.board, buildDir: o.buildDir,
-    });
-    if (this.plans.size > 256) this.plans.clear();
-    this.plans.set(key, { plan, at: now });
-    return plan;
+    }));
   }
 
   /** Forget kept plans (files were created or deleted: a build directory, a board, an overlay). */
@@ -227,18 +236,12 @@ export class AnalysisHost {
    * PLAN_TTL_MS: finding it stats the folders above the board and the candidate files on every analysis.
    */
   private kernelFilesFor(fs: FileSystem, root: string): KernelFiles {
-    const now = Date.now();
-    const kept = this.kernelFiles.get(root);
-    if (kept && now - kept.at < PLAN_TTL_MS) return kept.files;
-    const files = findKernelConfig(fs, root, this.options.kernel);
-    if (this.kernelFiles.size > 256) this.kernelFiles.clear();
-    this.kernelFiles.set(root, { files, at: now });
-    return files;
+    return keptFor(this.kernelFiles, root, () => findKernelConfig(fs, root, this.options.kernel));
   }
 
-  private readonly kernelFiles = new Map<string, { files: KernelFiles; at: number }>();
+  private readonly kernelFiles = new Map<string, Kept<KernelFiles>>();
 
-  private readonly plans = new Map<string, { plan: StackPlan; at: number }>();
+  private readonly plans = new Map<string, Kept<StackPlan>>();
 
   includePathsFor(root: string): string[] {
     const paths = [...(this.options.includePaths ?? [])];
@@ -381,22 +384,20 @@ export class AnalysisHost {
       const only = new Set<number>();
       if (prop) kept.each.forEach((c, i) => { if (c.reads.has(prop)) only.add(i); });
       if (prop && only.size === 0) this.modelSkips++;
-      if (only.size > 0) {
-        this.checksRerun += only.size;
-        const runs = drain(runChecksEach(input, Infinity, only));
-        for (const i of only) {
-          const r = runs[i]!;
-          kept.each[i] = { diags: r.positioned, reads: r.reads };
-          if (!r.movable) memo!.checks = undefined; // (its findings are used once, then all checks run again)
-        }
-        checkDiagnostics = [];
-        for (let i = 0; i < kept.each.length; i++) for (const d of only.has(i) ? runs[i]!.out : remapAll(kept.each[i].diags, pp.map)) checkDiagnostics.push(d);
-      } else checkDiagnostics = kept.each.flatMap((c) => remapAll(c.diags, pp.map));
+      this.checksRerun += only.size;
+      const runs = only.size > 0 ? drain(runChecksEach(input, Infinity, only)) : [];
+      for (const i of only) {
+        const r = runs[i]!;
+        kept.each[i] = { diags: r.positioned, reads: r.reads };
+        if (!r.movable) memo!.checks = undefined; // (its findings are used once, then all checks run again)
+      }
+      // the checks run now give their findings as made, the others' are moved with the tree
+      checkDiagnostics = kept.each.flatMap((c, i) => (only.has(i) ? runs[i]!.out : remapAll(c.diags, pp.map)));
     } else if (memo) {
       const runs = yield* runChecksEach(input, patched ? Infinity : sliceMs);
       checkDiagnostics = runs.flatMap((r) => r!.out);
       memo.checks = runs.every((r) => r!.movable) ? { each: runs.map((r) => ({ diags: r!.positioned, reads: r!.reads })), flavour, kernel: kernelKey } : undefined;
-    } else checkDiagnostics = yield* runChecksSteps(input, undefined, sliceMs);
+    } else checkDiagnostics = yield* runChecksSteps(input, sliceMs);
     const bindingsInfo: TreeInfo = { flavour, root: detected.root, systemIncludePaths: plan.systemIncludePaths, bindingsDirs: plan.bindingsDirs };
     if (this.options.bindings && !stop()) {
       try {

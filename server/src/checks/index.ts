@@ -32,15 +32,14 @@ const CHECKS: ((ctx: CheckContext, r: Reporter) => void)[] = [
 /** Zephyr trees: the cell checks, then supplier checks in Zephyr's terms (checks/zephyr.ts); no Linux IOMMU checks. */
 const ZEPHYR_CHECKS: ((ctx: CheckContext, r: Reporter) => void)[] = [checkZephyrCells, checkZephyrSuppliers, checkZephyrCycles];
 
-/** `positioned`: when given, every diagnostic is also recorded there with its positions in the preprocessed text. */
-export function runChecks(input: CheckInput, positioned?: PositionedDiagnostic[]): Diagnostic[] {
-  return drain(runChecksSteps(input, positioned));
+export function runChecks(input: CheckInput): Diagnostic[] {
+  return drain(runChecksSteps(input));
 }
 
 /** The same, in time slices of `sliceMs`: yields between two checks once a slice is used up. */
-export function* runChecksSteps(input: CheckInput, positioned?: PositionedDiagnostic[], sliceMs = Infinity): Generator<string, Diagnostic[], void> {
+export function* runChecksSteps(input: CheckInput, sliceMs = Infinity): Generator<string, Diagnostic[], void> {
   const ctx = checkContext(input);
-  const r = new Reporter(ctx.map, positioned);
+  const r = new Reporter(ctx.map);
   const slicer = sliceMs === Infinity ? undefined : new Slicer(sliceMs);
   for (const check of checksOf(input.flavour)) {
     if (slicer && slicer.due()) { yield 'checks'; slicer.restart(); }

@@ -355,10 +355,9 @@ function registerCompletionAndActions(
       // completion works on the text as it is now (what was just typed), even when the last analysis is
       // older (answered while the fresh one runs: its positions are mapped, MappedLineIndex): offsets and
       // ranges of the current text, the analysis consulted at the mapped offset (toAnalysedOffset)
-      const idx = a.lineIndexOf(a.file);
+      const idx = a.lineIndexOf(a.file)!; // (at() found it)
       const current = idx instanceof MappedLineIndex ? new LineIndex(idx.text) : idx;
-      const text = current ? current.text : a.analysis.fileText(a.file);
-      if (text === undefined || !current) return null;
+      const text = current.text;
       const offset = offsetOf(current, p.position);
       if (offset === undefined) return null;
       const items = features.getCompletions(a.analysis, a.file, offset, text);

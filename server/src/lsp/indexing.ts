@@ -11,10 +11,10 @@ import { pathToUri } from './convert';
 import type { FromIndexWorker, IndexWorkerInput } from './index-worker';
 import type { DtsServer } from './server';
 
-/** The index worker's script: beside the bundle (dist/server), or the compiled module (out/). */
+/** The index worker's script, beside this module: the bundle's (dist/server) or the compiled one (out/). */
 function indexWorkerPath(): string | undefined {
-  const candidates = [path.join(__dirname, 'index-worker.js')];
-  return candidates.find((p) => fs.existsSync(p));
+  const p = path.join(__dirname, 'index-worker.js');
+  return fs.existsSync(p) ? p : undefined;
 }
 
 /** The workspace index starts this long after initialization, once the documents opened with it are analysed. */

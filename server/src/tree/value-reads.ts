@@ -53,18 +53,3 @@ export function trackReads<T>(into: Set<TreeProperty>, fn: () => T): T {
     reads = prev;
   }
 }
-
-/** The same for a computation in steps: recorded while it runs, not while it is paused. */
-export function* trackReadsSteps<T>(into: Set<TreeProperty>, g: Generator<string, T, void>): Generator<string, T, void> {
-  for (;;) {
-    const r = trackReads(into, () => g.next());
-    if (r.done) return r.value;
-    let resumed = false;
-    try {
-      yield r.value;
-      resumed = true;
-    } finally {
-      if (!resumed) g.return(undefined as never); // abandoned while paused: close the computation too
-    }
-  }
-}

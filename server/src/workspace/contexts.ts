@@ -123,7 +123,8 @@ export class WorkspaceIndex {
    * `pause` is awaited every few files so that a server stays responsive; `progress` reports.
    */
   async index(roots: string[], progress?: (p: IndexProgress) => void, pause?: () => Promise<void>): Promise<void> {
-    this.beginElsewhere(roots);
+    this.roots = roots.slice();
+    this._ready = false;
     this.elsewhere = undefined;
     progress?.({ phase: 'walk', done: 0, total: 0 });
     const found = this.walk(roots);
