@@ -173,6 +173,25 @@ class Shift {
   private readonly defs = new Map<MacroDefinition, MacroDefinition>();
   constructor(readonly file: string, readonly p: number, readonly oldEnd: number, readonly d: number) {}
 
+  /** Does r touch the edited text (see range)? */
+  touches(r: FileRange | undefined): boolean {
+    return r !== undefined && r.file === this.file && r.end > this.p && r.start < this.oldEnd && !(r.start === this.p && r.end === this.p);
+  }
+
+  /** Nothing moves (d = 0): is any range of the result, or a macro definition's, on the edited text? */
+  touchesAny(prev: PreprocessResult, table: Map<string, Macro>): boolean {
+    for (const u of prev.macroUses) if (this.touches(u.range) || this.touches(u.definition?.location)) return true;
+    for (const x of prev.diagnostics) {
+      if (this.touches(x)) return true;
+      if (x.related) for (const r of x.related) if (this.touches(r)) return true;
+    }
+    for (const inc of prev.includes) if (this.touches(inc.range)) return true;
+    for (const r of prev.inactiveRanges) if (this.touches(r)) return true;
+    let hit = false;
+    table.forEach((m) => { if (!hit && this.touches(m.def?.location)) hit = true; });
+    return hit;
+  }
+
   range<R extends FileRange>(r: R): R {
     if (r.file !== this.file || r.end <= this.p) return r;
     if (r.start < this.oldEnd) {
@@ -367,6 +386,27 @@ export function reprocessEdit(record: RunRecord, host: IncrementalHost): { resul
   const shift = new Shift(changed, p, oldEnd, d);
   const od = edit.inserted.length - edit.removed;
   if (record.result.text.length + od > MAX_OUTPUT) return undefined; // a full run stops with its diagnostic
+  const prev = record.result;
+  if (d === 0) {
+    // a same-length edit (a digit replaced): no position moves, the output changes in place
+    if (shift.touchesAny(prev, record.table)) return undefined;
+    const text = edit.removed === 0 && edit.inserted.length === 0 ? prev.text : prev.text.slice(0, edit.at) + edit.inserted + prev.text.slice(edit.at + edit.removed);
+    const macros = definitionsOf(record.table);
+    const result: PreprocessResult = {
+      root: prev.root,
+      text,
+      map: new SourceMapImpl(text.length, prev.files, sg, prev.macroUses, prev.root),
+      diagnostics: prev.diagnostics,
+      includes: prev.includes,
+      files: prev.files,
+      get macros(): Map<string, MacroDefinition> { return macros(); },
+      macroUses: prev.macroUses,
+      inactiveRanges: prev.inactiveRanges,
+    };
+    const texts = new Map(record.texts);
+    texts.set(changed, newText);
+    return { result, record: { ...record, result, texts }, changed };
+  }
   const n = sg.out.length;
   const segs = new Segments();
   segs.file = sg.file;
@@ -380,7 +420,6 @@ export function reprocessEdit(record: RunRecord, host: IncrementalHost): { resul
     if (j === edit.seg) segs.fe[j] += d;
     else if (sg.file[j] === fi && sg.fs[j] >= oldEnd) { segs.fs[j] += d; segs.fe[j] += d; }
   }
-  const prev = record.result;
   const uses = prev.macroUses.map((u) => {
     const range = shift.range(u.range);
     const definition = shift.definition(u.definition);
