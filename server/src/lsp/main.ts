@@ -1,6 +1,7 @@
 // Entry point of the language server (`bin/dts-lsp --stdio`, or --node-ipc when
 // a VS Code client starts it as a node module).
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import { holdOptimiser } from './cold-tiering';
 import { DtsServer } from './server';
 
 function main(): void {
@@ -19,6 +20,8 @@ function main(): void {
   }
   const connection = createConnection(ProposedFeatures.all);
   const server = new DtsServer(connection);
+  // no TurboFan until the documents opened with initialization are analysed (see cold-tiering.ts)
+  holdOptimiser({ settled: () => server.stats.analyses > 0 && !server.busyAnalysing() });
   process.on('uncaughtException', (e) => server.logError('uncaughtException', e));
   process.on('unhandledRejection', (e) => server.logError('unhandledRejection', e));
   server.listen();

@@ -212,6 +212,11 @@ export class DtsServer {
     }
   }
 
+  /** An analysis runs or is scheduled, or a didOpen waits for one. */
+  busyAnalysing(): boolean {
+    return this.scheduler.pending() || this.docSync.opening > 0;
+  }
+
   /** Work is left to do: an analysis runs or is scheduled, the workspace index runs, a didOpen waits, bindings are validated. */
   busy(): boolean {
     return this.scheduler.pending() || this.indexRunner.busy || this.indexRunner.updatePending || this.docSync.opening > 0 || this.scheduler.validationPending() || !this.bindings.idle();
