@@ -17,7 +17,7 @@ import type * as ast from '../syntax/ast';
 import { buildProp } from './build';
 import { MergeState, type BuildTreeContext } from './merge-state';
 import { resolveReference } from './query';
-import { forEachTreeSpan } from './spans';
+import { moveTreeSpans } from './spans';
 import type { LiveTree, ResolvedRef, TreeNode, TreeProperty, ValueChunk } from './types';
 
 /** What the last analysis of a root left for the next one. */
@@ -87,7 +87,7 @@ function mover(e: ast.ParseEdit): Mover {
 function moveAll(memo: MergeMemo, e: ast.ParseEdit): void {
   if (e.d === 0) return;
   const move = mover(e);
-  forEachTreeSpan(memo.tree, move, e.p);
+  moveTreeSpans(memo.tree, move, e.p, e.d);
   movePositioned(memo.treeDiags, move);
   if (memo.checks) for (const c of memo.checks.each) movePositioned(c.diags, move);
   if (memo.graph) for (const x of memo.graph.edges) { move(x.span); move(x.refSpan); }
