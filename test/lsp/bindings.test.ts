@@ -140,3 +140,27 @@ test('lsp: `devicetree.bindings` as a list of folders validates a board outside 
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 });
+
+test('lsp: a board closed and opened again is validated afresh (its old findings and requests are forgotten with its context)', async () => {
+  const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dts-bindings-cache-'));
+  const c = new LspClient(['--stdio'], undefined, { ...process.env, DTS_LSP_CACHE: cacheDir, HOME: cacheDir, VIRTUAL_ENV: '' });
+  try {
+    await c.initialize(TREE);
+    await c.open(BOARD);
+    await c.waitForDiagnostics(BOARD, (d) => d.some((x) => x.code === 'binding-value' && x.message.includes('turbo')), 30_000);
+    await c.waitQuiet();
+    await c.close(BOARD);
+    await c.waitQuiet();
+    // opened again with the value the binding rejects fixed: the new context's first analysis is validated
+    // (it was skipped when the dropped context's state said its first analysis had been sent already)
+    await c.open(BOARD, fs.readFileSync(BOARD, 'utf8').replace('"turbo"', '"slow"'));
+    await c.waitForDiagnostics(BOARD, (d) => d.some((x) => x.code === 'binding-unknown-property'), 30_000, true);
+    await c.waitQuiet();
+    const codes = (c.diagnostics.get(uriOf(BOARD))?.diagnostics ?? []).filter((x) => String(x.code).startsWith('binding-'));
+    assert.ok(!codes.some((x) => x.code === 'binding-value' && x.message.includes('turbo')), JSON.stringify(codes.map((x) => x.message)));
+    assert.ok(codes.some((x) => x.code === 'binding-missing-required'));
+  } finally {
+    await c.shutdown();
+    fs.rmSync(cacheDir, { recursive: true, force: true });
+  }
+});

@@ -86,6 +86,15 @@ export class BindingsService {
     this.post({ type: 'config', config });
   }
 
+  /**
+   * The context of `root` was dropped (no open document uses it): its findings and its request in flight go
+   * with it. A new context of the same root counts its analyses from the start again: with the old state it
+   * would take an old answer for its own, or skip the validation of its first analyses as sent already.
+   */
+  forget(root: string): void {
+    this.state.delete(root);
+  }
+
   private ensureWorker(): Worker | undefined {
     if (this.worker || this.failed) return this.worker;
     const file = workerPath();

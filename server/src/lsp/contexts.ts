@@ -188,7 +188,7 @@ export class ServerContexts {
   dropUnusedContexts(): void {
     const active = this.activeRoots();
     for (const root of [...this.byRoot.keys()]) {
-      if (!active.has(root)) { this.byRoot.delete(root); this.s.host.forget(root); }
+      if (!active.has(root)) { this.byRoot.delete(root); this.s.host.forget(root); this.s.bindings.forget(root); }
     }
   }
 
