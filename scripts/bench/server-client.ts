@@ -86,13 +86,23 @@ export class BenchClient {
 
   /** Replace `remove` characters at offset p by `insert` (one didChange). */
   async replace(file: string, p: number, remove: number, insert: string): Promise<number> {
+    return this.prepareReplace(file, p, remove, insert)();
+  }
+
+  /**
+   * The same edit, prepared (its range in line/character computed, the text updated); the returned function
+   * sends it. An edit is timed from the send: the client's own work is not the server's latency.
+   */
+  prepareReplace(file: string, p: number, remove: number, insert: string): () => Promise<number> {
     const text = this.texts.get(file)!;
     const idx = new LineIndex(text);
     const range = { start: idx.positionAt(p), end: idx.positionAt(p + remove) };
     this.texts.set(file, text.slice(0, p) + insert + text.slice(p + remove));
-    const v = await this.c.change(file, [{ range, text: insert }]);
-    this.versions.set(file, v);
-    return v;
+    return async () => {
+      const v = await this.c.change(file, [{ range, text: insert }]);
+      this.versions.set(file, v);
+      return v;
+    };
   }
 
   /** Diagnostics of `file` published for version >= v, or undefined while none. */
