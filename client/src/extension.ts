@@ -169,7 +169,9 @@ function reasonText(info: ContextInfo, file: string): string {
         ? `The nearest of the ${n} boards that include ${base(file)} (fewest include steps, then the closest name).`
         : `The only board that includes ${base(file)}.`;
     case 'open-board':
-      return `An open board that reads ${base(file)}.`;
+      return n > 1
+        ? `An open board that includes ${base(file)} (the nearest of the open ones; ${n} boards include it).`
+        : `An open board that includes ${base(file)}.`;
     case 'lone':
       return `No board in the workspace includes ${base(file)}: it is analysed on its own.`;
   }

@@ -17,7 +17,7 @@ import type { SupplierGraph } from './model/types';
 import { createPreprocessCache, preprocess } from './preprocess';
 import type { PreprocessResult } from './preprocess/types';
 import type { DtsFile } from './syntax/ast';
-import { ParseCache, parseDtsSteps } from './syntax/parse';
+import { ParseCache, parseDtsSteps, settleMoves } from './syntax/parse';
 import { hasIncbin, patchTree, remapAll, sortLikeMerge, type MergeMemo, type PatchResult } from './tree/incremental';
 import { buildTreeSteps } from './tree/merge';
 import { noteReads, trackReads } from './tree/value-reads';
@@ -306,12 +306,15 @@ export class AnalysisHost {
       pp = preprocess(plan.base, { ...ppOptions, stack: plan.mode === 'cpp-include' ? plan.overlays : undefined });
       yield 'preprocess';
       const owner = plan.mode === 'single' ? plan.base : root;
-      ast = yield* parseDtsSteps(pp.text, this.options.oneShot ? undefined : this.parseCache, { complete, owner, isCancelled: stop }, sliceMs);
+      ast = yield* parseDtsSteps(pp.text, this.options.oneShot ? undefined : this.parseCache, { complete, owner, isCancelled: stop, deferMoves: this.options.incremental }, sliceMs);
       yield 'parse';
       // a keystroke patches the last tree of this root (tree/incremental.ts); from here on no yield: the
       // last analysis, whose tree this is, stays whole until this one replaces it
       memo = this.options.incremental ? this.memos.get(owner) : undefined;
       patched = memo && !stop() ? patchTree(memo, ast, pp.text, { map: pp.map, fs, root: plan.base }) : undefined;
+      // what follows the edit in the parse: moved in place when the last analysis is being replaced now (its
+      // tree was patched; no pause follows), else copied (syntax/reparse.ts)
+      settleMoves(ast, patched !== undefined);
       if (memo && patched) {
         this.mergePatches++;
         if (patched.valueChanged) this.mergeValuePatches++;

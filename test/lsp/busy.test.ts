@@ -55,7 +55,7 @@ test('a .dtsi whose own context is not analysed yet is answered from the open bo
   fs.writeFileSync(path.join(dir, 'soc.dtsi'), '/ {\n\tl: leaf { #clock-cells = <0>; };\n\tuser { clocks = <&l>; };\n};\n');
   const a = path.join(dir, 'a.dts');
   fs.writeFileSync(a, '/dts-v1/;\n#include "soc.dtsi"\n');
-  // the .dtsi's own context (the nearest board by name) is another, big board: its cold analysis takes long
+  // the .dtsi's own context (picked by the user, not the open board) is another, big board: its cold analysis takes long
   const parts = ['/dts-v1/;\n#include "soc.dtsi"\n/ {\n\t#address-cells = <1>;\n\t#size-cells = <1>;\n'];
   for (let i = 0; i < 3000; i++) parts.push(`\tb${i}: node@${i.toString(16)} { reg = <${i} 1>; clocks = <&l>; };\n`);
   parts.push('};\n');
@@ -67,6 +67,10 @@ test('a .dtsi whose own context is not analysed yet is answered from the open bo
     await c.waitForDiagnostics(a, () => true, 60_000);
     await c.waitQuiet();
     await c.open(dtsi);
+    // (the open board that includes it is its automatic context)
+    const auto = await c.request<{ root: string }>('dts/contexts', { textDocument: { uri: uriOf(dtsi) } });
+    assert.equal(path.basename(auto.root), 'a.dts');
+    await c.request('dts/selectContext', { textDocument: { uri: uriOf(dtsi) }, context: uriOf(socBoard) });
     const ctx = await c.request<{ root: string }>('dts/contexts', { textDocument: { uri: uriOf(dtsi) } });
     assert.equal(path.basename(ctx.root), 'soc.dts', 'the .dtsi has a context of its own');
     const def = await c.request<Array<{ uri: string; range: { start: { line: number } } }>>('textDocument/definition', {

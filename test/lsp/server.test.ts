@@ -154,7 +154,7 @@ test('an edit in a .dtsi updates the including board diagnostics', async () => {
     await c.open(SOC);
     const ctx = await c.waitForNotification('dts/contextChanged', (p) => p.uri === uriOf(SOC));
     assert.equal(ctx.root, BOARD_A);
-    assert.equal(ctx.reason, 'nearest-board');
+    assert.equal(ctx.reason, 'open-board');
     await c.waitForDiagnostics(SOC, (d) => d.length === 0);
     // #iommu-cells = <1> -> <2>: the gpu's two argument cells now fit, the dma's one does not
     const r = rangeOf(SOC, '#iommu-cells = <1>', '#iommu-cells = <'.length, 1);
@@ -205,7 +205,7 @@ test('keystrokes replayed by the preprocessor and the parser keep every range ex
   });
 });
 
-test('context selection for a .dtsi: the nearest board whatever is open, then the user choice', async () => {
+test('context selection for a .dtsi: the nearest board, an open board that includes it, then the user choice', async () => {
   await withServer(async (c) => {
     await c.open(SOC);
     const ctx = await c.waitForNotification('dts/contextChanged', (p) => p.uri === uriOf(SOC));
@@ -231,6 +231,22 @@ test('context selection for a .dtsi: the nearest board whatever is open, then th
     // back to automatic
     const auto = await c.request<{ root: string; reason: string }>('dts/selectContext', { textDocument: { uri: uriOf(SOC) }, context: null });
     assert.equal(auto.root, BOARD_A);
+    assert.deepEqual(await c.waitForDiagnostics(SOC, (d) => d.length === 0), []);
+
+    // opening board-b (it includes soc.dtsi) makes it the context: the .dtsi shows the open board's problems
+    const seen = new Set(c.notifications.map((n) => n.params));
+    await c.open(BOARD_B);
+    const opened = await c.waitForNotification('dts/contextChanged', (p) => !seen.has(p) && p.uri === uriOf(SOC));
+    assert.deepEqual([opened.root, opened.reason], [BOARD_B, 'open-board']);
+    assert.deepEqual((await c.waitForDiagnostics(SOC, (d) => d.length > 0)).map((d: Diagnostic) => d.code), ['supplier-disabled']);
+    // one context for both files: board-a's (the .dtsi's nearest board, no longer used) is gone
+    assert.deepEqual((await c.request<{ contexts: { root: string }[] }>('dts/stats', null)).contexts.map((x) => x.root), [BOARD_B]);
+    // closing it gives the nearest board back
+    const before = new Set(c.notifications.map((n) => n.params));
+    await c.close(BOARD_B);
+    const closed = await c.waitForNotification('dts/contextChanged', (p) => !before.has(p) && p.uri === uriOf(SOC));
+    assert.deepEqual([closed.root, closed.reason], [BOARD_A, 'nearest-board']);
+    assert.equal(closed.candidates.length, 2);
     assert.deepEqual(await c.waitForDiagnostics(SOC, (d) => d.length === 0), []);
 
     // a lone .dtsi and an overlay are their own contexts

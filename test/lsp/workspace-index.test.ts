@@ -46,8 +46,8 @@ test('index of the fixture folder: reverse index and context choice', async () =
 
   const soc = fixture('soc.dtsi');
   assert.deepEqual(idx.chooseContext(soc), { root: fixture('board-a.dts'), reason: 'nearest-board', candidates: [fixture('board-a.dts'), fixture('board-b.dts')] });
-  // the automatic choice does not depend on which boards are open
-  assert.deepEqual(idx.chooseContext(soc, { openFiles: [fixture('board-b.dts')] }), idx.chooseContext(soc));
+  // an open board that includes it is the automatic choice
+  assert.deepEqual(idx.chooseContext(soc, { openFiles: [fixture('board-b.dts')] }), { root: fixture('board-b.dts'), reason: 'open-board', candidates: [fixture('board-a.dts'), fixture('board-b.dts')] });
   assert.deepEqual(idx.chooseContext(soc, { openFiles: [fixture('board-a.dts')], explicit: fixture('board-b.dts') }).reason, 'explicit');
   assert.deepEqual(idx.chooseContext(soc, { configured: fixture('board-b.dts') }).root, fixture('board-b.dts'));
   // a configured board that does not exist is ignored
@@ -91,7 +91,7 @@ test('an index built elsewhere (the worker) is adopted; files updated here meanw
   assert.deepEqual(idx2.chooseContext(soc), elsewhere.chooseContext(soc));
 });
 
-test('the automatic context of a SoC .dtsi: the nearest board of the same SoC, whatever is open', async () => {
+test('the automatic context of a SoC .dtsi: the nearest open board that includes it, else the nearest board of the same SoC', async () => {
   const dir = fixture('../contexts');
   const f = (n: string) => `${dir}/${n}`;
   const idx = new WorkspaceIndex(new NodeFileSystem());
@@ -100,9 +100,20 @@ test('the automatic context of a SoC .dtsi: the nearest board of the same SoC, w
   assert.deepEqual(idx.rankedBoards(f('sm8550.dtsi')), [f('sm8550-hdk.dts'), f('sm8550-mtp.dts'), f('sm8550-qrd.dts'), f('qcs8550-aim300-aiot.dts')]);
   const auto = idx.chooseContext(f('sm8550.dtsi'));
   assert.deepEqual([auto.root, auto.reason], [f('sm8550-hdk.dts'), 'nearest-board']);
-  for (const open of [[f('qcs8550-aim300-aiot.dts')], [f('sm8550-mtp.dts')], []]) {
-    assert.equal(idx.chooseContext(f('sm8550.dtsi'), { openFiles: open }).root, f('sm8550-hdk.dts'));
-  }
+  const withOpen = (open: string[]) => {
+    const c = idx.chooseContext(f('sm8550.dtsi'), { openFiles: [f('sm8550.dtsi'), ...open.map(f)] });
+    return [c.root.slice(dir.length + 1), c.reason];
+  };
+  assert.deepEqual(withOpen([]), ['sm8550-hdk.dts', 'nearest-board']);
+  // an open board that includes it, however far (the user works on that product)
+  assert.deepEqual(withOpen(['qcs8550-aim300-aiot.dts']), ['qcs8550-aim300-aiot.dts', 'open-board']);
+  assert.deepEqual(withOpen(['sm8550-mtp.dts']), ['sm8550-mtp.dts', 'open-board']);
+  // the nearest of the open ones, in any order; an open board that does not include it does not count
+  assert.deepEqual(withOpen(['qcs8550-aim300-aiot.dts', 'sm8550-mtp.dts']), ['sm8550-mtp.dts', 'open-board']);
+  assert.deepEqual(withOpen(['sm8550-mtp.dts', 'qcs8550-aim300-aiot.dts']), ['sm8550-mtp.dts', 'open-board']);
+  assert.deepEqual(withOpen(['sm8550-qrd.dts', 'sm8550-hdk.dts']), ['sm8550-hdk.dts', 'open-board']);
+  assert.deepEqual(withOpen(['sm8550.dtsi']), ['sm8550-hdk.dts', 'nearest-board']);
+  assert.equal(idx.chooseContext(f('sm8550.dtsi'), { openFiles: [f('sm8550-mtp.dts')], configured: f('sm8550-qrd.dts') }).root, f('sm8550-qrd.dts'));
   assert.equal(idx.chooseContext(f('qcs8550.dtsi')).root, f('qcs8550-aim300-aiot.dts'));
   assert.equal(idx.chooseContext(f('sm8550.dtsi'), { explicit: f('sm8550-mtp.dts') }).root, f('sm8550-mtp.dts'));
 });

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ParseCache, parseDts } from '../../server/src/syntax/parse';
+import { ParseCache, parseDts, settleMoves } from '../../server/src/syntax/parse';
 import { splitStatements } from '../../server/src/syntax/scan';
 
 const fixtures = path.resolve(__dirname, '../../../test/fixtures/syntax');
@@ -103,4 +103,46 @@ test('a first parse in one run gives the statement-by-statement result, with syn
     assert.deepEqual(whole, again);
     assert.deepEqual(whole, chunked);
   }
+});
+
+test('an edit whose moves are settled in place moves the owner\'s own statements, never another owner\'s', () => {
+  const cache = new ParseCache();
+  const edited = board.replace('\tmodel', '\t model');
+  // owner a parses the board, owner b takes the same statements at the same offsets from the cache
+  const a0 = parseDts(board, cache, { owner: 'a' });
+  const b0 = parseDts(board, cache, { owner: 'b' });
+  assert.equal(b0.statements[2], a0.statements[2], 'b shares a\'s statements');
+  // a's next parse leaves what follows the edit unmoved until it is settled
+  const a1 = parseDts(edited, cache, { owner: 'a', deferMoves: true });
+  assert.equal(a1.statements[2], a0.statements[2]);
+  assert.equal(a1.statements[2].start, board.indexOf('&uart0'), 'not moved yet');
+  settleMoves(a1, true);
+  // shared with b: copied, b's objects untouched
+  assert.notEqual(a1.statements[2], b0.statements[2]);
+  assert.deepEqual(a1, parseDts(edited));
+  assert.deepEqual(b0, parseDts(board));
+
+  // a statement only a holds is moved where it is (the same object)
+  const c = new ParseCache();
+  const x0 = parseDts(board, c, { owner: 'x' });
+  const last = x0.statements[x0.statements.length - 1];
+  const x1 = parseDts(edited, c, { owner: 'x', deferMoves: true });
+  settleMoves(x1, true);
+  assert.equal(x1.statements[x1.statements.length - 1], last, 'moved in place');
+  assert.deepEqual(x1, parseDts(edited));
+  // the cache knows where it is now: a lookup of its text at its new offset gives it as it is
+  assert.equal(c.lookup(edited.slice(last.start, last.end), last.start, 0)?.statements[0], last);
+
+  // settled as copies (the analysis was abandoned): the last parse stays as it was
+  const d = new ParseCache();
+  const z0 = parseDts(board, d, { owner: 'z' });
+  const z1 = parseDts(edited, d, { owner: 'z', deferMoves: true });
+  settleMoves(z1, false);
+  assert.deepEqual(z0, parseDts(board));
+  assert.deepEqual(z1, parseDts(edited));
+  // a deferred parse never settled is settled (as copies) by the owner's next parse
+  const z2 = parseDts(edited.replace('\t model', '\t  model'), d, { owner: 'z', deferMoves: true });
+  const z3 = parseDts(edited.replace('\t model', '\t   model'), d, { owner: 'z' });
+  assert.deepEqual(z2.statements.length, z3.statements.length);
+  assert.deepEqual(z3, parseDts(edited.replace('\t model', '\t   model')));
 });

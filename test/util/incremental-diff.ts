@@ -8,6 +8,15 @@ import { emitDts } from '../../server/src/tree/emit';
 import { forEachTreeSpan } from '../../server/src/tree/spans';
 import { nodePath } from '../../server/src/tree/types';
 
+/** Every position the AST holds, in walk order (an AST moved in place must equal a fresh parse's). */
+function astPositions(x: unknown, out: number[]): void {
+  if (Array.isArray(x)) { for (const y of x) astPositions(y, out); return; }
+  if (x === null || typeof x !== 'object') return;
+  const o = x as Record<string, unknown>;
+  for (const k of ['start', 'end', 'closeBrace']) if (typeof o[k] === 'number') out.push(o[k] as number);
+  for (const k in o) if (typeof o[k] === 'object') astPositions(o[k], out);
+}
+
 /** A comparable summary of an analysis (positions are those of the preprocessed text, equal for equal texts). */
 export function fingerprint(a: Analysis): string {
   const spans: number[] = [];
@@ -15,8 +24,11 @@ export function fingerprint(a: Analysis): string {
   const refs = a.tree.references.map((r) => `${r.ref.start}-${r.ref.end}>${r.target ? nodePath(r.target) : '?'}`);
   const labels = [...a.tree.labels].map(([k, v]) => `${k}@${v.span.start}:${nodePath(v.node)}${v.property ? '/' + v.property.name : ''}`);
   const edges = a.graph.edges.map((e) => `${nodePath(e.consumer)}>${nodePath(e.supplier)} ${e.binding}#${e.index} ${e.span.start}-${e.span.end} ${e.refSpan.start} ${e.args.map((c) => c.value).join(',')}`);
+  const ast: number[] = [];
+  astPositions(a.ast.statements, ast);
   return JSON.stringify({
     diagnostics: a.diagnostics,
+    ast: ast.join(','),
     text: emitDts(a.tree),
     spans: spans.join(','),
     refs,

@@ -18,11 +18,20 @@ export interface BindingFinding {
   binding?: { file: string; start: number; end: number };
 }
 
-/** Nodes by full path (one walk per analysis). */
+/**
+ * Nodes by full path, kept per tree: a tree patched for a keystroke (tree/incremental.ts) keeps its nodes and
+ * their names, a merge makes a new tree.
+ */
+const pathsOf = new WeakMap<LiveTree, Map<string, TreeNode>>();
+
+/** Nodes by full path (one walk per tree). */
 export function nodesByPath(tree: LiveTree): Map<string, TreeNode> {
-  const m = new Map<string, TreeNode>();
+  let m = pathsOf.get(tree);
+  if (m) return m;
+  m = new Map<string, TreeNode>();
+  pathsOf.set(tree, m);
   const visit = (n: TreeNode, path: string): void => {
-    m.set(path, n);
+    m!.set(path, n);
     for (const c of n.children) visit(c, path === '/' ? `/${c.name}` : `${path}/${c.name}`);
   };
   visit(tree.root, '/');

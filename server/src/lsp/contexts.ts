@@ -117,6 +117,16 @@ export class ServerContexts {
     return changed;
   }
 
+  /** Choose again the context of the open include files when `board` was opened or closed. */
+  reassignOthers(board: string): boolean {
+    let changed = false;
+    for (const [file, choice] of this.docContext) {
+      if (file === board || (choice.reason !== 'nearest-board' && choice.reason !== 'open-board')) continue;
+      if (this.assignContext(file)) changed = true;
+    }
+    return changed;
+  }
+
   /** Choose again the context of every open document. */
   reassignAll(): boolean {
     let changed = false;

@@ -50,6 +50,8 @@ export class DocumentSync {
     s.fs.setOverlay(file, now.getText(), now.version);
     s.index.updateFile(file, now.getText());
     s.contexts.assignContext(file);
+    // an opened board becomes the context of the open .dtsi files it includes (workspace/contexts.ts)
+    if (fileRole(file) === 'board') s.contexts.reassignOthers(file);
     s.contexts.markDirty(file);
     s.scheduler.touch(s.contexts.docContext.get(file)!.root);
     s.scheduler.schedule(0);
@@ -84,6 +86,8 @@ export class DocumentSync {
     s.contexts.docContext.delete(file);
     s.config.removeDocumentRoot(file);
     s.contexts.markDirty(file);
+    // the open .dtsi files analysed in a closed board go to another open board, else their nearest one
+    if (fileRole(file) === 'board') s.contexts.reassignOthers(file);
     s.contexts.dropUnusedContexts();
     s.scheduler.schedule(0);
   }

@@ -18,6 +18,8 @@
 //     the line after a newline) or an identifier that was a macro name at any point of the run; from the
 //     start of the line both versions reach the end of the edit in the same string-literal state; the token
 //     before is not the name of a function-like macro (a '(' could open an invocation);
+//   - white space added to or removed from white space in an `#include`, `#if`-family or `#undef` line
+//     (directiveSpaceEdit) leaves the output as it is;
 //   - the number of lines changes only when __LINE__ was never expanded.
 import type { Diagnostic, FileRange } from '../base/diagnostics';
 import type { ReadResult } from '../base/fs';
@@ -171,6 +173,25 @@ class Shift {
   private readonly defs = new Map<MacroDefinition, MacroDefinition>();
   constructor(readonly file: string, readonly p: number, readonly oldEnd: number, readonly d: number) {}
 
+  /** Does r touch the edited text (see range)? */
+  touches(r: FileRange | undefined): boolean {
+    return r !== undefined && r.file === this.file && r.end > this.p && r.start < this.oldEnd && !(r.start === this.p && r.end === this.p);
+  }
+
+  /** Nothing moves (d = 0): is any range of the result, or a macro definition's, on the edited text? */
+  touchesAny(prev: PreprocessResult, table: Map<string, Macro>): boolean {
+    for (const u of prev.macroUses) if (this.touches(u.range) || this.touches(u.definition?.location)) return true;
+    for (const x of prev.diagnostics) {
+      if (this.touches(x)) return true;
+      if (x.related) for (const r of x.related) if (this.touches(r)) return true;
+    }
+    for (const inc of prev.includes) if (this.touches(inc.range)) return true;
+    for (const r of prev.inactiveRanges) if (this.touches(r)) return true;
+    let hit = false;
+    table.forEach((m) => { if (!hit && this.touches(m.def?.location)) hit = true; });
+    return hit;
+  }
+
   range<R extends FileRange>(r: R): R {
     if (r.file !== this.file || r.end <= this.p) return r;
     if (r.start < this.oldEnd) {
@@ -235,6 +256,56 @@ function commentEdit(sg: Segments, fi: number, oldText: string, newText: string,
   if (c + 2 > p || !oldText.startsWith('//', c)) return undefined;
   const e = lineCommentEnd(oldText, c, oldText.length);
   if (oldEnd > e || lineCommentEnd(newText, c, newText.length) !== e + d) return undefined;
+  return { seg: -1, at: 0, removed: 0, inserted: '' };
+}
+
+/** Directives whose meaning does not change with the amount of white space between their tokens. */
+const SPACE_NEUTRAL = new Set(['include', 'include_next', 'import', 'if', 'ifdef', 'ifndef', 'elif', 'else', 'endif', 'undef']);
+
+/**
+ * White space added to or removed from white space in the line of an `#include`, `#if`-family or `#undef`
+ * directive (between its tokens, at its end; not inside its file name, not its indentation): the output does not
+ * change, only positions in the file after it move. A `#define` is left out (its body is kept as written), and
+ * so are lines with a comment marker, a backslash or a character literal.
+ */
+function directiveSpaceEdit(sg: Segments, fi: number, oldText: string, newText: string, p: number, oldEnd: number, newEnd: number): OutputEdit | undefined {
+  for (let i = p; i < oldEnd; i++) if (!isHSpace(oldText.charCodeAt(i))) return undefined;
+  for (let i = p; i < newEnd; i++) if (!isHSpace(newText.charCodeAt(i))) return undefined;
+  const ls = oldText.lastIndexOf('\n', p - 1) + 1;
+  let le = oldText.indexOf('\n', oldEnd);
+  if (le < 0) le = oldText.length;
+  if (ls >= 2 && oldText.charCodeAt(ls - 2) === 92) return undefined; // continued from the line before
+  for (let i = ls; i < le; i++) {
+    const c = oldText.charCodeAt(i);
+    if (c === 92 || c === 39 || c >= 128 || ((c === 47 || c === 42) && (oldText.charCodeAt(i + 1) === 47 || oldText.charCodeAt(i + 1) === 42))) return undefined;
+  }
+  let h = ls;
+  while (h < le && isHSpace(oldText.charCodeAt(h))) h++;
+  if (oldText.charCodeAt(h) !== 35) return undefined;
+  let j = h + 1;
+  while (j < le && isHSpace(oldText.charCodeAt(j))) j++;
+  let e = j;
+  while (e < le && isIdChar(oldText.charCodeAt(e))) e++;
+  if (!SPACE_NEUTRAL.has(oldText.slice(j, e))) return undefined;
+  if (p >= e) {
+    // between or after its tokens: the run of white space stays a run (no token is split or joined) ...
+    const next = oldEnd < oldText.length ? oldText.charCodeAt(oldEnd) : 10;
+    if (!isHSpace(oldText.charCodeAt(p - 1)) && !isHSpace(next) && next !== 10) return undefined;
+    // ... outside a "file name" or <file name> (white space there is part of the name)
+    let quotes = 0;
+    let angle = false;
+    for (let i = e; i < p; i++) {
+      const c = oldText.charCodeAt(i);
+      if (c === 34) quotes++;
+      else if (c === 60 && quotes % 2 === 0) angle = true;
+      else if (c === 62) angle = false;
+    }
+    if (quotes % 2 === 1 || angle) return undefined;
+  } else return undefined; // (the indentation before '#' is copied to the output)
+  // no segment of the file covers the edited text (the directive line itself is not copied)
+  for (let k = 0; k < sg.out.length; k++) {
+    if (sg.file[k] === fi && sg.fs[k] < oldEnd && sg.fe[k] > p) return undefined;
+  }
   return { seg: -1, at: 0, removed: 0, inserted: '' };
 }
 
@@ -307,13 +378,35 @@ export function reprocessEdit(record: RunRecord, host: IncrementalHost): { resul
   // 3. how the output changes
   const fi = record.result.files.indexOf(changed);
   const sg = record.segs;
-  const edit = commentEdit(sg, fi, oldText, newText, p, oldEnd, d) ?? verbatimEdit(record, fi, oldText, newText, p, oldEnd, newEnd);
+  const edit = commentEdit(sg, fi, oldText, newText, p, oldEnd, d) ?? directiveSpaceEdit(sg, fi, oldText, newText, p, oldEnd, newEnd) ??
+    verbatimEdit(record, fi, oldText, newText, p, oldEnd, newEnd);
   if (!edit) return undefined;
 
   // 4. the new result: the output with the edit applied, positions in the edited file after it moved
   const shift = new Shift(changed, p, oldEnd, d);
   const od = edit.inserted.length - edit.removed;
   if (record.result.text.length + od > MAX_OUTPUT) return undefined; // a full run stops with its diagnostic
+  const prev = record.result;
+  if (d === 0) {
+    // a same-length edit (a digit replaced): no position moves, the output changes in place
+    if (shift.touchesAny(prev, record.table)) return undefined;
+    const text = edit.removed === 0 && edit.inserted.length === 0 ? prev.text : prev.text.slice(0, edit.at) + edit.inserted + prev.text.slice(edit.at + edit.removed);
+    const macros = definitionsOf(record.table);
+    const result: PreprocessResult = {
+      root: prev.root,
+      text,
+      map: new SourceMapImpl(text.length, prev.files, sg, prev.macroUses, prev.root),
+      diagnostics: prev.diagnostics,
+      includes: prev.includes,
+      files: prev.files,
+      get macros(): Map<string, MacroDefinition> { return macros(); },
+      macroUses: prev.macroUses,
+      inactiveRanges: prev.inactiveRanges,
+    };
+    const texts = new Map(record.texts);
+    texts.set(changed, newText);
+    return { result, record: { ...record, result, texts }, changed };
+  }
   const n = sg.out.length;
   const segs = new Segments();
   segs.file = sg.file;
@@ -327,7 +420,6 @@ export function reprocessEdit(record: RunRecord, host: IncrementalHost): { resul
     if (j === edit.seg) segs.fe[j] += d;
     else if (sg.file[j] === fi && sg.fs[j] >= oldEnd) { segs.fs[j] += d; segs.fe[j] += d; }
   }
-  const prev = record.result;
   const uses = prev.macroUses.map((u) => {
     const range = shift.range(u.range);
     const definition = shift.definition(u.definition);

@@ -27,6 +27,10 @@ interface CacheEntry extends ChunkResult {
   gen: number;
   /** the key it is stored under (a copy of the text; a lookup's key is a view of a newer text) */
   key: string;
+  /** the owner whose parse made or moved the stored objects */
+  owner: string | undefined;
+  /** another owner's parse took them as they are (at the same offset): they are never moved in place */
+  shared: boolean;
 }
 
 /** Memo of parsed top-level statements, keyed by their text. One per workspace / CLI run. */
@@ -93,12 +97,21 @@ export class ParseCache {
   private readonly byAst = new WeakMap<object, CacheEntry>();
 
   /** @internal the current parse moved `was` (an entry's only statement or item) by d: it is now `now` */
-  moved(was: object, now: object, d: number): void {
+  moved(was: object, now: object, d: number, owner = this.currentOwner): void {
     const e = this.byAst.get(was);
     if (!e || e.statements.length !== 1 || e.statements[0] !== was) return;
-    e.statements = [now as TopStatement];
     e.base += d;
+    if (now === was) return; // (moved in place: see settleMoves)
+    e.statements = [now as TopStatement];
+    e.owner = owner;
+    e.shared = false;
     this.byAst.set(now, e);
+  }
+
+  /** @internal does another owner's parse hold `x` (an entry's statement or item, taken at the same offset)? */
+  isShared(x: object): boolean {
+    const e = this.byAst.get(x);
+    return e !== undefined && e.statements[0] === x && e.shared;
   }
 
   /** @internal the current parse replaced `was` (its text changed): its entry, if any, goes (unless another owner uses it) */
@@ -130,7 +143,9 @@ export class ParseCache {
     e.gen = gen;
     this.current?.add(e.key);
     this.stats.reused++;
-    if (e.base !== base) {
+    if (e.base === base) {
+      if (e.owner !== this.currentOwner) e.shared = true;
+    } else {
       const d = base - e.base;
       // keys of body items (see parseSplit) start with ITEM_KEY: their entries hold one NodeItem
       e.statements = text.charCodeAt(0) === ITEM_KEY_CODE
@@ -138,6 +153,8 @@ export class ParseCache {
         : e.statements.map((s) => shiftStatement(s, d));
       e.errors = e.errors.map((x) => shiftError(x, d));
       e.base = base;
+      e.owner = this.currentOwner;
+      e.shared = false;
       if (e.statements.length === 1) this.byAst.set(e.statements[0], e);
     }
     return e;
@@ -149,7 +166,7 @@ export class ParseCache {
     if (!this.entries.has(text)) this.chars += text.length;
     // the key is a copy: a slice would keep the whole text it was cut from alive (see detach)
     const key = detach(text);
-    const e: CacheEntry = { statements: r.statements, errors: r.errors, base, gen, key };
+    const e: CacheEntry = { statements: r.statements, errors: r.errors, base, gen, key, owner: this.currentOwner, shared: false };
     this.entries.set(key, e);
     if (r.statements.length === 1) this.byAst.set(r.statements[0], e);
     this.current?.add(key);

@@ -25,7 +25,7 @@ import type { SyntaxErrorInfo, TopStatement, DtsFile } from './ast';
 import * as peg from './dts-parser';
 import { splitStatements } from './scan';
 import { ParseCache } from './parse-cache';
-import { reparseEdit } from './reparse';
+import { reparseEdit, settleMoves } from './reparse';
 import { SPLIT_MIN_CHARS, WHOLE_PARSE_MAX_CHARS } from './items';
 import { checkStatementOrder } from './order';
 import { parseStatement, warmItems } from './statement';
@@ -33,6 +33,7 @@ import { dedupe } from './chunk';
 import { drain, Slicer } from '../base/slice';
 
 export { ParseCache } from './parse-cache';
+export { settleMoves } from './reparse';
 
 export interface ParseOptions {
   /**
@@ -48,6 +49,12 @@ export interface ParseOptions {
   owner?: string;
   /** Cooperative cancellation, checked between statements: parsing stops with a 'resource-limit' error. */
   isCancelled?: () => boolean;
+  /**
+   * An edit of the owner's last parse leaves what follows the edit unmoved until the caller calls
+   * `settleMoves` (in place once the last parse will not be read again; see reparse.ts). Every other parse,
+   * and one without this option, is complete when returned.
+   */
+  deferMoves?: boolean;
 }
 
 /** Parses preprocessed Devicetree source. Never throws. */
@@ -64,7 +71,9 @@ export function* parseDtsSteps(text: string, cache?: ParseCache, options: ParseO
   if (!cache || owner === undefined) return yield* parseFull(text, cache, options, sliceMs);
   const complete = options.complete !== false;
   const last = cache.lastParse(owner);
-  let file = last && last.complete === complete && last.file.errors.length === 0 ? reparseEdit(last, text, cache, owner, complete) : undefined;
+  // (a deferred parse whose analysis was abandoned: its moves are made now, as copies)
+  if (last) settleMoves(last.file, false);
+  let file = last && last.complete === complete && last.file.errors.length === 0 ? reparseEdit(last, text, cache, owner, complete, options.deferMoves) : undefined;
   if (file) cache.edits++;
   else file = yield* parseFull(text, cache, options, sliceMs);
   cache.setLastParse(owner, { text, file, complete });

@@ -3,6 +3,7 @@ import type { NodeBody, NodeDef, NodeItem, ParseEdit, RefNodeStatement, RootNode
 import { commonPrefix, commonSuffix } from '../base/text';
 import { isSpace, looksLikeTopLevelStart, splitStatements } from './scan';
 import { shiftItem, shiftStatement } from './shift';
+import { moveItem, moveNodeShell, moveStatement } from './move';
 import type { LastParse, ParseCache } from './parse-cache';
 import { checkStatementOrder } from './order';
 import { isNodeItem, isPropertyItem, itemEnd, SPLIT_MIN_CHARS } from './items';
@@ -17,14 +18,16 @@ import { parseItem, parseStatement } from './statement';
  * that gives an item a syntax error, splits or joins items, or breaks dtc's properties-before-nodes order.
  * The last parse had no syntax error. The result is what the whole parse gives.
  */
-export function reparseEdit(last: LastParse, text: string, cache: ParseCache, owner: string, complete: boolean): DtsFile | undefined {
+export function reparseEdit(last: LastParse, text: string, cache: ParseCache, owner: string, complete: boolean, defer = false): DtsFile | undefined {
   const old = last.text;
   const gen = cache.beginEdit(owner);
   try {
     if (text === old) return last.file;
     const p = commonPrefix(old, text);
     const s = commonSuffix(old, text, Math.min(old.length, text.length) - p);
-    const e: EditCtx = { old, text, p, oldEnd: old.length - s, d: text.length - old.length, cache, gen, containers: [] };
+    const d = text.length - old.length;
+    const moves: PendingMoves = { d, cache, owner, list: [] };
+    const e: EditCtx = { old, text, p, oldEnd: old.length - s, d, cache, gen, containers: [], moves, shared: false };
     const statements = editList<TopStatement>(last.file.statements, 0, old.length, e, true, true);
     if (!statements) return undefined;
     const errors: SyntaxErrorInfo[] = [];
@@ -33,6 +36,10 @@ export function reparseEdit(last: LastParse, text: string, cache: ParseCache, ow
     // (not enumerable: the parse equals a whole parse of the text, field by field)
     const edit: ParseEdit = { base: new WeakRef(last.file), p: e.p, oldEnd: e.oldEnd, d: e.d, replaced: e.replaced };
     Object.defineProperty(file, 'edit', { value: edit, enumerable: false, writable: true, configurable: true });
+    if (moves.list.length > 0) {
+      PENDING.set(file, moves);
+      if (!defer) settleMoves(file, false);
+    }
     return file;
   } finally {
     cache.endParse(gen);
@@ -51,6 +58,54 @@ interface EditCtx {
   /** the containers of the list being edited (see ParseEdit) */
   containers: string[];
   replaced?: ParseEdit['replaced'];
+  /** what comes after the edit, to be moved (see settleMoves) */
+  moves: PendingMoves;
+  /** a container of the list being edited is held by another owner's parse too (its contents are copied, never moved in place) */
+  shared: boolean;
+}
+
+/**
+ * The statements and items after an edit, left where they were by reparseEdit: each lies in `arr` at `i`
+ * (the new parse's lists). settleMoves moves them by d, in place or as copies.
+ */
+interface PendingMoves {
+  d: number;
+  cache: ParseCache;
+  owner: string;
+  list: { arr: Span[]; i: number; top: boolean; shared: boolean }[];
+}
+
+const PENDING = new WeakMap<DtsFile, PendingMoves>();
+
+/**
+ * Moves what comes after the edit of a parse made by reparseEdit with `defer` (nothing to do for any other
+ * parse). `inPlace`: the last parse (whose objects these are) will never be read again: its tree was patched
+ * and this analysis replaces it without a pause, so they are moved where they are, except objects another
+ * owner's parse holds (copied). Otherwise copies, as an undeferred reparseEdit makes them.
+ */
+export function settleMoves(file: DtsFile, inPlace: boolean): void {
+  const pm = PENDING.get(file);
+  if (!pm) return;
+  PENDING.delete(file);
+  for (let k = 0; k < pm.list.length; k++) {
+    const m = pm.list[k];
+    const x = m.arr[m.i];
+    m.arr[m.i] = inPlace && !m.shared ? moveOwned(x, pm, m.top) : shiftTracked(x, pm.d, pm.cache, m.top, pm.owner);
+  }
+}
+
+/** x moved in place by d (the cache told), or a moved copy of it when another owner's parse holds it. */
+function moveOwned<T extends Span>(x: T, pm: PendingMoves, top: boolean): T {
+  if (pm.cache.isShared(x)) return shiftTracked(x, pm.d, pm.cache, top, pm.owner);
+  if (isContainer(x) && x.end - x.start >= SPLIT_MIN_CHARS) {
+    // the items of a huge node have cache entries of their own: each is moved (or copied) on its own
+    if (top) moveStatement(x as unknown as TopStatement, pm.d, true); else moveNodeShell(x as unknown as NodeItem, pm.d);
+    const items = x.body.items;
+    for (let i = 0; i < items.length; i++) items[i] = moveOwned(items[i], pm, false);
+  } else if (top) moveStatement(x as unknown as TopStatement, pm.d);
+  else moveItem(x as unknown as NodeItem, pm.d);
+  pm.cache.moved(x, x, pm.d);
+  return x;
 }
 
 /**
@@ -84,7 +139,13 @@ function editList<T extends Span>(list: T[], lo: number, hi: number, e: EditCtx,
     out.push(y);
     next = k + 1;
   }
-  for (let i = next; i < list.length; i++) out.push(shiftTracked(list[i], e, top));
+  // what follows moves by d: left as it is for now (see settleMoves)
+  if (e.d !== 0) {
+    for (let i = next; i < list.length; i++) {
+      e.moves.list.push({ arr: out, i: out.length, top, shared: e.shared });
+      out.push(list[i]);
+    }
+  } else for (let i = next; i < list.length; i++) out.push(list[i]);
   return out;
 }
 
@@ -92,14 +153,13 @@ function editList<T extends Span>(list: T[], lo: number, hi: number, e: EditCtx,
  * x moved by the edit's d, the cache told (an entry keeps the moved AST, not the old one). The items of a huge
  * node have entries of their own (see parseSplit): they are moved one by one.
  */
-function shiftTracked<T extends Span>(x: T, e: EditCtx, top: boolean): T {
-  const d = e.d;
+function shiftTracked<T extends Span>(x: T, d: number, cache: ParseCache, top: boolean, owner: string): T {
   if (d === 0) return x; // (a same-length edit: nothing after it moves, the objects stay)
   let y: T;
   if (isContainer(x) && x.end - x.start >= SPLIT_MIN_CHARS) {
     const b = x.body;
     const items = new Array<NodeItem>(b.items.length);
-    for (let i = 0; i < items.length; i++) items[i] = shiftTracked(b.items[i], e, false);
+    for (let i = 0; i < items.length; i++) items[i] = shiftTracked(b.items[i], d, cache, false, owner);
     const shell = { ...x, body: { ...b, items: [] } };
     const moved = (top ? shiftStatement(shell as TopStatement, d) : shiftItem(shell as NodeItem, d)) as unknown as Container;
     moved.body.items = items;
@@ -107,7 +167,7 @@ function shiftTracked<T extends Span>(x: T, e: EditCtx, top: boolean): T {
   } else {
     y = (top ? shiftStatement(x as unknown as TopStatement, d) : shiftItem(x as unknown as NodeItem, d)) as unknown as T;
   }
-  e.cache.moved(x, y, d);
+  cache.moved(x, y, d, owner);
   return y;
 }
 
@@ -134,8 +194,12 @@ function inBody(x: Span, e: EditCtx): x is Container {
 function editNode<T extends Span>(x: T & Container, e: EditCtx): T | undefined {
   const b = x.body;
   e.containers.push(x.kind === 'rootNode' ? '/' : x.kind === 'refNode' ? '&' + (x.ref.kind === 'labelRef' ? x.ref.name : `{${x.ref.path}}`) : x.name);
+  // (what another owner's parse holds, it holds with everything inside it)
+  const shared = e.shared;
+  e.shared = shared || e.cache.isShared(x);
   // the items of a huge node have cache entries of their own (see parseSplit), those of a small one do not
   const items = editList<NodeItem>(b.items, b.start + 1, b.closeBrace, e, false, x.end - x.start >= SPLIT_MIN_CHARS);
+  e.shared = shared;
   e.containers.pop();
   if (!items) return undefined;
   // an entry of the whole node (a top-level statement) holds its old text

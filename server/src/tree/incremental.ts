@@ -80,6 +80,19 @@ function mover(e: ast.ParseEdit): Mover {
   };
 }
 
+/**
+ * Every position of the memo after the edit moved: the tree's, its diagnostics', the kept checks' findings' and
+ * the graph's edges'. Nothing moves when the edit kept the length (a digit replaced by another).
+ */
+function moveAll(memo: MergeMemo, e: ast.ParseEdit): void {
+  if (e.d === 0) return;
+  const move = mover(e);
+  forEachTreeSpan(memo.tree, move, e.p);
+  movePositioned(memo.treeDiags, move);
+  if (memo.checks) for (const c of memo.checks.each) movePositioned(c.diags, move);
+  if (memo.graph) for (const x of memo.graph.edges) { move(x.span); move(x.refSpan); }
+}
+
 /** Moves positioned diagnostics (their diag is mapped again later). */
 export function movePositioned(list: PositionedDiagnostic[], move: Mover): void {
   for (const x of list) {
@@ -200,11 +213,7 @@ export function patchTree(memo: MergeMemo, now: ast.DtsFile, text: string, ctx: 
   // white space between tokens changed inside an item that keeps its shape (`/  {`, `<1  2>`): nothing but positions
   const spaceOnly = r && blank(memo.text, e.p, e.oldEnd) && blank(text, e.p, e.oldEnd + e.d) && sameShape(r.old, r.now);
   if (!r || spaceOnly) {
-    const move = mover(e);
-    forEachTreeSpan(memo.tree, move, e.p);
-    movePositioned(memo.treeDiags, move);
-    if (memo.checks) for (const c of memo.checks.each) movePositioned(c.diags, move);
-    if (memo.graph) for (const x of memo.graph.edges) { move(x.span); move(x.refSpan); }
+    moveAll(memo, e);
     memo.graphChanged = undefined;
     memo.ast = now;
     memo.text = text;
@@ -232,13 +241,9 @@ export function patchTree(memo: MergeMemo, now: ast.DtsFile, text: string, ctx: 
   const built = buildProp(scratch, def);
   // from here on the tree changes
   memo.treeDiags = memo.treeDiags.filter((x) => !(x.start >= old.start && x.end <= old.end && x.diag.code.startsWith('value-')));
-  const move = mover(e);
-  forEachTreeSpan(memo.tree, move, e.p);
-  movePositioned(memo.treeDiags, move);
-  if (memo.checks) for (const c of memo.checks.each) movePositioned(c.diags, move);
+  moveAll(memo, e);
   // the graph stays (moved) unless its build read the value that changed: then its edges are made again
   const graphKeeps = !shown || (memo.graphReads !== undefined && !memo.graphReads.has(prop));
-  if (memo.graph) for (const x of memo.graph.edges) { move(x.span); move(x.refSpan); }
   memo.graphChanged = graphKeeps ? undefined : prop;
   if (shown) {
     const oldRR = chunkRefs(prop.chunks);

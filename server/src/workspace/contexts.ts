@@ -54,9 +54,10 @@ export interface ContextChoice {
   /** root file of the context */
   root: string;
   /** why this root was chosen */
-  // nearest-board: the automatic choice (fewest include steps, then the closest name, then by name),
-  // which does not depend on which files are open; open-board: a file the index does not connect to a
-  // board (a header) that an open board reads (lsp/contexts.ts)
+  // open-board: an open board that includes the file (the nearest of them), or, for a file the index does
+  // not connect to a board (a header), an open board that reads it (lsp/contexts.ts); nearest-board: no
+  // board that includes it is open: the nearest (fewest include steps, then the closest name, then by name).
+  // Either way the choice depends on which files are open, never on the order they were opened in.
   reason: 'self' | 'explicit' | 'configured' | 'nearest-board' | 'open-board' | 'lone';
   /** the boards that include the file (sorted by name); for an overlay, the boards it can be stacked on */
   candidates: string[];
@@ -285,9 +286,10 @@ export class WorkspaceIndex {
 
   /**
    * The context of a file. `explicit` is the user's choice (command), `configured` the settings mapping;
-   * both are honoured only for a board that exists. Otherwise the nearest including board
-   * (rankedBoards), whatever is open; a file no board includes is its own (lone) context.
-   * (`openFiles` is accepted for callers and not used: the choice does not depend on opening order.)
+   * both are honoured only for a board that exists. Otherwise the nearest open board that includes the
+   * file (the user is working on that board: the .dtsi shows that board's diagnostics, and an edit of it
+   * analyses one context, not two), else the nearest including board (rankedBoards); a file no board
+   * includes is its own (lone) context. The choice is a function of the open files, not of their order.
    */
   chooseContext(file: string, opts: { openFiles?: Iterable<string>; explicit?: string; configured?: string } = {}): ContextChoice {
     const role = fileRole(file);
@@ -310,7 +312,15 @@ export class WorkspaceIndex {
       return { root: opts.configured, reason: 'configured', candidates };
     }
     if (role === 'board') return { root: file, reason: 'self', candidates };
-    if (candidates.length > 0) return { root: this.rankedBoards(file)[0], reason: 'nearest-board', candidates };
+    if (candidates.length > 0) {
+      const ranked = this.rankedBoards(file);
+      if (opts.openFiles) {
+        const open = opts.openFiles instanceof Set ? opts.openFiles as Set<string> : new Set(opts.openFiles);
+        const best = ranked.find((b) => open.has(b));
+        if (best !== undefined) return { root: best, reason: 'open-board', candidates };
+      }
+      return { root: ranked[0], reason: 'nearest-board', candidates };
+    }
     return { root: file, reason: 'lone', candidates };
   }
 }

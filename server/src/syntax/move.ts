@@ -1,0 +1,117 @@
+// In-place moves of AST subtrees: the counterpart of shift.ts for objects no one else holds. A keystroke's
+// parse (reparse.ts) leaves the statements and items after the edit where they were and lists them
+// (`PendingMoves`); once the analysis has patched its tree and nothing can read the last parse any more, they
+// are moved where they lie instead of being copied (no allocation per keystroke for everything after the edit).
+// Objects that another owner's parse also holds (a cache entry taken at the same offset) are copied as before.
+import type { ByteItem, CellItem, Expr, Label, NodeBody, NodeItem, PropertyValuePart, Reference, Span, TopStatement, ValueComponent } from './ast';
+
+function span(s: Span, d: number): void {
+  s.start += d;
+  s.end += d;
+}
+
+function labels(a: Label[], d: number): void {
+  for (let i = 0; i < a.length; i++) span(a[i], d);
+}
+
+export function moveExpr(e: Expr, d: number): void {
+  span(e, d);
+  switch (e.kind) {
+    case 'unary': moveExpr(e.operand, d); break;
+    case 'binary': moveExpr(e.left, d); moveExpr(e.right, d); break;
+    case 'conditional': moveExpr(e.test, d); moveExpr(e.consequent, d); moveExpr(e.alternate, d); break;
+    case 'paren': moveExpr(e.expr, d); break;
+    default: break;
+  }
+}
+
+function cell(c: CellItem, d: number): void {
+  span(c, d);
+  if (c.kind === 'expr') moveExpr(c.expr, d);
+  else if (c.kind === 'ref') span(c.ref as Reference, d);
+}
+
+function component(c: ValueComponent, d: number): void {
+  span(c, d);
+  switch (c.kind) {
+    case 'cells':
+      for (let i = 0; i < c.items.length; i++) cell(c.items[i], d);
+      if (c.bitsSpan !== undefined) span(c.bitsSpan, d);
+      break;
+    case 'bytes':
+      for (let i = 0; i < c.items.length; i++) span(c.items[i] as ByteItem, d);
+      break;
+    case 'pathValue': span(c.ref, d); break;
+    case 'incbin':
+      span(c.pathSpan, d);
+      if (c.offset !== undefined) moveExpr(c.offset, d);
+      if (c.length !== undefined) moveExpr(c.length, d);
+      break;
+    default: break;
+  }
+}
+
+function part(p: PropertyValuePart, d: number): void {
+  span(p, d);
+  labels(p.labelsBefore, d);
+  component(p.component, d);
+  labels(p.labelsAfter, d);
+}
+
+function body(b: NodeBody, d: number): void {
+  b.start += d;
+  b.end += d;
+  if (b.closeBrace >= 0) b.closeBrace += d;
+  for (let i = 0; i < b.items.length; i++) moveItem(b.items[i], d);
+}
+
+/** Moves a body item and everything in it by d, in place. */
+export function moveItem(it: NodeItem, d: number): void {
+  span(it, d);
+  switch (it.kind) {
+    case 'property':
+      labels(it.labels, d);
+      span(it.nameSpan, d);
+      if (it.value !== undefined) for (let i = 0; i < it.value.length; i++) part(it.value[i], d);
+      break;
+    case 'node':
+      labels(it.labels, d);
+      span(it.nameSpan, d);
+      body(it.body, d);
+      break;
+    case 'deleteProperty': span(it.nameSpan, d); break;
+    case 'deleteNode':
+      if (it.nameSpan !== undefined) span(it.nameSpan, d);
+      if (it.ref !== undefined) span(it.ref, d);
+      break;
+    default: break;
+  }
+}
+
+/** Moves a top-level statement by d, in place; with `shallow`, not the items of its body (moved one by one). */
+export function moveStatement(s: TopStatement, d: number, shallow = false): void {
+  span(s, d);
+  switch (s.kind) {
+    case 'memreserve': labels(s.labels, d); moveExpr(s.address, d); moveExpr(s.size, d); break;
+    case 'rootNode':
+    case 'refNode':
+      labels(s.labels, d);
+      if (s.kind === 'refNode') span(s.ref, d);
+      if (shallow) { s.body.start += d; s.body.end += d; if (s.body.closeBrace >= 0) s.body.closeBrace += d; } else body(s.body, d);
+      break;
+    case 'deleteNodeRef':
+    case 'omitIfNoRef': span(s.ref, d); break;
+    default: break;
+  }
+}
+
+/** Moves a node item by d, in place, but not the items of its body (moved one by one). */
+export function moveNodeShell(it: NodeItem, d: number): void {
+  if (it.kind !== 'node') { moveItem(it, d); return; }
+  span(it, d);
+  labels(it.labels, d);
+  span(it.nameSpan, d);
+  it.body.start += d;
+  it.body.end += d;
+  if (it.body.closeBrace >= 0) it.body.closeBrace += d;
+}
