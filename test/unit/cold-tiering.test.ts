@@ -11,7 +11,7 @@ import { REPO_ROOT } from '../util/paths';
 const MODULE = path.join(REPO_ROOT, 'out/server/src/lsp/cold-tiering.js');
 
 /** Runs `body` in a child with natives syntax; `hot()` runs a hot loop, `optimised()` says whether it got TurboFan code. */
-function child(body: string, env: Record<string, string> = {}): string {
+function child(body: string, env: Record<string, string> = {}, flags: string[] = []): string {
   const script = `
     const { holdOptimiser } = require(${JSON.stringify(MODULE)});
     function work(n) { let s = 0; for (let i = 0; i < n; i++) s += (i * 7) % 13; return s; }
@@ -23,7 +23,7 @@ function child(body: string, env: Record<string, string> = {}): string {
     const out = [];
     ${body}
   `;
-  const r = spawnSync(process.execPath, ['--allow-natives-syntax', '-e', script], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 30_000 });
+  const r = spawnSync(process.execPath, ['--allow-natives-syntax', ...flags, '-e', script], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 30_000 });
   assert.equal(r.status, 0, r.stderr);
   return r.stdout.trim();
 }
@@ -53,4 +53,12 @@ test('the hold ends after its time limit even when nothing settles; DTS_LSP_OPT_
     untilOptimised(() => { console.log(h.held() + ':' + optimised()); h.release(); });
   `, { DTS_LSP_OPT_HOLD: '0' });
   assert.equal(off, 'false:true');
+});
+
+test('a process started with its own say about the optimiser (--no-opt) is left alone: never switched on', () => {
+  const out = child(`
+    const h = holdOptimiser({ settled: () => true, maxMs: 50 });
+    setTimeout(() => { const end = Date.now() + 300; while (Date.now() < end) hot(); console.log(h.held() + ':' + optimised()); }, 200);
+  `, {}, ['--no-opt']);
+  assert.equal(out, 'false:false');
 });

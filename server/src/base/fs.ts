@@ -24,12 +24,6 @@ export interface FileSystem {
   realpath(path: string): string | undefined;
   /** Modification time in ms, when the file system knows it (optional; bindings compare a build's output with its inputs). */
   mtime?(path: string): number | undefined;
-  /**
-   * Start reading the modification times of many files elsewhere (another thread), for a one-shot run that
-   * needs them later; the function returned gives them in order, as `mtime` would, waiting if they are not
-   * read yet. Optional (the CLI's binding-file stamp, see BindingsHost.prefetch).
-   */
-  mtimesAhead?(paths: string[]): () => (number | undefined)[];
 }
 
 /** In-memory file system for tests and for unsaved buffers. */

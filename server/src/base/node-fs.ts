@@ -1,6 +1,5 @@
 // The only place in server/src that reads the disk. Used by the CLI and the LSP edge.
 import * as fs from 'node:fs';
-import { Worker } from 'node:worker_threads';
 import type { FileSystem, ReadBytesResult, ReadResult, StatKind } from './fs';
 
 /** Files larger than this are refused with a diagnostic instead of being read. */
@@ -145,10 +144,6 @@ export class NodeFileSystem implements FileSystem {
     }
   }
 
-  mtimesAhead(paths: string[]): () => (number | undefined)[] {
-    return mtimesOnThread(paths);
-  }
-
   listDir(path: string): string[] {
     try {
       return fs.readdirSync(path).sort();
@@ -260,57 +255,3 @@ export function codeStamp(file: string): string {
   }
   return `${files.length}-${(h >>> 0).toString(16)}`;
 }
-
-/**
- * The modification times of `paths`, read by a worker thread (a stat each, as NodeFileSystem.mtime) into a
- * shared buffer while the caller goes on; the function returned waits for it and gives them (undefined where a
- * stat failed). Without a worker, or when it fails or takes over 5 s, they are read here instead. The thread
- * does not keep the process alive. (bin/dts-check on one board: ~4,400 binding files statted beside the
- * analysis instead of ~15 ms on the main thread.)
- */
-function mtimesOnThread(paths: string[]): () => (number | undefined)[] {
-  const here = (): (number | undefined)[] => paths.map((p) => { try { return fs.statSync(p).mtimeMs; } catch { return undefined; } });
-  if (paths.length === 0) return () => [];
-  const shared = new SharedArrayBuffer(8 + 8 * paths.length);
-  const state = new Int32Array(shared, 0, 1); // 0 reading, 1 done, 2 failed
-  let worker: Worker;
-  try {
-    worker = new Worker(MTIMES_WORKER, { eval: true, workerData: { list: paths.join('\0'), shared } });
-  } catch {
-    return here;
-  }
-  worker.on('error', () => { Atomics.store(state, 0, 2); Atomics.notify(state, 0); });
-  worker.unref();
-  let result: (number | undefined)[] | undefined;
-  return () => {
-    if (result) return result;
-    const t0 = Date.now();
-    while (Atomics.load(state, 0) === 0 && Date.now() - t0 < 5000) Atomics.wait(state, 0, 0, 100);
-    if (Atomics.load(state, 0) !== 1) {
-      void worker.terminate();
-      return (result = here());
-    }
-    const times = new Float64Array(shared, 8, paths.length);
-    result = new Array<number | undefined>(paths.length);
-    for (let i = 0; i < paths.length; i++) result[i] = Number.isNaN(times[i]) ? undefined : times[i];
-    return result;
-  };
-}
-
-/** The worker of mtimesOnThread (plain JS: it runs without the bundle). */
-const MTIMES_WORKER = `
-const { statSync } = require('node:fs');
-const { workerData } = require('node:worker_threads');
-const list = workerData.list.split('\\0');
-const times = new Float64Array(workerData.shared, 8, list.length);
-const state = new Int32Array(workerData.shared, 0, 1);
-try {
-  for (let i = 0; i < list.length; i++) {
-    try { times[i] = statSync(list[i]).mtimeMs; } catch { times[i] = NaN; }
-  }
-  Atomics.store(state, 0, 1);
-} catch {
-  Atomics.store(state, 0, 2);
-}
-Atomics.notify(state, 0);
-`;

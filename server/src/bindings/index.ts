@@ -10,7 +10,7 @@ import type { LiveTree } from '../tree/types';
 import type { Flavour } from '../workspace/flavour';
 import type { BindingsCache } from './cache';
 import { packTree } from './flatten';
-import { dtschemaCandidates, dtschemaSchemasDir, filesAhead, listYaml, loadLinuxStore, type FilesAhead, type LinuxSources, type LoadResult } from './linux/load';
+import { dtschemaCandidates, dtschemaSchemasDir, listYaml, loadLinuxStore, type LinuxSources, type LoadResult } from './linux/load';
 import { LinuxValidator } from './linux/validate';
 import { reportFindings } from './report';
 import { loadResults, resultsName, saveResults } from './results-cache';
@@ -149,25 +149,6 @@ export class BindingsHost {
     return false;
   }
 
-  /** Binding files whose modification times are being read elsewhere (prefetch), by sources. */
-  private readonly ahead = new Map<string, FilesAhead>();
-
-  /**
-   * A one-shot run (bin/dts-check on one board) about to analyse a board of this tree: the stat of every
-   * binding file (the cache's freshness check, ~4,400 files in a Linux tree) starts on another thread now
-   * (FileSystem.mtimesAhead) and is used when the bindings are loaded after the analysis. Nothing happens
-   * when the file system cannot, the bindings are off or already loaded.
-   */
-  prefetch(info: TreeInfo): void {
-    if (this.options.linux === false) return;
-    const src = this.linuxSources(info);
-    if (!src) return;
-    const key = JSON.stringify(src);
-    if (this.linux.has(key) || this.ahead.has(key)) return;
-    const a = filesAhead(this.fs, src, this.options.cache);
-    if (a) this.ahead.set(key, a);
-  }
-
   /** The loaded Linux bindings of a board (loaded on first use, then shared). */
   linuxFor(info: TreeInfo): LinuxBindings | undefined {
     const src = this.linuxSources(info);
@@ -175,9 +156,7 @@ export class BindingsHost {
     const key = JSON.stringify(src);
     let lb = this.linux.get(key);
     if (!lb) {
-      const ahead = this.ahead.get(key);
-      this.ahead.delete(key);
-      const load = loadLinuxStore(this.fs, src, this.options.cache, ahead);
+      const load = loadLinuxStore(this.fs, src, this.options.cache);
       lb = { sources: src, load, validator: load.store ? new LinuxValidator(load.store) : undefined };
       const { cache, resultsStamp } = this.options;
       if (lb.validator && cache && resultsStamp) loadResults(cache, resultsName(lb.validator.store.key, resultsStamp), lb.validator);

@@ -251,11 +251,6 @@ export function main(argv: string[], out: (s: string) => void, err: (s: string) 
     return errors.length ? 1 : 0;
   }
 
-  if (args.files.length === 1 && bindingsOptions.enabled) {
-    // one board: the binding files' freshness check (a stat each) runs on another thread during the analysis
-    const plan = host.planFor(args.files[0]);
-    bindings.prefetch({ flavour: plan.flavour.flavour, root: plan.flavour.root, systemIncludePaths: plan.systemIncludePaths, bindingsDirs: plan.bindingsDirs });
-  }
   const all: CliDiagnostic[] = [];
   const seen = new Set<string>();
   const perFile = args.files.length >= WORKER_MIN_FILES ? analyzeInWorkers(args.files, options, args.jobs, bindingsOptions, args.format === 'json') : undefined;

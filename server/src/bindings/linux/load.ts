@@ -105,33 +105,8 @@ export interface LoadResult {
   error?: string;
 }
 
-/** Every binding file of the sources (their listing through the cache), in the order of the stamp. */
-function bindingFiles(fs: FileSystem, src: LinuxSources, cache: BindingsCache | undefined): string[] {
-  const files: string[] = [];
-  for (const d of src.bindingDirs) files.push(...cachedListing(fs, d, cache));
-  files.sort();
-  const coreFiles = src.coreDir ? cachedListing(fs, src.coreDir, cache) : [];
-  return [...files, ...coreFiles];
-}
-
-/** The binding files of the sources with their modification times on the way (FileSystem.mtimesAhead). */
-export interface FilesAhead {
-  files: string[];
-  mtimes: () => (number | undefined)[];
-}
-
-/**
- * For a one-shot run: the binding files listed now and their modification times read on another thread
- * while the board is analysed; loadLinuxStore then uses them (undefined: the file system cannot).
- */
-export function filesAhead(fs: FileSystem, src: LinuxSources, cache: BindingsCache | undefined): FilesAhead | undefined {
-  if (!cache || !fs.mtimesAhead || src.processedJson) return undefined;
-  const files = bindingFiles(fs, src, cache);
-  return { files, mtimes: fs.mtimesAhead(files) };
-}
-
-/** Load (or process and cache) the schemas of the sources (`ahead`: the files and times of filesAhead). */
-export function loadLinuxStore(fs: FileSystem, src: LinuxSources, cache?: BindingsCache, ahead?: FilesAhead): LoadResult {
+/** Load (or process and cache) the schemas of the sources. */
+export function loadLinuxStore(fs: FileSystem, src: LinuxSources, cache?: BindingsCache): LoadResult {
   const t0 = Date.now();
   if (src.processedJson) {
     const r = fs.readFile(src.processedJson);
@@ -147,9 +122,13 @@ export function loadLinuxStore(fs: FileSystem, src: LinuxSources, cache?: Bindin
       }
     }
   }
+  const files: string[] = [];
+  for (const d of src.bindingDirs) files.push(...cachedListing(fs, d, cache));
+  files.sort();
+  const coreFiles = src.coreDir ? cachedListing(fs, src.coreDir, cache) : [];
   const core = src.coreDir ? `dtschema:${src.coreDir}` : 'builtin-core';
   const origin = `${src.bindingDirs.join(', ')} + ${core}`;
-  const all = ahead?.files ?? bindingFiles(fs, src, cache);
+  const all = [...files, ...coreFiles];
   const coreHash = src.coreDir ? 0 : hashText(JSON.stringify(builtinCoreSchemas()));
   // the processed set of the files as they are now (the cache's rest gone when it is needed: made again)
   const build = (read: { sources: SchemaSource[]; key: string }): SchemaStore => {
@@ -173,8 +152,7 @@ export function loadLinuxStore(fs: FileSystem, src: LinuxSources, cache?: Bindin
   if (cache && fs.mtime) {
     // (one native hash of the list: ~4,000 files hashed character by character cost more than their stats)
     const parts: string[] = [`${PROCESSOR_VERSION}:${coreHash}`];
-    const times = ahead?.mtimes();
-    for (let i = 0; i < all.length; i++) parts.push(`${all[i]}\0${(times ? times[i] : fs.mtime(all[i])) ?? -1}`);
+    for (const f of all) parts.push(`${f}\0${fs.mtime(f) ?? -1}`);
     stampName = `stamp-${createHash('sha1').update(parts.join('\n')).digest('hex').slice(0, 16)}-${all.length}`;
     const known = cache.read(stampName);
     const hit = known ? tryCache(known.trim()) : undefined;
