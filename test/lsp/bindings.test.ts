@@ -11,15 +11,27 @@ import { fixture as fixturePath } from '../util/paths';
 const TREE = fixturePath('bindings/linux');
 const BOARD = path.join(TREE, 'arch/arm64/boot/dts/acme/board.dts');
 
+/**
+ * A server whose caches and home are a fresh folder of its own (no installed dtschema package is looked for
+ * outside it), the folder removed afterwards; `env` adds to its environment.
+ */
+async function withOwnHome(fn: (c: LspClient, home: string) => Promise<void>, env: Record<string, string> = {}): Promise<void> {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'dts-bindings-home-'));
+  const c = new LspClient(['--stdio'], undefined, { ...process.env, DTS_LSP_CACHE: home, HOME: home, VIRTUAL_ENV: '', ...env });
+  try {
+    await fn(c, home);
+  } finally {
+    await c.shutdown();
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+}
+
 function codesOf(c: LspClient, file: string): string[] {
   return (c.diagnostics.get(uriOf(file))?.diagnostics ?? []).map((d) => String(d.code));
 }
 
 test('lsp: binding diagnostics from the worker, updated on edit, off by setting', async () => {
-  const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dts-bindings-cache-'));
-  // no installed dtschema package is looked for outside a home folder of our own
-  const c = new LspClient(['--stdio'], undefined, { ...process.env, DTS_LSP_CACHE: cacheDir, HOME: cacheDir, VIRTUAL_ENV: '' });
-  try {
+  await withOwnHome(async (c, cacheDir) => {
     await c.initialize(TREE);
     await c.open(BOARD);
     const diags = await c.waitForDiagnostics(BOARD, (d) => d.some((x) => x.code === 'binding-unknown-property'), 30_000);
@@ -55,10 +67,7 @@ test('lsp: binding diagnostics from the worker, updated on edit, off by setting'
     await c.conn.sendNotification('workspace/didChangeConfiguration', { settings: { devicetree: { bindings: false } } });
     await c.waitForDiagnostics(BOARD, (d) => !d.some((x) => String(x.code).startsWith('binding-')), 30_000);
     assert.ok(!codesOf(c, BOARD).some((x) => x.startsWith('binding-')));
-  } finally {
-    await c.shutdown();
-    fs.rmSync(cacheDir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('lsp: Zephyr binding diagnostics (in process) on a board of a west workspace', async () => {
@@ -78,21 +87,18 @@ test('lsp: Zephyr binding diagnostics (in process) on a board of a west workspac
 });
 
 test('lsp: the bindings worker is released when idle; the next one reads its findings back and validates only what changed', async () => {
-  const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dts-bindings-cache-'));
-  const env = { ...process.env, DTS_LSP_CACHE: cacheDir, HOME: cacheDir, VIRTUAL_ENV: '', DTS_LSP_BINDINGS_IDLE_MS: '300' };
-  const c = new LspClient(['--stdio'], undefined, env);
-  type Stats = { bindings: { answers: number; workers: number; released: number; workerAlive: boolean; lastValidated: number; lastReused: number } };
-  const stats = async (): Promise<Stats['bindings']> => (await c.request<Stats>('dts/stats', {})).bindings;
-  const waitFor = async (pred: (s: Stats['bindings']) => boolean, what: string): Promise<Stats['bindings']> => {
-    const t0 = Date.now();
-    for (;;) {
-      const s = await stats();
-      if (pred(s)) return s;
-      if (Date.now() - t0 > 30_000) throw new Error(`${what}: ${JSON.stringify(s)}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  };
-  try {
+  await withOwnHome(async (c, cacheDir) => {
+    type Stats = { bindings: { answers: number; workers: number; released: number; workerAlive: boolean; lastValidated: number; lastReused: number } };
+    const stats = async (): Promise<Stats['bindings']> => (await c.request<Stats>('dts/stats', {})).bindings;
+    const waitFor = async (pred: (s: Stats['bindings']) => boolean, what: string): Promise<Stats['bindings']> => {
+      const t0 = Date.now();
+      for (;;) {
+        const s = await stats();
+        if (pred(s)) return s;
+        if (Date.now() - t0 > 30_000) throw new Error(`${what}: ${JSON.stringify(s)}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
     await c.initialize(TREE);
     await c.open(BOARD);
     const first = await c.waitForDiagnostics(BOARD, (d) => d.some((x) => x.code === 'binding-unknown-property'), 30_000);
@@ -114,18 +120,13 @@ test('lsp: the bindings worker is released when idle; the next one reads its fin
     const codes = (d: typeof first): string[] => d.filter((x) => String(x.code).startsWith('binding-') && !x.message.includes('turbo')).map((x) => `${x.code} ${x.range.start.line}:${x.range.start.character} ${x.message}`).sort();
     assert.deepEqual(codes(after), codes(first));
     assert.ok(first.some((x) => x.message.includes('turbo')));
-  } finally {
-    await c.shutdown();
-    fs.rmSync(cacheDir, { recursive: true, force: true });
-  }
+  }, { DTS_LSP_BINDINGS_IDLE_MS: '300' });
 });
 
 test('lsp: `devicetree.bindings` as a list of folders validates a board outside any tree', async () => {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dts-bindings-folders-'));
-  const lone = path.join(tmp, 'board.dts');
-  fs.copyFileSync(BOARD, lone);
-  const c = new LspClient(['--stdio'], undefined, { ...process.env, DTS_LSP_CACHE: tmp, HOME: tmp, VIRTUAL_ENV: '' });
-  try {
+  await withOwnHome(async (c, tmp) => {
+    const lone = path.join(tmp, 'board.dts');
+    fs.copyFileSync(BOARD, lone);
     c.settings = { bindings: [path.join(TREE, 'Documentation/devicetree/bindings')] };
     await c.initialize(tmp);
     await c.open(lone);
@@ -135,16 +136,11 @@ test('lsp: `devicetree.bindings` as a list of folders validates a board outside 
     c.settings = { bindings: true };
     await c.conn.sendNotification('workspace/didChangeConfiguration', { settings: { devicetree: { bindings: true } } });
     await c.waitForDiagnostics(lone, (d) => !d.some((x) => String(x.code).startsWith('binding-')), 30_000);
-  } finally {
-    await c.shutdown();
-    fs.rmSync(tmp, { recursive: true, force: true });
-  }
+  });
 });
 
 test('lsp: a board closed and opened again is validated afresh (its old findings and requests are forgotten with its context)', async () => {
-  const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dts-bindings-cache-'));
-  const c = new LspClient(['--stdio'], undefined, { ...process.env, DTS_LSP_CACHE: cacheDir, HOME: cacheDir, VIRTUAL_ENV: '' });
-  try {
+  await withOwnHome(async (c) => {
     await c.initialize(TREE);
     await c.open(BOARD);
     await c.waitForDiagnostics(BOARD, (d) => d.some((x) => x.code === 'binding-value' && x.message.includes('turbo')), 30_000);
@@ -159,8 +155,5 @@ test('lsp: a board closed and opened again is validated afresh (its old findings
     const codes = (c.diagnostics.get(uriOf(BOARD))?.diagnostics ?? []).filter((x) => String(x.code).startsWith('binding-'));
     assert.ok(!codes.some((x) => x.code === 'binding-value' && x.message.includes('turbo')), JSON.stringify(codes.map((x) => x.message)));
     assert.ok(codes.some((x) => x.code === 'binding-missing-required'));
-  } finally {
-    await c.shutdown();
-    fs.rmSync(cacheDir, { recursive: true, force: true });
-  }
+  });
 });

@@ -29,7 +29,7 @@ import type { Macro } from './macros';
 import { withDefinition } from './lazy-define';
 import { blockCommentEnd, DIRECTIVES, isDigit, isHSpace, isIdChar, lineCommentEnd } from './lexer';
 import { SEG_GAP, SEG_VERBATIM, Segments, SourceMapImpl } from './sourcemap';
-import type { MacroDefinition, PreprocessResult } from './types';
+import type { IncludeDirective, MacroDefinition, MacroUse, PreprocessResult } from './types';
 
 /** The preprocessor stops (a 'resource-limit' diagnostic) when its output would exceed this. */
 export const MAX_OUTPUT = 64 * 1024 * 1024;
@@ -387,26 +387,41 @@ export function reprocessEdit(record: RunRecord, host: IncrementalHost): { resul
   const od = edit.inserted.length - edit.removed;
   if (record.result.text.length + od > MAX_OUTPUT) return undefined; // a full run stops with its diagnostic
   const prev = record.result;
-  if (d === 0) {
-    // a same-length edit (a digit replaced): no position moves, the output changes in place
-    if (shift.touchesAny(prev, record.table)) return undefined;
-    const text = edit.removed === 0 && edit.inserted.length === 0 ? prev.text : prev.text.slice(0, edit.at) + edit.inserted + prev.text.slice(edit.at + edit.removed);
-    const macros = definitionsOf(record.table);
-    const result: PreprocessResult = {
-      root: prev.root,
-      text,
-      map: new SourceMapImpl(text.length, prev.files, sg, prev.macroUses, prev.root),
-      diagnostics: prev.diagnostics,
-      includes: prev.includes,
-      files: prev.files,
-      get macros(): Map<string, MacroDefinition> { return macros(); },
-      macroUses: prev.macroUses,
-      inactiveRanges: prev.inactiveRanges,
-    };
-    const texts = new Map(record.texts);
-    texts.set(changed, newText);
-    return { result, record: { ...record, result, texts }, changed };
-  }
+  // a same-length edit (a digit replaced) moves no position: the last run's maps stay, only checked for an overlap
+  const moved = d === 0
+    ? (shift.touchesAny(prev, record.table) ? undefined : { segs: sg, uses: prev.macroUses, diagnostics: prev.diagnostics, includes: prev.includes, inactiveRanges: prev.inactiveRanges, table: record.table })
+    : moveAfter(record, edit, shift, fi, od);
+  if (!moved) return undefined;
+  const { segs, uses, table } = moved;
+  const prevOut = prev.text;
+  const text = od === 0 && edit.removed === 0 ? prevOut : prevOut.slice(0, edit.at) + edit.inserted + prevOut.slice(edit.at + edit.removed);
+  const macros = definitionsOf(table);
+  const result: PreprocessResult = {
+    root: prev.root,
+    text,
+    map: new SourceMapImpl(text.length, prev.files, segs, uses, prev.root),
+    diagnostics: moved.diagnostics,
+    includes: moved.includes,
+    files: prev.files,
+    get macros(): Map<string, MacroDefinition> { return macros(); },
+    macroUses: uses,
+    inactiveRanges: moved.inactiveRanges,
+  };
+  const texts = new Map(record.texts);
+  texts.set(changed, newText);
+  return { result, record: { ...record, result, segs, texts, table }, changed };
+}
+
+/**
+ * The last run's segments, macro uses, diagnostics, includes, inactive ranges and macro table with the positions
+ * of the edited file after the edit moved (`shift`), or undefined when one of them overlaps the edited text.
+ */
+function moveAfter(record: RunRecord, edit: OutputEdit, shift: Shift, fi: number, od: number): {
+  segs: Segments; uses: MacroUse[]; diagnostics: Diagnostic[]; includes: IncludeDirective[]; inactiveRanges: FileRange[]; table: Map<string, Macro>;
+} | undefined {
+  const prev = record.result;
+  const sg = record.segs;
+  const { d, oldEnd } = shift;
   const n = sg.out.length;
   const segs = new Segments();
   segs.file = sg.file;
@@ -442,24 +457,7 @@ export function reprocessEdit(record: RunRecord, host: IncrementalHost): { resul
     });
     table = t;
   }
-  if (shift.overlap) return undefined;
-  const prevOut = prev.text;
-  const text = od === 0 && edit.removed === 0 ? prevOut : prevOut.slice(0, edit.at) + edit.inserted + prevOut.slice(edit.at + edit.removed);
-  const macros = definitionsOf(table);
-  const result: PreprocessResult = {
-    root: prev.root,
-    text,
-    map: new SourceMapImpl(text.length, prev.files, segs, uses, prev.root),
-    diagnostics,
-    includes,
-    files: prev.files,
-    get macros(): Map<string, MacroDefinition> { return macros(); },
-    macroUses: uses,
-    inactiveRanges,
-  };
-  const texts = new Map(record.texts);
-  texts.set(changed, newText);
-  return { result, record: { ...record, result, segs, texts, table }, changed };
+  return shift.overlap ? undefined : { segs, uses, diagnostics, includes, inactiveRanges, table };
 }
 
 function countLines(t: string, a: number, b: number): number {

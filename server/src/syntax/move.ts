@@ -14,7 +14,7 @@ function labels(a: Label[], d: number): void {
   for (let i = 0; i < a.length; i++) span(a[i], d);
 }
 
-export function moveExpr(e: Expr, d: number): void {
+function moveExpr(e: Expr, d: number): void {
   span(e, d);
   switch (e.kind) {
     case 'unary': moveExpr(e.operand, d); break;
@@ -58,15 +58,16 @@ function part(p: PropertyValuePart, d: number): void {
   labels(p.labelsAfter, d);
 }
 
-function body(b: NodeBody, d: number): void {
+/** A body moved by d; with `shallow`, not its items (moved one by one). */
+function body(b: NodeBody, d: number, shallow: boolean): void {
   b.start += d;
   b.end += d;
   if (b.closeBrace >= 0) b.closeBrace += d;
-  for (let i = 0; i < b.items.length; i++) moveItem(b.items[i], d);
+  if (!shallow) for (let i = 0; i < b.items.length; i++) moveItem(b.items[i], d);
 }
 
-/** Moves a body item and everything in it by d, in place. */
-export function moveItem(it: NodeItem, d: number): void {
+/** Moves a body item and everything in it by d, in place; with `shallow`, not the items of a node's body. */
+export function moveItem(it: NodeItem, d: number, shallow = false): void {
   span(it, d);
   switch (it.kind) {
     case 'property':
@@ -77,7 +78,7 @@ export function moveItem(it: NodeItem, d: number): void {
     case 'node':
       labels(it.labels, d);
       span(it.nameSpan, d);
-      body(it.body, d);
+      body(it.body, d, shallow);
       break;
     case 'deleteProperty': span(it.nameSpan, d); break;
     case 'deleteNode':
@@ -97,21 +98,10 @@ export function moveStatement(s: TopStatement, d: number, shallow = false): void
     case 'refNode':
       labels(s.labels, d);
       if (s.kind === 'refNode') span(s.ref, d);
-      if (shallow) { s.body.start += d; s.body.end += d; if (s.body.closeBrace >= 0) s.body.closeBrace += d; } else body(s.body, d);
+      body(s.body, d, shallow);
       break;
     case 'deleteNodeRef':
     case 'omitIfNoRef': span(s.ref, d); break;
     default: break;
   }
-}
-
-/** Moves a node item by d, in place, but not the items of its body (moved one by one). */
-export function moveNodeShell(it: NodeItem, d: number): void {
-  if (it.kind !== 'node') { moveItem(it, d); return; }
-  span(it, d);
-  labels(it.labels, d);
-  span(it.nameSpan, d);
-  it.body.start += d;
-  it.body.end += d;
-  if (it.body.closeBrace >= 0) it.body.closeBrace += d;
 }

@@ -96,8 +96,8 @@ export class ParseCache {
    */
   private readonly byAst = new WeakMap<object, CacheEntry>();
 
-  /** @internal the current parse moved `was` (an entry's only statement or item) by d: it is now `now` */
-  moved(was: object, now: object, d: number, owner = this.currentOwner): void {
+  /** @internal `owner`'s parse moved `was` (an entry's only statement or item) by d: it is now `now` (the same object when moved in place) */
+  moved(was: object, now: object, d: number, owner: string): void {
     const e = this.byAst.get(was);
     if (!e || e.statements.length !== 1 || e.statements[0] !== was) return;
     e.base += d;

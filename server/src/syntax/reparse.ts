@@ -3,7 +3,7 @@ import type { NodeBody, NodeDef, NodeItem, ParseEdit, RefNodeStatement, RootNode
 import { commonPrefix, commonSuffix } from '../base/text';
 import { isSpace, looksLikeTopLevelStart, splitStatements } from './scan';
 import { shiftItem, shiftStatement } from './shift';
-import { moveItem, moveNodeShell, moveStatement } from './move';
+import { moveItem, moveStatement } from './move';
 import type { LastParse, ParseCache } from './parse-cache';
 import { checkStatementOrder } from './order';
 import { isNodeItem, isPropertyItem, itemEnd, SPLIT_MIN_CHARS } from './items';
@@ -99,12 +99,12 @@ function moveOwned<T extends Span>(x: T, pm: PendingMoves, top: boolean): T {
   if (pm.cache.isShared(x)) return shiftTracked(x, pm.d, pm.cache, top, pm.owner);
   if (isContainer(x) && x.end - x.start >= SPLIT_MIN_CHARS) {
     // the items of a huge node have cache entries of their own: each is moved (or copied) on its own
-    if (top) moveStatement(x as unknown as TopStatement, pm.d, true); else moveNodeShell(x as unknown as NodeItem, pm.d);
+    if (top) moveStatement(x as unknown as TopStatement, pm.d, true); else moveItem(x as unknown as NodeItem, pm.d, true);
     const items = x.body.items;
     for (let i = 0; i < items.length; i++) items[i] = moveOwned(items[i], pm, false);
   } else if (top) moveStatement(x as unknown as TopStatement, pm.d);
   else moveItem(x as unknown as NodeItem, pm.d);
-  pm.cache.moved(x, x, pm.d);
+  pm.cache.moved(x, x, pm.d, pm.owner);
   return x;
 }
 
@@ -154,7 +154,6 @@ function editList<T extends Span>(list: T[], lo: number, hi: number, e: EditCtx,
  * node have entries of their own (see parseSplit): they are moved one by one.
  */
 function shiftTracked<T extends Span>(x: T, d: number, cache: ParseCache, top: boolean, owner: string): T {
-  if (d === 0) return x; // (a same-length edit: nothing after it moves, the objects stay)
   let y: T;
   if (isContainer(x) && x.end - x.start >= SPLIT_MIN_CHARS) {
     const b = x.body;

@@ -27,21 +27,18 @@ function propertySpans(p: TreeProperty, fn: (s: Span) => void, before: number): 
   }
 }
 
-/**
- * Calls fn once for every span object of the tree (reference spans through `tree.references`); with `before`,
- * the spans of properties that lie wholly before that offset may be left out (an edit there moves nothing
- * before it: tree/incremental.ts).
- */
-export function forEachTreeSpan(tree: LiveTree, fn: (s: Span) => void, before = 0): void {
+/** Calls fn once for every span object of the tree (reference spans through `tree.references`). */
+export function forEachTreeSpan(tree: LiveTree, fn: (s: Span) => void): void {
   const stack: TreeNode[] = [tree.root];
   while (stack.length) {
     const n = stack.pop()!;
-    nodeSpans(n, fn, before);
+    nodeSpans(n, fn, 0);
     for (let k = n.children.length - 1; k >= 0; k--) stack.push(n.children[k]);
   }
   rest(tree, fn);
 }
 
+/** A node's own spans and its properties' (with `before` > 0, not those of properties that lie wholly before it). */
 function nodeSpans(n: TreeNode, fn: (s: Span) => void, before: number): void {
   for (let k = 0; k < n.contributions.length; k++) { const c = n.contributions[k]; fn(c); fn(c.nameSpan); }
   for (let k = 0; k < n.labels.length; k++) fn(n.labels[k]);
@@ -65,12 +62,12 @@ function boundOf(top: TreeNode): number {
     order.push(n);
     for (let k = 0; k < n.children.length; k++) if (!subtreeEnd.has(n.children[k])) stack.push(n.children[k]);
   }
+  let b = 0;
+  const reach = (sp: Span): void => { if (sp.end > b) b = sp.end; };
   for (let i = order.length - 1; i >= 0; i--) {
     const n = order[i];
-    let b = 0;
-    for (let k = 0; k < n.contributions.length; k++) { const c = n.contributions[k]; if (c.end > b) b = c.end; if (c.nameSpan.end > b) b = c.nameSpan.end; }
-    for (let k = 0; k < n.labels.length; k++) if (n.labels[k].end > b) b = n.labels[k].end;
-    for (let k = 0; k < n.properties.length; k++) { const e = propertyEnd(n.properties[k]); if (e > b) b = e; }
+    b = 0;
+    nodeSpans(n, reach, 0);
     for (let k = 0; k < n.children.length; k++) { const e = subtreeEnd.get(n.children[k])!; if (e > b) b = e; }
     subtreeEnd.set(n, b);
   }
