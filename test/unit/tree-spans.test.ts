@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AnalysisHost, type Analysis } from '../../server/src/analysis';
 import { NodeFileSystem } from '../../server/src/base/node-fs';
-import { forEachTreeSpan } from '../../server/src/tree/spans';
+import { forEachTreeSpan, moveTreeSpans } from '../../server/src/tree/spans';
 import { kernelTreeIfPresent } from '../../scripts/kernel-tree';
 import { fixture } from '../util/paths';
 
@@ -55,6 +55,12 @@ function check(a: Analysis, name: string): void {
     new Set(['parent', 'node', 'target']));
   const missed = [...all].filter((s) => !visited.has(s));
   assert.deepEqual(missed.slice(0, 3).map(show), [], `${name}: ${missed.length} span objects the walk does not reach`);
+  // the move (written out per kind of span, not through the walk) moves each of them: text inserted at 0
+  const before = new Map<{ start: number; end: number }, [number, number]>();
+  forEachTreeSpan(t, (s) => before.set(s, [s.start, s.end]));
+  moveTreeSpans(t, 0, 0, 7);
+  const unmoved = [...before].filter(([s, [a, b]]) => s.start !== a + 7 || s.end !== (b > 0 ? b + 7 : a + 7));
+  assert.deepEqual(unmoved.slice(0, 3).map(([s]) => show(s)), [], `${name}: ${unmoved.length} span objects the move does not move`);
 }
 
 test('the tree owns its span objects and the walk reaches each once (fixtures)', () => {

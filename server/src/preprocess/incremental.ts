@@ -202,6 +202,16 @@ class Shift {
     return { ...r, start: r.start + this.d, end: r.end + this.d };
   }
 
+  /** range() for a plain FileRange (a macro use's, a definition's location): made field by field, not spread. */
+  fileRange(r: FileRange): FileRange {
+    if (r.file !== this.file || r.end <= this.p) return r;
+    if (r.start < this.oldEnd) {
+      if (!(r.start === this.p && r.end === this.p)) this.overlap = true;
+      return r;
+    }
+    return { file: r.file, start: r.start + this.d, end: r.end + this.d };
+  }
+
   diagnostic(x: Diagnostic): Diagnostic {
     const moved = this.range(x);
     const related = x.related?.map((r) => this.range(r));
@@ -213,7 +223,7 @@ class Shift {
     if (!def || !def.location) return def;
     let moved = this.defs.get(def);
     if (!moved) {
-      const loc = this.range(def.location);
+      const loc = this.fileRange(def.location);
       moved = loc === def.location ? def : { ...def, location: loc };
       this.defs.set(def, moved);
     }
@@ -435,11 +445,19 @@ function moveAfter(record: RunRecord, edit: OutputEdit, shift: Shift, fi: number
     if (j === edit.seg) segs.fe[j] += d;
     else if (sg.file[j] === fi && sg.fs[j] >= oldEnd) { segs.fs[j] += d; segs.fe[j] += d; }
   }
-  const uses = prev.macroUses.map((u) => {
-    const range = shift.range(u.range);
-    const definition = shift.definition(u.definition);
-    return range === u.range && definition === u.definition ? u : { ...u, range, definition };
-  });
+  // (the uses are most of what moves: only those of the edited file after the edit are made again, field by field)
+  const file = shift.file;
+  const uses: MacroUse[] = new Array(prev.macroUses.length);
+  for (let k = 0; k < uses.length; k++) {
+    const u = prev.macroUses[k];
+    const r = u.range;
+    const def = u.definition;
+    const loc = def?.location;
+    if ((r.file !== file || r.end <= shift.p) && (loc === undefined || loc.file !== file || loc.end <= shift.p)) { uses[k] = u; continue; }
+    const range = shift.fileRange(r);
+    const definition = shift.definition(def);
+    uses[k] = range === r && definition === def ? u : { name: u.name, range, expansion: u.expansion, definition };
+  }
   const diagnostics = prev.diagnostics.map((x) => shift.diagnostic(x));
   const includes = prev.includes.map((inc) => {
     const range = shift.range(inc.range);

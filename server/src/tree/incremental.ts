@@ -87,7 +87,7 @@ function mover(e: ast.ParseEdit): Mover {
 function moveAll(memo: MergeMemo, e: ast.ParseEdit): void {
   if (e.d === 0) return;
   const move = mover(e);
-  moveTreeSpans(memo.tree, move, e.p, e.d);
+  moveTreeSpans(memo.tree, e.p, e.oldEnd, e.d);
   movePositioned(memo.treeDiags, move);
   if (memo.checks) for (const c of memo.checks.each) movePositioned(c.diags, move);
   if (memo.graph) for (const x of memo.graph.edges) { move(x.span); move(x.refSpan); }
