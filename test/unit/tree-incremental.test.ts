@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { kernelTreeIfPresent } from '../../scripts/kernel-tree';
 import { benchEdit } from '../../scripts/bench/inproc';
@@ -97,4 +98,50 @@ test('incremental: a value the graph read has its edges decoded again in place a
   // fewer checks than all ran again
   assert.ok(s.edgePatches >= 5, JSON.stringify(s));
   assert.ok(s.checksRerun > 0 && s.checksRerun < 9 * s.edgePatches, JSON.stringify(s));
+});
+
+test('incremental: a value edit of a property a later /delete-property/ removed is patched (its own value diagnostics only), = fresh', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dts-deleted-prop-'));
+  const board = path.join(dir, 'board.dts');
+  let text = [
+    '/dts-v1/;',
+    '/ {',
+    '\tintc: intc { #interrupt-cells = <1>; interrupt-controller; };',
+    '\tdev {',
+    '\t\tinterrupt-parent = <&intc>;',
+    '\t\tinterrupts = <12>;',
+    '\t\twide = /bits/ 8 <0x12>;',
+    '\t};',
+    '};',
+    '&{/dev} {',
+    '\t/delete-property/ interrupts;',
+    '\t/delete-property/ wide;',
+    '};',
+    '&{/dev} {',
+    '\tinterrupts = <7>;',
+    '};',
+    '',
+  ].join('\n');
+  fs.writeFileSync(board, text);
+  const run = diffRun({ autoDetectIncludePaths: false });
+  assert.equal(run.step(board).diff, undefined);
+  const edits: [string, string][] = [
+    ['interrupts = <12>', 'interrupts = <13>'], // deleted later: shown nowhere
+    ['0x12>', '0x1ff>'], // deleted later, and now truncated (value-truncated)
+    ['interrupts = <7>', 'interrupts = <8>'], // the definition after the delete: the value shown
+    ['0x1ff>', '0x13>'],
+  ];
+  let patches = run.host.incrementalStats.mergePatches;
+  for (const [from, to] of edits) {
+    assert.ok(text.includes(from), from);
+    text = text.replace(from, to);
+    run.fs.setOverlay(board, text);
+    const r = run.step(board);
+    assert.equal(r.diff, undefined, `${from} -> ${to}: ${r.diff}`);
+    const s = run.host.incrementalStats;
+    assert.equal(s.mergePatches, patches + 1, `${from} -> ${to} was patched, not merged again`);
+    patches = s.mergePatches;
+    if (to === '0x1ff>') assert.ok(r.incremental.diagnostics.some((d) => d.code === 'value-truncated'), 'the deleted definition keeps its value diagnostic');
+  }
+  assert.equal(run.host.incrementalStats.mergeValuePatches, 1, 'only the edit of the shown definition changed a value');
 });

@@ -5,7 +5,8 @@
 //    after the edit move by d;
 //  - one property's value, the property keeping its name, labels and references (`<&gcc 12>` to
 //    `<&gcc 13>`, `"okay"` to `"disabled"`): the positions move, and if that definition is the one whose
-//    value the tree shows, the property gets the new value (its references keep their targets).
+//    value the tree shows, the property gets the new value (its references keep their targets); a definition
+//    whose property a later /delete-property/ removed changes only its own value diagnostics.
 // Anything else (names, labels, references, nodes, deletes, `phandle`/`name` properties, /incbin/,
 // overlays) is merged again in full. The tree owns its positions (tree/spans.ts), so they are moved in
 // place; the diagnostics of the merge and of the checks keep the positions they were reported at
@@ -229,12 +230,16 @@ export function patchTree(memo: MergeMemo, now: ast.DtsFile, text: string, ctx: 
   if (!oldRefs || !newRefs || oldRefs.join('\n') !== newRefs.join('\n')) return undefined;
   // the tree property this definition contributed to (its contribution starts where the definition does)
   const node = nodeAt(memo.tree, r.containers);
-  const prop: TreeProperty | undefined = node?.properties.find((x) => x.name === def.name);
-  const at = prop ? prop.contributions.findIndex((c) => c.start === old.start && c.kind !== 'deletion') : -1;
-  if (!prop || at < 0) return undefined;
-  let last = prop.contributions.length - 1;
-  while (last >= 0 && prop.contributions[last].kind === 'deletion') last--;
-  const shown = last === at;
+  if (!node) return undefined;
+  const live: TreeProperty | undefined = node.properties.find((x) => x.name === def.name);
+  const at = live ? live.contributions.findIndex((c) => c.start === old.start && c.kind !== 'deletion') : -1;
+  // a definition of a property that a /delete-property/ after it removed: its value is shown nowhere (the
+  // tree keeps where it was defined, tree.deleted)
+  if (at < 0 && !memo.tree.deleted.some((x) => x.kind === 'property' && x.contributions.some((c) => c.start === old.start && c.kind !== 'deletion'))) return undefined;
+  const prop = at >= 0 ? live! : undefined;
+  let last = prop ? prop.contributions.length - 1 : -1;
+  while (last >= 0 && prop!.contributions[last].kind === 'deletion') last--;
+  const shown = prop !== undefined && last === at;
   // the new value, built as the merge builds it (its own diagnostics: value errors, truncations)
   const positioned: PositionedDiagnostic[] = [];
   const scratch = new MergeState({ ...ctx, positioned });
@@ -243,9 +248,9 @@ export function patchTree(memo: MergeMemo, now: ast.DtsFile, text: string, ctx: 
   memo.treeDiags = memo.treeDiags.filter((x) => !(x.start >= old.start && x.end <= old.end && x.diag.code.startsWith('value-')));
   moveAll(memo, e);
   // the graph stays (moved) unless its build read the value that changed: then its edges are made again
-  const graphKeeps = !shown || (memo.graphReads !== undefined && !memo.graphReads.has(prop));
+  const graphKeeps = !shown || (memo.graphReads !== undefined && !memo.graphReads.has(prop!));
   memo.graphChanged = graphKeeps ? undefined : prop;
-  if (shown) {
+  if (shown && prop) {
     const oldRR = chunkRefs(prop.chunks);
     const newRR = chunkRefs(built.chunks);
     for (let k = 0; k < newRR.length; k++) {
