@@ -7,7 +7,7 @@ import { drain } from './base/slice';
 import { SnapshotFileSystem } from './base/snapshot-fs';
 import { LineIndex } from './base/text';
 import type { BindingsHost, TreeInfo } from './bindings';
-import { runChecksEach, runChecksSteps } from './checks';
+import { rerunUnits, runChecksEach, runChecksSteps, type CheckRun } from './checks';
 import { findKernelConfig, kernelEnvironmentOf, type KernelEnvironment, type KernelFiles, type KernelOptions } from './kernel/environment';
 import { buildSupplierGraph, patchPropertyEdges } from './model/graph';
 import { loadIommuModel, type IommuModel } from './model/iommu';
@@ -202,8 +202,8 @@ export class AnalysisHost {
   }
 
   /** Keystrokes the preprocessor replayed on its last run, parses made by editing the last one, trees patched. */
-  get incrementalStats(): { preprocessReplays: number; parseEdits: number; mergePatches: number; mergeValuePatches: number; modelSkips: number; edgePatches: number; checksRerun: number } {
-    return { preprocessReplays: this.ppCache.incremental, parseEdits: this.parseCache.edits, mergePatches: this.mergePatches, mergeValuePatches: this.mergeValuePatches, modelSkips: this.modelSkips, edgePatches: this.edgePatches, checksRerun: this.checksRerun };
+  get incrementalStats(): { preprocessReplays: number; parseEdits: number; mergePatches: number; mergeValuePatches: number; modelSkips: number; edgePatches: number; checksRerun: number; unitsRerun: number } {
+    return { preprocessReplays: this.ppCache.incremental, parseEdits: this.parseCache.edits, mergePatches: this.mergePatches, mergeValuePatches: this.mergeValuePatches, modelSkips: this.modelSkips, edgePatches: this.edgePatches, checksRerun: this.checksRerun, unitsRerun: this.unitsRerun };
   }
   private mergePatches = 0;
   private mergeValuePatches = 0;
@@ -211,6 +211,8 @@ export class AnalysisHost {
   /** keystrokes whose changed value had its supplier edges decoded again in place, and checks run again one by one */
   private edgePatches = 0;
   private checksRerun = 0;
+  /** units of checks made of units (checks/index.ts rerunUnits) run again */
+  private unitsRerun = 0;
 
   /**
    * The files and include directories of the context of root (workspace/stack.ts). A plan is kept for
@@ -384,22 +386,30 @@ export class AnalysisHost {
       if (memo) memo.checks = undefined;
     } else if (kept) {
       const prop = patched!.valueChanged ? patched!.prop! : undefined;
+      // the checks that read the value run again; of a check made of units, only the units that read it
       const only = new Set<number>();
-      if (prop) kept.each.forEach((c, i) => { if (c.reads.has(prop)) only.add(i); });
-      if (prop && only.size === 0) this.modelSkips++;
-      this.checksRerun += only.size;
+      const partly = new Map<number, CheckRun>();
+      if (prop) {
+        kept.each.forEach((c, i) => {
+          if (!c.reads.has(prop)) return;
+          if (c.units && !c.listReads!.has(prop)) partly.set(i, c); else only.add(i);
+        });
+      }
+      if (prop && only.size + partly.size === 0) this.modelSkips++;
+      this.checksRerun += only.size + partly.size;
       const runs = only.size > 0 ? drain(runChecksEach(input, Infinity, only)) : [];
-      for (const i of only) {
+      for (const [i, c] of partly) { const r = rerunUnits(input, i, c, prop!); this.unitsRerun += r.units!.filter((u, k) => u !== c.units![k]).length; runs[i] = r; }
+      for (const i of [...only, ...partly.keys()]) {
         const r = runs[i]!;
-        kept.each[i] = { diags: r.positioned, reads: r.reads };
+        kept.each[i] = r;
         if (!r.movable) memo!.checks = undefined; // (its findings are used once, then all checks run again)
       }
       // the checks run now give their findings as made, the others' are moved with the tree
-      checkDiagnostics = kept.each.flatMap((c, i) => (only.has(i) ? runs[i]!.out : remapAll(c.diags, pp.map)));
+      checkDiagnostics = kept.each.flatMap((c, i) => (only.has(i) || partly.has(i) ? runs[i]!.out : remapAll(c.positioned, pp.map)));
     } else if (memo) {
       const runs = yield* runChecksEach(input, patched ? Infinity : sliceMs);
       checkDiagnostics = runs.flatMap((r) => r!.out);
-      memo.checks = runs.every((r) => r!.movable) ? { each: runs.map((r) => ({ diags: r!.positioned, reads: r!.reads })), flavour, kernel: kernelKey } : undefined;
+      memo.checks = runs.every((r) => r!.movable) ? { each: runs.map((r) => r!), flavour, kernel: kernelKey } : undefined;
     } else checkDiagnostics = yield* runChecksSteps(input, sliceMs);
     const bindingsInfo: TreeInfo = { flavour, root: detected.root, systemIncludePaths: plan.systemIncludePaths, bindingsDirs: plan.bindingsDirs };
     if (this.options.bindings && !stop()) {

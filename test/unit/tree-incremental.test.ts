@@ -98,6 +98,51 @@ test('incremental: a value the graph read has its edges decoded again in place a
   // fewer checks than all ran again
   assert.ok(s.edgePatches >= 5, JSON.stringify(s));
   assert.ok(s.checksRerun > 0 && s.checksRerun < 9 * s.edgePatches, JSON.stringify(s));
+  // of the cells check (a check made of units, one per property), only the properties that read the value ran again
+  assert.ok(s.unitsRerun > 0, JSON.stringify(s));
+});
+
+test('incremental: the cells check runs again only the properties that read a changed value, and its findings come and go as fresh', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dts-cells-units-'));
+  const board = path.join(dir, 'board.dts');
+  let text = [
+    '/dts-v1/;',
+    '/ {',
+    '	clk: clock-controller { #clock-cells = <1>; };',
+    '	pd: power-controller { #power-domain-cells = <0>; };',
+    '	a { clocks = <&clk 1>; power-domains = <&pd>; };',
+    '	b { clocks = <&clk 2>, <&clk 3>; };',
+    '	c { clocks = <&clk 4 5>; };',
+    '};',
+    '',
+  ].join('\n');
+  fs.writeFileSync(board, text);
+  const run = diffRun({ autoDetectIncludePaths: false });
+  const first = run.step(board);
+  assert.equal(first.diff, undefined);
+  const mismatches = (a: typeof first.incremental) => a.diagnostics.filter((d) => d.code === 'phandle-cells-mismatch').length;
+  assert.equal(mismatches(first.incremental), 1, 'c has one argument too many');
+  // [from, to, findings after, properties of the cells check run again: 0 when the edges changed shape and the
+  // graph and every check were made again]
+  const steps: [string, string, number, number][] = [
+    ['<&clk 4 5>', '<&clk 4>', 0, 1], // c's finding goes (its one edge keeps its shape)
+    ['<&clk 2>, <&clk 3>', '<&clk 2 7>, <&clk 3>', 1, 0], // b gets one (the 7 ends its edges: another shape)
+    ['<&clk 1>', '<&clk 9>', 1, 1], // a: a value, no finding either way
+    ['<&clk 3>', '<&clk 6>', 1, 1], // b's finding stays, made again
+    ['<&clk 2 7>', '<&clk 2>', 0, 0],
+  ];
+  for (const [from, to, want, units] of steps) {
+    assert.ok(text.includes(from), from);
+    text = text.replace(from, to);
+    run.fs.setOverlay(board, text);
+    const before = run.host.incrementalStats;
+    const r = run.step(board);
+    assert.equal(r.diff, undefined, `${from} -> ${to}: ${r.diff}`);
+    assert.equal(mismatches(r.incremental), want, `${from} -> ${to}`);
+    const after = run.host.incrementalStats;
+    assert.equal(after.mergeValuePatches, before.mergeValuePatches + 1, `${from} -> ${to} patched a value`);
+    assert.equal(after.unitsRerun, before.unitsRerun + units, `${from} -> ${to}: properties of the cells check run again`);
+  }
 });
 
 test('incremental: a value edit of a property a later /delete-property/ removed is patched (its own value diagnostics only), = fresh', () => {

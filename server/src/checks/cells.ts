@@ -12,7 +12,7 @@ import { getProperty } from '../tree/types';
 import { phandleTarget } from '../model/graph';
 import { bindingForProperty, findIommuFamily, iommuCellNames } from '../model/iommu';
 import { compatibles, explicitPhandleProperty, hex, nodeNameSpan, nodeRef } from '../model/tree-util';
-import { message, type CheckContext, type Reporter } from './context';
+import { message, type CheckContext, type Reporter, type UnitCheck } from './context';
 
 interface CellsBinding {
   name: string;
@@ -37,18 +37,41 @@ function cellsBindingFor(ctx: CheckContext, node: TreeNode, name: string): Cells
 
 type CellsChunk = Extract<ValueChunk, { kind: 'cells' }>;
 
-export function checkCells(ctx: CheckContext, r: Reporter): void {
+/** One property the cells check looks at, with its binding. */
+interface CellsUnit {
+  node: TreeNode;
+  p: TreeProperty;
+  b: CellsBinding;
+}
+
+/** The properties the check looks at, in the order of its findings (their names and the tree's shape decide, no value). */
+function cellsUnits(ctx: CheckContext): CellsUnit[] {
+  const out: CellsUnit[] = [];
   const stack: TreeNode[] = [ctx.tree.root];
   while (stack.length) {
     const node = stack.pop()!;
     for (let pIndex = 0, pList = node.properties; pIndex < pList.length; pIndex++) {
       const p = pList[pIndex];
       const b = cellsBindingFor(ctx, node, p.name);
-      if (b) checkProperty(ctx, r, node, p, b);
+      if (b) out.push({ node, p, b });
     }
     for (let cIndex = 0, cList = node.children; cIndex < cList.length; cIndex++) { const c = cList[cIndex]; stack.push(c); }
   }
+  return out;
 }
+
+function checkUnit(ctx: CheckContext, r: Reporter, u: CellsUnit): void {
+  checkProperty(ctx, r, u.node, u.p, u.b);
+}
+
+export const checkCells: UnitCheck<CellsUnit> = Object.assign(
+  function checkCells(ctx: CheckContext, r: Reporter): void {
+    for (const u of cellsUnits(ctx)) checkUnit(ctx, r, u);
+  },
+  // a property's findings depend on its value and its providers' cell counts: a keystroke runs again only the
+  // properties that read the value it changed (checks/index.ts)
+  { units: { list: cellsUnits, one: checkUnit } },
+);
 
 function readCells(target: TreeNode, name: string): { value: number; prop: TreeProperty } | undefined {
   const p = getProperty(target, name);

@@ -53,12 +53,32 @@ export function checkContext(input: CheckInput): CheckContext {
   };
 }
 
+/**
+ * A check made of independent units (e.g. one per property it looks at), each reading the tree on its own:
+ * `list` gives them in the order of the findings from the tree's shape (no value read), `one` checks one. The
+ * language server's keystroke runs again only the units that read the value it changed (checks/index.ts).
+ */
+export interface UnitCheck<U> {
+  (ctx: CheckContext, r: Reporter): void;
+  units: { list(ctx: CheckContext): U[]; one(ctx: CheckContext, r: Reporter, unit: U): void };
+}
+
 export class Reporter {
   readonly out: Diagnostic[] = [];
   /** where each related information was made (for `positioned`) */
   private readonly relatedAt = new WeakMap<RelatedInformation, { start: number; end: number }>();
   /** `positioned`: when given, every diagnostic is also recorded with its positions in the preprocessed text */
   constructor(private readonly map: SourceMap, private readonly positioned?: PositionedDiagnostic[]) {}
+
+  /** how many positioned findings there are so far */
+  get positionedCount(): number {
+    return this.positioned?.length ?? 0;
+  }
+
+  /** the positioned findings from index `from` on */
+  positionedSince(from: number): PositionedDiagnostic[] {
+    return this.positioned ? this.positioned.slice(from) : [];
+  }
   related(span: Span | undefined, message: string): RelatedInformation | undefined {
     if (!span) return undefined;
     const r = { ...this.map.toFileRange(span.start, span.end), message };

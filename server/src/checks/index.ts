@@ -3,8 +3,9 @@ import type { Diagnostic, PositionedDiagnostic } from '../base/diagnostics';
 import { drain, Slicer } from '../base/slice';
 import type { TreeProperty } from '../tree/types';
 import { trackReads } from '../tree/value-reads';
+import { remap } from '../tree/incremental';
 import { checkCells } from './cells';
-import { checkContext, Reporter, type CheckContext, type CheckInput } from './context';
+import { checkContext, Reporter, type CheckContext, type CheckInput, type UnitCheck } from './context';
 import { checkCycles } from './cycles';
 import { checkIommuConsumers } from './iommu-consumer';
 import { checkIommuMaps } from './iommu-map';
@@ -15,9 +16,9 @@ import { checkRawPhandles } from './raw-phandles';
 import { checkSupplierStatus } from './status';
 import { checkZephyrCells, checkZephyrCycles, checkZephyrSuppliers } from './zephyr';
 
-export type { CheckContext, CheckInput } from './context';
+export type { CheckContext, CheckInput, UnitCheck } from './context';
 
-const CHECKS: ((ctx: CheckContext, r: Reporter) => void)[] = [
+const CHECKS: Check[] = [
   checkCells,
   checkIommuMaps,
   checkIommuProviders,
@@ -30,7 +31,7 @@ const CHECKS: ((ctx: CheckContext, r: Reporter) => void)[] = [
 ];
 
 /** Zephyr trees: the cell checks, then supplier checks in Zephyr's terms (checks/zephyr.ts); no Linux IOMMU checks. */
-const ZEPHYR_CHECKS: ((ctx: CheckContext, r: Reporter) => void)[] = [checkZephyrCells, checkZephyrSuppliers, checkZephyrCycles];
+const ZEPHYR_CHECKS: Check[] = [checkZephyrCells, checkZephyrSuppliers, checkZephyrCycles];
 
 export function runChecks(input: CheckInput): Diagnostic[] {
   return drain(runChecksSteps(input));
@@ -48,26 +49,14 @@ export function* runChecksSteps(input: CheckInput, sliceMs = Infinity): Generato
   return r.out;
 }
 
-type Check = (ctx: CheckContext, r: Reporter) => void;
+type Check = ((ctx: CheckContext, r: Reporter) => void) & { units?: UnitCheck<unknown>['units'] };
 
 function checksOf(flavour: CheckInput['flavour']): Check[] {
   return flavour === 'zephyr' ? ZEPHYR_CHECKS : CHECKS;
 }
 
 function runOne(check: Check, ctx: CheckContext, r: Reporter): void {
-  try {
-    check(ctx, r);
-  } catch (e) {
-    // a defect in one check must not take the others (or the editor) down
-    r.out.push({
-      file: ctx.tree.root.contributions[0] ? ctx.map.toFileRange(0, 0).file : '',
-      start: 0,
-      end: 0,
-      severity: 'error',
-      code: 'internal-error',
-      message: `internal error in ${check.name}: ${e instanceof Error ? e.message : String(e)}`,
-    });
-  }
+  tryOne(check, ctx, r, () => check(ctx, r));
 }
 
 /** One check's findings, with their positions when all have one (`movable`), and the property values it read. */
@@ -76,14 +65,25 @@ export interface CheckRun {
   positioned: PositionedDiagnostic[];
   movable: boolean;
   reads: Set<TreeProperty>;
+  /** a check made of units (UnitCheck): each unit's findings and reads, and what listing them read */
+  units?: UnitRun[];
+  listReads?: Set<TreeProperty>;
+}
+
+/** One unit of a UnitCheck: its findings (positioned, in order) and the values it read. */
+export interface UnitRun {
+  unit: unknown;
+  positioned: PositionedDiagnostic[];
+  reads: Set<TreeProperty>;
 }
 
 /**
  * The checks one by one, each with its findings and the values it read (tree/value-reads.ts), for the
  * language server's incremental analyses: a keystroke that changes one value runs again only the checks
- * that read it. `only`: the indexes of the checks to run (the others' entries stay undefined). Each check
- * gets a context of its own, so that what it takes from the memoised queries (enabledInTree) counts as
- * read by it; the findings, concatenated in order, are runChecks'.
+ * that read it (and of a UnitCheck, only the units that read it: rerunUnits). `only`: the indexes of the
+ * checks to run (the others' entries stay undefined). Each check, and each unit, gets a context of its own,
+ * so that what it takes from the memoised queries (enabledInTree) counts as read by it; the findings,
+ * concatenated in order, are runChecks'.
  */
 export function* runChecksEach(input: CheckInput, sliceMs = Infinity, only?: ReadonlySet<number>): Generator<string, (CheckRun | undefined)[], void> {
   const list = checksOf(input.flavour);
@@ -92,13 +92,87 @@ export function* runChecksEach(input: CheckInput, sliceMs = Infinity, only?: Rea
   for (let i = 0; i < list.length; i++) {
     if (only && !only.has(i)) continue;
     if (slicer && slicer.due()) { yield 'checks'; slicer.restart(); }
+    const check = list[i];
     const ctx = checkContext(input);
     const positioned: PositionedDiagnostic[] = [];
     const r = new Reporter(ctx.map, positioned);
     const reads = new Set<TreeProperty>();
-    trackReads(reads, () => runOne(list[i], ctx, r));
-    const movable = positioned.length === r.out.length && positioned.every((x) => !x.diag.related || x.related);
-    runs[i] = { out: r.out, positioned, movable, reads };
+    if (check.units) {
+      const listReads = new Set<TreeProperty>();
+      const units = trackReads(listReads, () => tryOne(check, ctx, r, () => check.units!.list(ctx))) ?? [];
+      const runsOf: UnitRun[] = [];
+      for (const p of listReads) reads.add(p);
+      for (const unit of units) {
+        const u = runUnit(check, input, unit, r);
+        for (const p of u.reads) reads.add(p);
+        runsOf.push(u);
+      }
+      runs[i] = { out: r.out, positioned, movable: movable(r.out, positioned), reads, units: runsOf, listReads };
+      continue;
+    }
+    trackReads(reads, () => runOne(check, ctx, r));
+    runs[i] = { out: r.out, positioned, movable: movable(r.out, positioned), reads };
   }
   return runs;
+}
+
+function movable(out: Diagnostic[], positioned: PositionedDiagnostic[]): boolean {
+  return positioned.length === out.length && positioned.every((x) => !x.diag.related || x.related);
+}
+
+/** One unit of a UnitCheck, reported into `r` (whose positioned list gets its findings too) with a context of its own. */
+function runUnit(check: Check, input: CheckInput, unit: unknown, r: Reporter): UnitRun {
+  const ctx = checkContext(input);
+  const reads = new Set<TreeProperty>();
+  const from = r.positionedCount;
+  trackReads(reads, () => tryOne(check, ctx, r, () => check.units!.one(ctx, r, unit)));
+  return { unit, positioned: r.positionedSince(from), reads };
+}
+
+/** fn, with an exception reported as the check's internal error (a defect in one check must not take the others down). */
+function tryOne<T>(check: Check, ctx: CheckContext, r: Reporter, fn: () => T): T | undefined {
+  try {
+    return fn();
+  } catch (e) {
+    r.out.push({
+      file: ctx.tree.root.contributions[0] ? ctx.map.toFileRange(0, 0).file : '',
+      start: 0,
+      end: 0,
+      severity: 'error',
+      code: 'internal-error',
+      message: `internal error in ${check.name}: ${e instanceof Error ? e.message : String(e)}`,
+    });
+    return undefined;
+  }
+}
+
+/**
+ * A UnitCheck's last run (`last`, check `index`, its positioned findings moved with the tree) after a keystroke
+ * changed the value of `prop`: the units that read it run again, the others keep their findings. Returns the
+ * new run: its `out` has the findings of every unit, mapped to the files (the kept ones through `input.map`).
+ */
+export function rerunUnits(input: CheckInput, index: number, last: CheckRun, prop: TreeProperty): CheckRun {
+  const check = checksOf(input.flavour)[index];
+  const units = last.units!;
+  const ctx = checkContext(input);
+  const out: Diagnostic[] = [];
+  const positioned: PositionedDiagnostic[] = [];
+  const reads = new Set(last.reads);
+  const runsOf: UnitRun[] = [];
+  let fresh = true;
+  for (const u of units) {
+    if (!u.reads.has(prop)) {
+      for (const x of u.positioned) { positioned.push(x); out.push(remap(x, ctx.map)); }
+      runsOf.push(u);
+      continue;
+    }
+    const r = new Reporter(ctx.map, []);
+    const now = runUnit(check, input, u.unit, r);
+    if (!movable(r.out, now.positioned)) fresh = false;
+    for (const p of now.reads) reads.add(p);
+    for (const x of now.positioned) positioned.push(x);
+    for (const d of r.out) out.push(d);
+    runsOf.push(now);
+  }
+  return { out, positioned, movable: fresh, reads, units: runsOf, listReads: last.listReads };
 }

@@ -12,6 +12,7 @@
 // place; the diagnostics of the merge and of the checks keep the positions they were reported at
 // (PositionedDiagnostic) and are moved with the tree, then mapped to the files again.
 import type { Diagnostic, PositionedDiagnostic } from '../base/diagnostics';
+import type { CheckRun } from '../checks';
 import type { SupplierGraph } from '../model/types';
 import type { SourceMap } from '../preprocess/types';
 import type * as ast from '../syntax/ast';
@@ -41,7 +42,7 @@ export interface MergeMemo {
    * per check (checks/index.ts order): its diagnostics with their positions and the properties whose values it
    * read (besides the tree's shape and the graph), for the flavour and kernel they were made for (absent: run them all again)
    */
-  checks?: { each: { diags: PositionedDiagnostic[]; reads: Set<TreeProperty> }[]; flavour: string; kernel: string };
+  checks?: { each: CheckRun[]; flavour: string; kernel: string };
 }
 
 /** The tree holds /incbin/ data (a file that can change on disk without any text changing). */
@@ -90,7 +91,7 @@ function moveAll(memo: MergeMemo, e: ast.ParseEdit): void {
   const move = mover(e);
   moveTreeSpans(memo.tree, e.p, e.oldEnd, e.d);
   movePositioned(memo.treeDiags, move);
-  if (memo.checks) for (const c of memo.checks.each) movePositioned(c.diags, move);
+  if (memo.checks) for (const c of memo.checks.each) movePositioned(c.positioned, move);
   if (memo.graph) for (const x of memo.graph.edges) { move(x.span); move(x.refSpan); }
 }
 
