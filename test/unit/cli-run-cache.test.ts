@@ -186,12 +186,17 @@ test('run cache: a run that read a file changed within the racy window, or saw a
     assert.equal(replayRun(dir, runKey(['b'], 'code'), () => assert.fail('written')), undefined);
     fs.writeFileSync(path.join(dir, 'none.h'), '');
     assert.equal(replayRun(dir, key, () => assert.fail('written')), undefined);
-    // usage failures and runs that saw a file change are not recorded
+    // usage failures and runs whose output depends on the clock are not recorded
     assert.equal(saveRun(dir, key, new RunRecorder(), out, 2, Date.now() + 10_000), 'exit 2');
+    const timed = new RunRecorder();
+    timed.unstable = true;
+    assert.equal(saveRun(dir, key, timed, out, 0, Date.now() + 10_000), 'unstable');
+    // a run that saw a file change (two answers to one question) is never replayed
     const changing = new RunRecorder();
     changing.note('s', f, 'file');
     changing.note('s', f, 'missing');
-    assert.equal(saveRun(dir, key, changing, out, 0, Date.now() + 10_000), 'unstable');
+    assert.equal(saveRun(dir, key, changing, out, 0, Date.now() + 10_000), undefined);
+    assert.equal(replayRun(dir, key, () => assert.fail('written')), undefined);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

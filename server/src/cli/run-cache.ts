@@ -12,7 +12,8 @@
 // which no program can set). A file whose change time is within RACY_MS of the record could have been written
 // again within the file system's clock tick: such a run is not recorded (git's "racily clean" rule).
 // Not recorded either: runs that ended in a usage or I/O failure (exit 2), runs that hit a time budget or an
-// internal error (their output depends on the clock), runs that saw a file change while they ran.
+// internal error (their output depends on the clock); a run that saw a file change while it ran is never
+// replayed (two answers to one question).
 // Derived caches (the processed bindings, the binding findings, the code cache) are not inputs: they give the
 // same output whether they hit or not.
 import * as fs from 'node:fs';
@@ -20,7 +21,7 @@ import { NodeFileSystem } from '../base/node-fs';
 import type { ReadBytesResult, ReadResult, StatKind } from '../base/fs';
 
 /** the record format; a record of another version is not read */
-export const RUN_CACHE_VERSION = 1;
+export const RUN_CACHE_VERSION = 2;
 /** records kept (the most recently written): ~0.7 MB each for a Linux board with its bindings */
 const KEEP = 24;
 /** a file changed this recently (ms) may still be changing within one tick of the file system's clock */
@@ -28,13 +29,35 @@ export const RACY_MS = 2000;
 /** the environment the CLI reads (include paths, bindings, the cache folders, the home folder) */
 const ENV_KEYS = ['KBUILD_OUTPUT', 'ZEPHYR_BASE', 'VIRTUAL_ENV', 'HOME', 'USERPROFILE', 'XDG_CACHE_HOME', 'DTS_LSP_CACHE'];
 
-/** r: a file read (its stamp), s: stat, l: listDir, p: realpath, m: mtime */
+/** r: a file read (its stamp), s: stat, l: listDir, p: realpath, m: mtime (null when unknown) */
 type Kind = 'r' | 's' | 'l' | 'p' | 'm';
-type Observation = [Kind, string, string];
+type Answer = string | number | null;
+type Observation = [Kind, string, Answer];
 /** 1: stdout, 2: stderr, in the order written */
 type Chunk = [1 | 2, string];
 
-interface RunRecord { v: number; key: string; obs: Observation[]; out: Chunk[]; code: number }
+/**
+ * On disk the observations are one flat list of quadruples: kind, how many leading characters the path shares
+ * with the path before it, the rest of the path, the answer (a Linux board's ~4,600 binding files share long
+ * prefixes: a third of the size, and one array to parse instead of thousands).
+ */
+interface RunRecord { v: number; key: string; obs: Answer[]; out: Chunk[]; code: number }
+
+function encode(obs: Observation[]): Answer[] {
+  const flat: Answer[] = [];
+  let last = '';
+  for (let i = 0; i < obs.length; i++) {
+    const o = obs[i];
+    const path = o[1];
+    // the longest folder of the last path that this one is in (a few native calls, not a loop over characters:
+    // this runs once per run, in the interpreter)
+    let n = last.lastIndexOf('/') + 1;
+    while (n > 0 && !path.startsWith(n === last.length ? last : last.slice(0, n))) n = last.lastIndexOf('/', n - 2) + 1;
+    flat.push(o[0], n, path.slice(n), o[2]);
+    last = path;
+  }
+  return flat;
+}
 
 /** What a run's output depends on besides the file system: the code, the command line, cwd, the environment. */
 export function runKey(argv: string[], code: string): string {
@@ -65,20 +88,18 @@ export function fileStamp(path: string): string {
   }
 }
 
-/** The answers of one run's file-system calls, each path once per kind. */
+/**
+ * The answers of one run's file-system calls, in order. A path asked twice is kept twice (few are: ~20 of a
+ * Linux board's ~4,800): a run that saw a file change between two calls has two different answers to the same
+ * question, and no later run can match both.
+ */
 export class RunRecorder {
   readonly obs: Observation[] = [];
-  private readonly seen = new Map<string, string>();
-  /** set when the run must not be replayed (a file changed while it ran; its output depends on the clock) */
+  /** set when the run must not be replayed (its output depends on the clock, or on threads not recorded) */
   unstable = false;
 
-  note(kind: Kind, path: string, value: string): void {
-    const k = `${kind}${path}`;
-    const had = this.seen.get(k);
-    if (had === undefined) {
-      this.seen.set(k, value);
-      this.obs.push([kind, path, value]);
-    } else if (had !== value) this.unstable = true;
+  note(kind: Kind, path: string, value: Answer): void {
+    this.obs.push([kind, path, value]);
   }
 }
 
@@ -112,19 +133,19 @@ export class RecordingFileSystem extends NodeFileSystem {
   }
   override mtime(path: string): number | undefined {
     const v = super.mtime(path);
-    this.rec.note('m', path, v === undefined ? '-' : String(v));
+    this.rec.note('m', path, v ?? null);
     return v;
   }
 }
 
 /** The answer to one recorded question now. */
-function answer(nfs: NodeFileSystem, kind: Kind, path: string): string {
+function answer(nfs: NodeFileSystem, kind: Kind, path: string): Answer {
   switch (kind) {
     case 'r': return fileStamp(path);
     case 's': return nfs.stat(path);
     case 'l': return nfs.listDir(path).join('/');
     case 'p': return nfs.realpath(path) ?? '\0';
-    case 'm': { const v = nfs.mtime(path); return v === undefined ? '-' : String(v); }
+    case 'm': return nfs.mtime(path) ?? null;
     default: return '\0unknown';
   }
 }
@@ -142,7 +163,12 @@ export function replayRun(dir: string, key: string, write: (stream: 1 | 2, text:
   }
   if (!rec || rec.v !== RUN_CACHE_VERSION || rec.key !== key || !Array.isArray(rec.obs) || !Array.isArray(rec.out) || typeof rec.code !== 'number') return undefined;
   const nfs = new NodeFileSystem();
-  for (const [kind, path, value] of rec.obs) if (answer(nfs, kind, path) !== value) return undefined;
+  const obs = rec.obs;
+  let path = '';
+  for (let i = 0; i + 3 < obs.length; i += 4) {
+    path = path.slice(0, obs[i + 1] as number) + (obs[i + 2] as string);
+    if (answer(nfs, obs[i] as Kind, path) !== obs[i + 3]) return undefined;
+  }
   for (const [stream, text] of rec.out) write(stream, text);
   return rec.code;
 }
@@ -161,11 +187,12 @@ function stampTimes(stamp: string): number[] {
 export function saveRun(dir: string, key: string, rec: RunRecorder, out: Chunk[], code: number, now = Date.now()): string | undefined {
   if (rec.unstable) return 'unstable';
   if (code !== 0 && code !== 1) return `exit ${code}`;
-  for (const [kind, , value] of rec.obs) {
-    const times = kind === 'r' ? stampTimes(value) : kind === 'm' && value !== '-' ? [Number(value)] : [];
-    if (times.some((t) => !(t <= now - RACY_MS))) return 'racy';
+  const since = now - RACY_MS;
+  for (let i = 0; i < rec.obs.length; i++) {
+    const [kind, , value] = rec.obs[i];
+    if (kind === 'm' ? value !== null && !((value as number) <= since) : kind === 'r' && stampTimes(value as string).some((t) => !(t <= since))) return 'racy';
   }
-  const record: RunRecord = { v: RUN_CACHE_VERSION, key, obs: rec.obs, out, code };
+  const record: RunRecord = { v: RUN_CACHE_VERSION, key, obs: encode(rec.obs), out, code };
   try {
     fs.mkdirSync(dir, { recursive: true });
     const file = runFile(dir, key);
