@@ -46,15 +46,23 @@ interface RunRecord { v: number; key: string; obs: Answer[]; out: Chunk[]; code:
 function encode(obs: Observation[]): Answer[] {
   const flat: Answer[] = [];
   let last = '';
+  // the folder of the last path (with its '/'): most paths are in it
+  let folder = '';
   for (let i = 0; i < obs.length; i++) {
     const o = obs[i];
     const path = o[1];
-    // the longest folder of the last path that this one is in (a few native calls, not a loop over characters:
-    // this runs once per run, in the interpreter)
-    let n = last.lastIndexOf('/') + 1;
-    while (n > 0 && !path.startsWith(n === last.length ? last : last.slice(0, n))) n = last.lastIndexOf('/', n - 2) + 1;
+    let n: number;
+    if (folder && path.startsWith(folder)) n = folder.length;
+    else {
+      // the longest folder of the last path that this one is in (a few native calls, not a loop over
+      // characters: this runs once per run, in the interpreter)
+      n = last.lastIndexOf('/') + 1;
+      while (n > 0 && !path.startsWith(last.slice(0, n))) n = last.lastIndexOf('/', n - 2) + 1;
+    }
     flat.push(o[0], n, path.slice(n), o[2]);
     last = path;
+    const f = path.lastIndexOf('/') + 1;
+    if (f !== folder.length || !path.startsWith(folder)) folder = path.slice(0, f);
   }
   return flat;
 }
@@ -189,7 +197,9 @@ export function saveRun(dir: string, key: string, rec: RunRecorder, out: Chunk[]
   if (code !== 0 && code !== 1) return `exit ${code}`;
   const since = now - RACY_MS;
   for (let i = 0; i < rec.obs.length; i++) {
-    const [kind, , value] = rec.obs[i];
+    const o = rec.obs[i];
+    const kind = o[0];
+    const value = o[2];
     if (kind === 'm' ? value !== null && !((value as number) <= since) : kind === 'r' && stampTimes(value as string).some((t) => !(t <= since))) return 'racy';
   }
   const record: RunRecord = { v: RUN_CACHE_VERSION, key, obs: encode(rec.obs), out, code };
