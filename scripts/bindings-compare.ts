@@ -269,8 +269,9 @@ function timing(kernel: string, dtschema: string, schema: string, dirs: string[]
   for (let i = 0; i < rounds; i++) {
     const theirs = timed(PYTHON, [...dtValidateShim(dtschema), '-m', '-s', schema, dtb]);
     forgetFindings();
-    const ours = timed(process.execPath, [check, '--format', 'json', ...bindingArgs, board], env);
-    const without = timed(process.execPath, [check, '--format', 'json', '--no-bindings', board], env);
+    // (--no-cache: an unchanged run would be replayed, not analysed)
+    const ours = timed(process.execPath, [check, '--no-cache', '--format', 'json', ...bindingArgs, board], env);
+    const without = timed(process.execPath, [check, '--no-cache', '--format', 'json', '--no-bindings', board], env);
     runs.push({ theirs, ours, without });
   }
   fs.rmSync(cacheDir, { recursive: true, force: true });

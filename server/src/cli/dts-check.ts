@@ -19,6 +19,7 @@ import { emitDts } from '../tree/emit';
 import { isFlavour, type Flavour } from '../workspace/flavour';
 import { buildDirBase } from '../workspace/stack';
 import { formatJson, formatSarif, formatText, type CliContext, type CliDiagnostic, type CliRange } from './format';
+import { RecordingFileSystem, type RunRecorder } from './run-cache';
 
 const VERSION = '0.1.0';
 
@@ -48,6 +49,7 @@ const USAGE = `usage: dts-check [options] FILE...
                          found in the board's tree
   --no-bindings          no binding validation
   -j, --jobs N           analyse many FILEs in N worker threads (default 1; output identical)
+  --no-cache             analyse even when an earlier run of one FILE with the same inputs could be replayed
   -h, --help             this help
   --version              print the version
 `;
@@ -112,6 +114,7 @@ function parseArgs(argv: string[]): Args | 'help' | 'version' {
     else if (arg === '--no-auto-include') a.autoInclude = false;
     else if (arg === '--bindings' || arg.startsWith('--bindings=')) a.bindings.push(path.resolve(arg === '--bindings' ? need(++i, arg) : arg.slice('--bindings='.length)));
     else if (arg === '--no-bindings') a.noBindings = true;
+    else if (arg === '--no-cache') { /* bin/dts-check's run cache: read there */ }
     else if (arg === '--overlay' || arg.startsWith('--overlay=')) a.overlays.push(path.resolve(arg === '--overlay' ? need(++i, arg) : arg.slice('--overlay='.length)));
     else if (arg === '--build-dir' || arg.startsWith('--build-dir=')) a.buildDir = path.resolve(arg === '--build-dir' ? need(++i, arg) : arg.slice('--build-dir='.length));
     else if (arg === '--board' || arg.startsWith('--board=')) {
@@ -146,7 +149,15 @@ function addDefine(a: Args, spec: string): void {
   a.defines[name] = eq < 0 ? '1' : spec.slice(eq + 1);
 }
 
-export function main(argv: string[], out: (s: string) => void, err: (s: string) => void): number {
+/** What bin/dts-check passes for its run cache (run-cache.ts): the recorder of this run's file-system answers. */
+export interface RunHooks { recorder: RunRecorder }
+
+/** Diagnostics whose presence makes the output depend on the clock (a time budget) or on a fault: not replayed. */
+function noteUnstable(run: RunHooks | undefined, diags: readonly { code: string }[]): void {
+  if (run && diags.some((d) => d.code === 'resource-limit' || d.code === 'internal-error')) run.recorder.unstable = true;
+}
+
+export function main(argv: string[], out: (s: string) => void, err: (s: string) => void, run?: RunHooks): number {
   let args: Args | 'help' | 'version';
   try {
     args = parseArgs(argv);
@@ -166,7 +177,7 @@ export function main(argv: string[], out: (s: string) => void, err: (s: string) 
     return 0;
   }
 
-  const fs = new NodeFileSystem();
+  const fs = run ? new RecordingFileSystem(run.recorder) : new NodeFileSystem();
   for (const f of [...args.files, ...args.overlays]) {
     const st = fs.stat(f);
     if (st !== 'file') {
@@ -210,7 +221,7 @@ export function main(argv: string[], out: (s: string) => void, err: (s: string) 
     oneShot: args.files.length <= 1,
   };
   const bindingsOptions: CliBindings = { enabled: !args.noBindings, dirs: args.bindings };
-  const bindings = bindingsHost(bindingsOptions);
+  const bindings = bindingsHost(bindingsOptions, run);
   const host = new AnalysisHost(fs, { ...options, bindings });
   if (args.files.length === 0 && args.buildDir) {
     const base = buildDirBase(args.buildDir, fs, process.env.ZEPHYR_BASE);
@@ -231,6 +242,7 @@ export function main(argv: string[], out: (s: string) => void, err: (s: string) 
   if (args.emitDts) {
     const a = host.analyze(args.files[0]);
     noteStack(a);
+    noteUnstable(run, a.diagnostics);
     const errors = a.diagnostics.filter((d) => d.severity === 'error');
     if (errors.length) {
       err(formatText(convert(errors, (f) => a.lineIndex(f)), displayPath));
@@ -243,6 +255,7 @@ export function main(argv: string[], out: (s: string) => void, err: (s: string) 
     const a = host.analyze(args.files[0]);
     noteStack(a);
     if (a.flavour === 'zephyr') err(`dts-check: note: ${displayPath(a.root)} is a Zephyr devicetree; the probe report describes what Linux 6.12 would do with it\n`);
+    noteUnstable(run, a.diagnostics);
     const report = a.probe();
     if (args.format === 'json') out(JSON.stringify(probeReportJson(report), null, 2) + '\n');
     else out(formatProbeReportText(report, displayPath(args.files[0])));
@@ -254,6 +267,8 @@ export function main(argv: string[], out: (s: string) => void, err: (s: string) 
   const all: CliDiagnostic[] = [];
   const seen = new Set<string>();
   const perFile = args.files.length >= WORKER_MIN_FILES ? analyzeInWorkers(args.files, options, args.jobs, bindingsOptions, args.format === 'json') : undefined;
+  // the workers' file systems are not recorded
+  if (perFile && run) run.recorder.unstable = true;
   for (let i = 0; i < args.files.length; i++) {
     let diags = perFile?.[i];
     if (!diags) {
@@ -270,6 +285,7 @@ export function main(argv: string[], out: (s: string) => void, err: (s: string) 
     }
   }
   all.sort(compareDiagnostics);
+  noteUnstable(run, all);
   if (args.format === 'json') {
     // the contexts from the plan (the same in worker threads): flavour and stack of every FILE
     const contexts: CliContext[] = args.files.map((f) => {
@@ -372,9 +388,9 @@ function compareDiagnostics(a: CliDiagnostic, b: CliDiagnostic): number {
 interface CliBindings { enabled: boolean; dirs: string[] }
 
 /** The bindings of the boards' trees, cached in the user's cache folder. */
-function bindingsHost(b: CliBindings): BindingsHost {
+function bindingsHost(b: CliBindings, run?: RunHooks): BindingsHost {
   const cacheRoot = process.env.DTS_LSP_CACHE || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'dts-lsp');
-  return new BindingsHost(new NodeFileSystem(), {
+  return new BindingsHost(run ? new RecordingFileSystem(run.recorder) : new NodeFileSystem(), {
     enabled: b.enabled,
     dirs: b.dirs,
     cache: new FolderCache(path.join(cacheRoot, 'bindings')),
