@@ -379,8 +379,11 @@ export class AnalysisHost {
     const kernelKey = memo ? kernelEnvironmentKey(kernel) : '';
     const input = { tree, graph, model: this.model, map: pp.map, flavour, kernel, probe: probeReport };
     // each check read the tree's shape, the graph and the values it recorded: its findings stay when none of
-    // that changed, and only the checks that read a changed value run again
-    const kept = memo && graphKept && patched && memo.checks && memo.checks.flavour === flavour && memo.checks.kernel === kernelKey ? memo.checks : undefined;
+    // that changed, and only the checks that read a changed value run again; when the graph was built again
+    // (a provider's #...-cells changed), every check that reads the graph runs again, a graph-free one only
+    // where it read the value
+    const reusable = memo && patched && memo.checks && memo.checks.flavour === flavour && memo.checks.kernel === kernelKey ? memo.checks : undefined;
+    const kept = reusable && (graphKept || patched!.valueChanged) ? reusable : undefined;
     if (stop()) {
       checkDiagnostics = [];
       if (memo) memo.checks = undefined;
@@ -391,6 +394,7 @@ export class AnalysisHost {
       const partly = new Map<number, CheckRun>();
       if (prop) {
         kept.each.forEach((c, i) => {
+          if (!graphKept && !c.graphFree) { only.add(i); return; }
           if (!c.reads.has(prop)) return;
           if (c.units && !c.listReads!.has(prop)) partly.set(i, c); else only.add(i);
         });

@@ -122,15 +122,19 @@ test('incremental: the cells and raw-phandle checks run again only the propertie
   assert.equal(first.diff, undefined);
   const mismatches = (a: typeof first.incremental) => a.diagnostics.filter((d) => d.code === 'phandle-cells-mismatch').length;
   assert.equal(mismatches(first.incremental), 1, 'c has one argument too many');
-  // [from, to, findings after, properties of the cells check run again: 0 when the edges changed shape and the
-  // graph and every check were made again]
+  // [from, to, findings after, units run again: the property is a unit of the cells check and of the raw-phandle
+  // check (2); when its edges change shape the graph is built again, the raw-phandle check (which reads the graph)
+  // runs in full and only the cells check (graph-free) runs its unit again (1)]
   const steps: [string, string, number, number][] = [
-    ['<&clk 4 5>', '<&clk 4>', 0, 1], // c's finding goes (its one edge keeps its shape)
-    ['<&clk 2>, <&clk 3>', '<&clk 2 7>, <&clk 3>', 1, 0], // b gets one (the 7 ends its edges: another shape)
-    ['<&clk 1>', '<&clk 9>', 1, 1], // a: a value, no finding either way
-    ['<&clk 3>', '<&clk 6>', 1, 1], // b's finding stays, made again
-    ['<&clk 2 7>', '<&clk 2>', 0, 0],
+    ['<&clk 4 5>', '<&clk 4>', 0, 2], // c's finding goes (its one edge keeps its shape)
+    ['<&clk 2>, <&clk 3>', '<&clk 2 7>, <&clk 3>', 1, 1], // b gets one (the 7 ends its edges: another shape)
+    ['<&clk 1>', '<&clk 9>', 1, 2], // a: a value, no finding either way
+    ['<&clk 3>', '<&clk 6>', 1, 2], // b's finding stays, made again
+    ['<&clk 2 7>', '<&clk 2>', 0, 1],
   ];
+  // a provider's #clock-cells: the graph is built again and every check that reads it runs again; the cells check
+  // runs again only the properties that read that count (a, b and c's clocks: 3 units)
+  const cellsSteps: [string, string, number][] = [['#clock-cells = <1>', '#clock-cells = <2>', 4], ['#clock-cells = <2>', '#clock-cells = <1>', 0]];
   for (const [from, to, want, units] of steps) {
     assert.ok(text.includes(from), from);
     text = text.replace(from, to);
@@ -141,8 +145,18 @@ test('incremental: the cells and raw-phandle checks run again only the propertie
     assert.equal(mismatches(r.incremental), want, `${from} -> ${to}`);
     const after = run.host.incrementalStats;
     assert.equal(after.mergeValuePatches, before.mergeValuePatches + 1, `${from} -> ${to} patched a value`);
-    // (the property is a unit of the cells check and of the raw-phandle check)
-    assert.equal(after.unitsRerun, before.unitsRerun + 2 * units, `${from} -> ${to}: properties of the cells and raw-phandle checks run again`);
+    assert.equal(after.unitsRerun, before.unitsRerun + units, `${from} -> ${to}: units of the cells and raw-phandle checks run again`);
+  }
+  for (const [from, to, want] of cellsSteps) {
+    text = text.replace(from, to);
+    run.fs.setOverlay(board, text);
+    const before = run.host.incrementalStats;
+    const r = run.step(board);
+    assert.equal(r.diff, undefined, `${from} -> ${to}: ${r.diff}`);
+    assert.equal(mismatches(r.incremental), want, `${from} -> ${to}: findings`);
+    const after = run.host.incrementalStats;
+    assert.equal(after.mergeValuePatches, before.mergeValuePatches + 1, `${from} -> ${to} patched a value`);
+    assert.equal(after.unitsRerun, before.unitsRerun + 3, `${from} -> ${to}: the three clocks of the cells check ran again`);
   }
 });
 

@@ -70,7 +70,8 @@ export const checkCells: UnitCheck<CellsUnit> = Object.assign(
   },
   // a property's findings depend on its value and its providers' cell counts: a keystroke runs again only the
   // properties that read the value it changed (checks/index.ts)
-  { units: { list: cellsUnits, one: checkUnit } },
+  // (it reads the tree and the model, never the graph: a provider's #...-cells changed runs its consumers again)
+  { units: { list: cellsUnits, one: checkUnit }, graphFree: true },
 );
 
 function readCells(target: TreeNode, name: string): { value: number; prop: TreeProperty } | undefined {

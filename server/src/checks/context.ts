@@ -33,7 +33,11 @@ export interface CheckContext extends CheckInput {
   probe: () => ProbeReport;
 }
 
-export function checkContext(input: CheckInput): CheckContext {
+/**
+ * The context of one check. `memo` false: the queries are not memoised (the units of a UnitCheck share one
+ * context, and what each reads must be recorded around it, not taken from another unit's answer).
+ */
+export function checkContext(input: CheckInput, memo = true): CheckContext {
   const cache = new Map<TreeNode, boolean>();
   const kernel = input.kernel ?? defaultKernelEnvironment();
   let report: ProbeReport | undefined;
@@ -43,6 +47,7 @@ export function checkContext(input: CheckInput): CheckContext {
     kernel,
     probe,
     enabledInTree(n: TreeNode): boolean {
+      if (!memo) return isEnabledInTree(n);
       let v = cache.get(n);
       if (v === undefined) {
         v = isEnabledInTree(n);
@@ -61,6 +66,8 @@ export function checkContext(input: CheckInput): CheckContext {
 export interface UnitCheck<U> {
   (ctx: CheckContext, r: Reporter): void;
   units: { list(ctx: CheckContext): U[]; one(ctx: CheckContext, r: Reporter, unit: U): void };
+  /** it reads neither ctx.graph nor ctx.probe: a graph built again leaves its findings where no value it read changed */
+  graphFree?: boolean;
 }
 
 export class Reporter {

@@ -49,7 +49,7 @@ export function* runChecksSteps(input: CheckInput, sliceMs = Infinity): Generato
   return r.out;
 }
 
-type Check = ((ctx: CheckContext, r: Reporter) => void) & { units?: UnitCheck<unknown>['units'] };
+type Check = ((ctx: CheckContext, r: Reporter) => void) & { units?: UnitCheck<unknown>['units']; graphFree?: boolean };
 
 function checksOf(flavour: CheckInput['flavour']): Check[] {
   return flavour === 'zephyr' ? ZEPHYR_CHECKS : CHECKS;
@@ -68,6 +68,8 @@ export interface CheckRun {
   /** a check made of units (UnitCheck): each unit's findings and reads, and what listing them read */
   units?: UnitRun[];
   listReads?: Set<TreeProperty>;
+  /** the check reads neither the supplier graph nor the probe report (UnitCheck.graphFree) */
+  graphFree?: boolean;
 }
 
 /** One unit of a UnitCheck: its findings (positioned, in order) and the values it read. */
@@ -81,9 +83,9 @@ export interface UnitRun {
  * The checks one by one, each with its findings and the values it read (tree/value-reads.ts), for the
  * language server's incremental analyses: a keystroke that changes one value runs again only the checks
  * that read it (and of a UnitCheck, only the units that read it: rerunUnits). `only`: the indexes of the
- * checks to run (the others' entries stay undefined). Each check, and each unit, gets a context of its own,
- * so that what it takes from the memoised queries (enabledInTree) counts as read by it; the findings,
- * concatenated in order, are runChecks'.
+ * checks to run (the others' entries stay undefined). Each check gets a context of its own, so that what it
+ * takes from the memoised queries (enabledInTree) counts as read by it (a UnitCheck's units share one that
+ * memoises nothing); the findings, concatenated in order, are runChecks'.
  */
 export function* runChecksEach(input: CheckInput, sliceMs = Infinity, only?: ReadonlySet<number>): Generator<string, (CheckRun | undefined)[], void> {
   const list = checksOf(input.flavour);
@@ -93,7 +95,7 @@ export function* runChecksEach(input: CheckInput, sliceMs = Infinity, only?: Rea
     if (only && !only.has(i)) continue;
     if (slicer && slicer.due()) { yield 'checks'; slicer.restart(); }
     const check = list[i];
-    const ctx = checkContext(input);
+    const ctx = checkContext(input, !check.units);
     const positioned: PositionedDiagnostic[] = [];
     const r = new Reporter(ctx.map, positioned);
     const reads = new Set<TreeProperty>();
@@ -103,15 +105,15 @@ export function* runChecksEach(input: CheckInput, sliceMs = Infinity, only?: Rea
       const runsOf: UnitRun[] = [];
       for (const p of listReads) reads.add(p);
       for (const unit of units) {
-        const u = runUnit(check, input, unit, r);
+        const u = runUnit(check, ctx, unit, r);
         for (const p of u.reads) reads.add(p);
         runsOf.push(u);
       }
-      runs[i] = { out: r.out, positioned, movable: movable(r.out, positioned), reads, units: runsOf, listReads };
+      runs[i] = { out: r.out, positioned, movable: movable(r.out, positioned), reads, units: runsOf, listReads, graphFree: check.graphFree };
       continue;
     }
     trackReads(reads, () => runOne(check, ctx, r));
-    runs[i] = { out: r.out, positioned, movable: movable(r.out, positioned), reads };
+    runs[i] = { out: r.out, positioned, movable: movable(r.out, positioned), reads, graphFree: check.graphFree };
   }
   return runs;
 }
@@ -120,9 +122,8 @@ function movable(out: Diagnostic[], positioned: PositionedDiagnostic[]): boolean
   return positioned.length === out.length && positioned.every((x) => !x.diag.related || x.related);
 }
 
-/** One unit of a UnitCheck, reported into `r` (whose positioned list gets its findings too) with a context of its own. */
-function runUnit(check: Check, input: CheckInput, unit: unknown, r: Reporter): UnitRun {
-  const ctx = checkContext(input);
+/** One unit of a UnitCheck, reported into `r` (whose positioned list gets its findings too); `ctx` memoises nothing. */
+function runUnit(check: Check, ctx: CheckContext, unit: unknown, r: Reporter): UnitRun {
   const reads = new Set<TreeProperty>();
   const from = r.positionedCount;
   trackReads(reads, () => tryOne(check, ctx, r, () => check.units!.one(ctx, r, unit)));
@@ -154,7 +155,7 @@ function tryOne<T>(check: Check, ctx: CheckContext, r: Reporter, fn: () => T): T
 export function rerunUnits(input: CheckInput, index: number, last: CheckRun, prop: TreeProperty): CheckRun {
   const check = checksOf(input.flavour)[index];
   const units = last.units!;
-  const ctx = checkContext(input);
+  const ctx = checkContext(input, false);
   const out: Diagnostic[] = [];
   const positioned: PositionedDiagnostic[] = [];
   const reads = new Set(last.reads);
@@ -167,12 +168,12 @@ export function rerunUnits(input: CheckInput, index: number, last: CheckRun, pro
       continue;
     }
     const r = new Reporter(ctx.map, []);
-    const now = runUnit(check, input, u.unit, r);
+    const now = runUnit(check, ctx, u.unit, r);
     if (!movable(r.out, now.positioned)) fresh = false;
     for (const p of now.reads) reads.add(p);
     for (const x of now.positioned) positioned.push(x);
     for (const d of r.out) out.push(d);
     runsOf.push(now);
   }
-  return { out, positioned, movable: fresh, reads, units: runsOf, listReads: last.listReads };
+  return { out, positioned, movable: fresh, reads, units: runsOf, listReads: last.listReads, graphFree: last.graphFree };
 }
