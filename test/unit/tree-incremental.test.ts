@@ -160,7 +160,7 @@ test('incremental: the cells and raw-phandle checks run again only the propertie
   }
 });
 
-test('incremental: a value edit of a property a later /delete-property/ removed is patched (its own value diagnostics only), = fresh', () => {
+test('incremental: a value edit of a property a later /delete-property/ or /delete-node/ removed is patched (its own value diagnostics only), = fresh', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dts-deleted-prop-'));
   const board = path.join(dir, 'board.dts');
   let text = [
@@ -172,7 +172,11 @@ test('incremental: a value edit of a property a later /delete-property/ removed 
     '\t\tinterrupts = <12>;',
     '\t\twide = /bits/ 8 <0x12>;',
     '\t};',
+    '\tgone {',
+    '\t\tinner { reg = <0x100 0x20>; };',
+    '\t};',
     '};',
+    '/ { /delete-node/ gone; };',
     '&{/dev} {',
     '\t/delete-property/ interrupts;',
     '\t/delete-property/ wide;',
@@ -190,6 +194,7 @@ test('incremental: a value edit of a property a later /delete-property/ removed 
     ['0x12>', '0x1ff>'], // deleted later, and now truncated (value-truncated)
     ['interrupts = <7>', 'interrupts = <8>'], // the definition after the delete: the value shown
     ['0x1ff>', '0x13>'],
+    ['<0x100 0x20>', '<0x100 0x30>'], // in a node a /delete-node/ removed (with its parent)
   ];
   let patches = run.host.incrementalStats.mergePatches;
   for (const [from, to] of edits) {

@@ -6,7 +6,7 @@
 //  - one property's value, the property keeping its name, labels and references (`<&gcc 12>` to
 //    `<&gcc 13>`, `"okay"` to `"disabled"`): the positions move, and if that definition is the one whose
 //    value the tree shows, the property gets the new value (its references keep their targets); a definition
-//    whose property a later /delete-property/ removed changes only its own value diagnostics.
+//    whose property or node a later /delete-property/ or /delete-node/ removed changes only its own value diagnostics.
 // Anything else (names, labels, references, nodes, deletes, `phandle`/`name` properties, /incbin/,
 // overlays) is merged again in full. The tree owns its positions (tree/spans.ts), so they are moved in
 // place; the diagnostics of the merge and of the checks keep the positions they were reported at
@@ -202,6 +202,16 @@ function chunkRefs(chunks: ValueChunk[]): ResolvedRef[] {
 }
 
 /**
+ * Was this property definition removed after it was made: its property by a /delete-property/, or its node (or an
+ * ancestor) by a /delete-node/? Its value is then shown nowhere (the tree keeps where it was defined, tree.deleted).
+ */
+function deletedDefinition(tree: LiveTree, def: ast.PropertyDef): boolean {
+  return tree.deleted.some((x) => x.kind === 'property'
+    ? x.contributions.some((c) => c.start === def.start && c.kind !== 'deletion')
+    : x.contributions.some((c) => c.kind !== 'deletion' && c.start <= def.start && def.end <= c.end));
+}
+
+/**
  * Patch the memo's tree for the parse `ast` (see the header). Returns undefined, and changes nothing, when
  * the edit is not one that can be patched: the caller merges in full.
  */
@@ -231,12 +241,9 @@ export function patchTree(memo: MergeMemo, now: ast.DtsFile, text: string, ctx: 
   if (!oldRefs || !newRefs || oldRefs.join('\n') !== newRefs.join('\n')) return undefined;
   // the tree property this definition contributed to (its contribution starts where the definition does)
   const node = nodeAt(memo.tree, r.containers);
-  if (!node) return undefined;
-  const live: TreeProperty | undefined = node.properties.find((x) => x.name === def.name);
+  const live: TreeProperty | undefined = node?.properties.find((x) => x.name === def.name);
   const at = live ? live.contributions.findIndex((c) => c.start === old.start && c.kind !== 'deletion') : -1;
-  // a definition of a property that a /delete-property/ after it removed: its value is shown nowhere (the
-  // tree keeps where it was defined, tree.deleted)
-  if (at < 0 && !memo.tree.deleted.some((x) => x.kind === 'property' && x.contributions.some((c) => c.start === old.start && c.kind !== 'deletion'))) return undefined;
+  if (at < 0 && !deletedDefinition(memo.tree, old)) return undefined;
   const prop = at >= 0 ? live! : undefined;
   let last = prop ? prop.contributions.length - 1 : -1;
   while (last >= 0 && prop!.contributions[last].kind === 'deletion') last--;
