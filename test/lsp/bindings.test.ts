@@ -157,3 +157,32 @@ test('lsp: a board closed and opened again is validated afresh (its old findings
     assert.ok(codes.some((x) => x.code === 'binding-missing-required'));
   });
 });
+
+test('lsp: typing in one board holds back the binding validation of another until typing pauses', async () => {
+  const other = path.join(TREE, 'arch/arm64/boot/dts/acme/rules.dts');
+  await withOwnHome(async (c) => {
+    await c.initialize(TREE);
+    await c.open(BOARD);
+    await c.open(other);
+    await c.waitForDiagnostics(BOARD, (d) => d.some((x) => x.code === 'binding-unknown-property'), 30_000);
+    const requests = async (): Promise<number> => (await c.request<{ bindings: { requests: number } }>('dts/stats', {})).bindings.requests;
+    // let the first validations of both boards settle
+    let settled = await requests();
+    for (;;) { await new Promise((r) => setTimeout(r, 500)); const n = await requests(); if (n === settled) break; settled = n; }
+    // an edit of the board (a space at the end), then steady typing in the other board for ~1 s: the board's
+    // validation (due 300 ms after its edit) waits
+    const boardText = fs.readFileSync(BOARD, 'utf8');
+    const lines = boardText.split('\n');
+    await c.change(BOARD, [{ range: { start: { line: lines.length - 1, character: 0 }, end: { line: lines.length - 1, character: 0 } }, text: ' ' }]);
+    const otherLines = fs.readFileSync(other, 'utf8').split('\n');
+    for (let i = 0; i < 12; i++) {
+      await new Promise((r) => setTimeout(r, 90));
+      await c.change(other, [{ range: { start: { line: otherLines.length - 1, character: 0 }, end: { line: otherLines.length - 1, character: 0 } }, text: ' ' }]);
+    }
+    assert.equal(await requests(), settled, 'no validation while typing goes on in the other board');
+    // typing pauses: both are validated
+    const t0 = Date.now();
+    while ((await requests()) < settled + 2 && Date.now() - t0 < 10_000) await new Promise((r) => setTimeout(r, 100));
+    assert.ok((await requests()) >= settled + 2, 'both boards validated once typing paused');
+  });
+});

@@ -9,7 +9,7 @@ import type { DtsServer } from './server';
 import { performance } from 'node:perf_hooks';
 import { TRACE, traceLine, traced } from './trace';
 
-/** Binding validation of a context starts once no analysis of it has finished for this long (typing paused). */
+/** Binding validation of a context starts once no analysis (of it or any other context) has finished for this long (typing paused). */
 const VALIDATION_QUIET_MS = 300;
 /** A background analysis's merge, graph and checks pause at least this often for requests (AnalysisHost.sliceMs). */
 export const ANALYSIS_SLICE_MS = 15;
@@ -65,11 +65,18 @@ export class AnalysisScheduler {
     return this.validations.size > 0;
   }
 
-  private deferValidation(ctx: Context): void {
+  /** when an analysis (of any context) last finished: typing anywhere holds every validation back */
+  private lastFinishedAt = 0;
+
+  private deferValidation(ctx: Context, delayMs = VALIDATION_QUIET_MS): void {
     const old = this.validations.get(ctx.root);
     if (old) clearTimeout(old);
     this.validations.set(ctx.root, setTimeout(() => {
       this.validations.delete(ctx.root);
+      // typing goes on in another context (a board left for another one): wait for it to pause too, so that
+      // the validation's work on this thread (~15 ms for a SoC board) does not land between its keystrokes
+      const quiet = Date.now() - this.lastFinishedAt;
+      if (quiet < VALIDATION_QUIET_MS && !this.s.isShuttingDown) { this.deferValidation(ctx, VALIDATION_QUIET_MS - quiet); return; }
       // still the current analysis of a live context, and no newer one on the way (it will ask again)
       if (this.s.isShuttingDown || this.s.contexts.byRoot.get(ctx.root) !== ctx || this.s.contexts.isStale(ctx)) return;
       try {
@@ -77,7 +84,7 @@ export class AnalysisScheduler {
       } catch (e) {
         this.s.logError('bindings', e);
       }
-    }, VALIDATION_QUIET_MS));
+    }, delayMs));
   }
 
   cancelValidations(): void {
@@ -282,6 +289,7 @@ export class AnalysisScheduler {
     }
     ctx.diagnosticsByFile = byFile;
     ctx.durationMs = Date.now() - t0;
+    this.lastFinishedAt = Date.now();
     ctx.analyses++;
     const stats = this.s.stats;
     stats.analyses++;
