@@ -9,7 +9,8 @@ import { LineIndex } from './base/text';
 import type { BindingsHost, TreeInfo } from './bindings';
 import { rerunUnits, runChecksEach, runChecksSteps, type CheckRun } from './checks';
 import { findKernelConfig, kernelEnvironmentOf, type KernelEnvironment, type KernelFiles, type KernelOptions } from './kernel/environment';
-import { buildSupplierGraph, patchPropertyEdges } from './model/graph';
+import { buildSupplierGraph, patchPropertyEdges, type CellsReaders } from './model/graph';
+import { patchCellsEdges } from './model/graph-patch';
 import { loadIommuModel, type IommuModel } from './model/iommu';
 import { simulateProbe } from './model/probe/simulate';
 import type { ProbeReport } from './model/probe/types';
@@ -202,8 +203,8 @@ export class AnalysisHost {
   }
 
   /** Keystrokes the preprocessor replayed on its last run, parses made by editing the last one, trees patched. */
-  get incrementalStats(): { preprocessReplays: number; parseEdits: number; mergePatches: number; mergeValuePatches: number; modelSkips: number; edgePatches: number; checksRerun: number; unitsRerun: number } {
-    return { preprocessReplays: this.ppCache.incremental, parseEdits: this.parseCache.edits, mergePatches: this.mergePatches, mergeValuePatches: this.mergeValuePatches, modelSkips: this.modelSkips, edgePatches: this.edgePatches, checksRerun: this.checksRerun, unitsRerun: this.unitsRerun };
+  get incrementalStats(): { preprocessReplays: number; parseEdits: number; mergePatches: number; mergeValuePatches: number; modelSkips: number; edgePatches: number; checksRerun: number; unitsRerun: number; cellsPatches: number } {
+    return { preprocessReplays: this.ppCache.incremental, parseEdits: this.parseCache.edits, mergePatches: this.mergePatches, mergeValuePatches: this.mergeValuePatches, modelSkips: this.modelSkips, edgePatches: this.edgePatches, checksRerun: this.checksRerun, unitsRerun: this.unitsRerun, cellsPatches: this.cellsPatches };
   }
   private mergePatches = 0;
   private mergeValuePatches = 0;
@@ -213,6 +214,8 @@ export class AnalysisHost {
   private checksRerun = 0;
   /** units of checks made of units (checks/index.ts rerunUnits) run again */
   private unitsRerun = 0;
+  /** keystrokes that changed a cell count, the properties that read it decoded again (model/graph-patch.ts) */
+  private cellsPatches = 0;
 
   /**
    * The files and include directories of the context of root (workspace/stack.ts). A plan is kept for
@@ -348,20 +351,31 @@ export class AnalysisHost {
     // same edges, moved with it; a value the graph read has its edges decoded again (patchPropertyEdges: the
     // same shape, new arguments) or the graph is built again; a graph built for a memo records what it read
     // (tree/value-reads.ts)
+    // a cell count (`#clock-cells`) that changed: the properties whose decoding read it are decoded again
+    // (model/graph-patch.ts); the graph then has other edges, as if built again, for the checks
+    let reshaped = false;
     if (memo && patched && memo.graph && memo.graphChanged) {
       const changed = memo.graphChanged;
       memo.graphChanged = undefined;
-      if (patchPropertyEdges(memo.graph, tree, this.model, changed)) this.edgePatches++;
-      else memo.graph = undefined;
+      const m = memo;
+      if (patchPropertyEdges(m.graph!, tree, this.model, changed)) this.edgePatches++;
+      else {
+        const g = changed.name.startsWith('#') && m.cellsReaders && m.graphReads
+          ? trackReads(m.graphReads, () => patchCellsEdges(m.graph!, tree, this.model, changed, m.cellsReaders!))
+          : undefined;
+        if (g) { m.graph = g; reshaped = true; this.cellsPatches++; } else m.graph = undefined;
+      }
     }
-    const graphKept = !!(memo && patched && memo.graph);
+    const graphKept = !!(memo && patched && memo.graph) && !reshaped;
     let graph: SupplierGraph;
     if (memo && patched && memo.graph) graph = memo.graph;
     else if (memo) {
       const reads = new Set<TreeProperty>();
-      graph = trackReads(reads, () => buildSupplierGraph(tree, this.model));
+      const readers: CellsReaders = new Map();
+      graph = trackReads(reads, () => buildSupplierGraph(tree, this.model, readers));
       memo.graph = graph;
       memo.graphReads = reads;
+      memo.cellsReaders = readers;
     } else graph = buildSupplierGraph(tree, this.model);
     // a patched tree is the last analysis' tree, moved: no pause until this analysis replaces that one
     if (!patched && sliceMs !== Infinity) yield 'graph';

@@ -133,8 +133,9 @@ test('incremental: the cells and raw-phandle checks run again only the propertie
     ['<&clk 2 7>', '<&clk 2>', 0, 1],
   ];
   // a provider's #clock-cells: the graph is built again and every check that reads it runs again; the cells check
-  // runs again only the properties that read that count (a, b and c's clocks: 3 units)
-  const cellsSteps: [string, string, number][] = [['#clock-cells = <1>', '#clock-cells = <2>', 4], ['#clock-cells = <2>', '#clock-cells = <1>', 0]];
+  // runs again only the properties that read that count (the clocks of a, b, c, d and e: 5 units)
+  // (d's and e's clocks, too short for one cell, have edges only with none)
+  const cellsSteps: [string, string, number][] = [['#clock-cells = <1>', '#clock-cells = <2>', 7], ['#clock-cells = <2>', '#clock-cells = <0>', 5], ['#clock-cells = <0>', '#clock-cells = <1>', 2]];
   for (const [from, to, want, units] of steps) {
     assert.ok(text.includes(from), from);
     text = text.replace(from, to);
@@ -147,6 +148,10 @@ test('incremental: the cells and raw-phandle checks run again only the propertie
     assert.equal(after.mergeValuePatches, before.mergeValuePatches + 1, `${from} -> ${to} patched a value`);
     assert.equal(after.unitsRerun, before.unitsRerun + units, `${from} -> ${to}: units of the cells and raw-phandle checks run again`);
   }
+  // (a node added: merged in full, then patched again)
+  text = text.replace('\tc { clocks = <&clk 4>; };', '\tc { clocks = <&clk 4>; };\n\td { clocks = <&clk>; e { clocks = <&clk 1>, <&clk>; }; };');
+  run.fs.setOverlay(board, text);
+  assert.equal(run.step(board).diff, undefined);
   for (const [from, to, want] of cellsSteps) {
     text = text.replace(from, to);
     run.fs.setOverlay(board, text);
@@ -156,7 +161,8 @@ test('incremental: the cells and raw-phandle checks run again only the propertie
     assert.equal(mismatches(r.incremental), want, `${from} -> ${to}: findings`);
     const after = run.host.incrementalStats;
     assert.equal(after.mergeValuePatches, before.mergeValuePatches + 1, `${from} -> ${to} patched a value`);
-    assert.equal(after.unitsRerun, before.unitsRerun + 3, `${from} -> ${to}: the three clocks of the cells check ran again`);
+    assert.equal(after.unitsRerun, before.unitsRerun + 5, `${from} -> ${to}: the five clocks of the cells check ran again`);
+    assert.equal(after.cellsPatches, before.cellsPatches + 1, `${from} -> ${to}: the clocks decoded again, the graph patched`);
   }
 });
 

@@ -11,24 +11,39 @@ import type { SupplierEdge, SupplierGraph } from './types';
 
 const MAX_DEPTH = 4096;
 
+/**
+ * Which consumer properties' decoding read each cell-count property (`#clock-cells`, `#address-cells`, ...):
+ * a build given one fills it, so that a keystroke that changes a count decodes only those again (graph-patch.ts).
+ */
+export type CellsReaders = Map<TreeProperty, Set<TreeProperty>>;
+
 class CellsCache {
-  private readonly m = new Map<TreeNode, Map<string, number | null>>();
+  private readonly m = new Map<TreeNode, Map<string, { v: number | null; p: TreeProperty | undefined }>>();
+  /** the property being decoded (recorded as a reader of the counts it takes) */
+  reader: TreeProperty | undefined;
+  constructor(private readonly readers?: CellsReaders) {}
   get(n: TreeNode, name: string): number | undefined {
     let per = this.m.get(n);
     if (!per) {
       per = new Map();
       this.m.set(n, per);
     }
-    const hit = per.get(name);
-    if (hit !== undefined) return hit === null ? undefined : hit;
-    const p = getProperty(n, name);
-    let v: number | null = null;
-    if (p) {
-      const cells = propCells(p);
-      if (cells && cells.length > 0) v = Number(cells[0].value & 0xffffffffn);
+    let hit = per.get(name);
+    if (hit === undefined) {
+      const p = getProperty(n, name);
+      let v: number | null = null;
+      if (p) {
+        const cells = propCells(p);
+        if (cells && cells.length > 0) v = Number(cells[0].value & 0xffffffffn);
+      }
+      hit = { v, p };
+      per.set(name, hit);
     }
-    per.set(name, v);
-    return v === null ? undefined : v;
+    if (this.readers && hit.p && this.reader) {
+      const set = this.readers.get(hit.p);
+      if (set) set.add(this.reader); else this.readers.set(hit.p, new Set([this.reader]));
+    }
+    return hit.v === null ? undefined : hit.v;
   }
 }
 
@@ -73,8 +88,8 @@ function portParent(endpoint: TreeNode): TreeNode | undefined {
  * on its own value, the providers' #cells and, for interrupts, the interrupt parent: the graph's build visits
  * every property; patchPropertyEdges decodes one again.
  */
-function edgeDecoder(tree: LiveTree, model: IommuModel, edges: SupplierEdge[]): (node: TreeNode, prop: TreeProperty) => void {
-  const cellsCache = new CellsCache();
+export function edgeDecoder(tree: LiveTree, model: IommuModel, edges: SupplierEdge[], readers?: CellsReaders): (node: TreeNode, prop: TreeProperty) => void {
+  const cellsCache = new CellsCache(readers);
 
   const decodePhandleArgs = (node: TreeNode, prop: TreeProperty, b: SupplierBinding, cells: Cell[], cellsName: string | null) => {
     const stopOnMissing = !!b.suffix || b.names?.includes('gpios') || b.decoder === 'interrupts';
@@ -122,6 +137,7 @@ function edgeDecoder(tree: LiveTree, model: IommuModel, edges: SupplierEdge[]): 
   };
 
   const visitProperty = (node: TreeNode, prop: TreeProperty) => {
+    cellsCache.reader = prop;
     const b = bindingForProperty(model, prop.name);
     if (!b) return;
     if (b.skipIfNodeHas && getProperty(node, b.skipIfNodeHas)) return;
@@ -204,9 +220,9 @@ function edgeDecoder(tree: LiveTree, model: IommuModel, edges: SupplierEdge[]): 
   return visitProperty;
 }
 
-export function buildSupplierGraph(tree: LiveTree, model: IommuModel): SupplierGraph {
+export function buildSupplierGraph(tree: LiveTree, model: IommuModel, readers?: CellsReaders): SupplierGraph {
   const edges: SupplierEdge[] = [];
-  const visitProperty = edgeDecoder(tree, model, edges);
+  const visitProperty = edgeDecoder(tree, model, edges, readers);
 
   // iterative walk (no recursion limits on deep trees)
   const stack: TreeNode[] = [tree.root];
@@ -225,7 +241,7 @@ export function buildSupplierGraph(tree: LiveTree, model: IommuModel): SupplierG
 }
 
 /** The graph of a list of edges (grouped by consumer and by supplier on first use). */
-function graphOf(edges: SupplierEdge[]): SupplierGraph {
+export function graphOf(edges: SupplierEdge[]): SupplierGraph {
   let byConsumer: Map<TreeNode, SupplierEdge[]> | undefined;
   let bySupplier: Map<TreeNode, SupplierEdge[]> | undefined;
   const group = (key: 'consumer' | 'supplier') => {

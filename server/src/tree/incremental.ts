@@ -36,6 +36,8 @@ export interface MergeMemo {
   graph?: SupplierGraph;
   /** the properties whose values the graph's build read (tree/value-reads.ts) */
   graphReads?: Set<TreeProperty>;
+  /** which properties' decoding read each cell count (model/graph.ts CellsReaders) */
+  cellsReaders?: Map<TreeProperty, Set<TreeProperty>>;
   /** set by patchTree: the graph read this property, whose value changed: its edges are decoded again (or the graph built again) */
   graphChanged?: TreeProperty;
   /**

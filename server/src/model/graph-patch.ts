@@ -1,0 +1,56 @@
+// A keystroke that changes a cell count (`#clock-cells = <1>` to `<2>`) changes how every property that names
+// that provider is decoded, but nothing else of the supplier graph: those properties are decoded again and
+// their edges put where a whole build puts them (the language server's incremental analyses, analysis.ts).
+import type { LiveTree, TreeNode, TreeProperty } from '../tree/types';
+import { edgeDecoder, graphOf, type CellsReaders } from './graph';
+import type { IommuModel } from './iommu';
+import type { SupplierEdge, SupplierGraph } from './types';
+
+/** Where the build visits a property: its node in depth-first order, then its place among the node's properties (-1: the node's parent edge). */
+type VisitKey = [number, number];
+
+function before(a: VisitKey, b: VisitKey): boolean {
+  return a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]);
+}
+
+/**
+ * The graph after the value of `counts` (a `#...-cells` property the build read: `readers` says who read it)
+ * changed: the properties that read it decoded again (they become readers of what they read now), every other
+ * edge kept as it is, in the build's order. Undefined when no decoding read it (the caller builds the graph again).
+ */
+export function patchCellsEdges(graph: SupplierGraph, tree: LiveTree, model: IommuModel, counts: TreeProperty, readers: CellsReaders): SupplierGraph | undefined {
+  const consumers = readers.get(counts);
+  if (!consumers || consumers.size === 0) return undefined;
+  // the build's order: nodes depth first (children in order), a node's parent edge, then its properties
+  const order = new Map<TreeNode, number>();
+  const stack: TreeNode[] = [tree.root];
+  while (stack.length) {
+    const n = stack.pop()!;
+    order.set(n, order.size);
+    for (let k = n.children.length - 1; k >= 0; k--) stack.push(n.children[k]);
+  }
+  const keyOfProp = (p: TreeProperty): VisitKey => [order.get(p.node) ?? -1, p.node.properties.indexOf(p)];
+  const keyOfEdge = (e: SupplierEdge): VisitKey => (e.kind === 'parent' || !e.property ? [order.get(e.consumer) ?? -1, -1] : keyOfProp(e.property));
+  // each reader decoded again, in the build's order
+  const fresh: { key: VisitKey; edges: SupplierEdge[] }[] = [];
+  for (const q of consumers) {
+    const key = keyOfProp(q);
+    if (key[0] < 0 || key[1] < 0) return undefined; // (no longer in the tree: a patch keeps the tree's shape)
+    const edges: SupplierEdge[] = [];
+    edgeDecoder(tree, model, edges, readers)(q.node, q);
+    fresh.push({ key, edges });
+  }
+  fresh.sort((a, b) => (before(a.key, b.key) ? -1 : before(b.key, a.key) ? 1 : 0));
+  const out: SupplierEdge[] = [];
+  let next = 0;
+  for (const e of graph.edges) {
+    if (e.kind === 'property' && e.property && consumers.has(e.property)) continue;
+    if (next < fresh.length) {
+      const k = keyOfEdge(e);
+      while (next < fresh.length && before(fresh[next].key, k)) out.push(...fresh[next++].edges);
+    }
+    out.push(e);
+  }
+  while (next < fresh.length) out.push(...fresh[next++].edges);
+  return graphOf(out);
+}
