@@ -2,7 +2,7 @@
 // never while work is running or messages keep coming, and not again until the heap has grown.
 import { afterEach, beforeEach, mock, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { IdleCollector, idleOptionsFromEnv, YoungCollector, youngOptionsFromEnv, type YoungSpace } from '../../server/src/lsp/idle-gc';
+import { IdleCollector, idleOptionsFromEnv } from '../../server/src/lsp/idle-gc';
 
 const MB = 2 ** 20;
 
@@ -144,57 +144,4 @@ test('a young generation that did not shrink is collected again after another qu
   for (let k = 0; k < 30; k++) mock.timers.tick(1000);
   assert.equal(tries.length, 3);
   c.stop();
-});
-
-// ---- between keystrokes: the young generation collected after an analysis when it has too little room left
-
-function youngSetup(space: YoungSpace, reserveBytes = 24 * MB): { y: YoungCollector; collected: number[]; deferred: (() => void)[]; space: YoungSpace } {
-  const collected: number[] = [];
-  const deferred: (() => void)[] = [];
-  const y = new YoungCollector({
-    reserveBytes,
-    minUsedBytes: 4 * MB,
-    space: () => space,
-    collect: () => { collected.push(space.used); space.available += space.used; space.used = 0; },
-    defer: (fn) => { deferred.push(fn); },
-  });
-  return { y, collected, deferred, space };
-}
-
-test('young collection after an analysis: only when the room left is below the reserve, after the turn, not while work is pending', () => {
-  const { y, collected, deferred, space } = youngSetup({ used: 50 * MB, available: 14 * MB });
-  y.afterAnalysis(() => false);
-  y.afterAnalysis(() => false); // a second call before the first ran: one deferred check
-  assert.equal(deferred.length, 1);
-  assert.equal(collected.length, 0, 'not in the same turn (the publish goes first)');
-  deferred.shift()!();
-  assert.deepEqual(collected, [50 * MB]);
-  assert.equal(y.stats.youngCollectionsBetweenAnalyses, 1);
-  // room enough now: nothing
-  y.afterAnalysis(() => false);
-  deferred.shift()!();
-  assert.equal(collected.length, 1);
-  // full again, but the next analysis is already due: it would wait for the collection
-  space.used = 60 * MB;
-  space.available = 4 * MB;
-  y.afterAnalysis(() => true);
-  deferred.shift()!();
-  assert.equal(collected.length, 1);
-  y.afterAnalysis(() => false);
-  deferred.shift()!();
-  assert.equal(collected.length, 2);
-});
-
-test('young collection: not for a young generation nearly empty (small), nor when disabled or without gc()', () => {
-  const small = youngSetup({ used: 3 * MB, available: 1 * MB });
-  small.y.afterAnalysis(() => false);
-  small.deferred.shift()!();
-  assert.equal(small.collected.length, 0, 'less than the minimum in use');
-  const off = youngSetup({ used: 60 * MB, available: 4 * MB }, 0);
-  off.y.afterAnalysis(() => false);
-  assert.equal(off.deferred.length, 0);
-  const none = new YoungCollector({ collect: undefined, defer: () => assert.fail('nothing to defer without gc()') });
-  none.afterAnalysis(() => false);
-  assert.deepEqual(youngOptionsFromEnv({ DTS_LSP_YOUNG_RESERVE_MB: '0', DTS_LSP_YOUNG_MIN_MB: '1' }), { reserveBytes: 0, minUsedBytes: MB });
-  assert.deepEqual(youngOptionsFromEnv({ DTS_LSP_YOUNG_RESERVE_MB: 'lots' }), {});
 });

@@ -15,14 +15,11 @@
 // in typing, and V8's own memory reducer waits about as long.
 // It needs V8's gc(): the server is started with --expose-gc (node-options.ts); without it, nothing happens.
 //
-// Between keystrokes (YoungCollector): a keystroke's analysis allocates 10-15 MB in V8's young generation;
-// when the young generation fills up inside an analysis, V8 scavenges there, copying the analysis' live
-// objects (and the previous result), 5-17 ms added to that keystroke's latency. Measured through the server
-// (benchmark, 800 edits at typing pace): 101 of 800 analyses contained a scavenge, and they were most of
-// the slowest 5 %. So once an analysis is published and no other is pending, when the young generation has
-// less room left than the next analysis may need, the server scavenges it there (5.7 ms on average, at a
-// moment nobody waits for): the next analysis starts with an empty young generation and runs without one.
-// Same benchmark: 0 of 800 analyses with a scavenge; no more full collections than before.
+// Between keystrokes there was a young-generation collection too (once an analysis was published, when less
+// room was left than the next analysis might need), so that no scavenge fell inside a keystroke's analysis.
+// Issue 17's twelfth pass measured it again (benchmark section 2, 800 edits, paired runs): without it all edits
+// p95 7.3 / 8.2 ms against 9.1 ms with it, the same memory at rest; the keystroke's analysis allocates little
+// now (moves in place). It no longer paid: removed.
 
 import * as v8 from 'node:v8';
 
@@ -135,83 +132,6 @@ function num(v: string | undefined): number | undefined {
   if (v === undefined || v === '') return undefined;
   const n = Number(v);
   return Number.isFinite(n) && n >= 0 ? n : undefined;
-}
-
-/** Room the young generation should have when an analysis starts (bytes); DTS_LSP_YOUNG_RESERVE_MB overrides it (0 disables). */
-export const YOUNG_RESERVE_BYTES = 24 * 2 ** 20;
-/** Below this much in use a young collection between analyses is not worth it (bytes); DTS_LSP_YOUNG_MIN_MB overrides it. */
-export const YOUNG_MIN_USED_BYTES = 4 * 2 ** 20;
-
-export interface YoungSpace {
-  /** bytes in use in the young generation (its active semi-space) */
-  used: number;
-  /** bytes it can still allocate before V8 must scavenge */
-  available: number;
-}
-
-export interface YoungCollectorOptions {
-  /** room wanted for the next analysis (bytes); 0 disables */
-  reserveBytes: number;
-  /** no collection while less than this is in use (bytes) */
-  minUsedBytes: number;
-  /** the young generation now */
-  space: () => YoungSpace;
-  /** one young-generation collection; undefined when V8 offers none (no --expose-gc) */
-  collect: (() => void) | undefined;
-  /** runs `fn` once the current turn's work (the publish) is done */
-  defer: (fn: () => void) => void;
-}
-
-function youngSpace(): YoungSpace {
-  const s = newSpace();
-  return s ? { used: s.space_used_size, available: s.space_available_size } : { used: 0, available: Number.POSITIVE_INFINITY };
-}
-
-/** DTS_LSP_YOUNG_RESERVE_MB (0 disables) and DTS_LSP_YOUNG_MIN_MB from the environment (for tests and measurements). */
-export function youngOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<YoungCollectorOptions> {
-  const o: Partial<YoungCollectorOptions> = {};
-  const reserve = num(env.DTS_LSP_YOUNG_RESERVE_MB);
-  if (reserve !== undefined) o.reserveBytes = reserve * 2 ** 20;
-  const min = num(env.DTS_LSP_YOUNG_MIN_MB);
-  if (min !== undefined) o.minUsedBytes = min * 2 ** 20;
-  return o;
-}
-
-/** The young-generation collection between keystrokes (see the header). */
-export class YoungCollector {
-  readonly stats = { youngCollectionsBetweenAnalyses: 0, youngCollectionMs: 0 };
-  private readonly o: YoungCollectorOptions;
-  private deferred = false;
-
-  constructor(options: Partial<YoungCollectorOptions> = {}) {
-    this.o = {
-      reserveBytes: YOUNG_RESERVE_BYTES,
-      minUsedBytes: YOUNG_MIN_USED_BYTES,
-      space: youngSpace,
-      collect: minorCollection(),
-      defer: (fn) => { setImmediate(fn); },
-      ...options,
-    };
-  }
-
-  /**
-   * An analysis was published: once this turn is over, if `pending()` says no other analysis is running or
-   * scheduled and the young generation has less room than the reserve, collect it now.
-   */
-  afterAnalysis(pending: () => boolean): void {
-    if (this.o.reserveBytes <= 0 || !this.o.collect || this.deferred) return;
-    this.deferred = true;
-    this.o.defer(() => {
-      this.deferred = false;
-      if (pending()) return; // the next analysis is due: it would wait for the collection
-      const s = this.o.space();
-      if (s.available >= this.o.reserveBytes || s.used < this.o.minUsedBytes) return;
-      const t0 = performance.now();
-      this.o.collect!();
-      this.stats.youngCollectionsBetweenAnalyses++;
-      this.stats.youngCollectionMs += performance.now() - t0;
-    });
-  }
 }
 
 export class IdleCollector {

@@ -20,7 +20,9 @@
 // 10 ms) every ~45 keystrokes. Without pretenuring they die young: in-process replays of 800 edits at typing
 // pace (4 boards, then a 64 MB young generation), mark-compacts 17-19 -> 7-8, edit median / p95 10.5-11.0 / 21.6-23.2
 // -> 9.0-9.3 / 18.2-19.2 ms; through the server the difference is within the runs' noise (p95 26-35 ms either
-// way); first analysis of sc7280 in-process not slower (median of 8: 268 -> 241 ms).
+// way); first analysis of sc7280 in-process not slower (median of 8: 268 -> 241 ms). Measured again in issue 17's
+// twelfth pass, without the young collection between keystrokes (removed then): benchmark section 2, 800 edits,
+// two rounds, all edits p95 7.3 / 8.2 ms with this flag against 9.1 / 8.8 ms without, the same RSS: kept.
 //
 // --expose-gc: gives the idle collector (idle-gc.ts) V8's gc(), to compact the heap and return memory to the
 // system once the editor is quiet: RSS stays near its level with the boards just opened instead of growing

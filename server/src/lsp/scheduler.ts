@@ -191,8 +191,6 @@ export class AnalysisScheduler {
       this.running = false;
       this.wake();
       this.s.idle.touch();
-      // room in the young generation for the next keystroke's analysis, while nobody waits (idle-gc.ts)
-      if (!this.rerun) this.s.young.afterAnalysis(() => this.pending() || this.s.isShuttingDown);
       if (this.rerun) {
         this.rerun = false;
         this.schedule(0);

@@ -25,7 +25,7 @@ import { ServerContexts, type Context } from './contexts';
 import { pathToUri, uriToPath } from './convert';
 import { DocumentSync } from './documents';
 import { registerFeatureHandlers, serverCapabilities } from './handlers';
-import { IdleCollector, idleOptionsFromEnv, YoungCollector, youngOptionsFromEnv } from './idle-gc';
+import { IdleCollector, idleOptionsFromEnv } from './idle-gc';
 import { IndexRunner } from './indexing';
 import { MappedLineIndex } from './position-map';
 import { DiagnosticsPublisher } from './publish';
@@ -61,8 +61,6 @@ export class DtsServer {
   private resolveSettingsReady: () => void = () => undefined;
   /** gives memory back when nothing has happened for a while (see idle-gc.ts) */
   readonly idle: IdleCollector;
-  /** scavenges the young generation between keystrokes (see idle-gc.ts) */
-  readonly young = new YoungCollector(youngOptionsFromEnv());
   private shuttingDown = false;
   /** measurements (for logs and tests) */
   readonly stats = { analyses: 0, lastAnalysisMs: 0, firstDiagnosticsMs: -1, cancelledAnalyses: 0 };
@@ -155,7 +153,7 @@ export class DtsServer {
         this.contexts.selectContext(p.textDocument.uri, p.context ?? null),
       ),
     );
-    c.onRequest('dts/stats', this.guard('dts/stats', null, () => ({ ...this.stats, pending: this.busy(), contexts: [...this.contexts.byRoot.values()].map((x) => ({ root: x.root, files: x.files.size, durationMs: x.durationMs, analyses: x.analyses })), indexedFiles: this.index.fileCount, indexMode: this.indexRunner.mode, memory: process.memoryUsage(), bindings: { ...this.bindings.stats, pending: !this.bindings.idle() }, ...this.idle.stats, ...this.young.stats, ...this.host.incrementalStats })));
+    c.onRequest('dts/stats', this.guard('dts/stats', null, () => ({ ...this.stats, pending: this.busy(), contexts: [...this.contexts.byRoot.values()].map((x) => ({ root: x.root, files: x.files.size, durationMs: x.durationMs, analyses: x.analyses })), indexedFiles: this.index.fileCount, indexMode: this.indexRunner.mode, memory: process.memoryUsage(), bindings: { ...this.bindings.stats, pending: !this.bindings.idle() }, ...this.idle.stats, ...this.host.incrementalStats })));
     registerFeatureHandlers(this);
     docs.listen(c);
     c.listen();
