@@ -393,3 +393,30 @@ test('iommu-stream-conflict: arm-smmu-v3 rejects a stream ID given twice; arm-sm
   assertAtIn(raw[0], file, text, 'iommus = <2 0x9>', '2');
   assert.match(raw[0].message, /^raw phandle 0x2 is &smmu2 only by dtc's numbering\. .*Write &smmu2$/);
 });
+
+test('a defect in one unit of a check is one internal error, the other units checked, the same run whole or one by one', async () => {
+  const os = await import('node:os');
+  const { runChecks, runChecksEach } = await import('../../server/src/checks');
+  const { checkCells } = await import('../../server/src/checks/cells');
+  const { drain } = await import('../../server/src/base/slice');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dts-unit-defect-'));
+  const board = path.join(dir, 'board.dts');
+  fs.writeFileSync(board, '/dts-v1/;\n/ {\n\tclk: clk { #clock-cells = <1>; };\n\ta { clocks = <&clk 1 2>; };\n\tb { clocks = <&clk>; };\n\tc { clocks = <&clk 3 4>; };\n};\n');
+  const a = new AnalysisHost(new NodeFileSystem(), { autoDetectIncludePaths: false }).analyze(board);
+  const input = { tree: a.tree, graph: a.graph, model: a.model, map: a.pp.map, flavour: a.flavour, kernel: a.kernel };
+  const units = checkCells.units;
+  const one = units.one;
+  units.one = (ctx, r, u) => {
+    if (u.node.name === 'b') throw new Error('boom');
+    one(ctx, r, u);
+  };
+  try {
+    const whole = runChecks(input);
+    const each = drain(runChecksEach(input)).flatMap((r) => r!.out);
+    assert.deepEqual(each, whole);
+    assert.equal(whole.filter((d) => d.code === 'internal-error' && /checkCells: boom/.test(d.message)).length, 1);
+    assert.equal(whole.filter((d) => d.code === 'phandle-cells-mismatch').length, 2, 'a and c checked');
+  } finally {
+    units.one = one;
+  }
+});

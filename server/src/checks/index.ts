@@ -55,8 +55,14 @@ function checksOf(flavour: CheckInput['flavour']): Check[] {
   return flavour === 'zephyr' ? ZEPHYR_CHECKS : CHECKS;
 }
 
+/**
+ * One check; a check made of units unit by unit, as runChecksEach runs it, so that a defect in one unit is
+ * reported the same way by both (an internal error for that unit, the others checked).
+ */
 function runOne(check: Check, ctx: CheckContext, r: Reporter): void {
-  tryOne(check, ctx, r, () => check(ctx, r));
+  const units = check.units;
+  if (!units) { tryOne(check, ctx, r, () => check(ctx, r)); return; }
+  for (const unit of tryOne(check, ctx, r, () => units.list(ctx)) ?? []) tryOne(check, ctx, r, () => units.one(ctx, r, unit));
 }
 
 /** One check's findings, with their positions when all have one (`movable`), and the property values it read. */
