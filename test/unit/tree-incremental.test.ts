@@ -51,6 +51,23 @@ function session(root: string, files: string[], edits: number, seed: number, opt
   return { patched: s.mergePatches, values: s.mergeValuePatches, modelSkips: s.modelSkips, edgePatches: s.edgePatches, checksRerun: s.checksRerun };
 }
 
+/**
+ * Edits of one board's text, each a replacement of `from` (which must be there) by `to`, stepped through `run`: the
+ * incremental result must equal the fresh one. Returns the result and the incremental statistics around it.
+ */
+function boardEdits(run: ReturnType<typeof diffRun>, board: string, text: string) {
+  let now = text;
+  return (from: string, to: string) => {
+    assert.ok(now.includes(from), from);
+    now = now.replace(from, to);
+    run.fs.setOverlay(board, now);
+    const before = run.host.incrementalStats;
+    const r = run.step(board);
+    assert.equal(r.diff, undefined, `${from} -> ${to}: ${r.diff}`);
+    return { r, before, after: run.host.incrementalStats };
+  };
+}
+
 test('incremental merge = fresh analysis over random edits of a fixture board', (t) => {
   const dir = fixture('features');
   const r = session(path.join(dir, 'demo-board.dts'), [path.join(dir, 'demo-board.dts'), path.join(dir, 'demo-soc.dtsi')], 150, 5,
@@ -105,7 +122,7 @@ test('incremental: a value the graph read has its edges decoded again in place a
 test('incremental: the cells and raw-phandle checks run again only the properties that read a changed value, and findings come and go as fresh', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dts-cells-units-'));
   const board = path.join(dir, 'board.dts');
-  let text = [
+  const text = [
     '/dts-v1/;',
     '/ {',
     '	clk: clock-controller { #clock-cells = <1>; };',
@@ -136,30 +153,18 @@ test('incremental: the cells and raw-phandle checks run again only the propertie
   // runs again only the properties that read that count (the clocks of a, b, c, d and e: 5 units)
   // (d's and e's clocks, too short for one cell, have edges only with none)
   const cellsSteps: [string, string, number][] = [['#clock-cells = <1>', '#clock-cells = <2>', 7], ['#clock-cells = <2>', '#clock-cells = <0>', 5], ['#clock-cells = <0>', '#clock-cells = <1>', 2]];
+  const edit = boardEdits(run, board, text);
   for (const [from, to, want, units] of steps) {
-    assert.ok(text.includes(from), from);
-    text = text.replace(from, to);
-    run.fs.setOverlay(board, text);
-    const before = run.host.incrementalStats;
-    const r = run.step(board);
-    assert.equal(r.diff, undefined, `${from} -> ${to}: ${r.diff}`);
+    const { r, before, after } = edit(from, to);
     assert.equal(mismatches(r.incremental), want, `${from} -> ${to}`);
-    const after = run.host.incrementalStats;
     assert.equal(after.mergeValuePatches, before.mergeValuePatches + 1, `${from} -> ${to} patched a value`);
     assert.equal(after.unitsRerun, before.unitsRerun + units, `${from} -> ${to}: units of the cells and raw-phandle checks run again`);
   }
   // (a node added: merged in full, then patched again)
-  text = text.replace('\tc { clocks = <&clk 4>; };', '\tc { clocks = <&clk 4>; };\n\td { clocks = <&clk>; e { clocks = <&clk 1>, <&clk>; }; };');
-  run.fs.setOverlay(board, text);
-  assert.equal(run.step(board).diff, undefined);
+  edit('\tc { clocks = <&clk 4>; };', '\tc { clocks = <&clk 4>; };\n\td { clocks = <&clk>; e { clocks = <&clk 1>, <&clk>; }; };');
   for (const [from, to, want] of cellsSteps) {
-    text = text.replace(from, to);
-    run.fs.setOverlay(board, text);
-    const before = run.host.incrementalStats;
-    const r = run.step(board);
-    assert.equal(r.diff, undefined, `${from} -> ${to}: ${r.diff}`);
+    const { r, before, after } = edit(from, to);
     assert.equal(mismatches(r.incremental), want, `${from} -> ${to}: findings`);
-    const after = run.host.incrementalStats;
     assert.equal(after.mergeValuePatches, before.mergeValuePatches + 1, `${from} -> ${to} patched a value`);
     assert.equal(after.unitsRerun, before.unitsRerun + 5, `${from} -> ${to}: the five clocks of the cells check ran again`);
     assert.equal(after.cellsPatches, before.cellsPatches + 1, `${from} -> ${to}: the clocks decoded again, the graph patched`);
@@ -169,7 +174,7 @@ test('incremental: the cells and raw-phandle checks run again only the propertie
 test('incremental: a value edit of a property a later /delete-property/ or /delete-node/ removed is patched (its own value diagnostics only), = fresh', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dts-deleted-prop-'));
   const board = path.join(dir, 'board.dts');
-  let text = [
+  const text = [
     '/dts-v1/;',
     '/ {',
     '\tintc: intc { #interrupt-cells = <1>; interrupt-controller; };',
@@ -202,16 +207,10 @@ test('incremental: a value edit of a property a later /delete-property/ or /dele
     ['0x1ff>', '0x13>'],
     ['<0x100 0x20>', '<0x100 0x30>'], // in a node a /delete-node/ removed (with its parent)
   ];
-  let patches = run.host.incrementalStats.mergePatches;
+  const edit = boardEdits(run, board, text);
   for (const [from, to] of edits) {
-    assert.ok(text.includes(from), from);
-    text = text.replace(from, to);
-    run.fs.setOverlay(board, text);
-    const r = run.step(board);
-    assert.equal(r.diff, undefined, `${from} -> ${to}: ${r.diff}`);
-    const s = run.host.incrementalStats;
-    assert.equal(s.mergePatches, patches + 1, `${from} -> ${to} was patched, not merged again`);
-    patches = s.mergePatches;
+    const { r, before, after } = edit(from, to);
+    assert.equal(after.mergePatches, before.mergePatches + 1, `${from} -> ${to} was patched, not merged again`);
     if (to === '0x1ff>') assert.ok(r.incremental.diagnostics.some((d) => d.code === 'value-truncated'), 'the deleted definition keeps its value diagnostic');
   }
   assert.equal(run.host.incrementalStats.mergeValuePatches, 1, 'only the edit of the shown definition changed a value');

@@ -12,7 +12,7 @@ import { getProperty } from '../tree/types';
 import { phandleTarget } from '../model/graph';
 import { bindingForProperty, findIommuFamily, iommuCellNames } from '../model/iommu';
 import { compatibles, explicitPhandleProperty, hex, nodeNameSpan, nodeRef } from '../model/tree-util';
-import { message, type CheckContext, type Reporter, type UnitCheck } from './context';
+import { message, unitCheck, type CheckContext, type Reporter, type UnitCheck } from './context';
 
 interface CellsBinding {
   name: string;
@@ -64,15 +64,10 @@ function checkUnit(ctx: CheckContext, r: Reporter, u: CellsUnit): void {
   checkProperty(ctx, r, u.node, u.p, u.b);
 }
 
-export const checkCells: UnitCheck<CellsUnit> = Object.assign(
-  function checkCells(ctx: CheckContext, r: Reporter): void {
-    for (const u of cellsUnits(ctx)) checkUnit(ctx, r, u);
-  },
-  // a property's findings depend on its value and its providers' cell counts: a keystroke runs again only the
-  // properties that read the value it changed (checks/index.ts)
-  // (it reads the tree and the model, never the graph: a provider's #...-cells changed runs its consumers again)
-  { units: { list: cellsUnits, one: checkUnit }, graphFree: true },
-);
+// a property's findings depend on its value and its providers' cell counts: a keystroke runs again only the
+// properties that read the value it changed (checks/index.ts)
+// (it reads the tree and the model, never the graph: a provider's #...-cells changed runs its consumers again)
+export const checkCells: UnitCheck<CellsUnit> = unitCheck('checkCells', { list: cellsUnits, one: checkUnit }, true);
 
 function readCells(target: TreeNode, name: string): { value: number; prop: TreeProperty } | undefined {
   const p = getProperty(target, name);

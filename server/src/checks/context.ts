@@ -70,6 +70,18 @@ export interface UnitCheck<U> {
   graphFree?: boolean;
 }
 
+/**
+ * A UnitCheck named `name` from its units: run whole, it checks every unit `list` gives with `one`, in order.
+ */
+export function unitCheck<U>(name: string, units: UnitCheck<U>['units'], graphFree?: boolean): UnitCheck<U> {
+  const whole = {
+    [name](ctx: CheckContext, r: Reporter): void {
+      for (const u of units.list(ctx)) units.one(ctx, r, u);
+    },
+  }[name];
+  return Object.assign(whole, graphFree ? { units, graphFree } : { units });
+}
+
 export class Reporter {
   readonly out: Diagnostic[] = [];
   /** where each related information was made (for `positioned`) */

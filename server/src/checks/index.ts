@@ -164,7 +164,8 @@ export function rerunUnits(input: CheckInput, index: number, last: CheckRun, pro
   const ctx = checkContext(input, false);
   const out: Diagnostic[] = [];
   const positioned: PositionedDiagnostic[] = [];
-  const reads = new Set(last.reads);
+  // (the reads only grow, and the last run is replaced by this one: its set is grown in place, not copied)
+  const reads = last.reads;
   const runsOf: UnitRun[] = [];
   let fresh = true;
   for (const u of units) {

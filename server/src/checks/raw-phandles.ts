@@ -10,7 +10,7 @@ import type { Cell, LiveTree, TreeNode, TreeProperty } from '../tree/types';
 import type { SupplierEdge, SupplierGraph } from '../model/types';
 import { getProperty } from '../tree/types';
 import { explicitPhandleProperty, hex, nodeRef, propCells } from '../model/tree-util';
-import { message, type CheckContext, type Reporter, type UnitCheck } from './context';
+import { message, unitCheck, type CheckContext, type Reporter, type UnitCheck } from './context';
 
 /** What to write instead of the number: &label, else &{/path}. */
 export function referenceFor(n: TreeNode): string {
@@ -119,10 +119,8 @@ function checkUnit(ctx: CheckContext, r: Reporter, u: RawUnit): void {
   );
 }
 
-export const checkRawPhandles: UnitCheck<RawUnit> = Object.assign(
-  function checkRawPhandles(ctx: CheckContext, r: Reporter): void {
-    for (const u of rawUnits(ctx.tree, ctx.graph)) checkUnit(ctx, r, u);
-  },
-  // a property's findings depend on its own value only: a keystroke runs again only the property it changed
-  { units: { list: (ctx: CheckContext) => rawUnits(ctx.tree, ctx.graph), one: checkUnit } },
-);
+// a property's findings depend on its own value only: a keystroke runs again only the property it changed
+export const checkRawPhandles: UnitCheck<RawUnit> = unitCheck('checkRawPhandles', {
+  list: (ctx: CheckContext) => rawUnits(ctx.tree, ctx.graph),
+  one: checkUnit,
+});

@@ -166,6 +166,9 @@ function identifierBefore(text: string, o: number): string {
   return text.slice(s, i);
 }
 
+/** Where a range lies against an edit (Shift.where). */
+const enum Where { STAYS, TOUCHES, MOVES }
+
 /** Mutable-free shifting of positions in one file after an edit of [p, oldEnd) that moved the rest by d. */
 class Shift {
   /** a range overlapping the edited text was met: the edit is not a plain one after all */
@@ -173,9 +176,18 @@ class Shift {
   private readonly defs = new Map<MacroDefinition, MacroDefinition>();
   constructor(readonly file: string, readonly p: number, readonly oldEnd: number, readonly d: number) {}
 
-  /** Does r touch the edited text (see range)? */
+  /**
+   * Where r lies against the edit: STAYS (another file, or ending at or before p: a zero-length range right at p
+   * is before the edit), TOUCHES (overlaps the edited text) or MOVES (starts at or after oldEnd).
+   */
+  where(r: FileRange | undefined): Where {
+    if (r === undefined || r.file !== this.file || r.end <= this.p) return Where.STAYS;
+    return r.start < this.oldEnd ? Where.TOUCHES : Where.MOVES;
+  }
+
+  /** Does r touch the edited text? */
   touches(r: FileRange | undefined): boolean {
-    return r !== undefined && r.file === this.file && r.end > this.p && r.start < this.oldEnd && !(r.start === this.p && r.end === this.p);
+    return this.where(r) === Where.TOUCHES;
   }
 
   /** Nothing moves (d = 0): is any range of the result, or a macro definition's, on the edited text? */
@@ -193,22 +205,17 @@ class Shift {
   }
 
   range<R extends FileRange>(r: R): R {
-    if (r.file !== this.file || r.end <= this.p) return r;
-    if (r.start < this.oldEnd) {
-      // touches the edited text (a zero-length range right at p is before it)
-      if (!(r.start === this.p && r.end === this.p)) this.overlap = true;
-      return r;
-    }
+    const w = this.where(r);
+    if (w === Where.STAYS) return r;
+    if (w === Where.TOUCHES) { this.overlap = true; return r; }
     return { ...r, start: r.start + this.d, end: r.end + this.d };
   }
 
   /** range() for a plain FileRange (a macro use's, a definition's location): made field by field, not spread. */
   fileRange(r: FileRange): FileRange {
-    if (r.file !== this.file || r.end <= this.p) return r;
-    if (r.start < this.oldEnd) {
-      if (!(r.start === this.p && r.end === this.p)) this.overlap = true;
-      return r;
-    }
+    const w = this.where(r);
+    if (w === Where.STAYS) return r;
+    if (w === Where.TOUCHES) { this.overlap = true; return r; }
     return { file: r.file, start: r.start + this.d, end: r.end + this.d };
   }
 
@@ -446,14 +453,13 @@ function moveAfter(record: RunRecord, edit: OutputEdit, shift: Shift, fi: number
     else if (sg.file[j] === fi && sg.fs[j] >= oldEnd) { segs.fs[j] += d; segs.fe[j] += d; }
   }
   // (the uses are most of what moves: only those of the edited file after the edit are made again, field by field)
-  const file = shift.file;
   const uses: MacroUse[] = new Array(prev.macroUses.length);
   for (let k = 0; k < uses.length; k++) {
     const u = prev.macroUses[k];
     const r = u.range;
     const def = u.definition;
     const loc = def?.location;
-    if ((r.file !== file || r.end <= shift.p) && (loc === undefined || loc.file !== file || loc.end <= shift.p)) { uses[k] = u; continue; }
+    if (shift.where(r) === Where.STAYS && shift.where(loc) === Where.STAYS) { uses[k] = u; continue; }
     const range = shift.fileRange(r);
     const definition = shift.definition(def);
     uses[k] = range === r && definition === def ? u : { name: u.name, range, expansion: u.expansion, definition };

@@ -19,7 +19,7 @@ import type * as ast from '../syntax/ast';
 import { buildProp } from './build';
 import { MergeState, type BuildTreeContext } from './merge-state';
 import { resolveReference } from './query';
-import { moveTreeSpans } from './spans';
+import { moveTreeSpans, spanMover } from './spans';
 import type { LiveTree, ResolvedRef, TreeNode, TreeProperty, ValueChunk } from './types';
 
 /** What the last analysis of a root left for the next one. */
@@ -72,25 +72,13 @@ const MERGE_READS = new Set(['phandle', 'linux,phandle', 'name']);
 
 type Mover = (s: { start: number; end: number }) => void;
 
-/** Moves a span of the old text to the new one: positions from the end of the edit on move by d. */
-function mover(e: ast.ParseEdit): Mover {
-  const { p, oldEnd, d } = e;
-  return (s) => {
-    const start = s.start >= oldEnd ? s.start + d : s.start;
-    let end = s.end > p ? s.end + d : s.end;
-    if (end < start) end = start;
-    s.start = start;
-    s.end = end;
-  };
-}
-
 /**
  * Every position of the memo after the edit moved: the tree's, its diagnostics', the kept checks' findings' and
  * the graph's edges'. Nothing moves when the edit kept the length (a digit replaced by another).
  */
 function moveAll(memo: MergeMemo, e: ast.ParseEdit): void {
   if (e.d === 0) return;
-  const move = mover(e);
+  const move = spanMover(e.p, e.oldEnd, e.d);
   moveTreeSpans(memo.tree, e.p, e.oldEnd, e.d);
   movePositioned(memo.treeDiags, move);
   if (memo.checks) for (const c of memo.checks.each) movePositioned(c.positioned, move);

@@ -100,8 +100,22 @@ export function moveTreeSpans(tree: LiveTree, p: number, oldEnd: number, d: numb
     for (let k = 0; k < n.properties.length; k++) moveProperty(n.properties[k], p, oldEnd, d);
     for (let k = n.children.length - 1; k >= 0; k--) stack.push(n.children[k]);
   }
-  const move = (x: Span): void => { const a = x.start >= oldEnd ? x.start + d : x.start; let e = x.end > p ? x.end + d : x.end; if (e < a) e = a; x.start = a; x.end = e; };
-  rest(tree, move);
+  rest(tree, spanMover(p, oldEnd, d));
+}
+
+/**
+ * The move of one span for an edit of [p, oldEnd) that moved the text after it by `d`, as a function (for the
+ * few, same-shaped spans outside the nodes): positions from oldEnd on move by d, an end inside the edit stays
+ * (never before its start). moveTreeSpans writes the same formula out at each kind of span.
+ */
+export function spanMover(p: number, oldEnd: number, d: number): (s: { start: number; end: number }) => void {
+  return (s) => {
+    const start = s.start >= oldEnd ? s.start + d : s.start;
+    let end = s.end > p ? s.end + d : s.end;
+    if (end < start) end = start;
+    s.start = start;
+    s.end = end;
+  };
 }
 
 /** moveTreeSpans for one property's spans (none when all of its definitions end before p). */
