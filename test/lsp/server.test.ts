@@ -436,6 +436,27 @@ test('a change on disk (workspace/didChangeWatchedFiles) re-analyses the boards 
   }
 });
 
+test('a client that reports no changed files: every keystroke stats the includes again (no trust window)', async () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dts-lsp-nowatch-'));
+  for (const f of ['board-a.dts', 'soc.dtsi', 'ids.h']) fs.copyFileSync(fixture(f), path.join(tmp, f));
+  const board = path.join(tmp, 'board-a.dts');
+  const soc = path.join(tmp, 'soc.dtsi');
+  const c = new LspClient();
+  try {
+    await c.initialize(tmp, { workspace: { configuration: true, workspaceFolders: true, didChangeWatchedFiles: { dynamicRegistration: false } } });
+    const text = fs.readFileSync(board, 'utf8');
+    await c.open(board, text);
+    await c.waitForDiagnostics(board, (d) => d.length === 1);
+    // on disk only, and nobody says so: the next keystroke's analysis reads it (a stat on every use)
+    fs.writeFileSync(soc, fs.readFileSync(soc, 'utf8').replace('#iommu-cells = <1>', '#iommu-cells = <2>'));
+    await c.change(board, [{ text: text + ' ' }]);
+    assert.deepEqual(await c.waitForDiagnostics(board, (d) => d.length === 0, 10_000, true), []);
+  } finally {
+    await c.shutdown();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+});
+
 test('a completion request right behind an edit answers from the edited text', async () => {
   await withServer(async (c) => {
     await c.open(BOARD_A);

@@ -95,3 +95,44 @@ test('the text cache is bounded: reading many files keeps the recently used ones
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a trust window: within it a file changed on disk is not stat-ed again (invalidate reads it at once); past it, it is', () => {
+  const dir = tmpDir();
+  try {
+    const f = path.join(dir, 'a.dtsi');
+    const missing = path.join(dir, 'b.dtsi');
+    fs.writeFileSync(f, '/ { a = <1>; };\n');
+    let t = 1_000;
+    const nfs = new NodeFileSystem(undefined, () => t);
+    nfs.setTrustWindow(500);
+    const read = (): string => { const r = nfs.readFile(f); assert.ok(r.ok); return r.text; };
+    assert.equal(read(), '/ { a = <1>; };\n');
+    assert.equal(nfs.stat(missing), 'missing');
+    const real = nfs.realpath(f);
+    fs.writeFileSync(f, '/ { a = <22>; };\n');
+    fs.writeFileSync(missing, '');
+    t += 499;
+    // trusted: the answers of the last stat
+    assert.equal(read(), '/ { a = <1>; };\n');
+    assert.equal(nfs.stat(missing), 'missing');
+    assert.equal(nfs.realpath(f), real);
+    // the watcher reports the change: read again at once, and the other answers are stat-ed again
+    nfs.invalidate(f);
+    assert.equal(read(), '/ { a = <22>; };\n');
+    assert.equal(nfs.stat(missing), 'file');
+    // past the window, a change nobody reported is seen
+    fs.writeFileSync(f, '/ { a = <333>; };\n');
+    t += 100;
+    assert.equal(read(), '/ { a = <22>; };\n');
+    t += 500;
+    assert.equal(read(), '/ { a = <333>; };\n');
+    // the window off: every use stats, as without one
+    nfs.setTrustWindow(0);
+    fs.writeFileSync(f, '/ { a = <4444>; };\n');
+    assert.equal(read(), '/ { a = <4444>; };\n');
+    fs.unlinkSync(missing);
+    assert.equal(nfs.stat(missing), 'missing');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

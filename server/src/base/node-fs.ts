@@ -18,7 +18,8 @@ function sameStamp(a: FileStamp, b: fs.Stats): boolean {
   return a.ino === b.ino && a.dev === b.dev && a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs;
 }
 
-interface CachedFile { stamp: FileStamp; text?: string; real?: string }
+/** `checkedAt`: when the stat last confirmed the stamp (Date.now(); see setTrustWindow) */
+interface CachedFile { stamp: FileStamp; text?: string; real?: string; checkedAt: number }
 
 export class NodeFileSystem implements FileSystem {
   /**
@@ -31,15 +32,38 @@ export class NodeFileSystem implements FileSystem {
   /** characters of text held by the cache; the least recently used go first past MAX_CACHED_CHARS */
   private cachedChars = 0;
 
-  /** When set, only paths under one of these roots may be read. */
-  constructor(private roots?: string[]) {}
+  /**
+   * How long (ms) a stat's answer is trusted without another (0: never, every use stats). The language server
+   * sets it while the client reports changed files (didChangeWatchedFiles, which invalidates): a keystroke's
+   * analysis of a board with 50 includes then makes no stats of them instead of ~150 (each read, each include's
+   * resolution and canonical path), and a file changed where no watcher sees it (outside the workspace) is
+   * read again at most this long after the change.
+   */
+  private trustMs = 0;
+  /** stat() answers within the trust window (a created or deleted file changes them: any invalidate clears them) */
+  private readonly kinds = new Map<string, { kind: StatKind; at: number }>();
+
+  /** When set, only paths under one of these roots may be read. `now`: the clock of the trust window (tests). */
+  constructor(private roots?: string[], private readonly now: () => number = Date.now) {}
+
+  /** Trust a stat for `ms` (see trustMs); 0 turns it off. */
+  setTrustWindow(ms: number): void {
+    this.trustMs = ms > 0 ? ms : 0;
+    this.kinds.clear();
+  }
 
   /** Forget what is cached (the language server calls it when the client reports changed files). */
   invalidate(path?: string): void {
+    this.kinds.clear();
     if (path === undefined) {
       this.cache.clear();
       this.cachedChars = 0;
     } else this.drop(path);
+  }
+
+  /** Is the cached entry's last stat recent enough to be trusted without another? */
+  private trusted(c: CachedFile | undefined): c is CachedFile {
+    return c !== undefined && this.trustMs > 0 && this.now() - c.checkedAt < this.trustMs;
   }
 
   private drop(path: string): void {
@@ -90,6 +114,12 @@ export class NodeFileSystem implements FileSystem {
   }
 
   readFile(path: string): ReadResult {
+    const t = this.cache.get(path);
+    if (t?.text !== undefined && this.trusted(t) && this.allowed(path)) {
+      this.cache.delete(path);
+      this.cache.set(path, t);
+      return { ok: true, text: t.text };
+    }
     const st = this.statForRead(path);
     if (!(st instanceof fs.Stats)) {
       this.drop(path);
@@ -100,6 +130,7 @@ export class NodeFileSystem implements FileSystem {
       this.drop(path);
       c = undefined;
     }
+    if (c) c.checkedAt = this.now();
     if (c && c.text !== undefined) {
       // most recently used last
       this.cache.delete(path);
@@ -114,7 +145,7 @@ export class NodeFileSystem implements FileSystem {
     }
     const text = new TextDecoder('utf-8').decode(bytes);
     // stamped with the stat taken before the read: a write in between makes the next stat differ
-    if (!c) { c = { stamp: stampOf(st) }; this.cache.set(path, c); }
+    if (!c) { c = { stamp: stampOf(st), checkedAt: this.now() }; this.cache.set(path, c); }
     c.text = text;
     this.cachedChars += text.length;
     if (this.cachedChars > MAX_CACHED_CHARS) {
@@ -127,6 +158,19 @@ export class NodeFileSystem implements FileSystem {
   }
 
   stat(path: string): StatKind {
+    if (this.trustMs > 0) {
+      const k = this.kinds.get(path);
+      const now = this.now();
+      if (k && now - k.at < this.trustMs) return k.kind;
+      const kind = this.statNow(path);
+      if (this.kinds.size > 20_000) this.kinds.clear();
+      this.kinds.set(path, { kind, at: now });
+      return kind;
+    }
+    return this.statNow(path);
+  }
+
+  private statNow(path: string): StatKind {
     try {
       const st = fs.statSync(path);
       return st.isDirectory() ? 'directory' : 'file';
@@ -155,10 +199,13 @@ export class NodeFileSystem implements FileSystem {
   realpath(path: string): string | undefined {
     // the canonical path stays valid while a stat (which follows links) finds the same file: one stat
     // instead of an lstat per path component
+    const t = this.cache.get(path);
+    if (t?.real !== undefined && this.trusted(t)) return t.real;
     let st: fs.Stats | undefined;
     try { st = fs.statSync(path); } catch { st = undefined; }
     let c = this.cache.get(path);
     if (c && st && sameStamp(c.stamp, st)) {
+      c.checkedAt = this.now();
       if (c.real !== undefined) return c.real;
     } else if (c) {
       this.drop(path);
@@ -172,7 +219,7 @@ export class NodeFileSystem implements FileSystem {
       return undefined;
     }
     if (st && st.isFile()) {
-      if (!c) { c = { stamp: stampOf(st) }; this.cache.set(path, c); }
+      if (!c) { c = { stamp: stampOf(st), checkedAt: this.now() }; this.cache.set(path, c); }
       c.real = real;
     }
     return real;

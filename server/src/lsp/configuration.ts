@@ -10,6 +10,9 @@ import { detectIncludePaths } from '../workspace/include-paths';
 import { normalizeSettings, type DtsSettings, DEFAULT_SETTINGS } from './settings';
 import type { DtsServer } from './server';
 
+/** How long a stat of a file is trusted while the client watches files (see watchingDisk). */
+export const DISK_TRUST_MS = 1_000;
+
 export class ServerConfiguration {
   settings: DtsSettings = { ...DEFAULT_SETTINGS };
   private rawSettings: unknown;
@@ -124,6 +127,15 @@ export class ServerConfiguration {
 
   removeDocumentRoot(file: string): void {
     if (this.extraRootFiles.delete(file)) this.updateFileRoots();
+  }
+
+  /**
+   * The client reports files changed on disk (the watcher is registered): a file's stat is trusted for
+   * DISK_TRUST_MS, so that a keystroke's analysis does not stat every include again. A change the watcher
+   * does not see (a file outside the workspace) is read at most that long after it.
+   */
+  watchingDisk(): void {
+    this.nodeFs?.setTrustWindow(DISK_TRUST_MS);
   }
 
   /** A file changed on disk: read it again. */

@@ -194,9 +194,10 @@ export class DtsServer {
     // wait only for the settings (one round trip), not for three in a row
     const registrations: Promise<unknown>[] = [];
     if (caps.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
+      // while the client reports changed files, a stat is trusted for a while (NodeFileSystem.setTrustWindow)
       registrations.push(this.connection.client.register(DidChangeWatchedFilesNotification.type, {
         watchers: [{ globPattern: '**/*.{dts,dtsi,dtso,overlay,keymap,h}' }],
-      }));
+      }).then(() => this.config.watchingDisk()));
     }
     if (caps.workspace?.didChangeConfiguration?.dynamicRegistration) {
       registrations.push(this.connection.client.register(DidChangeConfigurationNotification.type, { section: 'devicetree' }));
