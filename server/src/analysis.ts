@@ -124,6 +124,12 @@ export interface Analysis {
   kernel: KernelEnvironment;
   /** the probe report under that kernel (computed on first use) */
   probe(): ProbeReport;
+  /**
+   * A keystroke's parse leaves what follows the edit in the AST to be moved (syntax/reparse.ts settleMoves);
+   * analyze() moves it before it returns, analyzeSteps leaves it to its caller: the language server publishes
+   * the diagnostics first (nothing before that reads the AST). Once; then nothing to do.
+   */
+  settle(): void;
 }
 
 /**
@@ -264,7 +270,7 @@ export class AnalysisHost {
     const steps = this.analyzeSteps(root, isCancelled, timeLimitMs, pick);
     for (;;) {
       const r = steps.next();
-      if (r.done) return r.value;
+      if (r.done) { r.value.settle(); return r.value; }
     }
   }
 
@@ -318,8 +324,9 @@ export class AnalysisHost {
       memo = this.options.incremental ? this.memos.get(owner) : undefined;
       patched = memo && !stop() ? patchTree(memo, ast, pp.text, { map: pp.map, fs, root: plan.base }) : undefined;
       // what follows the edit in the parse: moved in place when the last analysis is being replaced now (its
-      // tree was patched; no pause follows), else copied (syntax/reparse.ts)
-      settleMoves(ast, patched !== undefined);
+      // tree was patched; no pause follows), else copied (syntax/reparse.ts); in place, once the caller is
+      // done with the diagnostics (settle): nothing before reads the AST after the edit
+      if (!patched) settleMoves(ast, false);
       if (memo && patched) {
         this.mergePatches++;
         if (patched.valueChanged) this.mergeValuePatches++;
@@ -485,6 +492,7 @@ export class AnalysisHost {
       kernel,
       probe: probeReport,
       readVersions: fs.versions,
+      settle: () => settleMoves(ast, true),
       lineIndex(file: string) {
         let idx = indexes.get(file);
         if (!idx) {

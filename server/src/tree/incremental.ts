@@ -82,7 +82,19 @@ function moveAll(memo: MergeMemo, e: ast.ParseEdit): void {
   moveTreeSpans(memo.tree, e.p, e.oldEnd, e.d);
   movePositioned(memo.treeDiags, move);
   if (memo.checks) for (const c of memo.checks.each) movePositioned(c.positioned, move);
-  if (memo.graph) for (const x of memo.graph.edges) { move(x.span); move(x.refSpan); }
+  // (the edges' two spans, thousands of them, written out: one mover function shared with the diagnostics and
+  // the tree's other spans sees objects of many shapes, and V8 then reads them the slow way)
+  if (memo.graph) {
+    const { p, oldEnd, d } = e;
+    const edges = memo.graph.edges;
+    for (let k = 0; k < edges.length; k++) {
+      const x = edges[k];
+      let s = x.span;
+      if (s.end > p) { const a = s.start >= oldEnd ? s.start + d : s.start; let b = s.end + d; if (b < a) b = a; s.start = a; s.end = b; }
+      s = x.refSpan;
+      if (s.end > p) { const a = s.start >= oldEnd ? s.start + d : s.start; let b = s.end + d; if (b < a) b = a; s.start = a; s.end = b; }
+    }
+  }
 }
 
 /** Moves positioned diagnostics (their diag is mapped again later). */
