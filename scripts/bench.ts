@@ -180,6 +180,8 @@ async function editBurst(c: BenchClient, board: string, file: string, n: number,
     const a = await c.waitAnalysed(board, t0);
     into.push(a.at - t0);
     if (paceMs) byKind[e.kind].push(a.at - t0);
+    // (DTS_BENCH_LOG: each edit beside the server's log lines, for finding what made the slow ones)
+    c.timedLogs?.push(`${(a.at - c.spawnedAt).toFixed(0)} bench edit ${path.basename(file)} ${e.kind} at ${e.p}: ${(a.at - t0).toFixed(1)} ms (server ${a.ms} ms)`);
     serverMs.push(a.ms);
     await sleep(2); // let the publish (same tick as the log line) arrive
     if (c.publishedFor(file, v)) published++;

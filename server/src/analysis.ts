@@ -467,6 +467,7 @@ export class AnalysisHost {
       const a = applySeverity(d, this.options.severities);
       if (a) diagnostics.push(a);
     }
+    const settle = (): void => settleMoves(ast, true);
     const indexes = new Map<string, LineIndex>();
     // read once per analysis: features and position conversion ask for the same files again and again
     const fileText = (file: string): string | undefined => {
@@ -481,7 +482,8 @@ export class AnalysisHost {
       bindingsInfo,
       stack: { mode: plan.mode, base: plan.base, overlays: plan.overlays, baseNote: plan.baseNote, noBase: plan.noBase },
       pp,
-      ast,
+      // (what follows a keystroke's edit is moved before anyone reads it: see settle)
+      get ast() { settle(); return ast; },
       tree,
       graph,
       model: this.model,
@@ -492,7 +494,7 @@ export class AnalysisHost {
       kernel,
       probe: probeReport,
       readVersions: fs.versions,
-      settle: () => settleMoves(ast, true),
+      settle,
       lineIndex(file: string) {
         let idx = indexes.get(file);
         if (!idx) {

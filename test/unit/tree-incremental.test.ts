@@ -10,8 +10,10 @@ import { kernelTreeIfPresent } from '../../scripts/kernel-tree';
 import { benchEdit } from '../../scripts/bench/inproc';
 import { prng } from '../../scripts/bench/stats';
 import { makeEdit, type EditKind } from '../../scripts/soak/edits';
-import type { AnalysisOptions } from '../../server/src/analysis';
-import { diffRun } from '../util/incremental-diff';
+import { AnalysisHost, type Analysis, type AnalysisOptions } from '../../server/src/analysis';
+import { OverlayFileSystem } from '../../server/src/base/fs';
+import { NodeFileSystem } from '../../server/src/base/node-fs';
+import { diffRun, fingerprint } from '../util/incremental-diff';
 import { fixture } from '../util/paths';
 
 function session(root: string, files: string[], edits: number, seed: number, options: AnalysisOptions = {}): { patched: number; values: number; modelSkips: number; edgePatches: number; checksRerun: number } {
@@ -214,4 +216,34 @@ test('incremental: a value edit of a property a later /delete-property/ or /dele
     if (to === '0x1ff>') assert.ok(r.incremental.diagnostics.some((d) => d.code === 'value-truncated'), 'the deleted definition keeps its value diagnostic');
   }
   assert.equal(run.host.incrementalStats.mergeValuePatches, 1, 'only the edit of the shown definition changed a value');
+});
+
+test('incremental: a keystroke analysis run in steps leaves the AST after the edit unmoved until settle or the first read, = fresh either way', () => {
+  const dir = fixture('features');
+  const options: AnalysisOptions = { includePaths: [path.join(dir, 'include')], autoDetectIncludePaths: false };
+  const board = path.join(dir, 'demo-board.dts');
+  const soc = path.join(dir, 'demo-soc.dtsi');
+  const fs0 = new OverlayFileSystem(new NodeFileSystem());
+  const host = new AnalysisHost(fs0, { ...options, incremental: true });
+  const steps = (): Analysis => {
+    const g = host.analyzeSteps(board);
+    for (;;) { const r = g.next(); if (r.done) return r.value; }
+  };
+  host.analyze(board);
+  let text = fs.readFileSync(soc, 'utf8');
+  // spaces near the top of the .dtsi: everything after them moves
+  for (let i = 0; i < 6; i++) {
+    const p = text.indexOf('\n', text.indexOf('{')) + 1;
+    text = text.slice(0, p) + ' '.repeat(i + 1) + text.slice(p);
+    fs0.setOverlay(soc, text);
+    const before = host.incrementalStats.mergePatches;
+    const a = steps();
+    assert.equal(host.incrementalStats.mergePatches, before + 1, `edit ${i} patched the tree`);
+    // even edits: the AST read first (it settles), odd ones: never settled here (the next parse copies instead)
+    if (i % 2 === 0) assert.equal(fingerprint(a), fingerprint(new AnalysisHost(fs0, options).analyze(board)), `edit ${i}`);
+  }
+  const last = steps();
+  last.settle();
+  last.settle();
+  assert.equal(fingerprint(last), fingerprint(new AnalysisHost(fs0, options).analyze(board)));
 });

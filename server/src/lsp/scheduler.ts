@@ -297,9 +297,9 @@ export class AnalysisScheduler {
     this.deferValidation(ctx);
     // the diagnostics go out now; then the log line (the benchmark times an edit to it: edit -> diagnostics published)
     traced('publish', () => this.s.publisher.publish());
-    this.s.log(`analysed ${ctx.root} (${ctx.files.size} files, ${analysis.diagnostics.length} diagnostics) in ${ctx.durationMs} ms`);
-    // what follows a keystroke's edit in the AST moves only now, after the diagnostics are out (Analysis.settle)
-    analysis.settle();
+    // what follows a keystroke's edit in the AST moves only once the diagnostics and this line are written out
+    // (Analysis.settle; a request that reads the AST before moves it then)
+    void this.s.logWritten(`analysed ${ctx.root} (${ctx.files.size} files, ${analysis.diagnostics.length} diagnostics) in ${ctx.durationMs} ms`).then(() => analysis.settle());
     // an open file analysed alone that this board reads (opened before the board): the board is its context now
     if (this.s.contexts.adoptLoneFiles(ctx)) this.schedule(0);
   }

@@ -5,6 +5,7 @@
 import {
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
+  LogMessageNotification,
   MessageType,
   ResponseError,
   TextDocumentSyncKind,
@@ -91,6 +92,15 @@ export class DtsServer {
       this.connection.console.log(message);
     } catch {
       // the connection is gone
+    }
+  }
+
+  /** log(), resolved once the message is written out (or could not be). */
+  logWritten(message: string): Promise<void> {
+    try {
+      return this.connection.sendNotification(LogMessageNotification.type, { type: MessageType.Log, message }).catch(() => undefined);
+    } catch {
+      return Promise.resolve();
     }
   }
 
