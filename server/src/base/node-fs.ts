@@ -114,29 +114,19 @@ export class NodeFileSystem implements FileSystem {
   }
 
   readFile(path: string): ReadResult {
-    const t = this.cache.get(path);
-    if (t?.text !== undefined && this.trusted(t) && this.allowed(path)) {
-      this.cache.delete(path);
-      this.cache.set(path, t);
-      return { ok: true, text: t.text };
-    }
+    let c = this.cache.get(path);
+    if (c?.text !== undefined && this.trusted(c) && this.allowed(path)) return this.cachedText(path, c, c.text);
     const st = this.statForRead(path);
     if (!(st instanceof fs.Stats)) {
       this.drop(path);
       return st;
     }
-    let c = this.cache.get(path);
     if (c && !sameStamp(c.stamp, st)) {
       this.drop(path);
       c = undefined;
     }
     if (c) c.checkedAt = this.now();
-    if (c && c.text !== undefined) {
-      // most recently used last
-      this.cache.delete(path);
-      this.cache.set(path, c);
-      return { ok: true, text: c.text };
-    }
+    if (c && c.text !== undefined) return this.cachedText(path, c, c.text);
     let bytes: Buffer;
     try {
       bytes = fs.readFileSync(path);
@@ -154,6 +144,13 @@ export class NodeFileSystem implements FileSystem {
         this.drop(k);
       }
     }
+    return { ok: true, text };
+  }
+
+  /** A cached text served: its entry becomes the most recently used (the last). */
+  private cachedText(path: string, c: CachedFile, text: string): ReadResult {
+    this.cache.delete(path);
+    this.cache.set(path, c);
     return { ok: true, text };
   }
 
@@ -199,11 +196,10 @@ export class NodeFileSystem implements FileSystem {
   realpath(path: string): string | undefined {
     // the canonical path stays valid while a stat (which follows links) finds the same file: one stat
     // instead of an lstat per path component
-    const t = this.cache.get(path);
-    if (t?.real !== undefined && this.trusted(t)) return t.real;
+    let c = this.cache.get(path);
+    if (c?.real !== undefined && this.trusted(c)) return c.real;
     let st: fs.Stats | undefined;
     try { st = fs.statSync(path); } catch { st = undefined; }
-    let c = this.cache.get(path);
     if (c && st && sameStamp(c.stamp, st)) {
       c.checkedAt = this.now();
       if (c.real !== undefined) return c.real;

@@ -104,9 +104,11 @@ export function moveTreeSpans(tree: LiveTree, p: number, oldEnd: number, d: numb
 }
 
 /**
- * The move of one span for an edit of [p, oldEnd) that moved the text after it by `d`, as a function (for the
- * few, same-shaped spans outside the nodes): positions from oldEnd on move by d, an end inside the edit stays
- * (never before its start). moveTreeSpans writes the same formula out at each kind of span.
+ * The move of one span for an edit of [p, oldEnd) that moved the text after it by `d`, as a function: positions
+ * from oldEnd on move by d, an end inside the edit stays (never before its start). For the spans held outside the
+ * nodes and the positioned diagnostics; the many spans of the nodes (moveTreeSpans, moveProperty) and the supplier
+ * edges' (tree/incremental.ts moveAll) have the same formula written out, since one function called with objects
+ * of many shapes is slow in V8.
  */
 export function spanMover(p: number, oldEnd: number, d: number): (s: { start: number; end: number }) => void {
   return (s) => {
