@@ -7,7 +7,7 @@ import { drain } from './base/slice';
 import { SnapshotFileSystem } from './base/snapshot-fs';
 import { LineIndex } from './base/text';
 import type { BindingsHost, TreeInfo } from './bindings';
-import { rerunUnits, runChecksEach, runChecksSteps, type CheckRun } from './checks';
+import { relistUnits, rerunUnits, runChecksEach, runChecksSteps, type CheckRun } from './checks';
 import { findKernelConfig, kernelEnvironmentOf, type KernelEnvironment, type KernelFiles, type KernelOptions } from './kernel/environment';
 import { buildSupplierGraph, patchPropertyEdges, type CellsReaders } from './model/graph';
 import { patchCellsEdges } from './model/graph-patch';
@@ -413,24 +413,35 @@ export class AnalysisHost {
       // the checks that read the value run again; of a check made of units, only the units that read it
       const only = new Set<number>();
       const partly = new Map<number, CheckRun>();
+      // (a graph patched for a changed cell count: a check whose units come from the graph lists them again)
+      const relisted = new Map<number, CheckRun>();
       if (prop) {
         kept.each.forEach((c, i) => {
-          if (!graphKept && !c.graphFree) { only.add(i); return; }
+          if (!graphKept && !c.graphFree) {
+            if (reshaped && c.relistable) relisted.set(i, c); else only.add(i);
+            return;
+          }
           if (!c.reads.has(prop)) return;
           if (c.units && !c.listReads!.has(prop)) partly.set(i, c); else only.add(i);
         });
       }
-      if (prop && only.size + partly.size === 0) this.modelSkips++;
-      this.checksRerun += only.size + partly.size;
+      if (prop && only.size + partly.size + relisted.size === 0) this.modelSkips++;
+      this.checksRerun += only.size + partly.size + relisted.size;
       const runs = only.size > 0 ? drain(runChecksEach(input, Infinity, only)) : [];
       for (const [i, c] of partly) { const r = rerunUnits(input, i, c, prop!); this.unitsRerun += r.units!.filter((u, k) => u !== c.units![k]).length; runs[i] = r; }
-      for (const i of [...only, ...partly.keys()]) {
+      for (const [i, c] of relisted) {
+        const r = relistUnits(input, i, c, prop!);
+        const reused = new Set(c.units!.map((u) => u.reads));
+        this.unitsRerun += r.units!.filter((u) => !reused.has(u.reads)).length;
+        runs[i] = r;
+      }
+      for (const i of [...only, ...partly.keys(), ...relisted.keys()]) {
         const r = runs[i]!;
         kept.each[i] = r;
         if (!r.movable) memo!.checks = undefined; // (its findings are used once, then all checks run again)
       }
       // the checks run now give their findings as made, the others' are moved with the tree
-      checkDiagnostics = kept.each.flatMap((c, i) => (only.has(i) || partly.has(i) ? runs[i]!.out : remapAll(c.positioned, pp.map)));
+      checkDiagnostics = kept.each.flatMap((c, i) => (only.has(i) || partly.has(i) || relisted.has(i) ? runs[i]!.out : remapAll(c.positioned, pp.map)));
     } else if (memo) {
       const runs = yield* runChecksEach(input, patched ? Infinity : sliceMs);
       checkDiagnostics = runs.flatMap((r) => r!.out);

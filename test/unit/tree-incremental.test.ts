@@ -151,10 +151,16 @@ test('incremental: the cells and raw-phandle checks run again only the propertie
     ['<&clk 3>', '<&clk 6>', 1, 2], // b's finding stays, made again
     ['<&clk 2 7>', '<&clk 2>', 0, 1],
   ];
-  // a provider's #clock-cells: the graph is built again and every check that reads it runs again; the cells check
-  // runs again only the properties that read that count (the clocks of a, b, c, d and e: 5 units)
+  // a provider's #clock-cells: the properties that read it are decoded again and every check that reads the graph
+  // runs again; the cells check runs again only the properties that read that count (the clocks of a, b, c, d and
+  // e: 5 units), the raw-phandle check (whose units are the properties with edges) lists its units again and runs
+  // only those whose edges were decoded again: at <2> b and e have edges (2), at <0> all five (5), at <1> all but d (4)
   // (d's and e's clocks, too short for one cell, have edges only with none)
-  const cellsSteps: [string, string, number][] = [['#clock-cells = <1>', '#clock-cells = <2>', 7], ['#clock-cells = <2>', '#clock-cells = <0>', 5], ['#clock-cells = <0>', '#clock-cells = <1>', 2]];
+  const cellsSteps: [string, string, number, number][] = [
+    ['#clock-cells = <1>', '#clock-cells = <2>', 7, 2],
+    ['#clock-cells = <2>', '#clock-cells = <0>', 5, 5],
+    ['#clock-cells = <0>', '#clock-cells = <1>', 2, 4],
+  ];
   const edit = boardEdits(run, board, text);
   for (const [from, to, want, units] of steps) {
     const { r, before, after } = edit(from, to);
@@ -164,15 +170,68 @@ test('incremental: the cells and raw-phandle checks run again only the propertie
   }
   // (a node added: merged in full, then patched again)
   edit('\tc { clocks = <&clk 4>; };', '\tc { clocks = <&clk 4>; };\n\td { clocks = <&clk>; e { clocks = <&clk 1>, <&clk>; }; };');
-  for (const [from, to, want] of cellsSteps) {
+  for (const [from, to, want, raw] of cellsSteps) {
     const { r, before, after } = edit(from, to);
     assert.equal(mismatches(r.incremental), want, `${from} -> ${to}: findings`);
     assert.equal(after.mergeValuePatches, before.mergeValuePatches + 1, `${from} -> ${to} patched a value`);
-    assert.equal(after.unitsRerun, before.unitsRerun + 5, `${from} -> ${to}: the five clocks of the cells check ran again`);
+    assert.equal(after.unitsRerun, before.unitsRerun + 5 + raw, `${from} -> ${to}: the five clocks of the cells check and ${raw} of the raw-phandle check ran again`);
     assert.equal(after.cellsPatches, before.cellsPatches + 1, `${from} -> ${to}: the clocks decoded again, the graph patched`);
   }
 });
 
+
+test('incremental: a changed cell count runs again the checks that read the graph, keeps the graph-free iommu-map check, and the status findings come and go as fresh', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dts-cells-graph-'));
+  const board = path.join(dir, 'board.dts');
+  const text = [
+    '/dts-v1/;',
+    '/ {',
+    '	#address-cells = <1>;',
+    '	#size-cells = <1>;',
+    '	smmu: iommu@1000 { compatible = "arm,mmu-500", "arm,smmu-v2"; reg = <0x1000 0x1000>; #iommu-cells = <1>; #global-interrupts = <0>; };',
+    '	clk: clock-controller@2000 { reg = <0x2000 0x100>; #clock-cells = <1>; status = "disabled"; };',
+    '	ok: clock-controller@3000 { reg = <0x3000 0x100>; #clock-cells = <0>; };',
+    '	pcie@4000 { reg = <0x4000 0x100>; iommu-map = <0x200 &smmu 0 0x100>; iommu-map-mask = <0xff>; };',
+    '	dev@5000 { reg = <0x5000 0x100>; clocks = <&clk 1 &ok>; iommus = <&smmu 3>; };',
+    '	fixed: clock-6000 { phandle = <0x10>; #clock-cells = <0>; };',
+    '	raw@7000 { reg = <0x7000 0x100>; clocks = <&clk 5 0x10>; };',
+    '};',
+    '',
+  ].join('\n');
+  fs.writeFileSync(board, text);
+  const run = diffRun({ autoDetectIncludePaths: false });
+  const first = run.step(board);
+  assert.equal(first.diff, undefined);
+  const count = (a: typeof first.incremental, code: string) => a.diagnostics.filter((d) => d.code === code).length;
+  assert.equal(count(first.incremental, 'iommu-map-format'), 1, 'id-base 0x200 has bits outside the mask');
+  assert.equal(count(first.incremental, 'supplier-disabled'), 3, 'dev and raw use disabled &clk (and the summary at its status)');
+  assert.equal(count(first.incremental, 'raw-phandle'), 1, 'raw names &fixed by its number');
+  const edit = boardEdits(run, board, text);
+  // [from, to, supplier-disabled findings after, raw-phandle findings after]: with &clk's #clock-cells at 2, dev's
+  // clocks read &ok as &clk's second argument (no edge to &ok) and raw's 0x10 is an argument too (no raw phandle);
+  // at 0, dev's 1 and raw's 5 are read as phandles of no node, which ends their decoding (no raw phandle either);
+  // the disabled &clk stays a supplier throughout
+  const steps: [string, string, number, number][] = [
+    ['#clock-cells = <1>; status', '#clock-cells = <2>; status', 3, 0],
+    ['#clock-cells = <2>; status', '#clock-cells = <0>; status', 3, 0],
+    ['status = "disabled"', 'status = "okay"', 0, 0],
+    ['#clock-cells = <0>; status', '#clock-cells = <1>; status', 0, 1],
+    ['#clock-cells = <1>; status', '#clock-cells = <2>; status', 0, 0],
+    ['status = "okay"', 'status = "disabled"', 3, 0],
+    ['#clock-cells = <2>; status', '#clock-cells = <1>; status', 3, 1],
+    ['#iommu-cells = <1>', '#iommu-cells = <2>', 3, 1],
+  ];
+  for (const [from, to, disabled, raw] of steps) {
+    const { r, before, after } = edit(from, to);
+    assert.equal(count(r.incremental, 'supplier-disabled'), disabled, `${from} -> ${to}: supplier-disabled`);
+    assert.equal(count(r.incremental, 'raw-phandle'), raw, `${from} -> ${to}: raw-phandle`);
+    assert.equal(count(r.incremental, 'iommu-map-format'), 1, `${from} -> ${to}: the iommu-map finding stays`);
+    if (!from.startsWith('#')) continue;
+    assert.equal(after.cellsPatches, before.cellsPatches + 1, `${from} -> ${to}: the readers decoded again`);
+    // the seven checks that read the graph, and the cells check's units that read the count; not iommu-map
+    assert.equal(after.checksRerun, before.checksRerun + 8, `${from} -> ${to}: the checks run again`);
+  }
+});
 test('incremental: a value edit of a property a later /delete-property/ or /delete-node/ removed is patched (its own value diagnostics only), = fresh', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dts-deleted-prop-'));
   const board = path.join(dir, 'board.dts');

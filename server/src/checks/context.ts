@@ -65,7 +65,16 @@ export function checkContext(input: CheckInput, memo = true): CheckContext {
  */
 export interface UnitCheck<U> {
   (ctx: CheckContext, r: Reporter): void;
-  units: { list(ctx: CheckContext): U[]; one(ctx: CheckContext, r: Reporter, unit: U): void };
+  units: {
+    list(ctx: CheckContext): U[];
+    one(ctx: CheckContext, r: Reporter, unit: U): void;
+    /**
+     * A check whose units come from the supplier graph: after a cell count changed and its readers' edges were
+     * decoded again, the units are listed again, and a unit with the `key` of an earlier one that is `same` (it
+     * checks the same edges) keeps that one's findings unless a value it read changed (checks/index.ts relistUnits).
+     */
+    relist?: { key(u: U): unknown; same(a: U, b: U): boolean };
+  };
   /** it reads neither ctx.graph nor ctx.probe: a graph built again leaves its findings where no value it read changed */
   graphFree?: boolean;
 }

@@ -76,6 +76,8 @@ export interface CheckRun {
   listReads?: Set<TreeProperty>;
   /** the check reads neither the supplier graph nor the probe report (UnitCheck.graphFree) */
   graphFree?: boolean;
+  /** its units come from the graph and can be listed again after a graph patch (UnitCheck units.relist) */
+  relistable?: boolean;
 }
 
 /** One unit of a UnitCheck: its findings (positioned, in order) and the values it read. */
@@ -115,7 +117,7 @@ export function* runChecksEach(input: CheckInput, sliceMs = Infinity, only?: Rea
         for (const p of u.reads) reads.add(p);
         runsOf.push(u);
       }
-      runs[i] = { out: r.out, positioned, movable: movable(r.out, positioned), reads, units: runsOf, listReads, graphFree: check.graphFree };
+      runs[i] = { out: r.out, positioned, movable: movable(r.out, positioned), reads, units: runsOf, listReads, graphFree: check.graphFree, relistable: !!check.units.relist };
       continue;
     }
     trackReads(reads, () => runOne(check, ctx, r));
@@ -182,5 +184,45 @@ export function rerunUnits(input: CheckInput, index: number, last: CheckRun, pro
     for (const d of r.out) out.push(d);
     runsOf.push(now);
   }
-  return { out, positioned, movable: fresh, reads, units: runsOf, listReads: last.listReads, graphFree: last.graphFree };
+  return { out, positioned, movable: fresh, reads, units: runsOf, listReads: last.listReads, graphFree: last.graphFree, relistable: last.relistable };
+}
+
+/**
+ * A UnitCheck whose units come from the graph (units.relist; `last` its run, index `index`, positioned findings
+ * moved with the tree) after a cell count changed and its readers' edges were decoded again (`prop`: that count):
+ * the units are listed again, and each that checks what a unit of the last run checked (the same key, `same`)
+ * keeps that unit's findings unless it read `prop`; the others run. The findings come in the new list's order.
+ */
+export function relistUnits(input: CheckInput, index: number, last: CheckRun, prop: TreeProperty): CheckRun {
+  const check = checksOf(input.flavour)[index];
+  const relist = check.units!.relist!;
+  const ctx = checkContext(input, false);
+  const r = new Reporter(ctx.map, []);
+  const listReads = new Set<TreeProperty>();
+  const units = trackReads(listReads, () => tryOne(check, ctx, r, () => check.units!.list(ctx)));
+  if (!units) return { out: r.out, positioned: [], movable: false, reads: listReads, units: [], listReads, graphFree: last.graphFree, relistable: true };
+  const before = new Map<unknown, UnitRun>();
+  for (const u of last.units!) before.set(relist.key(u.unit), u);
+  const out: Diagnostic[] = [];
+  const positioned: PositionedDiagnostic[] = [];
+  const reads = new Set<TreeProperty>(listReads);
+  const runsOf: UnitRun[] = [];
+  let fresh = true;
+  for (const unit of units) {
+    const old = before.get(relist.key(unit));
+    if (old && !old.reads.has(prop) && relist.same(old.unit, unit)) {
+      for (const x of old.positioned) { positioned.push(x); out.push(remap(x, ctx.map)); }
+      for (const p of old.reads) reads.add(p);
+      runsOf.push({ unit, positioned: old.positioned, reads: old.reads });
+      continue;
+    }
+    const ur = new Reporter(ctx.map, []);
+    const now = runUnit(check, ctx, unit, ur);
+    if (!movable(ur.out, now.positioned)) fresh = false;
+    for (const p of now.reads) reads.add(p);
+    for (const x of now.positioned) positioned.push(x);
+    for (const d of ur.out) out.push(d);
+    runsOf.push(now);
+  }
+  return { out, positioned, movable: fresh, reads, units: runsOf, listReads, graphFree: last.graphFree, relistable: true };
 }

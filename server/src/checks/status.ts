@@ -106,6 +106,16 @@ export function checkSupplierStatus(ctx: CheckContext, r: Reporter): void {
     const comps = compatibles(e.supplier);
     return rs.providerCreatedConsumers.some((x) => x.binding === e.binding && comps.includes(x.supplierCompatible));
   };
+  // a supplier's state, once per node: most edges lead to an available supplier with no disabled ancestor,
+  // and those need none of the consumer-side rules below (which read compatibles and walk the tree)
+  const supplierState = new Map<TreeNode, TreeNode | null | undefined>();
+  /** undefined: the supplier is available with no disabled ancestor; null: it is itself not available; else its disabled ancestor */
+  const unavailable = (sup: TreeNode): TreeNode | null | undefined => {
+    if (supplierState.has(sup)) return supplierState.get(sup);
+    const v = !isAvailable(sup) ? null : disabledAncestor(sup);
+    supplierState.set(sup, v);
+    return v;
+  };
   const seen = new Set<object>();
   /** disabled supplier -> the edges of enabled consumers reported above */
   const disabledConsumers = new Map<TreeNode, SupplierEdge[]>();
@@ -119,11 +129,13 @@ export function checkSupplierStatus(ctx: CheckContext, r: Reporter): void {
     // a clock controller's clocks are its parent inputs: the clock framework keeps a clock whose
     // parent never registers as an orphan, so listing an unused (disabled) input is harmless
     if (e.binding === 'clocks' && getProperty(e.consumer, '#clock-cells')) continue;
+    const sup = e.supplier;
+    const state = unavailable(sup);
+    if (state === undefined) continue;
     // the IOMMU census (research §5.2) counts every enabled node, so the component rule is for other bindings
     if (e.binding !== 'iommus' && e.binding !== 'iommu-map' && !consumerLive(e.consumer)) continue;
     if (createdByProvider(e)) continue;
-    const sup = e.supplier;
-    if (!isAvailable(sup)) {
+    if (state === null) {
       // a disabled PHY inside a registered provider: phy_get() returns -ENODEV ("Requested PHY is
       // disabled"), the kernel's "no such PHY" answer, not a deferral
       if (e.binding === 'phys' && isPhyChildOfLiveProvider(sup, enabled)) continue;
@@ -136,8 +148,7 @@ export function checkSupplierStatus(ctx: CheckContext, r: Reporter): void {
       if (l) l.push(e); else disabledConsumers.set(sup, [e]);
       continue;
     }
-    const anc = disabledAncestor(sup);
-    if (!anc) continue;
+    const anc = state;
     if (e.binding === 'interrupts' || e.binding === 'interrupt-map') continue; // irqchips may be set up by IRQCHIP_DECLARE
     if (compatibles(sup).some((c) => EARLY_INIT_COMPATIBLES.has(c))) continue;
     const self = nodeRef(e.consumer);

@@ -109,5 +109,8 @@ export function nodePath(n: TreeNode): string {
 }
 
 export function getProperty(n: TreeNode, name: string): TreeProperty | undefined {
-  return n.properties.find((p) => p.name === name);
+  // (a loop, not find(): the checks ask this for every edge's ends, and the CLI runs in the interpreter)
+  const list = n.properties;
+  for (let k = 0; k < list.length; k++) if (list[k].name === name) return list[k];
+  return undefined;
 }
