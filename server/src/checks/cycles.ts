@@ -21,6 +21,8 @@ interface MandatoryGraph {
   nodes: TreeNode[];
   id: Map<TreeNode, number>;
   out: SupplierEdge[][];
+  /** the supplier's id of each edge in `out` */
+  to: number[][];
 }
 
 function mandatoryGraph(ctx: CheckContext): MandatoryGraph {
@@ -28,6 +30,7 @@ function mandatoryGraph(ctx: CheckContext): MandatoryGraph {
   const id = new Map<TreeNode, number>();
   const isOn = (n: TreeNode) => ctx.enabledInTree(n);
   const out: SupplierEdge[][] = [];
+  const to: number[][] = [];
   const idOf = (n: TreeNode) => {
     let k = id.get(n);
     if (k === undefined) {
@@ -35,20 +38,22 @@ function mandatoryGraph(ctx: CheckContext): MandatoryGraph {
       nodes.push(n);
       id.set(n, k);
       out.push([]);
+      to.push([]);
     }
     return k;
   };
   for (let eIndex = 0, eList = ctx.graph.edges; eIndex < eList.length; eIndex++) {
     const e = eList[eIndex];
-    if (e.kind === 'property') {
-      if (e.optional || e.ignoreForCycles) continue;
-      if (isAncestorOrSelf(e.consumer, e.supplier)) continue;
-    }
+    const prop = e.kind === 'property';
+    if (prop && (e.optional || e.ignoreForCycles)) continue;
     if (!isOn(e.consumer) || !isOn(e.supplier)) continue;
-    out[idOf(e.consumer)].push(e);
-    idOf(e.supplier);
+    if (prop && isAncestorOrSelf(e.consumer, e.supplier)) continue;
+    const c = idOf(e.consumer);
+    const w = idOf(e.supplier);
+    out[c].push(e);
+    to[c].push(w);
   }
-  return { nodes, id, out };
+  return { nodes, id, out, to };
 }
 
 /** Iterative Tarjan: strongly connected components with more than one node. */
@@ -70,9 +75,9 @@ function tarjan(g: MandatoryGraph): number[][] {
     while (callStack.length) {
       const frame = callStack[callStack.length - 1];
       const v = frame.v;
-      const edges = g.out[v];
+      const edges = g.to[v];
       if (frame.i < edges.length) {
-        const w = g.id.get(edges[frame.i].supplier)!;
+        const w = edges[frame.i];
         frame.i++;
         if (index[w] === -1) {
           index[w] = low[w] = counter++;
