@@ -10,7 +10,7 @@ import type { BindingsHost, TreeInfo } from './bindings';
 import { relistUnits, rerunUnits, runChecksEach, runChecksSteps, type CheckRun } from './checks';
 import { findKernelConfig, kernelEnvironmentOf, type KernelEnvironment, type KernelFiles, type KernelOptions } from './kernel/environment';
 import { buildSupplierGraph, patchPropertyEdges, type CellsReaders } from './model/graph';
-import { patchCellsEdges } from './model/graph-patch';
+import { patchCellsEdges, patchPropertyShape } from './model/graph-patch';
 import { loadIommuModel, type IommuModel } from './model/iommu';
 import { simulateProbe } from './model/probe/simulate';
 import type { ProbeReport } from './model/probe/types';
@@ -209,8 +209,8 @@ export class AnalysisHost {
   }
 
   /** Keystrokes the preprocessor replayed on its last run, parses made by editing the last one, trees patched. */
-  get incrementalStats(): { preprocessReplays: number; parseEdits: number; mergePatches: number; mergeValuePatches: number; modelSkips: number; edgePatches: number; checksRerun: number; unitsRerun: number; cellsPatches: number } {
-    return { preprocessReplays: this.ppCache.incremental, parseEdits: this.parseCache.edits, mergePatches: this.mergePatches, mergeValuePatches: this.mergeValuePatches, modelSkips: this.modelSkips, edgePatches: this.edgePatches, checksRerun: this.checksRerun, unitsRerun: this.unitsRerun, cellsPatches: this.cellsPatches };
+  get incrementalStats(): { preprocessReplays: number; parseEdits: number; mergePatches: number; mergeValuePatches: number; modelSkips: number; edgePatches: number; checksRerun: number; unitsRerun: number; cellsPatches: number; shapePatches: number } {
+    return { preprocessReplays: this.ppCache.incremental, parseEdits: this.parseCache.edits, mergePatches: this.mergePatches, mergeValuePatches: this.mergeValuePatches, modelSkips: this.modelSkips, edgePatches: this.edgePatches, checksRerun: this.checksRerun, unitsRerun: this.unitsRerun, cellsPatches: this.cellsPatches, shapePatches: this.shapePatches };
   }
   private mergePatches = 0;
   private mergeValuePatches = 0;
@@ -220,6 +220,7 @@ export class AnalysisHost {
   private checksRerun = 0;
   /** units of checks made of units (checks/index.ts rerunUnits) run again */
   private unitsRerun = 0;
+  private shapePatches = 0;
   /** keystrokes that changed a cell count, the properties that read it decoded again (model/graph-patch.ts) */
   private cellsPatches = 0;
 
@@ -367,10 +368,14 @@ export class AnalysisHost {
       const m = memo;
       if (patchPropertyEdges(m.graph!, tree, this.model, changed)) this.edgePatches++;
       else {
-        const g = changed.name.startsWith('#') && m.cellsReaders && m.graphReads
-          ? trackReads(m.graphReads, () => patchCellsEdges(m.graph!, tree, this.model, changed, m.cellsReaders!))
+        // a cell count: its readers decoded again; a property whose edges changed shape: it alone (graph-patch.ts)
+        const cells = changed.name.startsWith('#');
+        const g = m.cellsReaders && m.graphReads
+          ? trackReads(m.graphReads, () => cells
+            ? patchCellsEdges(m.graph!, tree, this.model, changed, m.cellsReaders!)
+            : patchPropertyShape(m.graph!, tree, this.model, changed, m.cellsReaders!))
           : undefined;
-        if (g) { m.graph = g; reshaped = true; this.cellsPatches++; } else m.graph = undefined;
+        if (g) { m.graph = g; reshaped = true; if (cells) this.cellsPatches++; else this.shapePatches++; } else m.graph = undefined;
       }
     }
     const graphKept = !!(memo && patched && memo.graph) && !reshaped;

@@ -142,14 +142,14 @@ test('incremental: the cells and raw-phandle checks run again only the propertie
   const mismatches = (a: typeof first.incremental) => a.diagnostics.filter((d) => d.code === 'phandle-cells-mismatch').length;
   assert.equal(mismatches(first.incremental), 1, 'c has one argument too many');
   // [from, to, findings after, units run again: the property is a unit of the cells check and of the raw-phandle
-  // check (2); when its edges change shape the graph is built again, the raw-phandle check (which reads the graph)
-  // runs in full and only the cells check (graph-free) runs its unit again (1)]
+  // check (2); when its edges change shape the property alone is decoded again, and the raw-phandle check (which
+  // reads the graph) lists its units again and runs that property's (2 again)]
   const steps: [string, string, number, number][] = [
     ['<&clk 4 5>', '<&clk 4>', 0, 2], // c's finding goes (its one edge keeps its shape)
-    ['<&clk 2>, <&clk 3>', '<&clk 2 7>, <&clk 3>', 1, 1], // b gets one (the 7 ends its edges: another shape)
+    ['<&clk 2>, <&clk 3>', '<&clk 2 7>, <&clk 3>', 1, 2], // b gets one (the 7 ends its edges: another shape)
     ['<&clk 1>', '<&clk 9>', 1, 2], // a: a value, no finding either way
     ['<&clk 3>', '<&clk 6>', 1, 2], // b's finding stays, made again
-    ['<&clk 2 7>', '<&clk 2>', 0, 1],
+    ['<&clk 2 7>', '<&clk 2>', 0, 2],
   ];
   // a provider's #clock-cells: the properties that read it are decoded again and every check that reads the graph
   // runs again; the cells check runs again only the properties that read that count (the clocks of a, b, c, d and
@@ -180,7 +180,7 @@ test('incremental: the cells and raw-phandle checks run again only the propertie
 });
 
 
-test('incremental: a changed cell count runs again the checks that read the graph, keeps the graph-free iommu-map check, and the status findings come and go as fresh', () => {
+test('incremental: a changed cell count, or a value whose edges change shape, runs again the checks that read the graph (not the graph-free iommu-map check), and the status and raw-phandle findings come and go as fresh', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dts-cells-graph-'));
   const board = path.join(dir, 'board.dts');
   const text = [
@@ -195,6 +195,9 @@ test('incremental: a changed cell count runs again the checks that read the grap
     '	dev@5000 { reg = <0x5000 0x100>; clocks = <&clk 1 &ok>; iommus = <&smmu 3>; };',
     '	fixed: clock-6000 { phandle = <0x10>; #clock-cells = <0>; };',
     '	raw@7000 { reg = <0x7000 0x100>; clocks = <&clk 5 0x10>; };',
+    '	pd: power-controller@9000 { reg = <0x9000 0x100>; phandle = <0x20>; #power-domain-cells = <0>; status = "disabled"; };',
+    '	user@a000 { reg = <0xa000 0x100>; power-domains = <0>; };',
+    '	user@b000 { reg = <0xb000 0x100>; power-domains = <&pd>; };',
     '};',
     '',
   ].join('\n');
@@ -204,22 +207,22 @@ test('incremental: a changed cell count runs again the checks that read the grap
   assert.equal(first.diff, undefined);
   const count = (a: typeof first.incremental, code: string) => a.diagnostics.filter((d) => d.code === code).length;
   assert.equal(count(first.incremental, 'iommu-map-format'), 1, 'id-base 0x200 has bits outside the mask');
-  assert.equal(count(first.incremental, 'supplier-disabled'), 3, 'dev and raw use disabled &clk (and the summary at its status)');
+  assert.equal(count(first.incremental, 'supplier-disabled'), 5, 'dev and raw use disabled &clk, user@b000 disabled &pd (and the summaries at their status)');
   assert.equal(count(first.incremental, 'raw-phandle'), 1, 'raw names &fixed by its number');
   const edit = boardEdits(run, board, text);
   // [from, to, supplier-disabled findings after, raw-phandle findings after]: with &clk's #clock-cells at 2, dev's
   // clocks read &ok as &clk's second argument (no edge to &ok) and raw's 0x10 is an argument too (no raw phandle);
   // at 0, dev's 1 and raw's 5 are read as phandles of no node, which ends their decoding (no raw phandle either);
-  // the disabled &clk stays a supplier throughout
+  // the disabled &clk stays a supplier throughout (the two findings of user@b000 and &pd throughout too)
   const steps: [string, string, number, number][] = [
-    ['#clock-cells = <1>; status', '#clock-cells = <2>; status', 3, 0],
-    ['#clock-cells = <2>; status', '#clock-cells = <0>; status', 3, 0],
-    ['status = "disabled"', 'status = "okay"', 0, 0],
-    ['#clock-cells = <0>; status', '#clock-cells = <1>; status', 0, 1],
-    ['#clock-cells = <1>; status', '#clock-cells = <2>; status', 0, 0],
-    ['status = "okay"', 'status = "disabled"', 3, 0],
-    ['#clock-cells = <2>; status', '#clock-cells = <1>; status', 3, 1],
-    ['#iommu-cells = <1>', '#iommu-cells = <2>', 3, 1],
+    ['#clock-cells = <1>; status', '#clock-cells = <2>; status', 5, 0],
+    ['#clock-cells = <2>; status', '#clock-cells = <0>; status', 5, 0],
+    ['status = "disabled"', 'status = "okay"', 2, 0],
+    ['#clock-cells = <0>; status', '#clock-cells = <1>; status', 2, 1],
+    ['#clock-cells = <1>; status', '#clock-cells = <2>; status', 2, 0],
+    ['status = "okay"', 'status = "disabled"', 5, 0],
+    ['#clock-cells = <2>; status', '#clock-cells = <1>; status', 5, 1],
+    ['#iommu-cells = <1>', '#iommu-cells = <2>', 5, 1],
   ];
   for (const [from, to, disabled, raw] of steps) {
     const { r, before, after } = edit(from, to);
@@ -230,6 +233,24 @@ test('incremental: a changed cell count runs again the checks that read the grap
     assert.equal(after.cellsPatches, before.cellsPatches + 1, `${from} -> ${to}: the readers decoded again`);
     // the seven checks that read the graph, and the cells check's units that read the count; not iommu-map
     assert.equal(after.checksRerun, before.checksRerun + 8, `${from} -> ${to}: the checks run again`);
+  }
+  // a value whose edges change shape (a null phandle made a reference to a disabled node, and back): that property
+  // alone decoded again, not the whole graph (it then reads the new supplier's cell count, like user@b000: a change
+  // of that count decodes both again); its findings come and go as fresh
+  const shapes: [string, string, number, number][] = [
+    ['power-domains = <0>', 'power-domains = <0x20>', 6, 2],
+    ['#power-domain-cells = <0>', '#power-domain-cells = <1>', 3, 1],
+    ['#power-domain-cells = <1>', '#power-domain-cells = <0>', 6, 2],
+    ['power-domains = <0x20>', 'power-domains = <0>', 5, 1],
+    ['clocks = <&clk 5 0x10>', 'clocks = <&clk 5 0x0>', 5, 0],
+    ['clocks = <&clk 5 0x0>', 'clocks = <&clk 5 0x10>', 5, 1],
+  ];
+  for (const [from, to, disabled, raw] of shapes) {
+    const { r, before, after } = edit(from, to);
+    assert.equal(count(r.incremental, 'supplier-disabled'), disabled, `${from} -> ${to}: supplier-disabled`);
+    assert.equal(count(r.incremental, 'raw-phandle'), raw, `${from} -> ${to}: raw-phandle`);
+    if (from.startsWith('#')) assert.equal(after.cellsPatches, before.cellsPatches + 1, `${from} -> ${to}: its readers decoded again`);
+    else assert.equal(after.shapePatches, before.shapePatches + 1, `${from} -> ${to}: the property decoded again, the graph patched`);
   }
 });
 test('incremental: a value edit of a property a later /delete-property/ or /delete-node/ removed is patched (its own value diagnostics only), = fresh', () => {

@@ -2,7 +2,7 @@
 // that provider is decoded, but nothing else of the supplier graph: those properties are decoded again and
 // their edges put where a whole build puts them (the language server's incremental analyses, analysis.ts).
 import type { LiveTree, TreeNode, TreeProperty } from '../tree/types';
-import { edgeDecoder, graphOf, type CellsReaders } from './graph';
+import { decodedAlone, edgeDecoder, graphOf, type CellsReaders } from './graph';
 import type { IommuModel } from './iommu';
 import type { SupplierEdge, SupplierGraph } from './types';
 
@@ -21,6 +21,22 @@ function before(a: VisitKey, b: VisitKey): boolean {
 export function patchCellsEdges(graph: SupplierGraph, tree: LiveTree, model: IommuModel, counts: TreeProperty, readers: CellsReaders): SupplierGraph | undefined {
   const consumers = readers.get(counts);
   if (!consumers || consumers.size === 0) return undefined;
+  return redecode(graph, tree, model, consumers, readers);
+}
+
+/**
+ * The graph after a keystroke changed the value of `prop` so that its edges changed shape (patchPropertyEdges gave
+ * up: another supplier, a null phandle made a reference, an entry more or less): its edges decoded again and put
+ * where a whole build puts them (it becomes a reader of the cell counts it reads now), every other edge kept.
+ * Undefined when other properties' edges read its value (decodedAlone), so that the graph must be built again.
+ */
+export function patchPropertyShape(graph: SupplierGraph, tree: LiveTree, model: IommuModel, prop: TreeProperty, readers: CellsReaders): SupplierGraph | undefined {
+  if (!decodedAlone(model, prop)) return undefined;
+  return redecode(graph, tree, model, new Set([prop]), readers);
+}
+
+/** `consumers` decoded again, their edges put in the build's order among the others (undefined: one left the tree). */
+function redecode(graph: SupplierGraph, tree: LiveTree, model: IommuModel, consumers: ReadonlySet<TreeProperty>, readers: CellsReaders): SupplierGraph | undefined {
   // the build's order: nodes depth first (children in order), a node's parent edge, then its properties
   const order = new Map<TreeNode, number>();
   const stack: TreeNode[] = [tree.root];

@@ -300,6 +300,16 @@ class PropertyEdge implements SupplierEdge {
 }
 
 /**
+ * Does the value of `prop` make only its own edges, so that decoding it again gives every edge its value changes?
+ * Not a property without a binding (a cell count, interrupt-map-mask: others' decoding reads it), remote-endpoint
+ * (the edge's consumer is another node) or interrupt-parent (read for the children's interrupts too).
+ */
+export function decodedAlone(model: IommuModel, prop: TreeProperty): boolean {
+  const b = bindingForProperty(model, prop.name);
+  return !!b && b.decoder !== 'remote-endpoint' && prop.name !== 'interrupt-parent' && !prop.name.startsWith('#');
+}
+
+/**
  * After a keystroke changed the value of `prop` without changing its references (tree/incremental.ts): its
  * edges decoded again from the new value; when they have the same shape (the same suppliers, bindings,
  * indexes and flags: only argument cells changed), the graph's edges take their new arguments and spans
@@ -307,9 +317,7 @@ class PropertyEdge implements SupplierEdge {
  * another shape).
  */
 export function patchPropertyEdges(graph: SupplierGraph, tree: LiveTree, model: IommuModel, prop: TreeProperty): boolean {
-  const b = bindingForProperty(model, prop.name);
-  // remote-endpoint: the edge's consumer is another node; interrupt-parent is read for the children too
-  if (!b || b.decoder === 'remote-endpoint' || prop.name === 'interrupt-parent' || prop.name.startsWith('#')) return false;
+  if (!decodedAlone(model, prop)) return false;
   const now: SupplierEdge[] = [];
   edgeDecoder(tree, model, now)(prop.node, prop);
   const old: SupplierEdge[] = [];
