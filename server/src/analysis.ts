@@ -220,6 +220,7 @@ export class AnalysisHost {
   private checksRerun = 0;
   /** units of checks made of units (checks/index.ts rerunUnits) run again */
   private unitsRerun = 0;
+  /** keystrokes that changed the shape of a property's edges, that property alone decoded again (model/graph-patch.ts) */
   private shapePatches = 0;
   /** keystrokes that changed a cell count, the properties that read it decoded again (model/graph-patch.ts) */
   private cellsPatches = 0;
@@ -359,8 +360,9 @@ export class AnalysisHost {
     // same edges, moved with it; a value the graph read has its edges decoded again (patchPropertyEdges: the
     // same shape, new arguments) or the graph is built again; a graph built for a memo records what it read
     // (tree/value-reads.ts)
-    // a cell count (`#clock-cells`) that changed: the properties whose decoding read it are decoded again
-    // (model/graph-patch.ts); the graph then has other edges, as if built again, for the checks
+    // a cell count (`#clock-cells`) that changed: the properties whose decoding read it are decoded again; a value
+    // whose edges changed shape: that property alone (model/graph-patch.ts); the graph then has other edges, as if
+    // built again, for the checks
     let reshaped = false;
     if (memo && patched && memo.graph && memo.graphChanged) {
       const changed = memo.graphChanged;
@@ -418,7 +420,7 @@ export class AnalysisHost {
       // the checks that read the value run again; of a check made of units, only the units that read it
       const only = new Set<number>();
       const partly = new Map<number, CheckRun>();
-      // (a graph patched for a changed cell count: a check whose units come from the graph lists them again)
+      // (a graph patched for a cell count or an edge shape: a check whose units come from the graph lists them again)
       const relisted = new Map<number, CheckRun>();
       if (prop) {
         kept.each.forEach((c, i) => {

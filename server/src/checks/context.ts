@@ -69,9 +69,10 @@ export interface UnitCheck<U> {
     list(ctx: CheckContext): U[];
     one(ctx: CheckContext, r: Reporter, unit: U): void;
     /**
-     * A check whose units come from the supplier graph: after a cell count changed and its readers' edges were
-     * decoded again, the units are listed again, and a unit with the `key` of an earlier one that is `same` (it
-     * checks the same edges) keeps that one's findings unless a value it read changed (checks/index.ts relistUnits).
+     * A check whose units come from the supplier graph: after a graph patch (a cell count changed and its readers'
+     * edges were decoded again, or one property's edges changed shape) the units are listed again, and a unit with
+     * the `key` of an earlier one that is `same` (it checks the same edges) keeps that one's findings unless a value
+     * it read changed (checks/index.ts relistUnits).
      */
     relist?: { key(u: U): unknown; same(a: U, b: U): boolean };
   };

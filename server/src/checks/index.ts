@@ -189,7 +189,8 @@ export function rerunUnits(input: CheckInput, index: number, last: CheckRun, pro
 
 /**
  * A UnitCheck whose units come from the graph (units.relist; `last` its run, index `index`, positioned findings
- * moved with the tree) after a cell count changed and its readers' edges were decoded again (`prop`: that count):
+ * moved with the tree) after a graph patch for the value of `prop` (a cell count whose readers' edges were decoded
+ * again, or a property whose edges changed shape: model/graph-patch.ts):
  * the units are listed again, and each that checks what a unit of the last run checked (the same key, `same`)
  * keeps that unit's findings unless it read `prop`; the others run. The findings come in the new list's order.
  */
