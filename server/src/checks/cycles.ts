@@ -12,7 +12,7 @@
 //  - edges touching a node that can never become a device (it or an ancestor is disabled);
 //  - cycles made only of clocks links (orphan clocks are reparented by the clock framework).
 import type { SupplierEdge } from '../model/types';
-import type { TreeNode } from '../tree/types';
+import { getProperty, type TreeNode } from '../tree/types';
 import { isAncestorOrSelf, nodeNameSpan, nodeRef } from '../model/tree-util';
 import { message, type CheckContext, type Reporter } from './context';
 import { kernelWords, outcomeWords } from './probe-words';
@@ -147,7 +147,7 @@ function edgeLabel(e: SupplierEdge): string {
 }
 
 function hasProp(n: TreeNode, name: string): boolean {
-  return n.properties.some((p) => p.name === name);
+  return getProperty(n, name) !== undefined;
 }
 
 /**

@@ -156,35 +156,48 @@ function tryOne<T>(check: Check, ctx: CheckContext, r: Reporter, fn: () => T): T
 }
 
 /**
+ * A UnitCheck's run put together unit by unit after a keystroke (rerunUnits, relistUnits): a unit kept gives its
+ * findings as they were, moved with the tree; a unit run again gives new ones. `reads` grows by what those read.
+ */
+class UnitsAgain {
+  readonly out: Diagnostic[] = [];
+  readonly positioned: PositionedDiagnostic[] = [];
+  readonly runs: UnitRun[] = [];
+  movable = true;
+  constructor(private readonly check: Check, private readonly ctx: CheckContext, readonly reads: Set<TreeProperty>) {}
+
+  keep(u: UnitRun): void {
+    for (const x of u.positioned) { this.positioned.push(x); this.out.push(remap(x, this.ctx.map)); }
+    this.runs.push(u);
+  }
+
+  run(unit: unknown): void {
+    const r = new Reporter(this.ctx.map, []);
+    const now = runUnit(this.check, this.ctx, unit, r);
+    if (!movable(r.out, now.positioned)) this.movable = false;
+    for (const p of now.reads) this.reads.add(p);
+    for (const x of now.positioned) this.positioned.push(x);
+    for (const d of r.out) this.out.push(d);
+    this.runs.push(now);
+  }
+
+  result(last: CheckRun, listReads: Set<TreeProperty> | undefined): CheckRun {
+    return { out: this.out, positioned: this.positioned, movable: this.movable, reads: this.reads, units: this.runs, listReads, graphFree: last.graphFree, relistable: last.relistable };
+  }
+}
+
+/**
  * A UnitCheck's last run (`last`, check `index`, its positioned findings moved with the tree) after a keystroke
  * changed the value of `prop`: the units that read it run again, the others keep their findings. Returns the
  * new run: its `out` has the findings of every unit, mapped to the files (the kept ones through `input.map`).
  */
 export function rerunUnits(input: CheckInput, index: number, last: CheckRun, prop: TreeProperty): CheckRun {
-  const check = checksOf(input.flavour)[index];
-  const units = last.units!;
-  const ctx = checkContext(input, false);
-  const out: Diagnostic[] = [];
-  const positioned: PositionedDiagnostic[] = [];
   // (the reads only grow, and the last run is replaced by this one: its set is grown in place, not copied)
-  const reads = last.reads;
-  const runsOf: UnitRun[] = [];
-  let fresh = true;
-  for (const u of units) {
-    if (!u.reads.has(prop)) {
-      for (const x of u.positioned) { positioned.push(x); out.push(remap(x, ctx.map)); }
-      runsOf.push(u);
-      continue;
-    }
-    const r = new Reporter(ctx.map, []);
-    const now = runUnit(check, ctx, u.unit, r);
-    if (!movable(r.out, now.positioned)) fresh = false;
-    for (const p of now.reads) reads.add(p);
-    for (const x of now.positioned) positioned.push(x);
-    for (const d of r.out) out.push(d);
-    runsOf.push(now);
+  const again = new UnitsAgain(checksOf(input.flavour)[index], checkContext(input, false), last.reads);
+  for (const u of last.units!) {
+    if (u.reads.has(prop)) again.run(u.unit); else again.keep(u);
   }
-  return { out, positioned, movable: fresh, reads, units: runsOf, listReads: last.listReads, graphFree: last.graphFree, relistable: last.relistable };
+  return again.result(last, last.listReads);
 }
 
 /**
@@ -204,26 +217,13 @@ export function relistUnits(input: CheckInput, index: number, last: CheckRun, pr
   if (!units) return { out: r.out, positioned: [], movable: false, reads: listReads, units: [], listReads, graphFree: last.graphFree, relistable: true };
   const before = new Map<unknown, UnitRun>();
   for (const u of last.units!) before.set(relist.key(u.unit), u);
-  const out: Diagnostic[] = [];
-  const positioned: PositionedDiagnostic[] = [];
-  const reads = new Set<TreeProperty>(listReads);
-  const runsOf: UnitRun[] = [];
-  let fresh = true;
+  const again = new UnitsAgain(check, ctx, new Set(listReads));
   for (const unit of units) {
     const old = before.get(relist.key(unit));
     if (old && !old.reads.has(prop) && relist.same(old.unit, unit)) {
-      for (const x of old.positioned) { positioned.push(x); out.push(remap(x, ctx.map)); }
-      for (const p of old.reads) reads.add(p);
-      runsOf.push({ unit, positioned: old.positioned, reads: old.reads });
-      continue;
-    }
-    const ur = new Reporter(ctx.map, []);
-    const now = runUnit(check, ctx, unit, ur);
-    if (!movable(ur.out, now.positioned)) fresh = false;
-    for (const p of now.reads) reads.add(p);
-    for (const x of now.positioned) positioned.push(x);
-    for (const d of ur.out) out.push(d);
-    runsOf.push(now);
+      for (const p of old.reads) again.reads.add(p);
+      again.keep({ unit, positioned: old.positioned, reads: old.reads });
+    } else again.run(unit);
   }
-  return { out, positioned, movable: fresh, reads, units: runsOf, listReads, graphFree: last.graphFree, relistable: true };
+  return again.result(last, listReads);
 }
