@@ -7,7 +7,7 @@
 // nothing has happened for 10 s (no message, no analysis, no indexing) and the heap has grown since the last
 // time, this runs one compacting full collection (60-100 ms, at a moment nobody waits): the old generation
 // shrinks to the live data and its pages are returned to the system. 5.5 s later, one young-generation
-// collection (~1 ms) lets V8 shrink its young generation (2 x 16 MB, resident once used) to 2 x 1 MB.
+// collection (~1 ms) lets V8 shrink its young generation (2 x 4 MB, resident once used; node-options.ts) to 2 x 1 MB.
 // At rest: 103-108 MB with the four boards open, 113-116 MB after 2,000 edits (BENCHMARKS.md).
 // Why 10 s: the analysis right after a full collection is slower (measured: the first edit after one took
 // 60-100 ms instead of ~30, in-process and through the server, with or without compaction; the GCs during it
@@ -73,7 +73,7 @@ function compactingCollection(): (() => void) | undefined {
 }
 
 /**
- * A young-generation collection. V8 shrinks its young generation (up to 2 x 16 MB, all of it resident once
+ * A young-generation collection. V8 shrinks its young generation (up to 2 x 4 MB, all of it resident once
  * used) at a collection when little was allocated in the 5 s before: after a quiet time that long, this
  * one collection (~1 ms) brings it down to 1 MB. It grows back as soon as work allocates again.
  */

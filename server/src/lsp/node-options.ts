@@ -14,6 +14,15 @@
 // median / p95 7.0-7.9 / 16.2-28.9 ms with it and 7.0-7.3 / 17.5-20.6 ms without; cold first analyses the same
 // within their noise; RSS 0.2 s after the edits 415-575 MB with it and 333-450 MB without. It no longer paid: removed.
 //
+// --max-semi-space-size=4: the young generation grows to 2 x 4 MB instead of V8's 2 x 16 MB. On the VMs this was
+// measured on, every 4 KB page a process touches first costs a page fault of ~11-14 µs (3 ms per MB), and a cold
+// first analysis grows the young generation to its maximum: ~8,000 of the ~11,000 faults of sm8550-mtp's first
+// analysis. Issue 17's fifteenth pass, `--only cold` (5 runs a board, paired): sm8550-mtp 249 / 261 -> 230 / 224 ms,
+// sc7280 377 / 382 -> 308 / 317 ms; in process, eight interleaved cold runs, sm8550-mtp median 385 -> 353 ms (2 MB:
+// 360; 1 MB made keystrokes slower, more of each analysis promoted). Keystrokes at typing pace the same within the
+// noise (section 2, all edits 5.1 / 11.6 ms with it, 5.4 / 15.1 and 4.8 / 12.5 ms without; in process p95 8.5 / 8.6
+// against 8.0 / 8.3 ms), and RSS while typing lower.
+//
 // --no-allocation-site-pretenuring: V8 saw the objects of a keystroke's analysis survive the scavenges that
 // fell inside it and began allocating them in the old generation directly, where every replaced analysis
 // became old garbage: ~3 MB per keystroke, a mark-compact (10-15 ms pause plus incremental steps of up to
@@ -27,7 +36,7 @@
 // --expose-gc: gives the idle collector (idle-gc.ts) V8's gc(), to compact the heap and return memory to the
 // system once the editor is quiet: RSS stays near its level with the boards just opened instead of growing
 // with every analysis that is replaced. Started without it, the server works the same and keeps its garbage.
-export const SERVER_NODE_OPTIONS: readonly string[] = ['--initial-old-space-size=128', '--no-allocation-site-pretenuring', '--expose-gc'];
+export const SERVER_NODE_OPTIONS: readonly string[] = ['--initial-old-space-size=128', '--max-semi-space-size=4', '--no-allocation-site-pretenuring', '--expose-gc'];
 
 // The environment the server is started with, beside the options: glibc's malloc keeps memory that was
 // freed (file buffers of the workspace index, V8's compiler zones, the released bindings worker's thread
