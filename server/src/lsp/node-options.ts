@@ -15,9 +15,9 @@
 // within their noise; RSS 0.2 s after the edits 415-575 MB with it and 333-450 MB without. It no longer paid: removed.
 //
 // --max-semi-space-size=4: the young generation grows to 2 x 4 MB instead of V8's 2 x 16 MB. On the VMs this was
-// measured on, every 4 KB page a process touches first costs a page fault of ~11-14 µs (3 ms per MB), and a cold
-// first analysis grows the young generation to its maximum: ~8,000 of the ~11,000 faults of sm8550-mtp's first
-// analysis. Issue 17's fifteenth pass, `--only cold` (5 runs a board, paired): sm8550-mtp 249 / 261 -> 230 / 224 ms,
+// measured on, every 4 KB page a process touches first costs a page fault of ~11-14 µs (3 ms per MB): sm8550-mtp's
+// cold first analysis takes ~11,000 of them in process, and a young generation grown to 2 x 16 MB is up to 8,192
+// pages (a smaller one promotes more instead: the balance was measured, not derived). Issue 17's fifteenth pass, `--only cold` (5 runs a board, paired): sm8550-mtp 249 / 261 -> 230 / 224 ms,
 // sc7280 377 / 382 -> 308 / 317 ms; in process, eight interleaved cold runs, sm8550-mtp median 385 -> 353 ms (2 MB:
 // 360; 1 MB made keystrokes slower, more of each analysis promoted). Keystrokes at typing pace the same within the
 // noise (section 2, all edits 5.1 / 11.6 ms with it, 5.4 / 15.1 and 4.8 / 12.5 ms without; in process p95 8.5 / 8.6
