@@ -17,11 +17,14 @@
 // --max-semi-space-size=4: the young generation grows to 2 x 4 MB instead of V8's 2 x 16 MB. On the VMs this was
 // measured on, every 4 KB page a process touches first costs a page fault of ~11-14 µs (3 ms per MB): sm8550-mtp's
 // cold first analysis takes ~11,000 of them in process, and a young generation grown to 2 x 16 MB is up to 8,192
-// pages (a smaller one promotes more instead: the balance was measured, not derived). Issue 17's fifteenth pass, `--only cold` (5 runs a board, paired): sm8550-mtp 249 / 261 -> 230 / 224 ms,
-// sc7280 377 / 382 -> 308 / 317 ms; in process, eight interleaved cold runs, sm8550-mtp median 385 -> 353 ms (2 MB:
-// 360; 1 MB made keystrokes slower, more of each analysis promoted). Keystrokes at typing pace the same within the
-// noise (section 2, all edits 5.1 / 11.6 ms with it, 5.4 / 15.1 and 4.8 / 12.5 ms without; in process p95 8.5 / 8.6
-// against 8.0 / 8.3 ms), and RSS while typing lower.
+// pages (a smaller one promotes more instead: the balance was measured, not derived). Issue 17's fifteenth pass,
+// `--only cold`, paired runs (didOpen -> diagnostics, sm8550-mtp / sc7280): without 249 / 377, 261 / 382, 230 / 308,
+// 349 / 479 ms; with 230 / 308, 224 / 317, 224 / 303, 241 / 310 ms (never slower, often by 10-20 %); in process,
+// eight interleaved cold runs, sm8550-mtp median 385 -> 353 ms (2 MB: 360; 1 MB made keystrokes slower, more of
+// each analysis promoted). Keystrokes at typing pace the same within the noise (section 2, all edits 5.1 / 11.6 and
+// 5.3 / 11.4 ms with it, 5.4 / 15.1 and 4.8 / 12.5 ms without), requests while busy not shown either way (section 6, p95
+// 108, 124, 172 ms with it, 113, 124, 128 ms without, on a machine where it misses its 100 ms target both ways), and RSS
+// while typing lower.
 //
 // --no-allocation-site-pretenuring: V8 saw the objects of a keystroke's analysis survive the scavenges that
 // fell inside it and began allocating them in the old generation directly, where every replaced analysis
