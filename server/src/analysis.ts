@@ -19,7 +19,7 @@ import { createPreprocessCache, preprocess } from './preprocess';
 import type { PreprocessResult } from './preprocess/types';
 import type { DtsFile } from './syntax/ast';
 import { ParseCache, parseDtsSteps, settleMoves } from './syntax/parse';
-import { hasIncbin, patchTree, remapAll, sortLikeMerge, type MergeMemo, type PatchResult } from './tree/incremental';
+import { hasIncbin, patchTree, remapAll, settleTree, sortLikeMerge, spanNow, type MergeMemo, type PatchResult } from './tree/incremental';
 import { buildTreeSteps } from './tree/merge';
 import { noteReads, trackReads } from './tree/value-reads';
 import type { LiveTree, TreeProperty } from './tree/types';
@@ -130,6 +130,14 @@ export interface Analysis {
    * the diagnostics first (nothing before that reads the AST). Once; then nothing to do.
    */
   settle(): void;
+  /**
+   * The tree as it is, its spans possibly lagging the text by a white-space keystroke whose move settle() makes
+   * (tree/incremental.ts settleTree): for the language server's work between the analysis and its diagnostics
+   * going out, which reads names and values, and positions only through spanNow. Absent: `tree` (always settled).
+   */
+  unsettledTree?: LiveTree;
+  /** A span of unsettledTree where it lies in the analysed text (a new object). */
+  spanNow?(s: { start: number; end: number }): { start: number; end: number };
 }
 
 /**
@@ -172,6 +180,20 @@ export class AnalysisHost {
   private readonly parseCache = new ParseCache();
   /** per parse owner (root): what the last analysis left for an incremental merge (options.incremental) */
   private readonly memos = new Map<string, MergeMemo>();
+  /**
+   * The last line index made per file, for the next analysis that reads the same text (a keystroke's analysis
+   * indexed every file with a diagnostic again: ~0.2 ms a keystroke on a SoC board). A line index is immutable.
+   */
+  private readonly lineIndexes = new Map<string, LineIndex>();
+
+  private lineIndexOf(file: string, text: string): LineIndex {
+    const last = this.lineIndexes.get(file);
+    if (last && last.text === text) return last;
+    if (this.lineIndexes.size >= 2000) this.lineIndexes.clear();
+    const idx = new LineIndex(text);
+    this.lineIndexes.set(file, idx);
+    return idx;
+  }
   private model: IommuModel;
   private modelDiagnostics: Diagnostic[] = [];
 
@@ -352,7 +374,11 @@ export class AnalysisHost {
     const stackDiagnostics = stackNotes(plan, root, tree);
     let flavour = detected.flavour;
     let flavourReason = detected.why;
+    // a white-space keystroke's patch leaves the tree's own spans to move later (settleTree): whatever reads them
+    // before the analysis returns makes the moves first
+    const settleTreeNow = (): void => { if (memo) settleTree(memo); };
     if (flavour === 'dtc') {
+      // (names only)
       const byContent = flavourFromTree(tree);
       if (byContent) { flavour = byContent; flavourReason = `the tree has ${flavourName(byContent)} properties`; }
     }
@@ -365,6 +391,7 @@ export class AnalysisHost {
     // built again, for the checks
     let reshaped = false;
     if (memo && patched && memo.graph && memo.graphChanged) {
+      settleTreeNow();
       const changed = memo.graphChanged;
       memo.graphChanged = undefined;
       const m = memo;
@@ -384,6 +411,7 @@ export class AnalysisHost {
     let graph: SupplierGraph;
     if (memo && patched && memo.graph) graph = memo.graph;
     else if (memo) {
+      settleTreeNow();
       const reads = new Set<TreeProperty>();
       const readers: CellsReaders = new Map();
       graph = trackReads(reads, () => buildSupplierGraph(tree, this.model, readers));
@@ -398,6 +426,7 @@ export class AnalysisHost {
     // what the probe simulation read counts as read by every check that uses it (it is shared by them)
     const probeReads = new Set<TreeProperty>();
     const probeReport = (): ProbeReport => {
+      settleTreeNow();
       probe ??= trackReads(probeReads, () => simulateProbe({ tree, graph, model: this.model, env: kernel }));
       noteReads(probeReads);
       return probe;
@@ -433,6 +462,7 @@ export class AnalysisHost {
         });
       }
       if (prop && only.size + partly.size + relisted.size === 0) this.modelSkips++;
+      if (only.size + partly.size + relisted.size > 0) settleTreeNow();
       this.checksRerun += only.size + partly.size + relisted.size;
       const runs = only.size > 0 ? drain(runChecksEach(input, Infinity, only)) : [];
       for (const [i, c] of partly) { const r = rerunUnits(input, i, c, prop!); this.unitsRerun += r.units!.filter((u, k) => u !== c.units![k]).length; runs[i] = r; }
@@ -450,12 +480,14 @@ export class AnalysisHost {
       // the checks run now give their findings as made, the others' are moved with the tree
       checkDiagnostics = kept.each.flatMap((c, i) => (only.has(i) || partly.has(i) || relisted.has(i) ? runs[i]!.out : remapAll(c.positioned, pp.map)));
     } else if (memo) {
+      settleTreeNow();
       const runs = yield* runChecksEach(input, patched ? Infinity : sliceMs);
       checkDiagnostics = runs.flatMap((r) => r!.out);
       memo.checks = runs.every((r) => r!.movable) ? { each: runs.map((r) => r!), flavour, kernel: kernelKey } : undefined;
     } else checkDiagnostics = yield* runChecksSteps(input, sliceMs);
     const bindingsInfo: TreeInfo = { flavour, root: detected.root, systemIncludePaths: plan.systemIncludePaths, bindingsDirs: plan.bindingsDirs };
     if (this.options.bindings && !stop()) {
+      settleTreeNow();
       try {
         checkDiagnostics.push(...this.options.bindings.validate(root, tree, pp.map, bindingsInfo));
       } catch (e) {
@@ -485,8 +517,13 @@ export class AnalysisHost {
       const a = applySeverity(d, this.options.severities);
       if (a) diagnostics.push(a);
     }
-    const settle = (): void => settleMoves(ast, true);
+    const finalMemo = memo;
+    const settle = (): void => {
+      settleMoves(ast, true);
+      if (finalMemo) settleTree(finalMemo);
+    };
     const indexes = new Map<string, LineIndex>();
+    const lineIndexOf = (file: string, t: string): LineIndex => this.lineIndexOf(file, t);
     // read once per analysis: features and position conversion ask for the same files again and again
     const fileText = (file: string): string | undefined => {
       const r = fs.readFile(file);
@@ -502,8 +539,11 @@ export class AnalysisHost {
       pp,
       // (what follows a keystroke's edit is moved before anyone reads it: see settle)
       get ast() { settle(); return ast; },
-      tree,
-      graph,
+      // (and the tree's own spans: see unsettledTree)
+      get tree() { settle(); return tree; },
+      get graph() { settle(); return graph; },
+      unsettledTree: tree,
+      spanNow: (x: { start: number; end: number }) => (finalMemo ? spanNow(finalMemo, x) : { start: x.start, end: x.end }),
       model: this.model,
       includePaths: [...plan.includePaths, ...plan.systemIncludePaths],
       diagnostics,
@@ -518,7 +558,7 @@ export class AnalysisHost {
         if (!idx) {
           const t = fileText(file);
           if (t === undefined) return undefined;
-          idx = new LineIndex(t);
+          idx = lineIndexOf(file, t);
           indexes.set(file, idx);
         }
         return idx;

@@ -12,6 +12,7 @@ import { prng } from '../../scripts/bench/stats';
 import { makeEdit, type EditKind } from '../../scripts/soak/edits';
 import { AnalysisHost, type Analysis, type AnalysisOptions } from '../../server/src/analysis';
 import { OverlayFileSystem } from '../../server/src/base/fs';
+import { reportFindings, type BindingFinding } from '../../server/src/bindings/report';
 import { NodeFileSystem } from '../../server/src/base/node-fs';
 import { diffRun, fingerprint } from '../util/incremental-diff';
 import { fixture } from '../util/paths';
@@ -328,6 +329,49 @@ test('incremental: a keystroke analysis run in steps leaves the AST after the ed
   }
   const last = steps();
   last.settle();
+  last.settle();
+  assert.equal(fingerprint(last), fingerprint(new AnalysisHost(fs0, options).analyze(board)));
+});
+
+test('incremental: a white-space keystroke leaves the tree\'s own spans to settle; spanNow and the binding findings see them where they are, = fresh', () => {
+  const dir = fixture('features');
+  const options: AnalysisOptions = { includePaths: [path.join(dir, 'include')], autoDetectIncludePaths: false };
+  const board = path.join(dir, 'demo-board.dts');
+  const soc = path.join(dir, 'demo-soc.dtsi');
+  const fs0 = new OverlayFileSystem(new NodeFileSystem());
+  const host = new AnalysisHost(fs0, { ...options, incremental: true });
+  const steps = (): Analysis => {
+    const g = host.analyzeSteps(board);
+    for (;;) { const r = g.next(); if (r.done) return r.value; }
+  };
+  host.analyze(board);
+  const findings: BindingFinding[] = [
+    { node: '/soc@0/serial@a00000', code: 'binding-missing-required', message: 'm' },
+    { node: '/soc@0/iommu@15000000', property: 'compatible', code: 'binding-unknown-property', message: 'u' },
+    { node: '/soc@0/clock-controller@100000', property: 'reg', code: 'binding-item-count', message: 'v' },
+  ];
+  let text = fs.readFileSync(soc, 'utf8');
+  for (let i = 0; i < 5; i++) {
+    // spaces before the SoC node (everything after them moves); every other keystroke follows the last unsettled
+    const p = text.indexOf('\tsoc: soc@0');
+    text = text.slice(0, p) + ' '.repeat(i + 1) + text.slice(p);
+    fs0.setOverlay(soc, text);
+    const before = host.incrementalStats.mergePatches;
+    const a = steps();
+    assert.equal(host.incrementalStats.mergePatches, before + 1, `edit ${i} patched the tree`);
+    const fresh = new AnalysisHost(fs0, options).analyze(board);
+    const tree = a.unsettledTree!;
+    const uart = (t: typeof tree) => t.labels.get('uart0')!.node.contributions[0];
+    // the spans of the tree itself lag until settled (a test of the deferral itself: without it they are moved)
+    assert.notEqual(uart(tree).start, uart(fresh.tree).start, `edit ${i}: the tree's spans wait for settle`);
+    assert.deepEqual(a.spanNow!(uart(tree)), { start: uart(fresh.tree).start, end: uart(fresh.tree).end });
+    assert.deepEqual(reportFindings(findings, tree, a.pp.map, undefined, a.spanNow), reportFindings(findings, fresh.tree, fresh.pp.map));
+    assert.equal(reportFindings(findings, fresh.tree, fresh.pp.map).length, 3);
+    // the diagnostics went out right already; the tree once read through the analysis is settled
+    assert.deepEqual(a.diagnostics, fresh.diagnostics, `edit ${i}`);
+    if (i % 2 === 1) assert.equal(fingerprint(a), fingerprint(fresh), `edit ${i}`);
+  }
+  const last = steps();
   last.settle();
   assert.equal(fingerprint(last), fingerprint(new AnalysisHost(fs0, options).analyze(board)));
 });

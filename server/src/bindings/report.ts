@@ -60,15 +60,19 @@ function findingSpan(f: BindingFinding, node: TreeNode): Span | undefined {
   return valueSpan(prop);
 }
 
-/** Diagnostics of findings against the current tree (findings of nodes no longer there are dropped). */
-export function reportFindings(findings: BindingFinding[], tree: LiveTree, map: SourceMap, nodes = nodesByPath(tree)): Diagnostic[] {
+/**
+ * Diagnostics of findings against the current tree (findings of nodes no longer there are dropped). `at`: where a
+ * span of the tree lies in the analysed text (the language server's tree whose spans move later: Analysis.spanNow).
+ */
+export function reportFindings(findings: BindingFinding[], tree: LiveTree, map: SourceMap, nodes = nodesByPath(tree), at?: (s: Span) => Span): Diagnostic[] {
   const out: Diagnostic[] = [];
   const seen = new Set<string>();
   for (const f of findings) {
     const node = nodes.get(f.node);
     if (!node) continue;
-    const span = findingSpan(f, node);
-    if (!span) continue;
+    const found = findingSpan(f, node);
+    if (!found) continue;
+    const span = at ? at(found) : found;
     const r = map.toFileRange(span.start, span.end);
     // the same fault found by two schemas (the node's binding and a generic one): reported once
     const key = `${r.file}\0${r.start}\0${r.end}\0${f.code}\0${f.node}\0${f.property}`;

@@ -151,7 +151,8 @@ export class BindingsService {
 
   private onAnalysis0(ctx: Context, validate: boolean): void {
     const a = ctx.analysis;
-    if (!a || !this.enabled || a.tree.isPlugin) return;
+    // (right after an analysis, before its diagnostics go out: the tree whose spans may move later, read through spanNow)
+    if (!a || !this.enabled || (a.unsettledTree ?? a.tree).isPlugin) return;
     // configured folders apply to any non-Zephyr board (as `dts-check --bindings`), found ones to Linux / U-Boot trees
     if (a.flavour !== 'linux' && a.flavour !== 'uboot' && !(a.flavour !== 'zephyr' && this.config.dirs.length)) return;
     let st = this.state.get(ctx.root);
@@ -261,7 +262,8 @@ export class BindingsService {
     if (!a) return;
     const severities = this.s.currentSettings.severities;
     const diags: Diagnostic[] = [];
-    for (const d of reportFindings(findings, a.tree, a.pp.map)) {
+    const tree = a.unsettledTree ?? a.tree;
+    for (const d of reportFindings(findings, tree, a.pp.map, undefined, tree === a.unsettledTree ? a.spanNow : undefined)) {
       const x = applySeverity(d, severities);
       if (x) diags.push(x);
     }

@@ -10,6 +10,25 @@ import { Expansion } from './expansion';
 import { FileState, MAX_INCLUDE_DEPTH, type Frame } from './state';
 import type { IncludeDirective } from './types';
 
+/**
+ * join(dir, spelled) remembered across runs: a keystroke's replay checks that every include of the context resolves
+ * as before, and joining the candidates afresh made ~50 KB of strings per keystroke on a SoC board. Bounded.
+ */
+const joins = new Map<string, Map<string, string>>();
+let joinCount = 0;
+function joined(dir: string, spelled: string): string {
+  let m = joins.get(dir);
+  if (!m) joins.set(dir, (m = new Map()));
+  let p = m.get(spelled);
+  if (p === undefined) {
+    if (joinCount >= 20_000) { joins.clear(); joinCount = 0; joins.set(dir, m); m.clear(); }
+    p = join(dir, spelled);
+    m.set(spelled, p);
+    joinCount++;
+  }
+  return p;
+}
+
 export abstract class Includes extends Expansion {
   /** Preprocess a file's text into the output (scanner.ts). */
   protected abstract processFile(id: string, foundPath: string, text: string, foundIdx: number, depth: number, system: boolean): void;
@@ -27,7 +46,7 @@ export abstract class Includes extends Expansion {
       for (let k = r.from; k < this.includePaths.length; k++) dirs.push(this.includePaths[k]);
       for (let dIndex = 0, dList = dirs; dIndex < dList.length; dIndex++) {
         const d = dList[dIndex];
-        const p = join(d, r.spelled);
+        const p = joined(d, r.spelled);
         if (this.stat(p) !== 'missing') { found = p; break; }
       }
     }

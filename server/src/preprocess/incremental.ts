@@ -472,7 +472,13 @@ function moveAfter(record: RunRecord, edit: OutputEdit, shift: Shift, fi: number
   const inactiveRanges = prev.inactiveRanges.map((r) => shift.range(r));
   let table = record.table;
   let tableChanged = false;
-  table.forEach((m) => { if (!tableChanged && shift.definition(m.def) !== m.def) tableChanged = true; });
+  // (asked without making the moved definitions: a context's table holds thousands of macros, and making them for the
+  // question allocated ~200 KB per keystroke; they are made below only when one moves)
+  table.forEach((m) => {
+    const w = shift.where(m.def?.location);
+    if (w === Where.MOVES) tableChanged = true;
+    else if (w === Where.TOUCHES) shift.overlap = true;
+  });
   if (tableChanged) {
     const t = new Map<string, Macro>();
     record.table.forEach((m, name) => {

@@ -45,6 +45,37 @@ export interface MergeMemo {
    * read (besides the tree's shape and the graph), for the flavour and kernel they were made for (absent: run them all again)
    */
   checks?: { each: CheckRun[]; flavour: string; kernel: string };
+  /**
+   * Edits whose move of the tree's own spans is still to be made (settleTree), oldest first: a white-space edit
+   * moves the diagnostics and the edges at once, the tree's thousands of spans (~1.6 ms on a SoC .dtsi) once the
+   * diagnostics are out. Until then the tree's spans lag the text by these edits (spanNow maps one).
+   */
+  pendingTree?: TreeMove[];
+}
+
+/** An edit of the text that moves the positions after it: [p, oldEnd) became [p, oldEnd + d). */
+export interface TreeMove { p: number; oldEnd: number; d: number }
+
+/** Make the moves of the tree's spans left pending (see MergeMemo.pendingTree); nothing when none are. */
+export function settleTree(memo: MergeMemo): void {
+  const list = memo.pendingTree;
+  if (!list) return;
+  memo.pendingTree = undefined;
+  for (const e of list) moveTreeSpans(memo.tree, e.p, e.oldEnd, e.d);
+}
+
+/** A span of the memo's tree as it will be once its pending moves are made (a new object; the span is not changed). */
+export function spanNow(memo: MergeMemo, s: { start: number; end: number }): { start: number; end: number } {
+  let start = s.start;
+  let end = s.end;
+  for (const e of memo.pendingTree ?? []) {
+    const a = start >= e.oldEnd ? start + e.d : start;
+    let b = end > e.p ? end + e.d : end;
+    if (b < a) b = a;
+    start = a;
+    end = b;
+  }
+  return { start, end };
 }
 
 /** The tree holds /incbin/ data (a file that can change on disk without any text changing). */
@@ -74,12 +105,14 @@ type Mover = (s: { start: number; end: number }) => void;
 
 /**
  * Every position of the memo after the edit moved: the tree's, its diagnostics', the kept checks' findings' and
- * the graph's edges'. Nothing moves when the edit kept the length (a digit replaced by another).
+ * the graph's edges'. Nothing moves when the edit kept the length (a digit replaced by another). `deferTree`: the
+ * tree's own spans are left to settleTree.
  */
-function moveAll(memo: MergeMemo, e: ast.ParseEdit): void {
+function moveAll(memo: MergeMemo, e: ast.ParseEdit, deferTree = false): void {
   if (e.d === 0) return;
   const move = spanMover(e.p, e.oldEnd, e.d);
-  moveTreeSpans(memo.tree, e.p, e.oldEnd, e.d);
+  if (deferTree) (memo.pendingTree ??= []).push({ p: e.p, oldEnd: e.oldEnd, d: e.d });
+  else moveTreeSpans(memo.tree, e.p, e.oldEnd, e.d);
   movePositioned(memo.treeDiags, move);
   if (memo.checks) for (const c of memo.checks.each) movePositioned(c.positioned, move);
   // (the edges' two spans, thousands of them, written out: one mover function shared with the diagnostics and
@@ -219,6 +252,8 @@ function deletedDefinition(tree: LiveTree, def: ast.PropertyDef): boolean {
  */
 export function patchTree(memo: MergeMemo, now: ast.DtsFile, text: string, ctx: BuildTreeContext): PatchResult | undefined {
   if (!memo.patchable) return undefined;
+  // (the last edit's moves first: everything below reads the tree's positions)
+  settleTree(memo);
   // the preprocessed text did not change (an edit in a comment, a directive's spacing): only the files moved
   if (now === memo.ast && text === memo.text) return { valueChanged: false };
   const e = now.edit;
@@ -227,7 +262,8 @@ export function patchTree(memo: MergeMemo, now: ast.DtsFile, text: string, ctx: 
   // white space between tokens changed inside an item that keeps its shape (`/  {`, `<1  2>`): nothing but positions
   const spaceOnly = r && blank(memo.text, e.p, e.oldEnd) && blank(text, e.p, e.oldEnd + e.d) && sameShape(r.old, r.now);
   if (!r || spaceOnly) {
-    moveAll(memo, e);
+    // the tree's own spans move later (settleTree): nothing reads them before the diagnostics are out
+    moveAll(memo, e, true);
     memo.graphChanged = undefined;
     memo.ast = now;
     memo.text = text;
