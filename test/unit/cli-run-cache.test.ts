@@ -201,3 +201,28 @@ test('run cache: a run that read a file changed within the racy window, or saw a
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('an analysing run (--no-cache) in a Linux tree sees a binding edited in place: the bindings\' times the launcher\'s worker read are the files\' own', { skip: !bundled && 'not bundled' }, async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dts-prefetch-'));
+  try {
+    const linux = path.join(dir, 'linux');
+    fs.cpSync(fixture('bindings/linux'), linux, { recursive: true });
+    const cache = path.join(dir, 'cache');
+    const board = path.join(linux, 'arch/arm64/boot/dts/acme/board.dts');
+    const env = { HOME: dir, VIRTUAL_ENV: '' };
+    const args = ['--no-cache', '--format', 'json', '--no-auto-include', board];
+    const turbo = (r: Run): boolean => (JSON.parse(r.stdout) as { diagnostics: { message: string }[] }).diagnostics.some((d) => d.message.includes('"turbo" is not allowed'));
+    assert.ok(turbo(go(cache, args, env)));
+    // the widget's binding now allows "turbo" (edited in place; its time moved on)
+    const yaml = path.join(linux, 'Documentation/devicetree/bindings/acme/acme,widget.yaml');
+    fs.writeFileSync(yaml, fs.readFileSync(yaml, 'utf8').replace('enum: [fast, slow]', 'enum: [fast, slow, turbo]'));
+    const later = new Date(Date.now() + 10_000);
+    fs.utimesSync(yaml, later, later);
+    const after = go(cache, args, env);
+    assert.ok(!turbo(after));
+    // what a run with an empty cache reports
+    assert.deepEqual(JSON.parse(after.stdout), JSON.parse(go(path.join(dir, 'cache2'), args, env).stdout));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
