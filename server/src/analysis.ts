@@ -52,6 +52,8 @@ export interface AnalysisOptions {
    * requests in between (default: a step per stage only)
    */
   sliceMs?: number;
+  /** with sliceMs: the size up to which a first parse runs the parser once (ParseOptions.firstWholeMaxChars) */
+  firstWholeMaxChars?: number;
   /** parsed JSON of a user's IOMMU model override file */
   modelOverride?: unknown;
   /** the kernel the tree is predicted for: configuration, command line (kernel/environment.ts) */
@@ -341,7 +343,7 @@ export class AnalysisHost {
       pp = preprocess(plan.base, { ...ppOptions, stack: plan.mode === 'cpp-include' ? plan.overlays : undefined });
       yield 'preprocess';
       const owner = plan.mode === 'single' ? plan.base : root;
-      ast = yield* parseDtsSteps(pp.text, this.options.oneShot ? undefined : this.parseCache, { complete, owner, isCancelled: stop, deferMoves: this.options.incremental }, sliceMs);
+      ast = yield* parseDtsSteps(pp.text, this.options.oneShot ? undefined : this.parseCache, { complete, owner, isCancelled: stop, deferMoves: this.options.incremental, firstWholeMaxChars: this.options.firstWholeMaxChars }, sliceMs);
       yield 'parse';
       // a keystroke patches the last tree of this root (tree/incremental.ts); from here on no yield: the
       // last analysis, whose tree this is, stays whole until this one replaces it

@@ -8,7 +8,7 @@ import { kernelTreeIfPresent } from '../../scripts/kernel-tree';
 import { AnalysisHost, type Analysis, type AnalysisOptions } from '../../server/src/analysis';
 import { NodeFileSystem } from '../../server/src/base/node-fs';
 import { buildTree, buildTreeSteps } from '../../server/src/tree/merge';
-import { parseDts, parseDtsSteps } from '../../server/src/syntax/parse';
+import { FIRST_WHOLE_MAX_CHARS, parseDts, parseDtsSteps } from '../../server/src/syntax/parse';
 import { ParseCache } from '../../server/src/syntax/parse-cache';
 import type { DtsFile } from '../../server/src/syntax/ast';
 import { drain } from '../../server/src/base/slice';
@@ -49,8 +49,10 @@ test('an analysis in time slices = one run (kernel boards, incremental host too)
   if (!kernel) { t.skip('Linux 6.12 sources not extracted'); return; }
   const dts = path.join(kernel, 'arch/arm64/boot/dts');
   for (const b of ['qcom/sc7280-herobrine-villager-r1-lte.dts', 'freescale/imx8qm-apalis-eval-v1.2.dts']) {
-    const steps = check(path.join(dts, b), {});
-    // the first parse of a large text: in groups of statements, with pauses between them
+    // a board's first parse: one run of the parser (its text is under FIRST_WHOLE_MAX_CHARS), then the stage's step
+    assert.equal(check(path.join(dts, b), {}).filter((s) => s === 'parse').length, 1);
+    // the first parse of a larger text: in groups of statements, with pauses between them
+    const steps = check(path.join(dts, b), { firstWholeMaxChars: 0 });
     assert.ok(steps.filter((s) => s === 'parse').length >= 3, steps.join());
     check(path.join(dts, b), { incremental: true });
   }
@@ -76,7 +78,9 @@ test('a first parse in groups of statements gives the same AST as one run of the
   if (!kernel) { t.skip('Linux 6.12 sources not extracted'); return; }
   const root = path.join(kernel, 'arch/arm64/boot/dts/qcom/sm8550-mtp.dts');
   const text = new AnalysisHost(new NodeFileSystem(), {}).analyze(root).pp.text;
-  const g = parseDtsSteps(text, undefined, {}, 0);
+  // (one run of the parser, no pause, for a text under FIRST_WHOLE_MAX_CHARS: the groups are for larger ones)
+  assert.equal([...parseDtsSteps(text, undefined, {}, 0)].length, 0);
+  const g = parseDtsSteps(text, undefined, { firstWholeMaxChars: 0 }, 0);
   let pauses = 0;
   let r = g.next();
   for (; !r.done; r = g.next()) pauses++;
@@ -84,6 +88,7 @@ test('a first parse in groups of statements gives the same AST as one run of the
   assert.deepEqual(r.value, parseDts(text));
   // with a syntax error: the grouped parse gives up, the chunked parse recovers, as without groups
   const broken = text.replace('status = "okay";', 'status = "okay"');
+  assert.deepEqual(drain(parseDtsSteps(broken, undefined, { firstWholeMaxChars: 0 }, 0)), parseDts(broken));
   assert.deepEqual(drain(parseDtsSteps(broken, undefined, {}, 0)), parseDts(broken));
 });
 
@@ -94,7 +99,7 @@ test('a sliced first parse pauses inside a SoC root node too (item by item), wit
   const host = new AnalysisHost(new NodeFileSystem(), {});
   const cache = new ParseCache();
   const pausesOf = (text: string, owner: string): { pauses: number; file: DtsFile } => {
-    const g = parseDtsSteps(text, cache, { owner }, 0);
+    const g = parseDtsSteps(text, cache, { owner, firstWholeMaxChars: 0 }, 0);
     let pauses = 0;
     let r = g.next();
     for (; !r.done; r = g.next()) pauses++;
@@ -127,7 +132,7 @@ test('a sliced first parse warms a root node\'s items in runs of the parser; a r
   assert.notEqual(broken, good);
   for (const text of [good, broken]) {
     const cache = new ParseCache();
-    const g = parseDtsSteps(text, cache, { owner: 'x' }, 0);
+    const g = parseDtsSteps(text, cache, { owner: 'x', firstWholeMaxChars: 0 }, 0);
     let pauses = 0;
     let r = g.next();
     for (; !r.done; r = g.next()) pauses++;
@@ -135,7 +140,7 @@ test('a sliced first parse warms a root node\'s items in runs of the parser; a r
     assert.ok(pauses >= 4, `${pauses} pauses`);
     if (text === good) {
       // every item cached, as parsed alone: an edit of the next parse finds them
-      const again = parseDtsSteps(text.replace('n3: node@3', 'n3: node@3 '), cache, { owner: 'y' }, 0);
+      const again = parseDtsSteps(text.replace('n3: node@3', 'n3: node@3 '), cache, { owner: 'y', firstWholeMaxChars: 0 }, 0);
       assert.deepEqual(drain(again), parseDts(text.replace('n3: node@3', 'n3: node@3 ')));
       assert.ok(cache.stats.reused >= 690, `${cache.stats.reused} reused`);
     }
@@ -155,4 +160,21 @@ test('a one-shot host (the CLI with one FILE: no preprocessor or parser memos) g
     const root = path.join(kernel, 'arch/arm64/boot/dts', b);
     assert.equal(fingerprint(new AnalysisHost(new NodeFileSystem(), { oneShot: true }).analyze(root)), fingerprint(new AnalysisHost(new NodeFileSystem(), {}).analyze(root)));
   }
+});
+
+test('a first parse in time slices of a text under FIRST_WHOLE_MAX_CHARS is one run of the parser (no pause), = parseDts; the items of a huge statement are not warmed one by one', () => {
+  // a root node over the split size (~60 KB): sliced, it would pause after every run of ~8 KB of items
+  const items: string[] = [];
+  for (let i = 0; i < 1000; i++) items.push(`\tn${i}: node@${i.toString(16)} {\n\t\tcompatible = "v,n";\n\t\treg = <0x${(i * 16).toString(16)} 0x10>;\n\t};\n`);
+  const text = `/dts-v1/;\n/ {\n\t#address-cells = <1>;\n\t#size-cells = <1>;\n${items.join('')}};\n`;
+  assert.ok(text.length < FIRST_WHOLE_MAX_CHARS && text.length > 3 * 16384);
+  const cache = new ParseCache();
+  const g = parseDtsSteps(text, cache, { owner: 'x' }, 0);
+  let pauses = 0;
+  let r = g.next();
+  for (; !r.done; r = g.next()) pauses++;
+  assert.equal(pauses, 0);
+  assert.deepEqual(r.value, parseDts(text));
+  // the statements memoised whole (2: /dts-v1/; and the root node), not the root node's 1000 items
+  assert.equal(cache.size, 2);
 });

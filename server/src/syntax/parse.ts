@@ -55,7 +55,22 @@ export interface ParseOptions {
    * and one without this option, is complete when returned.
    */
   deferMoves?: boolean;
+  /**
+   * A first parse in time slices (the language server's background analysis) of a text up to this size runs
+   * the parser once, without pauses (default FIRST_WHOLE_MAX_CHARS); a larger one goes in groups of statements
+   * and a huge statement item by item, pausing between them.
+   */
+  firstWholeMaxChars?: number;
 }
+
+/**
+ * A board's first parse in the language server is one run of the parser up to this size of preprocessed text:
+ * sliced (groups of statements, the SoC's root node item by item, a pause after each) it took 110-145 ms cold for
+ * sm8550-mtp's 165 KB against 64-76 ms in one run, and sm8550-mtp's first diagnostics in a fresh server went from
+ * 225 to 172 ms (medians of 8 paired runs). A request for another context waits for that one run (~70 ms cold
+ * here); the requests-while-busy benchmark showed no change (p95 33-34 ms sliced, 28-33 ms whole).
+ */
+export const FIRST_WHOLE_MAX_CHARS = 262_144;
 
 /** Parses preprocessed Devicetree source. Never throws. */
 export function parseDts(text: string, cache?: ParseCache, options: ParseOptions = {}): DtsFile {
@@ -92,7 +107,8 @@ function* parseFull(text: string, cache: ParseCache | undefined, options: ParseO
     // an empty cache cannot help: no need to split the text to find out
     if (cache && cache.size > 0) chunks = splitStatements(text);
     if (!chunks || !mostlyCached(text, chunks, cache)) {
-      const whole = sliceMs === Infinity || text.length <= GROUP_CHARS ? parseWhole(text, cache, gen) : yield* parseGroups(text, chunks ?? splitStatements(text), cache, gen, sliceMs);
+      const wholeMax = Math.max(GROUP_CHARS, options.firstWholeMaxChars ?? FIRST_WHOLE_MAX_CHARS);
+      const whole = sliceMs === Infinity || text.length <= wholeMax ? parseWhole(text, cache, gen) : yield* parseGroups(text, chunks ?? splitStatements(text), cache, gen, sliceMs);
       if (whole) {
         cache?.endParse(gen);
         checkStatementOrder(whole.statements, whole.errors, text.length, options.complete !== false);
