@@ -113,6 +113,9 @@ test('a chain of plain edits is replayed edit after edit, each result equal to a
     const got = run(true);
     assert.equal(cache.incremental, ++replayed, `edit ${i} (${e.what}) replayed`);
     assert.deepEqual(ppSnapshot(got), ppSnapshot(run(false)), `edit ${i} (${e.what})`);
+    // the moved segments are typed arrays, outside the JS heap (allocation per keystroke, BENCHMARKS' sixteenth pass)
+    const segs = (got.map as unknown as { segs: { fs: unknown } }).segs;
+    assert.ok(segs.fs instanceof Int32Array, `edit ${i}: the replay's segments are an Int32Array`);
   }
   assert.ok(replayed >= 30);
 });

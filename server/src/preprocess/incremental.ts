@@ -444,9 +444,12 @@ function moveAfter(record: RunRecord, edit: OutputEdit, shift: Shift, fi: number
   segs.file = sg.file;
   segs.kind = sg.kind;
   segs.use = sg.use;
-  segs.out = od === 0 ? sg.out : sg.out.slice();
-  segs.fs = sg.fs.slice();
-  segs.fe = sg.fe.slice();
+  // the moved copies are typed arrays, outside V8's heap: a SoC board's ~10,000 segments made ~250 KB of number
+  // arrays a keystroke, a young collection every few keystrokes. A replay's segments are only read afterwards
+  // (a full run makes new ones), and offsets fit in 32 bits.
+  segs.out = od === 0 ? sg.out : int32Copy(sg.out);
+  segs.fs = int32Copy(sg.fs);
+  segs.fe = int32Copy(sg.fe);
   for (let j = 0; j < n; j++) {
     if (od !== 0 && j > edit.seg) segs.out[j] += od;
     if (j === edit.seg) segs.fe[j] += d;
@@ -488,6 +491,11 @@ function moveAfter(record: RunRecord, edit: OutputEdit, shift: Shift, fi: number
     table = t;
   }
   return shift.overlap ? undefined : { segs, uses, diagnostics, includes, inactiveRanges, table };
+}
+
+/** A copy of a segment field as an Int32Array (read like the number[] it stands for; see moveAfter). */
+function int32Copy(a: number[]): number[] {
+  return (a instanceof Int32Array ? a.slice() : new Int32Array(a)) as unknown as number[];
 }
 
 function countLines(t: string, a: number, b: number): number {
