@@ -488,7 +488,8 @@ export class AnalysisHost {
       memo.checks = runs.every((r) => r!.movable) ? { each: runs.map((r) => r!), flavour, kernel: kernelKey } : undefined;
     } else checkDiagnostics = yield* runChecksSteps(input, sliceMs);
     const bindingsInfo: TreeInfo = { flavour, root: detected.root, systemIncludePaths: plan.systemIncludePaths, bindingsDirs: plan.bindingsDirs };
-    if (this.options.bindings && !stop()) {
+    // (the language server's in-process host validates Zephyr trees only: a Linux tree's spans stay unsettled)
+    if (this.options.bindings && !stop() && this.options.bindings.validatesInProcess(flavour)) {
       settleTreeNow();
       try {
         checkDiagnostics.push(...this.options.bindings.validate(root, tree, pp.map, bindingsInfo));

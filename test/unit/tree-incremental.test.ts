@@ -12,7 +12,9 @@ import { prng } from '../../scripts/bench/stats';
 import { makeEdit, type EditKind } from '../../scripts/soak/edits';
 import { AnalysisHost, type Analysis, type AnalysisOptions } from '../../server/src/analysis';
 import { OverlayFileSystem } from '../../server/src/base/fs';
+import { BindingsHost } from '../../server/src/bindings';
 import { reportFindings, type BindingFinding } from '../../server/src/bindings/report';
+import type { LiveTree } from '../../server/src/tree/types';
 import { NodeFileSystem } from '../../server/src/base/node-fs';
 import { diffRun, fingerprint } from '../util/incremental-diff';
 import { fixture } from '../util/paths';
@@ -374,4 +376,34 @@ test('incremental: a white-space keystroke leaves the tree\'s own spans to settl
   const last = steps();
   last.settle();
   assert.equal(fingerprint(last), fingerprint(new AnalysisHost(fs0, options).analyze(board)));
+});
+
+test('incremental: in a Linux tree with the language server\'s in-process bindings host (Zephyr only), a white-space keystroke still leaves the tree\'s spans to settle; = fresh', () => {
+  const tree = fixture('bindings/linux');
+  const board = path.join(tree, 'arch/arm64/boot/dts/acme/board.dts');
+  const fs0 = new OverlayFileSystem(new NodeFileSystem());
+  const options: AnalysisOptions = { autoDetectIncludePaths: false };
+  // as lsp/configuration.ts makes it: Linux trees are validated in the bindings worker
+  const host = new AnalysisHost(fs0, { ...options, incremental: true, bindings: new BindingsHost(fs0, { linux: false }) });
+  const steps = (): Analysis => {
+    const g = host.analyzeSteps(board);
+    for (;;) { const r = g.next(); if (r.done) return r.value; }
+  };
+  assert.equal(host.analyze(board).flavour, 'linux');
+  let text = fs.readFileSync(board, 'utf8');
+  for (let i = 0; i < 3; i++) {
+    const p = text.indexOf('\tgood: widget@2000');
+    text = text.slice(0, p) + ' ' + text.slice(p);
+    fs0.setOverlay(board, text);
+    const a = steps();
+    const fresh = new AnalysisHost(fs0, options).analyze(board);
+    const widget = (t: LiveTree) => t.labels.get('good')!.node.contributions[0];
+    assert.notEqual(widget(a.unsettledTree!).start, widget(fresh.tree).start, `edit ${i}: the tree's spans wait for settle`);
+    assert.deepEqual(a.spanNow!(widget(a.unsettledTree!)), { start: widget(fresh.tree).start, end: widget(fresh.tree).end });
+    assert.deepEqual(a.diagnostics, fresh.diagnostics.filter((d) => !d.code.startsWith('binding-')), `edit ${i}`);
+  }
+  const last = steps();
+  last.settle();
+  const fresh = new AnalysisHost(fs0, options).analyze(board);
+  assert.equal(fingerprint(last), fingerprint({ ...fresh, diagnostics: fresh.diagnostics.filter((d) => !d.code.startsWith('binding-')) } as Analysis));
 });

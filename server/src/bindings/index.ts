@@ -234,6 +234,12 @@ export class BindingsHost {
     return d;
   }
 
+  /** Does validate() look at trees of this flavour at all (the language server's host: Zephyr ones only)? */
+  validatesInProcess(flavour: string): boolean {
+    if (!this.enabled) return false;
+    return flavour === 'zephyr' ? this.options.zephyr !== false : this.options.linux !== false;
+  }
+
   /** Binding diagnostics of a merged tree (in process). */
   validate(rootFile: string, tree: LiveTree, map: SourceMap, info: TreeInfo): Diagnostic[] {
     if (!this.enabled || tree.isPlugin) return [];
