@@ -113,15 +113,18 @@ test('run cache: a new file that shadows an include, another environment or work
   }
 });
 
+/** A copy of the bindings fixture's Linux tree in a fresh folder: its board, a cache folder and an environment of its own. */
+function linuxCopy(prefix: string): { dir: string; linux: string; cache: string; board: string; env: Record<string, string> } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const linux = path.join(dir, 'linux');
+  fs.cpSync(fixture('bindings/linux'), linux, { recursive: true });
+  return { dir, linux, cache: path.join(dir, 'cache'), board: path.join(linux, 'arch/arm64/boot/dts/acme/board.dts'), env: { HOME: dir, VIRTUAL_ENV: '' } };
+}
+
 test('run cache: a binding file edited in place is noticed', { skip: !bundled && 'not bundled' }, async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dts-run-cache-b-'));
+  const { dir, linux, cache, board, env } = linuxCopy('dts-run-cache-b-');
   try {
-    const linux = path.join(dir, 'linux');
-    fs.cpSync(fixture('bindings/linux'), linux, { recursive: true });
-    const cache = path.join(dir, 'cache');
     await sleep(RACY_MS + 200);
-    const board = path.join(linux, 'arch/arm64/boot/dts/acme/board.dts');
-    const env = { HOME: dir, VIRTUAL_ENV: '' };
     const args = ['--format', 'json', '--no-auto-include', board];
     const fresh = go(cache, ['--no-cache', ...args], env);
     assert.match(fresh.stdout, /binding-/);
@@ -203,13 +206,8 @@ test('run cache: a run that read a file changed within the racy window, or saw a
 });
 
 test('an analysing run (--no-cache) in a Linux tree sees a binding edited in place: the bindings\' times the launcher\'s worker read are the files\' own', { skip: !bundled && 'not bundled' }, async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dts-prefetch-'));
+  const { dir, linux, cache, board, env } = linuxCopy('dts-prefetch-');
   try {
-    const linux = path.join(dir, 'linux');
-    fs.cpSync(fixture('bindings/linux'), linux, { recursive: true });
-    const cache = path.join(dir, 'cache');
-    const board = path.join(linux, 'arch/arm64/boot/dts/acme/board.dts');
-    const env = { HOME: dir, VIRTUAL_ENV: '' };
     const args = ['--no-cache', '--format', 'json', '--no-auto-include', board];
     const turbo = (r: Run): boolean => (JSON.parse(r.stdout) as { diagnostics: { message: string }[] }).diagnostics.some((d) => d.message.includes('"turbo" is not allowed'));
     assert.ok(turbo(go(cache, args, env)));

@@ -305,17 +305,29 @@ test('incremental: a value edit of a property a later /delete-property/ or /dele
   assert.equal(run.host.incrementalStats.mergeValuePatches, 1, 'only the edit of the shown definition changed a value');
 });
 
-test('incremental: a keystroke analysis run in steps leaves the AST after the edit unmoved until settle or the first read, = fresh either way', () => {
+/** The features fixture's board and SoC .dtsi, with the options they are analysed with. */
+function demoBoard(): { options: AnalysisOptions; board: string; soc: string } {
   const dir = fixture('features');
-  const options: AnalysisOptions = { includePaths: [path.join(dir, 'include')], autoDetectIncludePaths: false };
-  const board = path.join(dir, 'demo-board.dts');
-  const soc = path.join(dir, 'demo-soc.dtsi');
+  return { options: { includePaths: [path.join(dir, 'include')], autoDetectIncludePaths: false }, board: path.join(dir, 'demo-board.dts'), soc: path.join(dir, 'demo-soc.dtsi') };
+}
+
+/**
+ * An incremental host over an overlay file system (`more`: options that need that file system), and `steps`: its
+ * analysis of `board` run stage by stage to the end, as the language server runs it (nothing settled).
+ */
+function stepped(board: string, options: AnalysisOptions, more: (fs: OverlayFileSystem) => AnalysisOptions = () => ({})) {
   const fs0 = new OverlayFileSystem(new NodeFileSystem());
-  const host = new AnalysisHost(fs0, { ...options, incremental: true });
+  const host = new AnalysisHost(fs0, { ...options, ...more(fs0), incremental: true });
   const steps = (): Analysis => {
     const g = host.analyzeSteps(board);
     for (;;) { const r = g.next(); if (r.done) return r.value; }
   };
+  return { fs0, host, steps };
+}
+
+test('incremental: a keystroke analysis run in steps leaves the AST after the edit unmoved until settle or the first read, = fresh either way', () => {
+  const { options, board, soc } = demoBoard();
+  const { fs0, host, steps } = stepped(board, options);
   host.analyze(board);
   let text = fs.readFileSync(soc, 'utf8');
   // spaces near the top of the .dtsi: everything after them moves
@@ -336,16 +348,8 @@ test('incremental: a keystroke analysis run in steps leaves the AST after the ed
 });
 
 test('incremental: a white-space keystroke leaves the tree\'s own spans to settle; spanNow and the binding findings see them where they are, = fresh', () => {
-  const dir = fixture('features');
-  const options: AnalysisOptions = { includePaths: [path.join(dir, 'include')], autoDetectIncludePaths: false };
-  const board = path.join(dir, 'demo-board.dts');
-  const soc = path.join(dir, 'demo-soc.dtsi');
-  const fs0 = new OverlayFileSystem(new NodeFileSystem());
-  const host = new AnalysisHost(fs0, { ...options, incremental: true });
-  const steps = (): Analysis => {
-    const g = host.analyzeSteps(board);
-    for (;;) { const r = g.next(); if (r.done) return r.value; }
-  };
+  const { options, board, soc } = demoBoard();
+  const { fs0, host, steps } = stepped(board, options);
   host.analyze(board);
   const findings: BindingFinding[] = [
     { node: '/soc@0/serial@a00000', code: 'binding-missing-required', message: 'm' },
@@ -381,14 +385,9 @@ test('incremental: a white-space keystroke leaves the tree\'s own spans to settl
 test('incremental: in a Linux tree with the language server\'s in-process bindings host (Zephyr only), a white-space keystroke still leaves the tree\'s spans to settle; = fresh', () => {
   const tree = fixture('bindings/linux');
   const board = path.join(tree, 'arch/arm64/boot/dts/acme/board.dts');
-  const fs0 = new OverlayFileSystem(new NodeFileSystem());
   const options: AnalysisOptions = { autoDetectIncludePaths: false };
   // as lsp/configuration.ts makes it: Linux trees are validated in the bindings worker
-  const host = new AnalysisHost(fs0, { ...options, incremental: true, bindings: new BindingsHost(fs0, { linux: false }) });
-  const steps = (): Analysis => {
-    const g = host.analyzeSteps(board);
-    for (;;) { const r = g.next(); if (r.done) return r.value; }
-  };
+  const { fs0, host, steps } = stepped(board, options, (fs) => ({ bindings: new BindingsHost(fs, { linux: false }) }));
   assert.equal(host.analyze(board).flavour, 'linux');
   let text = fs.readFileSync(board, 'utf8');
   for (let i = 0; i < 3; i++) {

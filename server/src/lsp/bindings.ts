@@ -262,8 +262,8 @@ export class BindingsService {
     if (!a) return;
     const severities = this.s.currentSettings.severities;
     const diags: Diagnostic[] = [];
-    const tree = a.unsettledTree ?? a.tree;
-    for (const d of reportFindings(findings, tree, a.pp.map, undefined, tree === a.unsettledTree ? a.spanNow : undefined)) {
+    // (an analysis with an unsettled tree has spanNow too)
+    for (const d of reportFindings(findings, a.unsettledTree ?? a.tree, a.pp.map, undefined, a.spanNow)) {
       const x = applySeverity(d, severities);
       if (x) diags.push(x);
     }

@@ -17,15 +17,14 @@ import type { IncludeDirective } from './types';
 const joins = new Map<string, Map<string, string>>();
 let joinCount = 0;
 function joined(dir: string, spelled: string): string {
+  let p = joins.get(dir)?.get(spelled);
+  if (p !== undefined) return p;
+  if (joinCount >= 20_000) { joins.clear(); joinCount = 0; }
   let m = joins.get(dir);
   if (!m) joins.set(dir, (m = new Map()));
-  let p = m.get(spelled);
-  if (p === undefined) {
-    if (joinCount >= 20_000) { joins.clear(); joinCount = 0; joins.set(dir, m); m.clear(); }
-    p = join(dir, spelled);
-    m.set(spelled, p);
-    joinCount++;
-  }
+  p = join(dir, spelled);
+  m.set(spelled, p);
+  joinCount++;
   return p;
 }
 

@@ -66,16 +66,9 @@ export function settleTree(memo: MergeMemo): void {
 
 /** A span of the memo's tree as it will be once its pending moves are made (a new object; the span is not changed). */
 export function spanNow(memo: MergeMemo, s: { start: number; end: number }): { start: number; end: number } {
-  let start = s.start;
-  let end = s.end;
-  for (const e of memo.pendingTree ?? []) {
-    const a = start >= e.oldEnd ? start + e.d : start;
-    let b = end > e.p ? end + e.d : end;
-    if (b < a) b = a;
-    start = a;
-    end = b;
-  }
-  return { start, end };
+  const now = { start: s.start, end: s.end };
+  for (const e of memo.pendingTree ?? []) spanMover(e.p, e.oldEnd, e.d)(now);
+  return now;
 }
 
 /** The tree holds /incbin/ data (a file that can change on disk without any text changing). */
