@@ -233,8 +233,8 @@ export class AnalysisHost {
   }
 
   /** Keystrokes the preprocessor replayed on its last run, parses made by editing the last one, trees patched. */
-  get incrementalStats(): { preprocessReplays: number; parseEdits: number; mergePatches: number; mergeValuePatches: number; modelSkips: number; edgePatches: number; checksRerun: number; unitsRerun: number; cellsPatches: number; shapePatches: number } {
-    return { preprocessReplays: this.ppCache.incremental, parseEdits: this.parseCache.edits, mergePatches: this.mergePatches, mergeValuePatches: this.mergeValuePatches, modelSkips: this.modelSkips, edgePatches: this.edgePatches, checksRerun: this.checksRerun, unitsRerun: this.unitsRerun, cellsPatches: this.cellsPatches, shapePatches: this.shapePatches };
+  get incrementalStats(): { preprocessReplays: number; parseEdits: number; mergePatches: number; mergeValuePatches: number; modelSkips: number; edgePatches: number; checksRerun: number; unitsRerun: number; cellsPatches: number; shapePatches: number; reshapePatches: number } {
+    return { preprocessReplays: this.ppCache.incremental, parseEdits: this.parseCache.edits, mergePatches: this.mergePatches, mergeValuePatches: this.mergeValuePatches, modelSkips: this.modelSkips, edgePatches: this.edgePatches, checksRerun: this.checksRerun, unitsRerun: this.unitsRerun, cellsPatches: this.cellsPatches, shapePatches: this.shapePatches, reshapePatches: this.reshapePatches };
   }
   private mergePatches = 0;
   private mergeValuePatches = 0;
@@ -246,6 +246,8 @@ export class AnalysisHost {
   private unitsRerun = 0;
   /** keystrokes that changed the shape of a property's edges, that property alone decoded again (model/graph-patch.ts) */
   private shapePatches = 0;
+  /** trees patched for a renamed property or node (graph and checks made again) */
+  private reshapePatches = 0;
   /** keystrokes that changed a cell count, the properties that read it decoded again (model/graph-patch.ts) */
   private cellsPatches = 0;
 
@@ -356,6 +358,12 @@ export class AnalysisHost {
       if (memo && patched) {
         this.mergePatches++;
         if (patched.valueChanged) this.mergeValuePatches++;
+        if (patched.reshaped) {
+          // a name changed: the graph and the checks read names, so both are made again (below)
+          this.reshapePatches++;
+          memo.graph = undefined;
+          memo.checks = undefined;
+        }
         tree = memo.tree;
         remapAll(memo.treeDiags, pp.map);
         sortLikeMerge(memo.treeDiags);

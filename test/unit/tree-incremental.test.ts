@@ -406,3 +406,65 @@ test('incremental: in a Linux tree with the language server\'s in-process bindin
   const fresh = new AnalysisHost(fs0, options).analyze(board);
   assert.equal(fingerprint(last), fingerprint({ ...fresh, diagnostics: fresh.diagnostics.filter((d) => !d.code.startsWith('binding-')) } as Analysis));
 });
+
+test('incremental: a property or node renamed where it is defined is patched in place (graph and checks made again), = fresh; a rename the merge would place otherwise is merged again', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dts-rename-'));
+  const board = path.join(dir, 'board.dts');
+  const text = [
+    '/dts-v1/;',
+    '/ {',
+    '\t#address-cells = <1>;',
+    '\t#size-cells = <1>;',
+    '\tclk: clock-controller@100 { compatible = "vendor,clk"; reg = <0x100 0x10>; #clock-cells = <1>; };',
+    '\tuart@1000 {',
+    '\t\tcompatible = "vendor,uart";',
+    '\t\treg = <0x1000 0x100>;',
+    '\t\tclocks = <&clk 3>;',
+    '\t\tclock-names = "core";',
+    '\t\tstatus = "disabled";',
+    '\t\textra-prop = <1>;',
+    '\t};',
+    '\tspi@2000 {',
+    '\t\treg = <0x2000 0x100>;',
+    '\t\tshared = <1>;',
+    '\t};',
+    '\tgpio@3000 { reg = <0x3000 0x100>; };',
+    '};',
+    '&{/spi@2000} {',
+    '\tshared = <2>;',
+    '};',
+    '',
+  ].join('\n');
+  fs.writeFileSync(board, text);
+  const run = diffRun({ autoDetectIncludePaths: false });
+  assert.equal(run.step(board).diff, undefined);
+  const edit = boardEdits(run, board, text);
+  const patched: [string, string][] = [
+    ['clocks = <&clk 3>', 'clockz = <&clk 3>'], // a supplier property gone: the graph loses its edge
+    ['clockz = <&clk 3>', 'clocks = <&clk 3>'],
+    ['status = "disabled"', 'statu = "disabled"'], // the node is enabled now: checks that read status see it
+    ['statu = "disabled"', 'status = "disabled"'],
+    ['extra-prop = <1>', 'extra-propq = <1>'], // typed longer at its end
+    ['extra-propq = <1>', 'extra-prop = <2>'], // shorter, and another value
+    ['\tuart@1000 {', '\tuart@1001 {'], // the unit address no longer matches reg
+    ['\tuart@1001 {', '\tuart@10010 {'], // typed longer at its end
+    ['\tuart@10010 {', '\tuart@1000 {'],
+  ];
+  for (const [from, to] of patched) {
+    const { before, after } = edit(from, to);
+    assert.equal(after.reshapePatches, before.reshapePatches + 1, `${from} -> ${to} was patched in place`);
+  }
+  const merged: [string, string][] = [
+    ['\t\tshared = <1>', '\t\tsharex = <1>'], // also defined in the &{/spi@2000} body: merged again
+    ['\t\tsharex = <1>', '\t\tshared = <1>'],
+    ['clock-names = "core"', 'clocks = "core"'], // the name of another property of the node (a duplicate)
+    ['clocks = "core"', 'clock-names = "core"'],
+    ['\tgpio@3000 {', '\tspi@2000 {'], // a sibling's name: the two nodes merge
+    ['\tspi@2000 { reg = <0x3000', '\tgpio@3000 { reg = <0x3000'],
+    ['\tspi@2000 {\n', '\tspi@2001 {\n'], // a path reference (&{/spi@2000}) names it
+  ];
+  for (const [from, to] of merged) {
+    const { before, after } = edit(from, to);
+    assert.equal(after.reshapePatches, before.reshapePatches, `${from} -> ${to} was merged again`);
+  }
+});

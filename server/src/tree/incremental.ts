@@ -89,6 +89,11 @@ export function hasIncbin(tree: LiveTree): boolean {
 export interface PatchResult {
   valueChanged: boolean;
   prop?: TreeProperty;
+  /**
+   * The tree's shape changed (a property or node renamed): what was read by name may read otherwise now, so
+   * the graph is built again and every check runs again (the tree itself was patched in place).
+   */
+  reshaped?: boolean;
 }
 
 /** Properties whose value the merge itself reads (phandle numbering, dtc's name rule): always merged again. */
@@ -265,6 +270,10 @@ export function patchTree(memo: MergeMemo, now: ast.DtsFile, text: string, ctx: 
   // one property's value
   const old = r.old as ast.PropertyDef;
   const def = r.now as ast.PropertyDef;
+  if (old.kind === 'property' && def.kind === 'property' && old.name !== def.name) return renameProperty(memo, e, r.containers, old, def, now, text, ctx);
+  const oldNode = r.old as ast.NodeDef;
+  const newNode = r.now as ast.NodeDef;
+  if (oldNode.kind === 'node' && newNode.kind === 'node' && oldNode.name !== newNode.name) return renameNode(memo, e, r.containers, oldNode, newNode, now, text);
   if (old.kind !== 'property' || def.kind !== 'property' || old.name !== def.name || MERGE_READS.has(def.name)) return undefined;
   if (old.start !== def.start || old.nameSpan.start !== def.nameSpan.start || old.nameSpan.end !== def.nameSpan.end || !sameLabels(old.labels, def.labels)) return undefined;
   const oldRefs = valueRefs(old);
@@ -290,17 +299,7 @@ export function patchTree(memo: MergeMemo, now: ast.DtsFile, text: string, ctx: 
   const graphKeeps = !shown || (memo.graphReads !== undefined && !memo.graphReads.has(prop!));
   memo.graphChanged = graphKeeps ? undefined : prop;
   if (shown && prop) {
-    const oldRR = chunkRefs(prop.chunks);
-    const newRR = chunkRefs(built.chunks);
-    for (let k = 0; k < newRR.length; k++) {
-      newRR[k].target = oldRR[k].target;
-      const i = memo.tree.references.indexOf(oldRR[k]);
-      if (i >= 0) memo.tree.references[i] = newRR[k];
-    }
-    // a phandle cell keeps the phandle its reference resolved to
-    const oldCells = prop.chunks.flatMap((ch) => (ch.kind === 'cells' ? ch.cells.filter((c) => c.ref) : []));
-    const newCells = built.chunks.flatMap((ch) => (ch.kind === 'cells' ? ch.cells.filter((c) => c.ref) : []));
-    for (let k = 0; k < newCells.length; k++) newCells[k].value = oldCells[k].value;
+    carryRefs(memo.tree, prop.chunks, built.chunks);
     prop.chunks = built.chunks;
   }
   // (the caller maps them to the files and sorts them as buildTree does)
@@ -308,4 +307,132 @@ export function patchTree(memo: MergeMemo, now: ast.DtsFile, text: string, ctx: 
   memo.ast = now;
   memo.text = text;
   return { valueChanged: shown, prop: shown ? prop : undefined };
+}
+
+/** The full path of tree node n (`/` for the root), as the merge writes it in `deleted`. */
+function pathOf(n: TreeNode): string {
+  const names: string[] = [];
+  for (let x: TreeNode | undefined = n; x && x.parent; x = x.parent) names.push(x.name);
+  return '/' + names.reverse().join('/');
+}
+
+/** Does a path name `path` or lie under it? */
+const atOrUnder = (p: string, path: string): boolean => p === path || p.startsWith(path === '/' ? '/' : path + '/');
+
+/** A path without its unit addresses (a path reference may leave them out). */
+const unitless = (p: string): string => p.replace(/@[^/]*/g, '');
+
+/** May a path reference (absolute) name `path` or a node below it? (unit addresses aside: an over-estimate) */
+const pathMayName = (ref: string, path: string): boolean => atOrUnder(unitless(ref), unitless(path));
+
+/** Does a value in the tree hold the path of `node` or of a node below it (a path reference in a value)? */
+function pathValueBelow(root: TreeNode, node: TreeNode): boolean {
+  const below = (t: TreeNode | undefined): boolean => {
+    for (let x = t; x; x = x.parent) if (x === node) return true;
+    return false;
+  };
+  const stack: TreeNode[] = [root];
+  while (stack.length) {
+    const n = stack.pop()!;
+    for (const p of n.properties) for (const c of p.chunks) if (c.kind === 'pathRef' && below(c.ref.target)) return true;
+    for (const c of n.children) stack.push(c);
+  }
+  return false;
+}
+
+/**
+ * One property renamed where it is defined (`clock-names` to `clock-namez`, a name typed longer or shorter), its
+ * value maybe changed too: patched when the old name was defined only there and the new one nowhere in that
+ * node, neither carries labels, its references stay as they were and no /delete-property/ names either: the
+ * merge would then put the new name where the old one was, with this value. The tree property is renamed in
+ * place; the graph and the checks are made again (PatchResult.reshaped).
+ */
+function renameProperty(memo: MergeMemo, e: ast.ParseEdit, containers: string[], old: ast.PropertyDef, def: ast.PropertyDef, now: ast.DtsFile, text: string, ctx: BuildTreeContext): PatchResult | undefined {
+  if (MERGE_READS.has(old.name) || MERGE_READS.has(def.name)) return undefined;
+  if (old.start !== def.start || old.nameSpan.start !== def.nameSpan.start || old.labels.length || def.labels.length) return undefined;
+  const oldRefs = valueRefs(old);
+  const newRefs = valueRefs(def);
+  if (!oldRefs || !newRefs || oldRefs.join('\n') !== newRefs.join('\n')) return undefined;
+  const node = nodeAt(memo.tree, containers);
+  if (!node) return undefined;
+  const prop = node.properties.find((x) => x.name === old.name);
+  if (!prop || prop.contributions.length !== 1 || prop.contributions[0].kind !== 'definition' || prop.contributions[0].start !== old.start) return undefined;
+  if (prop.labels.length || node.properties.some((x) => x.name === def.name)) return undefined;
+  const base = pathOf(node);
+  const oldPath = base === '/' ? '/' + old.name : base + '/' + old.name;
+  const newPath = base === '/' ? '/' + def.name : base + '/' + def.name;
+  if (memo.tree.deleted.some((x) => x.path === oldPath || x.path === newPath)) return undefined;
+  const positioned: PositionedDiagnostic[] = [];
+  const built = buildProp(new MergeState({ ...ctx, positioned }), def);
+  if (built.labels.length || built.valueLabels.length) return undefined;
+  // from here on the tree changes
+  memo.treeDiags = memo.treeDiags.filter((x) => !(x.start >= old.start && x.end <= old.end && x.diag.code.startsWith('value-')));
+  moveAll(memo, e);
+  carryRefs(memo.tree, prop.chunks, built.chunks);
+  prop.name = def.name;
+  prop.chunks = built.chunks;
+  prop.span = built.span;
+  prop.nameSpan = built.nameSpan;
+  prop.contributions = built.contributions;
+  memo.treeDiags.push(...positioned);
+  memo.graphChanged = undefined;
+  memo.ast = now;
+  memo.text = text;
+  return { valueChanged: true, prop, reshaped: true };
+}
+
+/**
+ * One node renamed where it is defined (`serial@...` to `serial@...`, a name typed longer or shorter), its body
+ * as it was: patched when the node has no other definition or extension, no sibling has the new name, no
+ * deletion names either, no reference is a path (`&{/...}`) and no diagnostic of the merge names its path:
+ * the merge would then make the same node with the new name. Renamed in place; the graph and the checks are
+ * made again (PatchResult.reshaped).
+ */
+function renameNode(memo: MergeMemo, e: ast.ParseEdit, containers: string[], old: ast.NodeDef, def: ast.NodeDef, now: ast.DtsFile, text: string): PatchResult | undefined {
+  if (old.start !== def.start || old.nameSpan.start !== def.nameSpan.start || !sameLabels(old.labels, def.labels) || old.omitIfNoRef !== def.omitIfNoRef) return undefined;
+  if (!sameShape(old.body, def.body)) return undefined;
+  const parent = nodeAt(memo.tree, containers);
+  if (!parent) return undefined;
+  const node = parent.children.find((c) => c.name === old.name);
+  if (!node || node.contributions.length !== 1 || node.contributions[0].kind !== 'definition' || node.contributions[0].start !== old.start) return undefined;
+  if (parent.children.some((c) => c.name === def.name) || node.properties.some((p) => p.name === 'name')) return undefined;
+  const base = pathOf(parent);
+  const oldPath = base === '/' ? '/' + old.name : base + '/' + old.name;
+  const newPath = base === '/' ? '/' + def.name : base + '/' + def.name;
+  if (memo.tree.deleted.some((x) => atOrUnder(x.path, oldPath) || atOrUnder(x.path, newPath))) return undefined;
+  // a reference written as a path (`&{/soc/uart@1000}`) that may name it or a node below it, or a value that is
+  // the path of a node below it (`serial0 = &uart;`): resolved or written otherwise now
+  if (memo.tree.references.some((r) => r.ref.kind === 'pathRef' && (!r.ref.path.startsWith('/') || pathMayName(r.ref.path, oldPath) || pathMayName(r.ref.path, newPath)))) return undefined;
+  if (pathValueBelow(memo.tree.root, node)) return undefined;
+  if (memo.treeDiags.some((x) => x.diag.message.includes(oldPath) || x.diag.related?.some((y) => y.message.includes(oldPath)))) return undefined;
+  moveAll(memo, e);
+  node.name = def.name;
+  // the spans of the name (its definition's, a generated `phandle` property's, diagnostics at the name): a name
+  // typed longer at its end is an insertion where they end, which the move leaves out
+  const was = { start: old.nameSpan.start, end: old.nameSpan.end };
+  spanMover(e.p, e.oldEnd, e.d)(was);
+  const fix = (x: { start: number; end: number }): void => {
+    if (x.start === was.start && x.end === was.end) { x.start = def.nameSpan.start; x.end = def.nameSpan.end; }
+  };
+  fix(node.contributions[0].nameSpan);
+  for (const p of node.properties) if (p.name === 'phandle' && p.contributions.length === 0) { fix(p.span); fix(p.nameSpan); }
+  for (const x of memo.treeDiags) { fix(x); if (x.related) for (const r of x.related) fix(r); }
+  memo.graphChanged = undefined;
+  memo.ast = now;
+  memo.text = text;
+  return { valueChanged: false, reshaped: true };
+}
+
+/** The new chunks' references take the old ones' targets and phandle values (the same references, in order). */
+function carryRefs(tree: LiveTree, was: ValueChunk[], chunks: ValueChunk[]): void {
+  const oldRR = chunkRefs(was);
+  const newRR = chunkRefs(chunks);
+  for (let k = 0; k < newRR.length; k++) {
+    newRR[k].target = oldRR[k].target;
+    const i = tree.references.indexOf(oldRR[k]);
+    if (i >= 0) tree.references[i] = newRR[k];
+  }
+  const oldCells = was.flatMap((ch) => (ch.kind === 'cells' ? ch.cells.filter((c) => c.ref) : []));
+  const newCells = chunks.flatMap((ch) => (ch.kind === 'cells' ? ch.cells.filter((c) => c.ref) : []));
+  for (let k = 0; k < newCells.length; k++) newCells[k].value = oldCells[k].value;
 }
