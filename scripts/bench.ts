@@ -11,7 +11,7 @@
 //   7. process cold start: the whole dts-check process for sm8550-mtp vs cpp + dtc
 //   plus the in-process (no server) numbers of AnalysisHost.analyze.
 // Memory is sampled 0.2 s after the last answer and again at rest (REST_MS later).
-// Options: --runs N (cold runs per board, 5)  --edits N (per board, 200)  --memory-edits N (2000)
+// Options: --runs N (cold runs per board, 5)  --edits N (per board, 200)  --memory-edits N (2000)  --keystroke-rounds N (8)
 //          --requests N (hover and definition requests per board, 200)  --no-corpus  --no-inproc
 //          --no-bindings (binding validation off: the servers' setting, dts-check --no-bindings)
 //          --corpus-limit N (first N boards only)  --only inproc,cold,server,corpus,busy,startup  --jobs N (dts-check --jobs, default: the core count)  --write-md
@@ -22,6 +22,7 @@ import * as path from 'node:path';
 import { uriOf } from '../test/lsp/lsp-client';
 import type { InprocResult } from './bench/inproc';
 import { benchEdit, type EditKind } from './bench/inproc';
+import { KEYSTROKE_KINDS, keystrokeRound, type KeystrokeKind } from './bench/keystrokes';
 import { busyReport, runBusy, type BusyResult } from './bench/busy';
 import { BenchClient } from './bench/server-client';
 import { runStartup, startupReport, type StartupResult } from './bench/startup';
@@ -42,6 +43,8 @@ interface Opts {
   runs: number;
   edits: number;
   memoryEdits: number;
+  /** rounds of each structural keystroke kind (section 2b) */
+  keystrokeRounds: number;
   requests: number;
   corpus: boolean;
   inproc: boolean;
@@ -55,7 +58,7 @@ interface Opts {
 }
 
 function parseOpts(argv: string[]): Opts {
-  const o: Opts = { runs: 5, edits: 200, memoryEdits: 2000, requests: 200, corpus: true, inproc: true, corpusLimit: 0, jobs: os.cpus().length, writeMd: false, bindings: true };
+  const o: Opts = { runs: 5, edits: 200, memoryEdits: 2000, keystrokeRounds: 8, requests: 200, corpus: true, inproc: true, corpusLimit: 0, jobs: os.cpus().length, writeMd: false, bindings: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const num = (): number => {
@@ -66,6 +69,7 @@ function parseOpts(argv: string[]): Opts {
     if (a === '--runs') o.runs = Math.max(1, num());
     else if (a === '--edits') o.edits = num();
     else if (a === '--memory-edits') o.memoryEdits = num();
+    else if (a === '--keystroke-rounds') o.keystrokeRounds = num();
     else if (a === '--requests') o.requests = num();
     else if (a === '--no-corpus') o.corpus = false;
     else if (a === '--no-inproc') o.inproc = false;
@@ -187,6 +191,31 @@ async function editBurst(c: BenchClient, board: string, file: string, n: number,
     if (c.publishedFor(file, v)) published++;
   }
   return published;
+}
+
+/** Structural keystrokes (bench/keystrokes.ts) in `file`, `rounds` rounds of each kind, at a typing pace: latency by kind. */
+async function keystrokeBurst(c: BenchClient, file: string, rounds: number, rnd: () => number): Promise<Map<KeystrokeKind, { ms: number[]; serverMs: number[] }>> {
+  const root = await contextRoot(c, file);
+  const out = new Map<KeystrokeKind, { ms: number[]; serverMs: number[] }>();
+  for (let r = 0; r < rounds; r++) {
+    for (const kind of KEYSTROKE_KINDS) {
+      const round = keystrokeRound(c.texts.get(file)!, kind, rnd);
+      if (!round) continue;
+      const into = out.get(kind) ?? { ms: [], serverMs: [] };
+      out.set(kind, into);
+      for (const k of round) {
+        await sleep(TYPING_PACE_MS);
+        const send = c.prepareReplace(file, k.p, k.remove, k.insert);
+        const t0 = now();
+        await send();
+        const a = await c.waitAnalysed(root, t0);
+        c.timedLogs?.push(`${(a.at - c.spawnedAt).toFixed(0)} bench keystroke ${path.basename(file)} ${kind} at ${k.p}: ${(a.at - t0).toFixed(1)} ms (server ${a.ms} ms)`);
+        if (k.timed) { into.ms.push(a.at - t0); into.serverMs.push(a.ms); }
+        await sleep(2);
+      }
+    }
+  }
+  return out;
 }
 
 async function timedRequests(c: BenchClient, file: string, offsets: number[], method: string): Promise<{ times: number[]; answered: number }> {
@@ -320,6 +349,7 @@ async function main(): Promise<void> {
       if (d) dtsis.set(b, d);
     }
   }
+  let keystrokes: { file: string; byKind: Map<KeystrokeKind, { ms: number[]; serverMs: number[] }> } | undefined;
   if (want('server')) try {
     await c.initialize(dtsDir, SERVER_SETTINGS); // the default settings (75 ms debounce for bursts, isolated edits at once)
     await memSnap('started (no document)');
@@ -362,6 +392,13 @@ async function main(): Promise<void> {
       if (d) e.published += await editBurst(c, b, d, opts.edits - half, rnd, e.dtsiMs, e.serverMs, TYPING_PACE_MS);
       done += opts.edits;
       edits.push(e);
+    }
+    // 2b. structural keystrokes, in the .dtsi of the board the requirement names (sc7280)
+    const kb = boards.find((b) => b.includes('sc7280')) ?? boards[0];
+    const kd = dtsis.get(kb);
+    if (kd && opts.keystrokeRounds > 0) {
+      progress(`structural keystrokes in ${path.basename(kd)}`);
+      keystrokes = { file: kd, byKind: await keystrokeBurst(c, kd, opts.keystrokeRounds, prng(11)) };
     }
     await memSnap(`after ${done} edits`);
     // 4. memory over many edits
@@ -439,6 +476,21 @@ async function main(): Promise<void> {
     if (byKind[k].length) say(`| ${k === 'space' ? 'space edits' : 'value edits'} | ${byKind[k].length} | | | | ${fmtMs(median(byKind[k]))} / ${fmtMs(p95(byKind[k]))} ms | | |`);
   }
   say();
+  if (keystrokes) {
+    say(`### 2b. Structural keystrokes (didChange → analysis done and diagnostics published)`);
+    say();
+    say(`The same server, after the edits above, in \`${rel(keystrokes.file)}\` (its board's context), at the same typing pace: keystrokes that change names and references, not only white space and digits (\`scripts/bench/keystrokes.ts\`, seeded). A round of each kind at a random place: "property name", "node name", "reference" (a \`&label\` in a cell list: unresolved while typed) and "label": a letter typed at the end of the name, then deleted (two keystrokes); "new property": the line \`vendor,typed-prop = <1 2>;\` typed one character at a time after a \`status\` line (the intermediate texts have syntax errors), then deleted at once (not timed). ${opts.keystrokeRounds} rounds of each kind.`);
+    say();
+    say(`| keystrokes | count | median / p95 | server analysis median / p95 |`);
+    say(`|---|---:|---:|---:|`);
+    const allK: number[] = [];
+    for (const [kind, v] of keystrokes.byKind) {
+      allK.push(...v.ms);
+      say(`| ${kind} | ${v.ms.length} | ${fmtMs(median(v.ms))} / ${fmtMs(p95(v.ms))} ms | ${fmtMs(median(v.serverMs))} / ${fmtMs(p95(v.serverMs))} ms |`);
+    }
+    say(`| **all** | ${allK.length} | **${fmtMs(median(allK))} / ${fmtMs(p95(allK))} ms** | |`);
+    say();
+  }
   say(`### 3. Hover and definition latency on phandle references`);
   say();
   say(`| board | requests | hover median / p95 | definition median / p95 | answered |`);

@@ -468,3 +468,55 @@ test('incremental: a property or node renamed where it is defined is patched in 
     assert.equal(after.reshapePatches, before.reshapePatches, `${from} -> ${to} was merged again`);
   }
 });
+test('incremental: a value whose phandle references changed is patched (resolved, reported when unresolved, phandles numbered again as dtc numbers them), = fresh; with /omit-if-no-ref/ it is merged again', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dts-refs-'));
+  const board = path.join(dir, 'board.dts');
+  const lines = [
+    '/dts-v1/;',
+    '/ {',
+    '\ta: a { };',
+    '\tb: b { };',
+    '\tc: c { phandle = <1>; };',
+    '\td: d { };',
+    '\te: e { phandle = <0>; };',
+    '\tuser1 { p = <&a>; };',
+    '\tuser2 { p = <&b &d>; };',
+    '\tuser3 { p = <&c &e>; };',
+    '\tself: user4 { p = <&self 1>; };',
+    '};',
+    '',
+  ];
+  const text = lines.join('\n');
+  fs.writeFileSync(board, text);
+  const run = diffRun({ autoDetectIncludePaths: false });
+  const first = run.step(board);
+  assert.equal(first.diff, undefined);
+  // a: 2 (1 is c's own), b: 3, d: 4, e: 5 (its own `phandle = <0>` is bad: none added), user4: 6
+  assert.equal(first.incremental.tree.phandles.get(2)?.name, 'a');
+  const edit = boardEdits(run, board, text);
+  const steps: [string, string][] = [
+    ['p = <&a>', 'p = <&ax>'], // unresolved: a has no phandle any more, the others move down
+    ['p = <&ax>', 'p = <&d>'], // d is numbered first now
+    ['p = <&d>', 'p = <&c>'], // c's own phandle
+    ['p = <&c>', 'p = <&self>'], // a node further on, numbered first
+    ['p = <&self>', 'p = <&a>'],
+    ['<&b &d>', '<&d &b>'], // the order of first references
+    ['<&self 1>', '<&self 1 &a>'], // another reference in the same value
+  ];
+  for (const [from, to] of steps) {
+    const { r, before, after } = edit(from, to);
+    assert.equal(after.reshapePatches, before.reshapePatches + 1, `${from} -> ${to} was patched`);
+    if (to === 'p = <&ax>') assert.ok(r.incremental.diagnostics.some((d) => d.code === 'unresolved-reference' && /"ax"/.test(d.message)), 'the unresolved reference is reported');
+  }
+  // with /omit-if-no-ref/, a reference decides whether a node exists: merged again
+  const omitText = text.replace('\td: d { };', '\t/omit-if-no-ref/ d: d { };');
+  fs.writeFileSync(board, omitText);
+  const run2 = diffRun({ autoDetectIncludePaths: false });
+  assert.equal(run2.step(board).diff, undefined);
+  const edit2 = boardEdits(run2, board, omitText);
+  for (const [from, to] of [['<&b &d>', '<&b>'], ['<&b>', '<&b &d>']] as const) {
+    const { before, after } = edit2(from, to);
+    assert.equal(after.reshapePatches, before.reshapePatches, `${from} -> ${to} was merged again`);
+  }
+});
+

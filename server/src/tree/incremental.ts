@@ -20,6 +20,8 @@ import { buildProp } from './build';
 import { MergeState, type BuildTreeContext } from './merge-state';
 import { resolveReference } from './query';
 import { moveTreeSpans, spanMover } from './spans';
+import { LiveProperty } from './value-reads';
+import { noItems } from '../base/empty';
 import type { LiveTree, ResolvedRef, TreeNode, TreeProperty, ValueChunk } from './types';
 
 /** What the last analysis of a root left for the next one. */
@@ -51,6 +53,8 @@ export interface MergeMemo {
    * diagnostics are out. Until then the tree's spans lag the text by these edits (spanNow maps one).
    */
   pendingTree?: TreeMove[];
+  /** the AST uses /omit-if-no-ref/ (found when a reference patch first asks; an edit that changes it is merged in full) */
+  omits?: boolean;
 }
 
 /** An edit of the text that moves the positions after it: [p, oldEnd) became [p, oldEnd + d). */
@@ -278,7 +282,10 @@ export function patchTree(memo: MergeMemo, now: ast.DtsFile, text: string, ctx: 
   if (old.start !== def.start || old.nameSpan.start !== def.nameSpan.start || old.nameSpan.end !== def.nameSpan.end || !sameLabels(old.labels, def.labels)) return undefined;
   const oldRefs = valueRefs(old);
   const newRefs = valueRefs(def);
-  if (!oldRefs || !newRefs || oldRefs.join('\n') !== newRefs.join('\n')) return undefined;
+  if (!oldRefs || !newRefs) return undefined;
+  // other references (`<&gcc 12>` to `<&gcx 12>`): resolved here, and the generated phandles numbered again
+  const refsChanged = oldRefs.join('\n') !== newRefs.join('\n');
+  if (refsChanged && !referencesPatchable(memo, ctx, oldRefs, newRefs)) return undefined;
   // the tree property this definition contributed to (its contribution starts where the definition does)
   const node = nodeAt(memo.tree, r.containers);
   const live: TreeProperty | undefined = node?.properties.find((x) => x.name === def.name);
@@ -298,6 +305,15 @@ export function patchTree(memo: MergeMemo, now: ast.DtsFile, text: string, ctx: 
   // the graph stays (moved) unless its build read the value that changed: then its edges are made again
   const graphKeeps = !shown || (memo.graphReads !== undefined && !memo.graphReads.has(prop!));
   memo.graphChanged = graphKeeps ? undefined : prop;
+  if (shown && prop && refsChanged) {
+    memo.treeDiags = memo.treeDiags.filter((x) => !(x.start >= def.start && x.end <= def.end && x.diag.code === 'unresolved-reference'));
+    resolveAgain(memo.tree, prop, built.chunks, new MergeState({ ...ctx, positioned }));
+    memo.treeDiags.push(...positioned);
+    memo.graphChanged = undefined;
+    memo.ast = now;
+    memo.text = text;
+    return { valueChanged: true, prop, reshaped: true };
+  }
   if (shown && prop) {
     carryRefs(memo.tree, prop.chunks, built.chunks);
     prop.chunks = built.chunks;
@@ -307,6 +323,103 @@ export function patchTree(memo: MergeMemo, now: ast.DtsFile, text: string, ctx: 
   memo.ast = now;
   memo.text = text;
   return { valueChanged: shown, prop: shown ? prop : undefined };
+}
+
+/**
+ * Can a value whose phandle references changed be patched: not an overlay (fixups), references written as labels
+ * or paths in cell lists only (not path values), no /omit-if-no-ref/ anywhere (a reference keeps such a node),
+ * no duplicate property or node (whose earlier values' references dtc still numbers) and no `phandle` property
+ * written as a reference? Then dtc's numbering can be made again from the tree alone (renumberPhandles).
+ */
+function referencesPatchable(memo: MergeMemo, ctx: BuildTreeContext, oldRefs: string[], newRefs: string[]): boolean {
+  if (memo.tree.isPlugin || ctx.base) return false;
+  if (oldRefs.some((r) => r.startsWith('{')) || newRefs.some((r) => r.startsWith('{'))) return false;
+  if (memo.treeDiags.some((x) => x.diag.code === 'duplicate-property' || x.diag.code === 'duplicate-node')) return false;
+  memo.omits ??= astHasOmit(memo.ast);
+  if (memo.omits) return false;
+  return true;
+}
+
+/** Does the AST use /omit-if-no-ref/ (on a node, or as a top-level statement)? */
+function astHasOmit(file: ast.DtsFile): boolean {
+  const inBody = (b: ast.NodeBody): boolean => b.items.some((it) => it.kind === 'node' && (it.omitIfNoRef || inBody(it.body)));
+  return file.statements.some((st) => st.kind === 'omitIfNoRef' || ((st.kind === 'rootNode' || st.kind === 'refNode') && inBody(st.body)));
+}
+
+/**
+ * The shown value of `prop` becomes `chunks`, whose references are other than before: they are resolved in the
+ * tree (an unresolved one reported as the merge reports it, into `mg`), the tree's reference list takes them in
+ * place of the old ones, and every generated phandle is numbered again (renumberPhandles).
+ */
+function resolveAgain(tree: LiveTree, prop: TreeProperty, chunks: ValueChunk[], mg: MergeState): void {
+  const gone = new Set(chunkRefs(prop.chunks));
+  const added = chunkRefs(chunks);
+  for (const rr of added) {
+    const r = rr.ref;
+    const t = resolveReference(tree, r);
+    if (t) rr.target = t;
+    else mg.report('unresolved-reference', r, `Reference to non-existent node or label "${r.kind === 'labelRef' ? r.name : r.path}"`);
+  }
+  tree.references = tree.references.filter((rr) => !gone.has(rr));
+  tree.references.push(...added);
+  tree.references.sort((a, b) => a.ref.start - b.ref.start);
+  prop.chunks = chunks;
+  renumberPhandles(tree);
+}
+
+/** Is n's phandle its own (a `phandle` or `linux,phandle` property written with that value), not one dtc generated? */
+function explicitPhandle(n: TreeNode): boolean {
+  for (const p of n.properties) {
+    if ((p.name !== 'phandle' && p.name !== 'linux,phandle') || p.contributions.length === 0) continue;
+    const ch = p.chunks[0];
+    if (p.chunks.length === 1 && ch.kind === 'cells' && ch.bits === 32 && ch.cells.length === 1 && ch.cells[0].value === BigInt(n.phandle!)) return true;
+  }
+  return false;
+}
+
+/**
+ * dtc's phandle numbering made again (tree/dtc-checks.ts phandle_references): the generated phandles (a `phandle`
+ * property the merge added, with no contribution) are removed, then every node a phandle reference resolves to,
+ * in tree order (nodes in pre-order, their properties and cells in order), gets the next number not in use, and a
+ * `phandle` property at its name; each reference cell takes its target's phandle (0xffffffff when unresolved);
+ * the phandle table is made again in tree order.
+ */
+export function renumberPhandles(tree: LiveTree): void {
+  const order: TreeNode[] = [];
+  const walk = (n: TreeNode): void => { order.push(n); for (const c of n.children) walk(c); };
+  walk(tree.root);
+  const used = new Set<number>();
+  for (const n of order) {
+    const k = n.properties.findIndex((p) => p.name === 'phandle' && p.contributions.length === 0);
+    if (k >= 0) n.properties.splice(k, 1);
+    if (n.phandle === undefined) continue;
+    if (explicitPhandle(n)) used.add(n.phandle); else n.phandle = undefined;
+  }
+  let next = 1;
+  for (const n of order) {
+    for (const p of n.properties) {
+      for (const ch of p.chunks) {
+        if (ch.kind !== 'cells') continue;
+        for (const c of ch.cells) {
+          if (!c.ref) continue;
+          const t = c.ref.target;
+          if (!t) { c.value = 0xffffffffn; continue; }
+          if (t.phandle === undefined) {
+            while (used.has(next)) next++;
+            t.phandle = next;
+            used.add(next);
+            // (a node with a `phandle` property of its own, whose value was bad, gets none added: dtc adds none)
+            const at = t.contributions[0]?.nameSpan ?? { start: 0, end: 0 };
+            const cell = { start: at.start, end: at.start, value: BigInt(next) };
+            if (!t.properties.some((x) => x.name === 'phandle')) t.properties.push(new LiveProperty('phandle', [{ kind: 'cells', start: at.start, end: at.start, bits: 32, cells: [cell] }], noItems(), { start: at.start, end: at.end }, { start: at.start, end: at.end }, [], t));
+          }
+          c.value = BigInt(t.phandle);
+        }
+      }
+    }
+  }
+  tree.phandles = new Map();
+  for (const n of order) if (n.phandle !== undefined && !tree.phandles.has(n.phandle)) tree.phandles.set(n.phandle, n);
 }
 
 /** The full path of tree node n (`/` for the root), as the merge writes it in `deleted`. */
