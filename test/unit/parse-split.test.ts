@@ -109,3 +109,25 @@ test('a huge statement with many errors recovers item by item: one error per bro
   assert.deepEqual(uart10.body.items.map((x) => x.kind === 'property' ? x.name : x.kind).includes('error'), true);
   assert.ok(uart10.body.items.some((x) => x.kind === 'property' && x.name === 'status'));
 });
+
+test('typing a property into a huge statement, one character at a time: every state (most with a syntax error) equals the parse without cache, and only the item typed in is parsed again', () => {
+  const cache = new ParseCache();
+  parseDts(soc, cache, opts);
+  // (an error elsewhere first: the items are then parsed one by one, and cached, as a sliced first parse does)
+  const i10 = soc.indexOf('interrupts = <', soc.indexOf('uart10:')) + 'interrupts = <'.length;
+  parseDts(soc.slice(0, i10) + 'GIC_SPI ' + soc.slice(i10), cache, opts);
+  parseDts(soc, cache, opts);
+  const at = soc.indexOf('\n', soc.indexOf('status', soc.indexOf('uart42:'))) + 1;
+  const line = '\t\t\tvendor,typed = <1 2>, "x";\n';
+  let errorStates = 0;
+  for (let k = 1; k <= line.length; k++) {
+    const text = soc.slice(0, at) + line.slice(0, k) + soc.slice(at);
+    const before = cache.stats.parsed;
+    const r = parseDts(text, cache, opts);
+    assert.deepEqual(r, parseDts(text, undefined, opts), `after ${JSON.stringify(line.slice(0, k))}`);
+    if (r.errors.length) errorStates++;
+    // the item typed in (uart42), and the two huge nodes around it (soc@0 and the root statement) at most
+    assert.ok(cache.stats.parsed - before <= 4, `after ${JSON.stringify(line.slice(0, k))}: ${cache.stats.parsed - before} parsed`);
+  }
+  assert.ok(errorStates > 10, `${errorStates} states with a syntax error`);
+});

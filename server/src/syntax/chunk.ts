@@ -3,7 +3,8 @@
 import type { ErrorItem, NodeItem, SyntaxErrorInfo, TopStatement } from './ast';
 import * as peg from './dts-parser';
 import { errorRegion, newlineBefore } from './scan';
-import type { ChunkResult } from './parse-cache';
+import type { ChunkResult, ParseCache } from './parse-cache';
+import { parseItem } from './statement';
 import { parseShell, propertiesFirst, SPLIT_MIN_CHARS } from './items';
 import { buildMessage, tokenAt } from './messages';
 
@@ -25,8 +26,14 @@ export function dedupe(errors: SyntaxErrorInfo[]): SyntaxErrorInfo[] {
 }
 
 /** Parses one chunk of text (one or more top-level statements); offsets are shifted by base. */
-export function parseChunk(t: string, base: number, isCancelled?: () => boolean, startRule: 'TopStatement' | 'BodyItems' = 'TopStatement', depth = 0): ChunkResult {
+export function parseChunk(t: string, base: number, isCancelled?: () => boolean, startRule: 'TopStatement' | 'BodyItems' = 'TopStatement', depth = 0, cache?: ParseCache, gen = 0): ChunkResult {
   let soft: SyntaxErrorInfo[] = [];
+  // a huge statement parsed before (the cache holds its items): item by item at once, the one with the error
+  // parsed again (a first try of the whole text would read up to the error, in vain)
+  if (cache && t.length >= SPLIT_MIN_CHARS && depth < 64) {
+    const r = recoverByItems(t, base, isCancelled, startRule, depth, cache, gen);
+    if (r) return r;
+  }
   try {
     const statements = peg.parse(t, { startRule, base, errors: soft });
     return { statements, errors: dedupe(soft) };
@@ -35,8 +42,8 @@ export function parseChunk(t: string, base: number, isCancelled?: () => boolean,
   }
   // a huge statement (a SoC's `/ { ... };`) with errors: recover item by item, so a header change that
   // breaks a hundred properties costs a hundred small re-parses, not a hundred whole-statement ones
-  if (t.length >= SPLIT_MIN_CHARS && depth < 64) {
-    const r = recoverByItems(t, base, isCancelled, startRule, depth);
+  if (!cache && t.length >= SPLIT_MIN_CHARS && depth < 64) {
+    const r = recoverByItems(t, base, isCancelled, startRule, depth, cache, gen);
     if (r) return r;
   }
   const vsemi = new Set<number>();
@@ -102,7 +109,7 @@ export function parseChunk(t: string, base: number, isCancelled?: () => boolean,
  * braces or item boundaries are broken) or dtc's "properties must precede subnodes" applies: the caller
  * then recovers over the whole statement.
  */
-function recoverByItems(t: string, base: number, isCancelled: (() => boolean) | undefined, rule: 'TopStatement' | 'BodyItems', depth: number): ChunkResult | undefined {
+function recoverByItems(t: string, base: number, isCancelled: (() => boolean) | undefined, rule: 'TopStatement' | 'BodyItems', depth: number, cache: ParseCache | undefined, gen: number): ChunkResult | undefined {
   const shell = parseShell(t, base, rule);
   if (!shell) return undefined;
   const { node, close, bounds } = shell;
@@ -111,7 +118,12 @@ function recoverByItems(t: string, base: number, isCancelled: (() => boolean) | 
   const errors: SyntaxErrorInfo[] = [];
   for (let k = 0; k < bounds.length; k += 2) {
     if (isCancelled && (k & 63) === 0 && isCancelled()) return undefined;
-    const r = parseChunk(t.slice(bounds[k], bounds[k + 1]), base + bounds[k], isCancelled, 'BodyItems', depth + 1);
+    const text = t.slice(bounds[k], bounds[k + 1]);
+    // an item without error as the item parse (parseItem) makes and caches it: a keystroke's syntax error in a
+    // SoC .dtsi parses that item again, not the hundreds of others (the same AST either way)
+    const it = cache ? parseItem(text, base + bounds[k], cache, gen, isCancelled, depth) : undefined;
+    if (it) { items.push(it); continue; }
+    const r = parseChunk(text, base + bounds[k], isCancelled, 'BodyItems', depth + 1, cache, gen);
     for (const it of r.statements as unknown as NodeItem[]) items.push(it);
     for (const e of r.errors) errors.push(e);
   }

@@ -25,7 +25,7 @@ export function parseStatement(t: string, start: number, cache: ParseCache | und
   // the cache keeps the statement's text and AST (and the names cut from it): from a copy, not a
   // view of this version of the whole text (see detach)
   const own = detach(t);
-  const r = parseChunk(own, start, isCancelled);
+  const r = parseChunk(own, start, isCancelled, 'TopStatement', 0, cache, gen);
   // a chunk whose parse was cancelled is not cached (the next analysis parses it again)
   if (!isCancelled || !r.errors.some((e) => e.code === 'resource-limit' && e.start === start && e.end === start)) cache?.store(own, start, gen, r);
   return r;
