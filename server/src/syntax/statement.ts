@@ -31,7 +31,12 @@ export function parseStatement(t: string, start: number, cache: ParseCache | und
   return r;
 }
 
-function parseSplit(t: string, base: number, top: boolean, cache: ParseCache, gen: number, isCancelled?: () => boolean, depth = 0): TopStatement | NodeItem | undefined {
+/**
+ * A huge statement or node item parsed item by item (from the cache where it can). Undefined when it is not one
+ * well-formed node shell; false when it is, but an item has an error (soft or hard) or dtc's property order is
+ * broken: a parse of the whole text would then fail or report an error too.
+ */
+function parseSplit(t: string, base: number, top: boolean, cache: ParseCache, gen: number, isCancelled?: () => boolean, depth = 0): TopStatement | NodeItem | false | undefined {
   if (depth > 64) return undefined;
   const shell = parseShell(t, base, top ? 'TopStatement' : 'BodyItems');
   if (!shell) return undefined;
@@ -44,11 +49,11 @@ function parseSplit(t: string, base: number, top: boolean, cache: ParseCache, ge
     const s = bounds[k];
     const e = bounds[k + 1];
     const it = parseItem(t.slice(s, e), base + s, cache, gen, isCancelled, depth);
-    if (!it) return undefined;
+    if (!it) return false;
     items.push(it);
   }
   // dtc's "Properties must precede subnodes" (a soft error of the whole parse)
-  if (!propertiesFirst(items)) return undefined;
+  if (!propertiesFirst(items)) return false;
   const body: NodeBody = { items, closeBrace: base + close, start: node.body.start, end: node.body.end + removed };
   node.body = body;
   node.end += removed;
@@ -66,6 +71,12 @@ export function parseItem(text: string, base: number, cache: ParseCache, gen: nu
   if (text.length >= SPLIT_MIN_CHARS) {
     const it = parseSplit(text, base, false, cache, gen, isCancelled, depth + 1);
     if (it) return it as NodeItem;
+    if (it === false) {
+      // an item inside has an error (or the property order is broken): the whole item parsed in one run would
+      // fail or report it as well, and is not parsed in vain (a SoC's soc@0 node: ~100 KB per keystroke)
+      if (memo) cache.store(key, base, gen, { statements: [], errors: [{ start: base, end: base, message: 'item' }] });
+      return undefined;
+    }
   }
   const soft: SyntaxErrorInfo[] = [];
   let list: NodeItem[];
