@@ -32,7 +32,8 @@ export function parseChunk(t: string, base: number, isCancelled?: () => boolean,
   // parsed again (a first try of the whole text would read up to the error, in vain)
   if (cache && t.length >= SPLIT_MIN_CHARS && depth < 64) {
     const r = recoverByItems(t, base, isCancelled, startRule, depth, cache, gen);
-    if (r) return r;
+    // (nesting too deep for the parser is reported for the whole statement, as the whole parse reports it)
+    if (r && !r.errors.some((x) => x.code === 'resource-limit')) return r;
   }
   try {
     const statements = peg.parse(t, { startRule, base, errors: soft });
