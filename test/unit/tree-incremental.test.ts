@@ -449,6 +449,9 @@ test('incremental: a property or node renamed where it is defined is patched in 
     ['\tuart@1000 {', '\tuart@1001 {'], // the unit address no longer matches reg
     ['\tuart@1001 {', '\tuart@10010 {'], // typed longer at its end
     ['\tuart@10010 {', '\tuart@1000 {'],
+    ['\tuart@1000 {', '\tquart@1000 {'], // typed at its start
+    ['\tquart@1000 {', '\tuart@1000 {'],
+    ['extra-prop = <2>', 'xextra-prop = <2>'],
   ];
   for (const [from, to] of patched) {
     const { before, after } = edit(from, to);
@@ -520,3 +523,46 @@ test('incremental: a value whose phandle references changed is patched (resolved
   }
 });
 
+
+test('incremental: a node\'s labels changed where it is defined are patched (the label table made again, references by those names resolved again, phandles numbered again), = fresh; a label a statement or a duplicate involves is merged again', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dts-labels-'));
+  const board = path.join(dir, 'board.dts');
+  const text = [
+    '/dts-v1/;',
+    '/ {',
+    '\ta: node-a { x = <1>; };',
+    '\tnode-b { };',
+    '\tuser1 { p = <&a>; };',
+    '\tuser2 { p = <&bb &a>; };',
+    '\tuser3 { v: q = <1>, v2: <2>; };',
+    '\tc: node-c { };',
+    '};',
+    '&c { extra; };',
+    '',
+  ].join('\n');
+  fs.writeFileSync(board, text);
+  const run = diffRun({ autoDetectIncludePaths: false });
+  assert.equal(run.step(board).diff, undefined);
+  const edit = boardEdits(run, board, text);
+  const patched: [string, string][] = [
+    ['\ta: node-a', '\tax: node-a'], // user1 and user2's &a unresolved; node-a has no phandle now
+    ['\tnode-b {', '\tbb: node-b {'], // a label added: user2's &bb resolves
+    ['\tax: node-a', '\ta: node-a'],
+    ['\tbb: node-b {', '\tbb: b2: node-b {'],
+    ['\tbb: b2: node-b {', '\tnode-b {'],
+  ];
+  for (const [from, to] of patched) {
+    const { r, before, after } = edit(from, to);
+    assert.equal(after.reshapePatches, before.reshapePatches + 1, `${from} -> ${to} was patched`);
+    if (to === '\tax: node-a') assert.ok(r.incremental.diagnostics.some((d) => d.code === 'unresolved-reference' && /"a"/.test(d.message)));
+  }
+  const merged: [string, string][] = [
+    ['\tc: node-c', '\tcx: node-c'], // the &c statement names it
+    ['\tcx: node-c', '\tc: node-c'],
+    ['\tnode-b {', '\tv: node-b {'], // already a property's value label: a duplicate
+  ];
+  for (const [from, to] of merged) {
+    const { before, after } = edit(from, to);
+    assert.equal(after.reshapePatches, before.reshapePatches, `${from} -> ${to} was merged again`);
+  }
+});

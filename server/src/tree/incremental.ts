@@ -278,6 +278,7 @@ export function patchTree(memo: MergeMemo, now: ast.DtsFile, text: string, ctx: 
   const oldNode = r.old as ast.NodeDef;
   const newNode = r.now as ast.NodeDef;
   if (oldNode.kind === 'node' && newNode.kind === 'node' && oldNode.name !== newNode.name) return renameNode(memo, e, r.containers, oldNode, newNode, now, text);
+  if (oldNode.kind === 'node' && newNode.kind === 'node' && !sameLabelNames(oldNode.labels, newNode.labels)) return relabelNode(memo, e, r.containers, oldNode, newNode, now, text, ctx);
   if (old.kind !== 'property' || def.kind !== 'property' || old.name !== def.name || MERGE_READS.has(def.name)) return undefined;
   if (old.start !== def.start || old.nameSpan.start !== def.nameSpan.start || old.nameSpan.end !== def.nameSpan.end || !sameLabels(old.labels, def.labels)) return undefined;
   const oldRefs = valueRefs(old);
@@ -528,12 +529,97 @@ function renameNode(memo: MergeMemo, e: ast.ParseEdit, containers: string[], old
     if (x.start === was.start && x.end === was.end) { x.start = def.nameSpan.start; x.end = def.nameSpan.end; }
   };
   fix(node.contributions[0].nameSpan);
+  // (and its definition's span: an edit at its very start is an insertion where it starts, which the move moves it past)
+  node.contributions[0].start = def.start;
+  node.contributions[0].end = def.end;
   for (const p of node.properties) if (p.name === 'phandle' && p.contributions.length === 0) { fix(p.span); fix(p.nameSpan); }
   for (const x of memo.treeDiags) { fix(x); if (x.related) for (const r of x.related) fix(r); }
   memo.graphChanged = undefined;
   memo.ast = now;
   memo.text = text;
   return { valueChanged: false, reshaped: true };
+}
+
+const sameLabelNames = (a: ast.Label[], b: ast.Label[]): boolean => a.length === b.length && a.every((l, i) => l.name === b[i].name);
+
+/**
+ * A node's labels changed where it is defined (`uart5:` typed `uart5x:`), its name and body as they were: patched
+ * when the node has no other definition, no label anywhere is a duplicate, a new name is no label yet, and no
+ * top-level statement (`&uart5 { … }`), path reference (`&{uart5/…}`) or path value names an old or new one:
+ * the merge would then give the same tree with other labels. The node's labels and the label table are made
+ * again, the references by those names resolved again (an unresolved one reported as the merge reports it) and
+ * the phandles numbered again; the graph and the checks are made again (PatchResult.reshaped).
+ */
+function relabelNode(memo: MergeMemo, e: ast.ParseEdit, containers: string[], old: ast.NodeDef, def: ast.NodeDef, now: ast.DtsFile, text: string, ctx: BuildTreeContext): PatchResult | undefined {
+  const tree = memo.tree;
+  if (tree.isPlugin || ctx.base) return undefined;
+  if (old.start !== def.start || old.name !== def.name || old.omitIfNoRef !== def.omitIfNoRef || !sameShape(old.body, def.body)) return undefined;
+  const parent = nodeAt(tree, containers);
+  const node = parent?.children.find((c) => c.name === old.name);
+  if (!node || node.contributions.length !== 1 || node.contributions[0].kind !== 'definition' || node.contributions[0].start !== old.start) return undefined;
+  const oldNames = old.labels.map((l) => l.name);
+  const newNames = def.labels.map((l) => l.name);
+  if (new Set(newNames).size !== newNames.length || memo.treeDiags.some((x) => x.diag.code === 'duplicate-label')) return undefined;
+  const names = new Set([...oldNames.filter((n) => !newNames.includes(n)), ...newNames.filter((n) => !oldNames.includes(n))]);
+  for (const n of newNames) if (!oldNames.includes(n) && tree.labels.has(n)) return undefined;
+  const named = (r: ast.Reference): boolean => r.kind === 'labelRef' ? names.has(r.name) : !r.path.startsWith('/') && names.has(r.path.split('/')[0]);
+  for (const st of memo.ast.statements) {
+    if ((st.kind === 'refNode' || st.kind === 'deleteNodeRef' || st.kind === 'omitIfNoRef') && named(st.ref)) return undefined;
+  }
+  if (tree.references.some((r) => r.ref.kind === 'pathRef' && named(r.ref))) return undefined;
+  if (pathValueNamed(tree.root, named)) return undefined;
+  moveAll(memo, e);
+  // (the definition starts with its labels: a label typed before the name is an insertion where it starts)
+  node.contributions[0].start = def.start;
+  node.contributions[0].end = def.end;
+  node.labels = def.labels.length ? def.labels.map((l) => ({ name: l.name, start: l.start, end: l.end })).sort((a, b) => a.start - b.start) : noItems();
+  relabelTable(tree);
+  // the references by those names: resolved again (the rest keep their targets)
+  const mg = new MergeState({ ...ctx, positioned: [] });
+  const again = new Set<ResolvedRef>();
+  for (const rr of tree.references) {
+    if (!named(rr.ref)) continue;
+    again.add(rr);
+    rr.target = resolveReference(tree, rr.ref);
+    if (!rr.target) mg.report('unresolved-reference', rr.ref, `Reference to non-existent node or label "${rr.ref.kind === 'labelRef' ? rr.ref.name : rr.ref.path}"`);
+  }
+  memo.treeDiags = memo.treeDiags.filter((x) => !(x.diag.code === 'unresolved-reference' && [...again].some((rr) => rr.ref.start === x.start && rr.ref.end === x.end)));
+  memo.treeDiags.push(...mg.ctx.positioned!);
+  renumberPhandles(tree);
+  memo.graphChanged = undefined;
+  memo.ast = now;
+  memo.text = text;
+  return { valueChanged: false, reshaped: true };
+}
+
+/** Does a path value in the tree (`serial0 = &uart5;`) name a label `named` accepts? */
+function pathValueNamed(root: TreeNode, named: (r: ast.Reference) => boolean): boolean {
+  const stack: TreeNode[] = [root];
+  while (stack.length) {
+    const n = stack.pop()!;
+    for (const p of n.properties) for (const c of p.chunks) if (c.kind === 'pathRef' && named(c.ref.ref)) return true;
+    for (const c of n.children) stack.push(c);
+  }
+  return false;
+}
+
+/**
+ * The label table made again as the conversion makes it (tree/to-live.ts): node labels in tree order, then
+ * property labels, then the labels inside values (kept from the table as it was: the tree does not hold them).
+ */
+function relabelTable(tree: LiveTree): void {
+  const order: TreeNode[] = [];
+  const walk = (n: TreeNode): void => { order.push(n); for (const c of n.children) walk(c); };
+  walk(tree.root);
+  const was = tree.labels;
+  const labels: LiveTree['labels'] = new Map();
+  for (const n of order) for (const l of n.labels) if (!labels.has(l.name)) labels.set(l.name, { node: n, span: { start: l.start, end: l.end } });
+  for (const n of order) for (const p of n.properties) for (const l of p.labels) if (!labels.has(l.name)) labels.set(l.name, { node: n, property: p, span: { start: l.start, end: l.end } });
+  for (const [name, v] of was) {
+    if (!v.property || labels.has(name) || v.property.labels.some((l) => l.name === name)) continue;
+    labels.set(name, v);
+  }
+  tree.labels = labels;
 }
 
 /** The new chunks' references take the old ones' targets and phandle values (the same references, in order). */
