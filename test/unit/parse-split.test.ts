@@ -118,8 +118,10 @@ test('typing a property into a huge statement, one character at a time: every st
   parseDts(soc.slice(0, i10) + 'GIC_SPI ' + soc.slice(i10), cache, opts);
   parseDts(soc, cache, opts);
   const at = soc.indexOf('\n', soc.indexOf('status', soc.indexOf('uart42:'))) + 1;
-  const line = '\t\t\tvendor,typed = <1 2>, "x";\n';
+  // (no quote: one left open runs on to the next one, and the whole text is parsed again)
+  const line = '\t\t\tvendor,typed = <1 2>, <3>;\n';
   let errorStates = 0;
+  const edits = cache.edits;
   for (let k = 1; k <= line.length; k++) {
     const text = soc.slice(0, at) + line.slice(0, k) + soc.slice(at);
     const before = cache.stats.parsed;
@@ -130,4 +132,13 @@ test('typing a property into a huge statement, one character at a time: every st
     assert.ok(cache.stats.parsed - before <= 4, `after ${JSON.stringify(line.slice(0, k))}: ${cache.stats.parsed - before} parsed`);
   }
   assert.ok(errorStates > 10, `${errorStates} states with a syntax error`);
+  // each keystroke edited the last parse (the node typed in parsed again with recovery), errors or not
+  assert.equal(cache.edits - edits, line.length);
+  // an edit elsewhere while the error is there: the whole text is parsed again (and still equals it)
+  const broken = soc.slice(0, at) + '\t\t\tvendor' + soc.slice(at);
+  parseDts(broken, cache, opts);
+  const elsewhere = broken.replace('uart7:', 'uart7x:');
+  const before = cache.edits;
+  assert.deepEqual(parseDts(elsewhere, cache, opts), parseDts(elsewhere, undefined, opts));
+  assert.equal(cache.edits, before, 'an edit away from the error is not an edit of the last parse');
 });

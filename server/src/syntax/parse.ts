@@ -88,7 +88,8 @@ export function* parseDtsSteps(text: string, cache?: ParseCache, options: ParseO
   const last = cache.lastParse(owner);
   // (a deferred parse whose analysis was abandoned: its moves are made now, as copies)
   if (last) settleMoves(last.file, false);
-  let file = last && last.complete === complete && last.file.errors.length === 0 ? reparseEdit(last, text, cache, owner, complete, options.deferMoves) : undefined;
+  // (a last parse with syntax errors is edited only where they all are: see reparseEdit)
+  let file = last && last.complete === complete ? reparseEdit(last, text, cache, owner, complete, options.deferMoves) : undefined;
   if (file) cache.edits++;
   else file = yield* parseFull(text, cache, options, sliceMs);
   cache.setLastParse(owner, { text, file, complete });

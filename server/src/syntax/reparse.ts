@@ -1,12 +1,13 @@
 // A parse made from the owner's last parse when the text changed in one place (see reparseEdit).
 import type { NodeBody, NodeDef, NodeItem, ParseEdit, RefNodeStatement, RootNodeStatement, Span, SyntaxErrorInfo, TopStatement, DtsFile } from './ast';
-import { commonPrefix, commonSuffix } from '../base/text';
+import { commonPrefix, commonSuffix, detach } from '../base/text';
 import { isSpace, looksLikeTopLevelStart, splitStatements } from './scan';
 import { shiftItem, shiftStatement } from './shift';
 import { moveItem, moveStatement } from './move';
 import type { LastParse, ParseCache } from './parse-cache';
 import { checkStatementOrder } from './order';
-import { isNodeItem, isPropertyItem, itemEnd, SPLIT_MIN_CHARS } from './items';
+import { isNodeItem, isPropertyItem, itemEnd, propertiesFirst, SPLIT_MIN_CHARS } from './items';
+import { parseChunk } from './chunk';
 import { parseItem, parseStatement } from './statement';
 
 /**
@@ -19,6 +20,7 @@ import { parseItem, parseStatement } from './statement';
  * The last parse had no syntax error. The result is what the whole parse gives.
  */
 export function reparseEdit(last: LastParse, text: string, cache: ParseCache, owner: string, complete: boolean, defer = false): DtsFile | undefined {
+  const oldErrors = last.file.errors;
   const old = last.text;
   const gen = cache.beginEdit(owner);
   try {
@@ -27,14 +29,19 @@ export function reparseEdit(last: LastParse, text: string, cache: ParseCache, ow
     const s = commonSuffix(old, text, Math.min(old.length, text.length) - p);
     const d = text.length - old.length;
     const moves: PendingMoves = { d, cache, owner, list: [] };
-    const e: EditCtx = { old, text, p, oldEnd: old.length - s, d, cache, gen, containers: [], moves, shared: false };
+    const e: EditCtx = { old, text, p, oldEnd: old.length - s, d, cache, gen, containers: [], moves, shared: false, oldErrors };
     const statements = editList<TopStatement>(last.file.statements, 0, old.length, e, true, true);
     if (!statements) return undefined;
-    const errors: SyntaxErrorInfo[] = [];
+    // the last parse's errors must all have been in the item parsed again with recovery: its errors replace them
+    // (an error elsewhere, or of the statement order, and the whole text is parsed)
+    const u = e.unit;
+    if (oldErrors.length && (!u || oldErrors.some((x) => x.start < u.start || x.end > u.end))) return undefined;
+    const errors: SyntaxErrorInfo[] = u ? u.errors.slice() : [];
     checkStatementOrder(statements, errors, text.length, complete);
     const file: DtsFile = { statements, errors };
     // (not enumerable: the parse equals a whole parse of the text, field by field)
     const edit: ParseEdit = { base: new WeakRef(last.file), p: e.p, oldEnd: e.oldEnd, d: e.d, replaced: e.replaced };
+    if (u && !e.replaced) edit.reparsed = true;
     Object.defineProperty(file, 'edit', { value: edit, enumerable: false, writable: true, configurable: true });
     if (moves.list.length > 0) {
       PENDING.set(file, moves);
@@ -62,6 +69,10 @@ interface EditCtx {
   moves: PendingMoves;
   /** a container of the list being edited is held by another owner's parse too (its contents are copied, never moved in place) */
   shared: boolean;
+  /** the last parse's syntax errors (its statements' and items', sorted) */
+  oldErrors: SyntaxErrorInfo[];
+  /** the item parsed again with error recovery (see reparseUnit): its old span and the errors of its new parse */
+  unit?: { start: number; end: number; errors: SyntaxErrorInfo[] };
 }
 
 /**
@@ -131,13 +142,26 @@ function editList<T extends Span>(list: T[], lo: number, hi: number, e: EditCtx,
   } else {
     const x = list[k];
     if (!x || e.p < x.start || e.oldEnd > x.end) return undefined;
-    const nested = inBody(x, e);
-    const y = (nested ? editNode(x, e) : top ? reparseStatement(x as unknown as TopStatement, e) : reparseItem(x as unknown as NodeItem, e, memo)) as T | undefined;
-    if (!y) return undefined;
-    if (!nested) e.replaced = { old: x as unknown as NodeItem | TopStatement, now: y as unknown as NodeItem | TopStatement, containers: e.containers.slice() };
-    if (!top && !itemOrderOk(list as unknown as NodeItem[], k, y as unknown as NodeItem)) return undefined;
-    out.push(y);
-    next = k + 1;
+    // an item of a huge node with an error in it is parsed again whole, with recovery (see reparseUnit); a huge
+    // one is descended into (its items are the units)
+    const huge = x.end - x.start >= SPLIT_MIN_CHARS;
+    const erroneous = e.oldErrors.length > 0 && e.oldErrors.some((r) => r.end >= x.start && r.start <= x.end);
+    const nested = inBody(x, e) && (huge || !erroneous);
+    const y = (erroneous && !nested ? undefined : nested ? editNode(x, e) : top ? reparseStatement(x as unknown as TopStatement, e) : reparseItem(x as unknown as NodeItem, e, memo)) as T | undefined;
+    if (!y) {
+      // an item of a huge node (memo: its items are cached on their own) whose new text has an error, or had one
+      const ys = !top && memo && !huge && !e.unit ? reparseUnit(x as unknown as NodeItem, list as unknown as NodeItem[], k, e) : undefined;
+      if (!ys) return undefined;
+      if (!propertiesFirst([...(list as unknown as NodeItem[]).slice(0, k), ...ys, ...(list as unknown as NodeItem[]).slice(k + 1)])) return undefined;
+      if (ys.length === 1 && ys[0].kind !== 'error') e.replaced = { old: x as unknown as NodeItem, now: ys[0], containers: e.containers.slice() };
+      for (const it of ys) out.push(it as unknown as T);
+      next = k + 1;
+    } else {
+      if (!nested) e.replaced = { old: x as unknown as NodeItem | TopStatement, now: y as unknown as NodeItem | TopStatement, containers: e.containers.slice() };
+      if (!top && !itemOrderOk(list as unknown as NodeItem[], k, y as unknown as NodeItem)) return undefined;
+      out.push(y);
+      next = k + 1;
+    }
   }
   // what follows moves by d: left as it is for now (see settleMoves)
   if (e.d !== 0) {
@@ -236,6 +260,26 @@ function reparseItem(x: NodeItem, e: EditCtx, memo: boolean): NodeItem | undefin
   if (t.length === 0 || itemEnd(t, 0, t.length) !== t.length || topLevelLookalike(t)) return undefined;
   e.cache.drop(x);
   return parseItem(t, a, e.cache, e.gen, undefined, 0, memo);
+}
+
+/**
+ * The item x of a huge node after the edit, parsed again with error recovery, as the whole parse recovers a huge
+ * node item by item (chunk.ts recoverByItems: each item between the boundaries items.ts finds is parsed on its
+ * own): the items and errors it gives. Undefined unless x was exactly one such item before (the item before it
+ * ends one, x ends one) and its new text is exactly one (white space around it aside).
+ */
+function reparseUnit(x: NodeItem, list: NodeItem[], k: number, e: EditCtx): NodeItem[] | undefined {
+  const prev = list[k - 1];
+  if (prev && itemEnd(e.old, prev.start, e.old.length) !== prev.end) return undefined;
+  if (itemEnd(e.old, x.start, e.old.length) !== x.end) return undefined;
+  const [a, b] = trimmed(e.text, x.start, x.end + e.d);
+  const t = e.text.slice(a, b);
+  // (its end found in the whole text: a quote left open runs on past it)
+  if (t.length === 0 || itemEnd(e.text, a, e.text.length) !== b || topLevelLookalike(t)) return undefined;
+  e.cache.drop(x);
+  const r = parseChunk(detach(t), a, undefined, 'BodyItems', 1, e.cache, e.gen);
+  e.unit = { start: x.start, end: x.end, errors: r.errors };
+  return r.statements as unknown as NodeItem[];
 }
 
 /** The top-level statement x after the edit, parsed again: exactly one statement (white space around it aside), without error. */

@@ -259,7 +259,7 @@ export function patchTree(memo: MergeMemo, now: ast.DtsFile, text: string, ctx: 
   // the preprocessed text did not change (an edit in a comment, a directive's spacing): only the files moved
   if (now === memo.ast && text === memo.text) return { valueChanged: false };
   const e = now.edit;
-  if (!e || e.base.deref() !== memo.ast) return undefined;
+  if (!e || e.base.deref() !== memo.ast || e.reparsed) return undefined;
   const r = e.replaced;
   // white space between tokens changed inside an item that keeps its shape (`/  {`, `<1  2>`): nothing but positions
   const spaceOnly = r && blank(memo.text, e.p, e.oldEnd) && blank(text, e.p, e.oldEnd + e.d) && sameShape(r.old, r.now);
