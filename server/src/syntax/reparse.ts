@@ -6,7 +6,7 @@ import { shiftItem, shiftStatement } from './shift';
 import { moveItem, moveStatement } from './move';
 import type { LastParse, ParseCache } from './parse-cache';
 import { checkStatementOrder } from './order';
-import { isNodeItem, isPropertyItem, itemEnd, propertiesFirst, SPLIT_MIN_CHARS } from './items';
+import { isNodeItem, isPropertyItem, ITEM_KEY, itemEnd, propertiesFirst, SPLIT_MIN_CHARS } from './items';
 import { parseChunk } from './chunk';
 import { parseItem, parseStatement } from './statement';
 
@@ -279,7 +279,11 @@ function reparseUnit(x: NodeItem, list: NodeItem[], k: number, e: EditCtx): Node
   e.cache.drop(x);
   const r = parseChunk(detach(t), a, undefined, 'BodyItems', 1, e.cache, e.gen);
   e.unit = { start: x.start, end: x.end, errors: r.errors };
-  return r.statements as unknown as NodeItem[];
+  const items = r.statements as unknown as NodeItem[];
+  // cached as the item parse caches an item of a huge node (statement.ts parseItem): the item, or that it failed
+  const ok = r.errors.length === 0 && items.length === 1 && items[0].kind !== 'error' && items[0].start === a && items[0].end === b;
+  e.cache.store(ITEM_KEY + t, a, e.gen, ok ? { statements: items as unknown as TopStatement[], errors: [] } : { statements: [], errors: [{ start: a, end: a, message: 'item' }] });
+  return items;
 }
 
 /** The top-level statement x after the edit, parsed again: exactly one statement (white space around it aside), without error. */
