@@ -39,7 +39,9 @@ const EDITS: Edit[] = [
   { what: 'spaces after an item', after: 'reg = <0x48>;', insert: '   ', edited: true },
   { what: 'a property value that becomes a list', after: 'current-speed = <115200>', insert: ', <1>', edited: true },
   { what: 'a missing semicolon', after: 'reg = <0x48>', remove: 1, edited: false },
-  { what: 'a semicolon that splits an item', after: 'reg = <0x3000', insert: '>; x = <1', edited: false },
+  // (a small statement whose body changed outside one item, or across two, is parsed again whole)
+  { what: 'a semicolon that splits an item', after: 'reg = <0x3000', insert: '>; x = <1', edited: true },
+  { what: 'a line pasted between two properties', after: '\tclock-frequency = <400000>;\n', insert: '\tpasted = <2>;\n', edited: true },
   { what: 'a new property typed after an item', after: 'reg = <0x48>;', insert: ' x', edited: false },
   { what: 'a property turned into a node before a property', after: '&i2c1 {\n\tstatus', remove: ' = "disabled"'.length, insert: ' { }', edited: false },
   { what: 'a property added after a node', after: '\tclock-frequency = <400000>;\n\n\tsensor@48 {\n\t\treg = <0x48>;\n\t};', insert: '\n\tlate = <1>;', edited: false },

@@ -566,3 +566,114 @@ test('incremental: a node\'s labels changed where it is defined are patched (the
     assert.equal(after.reshapePatches, before.reshapePatches, `${from} -> ${to} was merged again`);
   }
 });
+
+test('incremental: properties typed into a node\'s body or deleted from it, a character at a time or a line at once, are patched (skipped text alone changes nothing; references resolved and phandles numbered again), = fresh; what the merge would place otherwise is merged again', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dts-body-'));
+  const board = path.join(dir, 'board.dts');
+  // (the nodes typed into sit in a huge node, whose items the parser parses again one at a time, errors and all)
+  const fillers = Array.from({ length: 300 }, (_, k) => `\t\tfiller@${(0x10000 + k).toString(16)} { compatible = "vendor,filler"; reg = <0x${(0x10000 + k).toString(16)} 0x1>; };`);
+  const text = [
+    '/dts-v1/;',
+    '/ {',
+    '\t#address-cells = <1>;',
+    '\t#size-cells = <1>;',
+    '\tsoc {',
+    '\t\t#address-cells = <1>;',
+    '\t\t#size-cells = <1>;',
+    '\t\tranges;',
+    '\t\tclk: clock-controller@100 { compatible = "vendor,clk"; reg = <0x100 0x10>; #clock-cells = <1>; };',
+    '\t\tgpio: gpio@3000 { reg = <0x3000 0x100>; #gpio-cells = <2>; };',
+    '\t\tuart: uart@1000 {',
+    '\t\t\tcompatible = "vendor,uart";',
+    '\t\t\treg = <0x1000 0x100>;',
+    '\t\t\tclocks = <&clk 3>;',
+    '\t\t\tstatus = "disabled";',
+    '\t\t\tport { endpoint { remote = <1>; }; };',
+    '\t\t};',
+    '\t\ti2c@4000 {',
+    '\t\t\tcompatible = "vendor,i2c";',
+    '\t\t\treg = <0x4000 0x100>;',
+    '\t\t\tstatus = "disabled";',
+    '\t\t};',
+    '\t\tspi@2000 {',
+    '\t\t\treg = <0x2000 0x100>;',
+    '\t\t\tgone = <1>;',
+    '\t\t\t/delete-property/ gone;',
+    '\t\t};',
+    ...fillers,
+    '\t};',
+    '};',
+    '/ {',
+    '\tmodel = "body";',
+    '};',
+    '&uart {',
+    '\tstatus = "okay";',
+    '};',
+    '',
+  ].join('\n');
+  fs.writeFileSync(board, text);
+  const run = diffRun({ autoDetectIncludePaths: false });
+  assert.equal(run.step(board).diff, undefined);
+  let now = text;
+  const key = (p: number, remove: number, insert: string, what: string) => {
+    now = now.slice(0, p) + insert + now.slice(p + remove);
+    run.fs.setOverlay(board, now);
+    const r = run.step(board);
+    assert.equal(r.diff, undefined, `${what}: ${r.diff}`);
+  };
+  /** `s` typed after `anchor` a character at a time, then deleted again from its end: the merges in full it took */
+  const typed = (anchor: string, s: string): number => {
+    const at = now.indexOf(anchor);
+    assert.ok(at >= 0, anchor);
+    const before = run.host.incrementalStats;
+    let p = at + anchor.length;
+    for (const ch of s) key(p++, 0, ch, `typing ${JSON.stringify(s)}`);
+    for (let k = s.length; k > 0; k--) key(--p, 1, '', `deleting ${JSON.stringify(s)}`);
+    assert.equal(now, text);
+    return 2 * s.length - (run.host.incrementalStats.mergePatches - before.mergePatches);
+  };
+  /** `s` inserted after `anchor` at once, then removed at once: the merges in full it took */
+  const pasted = (anchor: string, s: string): number => {
+    const at = now.indexOf(anchor);
+    assert.ok(at >= 0, anchor);
+    const before = run.host.incrementalStats;
+    key(at + anchor.length, 0, s, `pasting ${JSON.stringify(s)}`);
+    key(at + anchor.length, s.length, '', `cutting ${JSON.stringify(s)}`);
+    assert.equal(now, text);
+    return 2 - (run.host.incrementalStats.mergePatches - before.mergePatches);
+  };
+  const reshaped = run.host.incrementalStats.reshapePatches;
+  // patched at every keystroke: a property typed at the end of a node's properties, between two, in a child
+  // node; a reference to a node with no phandle yet; one to no node (reported unresolved, then not)
+  assert.equal(typed('\t\t\treg = <0x4000 0x100>;\n\t\t\tstatus = "disabled";\n', '\t\t\tvendor,foo = <1>;\n'), 0);
+  assert.equal(typed('\t\t\tcompatible = "vendor,i2c";\n', '\t\t\tvendor,bar = <2 3>;\n'), 0);
+  assert.equal(typed('endpoint { remote = <1>;', ' vendor,deep = <3>;'), 0);
+  assert.equal(typed('\t\t\tcompatible = "vendor,i2c";\n', '\t\t\tvendor-gpios = <&gpio 1 0>;\n'), 0);
+  assert.equal(typed('\t\t\tcompatible = "vendor,i2c";\n', '\t\t\tvendor,missing = <&nosuch>;\n'), 0);
+  assert.ok(run.host.incrementalStats.reshapePatches > reshaped + 20);
+  // typed before a child node: while the property lacks its `;` the parser skips the child with it (a node
+  // gone from the tree, then back): those two keystrokes, each way, are merged in full
+  assert.equal(typed('\t\t\tclocks = <&clk 3>;\n\t\t\tstatus = "disabled";\n', '\t\t\tvendor,foo = <1>;\n'), 4);
+  // a property deleted a character at a time from its end, then typed again (without its `;`, the parser skips
+  // the next property with it)
+  {
+    const line = '\t\t\treg = <0x4000 0x100>;\n';
+    const before = run.host.incrementalStats;
+    let p = now.indexOf(line) + line.length;
+    for (let k = line.length; k > 0; k--) key(--p, 1, '', 'deleting reg');
+    for (const ch of line) key(p++, 0, ch, 'typing reg');
+    assert.equal(now, text);
+    assert.equal(run.host.incrementalStats.mergePatches - before.mergePatches, 2 * line.length);
+  }
+  // a line pasted and cut again: in a node, in a small `/ { }` and in an `&uart { }` that extends a node
+  assert.equal(pasted('\t\t\tcompatible = "vendor,i2c";\n', '\t\t\tvendor,bar = "x", "y";\n'), 0);
+  assert.equal(pasted('\t\t\treg = <0x1000 0x100>;\n', '\t\t\tvendor,p = <&gpio 2 0>;\n'), 0);
+  assert.equal(pasted('\tmodel = "body";\n', '\tvendor,top;\n'), 0);
+  assert.equal(pasted('\tstatus = "okay";\n', '\tvendor,late = <2>;\n'), 0);
+  // merged again: a name the node has already (a duplicate in the body; an override in `&uart { }`), a label,
+  // a node whose properties a /delete-property/ touched
+  assert.ok(typed('\t\t\treg = <0x4000 0x100>;\n\t\t\tstatus = "disabled";\n', '\t\t\treg = <1 1>;\n') > 0);
+  assert.ok(pasted('\tstatus = "okay";\n', '\tcompatible = "b";\n') > 0);
+  assert.ok(typed('\t\t\treg = <0x4000 0x100>;\n\t\t\tstatus = "disabled";\n', '\t\t\tl: vendor,lab;\n') > 0);
+  assert.ok(typed('\t\t\tgone = <1>;\n', '\t\t\tvendor,x;\n') > 0);
+});

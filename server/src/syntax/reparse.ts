@@ -147,7 +147,18 @@ function editList<T extends Span>(list: T[], lo: number, hi: number, e: EditCtx,
     const huge = x.end - x.start >= SPLIT_MIN_CHARS;
     const erroneous = e.oldErrors.length > 0 && e.oldErrors.some((r) => r.end >= x.start && r.start <= x.end);
     const nested = inBody(x, e) && (huge || !erroneous);
-    const y = (erroneous && !nested ? undefined : nested ? editNode(x, e) : top ? reparseStatement(x as unknown as TopStatement, e) : reparseItem(x as unknown as NodeItem, e, memo)) as T | undefined;
+    const before = { moves: e.moves.list.length, unit: e.unit, replaced: e.replaced };
+    let y = (erroneous && !nested ? undefined : nested ? editNode(x, e) : top ? reparseStatement(x as unknown as TopStatement, e) : reparseItem(x as unknown as NodeItem, e, memo)) as T | undefined;
+    let whole = false;
+    if (!y && nested && top && !huge) {
+      // an edit of a small statement's body outside any of its items (a line pasted or cut between two): the
+      // statement parsed again whole (what the attempt inside it noted is forgotten)
+      e.moves.list.length = before.moves;
+      e.unit = before.unit;
+      e.replaced = before.replaced;
+      y = reparseStatement(x as unknown as TopStatement, e) as T | undefined;
+      whole = y !== undefined;
+    }
     if (!y) {
       // an item of a huge node (memo: its items are cached on their own) whose new text has an error, or had one
       const ys = !top && memo && !huge && !e.unit ? reparseUnit(x as unknown as NodeItem, list as unknown as NodeItem[], k, e) : undefined;
@@ -157,7 +168,7 @@ function editList<T extends Span>(list: T[], lo: number, hi: number, e: EditCtx,
       for (const it of ys) out.push(it as unknown as T);
       next = k + 1;
     } else {
-      if (!nested) e.replaced = { old: x as unknown as NodeItem | TopStatement, now: y as unknown as NodeItem | TopStatement, containers: e.containers.slice() };
+      if (!nested || whole) e.replaced = { old: x as unknown as NodeItem | TopStatement, now: y as unknown as NodeItem | TopStatement, containers: e.containers.slice() };
       if (!top && !itemOrderOk(list as unknown as NodeItem[], k, y as unknown as NodeItem)) return undefined;
       out.push(y);
       next = k + 1;

@@ -1,0 +1,244 @@
+// What the incremental merge's patches share (tree/incremental.ts, tree/reshape.ts): moving every position of a
+// memo by an edit, AST items compared but for their positions, the tree node of a container path, and the
+// references and dtc's phandle numbering made again after a value's references changed.
+import type { PositionedDiagnostic } from '../base/diagnostics';
+import type * as ast from '../syntax/ast';
+import type { MergeState, BuildTreeContext } from './merge-state';
+import type { MergeMemo } from './incremental';
+import { resolveReference } from './query';
+import { moveTreeSpans, spanMover } from './spans';
+import { LiveProperty } from './value-reads';
+import { noItems } from '../base/empty';
+import type { LiveTree, ResolvedRef, TreeNode, TreeProperty, ValueChunk } from './types';
+
+/** Properties whose value the merge itself reads (phandle numbering, dtc's name rule): always merged again. */
+export const MERGE_READS = new Set(['phandle', 'linux,phandle', 'name']);
+
+export type Mover = (s: { start: number; end: number }) => void;
+
+/**
+ * Every position of the memo after the edit moved: the tree's, its diagnostics', the kept checks' findings' and
+ * the graph's edges'. Nothing moves when the edit kept the length (a digit replaced by another). `deferTree`: the
+ * tree's own spans are left to settleTree.
+ */
+export function moveAll(memo: MergeMemo, e: ast.ParseEdit, deferTree = false): void {
+  if (e.d === 0) return;
+  const move = spanMover(e.p, e.oldEnd, e.d);
+  if (deferTree) (memo.pendingTree ??= []).push({ p: e.p, oldEnd: e.oldEnd, d: e.d });
+  else moveTreeSpans(memo.tree, e.p, e.oldEnd, e.d);
+  movePositioned(memo.treeDiags, move);
+  if (memo.checks) for (const c of memo.checks.each) movePositioned(c.positioned, move);
+  // (the edges' two spans, thousands of them, written out: one mover function shared with the diagnostics and
+  // the tree's other spans sees objects of many shapes, and V8 then reads them the slow way)
+  if (memo.graph) {
+    const { p, oldEnd, d } = e;
+    const edges = memo.graph.edges;
+    for (let k = 0; k < edges.length; k++) {
+      const x = edges[k];
+      let s = x.span;
+      if (s.end > p) { const a = s.start >= oldEnd ? s.start + d : s.start; let b = s.end + d; if (b < a) b = a; s.start = a; s.end = b; }
+      s = x.refSpan;
+      if (s.end > p) { const a = s.start >= oldEnd ? s.start + d : s.start; let b = s.end + d; if (b < a) b = a; s.start = a; s.end = b; }
+    }
+  }
+}
+
+/** Moves positioned diagnostics (their diag is mapped again later). */
+export function movePositioned(list: PositionedDiagnostic[], move: Mover): void {
+  for (const x of list) {
+    move(x);
+    if (x.related) for (const r of x.related) move(r);
+  }
+}
+
+export function blank(t: string, a: number, b: number): boolean {
+  for (let i = a; i < b; i++) {
+    const c = t.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 10 && c !== 13 && c !== 11 && c !== 12) return false;
+  }
+  return true;
+}
+
+/** Positions in the AST types (a span's start and end, a body's closing brace). */
+const POSITION_KEYS = new Set(['start', 'end', 'closeBrace']);
+
+/** Two AST values equal but for their positions. */
+export function sameShape(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameShape(a[i], b[i])) return false;
+    return true;
+  }
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const k of ka) {
+    if (POSITION_KEYS.has(k)) continue;
+    if (!sameShape((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+  }
+  return true;
+}
+
+/** The references of a property value, in order (label or path as written). */
+export function valueRefs(def: ast.PropertyDef): string[] | undefined {
+  const out: string[] = [];
+  for (const part of def.value ?? []) {
+    if (part.labelsBefore.length || part.labelsAfter.length) return undefined;
+    const c = part.component;
+    switch (c.kind) {
+      case 'cells':
+        for (const it of c.items) {
+          if (it.kind === 'label') return undefined;
+          if (it.kind === 'ref') out.push(it.ref.kind === 'labelRef' ? it.ref.name : it.ref.path);
+        }
+        break;
+      case 'bytes':
+        if (c.items.some((it) => it.kind === 'label')) return undefined;
+        break;
+      case 'pathValue':
+        out.push('{' + (c.ref.kind === 'labelRef' ? c.ref.name : c.ref.path));
+        break;
+      case 'incbin':
+        return undefined;
+      default:
+        break;
+    }
+  }
+  return out;
+}
+
+export function sameLabels(a: ast.Label[], b: ast.Label[]): boolean {
+  return a.length === b.length && a.every((l, i) => l.name === b[i].name && l.start === b[i].start && l.end === b[i].end);
+}
+
+/** The tree node a container path (`/` or `&ref`, then node names) leads to. */
+export function nodeAt(tree: LiveTree, containers: string[]): TreeNode | undefined {
+  if (containers.length === 0) return undefined;
+  const c0 = containers[0];
+  let n: TreeNode | undefined = c0 === '/' ? tree.root : resolveReference(tree, c0.startsWith('&{') ? c0.slice(2, -1) : c0.slice(1));
+  for (let k = 1; n && k < containers.length; k++) n = n.children.find((c) => c.name === containers[k]);
+  return n;
+}
+
+/** References of a chunk list, in order (phandle cells and path references). */
+export function chunkRefs(chunks: ValueChunk[]): ResolvedRef[] {
+  const out: ResolvedRef[] = [];
+  for (const ch of chunks) {
+    if (ch.kind === 'cells') { for (const c of ch.cells) if (c.ref) out.push(c.ref); } else if (ch.kind === 'pathRef') out.push(ch.ref);
+  }
+  return out;
+}
+
+
+/**
+ * Can a value whose phandle references changed be patched: not an overlay (fixups), references written as labels
+ * or paths in cell lists only (not path values), no /omit-if-no-ref/ anywhere (a reference keeps such a node),
+ * no duplicate property or node (whose earlier values' references dtc still numbers) and no `phandle` property
+ * written as a reference? Then dtc's numbering can be made again from the tree alone (renumberPhandles).
+ */
+export function referencesPatchable(memo: MergeMemo, ctx: BuildTreeContext, oldRefs: string[], newRefs: string[]): boolean {
+  if (memo.tree.isPlugin || ctx.base) return false;
+  if (oldRefs.some((r) => r.startsWith('{')) || newRefs.some((r) => r.startsWith('{'))) return false;
+  if (memo.treeDiags.some((x) => x.diag.code === 'duplicate-property' || x.diag.code === 'duplicate-node')) return false;
+  memo.omits ??= astHasOmit(memo.ast);
+  if (memo.omits) return false;
+  return true;
+}
+
+/** Does the AST use /omit-if-no-ref/ (on a node, or as a top-level statement)? */
+export function astHasOmit(file: ast.DtsFile): boolean {
+  const inBody = (b: ast.NodeBody): boolean => b.items.some((it) => it.kind === 'node' && (it.omitIfNoRef || inBody(it.body)));
+  return file.statements.some((st) => st.kind === 'omitIfNoRef' || ((st.kind === 'rootNode' || st.kind === 'refNode') && inBody(st.body)));
+}
+
+/**
+ * The shown value of `prop` becomes `chunks`, whose references are other than before: they are resolved in the
+ * tree (an unresolved one reported as the merge reports it, into `mg`), the tree's reference list takes them in
+ * place of the old ones, and every generated phandle is numbered again (renumberPhandles).
+ */
+export function resolveAgain(tree: LiveTree, prop: TreeProperty, chunks: ValueChunk[], mg: MergeState): void {
+  const gone = new Set(chunkRefs(prop.chunks));
+  const added = chunkRefs(chunks);
+  for (const rr of added) {
+    const r = rr.ref;
+    const t = resolveReference(tree, r);
+    if (t) rr.target = t;
+    else mg.report('unresolved-reference', r, `Reference to non-existent node or label "${r.kind === 'labelRef' ? r.name : r.path}"`);
+  }
+  tree.references = tree.references.filter((rr) => !gone.has(rr));
+  tree.references.push(...added);
+  tree.references.sort((a, b) => a.ref.start - b.ref.start);
+  prop.chunks = chunks;
+  renumberPhandles(tree);
+}
+
+/** Is n's phandle its own (a `phandle` or `linux,phandle` property written with that value), not one dtc generated? */
+function explicitPhandle(n: TreeNode): boolean {
+  for (const p of n.properties) {
+    if ((p.name !== 'phandle' && p.name !== 'linux,phandle') || p.contributions.length === 0) continue;
+    const ch = p.chunks[0];
+    if (p.chunks.length === 1 && ch.kind === 'cells' && ch.bits === 32 && ch.cells.length === 1 && ch.cells[0].value === BigInt(n.phandle!)) return true;
+  }
+  return false;
+}
+
+/**
+ * dtc's phandle numbering made again (tree/dtc-checks.ts phandle_references): the generated phandles (a `phandle`
+ * property the merge added, with no contribution) are removed, then every node a phandle reference resolves to,
+ * in tree order (nodes in pre-order, their properties and cells in order), gets the next number not in use, and a
+ * `phandle` property at its name; each reference cell takes its target's phandle (0xffffffff when unresolved);
+ * the phandle table is made again in tree order.
+ */
+export function renumberPhandles(tree: LiveTree): void {
+  const order: TreeNode[] = [];
+  const walk = (n: TreeNode): void => { order.push(n); for (const c of n.children) walk(c); };
+  walk(tree.root);
+  const used = new Set<number>();
+  for (const n of order) {
+    const k = n.properties.findIndex((p) => p.name === 'phandle' && p.contributions.length === 0);
+    if (k >= 0) n.properties.splice(k, 1);
+    if (n.phandle === undefined) continue;
+    if (explicitPhandle(n)) used.add(n.phandle); else n.phandle = undefined;
+  }
+  let next = 1;
+  for (const n of order) {
+    for (const p of n.properties) {
+      for (const ch of p.chunks) {
+        if (ch.kind !== 'cells') continue;
+        for (const c of ch.cells) {
+          if (!c.ref) continue;
+          const t = c.ref.target;
+          if (!t) { c.value = 0xffffffffn; continue; }
+          if (t.phandle === undefined) {
+            while (used.has(next)) next++;
+            t.phandle = next;
+            used.add(next);
+            // (a node with a `phandle` property of its own, whose value was bad, gets none added: dtc adds none)
+            const at = t.contributions[0]?.nameSpan ?? { start: 0, end: 0 };
+            const cell = { start: at.start, end: at.start, value: BigInt(next) };
+            if (!t.properties.some((x) => x.name === 'phandle')) t.properties.push(new LiveProperty('phandle', [{ kind: 'cells', start: at.start, end: at.start, bits: 32, cells: [cell] }], noItems(), { start: at.start, end: at.end }, { start: at.start, end: at.end }, [], t));
+          }
+          c.value = BigInt(t.phandle);
+        }
+      }
+    }
+  }
+  tree.phandles = new Map();
+  for (const n of order) if (n.phandle !== undefined && !tree.phandles.has(n.phandle)) tree.phandles.set(n.phandle, n);
+}
+
+
+/** The new chunks' references take the old ones' targets and phandle values (the same references, in order). */
+export function carryRefs(tree: LiveTree, was: ValueChunk[], chunks: ValueChunk[]): void {
+  const oldRR = chunkRefs(was);
+  const newRR = chunkRefs(chunks);
+  for (let k = 0; k < newRR.length; k++) {
+    newRR[k].target = oldRR[k].target;
+    const i = tree.references.indexOf(oldRR[k]);
+    if (i >= 0) tree.references[i] = newRR[k];
+  }
+  const oldCells = was.flatMap((ch) => (ch.kind === 'cells' ? ch.cells.filter((c) => c.ref) : []));
+  const newCells = chunks.flatMap((ch) => (ch.kind === 'cells' ? ch.cells.filter((c) => c.ref) : []));
+  for (let k = 0; k < newCells.length; k++) newCells[k].value = oldCells[k].value;
+}
