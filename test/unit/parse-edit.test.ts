@@ -38,14 +38,19 @@ const EDITS: Edit[] = [
   { what: 'the reference of a statement changed', after: '&i2c', remove: 1, insert: '2', edited: true },
   { what: 'spaces after an item', after: 'reg = <0x48>;', insert: '   ', edited: true },
   { what: 'a property value that becomes a list', after: 'current-speed = <115200>', insert: ', <1>', edited: true },
-  { what: 'a missing semicolon', after: 'reg = <0x48>', remove: 1, edited: false },
-  // (a small statement whose body changed outside one item, or across two, is parsed again whole)
+  // (a small statement whose body changed outside one item, across two, or with a syntax error, is parsed again
+  // whole, with error recovery as the whole parse recovers it: on its own)
+  { what: 'a missing semicolon', after: 'reg = <0x48>', remove: 1, edited: true },
   { what: 'a semicolon that splits an item', after: 'reg = <0x3000', insert: '>; x = <1', edited: true },
   { what: 'a line pasted between two properties', after: '\tclock-frequency = <400000>;\n', insert: '\tpasted = <2>;\n', edited: true },
-  { what: 'a new property typed after an item', after: 'reg = <0x48>;', insert: ' x', edited: false },
-  { what: 'a property turned into a node before a property', after: '&i2c1 {\n\tstatus', remove: ' = "disabled"'.length, insert: ' { }', edited: false },
-  { what: 'a property added after a node', after: '\tclock-frequency = <400000>;\n\n\tsensor@48 {\n\t\treg = <0x48>;\n\t};', insert: '\n\tlate = <1>;', edited: false },
-  { what: 'an edit across two items', after: 'reg = <0x1000 0x100>', remove: 12, edited: false },
+  { what: 'a new property typed after an item', after: 'reg = <0x48>;', insert: ' x', edited: true },
+  { what: 'a property turned into a node before a property', after: '&i2c1 {\n\tstatus', remove: ' = "disabled"'.length, insert: ' { }', edited: true },
+  { what: 'a property added after a node', after: '\tclock-frequency = <400000>;\n\n\tsensor@48 {\n\t\treg = <0x48>;\n\t};', insert: '\n\tlate = <1>;', edited: true },
+  { what: 'an edit across two items', after: 'reg = <0x1000 0x100>', remove: 12, edited: true },
+  // (a statement left without its closing brace or its `;` runs on into the next: the whole text is parsed)
+  { what: 'a closing brace deleted', after: '&uart0 {\n\tstatus = "okay";\n', remove: 1, edited: false },
+  { what: 'a statement\'s semicolon deleted', after: '&uart0 {\n\tstatus = "okay";\n}', remove: 1, edited: false },
+  { what: 'an edit across two statements', after: '&uart0 {\n\tstatus = "okay";\n}', remove: 4, edited: false },
 ];
 
 const plain = (f: DtsFile): unknown => JSON.parse(JSON.stringify(f, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)));

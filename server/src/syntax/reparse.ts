@@ -1,7 +1,7 @@
 // A parse made from the owner's last parse when the text changed in one place (see reparseEdit).
 import type { NodeBody, NodeDef, NodeItem, ParseEdit, RefNodeStatement, RootNodeStatement, Span, SyntaxErrorInfo, TopStatement, DtsFile } from './ast';
 import { commonPrefix, commonSuffix, detach } from '../base/text';
-import { isSpace, looksLikeTopLevelStart, splitStatements } from './scan';
+import { isOneStatement, isSpace, looksLikeTopLevelStart, splitStatements } from './scan';
 import { shiftItem, shiftStatement } from './shift';
 import { moveItem, moveStatement } from './move';
 import type { LastParse, ParseCache } from './parse-cache';
@@ -161,9 +161,10 @@ function editList<T extends Span>(list: T[], lo: number, hi: number, e: EditCtx,
     }
     if (!y) {
       // an item of a huge node (memo: its items are cached on their own) whose new text has an error, or had one
-      const ys = !top && memo && !huge && !e.unit ? reparseUnit(x as unknown as NodeItem, list as unknown as NodeItem[], k, e) : undefined;
+      // (a small top-level statement likewise, as the whole parse of a text with an error parses it: on its own)
+      const ys = e.unit || huge ? undefined : top ? reparseTopUnit(x as unknown as TopStatement, e) as unknown as NodeItem[] | undefined : memo ? reparseUnit(x as unknown as NodeItem, list as unknown as NodeItem[], k, e) : undefined;
       if (!ys) return undefined;
-      if (!propertiesFirst([...(list as unknown as NodeItem[]).slice(0, k), ...ys, ...(list as unknown as NodeItem[]).slice(k + 1)])) return undefined;
+      if (!top && !propertiesFirst([...(list as unknown as NodeItem[]).slice(0, k), ...ys, ...(list as unknown as NodeItem[]).slice(k + 1)])) return undefined;
       if (ys.length === 1 && ys[0].kind !== 'error') e.replaced = { old: x as unknown as NodeItem, now: ys[0], containers: e.containers.slice() };
       for (const it of ys) out.push(it as unknown as T);
       next = k + 1;
@@ -295,6 +296,22 @@ function reparseUnit(x: NodeItem, list: NodeItem[], k: number, e: EditCtx): Node
   const ok = r.errors.length === 0 && items.length === 1 && items[0].kind !== 'error' && items[0].start === a && items[0].end === b;
   e.cache.store(ITEM_KEY + t, a, e.gen, ok ? { statements: items as unknown as TopStatement[], errors: [] } : { statements: [], errors: [{ start: a, end: a, message: 'item' }] });
   return items;
+}
+
+/**
+ * A small top-level statement after the edit, parsed again with error recovery as the whole parse of a text with
+ * an error parses every statement (parse.ts parseFull: each on its own, between the boundaries splitStatements
+ * finds): its statements and errors. Undefined unless its new text is exactly one statement ended by its ';'
+ * (the whole text's scan then cuts it at the same places).
+ */
+function reparseTopUnit(x: TopStatement, e: EditCtx): TopStatement[] | undefined {
+  const [a, b] = trimmed(e.text, x.start, x.end + e.d);
+  const t = e.text.slice(a, b);
+  if (a !== x.start || !isOneStatement(t)) return undefined;
+  e.cache.drop(x);
+  const r = parseStatement(t, a, e.cache, e.gen, true, undefined);
+  e.unit = { start: x.start, end: x.end, errors: r.errors };
+  return r.statements;
 }
 
 /** The top-level statement x after the edit, parsed again: exactly one statement (white space around it aside), without error. */

@@ -209,34 +209,47 @@ export function splitStatements(t: string): number[] {
   const n = t.length;
   let i = skipTrivia(t, 0, n);
   while (i < n) {
-    const start = i;
-    let depth = 0;
-    let lastEnd = i;
-    let end = -1;
-    while (i < n) {
-      const c = t.charCodeAt(i);
-      if (isSpace(c)) { i++; continue; }
-      const u = skipUnit(t, i, n);
-      if (u >= 0) {
-        if (!isTriviaStart(t, i, c)) lastEnd = u;
-        i = u;
-        continue;
-      }
-      if (depth > 0 && i > start && t.charCodeAt(i - 1) === NL && looksLikeTopLevelStart(t, i, n)) {
-        end = lastEnd;
-        break;
-      }
-      i++;
-      lastEnd = i;
-      if (c === LBRACE) depth++;
-      else if (c === RBRACE) { if (depth > 0) depth--; }
-      else if (c === SEMI && depth === 0) { end = i; break; }
-    }
-    if (end < 0) end = lastEnd;
-    out.push(start, end);
+    const r = statementEnd(t, i, n);
+    const end = r < 0 ? ~r : r;
+    out.push(i, end);
     i = skipTrivia(t, end, n);
   }
   return out;
+}
+
+/**
+ * Where the statement that starts at `start` ends (see splitStatements): after its ';' at brace depth 0, or, as
+ * `~end`, at the last token before a line that can only start a new top-level statement or at the end of the text.
+ */
+function statementEnd(t: string, start: number, n: number): number {
+  let i = start;
+  let depth = 0;
+  let lastEnd = i;
+  while (i < n) {
+    const c = t.charCodeAt(i);
+    if (isSpace(c)) { i++; continue; }
+    const u = skipUnit(t, i, n);
+    if (u >= 0) {
+      if (!isTriviaStart(t, i, c)) lastEnd = u;
+      i = u;
+      continue;
+    }
+    if (depth > 0 && i > start && t.charCodeAt(i - 1) === NL && looksLikeTopLevelStart(t, i, n)) return ~lastEnd;
+    i++;
+    lastEnd = i;
+    if (c === LBRACE) depth++;
+    else if (c === RBRACE) { if (depth > 0) depth--; }
+    else if (c === SEMI && depth === 0) return i;
+  }
+  return ~lastEnd;
+}
+
+/**
+ * Is t (no white space around it) exactly one top-level statement ended by its ';' at brace depth 0? The scan of a
+ * text with t in it, started where t starts, then ends that statement where t ends, whatever follows.
+ */
+export function isOneStatement(t: string): boolean {
+  return t.length > 0 && skipTrivia(t, 0, t.length) === 0 && statementEnd(t, 0, t.length) === t.length;
 }
 
 /** True when the whitespace/comments just before p contain a line break. */

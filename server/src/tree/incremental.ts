@@ -1,13 +1,15 @@
 // The incremental merge: a keystroke's analysis patches the tree of the last one instead of merging again.
 // The parser says how its parse was made from the last one (ParseEdit): the old preprocessed text's
-// [p, oldEnd) became [p, oldEnd + d). Two edits are patched:
+// [p, oldEnd) became [p, oldEnd + d), and which one item (or statement) it parsed again. Patched here:
 //  - white space between items (or a text that did not change at all): the tree is the same, its positions
 //    after the edit move by d;
-//  - one property's value, the property keeping its name, labels and references (`<&gcc 12>` to
-//    `<&gcc 13>`, `"okay"` to `"disabled"`): the positions move, and if that definition is the one whose
-//    value the tree shows, the property gets the new value (its references keep their targets); a definition
-//    whose property or node a later /delete-property/ or /delete-node/ removed changes only its own value diagnostics.
-// Anything else (names, labels, references, nodes, deletes, `phandle`/`name` properties, /incbin/,
+//  - one property's value, the property keeping its name and labels (`<&gcc 12>` to `<&gcc 13>`, `"okay"` to
+//    `"disabled"`): the positions move, and if that definition is the one whose value the tree shows, the
+//    property gets the new value (references that changed are resolved again and the phandles numbered again);
+//    a definition whose property or node a later /delete-property/ or /delete-node/ removed changes only its
+//    own value diagnostics.
+// A changed shape (a name, a node's labels, properties that came or went in a node's body) is patched by
+// tree/reshape.ts. Anything else (deletes, nodes that came or went, `phandle`/`name` properties, /incbin/,
 // overlays) is merged again in full. The tree owns its positions (tree/spans.ts), so they are moved in
 // place; the diagnostics of the merge and of the checks keep the positions they were reported at
 // (PositionedDiagnostic) and are moved with the tree, then mapped to the files again.
