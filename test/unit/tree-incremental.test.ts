@@ -581,19 +581,20 @@ test('incremental: properties typed into a node\'s body or deleted from it, a ch
     '\t\t#address-cells = <1>;',
     '\t\t#size-cells = <1>;',
     '\t\tranges;',
-    '\t\tclk: clock-controller@100 { compatible = "vendor,clk"; reg = <0x100 0x10>; #clock-cells = <1>; };',
+    '\t\tclk: clock-controller@100 { compatible = "vendor,clk"; reg = <0x100 0x10>; #clock-cells = <1>; vendor,ep = <&ep>; };',
     '\t\tgpio: gpio@3000 { reg = <0x3000 0x100>; #gpio-cells = <2>; };',
     '\t\tuart: uart@1000 {',
     '\t\t\tcompatible = "vendor,uart";',
     '\t\t\treg = <0x1000 0x100>;',
     '\t\t\tclocks = <&clk 3>;',
     '\t\t\tstatus = "disabled";',
-    '\t\t\tport { endpoint { remote = <1>; }; };',
+    '\t\t\tport { ep: endpoint { remote = <1>; }; };',
     '\t\t};',
     '\t\ti2c@4000 {',
     '\t\t\tcompatible = "vendor,i2c";',
     '\t\t\treg = <0x4000 0x100>;',
     '\t\t\tstatus = "disabled";',
+    '\t\t\tsensor@48 { reg = <0x48>; };',
     '\t\t};',
     '\t\tspi@2000 {',
     '\t\t\treg = <0x2000 0x100>;',
@@ -647,13 +648,22 @@ test('incremental: properties typed into a node\'s body or deleted from it, a ch
   // node; a reference to a node with no phandle yet; one to no node (reported unresolved, then not)
   assert.equal(typed('\t\t\treg = <0x4000 0x100>;\n\t\t\tstatus = "disabled";\n', '\t\t\tvendor,foo = <1>;\n'), 0);
   assert.equal(typed('\t\t\tcompatible = "vendor,i2c";\n', '\t\t\tvendor,bar = <2 3>;\n'), 0);
-  assert.equal(typed('endpoint { remote = <1>;', ' vendor,deep = <3>;'), 0);
+  assert.equal(typed('ep: endpoint { remote = <1>;', ' vendor,deep = <3>;'), 0);
   assert.equal(typed('\t\t\tcompatible = "vendor,i2c";\n', '\t\t\tvendor-gpios = <&gpio 1 0>;\n'), 0);
   assert.equal(typed('\t\t\tcompatible = "vendor,i2c";\n', '\t\t\tvendor,missing = <&nosuch>;\n'), 0);
   assert.ok(run.host.incrementalStats.reshapePatches > reshaped + 20);
-  // typed before a child node: while the property lacks its `;` the parser skips the child with it (a node
-  // gone from the tree, then back): those two keystrokes, each way, are merged in full
+  // typed before a child node: while the property lacks its `;` the parser skips the child with it (a node gone
+  // from the tree, then back); but a node referred to from elsewhere (`&ep` in the clock controller) going away is
+  // merged in full (those two keystrokes, each way)
+  assert.equal(typed('\t\t\treg = <0x4000 0x100>;\n\t\t\tstatus = "disabled";\n', '\t\t\tvendor,early = <1>;\n'), 0);
   assert.equal(typed('\t\t\tclocks = <&clk 3>;\n\t\t\tstatus = "disabled";\n', '\t\t\tvendor,foo = <1>;\n'), 4);
+  // child nodes pasted and cut again: one with a label and references (to its own label too), one before a node
+  assert.equal(pasted('\t\t\tstatus = "disabled";\n\t\t\tsensor@48 { reg = <0x48>; };\n', '\t\t\tnl: sub@1 { b = <&clk 2>; c = <&nl>; d { e; }; };\n'), 0);
+  assert.equal(pasted('\t\t\treg = <0x4000 0x100>;\n\t\t\tstatus = "disabled";\n', '\t\t\taa { x = <&gpio 1 0>; };\n'), 0);
+  // merged again: a pasted node with a label the tree has (and its cut, from a tree with a duplicate label), a
+  // pasted node with a `/delete-node/` in it (its cut is patched: that deleted nothing)
+  assert.equal(pasted('\t\t\treg = <0x4000 0x100>;\n\t\t\tstatus = "disabled";\n', '\t\t\tgpio: aa { };\n'), 2);
+  assert.equal(pasted('\t\t\treg = <0x4000 0x100>;\n\t\t\tstatus = "disabled";\n', '\t\t\taa { /delete-node/ bb; };\n'), 1);
   // a property deleted a character at a time from its end, then typed again (without its `;`, the parser skips
   // the next property with it)
   {
@@ -665,6 +675,10 @@ test('incremental: properties typed into a node\'s body or deleted from it, a ch
     assert.equal(now, text);
     assert.equal(run.host.incrementalStats.mergePatches - before.mergePatches, 2 * line.length);
   }
+  // typed in a small top-level statement (parsed again on its own, with recovery): a `/ { }`, an `&uart { }`
+  // that extends a node (a reference in it too)
+  assert.equal(typed('\tmodel = "body";\n', '\tvendor,top = <&gpio 3 0>;\n'), 0);
+  assert.equal(typed('\tstatus = "okay";\n', '\tvendor,late = <2>;\n'), 0);
   // a line pasted and cut again: in a node, in a small `/ { }` and in an `&uart { }` that extends a node
   assert.equal(pasted('\t\t\tcompatible = "vendor,i2c";\n', '\t\t\tvendor,bar = "x", "y";\n'), 0);
   assert.equal(pasted('\t\t\treg = <0x1000 0x100>;\n', '\t\t\tvendor,p = <&gpio 2 0>;\n'), 0);

@@ -11,6 +11,7 @@ import type { MergeMemo, PatchResult } from './incremental';
 import { carryRefs, chunkRefs, moveAll, MERGE_READS, nodeAt, referencesPatchable, renumberPhandles, sameLabels, sameShape, valueRefs } from './patch-util';
 import { resolveReference } from './query';
 import { spanMover } from './spans';
+import { MAX_NODE_DEPTH } from './merge-state';
 import { noItems } from '../base/empty';
 import { LiveProperty } from './value-reads';
 import type { LiveTree, ResolvedRef, TreeNode, TreeProperty } from './types';
@@ -216,21 +217,26 @@ function relabelTable(tree: LiveTree): void {
 
 type Body = ast.NodeDef | ast.RootNodeStatement | ast.RefNodeStatement;
 
-/** The properties of a node's body that went (`removed`) and came (`added`) between two parses. */
-interface BodyChange { node: TreeNode; removed: ast.PropertyDef[]; added: ast.PropertyDef[] }
+/** The properties and child nodes of a node's body that went and came between two parses. */
+interface BodyChange { node: TreeNode; removed: ast.PropertyDef[]; added: ast.PropertyDef[]; gone: ast.NodeDef[]; came: ast.NodeDef[] }
 
 /**
  * The items of a node's body changed where it is written (the parser gave the whole node again: a property typed
- * into it, a half-written one the parser skipped as an error with what followed it up to a `;`, a line pasted or
- * cut), its name and labels as they were: patched when, the items alike before and after aside (a child node
- * alike but for its own items is looked into), only properties went and came, besides skipped text, and the
- * merge would give the tree with just that change: no property carries labels or is one the merge reads, one
- * that went was defined only there, one that came is defined nowhere else in that node (but where one went), no
- * /delete-property/ or /delete-node/ touches the node, and the node's properties stand in the order they were
- * first written (the merge's order without deletes), so a new one goes where the text puts it. References in
- * them are resolved as the reference patch resolves them (and the phandles numbered again), under its
- * conditions. Skipped text alone changes nothing in the tree: its positions move and the checks stay.
- * Otherwise the graph and the checks are made again (PatchResult.reshaped).
+ * into it, a half-written one the parser skipped as an error with what followed it up to a `;`, a child node
+ * among it, a line pasted or cut), its name and labels as they were: patched when, the items alike before and
+ * after aside (a child node alike but for its own items is looked into), only properties and child nodes went
+ * and came, besides skipped text, and the merge would give the tree with just that change:
+ *  - no property carries labels or is one the merge reads (`phandle`, `name`); one that went was defined only
+ *    there, one that came is defined nowhere else in that node (but where one went);
+ *  - a child node that went was defined there alone, and so was everything below it, and nothing outside it refers
+ *    into it; one that came has no deletes, duplicates, /omit-if-no-ref/, property labels or names the merge reads
+ *    anywhere in it, its labels are new, and no reference in the tree is unresolved (it might name it);
+ *  - no /delete-property/ or /delete-node/ touches the node, no duplicate name is reported anywhere, and the
+ *    node's properties and children stand in the order they were first written (the merge's order without
+ *    deletes), so that what came goes where the text puts it.
+ * References in what went or came are resolved as the reference patch resolves them (and the phandles numbered
+ * again), under its conditions; the label table is made again. Skipped text alone changes nothing in the tree:
+ * its positions move and the checks stay. Otherwise the graph and the checks are made again (PatchResult.reshaped).
  */
 export function patchBody(memo: MergeMemo, e: ast.ParseEdit, containers: string[], old: Body, def: Body, now: ast.DtsFile, text: string, ctx: BuildTreeContext): PatchResult | undefined {
   const tree = memo.tree;
@@ -256,12 +262,16 @@ export function patchBody(memo: MergeMemo, e: ast.ParseEdit, containers: string[
     memo.text = text;
     return { valueChanged: false };
   }
-  const { removed, added } = changes[0];
+  const { removed, added, gone, came } = changes[0];
   node = changes[0].node;
-  if (memo.treeDiags.some((x) => x.diag.code === 'duplicate-property' || x.diag.code === 'duplicate-node')) return undefined;
+  if (memo.treeDiags.some((x) => x.diag.code === 'duplicate-property' || x.diag.code === 'duplicate-node' || x.diag.code === 'duplicate-label')) return undefined;
   if (node.contributions.some((x) => x.kind === 'deletion')) return undefined;
   const base = pathOf(node);
   if (tree.deleted.some((x) => atOrUnder(x.path, base) || atOrUnder(base, x.path))) return undefined;
+  // (the spans of what went, in the old text)
+  const wentSpans: ast.Span[] = [...removed, ...gone];
+  const inWent = (s: ast.Span): boolean => wentSpans.some((w) => s.start >= w.start && s.end <= w.end);
+  // the properties that went and came
   const oldRefs: string[] = [];
   const newRefs: string[] = [];
   for (const [list, refs] of [[removed, oldRefs], [added, newRefs]] as const) {
@@ -271,66 +281,99 @@ export function patchBody(memo: MergeMemo, e: ast.ParseEdit, containers: string[
       refs.push(...r);
     }
   }
-  const refs = oldRefs.length > 0 || newRefs.length > 0;
-  if (refs && !referencesPatchable(memo, ctx, oldRefs, newRefs)) return undefined;
-  const gone = new Set<TreeProperty>();
+  const gonePs = new Set<TreeProperty>();
   for (const x of removed) {
     const p = node.properties.find((y) => y.name === x.name);
-    if (!p || gone.has(p) || p.labels.length || p.contributions.length !== 1 || p.contributions[0].kind !== 'definition' || p.contributions[0].start !== x.start) return undefined;
-    gone.add(p);
+    if (!p || gonePs.has(p) || p.labels.length || p.contributions.length !== 1 || p.contributions[0].kind !== 'definition' || p.contributions[0].start !== x.start) return undefined;
+    gonePs.add(p);
   }
   const names = new Set<string>();
   for (const x of added) {
-    if (names.has(x.name) || node.properties.some((y) => !gone.has(y) && y.name === x.name)) return undefined;
+    if (names.has(x.name) || node.properties.some((y) => !gonePs.has(y) && y.name === x.name)) return undefined;
     names.add(x.name);
   }
-  if (added.length) {
-    // the merge's order: by first definition, the generated `phandle` properties last
-    let prev = -1;
-    let generated = false;
-    for (const x of node.properties) {
-      const first = x.contributions[0];
-      if (!first) { generated = true; continue; }
-      if (generated || first.start < prev) return undefined;
-      prev = first.start;
-    }
+  // the child nodes that went and came
+  const goneNs = new Set<TreeNode>();
+  for (const x of gone) {
+    const t = node.children.find((c) => c.name === x.name);
+    if (!t || goneNs.has(t) || t.contributions[0]?.start !== x.start || !definedHereAlone(t)) return undefined;
+    goneNs.add(t);
   }
+  const below = (n: TreeNode | undefined): boolean => {
+    for (let x = n; x; x = x.parent) if (goneNs.has(x)) return true;
+    return false;
+  };
+  if (goneNs.size && tree.references.some((rr) => below(rr.target) && !inWent(rr.ref))) return undefined;
+  // (the references held below what went: they go too)
+  const heldRefs: ResolvedRef[] = [];
+  for (const t of goneNs) subtreeRefs(t, heldRefs);
+  for (const rr of heldRefs) oldRefs.push(rr.ref.kind === 'labelRef' ? rr.ref.name : rr.ref.path);
+  if (goneNs.size && [...goneNs].some(holdsPathValue)) oldRefs.push('{');
+  let depth = 0;
+  for (let x: TreeNode | undefined = node; x; x = x.parent) depth++;
+  const childNames = new Set<string>();
+  const cameLabels = new Set<string>();
+  for (const y of came) {
+    if (childNames.has(y.name) || node.children.some((c) => !goneNs.has(c) && c.name === y.name)) return undefined;
+    childNames.add(y.name);
+    if (!plainSubtree(y, depth + 1, cameLabels, newRefs)) return undefined;
+  }
+  for (const l of cameLabels) {
+    const was = tree.labels.get(l);
+    if (was && !below(was.node)) return undefined;
+  }
+  if (came.length && memo.treeDiags.some((x) => (x.diag.code === 'unresolved-reference' || x.diag.code === 'delete-not-found') && !inWent(x))) return undefined;
+  const refs = oldRefs.length > 0 || newRefs.length > 0;
+  if (refs && !referencesPatchable(memo, ctx, oldRefs, newRefs)) return undefined;
+  if (added.length && !inFirstOrder(node.properties)) return undefined;
+  if (came.length && !inFirstOrder(node.children)) return undefined;
   const positioned: PositionedDiagnostic[] = [];
+  const mg = new MergeState({ ...ctx, positioned });
   const built: ReturnType<typeof buildProp>[] = [];
   for (const x of added) {
-    const b = buildProp(new MergeState({ ...ctx, positioned }), x);
+    const b = buildProp(mg, x);
     if (b.labels.length || b.valueLabels.length) return undefined;
     built.push(b);
   }
+  // (built in the new text's positions, after the move below: nothing in them moves)
   // from here on the tree changes
-  if (removed.length) memo.treeDiags = memo.treeDiags.filter((x) => !(removed.some((r) => x.start >= r.start && x.end <= r.end) && (x.diag.code.startsWith('value-') || x.diag.code === 'unresolved-reference')));
+  if (wentSpans.length) memo.treeDiags = memo.treeDiags.filter((x) => !inWent(x));
+  const wentRefs = new Set<ResolvedRef>();
+  for (const p of gonePs) for (const rr of chunkRefs(p.chunks)) wentRefs.add(rr);
+  for (const rr of heldRefs) wentRefs.add(rr);
   moveAll(memo, e);
-  let props = gone.size ? node.properties.filter((x) => !gone.has(x)) : node.properties.slice();
-  const came: TreeProperty[] = [];
+  let props = gonePs.size ? node.properties.filter((x) => !gonePs.has(x)) : node.properties;
+  const cameProps: TreeProperty[] = [];
   for (const b of built) {
     const prop = new LiveProperty(b.name, b.chunks, noItems(), b.span, b.nameSpan, b.contributions, node);
-    let at = 0;
-    while (at < props.length && props[at].contributions.length > 0 && props[at].contributions[0].start < b.span.start) at++;
-    props = [...props.slice(0, at), prop, ...props.slice(at)];
-    came.push(prop);
+    props = insertInOrder(props, prop, b.span.start);
+    cameProps.push(prop);
   }
   node.properties = props;
-  if (refs) {
-    const was = new Set<ResolvedRef>();
-    for (const p of gone) for (const rr of chunkRefs(p.chunks)) was.add(rr);
-    const mg = new MergeState({ ...ctx, positioned });
-    const now: ResolvedRef[] = [];
-    for (const p of came) {
+  let kids = goneNs.size ? node.children.filter((x) => !goneNs.has(x)) : node.children;
+  for (const y of came) {
+    const t = buildSubtree(mg, y, node, cameProps);
+    kids = insertInOrder(kids, t, y.start);
+  }
+  node.children = kids;
+  if (gone.length || came.length) {
+    relabelTable(tree);
+    // (value labels of what went, which the table kept)
+    for (const [k, v] of tree.labels) if (below(v.node)) tree.labels.delete(k);
+  }
+  if (refs || gone.length || came.length) {
+    const cameRefs: ResolvedRef[] = [];
+    for (const p of cameProps) {
       for (const rr of chunkRefs(p.chunks)) {
         const r = rr.ref;
         const t = resolveReference(tree, r);
         if (t) rr.target = t;
         else mg.report('unresolved-reference', r, `Reference to non-existent node or label "${r.kind === 'labelRef' ? r.name : r.path}"`);
-        now.push(rr);
+        cameRefs.push(rr);
       }
     }
-    tree.references = tree.references.filter((rr) => !was.has(rr));
-    tree.references.push(...now);
+    tree.references = tree.references.filter((rr) => !wentRefs.has(rr));
+    tree.references.push(...cameRefs);
     tree.references.sort((a, b) => a.ref.start - b.ref.start);
     renumberPhandles(tree);
   }
@@ -338,7 +381,98 @@ export function patchBody(memo: MergeMemo, e: ast.ParseEdit, containers: string[
   memo.graphChanged = undefined;
   memo.ast = now;
   memo.text = text;
-  return { valueChanged: true, prop: came[0], reshaped: true };
+  return { valueChanged: true, prop: cameProps[0], reshaped: true };
+}
+
+/** The references held in the values of t and the nodes below it, onto `out`. */
+function subtreeRefs(t: TreeNode, out: ResolvedRef[]): void {
+  for (const p of t.properties) out.push(...chunkRefs(p.chunks));
+  for (const c of t.children) subtreeRefs(c, out);
+}
+
+/** Does a value of t or of a node below it hold a path (`serial0 = &uart;`)? */
+function holdsPathValue(t: TreeNode): boolean {
+  return t.properties.some((p) => p.chunks.some((c) => c.kind === 'pathRef')) || t.children.some(holdsPathValue);
+}
+
+/** Were t and every node below it written in one body each (no other definition or extension, no /omit-if-no-ref/), with no property the merge reads (but a `phandle` it generated)? */
+function definedHereAlone(t: TreeNode): boolean {
+  if (t.omitIfNoRef || t.contributions.length !== 1 || t.contributions[0].kind !== 'definition') return false;
+  for (const p of t.properties) {
+    if (p.name === 'phandle' && p.contributions.length === 0) continue; // (generated: numbered again)
+    if (MERGE_READS.has(p.name) || p.labels.length || p.contributions.length !== 1) return false;
+  }
+  return t.children.every(definedHereAlone);
+}
+
+/**
+ * Is the node y (and all below it) one the merge builds as written: no deletes, duplicate names, /omit-if-no-ref/,
+ * property labels, names the merge reads or skipped text, within the merge's depth; its node labels noted into
+ * `labels` (false on a label seen twice) and its references into `refs` (false where valueRefs refuses).
+ */
+function plainSubtree(y: ast.NodeDef, depth: number, labels: Set<string>, refs: string[]): boolean {
+  if (y.omitIfNoRef || depth + 1 >= MAX_NODE_DEPTH) return false;
+  for (const l of y.labels) {
+    if (labels.has(l.name)) return false;
+    labels.add(l.name);
+  }
+  const props = new Set<string>();
+  const kids = new Set<string>();
+  for (const it of y.body.items) {
+    if (it.kind === 'property') {
+      if (props.has(it.name) || MERGE_READS.has(it.name) || it.labels.length) return false;
+      props.add(it.name);
+      const r = valueRefs(it);
+      if (!r) return false;
+      refs.push(...r);
+    } else if (it.kind === 'node') {
+      if (kids.has(it.name)) return false;
+      kids.add(it.name);
+      if (!plainSubtree(it, depth + 1, labels, refs)) return false;
+    } else return false;
+  }
+  return true;
+}
+
+/** The tree node the merge makes of y (a plainSubtree) under `parent`; its properties also pushed onto `props`. */
+function buildSubtree(mg: MergeState, y: ast.NodeDef, parent: TreeNode, props: TreeProperty[]): TreeNode {
+  const t: TreeNode = { name: y.name, parent, children: [], properties: [], labels: noItems(), contributions: [{ kind: 'definition', start: y.start, end: y.end, nameSpan: { start: y.nameSpan.start, end: y.nameSpan.end } }], omitIfNoRef: false };
+  if (y.labels.length) t.labels = y.labels.map((l) => ({ name: l.name, start: l.start, end: l.end })).sort((a, b) => a.start - b.start);
+  for (const it of y.body.items) {
+    if (it.kind === 'property') {
+      const b = buildProp(mg, it);
+      const p = new LiveProperty(b.name, b.chunks, noItems(), b.span, b.nameSpan, b.contributions, t);
+      t.properties.push(p);
+      props.push(p);
+    } else if (it.kind === 'node') t.children.push(buildSubtree(mg, it, t, props));
+  }
+  return t;
+}
+
+/** Do the items (properties or nodes) stand in the order of their first contributions, those without any (generated `phandle` properties) last? */
+function inFirstOrder(list: { contributions: { start: number }[] }[]): boolean {
+  let prev = -1;
+  let generated = false;
+  for (const x of list) {
+    const first = x.contributions[0];
+    if (!first) { generated = true; continue; }
+    if (generated || first.start < prev) return false;
+    prev = first.start;
+  }
+  return true;
+}
+
+/** list (inFirstOrder) with x put in where its first contribution, at `start`, goes: a new list. */
+function insertInOrder<T extends { contributions: { start: number }[] }>(list: T[], x: T, start: number): T[] {
+  let at = 0;
+  while (at < list.length && list[at].contributions.length > 0 && list[at].contributions[0].start < start) at++;
+  return [...list.slice(0, at), x, ...list.slice(at)];
+}
+
+/** Is y the node x with the edit strictly inside its braces (the same name, labels and boundaries but for the edit)? */
+function insideAlike(x: ast.NodeDef, y: ast.NodeDef, e: ast.ParseEdit): boolean {
+  return x.name === y.name && x.start === y.start && y.end === x.end + e.d && x.body.start < e.p && e.oldEnd <= x.body.closeBrace
+    && (y.body.closeBrace < 0) === (x.body.closeBrace < 0) && x.omitIfNoRef === y.omitIfNoRef && sameLabels(x.labels, y.labels);
 }
 
 /**
@@ -356,20 +490,24 @@ function diffItems(node: TreeNode, a: ast.NodeItem[], b: ast.NodeItem[], e: ast.
   while (j < a.length - i && j < b.length - i && after(a[a.length - 1 - j], b[b.length - 1 - j])) j++;
   const was = a.slice(i, a.length - j).filter((x) => x.kind !== 'error');
   const is = b.slice(i, b.length - j).filter((x) => x.kind !== 'error');
-  if (was.length === 1 && is.length === 1 && was[0].kind === 'node' && is[0].kind === 'node') {
+  if (was.length === 1 && is.length === 1 && was[0].kind === 'node' && is[0].kind === 'node' && insideAlike(was[0], is[0], e)) {
     // a child node changed inside
     const x = was[0];
-    const y = is[0];
-    if (x.name !== y.name || x.start !== y.start || y.end !== x.end + e.d || x.start >= e.p || x.end <= e.oldEnd || x.omitIfNoRef !== y.omitIfNoRef || !sameLabels(x.labels, y.labels)) return false;
-    if ((x.body.closeBrace < 0) !== (y.body.closeBrace < 0)) return false;
     const child = node.children.find((c) => c.name === x.name);
     if (!child || !child.contributions.some((c) => c.kind !== 'deletion' && c.start === x.start)) return false;
-    return diffItems(child, x.body.items, y.body.items, e, out);
+    return diffItems(child, x.body.items, is[0].body.items, e, out);
   }
-  const removed: ast.PropertyDef[] = [];
-  const added: ast.PropertyDef[] = [];
-  for (const x of was) if (x.kind === 'property') removed.push(x); else return false;
-  for (const x of is) if (x.kind === 'property') added.push(x); else return false;
-  if (removed.length || added.length) out.push({ node, removed, added });
+  const change: BodyChange = { node, removed: [], added: [], gone: [], came: [] };
+  for (const x of was) {
+    if (x.kind === 'property') change.removed.push(x);
+    else if (x.kind === 'node') change.gone.push(x);
+    else return false;
+  }
+  for (const x of is) {
+    if (x.kind === 'property') change.added.push(x);
+    else if (x.kind === 'node') change.came.push(x);
+    else return false;
+  }
+  if (was.length || is.length) out.push(change);
   return true;
 }
