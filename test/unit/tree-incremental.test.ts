@@ -609,6 +609,7 @@ test('incremental: properties typed into a node\'s body or deleted from it, a ch
     '};',
     '&uart {',
     '\tstatus = "okay";',
+    '\tcurrent-speed = <115200>;',
     '};',
     '',
   ].join('\n');
@@ -684,10 +685,16 @@ test('incremental: properties typed into a node\'s body or deleted from it, a ch
   assert.equal(pasted('\t\t\treg = <0x1000 0x100>;\n', '\t\t\tvendor,p = <&gpio 2 0>;\n'), 0);
   assert.equal(pasted('\tmodel = "body";\n', '\tvendor,top;\n'), 0);
   assert.equal(pasted('\tstatus = "okay";\n', '\tvendor,late = <2>;\n'), 0);
-  // merged again: a name the node has already (a duplicate in the body; an override in `&uart { }`), a label,
-  // a node whose properties a /delete-property/ touched
+  // a property another body defines too: set again in `&uart { }` (the value the tree shows now, and back when
+  // cut), defined earlier where the tree shows a later body's value (the property moves to where it is first
+  // defined), and the earlier definition of `status` skipped with a half-written property before it (it moves to
+  // `&uart { }`'s place, then back)
+  assert.equal(pasted('\tstatus = "okay";\n', '\tcompatible = "b";\n'), 0);
+  assert.equal(pasted('\t\t\treg = <0x1000 0x100>;\n', '\t\t\tcurrent-speed = <9600>;\n'), 0);
+  assert.equal(typed('\t\t\tclocks = <&clk 3>;\n', '\t\t\tvendor,x = <1>;\n'), 0);
+  // merged again: a name the body has already (a duplicate), a label, a node whose properties a
+  // /delete-property/ touched
   assert.ok(typed('\t\t\treg = <0x4000 0x100>;\n\t\t\tstatus = "disabled";\n', '\t\t\treg = <1 1>;\n') > 0);
-  assert.ok(pasted('\tstatus = "okay";\n', '\tcompatible = "b";\n') > 0);
   assert.ok(typed('\t\t\treg = <0x4000 0x100>;\n\t\t\tstatus = "disabled";\n', '\t\t\tl: vendor,lab;\n') > 0);
   assert.ok(typed('\t\t\tgone = <1>;\n', '\t\t\tvendor,x;\n') > 0);
 });

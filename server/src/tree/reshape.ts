@@ -14,7 +14,7 @@ import { spanMover } from './spans';
 import { MAX_NODE_DEPTH } from './merge-state';
 import { noItems } from '../base/empty';
 import { LiveProperty } from './value-reads';
-import type { LiveTree, ResolvedRef, TreeNode, TreeProperty } from './types';
+import type { Contribution, LiveTree, ResolvedRef, TreeNode, TreeProperty } from './types';
 
 /** The full path of tree node n (`/` for the root), as the merge writes it in `deleted`. */
 function pathOf(n: TreeNode): string {
@@ -218,7 +218,7 @@ function relabelTable(tree: LiveTree): void {
 type Body = ast.NodeDef | ast.RootNodeStatement | ast.RefNodeStatement;
 
 /** The properties and child nodes of a node's body that went and came between two parses. */
-interface BodyChange { node: TreeNode; removed: ast.PropertyDef[]; added: ast.PropertyDef[]; gone: ast.NodeDef[]; came: ast.NodeDef[] }
+interface BodyChange { node: TreeNode; body: ast.NodeBody; removed: ast.PropertyDef[]; added: ast.PropertyDef[]; gone: ast.NodeDef[]; came: ast.NodeDef[] }
 
 /**
  * The items of a node's body changed where it is written (the parser gave the whole node again: a property typed
@@ -253,7 +253,7 @@ export function patchBody(memo: MergeMemo, e: ast.ParseEdit, containers: string[
   }
   if (!node || !node.contributions.some((c) => c.kind !== 'deletion' && c.start === old.start)) return undefined;
   const changes: BodyChange[] = [];
-  if (!diffItems(node, old.body.items, def.body.items, e, changes)) return undefined;
+  if (!diffItems(node, old.body.items, def.body, e, changes)) return undefined;
   if (changes.length === 0) {
     // skipped text only (a property half written, or still so): the tree is as it was
     moveAll(memo, e, true);
@@ -281,16 +281,50 @@ export function patchBody(memo: MergeMemo, e: ast.ParseEdit, containers: string[
       refs.push(...r);
     }
   }
+  // a property that went: gone from the node when it was defined only there; one defined in other bodies too
+  // (`status`, set again by a board's `&uart { }`) loses that definition, if it is not the one the tree shows
+  // (when it was the one shown, the definition before it is: found in the last parse, where it was read)
   const gonePs = new Set<TreeProperty>();
+  const trimmed = new Map<TreeProperty, { c: Contribution; before?: ast.PropertyDef }>();
   for (const x of removed) {
     const p = node.properties.find((y) => y.name === x.name);
-    if (!p || gonePs.has(p) || p.labels.length || p.contributions.length !== 1 || p.contributions[0].kind !== 'definition' || p.contributions[0].start !== x.start) return undefined;
-    gonePs.add(p);
+    if (!p || gonePs.has(p) || trimmed.has(p) || p.labels.length || p.contributions.some((c) => c.kind !== 'definition')) return undefined;
+    const k = p.contributions.findIndex((c) => c.start === x.start);
+    if (k < 0) return undefined;
+    if (p.contributions.length === 1) { gonePs.add(p); continue; }
+    if (k < p.contributions.length - 1) {
+      // (a value not shown: its references were never resolved)
+      if (valueRefs(x)!.length > 0) return undefined;
+      trimmed.set(p, { c: p.contributions[k] });
+      continue;
+    }
+    const before = propertyAt(memo.ast, p.contributions[k - 1].start);
+    const refs = before && before.name === x.name && !before.labels.length ? valueRefs(before) : undefined;
+    if (!refs) return undefined;
+    newRefs.push(...refs);
+    for (const rr of chunkRefs(p.chunks)) oldRefs.push(rr.ref.kind === 'labelRef' ? rr.ref.name : rr.ref.path);
+    if (p.chunks.some((c) => c.kind === 'pathRef')) oldRefs.push('{');
+    trimmed.set(p, { c: p.contributions[k], before });
   }
+  // a property that came: new in the node, or another body's definition of one it has (shown when it is the last)
+  const moved = (at: number): number => (at >= e.oldEnd ? at + e.d : at);
+  const body = changes[0].body;
+  const extended = new Map<ast.PropertyDef, { p: TreeProperty; shown: boolean }>();
   const names = new Set<string>();
   for (const x of added) {
-    if (names.has(x.name) || node.properties.some((y) => !gonePs.has(y) && y.name === x.name)) return undefined;
+    if (names.has(x.name)) return undefined;
     names.add(x.name);
+    const p = node.properties.find((y) => !gonePs.has(y) && y.name === x.name);
+    if (!p) continue;
+    if (trimmed.has(p) || p.labels.length || p.contributions.some((c) => c.kind !== 'definition')) return undefined;
+    // (one in this body: a duplicate)
+    if (p.contributions.some((c) => moved(c.start) >= body.start && moved(c.start) < body.end)) return undefined;
+    const shown = p.contributions.every((c) => moved(c.start) < x.start);
+    if (shown) {
+      for (const rr of chunkRefs(p.chunks)) oldRefs.push(rr.ref.kind === 'labelRef' ? rr.ref.name : rr.ref.path);
+      if (p.chunks.some((c) => c.kind === 'pathRef')) oldRefs.push('{');
+    } else if (valueRefs(x)!.length > 0) return undefined;
+    extended.set(x, { p, shown });
   }
   // the child nodes that went and came
   const goneNs = new Set<TreeNode>();
@@ -325,7 +359,7 @@ export function patchBody(memo: MergeMemo, e: ast.ParseEdit, containers: string[
   if (came.length && memo.treeDiags.some((x) => (x.diag.code === 'unresolved-reference' || x.diag.code === 'delete-not-found') && !inWent(x))) return undefined;
   const refs = oldRefs.length > 0 || newRefs.length > 0;
   if (refs && !referencesPatchable(memo, ctx, oldRefs, newRefs)) return undefined;
-  if (added.length && !inFirstOrder(node.properties)) return undefined;
+  if ((added.length || trimmed.size) && !inFirstOrder(node.properties)) return undefined;
   if (came.length && !inFirstOrder(node.children)) return undefined;
   const positioned: PositionedDiagnostic[] = [];
   const mg = new MergeState({ ...ctx, positioned });
@@ -343,8 +377,40 @@ export function patchBody(memo: MergeMemo, e: ast.ParseEdit, containers: string[
   for (const rr of heldRefs) wentRefs.add(rr);
   moveAll(memo, e);
   let props = gonePs.size ? node.properties.filter((x) => !gonePs.has(x)) : node.properties;
+  // (a property whose first definition changed moves where that one puts it)
+  const reposition = (p: TreeProperty): void => { props = insertInOrder(props.filter((y) => y !== p), p, p.contributions[0].start); };
   const cameProps: TreeProperty[] = [];
-  for (const b of built) {
+  for (const [p, { c, before }] of trimmed) {
+    p.contributions = p.contributions.filter((y) => y !== c);
+    if (before) {
+      // the value shown now: the definition before (built again: its own diagnostics are the tree's already)
+      const b = buildProp(new MergeState({ ...ctx, positioned: [] }), before);
+      for (const rr of chunkRefs(p.chunks)) wentRefs.add(rr);
+      p.chunks = b.chunks;
+      p.span = b.span;
+      p.nameSpan = b.nameSpan;
+      cameProps.push(p);
+    }
+    reposition(p);
+  }
+  for (let k = 0; k < built.length; k++) {
+    const b = built[k];
+    const ext = extended.get(added[k]);
+    if (ext) {
+      const { p, shown } = ext;
+      const c0 = b.contributions[0];
+      const at = p.contributions.findIndex((c) => c.start > c0.start);
+      p.contributions = at < 0 ? [...p.contributions, c0] : [...p.contributions.slice(0, at), c0, ...p.contributions.slice(at)];
+      if (shown) {
+        for (const rr of chunkRefs(p.chunks)) wentRefs.add(rr);
+        p.chunks = b.chunks;
+        p.span = b.span;
+        p.nameSpan = b.nameSpan;
+        cameProps.push(p);
+      }
+      reposition(p);
+      continue;
+    }
     const prop = new LiveProperty(b.name, b.chunks, noItems(), b.span, b.nameSpan, b.contributions, node);
     props = insertInOrder(props, prop, b.span.start);
     cameProps.push(prop);
@@ -393,6 +459,25 @@ function subtreeRefs(t: TreeNode, out: ResolvedRef[]): void {
 /** Does a value of t or of a node below it hold a path (`serial0 = &uart;`)? */
 function holdsPathValue(t: TreeNode): boolean {
   return t.properties.some((p) => p.chunks.some((c) => c.kind === 'pathRef')) || t.children.some(holdsPathValue);
+}
+
+/** The property definition that starts at `at` in the parse `file` (descending through the statements and bodies that hold it). */
+function propertyAt(file: ast.DtsFile, at: number): ast.PropertyDef | undefined {
+  let list: readonly (ast.TopStatement | ast.NodeItem)[] = file.statements;
+  for (;;) {
+    // the last element that starts at or before `at`
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const m = (lo + hi) >> 1;
+      if (list[m].start <= at) lo = m + 1; else hi = m;
+    }
+    const x = list[lo - 1];
+    if (!x || at >= x.end) return undefined;
+    if (x.kind === 'property') return x.start === at ? x : undefined;
+    if (x.kind !== 'node' && x.kind !== 'rootNode' && x.kind !== 'refNode') return undefined;
+    list = x.body.items;
+  }
 }
 
 /** Were t and every node below it written in one body each (no other definition or extension, no /omit-if-no-ref/), with no property the merge reads (but a `phandle` it generated)? */
@@ -476,10 +561,11 @@ function insideAlike(x: ast.NodeDef, y: ast.NodeDef, e: ast.ParseEdit): boolean 
 }
 
 /**
- * What changed between the items `a` and `b` of one body of `node`: true with the change noted (none when only
+ * What changed between the items `a` and those of `body` (the new parse's) of one body of `node`: true with the change noted (none when only
  * skipped text changed), false when it is not one patchBody makes.
  */
-function diffItems(node: TreeNode, a: ast.NodeItem[], b: ast.NodeItem[], e: ast.ParseEdit, out: BodyChange[]): boolean {
+function diffItems(node: TreeNode, a: ast.NodeItem[], body: ast.NodeBody, e: ast.ParseEdit, out: BodyChange[]): boolean {
+  const b = body.items;
   // alike: the same object, or written alike apart from the edit (an item that touches the edit may have grown
   // or shrunk with it, `v` to `ve`, a property that lacked its `;`: not alike)
   const before = (x: ast.NodeItem, y: ast.NodeItem): boolean => x === y || (x.end < e.p && y.start === x.start && y.end === x.end && sameShape(x, y));
@@ -495,9 +581,9 @@ function diffItems(node: TreeNode, a: ast.NodeItem[], b: ast.NodeItem[], e: ast.
     const x = was[0];
     const child = node.children.find((c) => c.name === x.name);
     if (!child || !child.contributions.some((c) => c.kind !== 'deletion' && c.start === x.start)) return false;
-    return diffItems(child, x.body.items, is[0].body.items, e, out);
+    return diffItems(child, x.body.items, is[0].body, e, out);
   }
-  const change: BodyChange = { node, removed: [], added: [], gone: [], came: [] };
+  const change: BodyChange = { node, body, removed: [], added: [], gone: [], came: [] };
   for (const x of was) {
     if (x.kind === 'property') change.removed.push(x);
     else if (x.kind === 'node') change.gone.push(x);
