@@ -226,8 +226,10 @@ interface BodyChange { node: TreeNode; body: ast.NodeBody; removed: ast.Property
  * among it, a line pasted or cut), its name and labels as they were: patched when, the items alike before and
  * after aside (a child node alike but for its own items is looked into), only properties and child nodes went
  * and came, besides skipped text, and the merge would give the tree with just that change:
- *  - no property carries labels or is one the merge reads (`phandle`, `name`); one that went was defined only
- *    there, one that came is defined nowhere else in that node (but where one went);
+ *  - no property carries labels or is one the merge reads (`phandle`, `name`); one that went leaves the node
+ *    when it was defined only there, else loses that definition (the value shown becomes the definition's
+ *    before it, read from the last parse, when it was the one shown); one that came is new in the node, or
+ *    another body's definition of one it has (shown when it is the last), never a second one in the same body;
  *  - a child node that went was defined there alone, and so was everything below it, and nothing outside it refers
  *    into it; one that came has no deletes, duplicates, /omit-if-no-ref/, property labels or names the merge reads
  *    anywhere in it, its labels are new, and no reference in the tree is unresolved (it might name it);
