@@ -182,6 +182,6 @@ export interface ParseEdit {
   oldEnd: number;
   d: number;
   replaced?: { old: NodeItem | TopStatement; now: NodeItem | TopStatement; containers: string[] };
-  /** an item was parsed again with error recovery and gave other than one item: the merge cannot patch it */
+  /** a top-level statement was parsed again with error recovery and gave other than one statement: the merge cannot patch it (inside a node, the node is `replaced`) */
   reparsed?: true;
 }

@@ -73,6 +73,8 @@ interface EditCtx {
   oldErrors: SyntaxErrorInfo[];
   /** the item parsed again with error recovery (see reparseUnit): its old span and the errors of its new parse */
   unit?: { start: number; end: number; errors: SyntaxErrorInfo[] };
+  /** the unit gave other than one item (an error item, or several): the node whose list holds it is the item replaced */
+  multi?: boolean;
 }
 
 /**
@@ -147,7 +149,7 @@ function editList<T extends Span>(list: T[], lo: number, hi: number, e: EditCtx,
     const huge = x.end - x.start >= SPLIT_MIN_CHARS;
     const erroneous = e.oldErrors.length > 0 && e.oldErrors.some((r) => r.end >= x.start && r.start <= x.end);
     const nested = inBody(x, e) && (huge || !erroneous);
-    const before = { moves: e.moves.list.length, unit: e.unit, replaced: e.replaced };
+    const before = { moves: e.moves.list.length, unit: e.unit, replaced: e.replaced, multi: e.multi };
     let y = (erroneous && !nested ? undefined : nested ? editNode(x, e) : top ? reparseStatement(x as unknown as TopStatement, e) : reparseItem(x as unknown as NodeItem, e, memo)) as T | undefined;
     let whole = false;
     if (!y && nested && top && !huge) {
@@ -156,6 +158,7 @@ function editList<T extends Span>(list: T[], lo: number, hi: number, e: EditCtx,
       e.moves.list.length = before.moves;
       e.unit = before.unit;
       e.replaced = before.replaced;
+      e.multi = before.multi;
       y = reparseStatement(x as unknown as TopStatement, e) as T | undefined;
       whole = y !== undefined;
     }
@@ -166,6 +169,7 @@ function editList<T extends Span>(list: T[], lo: number, hi: number, e: EditCtx,
       if (!ys) return undefined;
       if (!top && !propertiesFirst([...(list as unknown as NodeItem[]).slice(0, k), ...ys, ...(list as unknown as NodeItem[]).slice(k + 1)])) return undefined;
       if (ys.length === 1 && ys[0].kind !== 'error') e.replaced = { old: x as unknown as NodeItem, now: ys[0], containers: e.containers.slice() };
+      else e.multi = true;
       for (const it of ys) out.push(it as unknown as T);
       next = k + 1;
     } else {
@@ -240,7 +244,13 @@ function editNode<T extends Span>(x: T & Container, e: EditCtx): T | undefined {
   // an entry of the whole node (a top-level statement) holds its old text
   e.cache.drop(x);
   const body: NodeBody = { items, closeBrace: b.closeBrace + e.d, start: b.start, end: b.end + e.d };
-  return { ...x, body, end: x.end + e.d };
+  const y = { ...x, body, end: x.end + e.d };
+  if (e.multi) {
+    // (its list took the unit's items in place of one: this node is what the edit replaced)
+    e.multi = false;
+    e.replaced = { old: x as unknown as NodeItem | TopStatement, now: y as unknown as NodeItem | TopStatement, containers: e.containers.slice() };
+  }
+  return y;
 }
 
 /** dtc's "properties must precede subnodes" still holds with y in place of list[k] (it held before). */
