@@ -676,6 +676,9 @@ test('incremental: properties typed into a node\'s body or deleted from it, a ch
     assert.equal(now, text);
     assert.equal(run.host.incrementalStats.mergePatches - before.mergePatches, 2 * line.length);
   }
+  // a property of the huge node itself made an error and back (the parser gives an error item in its place: the
+  // huge node is the item replaced)
+  assert.equal(typed('\t\tranges', ' <x'), 0);
   // typed in a small top-level statement (parsed again on its own, with recovery): a `/ { }`, an `&uart { }`
   // that extends a node (a reference in it too)
   assert.equal(typed('\tmodel = "body";\n', '\tvendor,top = <&gpio 3 0>;\n'), 0);

@@ -168,7 +168,8 @@ function editList<T extends Span>(list: T[], lo: number, hi: number, e: EditCtx,
       const ys = e.unit || huge ? undefined : top ? reparseTopUnit(x as unknown as TopStatement, e) as unknown as NodeItem[] | undefined : memo ? reparseUnit(x as unknown as NodeItem, list as unknown as NodeItem[], k, e) : undefined;
       if (!ys) return undefined;
       if (!top && !propertiesFirst([...(list as unknown as NodeItem[]).slice(0, k), ...ys, ...(list as unknown as NodeItem[]).slice(k + 1)])) return undefined;
-      if (ys.length === 1 && ys[0].kind !== 'error') e.replaced = { old: x as unknown as NodeItem, now: ys[0], containers: e.containers.slice() };
+      // (an error item made one, or one made an error item or several: the node that holds them is what changed)
+      if (ys.length === 1 && ys[0].kind !== 'error' && (x as unknown as NodeItem).kind !== 'error') e.replaced = { old: x as unknown as NodeItem, now: ys[0], containers: e.containers.slice() };
       else e.multi = true;
       for (const it of ys) out.push(it as unknown as T);
       next = k + 1;
