@@ -203,9 +203,14 @@ test('a completion answered from the last analysis while the fresh one runs comp
   await withClient(work, async (c) => {
     await c.open(file);
     await c.waitForDiagnostics(file, () => true, 60_000);
-    // `sta` typed on a new line of the root node; the re-analysis of this board takes far longer than a
-    // request may wait, so the completion is answered from the analysis before the edit (positions mapped)
-    await c.change(file, [{ range: { start: { line: 2, character: 0 }, end: { line: 2, character: 0 } }, text: '\tsta\n' }]);
+    // `sta` typed on a new line of the root node, and a statement added at the end of the text in the same
+    // change (an edit at both ends: parsed and merged again in full, as a keystroke alone no longer is); the
+    // re-analysis of this board takes far longer than a request may wait, so the completion is answered from the
+    // analysis before the edit (positions mapped)
+    await c.change(file, [
+      { range: { start: { line: 20_003, character: 0 }, end: { line: 20_003, character: 0 } }, text: '&n1 { extra; };\n' },
+      { range: { start: { line: 2, character: 0 }, end: { line: 2, character: 0 } }, text: '\tsta\n' },
+    ]);
     const comp = await c.request<Array<{ label: string; textEdit?: { range: unknown } }> | null>('textDocument/completion', {
       textDocument: { uri: uriOf(file) },
       position: { line: 2, character: 4 },
