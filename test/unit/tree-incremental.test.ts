@@ -701,3 +701,47 @@ test('incremental: properties typed into a node\'s body or deleted from it, a ch
   assert.ok(typed('\t\t\treg = <0x4000 0x100>;\n\t\t\tstatus = "disabled";\n', '\t\t\tl: vendor,lab;\n') > 0);
   assert.ok(typed('\t\t\tgone = <1>;\n', '\t\t\tvendor,x;\n') > 0);
 });
+
+test('incremental: property and node lines typed into and deleted from kernel .dtsi nodes a character at a time (the body patch) = fresh analysis', (t) => {
+  const kernel = kernelTreeIfPresent();
+  if (!kernel) { t.skip('Linux 6.12 sources not extracted'); return; }
+  const dts = path.join(kernel, 'arch/arm64/boot/dts');
+  const board = path.join(dts, 'qcom/sc7280-herobrine-villager-r1-lte.dts');
+  const files = [path.join(dts, 'qcom/sc7280.dtsi'), path.join(dts, 'qcom/sc7280-herobrine.dtsi')];
+  const run = diffRun({});
+  const texts = new Map(files.map((f) => [f, fs.readFileSync(f, 'utf8')]));
+  const rnd = prng(29);
+  assert.equal(run.step(board).diff, undefined);
+  const key = (f: string, p: number, remove: number, insert: string, what: string): void => {
+    const now = texts.get(f)!;
+    const text = now.slice(0, p) + insert + now.slice(p + remove);
+    texts.set(f, text);
+    run.fs.setOverlay(f, text);
+    const r = run.step(board);
+    assert.equal(r.diff, undefined, `${what} in ${path.basename(f)} at ${p}: ${r.diff}`);
+  };
+  // (no quotes or braces typed one at a time: an editor closes those pairs as they are typed)
+  const lines = ['\t\tvendor,t = <1>;\n', '\t\tclocks = <&gcc 1>;\n', '\t\tvendor,r = <&apps_smmu 1 0>;\n', '\t\tstatus = <2>;\n', '\t\tvendor,f;\n'];
+  const before = run.host.incrementalStats;
+  for (let round = 0; round < 2; round++) {
+    const f = files[round];
+    const text = texts.get(f)!;
+    const places = [...text.matchAll(/^\t+[a-z#][a-z0-9,#_-]* = <[^;\n"]*>;\n/gm)];
+    const m = places[Math.floor(rnd() * places.length)];
+    let p = m.index! + m[0].length;
+    if (round % 2 === 0) {
+      const s = lines[Math.floor(rnd() * lines.length)];
+      for (const ch of s) key(f, p++, 0, ch, `typing ${JSON.stringify(s)}`);
+      for (let k = s.length; k > 0; k--) key(f, --p, 1, '', `deleting ${JSON.stringify(s)}`);
+    } else {
+      // a property line deleted from its end, then typed again
+      const s = m[0];
+      for (let k = s.length; k > 0; k--) key(f, --p, 1, '', `deleting ${JSON.stringify(s)}`);
+      for (const ch of s) key(f, p++, 0, ch, `typing ${JSON.stringify(s)}`);
+    }
+  }
+  const after = run.host.incrementalStats;
+  t.diagnostic(JSON.stringify({ patched: after.mergePatches - before.mergePatches, reshaped: after.reshapePatches - before.reshapePatches }));
+  // most keystrokes are patches, and some of them change the tree's shape
+  assert.ok(after.reshapePatches - before.reshapePatches >= 4, JSON.stringify(after));
+});
