@@ -407,6 +407,34 @@ test('incremental: in a Linux tree with the language server\'s in-process bindin
   assert.equal(fingerprint(last), fingerprint({ ...fresh, diagnostics: fresh.diagnostics.filter((d) => !d.code.startsWith('binding-')) } as Analysis));
 });
 
+/**
+ * Keystrokes stepped through `run`, `root` analysed after each and checked against the fresh analysis; `texts`
+ * holds each edited file's text as typed so far.
+ */
+function keyboard(run: ReturnType<typeof diffRun>, root: string, texts: Map<string, string>) {
+  const key = (f: string, p: number, remove: number, insert: string, what: string): void => {
+    const was = texts.get(f)!;
+    const text = was.slice(0, p) + insert + was.slice(p + remove);
+    texts.set(f, text);
+    run.fs.setOverlay(f, text);
+    const r = run.step(root);
+    assert.equal(r.diff, undefined, `${what} in ${path.basename(f)} at ${p}: ${r.diff}`);
+  };
+  return {
+    key,
+    /** `s` typed at p of f a character at a time, then deleted again from its end */
+    typeAndDelete(f: string, p: number, s: string): void {
+      for (const ch of s) key(f, p++, 0, ch, `typing ${JSON.stringify(s)}`);
+      for (let k = s.length; k > 0; k--) key(f, --p, 1, '', `deleting ${JSON.stringify(s)}`);
+    },
+    /** the `s` that ends at p of f deleted a character at a time from its end, then typed again */
+    deleteAndRetype(f: string, p: number, s: string): void {
+      for (let k = s.length; k > 0; k--) key(f, --p, 1, '', `deleting ${JSON.stringify(s)}`);
+      for (const ch of s) key(f, p++, 0, ch, `typing ${JSON.stringify(s)}`);
+    },
+  };
+}
+
 test('incremental: a property or node renamed where it is defined is patched in place (graph and checks made again), = fresh; a rename the merge would place otherwise is merged again', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dts-rename-'));
   const board = path.join(dir, 'board.dts');
@@ -616,32 +644,25 @@ test('incremental: properties typed into a node\'s body or deleted from it, a ch
   fs.writeFileSync(board, text);
   const run = diffRun({ autoDetectIncludePaths: false });
   assert.equal(run.step(board).diff, undefined);
-  let now = text;
-  const key = (p: number, remove: number, insert: string, what: string) => {
-    now = now.slice(0, p) + insert + now.slice(p + remove);
-    run.fs.setOverlay(board, now);
-    const r = run.step(board);
-    assert.equal(r.diff, undefined, `${what}: ${r.diff}`);
-  };
+  const texts = new Map([[board, text]]);
+  const kb = keyboard(run, board, texts);
   /** `s` typed after `anchor` a character at a time, then deleted again from its end: the merges in full it took */
   const typed = (anchor: string, s: string): number => {
-    const at = now.indexOf(anchor);
+    const at = texts.get(board)!.indexOf(anchor);
     assert.ok(at >= 0, anchor);
     const before = run.host.incrementalStats;
-    let p = at + anchor.length;
-    for (const ch of s) key(p++, 0, ch, `typing ${JSON.stringify(s)}`);
-    for (let k = s.length; k > 0; k--) key(--p, 1, '', `deleting ${JSON.stringify(s)}`);
-    assert.equal(now, text);
+    kb.typeAndDelete(board, at + anchor.length, s);
+    assert.equal(texts.get(board), text);
     return 2 * s.length - (run.host.incrementalStats.mergePatches - before.mergePatches);
   };
   /** `s` inserted after `anchor` at once, then removed at once: the merges in full it took */
   const pasted = (anchor: string, s: string): number => {
-    const at = now.indexOf(anchor);
+    const at = texts.get(board)!.indexOf(anchor);
     assert.ok(at >= 0, anchor);
     const before = run.host.incrementalStats;
-    key(at + anchor.length, 0, s, `pasting ${JSON.stringify(s)}`);
-    key(at + anchor.length, s.length, '', `cutting ${JSON.stringify(s)}`);
-    assert.equal(now, text);
+    kb.key(board, at + anchor.length, 0, s, `pasting ${JSON.stringify(s)}`);
+    kb.key(board, at + anchor.length, s.length, '', `cutting ${JSON.stringify(s)}`);
+    assert.equal(texts.get(board), text);
     return 2 - (run.host.incrementalStats.mergePatches - before.mergePatches);
   };
   const reshaped = run.host.incrementalStats.reshapePatches;
@@ -670,10 +691,8 @@ test('incremental: properties typed into a node\'s body or deleted from it, a ch
   {
     const line = '\t\t\treg = <0x4000 0x100>;\n';
     const before = run.host.incrementalStats;
-    let p = now.indexOf(line) + line.length;
-    for (let k = line.length; k > 0; k--) key(--p, 1, '', 'deleting reg');
-    for (const ch of line) key(p++, 0, ch, 'typing reg');
-    assert.equal(now, text);
+    kb.deleteAndRetype(board, texts.get(board)!.indexOf(line) + line.length, line);
+    assert.equal(texts.get(board), text);
     assert.equal(run.host.incrementalStats.mergePatches - before.mergePatches, 2 * line.length);
   }
   // a property of the huge node itself made an error and back (the parser gives an error item in its place: the
@@ -712,14 +731,7 @@ test('incremental: property and node lines typed into and deleted from kernel .d
   const texts = new Map(files.map((f) => [f, fs.readFileSync(f, 'utf8')]));
   const rnd = prng(29);
   assert.equal(run.step(board).diff, undefined);
-  const key = (f: string, p: number, remove: number, insert: string, what: string): void => {
-    const now = texts.get(f)!;
-    const text = now.slice(0, p) + insert + now.slice(p + remove);
-    texts.set(f, text);
-    run.fs.setOverlay(f, text);
-    const r = run.step(board);
-    assert.equal(r.diff, undefined, `${what} in ${path.basename(f)} at ${p}: ${r.diff}`);
-  };
+  const kb = keyboard(run, board, texts);
   // (no quotes or braces typed one at a time: an editor closes those pairs as they are typed)
   const lines = ['\t\tvendor,t = <1>;\n', '\t\tclocks = <&gcc 1>;\n', '\t\tvendor,r = <&apps_smmu 1 0>;\n', '\t\tstatus = <2>;\n', '\t\tvendor,f;\n'];
   const before = run.host.incrementalStats;
@@ -728,17 +740,10 @@ test('incremental: property and node lines typed into and deleted from kernel .d
     const text = texts.get(f)!;
     const places = [...text.matchAll(/^\t+[a-z#][a-z0-9,#_-]* = <[^;\n"]*>;\n/gm)];
     const m = places[Math.floor(rnd() * places.length)];
-    let p = m.index! + m[0].length;
-    if (round % 2 === 0) {
-      const s = lines[Math.floor(rnd() * lines.length)];
-      for (const ch of s) key(f, p++, 0, ch, `typing ${JSON.stringify(s)}`);
-      for (let k = s.length; k > 0; k--) key(f, --p, 1, '', `deleting ${JSON.stringify(s)}`);
-    } else {
-      // a property line deleted from its end, then typed again
-      const s = m[0];
-      for (let k = s.length; k > 0; k--) key(f, --p, 1, '', `deleting ${JSON.stringify(s)}`);
-      for (const ch of s) key(f, p++, 0, ch, `typing ${JSON.stringify(s)}`);
-    }
+    const p = m.index! + m[0].length;
+    // a line typed after a property line, or that property line deleted from its end and typed again
+    if (round % 2 === 0) kb.typeAndDelete(f, p, lines[Math.floor(rnd() * lines.length)]);
+    else kb.deleteAndRetype(f, p, m[0]);
   }
   const after = run.host.incrementalStats;
   t.diagnostic(JSON.stringify({ patched: after.mergePatches - before.mergePatches, reshaped: after.reshapePatches - before.reshapePatches }));

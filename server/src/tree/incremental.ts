@@ -9,7 +9,7 @@
 //    a definition whose property or node a later /delete-property/ or /delete-node/ removed changes only its
 //    own value diagnostics.
 // A changed shape (a name, a node's labels, properties that came or went in a node's body) is patched by
-// tree/reshape.ts. Anything else (deletes, nodes that came or went, `phandle`/`name` properties, /incbin/,
+// tree/reshape.ts and tree/body-patch.ts. Anything else (deletes, nodes that came or went, `phandle`/`name` properties, /incbin/,
 // overlays) is merged again in full. The tree owns its positions (tree/spans.ts), so they are moved in
 // place; the diagnostics of the merge and of the checks keep the positions they were reported at
 // (PositionedDiagnostic) and are moved with the tree, then mapped to the files again.
@@ -22,7 +22,8 @@ import { buildProp } from './build';
 import { MergeState, type BuildTreeContext } from './merge-state';
 import { moveTreeSpans, spanMover } from './spans';
 import { blank, carryRefs, MERGE_READS, moveAll, nodeAt, referencesPatchable, resolveAgain, sameLabels, sameShape, valueRefs } from './patch-util';
-import { patchBody, relabelNode, renameNode, renameProperty, sameLabelNames } from './reshape';
+import { patchBody } from './body-patch';
+import { relabelNode, renameNode, renameProperty, sameLabelNames } from './reshape';
 import type { LiveTree, TreeNode, TreeProperty } from './types';
 
 export { movePositioned, renumberPhandles } from './patch-util';

@@ -159,19 +159,52 @@ export function astHasOmit(file: ast.DtsFile): boolean {
  */
 export function resolveAgain(tree: LiveTree, prop: TreeProperty, chunks: ValueChunk[], mg: MergeState): void {
   const gone = new Set(chunkRefs(prop.chunks));
-  const added = chunkRefs(chunks);
-  for (const rr of added) {
-    const r = rr.ref;
-    const t = resolveReference(tree, r);
-    if (t) rr.target = t;
-    else mg.report('unresolved-reference', r, `Reference to non-existent node or label "${r.kind === 'labelRef' ? r.name : r.path}"`);
-  }
-  tree.references = tree.references.filter((rr) => !gone.has(rr));
-  tree.references.push(...added);
-  tree.references.sort((a, b) => a.ref.start - b.ref.start);
   prop.chunks = chunks;
+  swapReferences(tree, gone, chunkRefs(chunks), mg);
+}
+
+/** Resolve rr in the tree as the merge does: its target, or an unresolved reference reported into `mg`. */
+export function resolveOrReport(tree: LiveTree, rr: ResolvedRef, mg: MergeState): void {
+  const r = rr.ref;
+  rr.target = resolveReference(tree, r);
+  if (!rr.target) mg.report('unresolved-reference', r, `Reference to non-existent node or label "${r.kind === 'labelRef' ? r.name : r.path}"`);
+}
+
+/**
+ * The tree's reference list without `gone` and with `came` (each resolved: resolveOrReport), in the order of the
+ * references' positions; then every generated phandle numbered again (renumberPhandles).
+ */
+export function swapReferences(tree: LiveTree, gone: ReadonlySet<ResolvedRef>, came: ResolvedRef[], mg: MergeState): void {
+  for (const rr of came) resolveOrReport(tree, rr, mg);
+  tree.references = tree.references.filter((rr) => !gone.has(rr));
+  tree.references.push(...came);
+  tree.references.sort((a, b) => a.ref.start - b.ref.start);
   renumberPhandles(tree);
 }
+
+/** The name or path a reference is written with (as valueRefs gives it). */
+export const refName = (rr: ResolvedRef): string => (rr.ref.kind === 'labelRef' ? rr.ref.name : rr.ref.path);
+
+/** Does a value of `root` or of a node below it hold a path reference (`serial0 = &uart;`) that `which` accepts? */
+export function somePathValue(root: TreeNode, which: (c: ValueChunk & { kind: 'pathRef' }) => boolean): boolean {
+  const stack: TreeNode[] = [root];
+  while (stack.length) {
+    const n = stack.pop()!;
+    for (const p of n.properties) for (const c of p.chunks) if (c.kind === 'pathRef' && which(c)) return true;
+    for (const c of n.children) stack.push(c);
+  }
+  return false;
+}
+
+/** The full path of tree node n (`/` for the root), as the merge writes it in `deleted`. */
+export function pathOf(n: TreeNode): string {
+  const names: string[] = [];
+  for (let x: TreeNode | undefined = n; x && x.parent; x = x.parent) names.push(x.name);
+  return '/' + names.reverse().join('/');
+}
+
+/** Does a path name `path` or lie under it? */
+export const atOrUnder = (p: string, path: string): boolean => p === path || p.startsWith(path === '/' ? '/' : path + '/');
 
 /** Is n's phandle its own (a `phandle` or `linux,phandle` property written with that value), not one dtc generated? */
 function explicitPhandle(n: TreeNode): boolean {

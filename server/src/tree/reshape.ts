@@ -1,30 +1,17 @@
-// The incremental merge's patches of a changed shape (tree/incremental.ts hands them the one item a keystroke
-// parsed again): a property or node renamed, a node's labels changed, properties added to or removed from a
-// node's body (or left behind a syntax error). Each is made only where the merge would give the same tree
-// (names defined once, no deletes, no path references to what changed); the tree is patched in place and the
-// graph and the checks are made again (PatchResult.reshaped). Anything else is merged again in full.
+// The incremental merge's patches of a changed name (tree/incremental.ts hands them the one item a keystroke
+// parsed again): a property or node renamed, a node's labels changed (a node's body whose items changed:
+// tree/body-patch.ts). Each is made only where the merge would give the same tree (names defined once, no
+// deletes, no path references to what changed); the tree is patched in place and the graph and the checks are
+// made again (PatchResult.reshaped). Anything else is merged again in full.
 import type { PositionedDiagnostic } from '../base/diagnostics';
 import type * as ast from '../syntax/ast';
 import { buildProp } from './build';
 import { MergeState, type BuildTreeContext } from './merge-state';
 import type { MergeMemo, PatchResult } from './incremental';
-import { carryRefs, chunkRefs, moveAll, MERGE_READS, nodeAt, referencesPatchable, renumberPhandles, sameLabels, sameShape, valueRefs } from './patch-util';
-import { resolveReference } from './query';
+import { atOrUnder, carryRefs, moveAll, MERGE_READS, nodeAt, pathOf, renumberPhandles, resolveOrReport, sameLabels, sameShape, somePathValue, valueRefs } from './patch-util';
 import { spanMover } from './spans';
-import { MAX_NODE_DEPTH } from './merge-state';
 import { noItems } from '../base/empty';
-import { LiveProperty } from './value-reads';
-import type { Contribution, LiveTree, ResolvedRef, TreeNode, TreeProperty } from './types';
-
-/** The full path of tree node n (`/` for the root), as the merge writes it in `deleted`. */
-function pathOf(n: TreeNode): string {
-  const names: string[] = [];
-  for (let x: TreeNode | undefined = n; x && x.parent; x = x.parent) names.push(x.name);
-  return '/' + names.reverse().join('/');
-}
-
-/** Does a path name `path` or lie under it? */
-const atOrUnder = (p: string, path: string): boolean => p === path || p.startsWith(path === '/' ? '/' : path + '/');
+import type { LiveTree, ResolvedRef, TreeNode } from './types';
 
 /** A path without its unit addresses (a path reference may leave them out). */
 const unitless = (p: string): string => p.replace(/@[^/]*/g, '');
@@ -34,17 +21,10 @@ const pathMayName = (ref: string, path: string): boolean => atOrUnder(unitless(r
 
 /** Does a value in the tree hold the path of `node` or of a node below it (a path reference in a value)? */
 function pathValueBelow(root: TreeNode, node: TreeNode): boolean {
-  const below = (t: TreeNode | undefined): boolean => {
-    for (let x = t; x; x = x.parent) if (x === node) return true;
+  return somePathValue(root, (c) => {
+    for (let x = c.ref.target; x; x = x.parent) if (x === node) return true;
     return false;
-  };
-  const stack: TreeNode[] = [root];
-  while (stack.length) {
-    const n = stack.pop()!;
-    for (const p of n.properties) for (const c of p.chunks) if (c.kind === 'pathRef' && below(c.ref.target)) return true;
-    for (const c of n.children) stack.push(c);
-  }
-  return false;
+  });
 }
 
 /**
@@ -160,7 +140,7 @@ export function relabelNode(memo: MergeMemo, e: ast.ParseEdit, containers: strin
     if ((st.kind === 'refNode' || st.kind === 'deleteNodeRef' || st.kind === 'omitIfNoRef') && named(st.ref)) return undefined;
   }
   if (tree.references.some((r) => r.ref.kind === 'pathRef' && named(r.ref))) return undefined;
-  if (pathValueNamed(tree.root, named)) return undefined;
+  if (somePathValue(tree.root, (c) => named(c.ref.ref))) return undefined;
   moveAll(memo, e);
   // (the definition starts with its labels: a label typed before the name is an insertion where it starts)
   node.contributions[0].start = def.start;
@@ -173,8 +153,7 @@ export function relabelNode(memo: MergeMemo, e: ast.ParseEdit, containers: strin
   for (const rr of tree.references) {
     if (!named(rr.ref)) continue;
     again.add(rr);
-    rr.target = resolveReference(tree, rr.ref);
-    if (!rr.target) mg.report('unresolved-reference', rr.ref, `Reference to non-existent node or label "${rr.ref.kind === 'labelRef' ? rr.ref.name : rr.ref.path}"`);
+    resolveOrReport(tree, rr, mg);
   }
   memo.treeDiags = memo.treeDiags.filter((x) => !(x.diag.code === 'unresolved-reference' && [...again].some((rr) => rr.ref.start === x.start && rr.ref.end === x.end)));
   memo.treeDiags.push(...mg.ctx.positioned!);
@@ -185,22 +164,11 @@ export function relabelNode(memo: MergeMemo, e: ast.ParseEdit, containers: strin
   return { valueChanged: false, reshaped: true };
 }
 
-/** Does a path value in the tree (`serial0 = &uart5;`) name a label `named` accepts? */
-function pathValueNamed(root: TreeNode, named: (r: ast.Reference) => boolean): boolean {
-  const stack: TreeNode[] = [root];
-  while (stack.length) {
-    const n = stack.pop()!;
-    for (const p of n.properties) for (const c of p.chunks) if (c.kind === 'pathRef' && named(c.ref.ref)) return true;
-    for (const c of n.children) stack.push(c);
-  }
-  return false;
-}
-
 /**
  * The label table made again as the conversion makes it (tree/to-live.ts): node labels in tree order, then
  * property labels, then the labels inside values (kept from the table as it was: the tree does not hold them).
  */
-function relabelTable(tree: LiveTree): void {
+export function relabelTable(tree: LiveTree): void {
   const order: TreeNode[] = [];
   const walk = (n: TreeNode): void => { order.push(n); for (const c of n.children) walk(c); };
   walk(tree.root);
@@ -213,389 +181,4 @@ function relabelTable(tree: LiveTree): void {
     labels.set(name, v);
   }
   tree.labels = labels;
-}
-
-type Body = ast.NodeDef | ast.RootNodeStatement | ast.RefNodeStatement;
-
-/** The properties and child nodes of a node's body that went and came between two parses. */
-interface BodyChange { node: TreeNode; body: ast.NodeBody; removed: ast.PropertyDef[]; added: ast.PropertyDef[]; gone: ast.NodeDef[]; came: ast.NodeDef[] }
-
-/**
- * The items of a node's body changed where it is written (the parser gave the whole node again: a property typed
- * into it, a half-written one the parser skipped as an error with what followed it up to a `;`, a child node
- * among it, a line pasted or cut), its name and labels as they were: patched when, the items alike before and
- * after aside (a child node alike but for its own items is looked into), only properties and child nodes went
- * and came, besides skipped text, and the merge would give the tree with just that change:
- *  - no property carries labels or is one the merge reads (`phandle`, `name`); one that went leaves the node
- *    when it was defined only there, else loses that definition (the value shown becomes the definition's
- *    before it, read from the last parse, when it was the one shown); one that came is new in the node, or
- *    another body's definition of one it has (shown when it is the last), never a second one in the same body;
- *  - a child node that went was defined there alone, and so was everything below it, and nothing outside it refers
- *    into it; one that came has no deletes, duplicates, /omit-if-no-ref/, property labels or names the merge reads
- *    anywhere in it, its labels are new, and no reference in the tree is unresolved (it might name it);
- *  - no /delete-property/ or /delete-node/ touches the node, no duplicate name is reported anywhere, and the
- *    node's properties and children stand in the order they were first written (the merge's order without
- *    deletes), so that what came goes where the text puts it.
- * References in what went or came are resolved as the reference patch resolves them (and the phandles numbered
- * again), under its conditions; the label table is made again. Skipped text alone changes nothing in the tree:
- * its positions move and the checks stay. Otherwise the graph and the checks are made again (PatchResult.reshaped).
- */
-export function patchBody(memo: MergeMemo, e: ast.ParseEdit, containers: string[], old: Body, def: Body, now: ast.DtsFile, text: string, ctx: BuildTreeContext): PatchResult | undefined {
-  const tree = memo.tree;
-  if (old.start !== def.start || def.end !== old.end + e.d || (old.body.closeBrace < 0) !== (def.body.closeBrace < 0) || !sameLabels(old.labels, def.labels)) return undefined;
-  let node: TreeNode | undefined;
-  if (old.kind === 'node' && def.kind === 'node') {
-    if (old.name !== def.name || old.omitIfNoRef !== def.omitIfNoRef) return undefined;
-    node = nodeAt(tree, containers)?.children.find((c) => c.name === old.name);
-  } else if (old.kind === 'rootNode' && def.kind === 'rootNode') {
-    node = tree.root;
-  } else if (old.kind === 'refNode' && def.kind === 'refNode') {
-    if (tree.isPlugin || ctx.base || !sameShape(old.ref, def.ref)) return undefined;
-    node = resolveReference(tree, old.ref);
-  }
-  if (!node || !node.contributions.some((c) => c.kind !== 'deletion' && c.start === old.start)) return undefined;
-  const changes: BodyChange[] = [];
-  if (!diffItems(node, old.body.items, def.body, e, changes)) return undefined;
-  if (changes.length === 0) {
-    // skipped text only (a property half written, or still so): the tree is as it was
-    moveAll(memo, e, true);
-    memo.graphChanged = undefined;
-    memo.ast = now;
-    memo.text = text;
-    return { valueChanged: false };
-  }
-  const { removed, added, gone, came } = changes[0];
-  node = changes[0].node;
-  if (memo.treeDiags.some((x) => x.diag.code === 'duplicate-property' || x.diag.code === 'duplicate-node' || x.diag.code === 'duplicate-label')) return undefined;
-  if (node.contributions.some((x) => x.kind === 'deletion')) return undefined;
-  const base = pathOf(node);
-  if (tree.deleted.some((x) => atOrUnder(x.path, base) || atOrUnder(base, x.path))) return undefined;
-  // (the spans of what went, in the old text)
-  const wentSpans: ast.Span[] = [...removed, ...gone];
-  const inWent = (s: ast.Span): boolean => wentSpans.some((w) => s.start >= w.start && s.end <= w.end);
-  // the properties that went and came
-  const oldRefs: string[] = [];
-  const newRefs: string[] = [];
-  for (const [list, refs] of [[removed, oldRefs], [added, newRefs]] as const) {
-    for (const x of list) {
-      const r = valueRefs(x);
-      if (!r || MERGE_READS.has(x.name) || x.labels.length) return undefined;
-      refs.push(...r);
-    }
-  }
-  // a property that went: gone from the node when it was defined only there; one defined in other bodies too
-  // (`status`, set again by a board's `&uart { }`) loses that definition, if it is not the one the tree shows
-  // (when it was the one shown, the definition before it is: found in the last parse, where it was read)
-  const gonePs = new Set<TreeProperty>();
-  const trimmed = new Map<TreeProperty, { c: Contribution; before?: ast.PropertyDef }>();
-  for (const x of removed) {
-    const p = node.properties.find((y) => y.name === x.name);
-    if (!p || gonePs.has(p) || trimmed.has(p) || p.labels.length || p.contributions.some((c) => c.kind !== 'definition')) return undefined;
-    const k = p.contributions.findIndex((c) => c.start === x.start);
-    if (k < 0) return undefined;
-    if (p.contributions.length === 1) { gonePs.add(p); continue; }
-    if (k < p.contributions.length - 1) {
-      // (a value not shown: its references were never resolved)
-      if (valueRefs(x)!.length > 0) return undefined;
-      trimmed.set(p, { c: p.contributions[k] });
-      continue;
-    }
-    const before = propertyAt(memo.ast, p.contributions[k - 1].start);
-    const refs = before && before.name === x.name && !before.labels.length ? valueRefs(before) : undefined;
-    if (!refs) return undefined;
-    newRefs.push(...refs);
-    for (const rr of chunkRefs(p.chunks)) oldRefs.push(rr.ref.kind === 'labelRef' ? rr.ref.name : rr.ref.path);
-    if (p.chunks.some((c) => c.kind === 'pathRef')) oldRefs.push('{');
-    trimmed.set(p, { c: p.contributions[k], before });
-  }
-  // a property that came: new in the node, or another body's definition of one it has (shown when it is the last)
-  const moved = (at: number): number => (at >= e.oldEnd ? at + e.d : at);
-  const body = changes[0].body;
-  const extended = new Map<ast.PropertyDef, { p: TreeProperty; shown: boolean }>();
-  const names = new Set<string>();
-  for (const x of added) {
-    if (names.has(x.name)) return undefined;
-    names.add(x.name);
-    const p = node.properties.find((y) => !gonePs.has(y) && y.name === x.name);
-    if (!p) continue;
-    if (trimmed.has(p) || p.labels.length || p.contributions.some((c) => c.kind !== 'definition')) return undefined;
-    // (one in this body: a duplicate)
-    if (p.contributions.some((c) => moved(c.start) >= body.start && moved(c.start) < body.end)) return undefined;
-    const shown = p.contributions.every((c) => moved(c.start) < x.start);
-    if (shown) {
-      for (const rr of chunkRefs(p.chunks)) oldRefs.push(rr.ref.kind === 'labelRef' ? rr.ref.name : rr.ref.path);
-      if (p.chunks.some((c) => c.kind === 'pathRef')) oldRefs.push('{');
-    } else if (valueRefs(x)!.length > 0) return undefined;
-    extended.set(x, { p, shown });
-  }
-  // the child nodes that went and came
-  const goneNs = new Set<TreeNode>();
-  for (const x of gone) {
-    const t = node.children.find((c) => c.name === x.name);
-    if (!t || goneNs.has(t) || t.contributions[0]?.start !== x.start || !definedHereAlone(t)) return undefined;
-    goneNs.add(t);
-  }
-  const below = (n: TreeNode | undefined): boolean => {
-    for (let x = n; x; x = x.parent) if (goneNs.has(x)) return true;
-    return false;
-  };
-  if (goneNs.size && tree.references.some((rr) => below(rr.target) && !inWent(rr.ref))) return undefined;
-  // (the references held below what went: they go too)
-  const heldRefs: ResolvedRef[] = [];
-  for (const t of goneNs) subtreeRefs(t, heldRefs);
-  for (const rr of heldRefs) oldRefs.push(rr.ref.kind === 'labelRef' ? rr.ref.name : rr.ref.path);
-  if (goneNs.size && [...goneNs].some(holdsPathValue)) oldRefs.push('{');
-  let depth = 0;
-  for (let x: TreeNode | undefined = node; x; x = x.parent) depth++;
-  const childNames = new Set<string>();
-  const cameLabels = new Set<string>();
-  for (const y of came) {
-    if (childNames.has(y.name) || node.children.some((c) => !goneNs.has(c) && c.name === y.name)) return undefined;
-    childNames.add(y.name);
-    if (!plainSubtree(y, depth + 1, cameLabels, newRefs)) return undefined;
-  }
-  for (const l of cameLabels) {
-    const was = tree.labels.get(l);
-    if (was && !below(was.node)) return undefined;
-  }
-  if (came.length && memo.treeDiags.some((x) => (x.diag.code === 'unresolved-reference' || x.diag.code === 'delete-not-found') && !inWent(x))) return undefined;
-  const refs = oldRefs.length > 0 || newRefs.length > 0;
-  if (refs && !referencesPatchable(memo, ctx, oldRefs, newRefs)) return undefined;
-  if ((added.length || trimmed.size) && !inFirstOrder(node.properties)) return undefined;
-  if (came.length && !inFirstOrder(node.children)) return undefined;
-  const positioned: PositionedDiagnostic[] = [];
-  const mg = new MergeState({ ...ctx, positioned });
-  const built: ReturnType<typeof buildProp>[] = [];
-  for (const x of added) {
-    const b = buildProp(mg, x);
-    if (b.labels.length || b.valueLabels.length) return undefined;
-    built.push(b);
-  }
-  // (built in the new text's positions, after the move below: nothing in them moves)
-  // from here on the tree changes
-  if (wentSpans.length) memo.treeDiags = memo.treeDiags.filter((x) => !inWent(x));
-  const wentRefs = new Set<ResolvedRef>();
-  for (const p of gonePs) for (const rr of chunkRefs(p.chunks)) wentRefs.add(rr);
-  for (const rr of heldRefs) wentRefs.add(rr);
-  moveAll(memo, e);
-  let props = gonePs.size ? node.properties.filter((x) => !gonePs.has(x)) : node.properties;
-  // (a property whose first definition changed moves where that one puts it)
-  const reposition = (p: TreeProperty): void => { props = insertInOrder(props.filter((y) => y !== p), p, p.contributions[0].start); };
-  const cameProps: TreeProperty[] = [];
-  for (const [p, { c, before }] of trimmed) {
-    p.contributions = p.contributions.filter((y) => y !== c);
-    if (before) {
-      // the value shown now: the definition before (built again: its own diagnostics are the tree's already)
-      const b = buildProp(new MergeState({ ...ctx, positioned: [] }), before);
-      for (const rr of chunkRefs(p.chunks)) wentRefs.add(rr);
-      p.chunks = b.chunks;
-      p.span = b.span;
-      p.nameSpan = b.nameSpan;
-      cameProps.push(p);
-    }
-    reposition(p);
-  }
-  for (let k = 0; k < built.length; k++) {
-    const b = built[k];
-    const ext = extended.get(added[k]);
-    if (ext) {
-      const { p, shown } = ext;
-      const c0 = b.contributions[0];
-      const at = p.contributions.findIndex((c) => c.start > c0.start);
-      p.contributions = at < 0 ? [...p.contributions, c0] : [...p.contributions.slice(0, at), c0, ...p.contributions.slice(at)];
-      if (shown) {
-        for (const rr of chunkRefs(p.chunks)) wentRefs.add(rr);
-        p.chunks = b.chunks;
-        p.span = b.span;
-        p.nameSpan = b.nameSpan;
-        cameProps.push(p);
-      }
-      reposition(p);
-      continue;
-    }
-    const prop = new LiveProperty(b.name, b.chunks, noItems(), b.span, b.nameSpan, b.contributions, node);
-    props = insertInOrder(props, prop, b.span.start);
-    cameProps.push(prop);
-  }
-  node.properties = props;
-  let kids = goneNs.size ? node.children.filter((x) => !goneNs.has(x)) : node.children;
-  for (const y of came) {
-    const t = buildSubtree(mg, y, node, cameProps);
-    kids = insertInOrder(kids, t, y.start);
-  }
-  node.children = kids;
-  if (gone.length || came.length) {
-    relabelTable(tree);
-    // (value labels of what went, which the table kept)
-    for (const [k, v] of tree.labels) if (below(v.node)) tree.labels.delete(k);
-  }
-  if (refs || gone.length || came.length) {
-    const cameRefs: ResolvedRef[] = [];
-    for (const p of cameProps) {
-      for (const rr of chunkRefs(p.chunks)) {
-        const r = rr.ref;
-        const t = resolveReference(tree, r);
-        if (t) rr.target = t;
-        else mg.report('unresolved-reference', r, `Reference to non-existent node or label "${r.kind === 'labelRef' ? r.name : r.path}"`);
-        cameRefs.push(rr);
-      }
-    }
-    tree.references = tree.references.filter((rr) => !wentRefs.has(rr));
-    tree.references.push(...cameRefs);
-    tree.references.sort((a, b) => a.ref.start - b.ref.start);
-    renumberPhandles(tree);
-  }
-  memo.treeDiags.push(...positioned);
-  memo.graphChanged = undefined;
-  memo.ast = now;
-  memo.text = text;
-  return { valueChanged: true, prop: cameProps[0], reshaped: true };
-}
-
-/** The references held in the values of t and the nodes below it, onto `out`. */
-function subtreeRefs(t: TreeNode, out: ResolvedRef[]): void {
-  for (const p of t.properties) out.push(...chunkRefs(p.chunks));
-  for (const c of t.children) subtreeRefs(c, out);
-}
-
-/** Does a value of t or of a node below it hold a path (`serial0 = &uart;`)? */
-function holdsPathValue(t: TreeNode): boolean {
-  return t.properties.some((p) => p.chunks.some((c) => c.kind === 'pathRef')) || t.children.some(holdsPathValue);
-}
-
-/** The property definition that starts at `at` in the parse `file` (descending through the statements and bodies that hold it). */
-function propertyAt(file: ast.DtsFile, at: number): ast.PropertyDef | undefined {
-  let list: readonly (ast.TopStatement | ast.NodeItem)[] = file.statements;
-  for (;;) {
-    // the last element that starts at or before `at`
-    let lo = 0;
-    let hi = list.length;
-    while (lo < hi) {
-      const m = (lo + hi) >> 1;
-      if (list[m].start <= at) lo = m + 1; else hi = m;
-    }
-    const x = list[lo - 1];
-    if (!x || at >= x.end) return undefined;
-    if (x.kind === 'property') return x.start === at ? x : undefined;
-    if (x.kind !== 'node' && x.kind !== 'rootNode' && x.kind !== 'refNode') return undefined;
-    list = x.body.items;
-  }
-}
-
-/** Were t and every node below it written in one body each (no other definition or extension, no /omit-if-no-ref/), with no property the merge reads (but a `phandle` it generated)? */
-function definedHereAlone(t: TreeNode): boolean {
-  if (t.omitIfNoRef || t.contributions.length !== 1 || t.contributions[0].kind !== 'definition') return false;
-  for (const p of t.properties) {
-    if (p.name === 'phandle' && p.contributions.length === 0) continue; // (generated: numbered again)
-    if (MERGE_READS.has(p.name) || p.labels.length || p.contributions.length !== 1) return false;
-  }
-  return t.children.every(definedHereAlone);
-}
-
-/**
- * Is the node y (and all below it) one the merge builds as written: no deletes, duplicate names, /omit-if-no-ref/,
- * property labels, names the merge reads or skipped text, within the merge's depth; its node labels noted into
- * `labels` (false on a label seen twice) and its references into `refs` (false where valueRefs refuses).
- */
-function plainSubtree(y: ast.NodeDef, depth: number, labels: Set<string>, refs: string[]): boolean {
-  if (y.omitIfNoRef || depth + 1 >= MAX_NODE_DEPTH) return false;
-  for (const l of y.labels) {
-    if (labels.has(l.name)) return false;
-    labels.add(l.name);
-  }
-  const props = new Set<string>();
-  const kids = new Set<string>();
-  for (const it of y.body.items) {
-    if (it.kind === 'property') {
-      if (props.has(it.name) || MERGE_READS.has(it.name) || it.labels.length) return false;
-      props.add(it.name);
-      const r = valueRefs(it);
-      if (!r) return false;
-      refs.push(...r);
-    } else if (it.kind === 'node') {
-      if (kids.has(it.name)) return false;
-      kids.add(it.name);
-      if (!plainSubtree(it, depth + 1, labels, refs)) return false;
-    } else return false;
-  }
-  return true;
-}
-
-/** The tree node the merge makes of y (a plainSubtree) under `parent`; its properties also pushed onto `props`. */
-function buildSubtree(mg: MergeState, y: ast.NodeDef, parent: TreeNode, props: TreeProperty[]): TreeNode {
-  const t: TreeNode = { name: y.name, parent, children: [], properties: [], labels: noItems(), contributions: [{ kind: 'definition', start: y.start, end: y.end, nameSpan: { start: y.nameSpan.start, end: y.nameSpan.end } }], omitIfNoRef: false };
-  if (y.labels.length) t.labels = y.labels.map((l) => ({ name: l.name, start: l.start, end: l.end })).sort((a, b) => a.start - b.start);
-  for (const it of y.body.items) {
-    if (it.kind === 'property') {
-      const b = buildProp(mg, it);
-      const p = new LiveProperty(b.name, b.chunks, noItems(), b.span, b.nameSpan, b.contributions, t);
-      t.properties.push(p);
-      props.push(p);
-    } else if (it.kind === 'node') t.children.push(buildSubtree(mg, it, t, props));
-  }
-  return t;
-}
-
-/** Do the items (properties or nodes) stand in the order of their first contributions, those without any (generated `phandle` properties) last? */
-function inFirstOrder(list: { contributions: { start: number }[] }[]): boolean {
-  let prev = -1;
-  let generated = false;
-  for (const x of list) {
-    const first = x.contributions[0];
-    if (!first) { generated = true; continue; }
-    if (generated || first.start < prev) return false;
-    prev = first.start;
-  }
-  return true;
-}
-
-/** list (inFirstOrder) with x put in where its first contribution, at `start`, goes: a new list. */
-function insertInOrder<T extends { contributions: { start: number }[] }>(list: T[], x: T, start: number): T[] {
-  let at = 0;
-  while (at < list.length && list[at].contributions.length > 0 && list[at].contributions[0].start < start) at++;
-  return [...list.slice(0, at), x, ...list.slice(at)];
-}
-
-/** Is y the node x with the edit strictly inside its braces (the same name, labels and boundaries but for the edit)? */
-function insideAlike(x: ast.NodeDef, y: ast.NodeDef, e: ast.ParseEdit): boolean {
-  return x.name === y.name && x.start === y.start && y.end === x.end + e.d && x.body.start < e.p && e.oldEnd <= x.body.closeBrace
-    && (y.body.closeBrace < 0) === (x.body.closeBrace < 0) && x.omitIfNoRef === y.omitIfNoRef && sameLabels(x.labels, y.labels);
-}
-
-/**
- * What changed between the items `a` and those of `body` (the new parse's) of one body of `node`: true with the change noted (none when only
- * skipped text changed), false when it is not one patchBody makes.
- */
-function diffItems(node: TreeNode, a: ast.NodeItem[], body: ast.NodeBody, e: ast.ParseEdit, out: BodyChange[]): boolean {
-  const b = body.items;
-  // alike: the same object, or written alike apart from the edit (an item that touches the edit may have grown
-  // or shrunk with it, `v` to `ve`, a property that lacked its `;`: not alike)
-  const before = (x: ast.NodeItem, y: ast.NodeItem): boolean => x === y || (x.end < e.p && y.start === x.start && y.end === x.end && sameShape(x, y));
-  const after = (x: ast.NodeItem, y: ast.NodeItem): boolean => x === y || (x.start > e.oldEnd && y.start === x.start + e.d && y.end === x.end + e.d && sameShape(x, y));
-  let i = 0;
-  while (i < a.length && i < b.length && before(a[i], b[i])) i++;
-  let j = 0;
-  while (j < a.length - i && j < b.length - i && after(a[a.length - 1 - j], b[b.length - 1 - j])) j++;
-  const was = a.slice(i, a.length - j).filter((x) => x.kind !== 'error');
-  const is = b.slice(i, b.length - j).filter((x) => x.kind !== 'error');
-  if (was.length === 1 && is.length === 1 && was[0].kind === 'node' && is[0].kind === 'node' && insideAlike(was[0], is[0], e)) {
-    // a child node changed inside
-    const x = was[0];
-    const child = node.children.find((c) => c.name === x.name);
-    if (!child || !child.contributions.some((c) => c.kind !== 'deletion' && c.start === x.start)) return false;
-    return diffItems(child, x.body.items, is[0].body, e, out);
-  }
-  const change: BodyChange = { node, body, removed: [], added: [], gone: [], came: [] };
-  for (const x of was) {
-    if (x.kind === 'property') change.removed.push(x);
-    else if (x.kind === 'node') change.gone.push(x);
-    else return false;
-  }
-  for (const x of is) {
-    if (x.kind === 'property') change.added.push(x);
-    else if (x.kind === 'node') change.came.push(x);
-    else return false;
-  }
-  if (was.length || is.length) out.push(change);
-  return true;
 }
