@@ -7,7 +7,7 @@ import { drain } from './base/slice';
 import { SnapshotFileSystem } from './base/snapshot-fs';
 import { LineIndex } from './base/text';
 import type { BindingsHost, TreeInfo } from './bindings';
-import { relistUnits, rerunUnits, runChecksEach, runChecksSteps, type CheckRun } from './checks';
+import { readTest, relistUnits, rerunUnits, runChecksEach, runChecksSteps, type CheckRun } from './checks';
 import { findKernelConfig, kernelEnvironmentOf, type KernelEnvironment, type KernelFiles, type KernelOptions } from './kernel/environment';
 import { buildSupplierGraph, patchPropertyEdges, type CellsReaders } from './model/graph';
 import { patchCellsEdges, patchPropertyShape } from './model/graph-patch';
@@ -21,7 +21,7 @@ import type { DtsFile } from './syntax/ast';
 import { ParseCache, parseDtsSteps, settleMoves } from './syntax/parse';
 import { hasIncbin, patchTree, remapAll, settleTree, sortLikeMerge, spanNow, type MergeMemo, type PatchResult } from './tree/incremental';
 import { buildTreeSteps } from './tree/merge';
-import { noteReads, trackReads } from './tree/value-reads';
+import { noteReads, Reads, readsShape, trackReads } from './tree/value-reads';
 import type { LiveTree, TreeProperty } from './tree/types';
 import { analyzeOverlayStack, stackNotes, syntaxDiagnostic } from './analysis-stack';
 import { flavourFromTree, flavourName, type Flavour } from './workspace/flavour';
@@ -233,8 +233,8 @@ export class AnalysisHost {
   }
 
   /** Keystrokes the preprocessor replayed on its last run, parses made by editing the last one, trees patched. */
-  get incrementalStats(): { preprocessReplays: number; parseEdits: number; mergePatches: number; mergeValuePatches: number; modelSkips: number; edgePatches: number; checksRerun: number; unitsRerun: number; cellsPatches: number; shapePatches: number; reshapePatches: number } {
-    return { preprocessReplays: this.ppCache.incremental, parseEdits: this.parseCache.edits, mergePatches: this.mergePatches, mergeValuePatches: this.mergeValuePatches, modelSkips: this.modelSkips, edgePatches: this.edgePatches, checksRerun: this.checksRerun, unitsRerun: this.unitsRerun, cellsPatches: this.cellsPatches, shapePatches: this.shapePatches, reshapePatches: this.reshapePatches };
+  get incrementalStats(): { preprocessReplays: number; parseEdits: number; mergePatches: number; mergeValuePatches: number; modelSkips: number; edgePatches: number; checksRerun: number; unitsRerun: number; cellsPatches: number; shapePatches: number; reshapePatches: number; shapeKeeps: number } {
+    return { preprocessReplays: this.ppCache.incremental, parseEdits: this.parseCache.edits, mergePatches: this.mergePatches, mergeValuePatches: this.mergeValuePatches, modelSkips: this.modelSkips, edgePatches: this.edgePatches, checksRerun: this.checksRerun, unitsRerun: this.unitsRerun, cellsPatches: this.cellsPatches, shapePatches: this.shapePatches, reshapePatches: this.reshapePatches, shapeKeeps: this.shapeKeeps };
   }
   private mergePatches = 0;
   private mergeValuePatches = 0;
@@ -248,6 +248,8 @@ export class AnalysisHost {
   private shapePatches = 0;
   /** trees patched for a renamed property or node (graph and checks made again) */
   private reshapePatches = 0;
+  /** reshapes (properties renamed, added or removed) whose graph was kept: its build read none of their names or values */
+  private shapeKeeps = 0;
   /** keystrokes that changed a cell count, the properties that read it decoded again (model/graph-patch.ts) */
   private cellsPatches = 0;
 
@@ -359,10 +361,14 @@ export class AnalysisHost {
         this.mergePatches++;
         if (patched.valueChanged) this.mergeValuePatches++;
         if (patched.reshaped) {
-          // a name changed: the graph and the checks read names, so both are made again (below)
+          // a name changed: the graph and the checks read names, so both are made again (below); properties renamed,
+          // added or removed in one node (shape): the graph is kept when its build read none of their names or values,
+          // and only the checks that read any run again
           this.reshapePatches++;
-          memo.graph = undefined;
-          memo.checks = undefined;
+          const shape = patched.shape;
+          if (!shape || !memo.graphReads || readsShape(memo.graphReads, shape)) memo.graph = undefined;
+          if (!shape) memo.checks = undefined;
+          else if (memo.graph) this.shapeKeeps++;
         }
         tree = memo.tree;
         remapAll(memo.treeDiags, pp.map);
@@ -422,7 +428,7 @@ export class AnalysisHost {
     if (memo && patched && memo.graph) graph = memo.graph;
     else if (memo) {
       settleTreeNow();
-      const reads = new Set<TreeProperty>();
+      const reads = new Reads();
       const readers: CellsReaders = new Map();
       graph = trackReads(reads, () => buildSupplierGraph(tree, this.model, readers));
       memo.graph = graph;
@@ -434,7 +440,7 @@ export class AnalysisHost {
     const kernel = kernelEnvironmentOf(this.kernelFilesFor(fs, root), tree, this.options.kernel);
     let probe: ProbeReport | undefined;
     // what the probe simulation read counts as read by every check that uses it (it is shared by them)
-    const probeReads = new Set<TreeProperty>();
+    const probeReads = new Reads();
     const probeReport = (): ProbeReport => {
       settleTreeNow();
       probe ??= trackReads(probeReads, () => simulateProbe({ tree, graph, model: this.model, env: kernel }));
@@ -455,29 +461,30 @@ export class AnalysisHost {
       checkDiagnostics = [];
       if (memo) memo.checks = undefined;
     } else if (kept) {
-      const prop = patched!.valueChanged ? patched!.prop! : undefined;
-      // the checks that read the value run again; of a check made of units, only the units that read it
+      // what changed: the value of a property, or (shape) properties renamed, added or removed
+      const changed = patched!.valueChanged ? readTest(patched!.prop, patched!.shape) : undefined;
+      // the checks that read it run again; of a check made of units, only the units that read it
       const only = new Set<number>();
       const partly = new Map<number, CheckRun>();
       // (a graph patched for a cell count or an edge shape: a check whose units come from the graph lists them again)
       const relisted = new Map<number, CheckRun>();
-      if (prop) {
+      if (changed) {
         kept.each.forEach((c, i) => {
           if (!graphKept && !c.graphFree) {
             if (reshaped && c.relistable) relisted.set(i, c); else only.add(i);
             return;
           }
-          if (!c.reads.has(prop)) return;
-          if (c.units && !c.listReads!.has(prop)) partly.set(i, c); else only.add(i);
+          if (!changed(c.reads)) return;
+          if (c.units && !changed(c.listReads!)) partly.set(i, c); else only.add(i);
         });
       }
-      if (prop && only.size + partly.size + relisted.size === 0) this.modelSkips++;
+      if (changed && only.size + partly.size + relisted.size === 0) this.modelSkips++;
       if (only.size + partly.size + relisted.size > 0) settleTreeNow();
       this.checksRerun += only.size + partly.size + relisted.size;
       const runs = only.size > 0 ? drain(runChecksEach(input, Infinity, only)) : [];
-      for (const [i, c] of partly) { const r = rerunUnits(input, i, c, prop!); this.unitsRerun += r.units!.filter((u, k) => u !== c.units![k]).length; runs[i] = r; }
+      for (const [i, c] of partly) { const r = rerunUnits(input, i, c, changed!); this.unitsRerun += r.units!.filter((u, k) => u !== c.units![k]).length; runs[i] = r; }
       for (const [i, c] of relisted) {
-        const r = relistUnits(input, i, c, prop!);
+        const r = relistUnits(input, i, c, changed!);
         const reused = new Set(c.units!.map((u) => u.reads));
         this.unitsRerun += r.units!.filter((u) => !reused.has(u.reads)).length;
         runs[i] = r;

@@ -16,7 +16,7 @@ import { BindingsHost } from '../../server/src/bindings';
 import { reportFindings, type BindingFinding } from '../../server/src/bindings/report';
 import type { LiveTree } from '../../server/src/tree/types';
 import { NodeFileSystem } from '../../server/src/base/node-fs';
-import { diffRun, fingerprint } from '../util/incremental-diff';
+import { boardEdits, diffRun, fingerprint } from '../util/incremental-diff';
 import { fixture } from '../util/paths';
 
 function session(root: string, files: string[], edits: number, seed: number, options: AnalysisOptions = {}): { patched: number; values: number; modelSkips: number; edgePatches: number; checksRerun: number } {
@@ -54,23 +54,6 @@ function session(root: string, files: string[], edits: number, seed: number, opt
   }
   const s = run.host.incrementalStats;
   return { patched: s.mergePatches, values: s.mergeValuePatches, modelSkips: s.modelSkips, edgePatches: s.edgePatches, checksRerun: s.checksRerun };
-}
-
-/**
- * Edits of one board's text, each a replacement of `from` (which must be there) by `to`, stepped through `run`: the
- * incremental result must equal the fresh one. Returns the result and the incremental statistics around it.
- */
-function boardEdits(run: ReturnType<typeof diffRun>, board: string, text: string) {
-  let now = text;
-  return (from: string, to: string) => {
-    assert.ok(now.includes(from), from);
-    now = now.replace(from, to);
-    run.fs.setOverlay(board, now);
-    const before = run.host.incrementalStats;
-    const r = run.step(board);
-    assert.equal(r.diff, undefined, `${from} -> ${to}: ${r.diff}`);
-    return { r, before, after: run.host.incrementalStats };
-  };
 }
 
 test('incremental merge = fresh analysis over random edits of a fixture board', (t) => {

@@ -1,6 +1,7 @@
 // Incremental = cold: an AnalysisHost that patches its trees (options.incremental, as the server runs it)
 // against a fresh AnalysisHost per edit, over the same texts. Everything an analysis gives is compared:
 // diagnostics, the tree (printed, and every position it holds), references, labels, the supplier graph.
+import assert from 'node:assert/strict';
 import { AnalysisHost, type Analysis, type AnalysisOptions } from '../../server/src/analysis';
 import { OverlayFileSystem } from '../../server/src/base/fs';
 import { NodeFileSystem } from '../../server/src/base/node-fs';
@@ -67,5 +68,22 @@ export function diffRun(options: AnalysisOptions = {}): DiffRun {
       while (i < xs.length && xs[i] === ys[i]) i++;
       return { incremental, fresh, diff: `${key} differs at ${i}: incremental …${xs.slice(Math.max(0, i - 80), i + 120)}… fresh …${ys.slice(Math.max(0, i - 80), i + 120)}…` };
     },
+  };
+}
+
+/**
+ * Edits of one board's text, each a replacement of `from` (which must be there) by `to`, stepped through `run`: the
+ * incremental result must equal the fresh one. Returns the result and the incremental statistics around it.
+ */
+export function boardEdits(run: DiffRun, board: string, text: string) {
+  let now = text;
+  return (from: string, to: string) => {
+    assert.ok(now.includes(from), from);
+    now = now.replace(from, to);
+    run.fs.setOverlay(board, now);
+    const before = run.host.incrementalStats;
+    const r = run.step(board);
+    assert.equal(r.diff, undefined, `${from} -> ${to}: ${r.diff}`);
+    return { r, before, after: run.host.incrementalStats };
   };
 }

@@ -10,7 +10,8 @@ import type { Span } from '../syntax/ast';
 import type { Cell, TreeNode, TreeProperty, ValueChunk } from '../tree/types';
 import { getProperty } from '../tree/types';
 import { phandleTarget } from '../model/graph';
-import { bindingForProperty, findIommuFamily, iommuCellNames } from '../model/iommu';
+import { bindingForProperty, bindingMatcher, findIommuFamily, iommuCellNames } from '../model/iommu';
+import { noteMatcher } from '../tree/value-reads';
 import { compatibles, explicitPhandleProperty, hex, nodeNameSpan, nodeRef } from '../model/tree-util';
 import { message, unitCheck, type CheckContext, type Reporter, type UnitCheck } from './context';
 
@@ -47,6 +48,8 @@ interface CellsUnit {
 /** The properties the check looks at, in the order of its findings (their names and the tree's shape decide, no value). */
 function cellsUnits(ctx: CheckContext): CellsUnit[] {
   const out: CellsUnit[] = [];
+  // (every property is picked by its binding's name, or an extra cell check's)
+  noteMatcher(bindingMatcher(ctx.model));
   const stack: TreeNode[] = [ctx.tree.root];
   while (stack.length) {
     const node = stack.pop()!;

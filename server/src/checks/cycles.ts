@@ -13,7 +13,7 @@
 //  - cycles made only of clocks links (orphan clocks are reparented by the clock framework).
 import type { SupplierEdge } from '../model/types';
 import { getProperty, type TreeNode } from '../tree/types';
-import { isAncestorOrSelf, nodeNameSpan, nodeRef } from '../model/tree-util';
+import { hasRegulatorProperty, isAncestorOrSelf, nodeNameSpan, nodeRef } from '../model/tree-util';
 import { message, type CheckContext, type Reporter } from './context';
 import { kernelWords, outcomeWords } from './probe-words';
 
@@ -167,7 +167,7 @@ function isLateBound(e: SupplierEdge): boolean {
   if (e.binding === 'clocks' && hasProp(c, '#clock-cells')) return true;
   if (e.binding === 'interconnects') return true;
   if (supply) {
-    if (c.properties.some((p) => p.name.startsWith('regulator-'))) return true;
+    if (hasRegulatorProperty(c)) return true;
     if (/regulator/.test(c.name) || (c.parent && /regulator/.test(c.parent.name))) return true;
     if (hasProp(c, 'gpio-controller') || /pinctrl|pinmux/.test(c.name)) return true;
   }

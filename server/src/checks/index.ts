@@ -2,7 +2,7 @@
 import type { Diagnostic, PositionedDiagnostic } from '../base/diagnostics';
 import { drain, Slicer } from '../base/slice';
 import type { TreeProperty } from '../tree/types';
-import { trackReads } from '../tree/value-reads';
+import { addReads, Reads, readsShape, trackReads, type ShapeChange } from '../tree/value-reads';
 import { remap } from '../tree/incremental';
 import { checkCells } from './cells';
 import { checkContext, Reporter, type CheckContext, type CheckInput, type UnitCheck } from './context';
@@ -70,21 +70,30 @@ export interface CheckRun {
   out: Diagnostic[];
   positioned: PositionedDiagnostic[];
   movable: boolean;
-  reads: Set<TreeProperty>;
+  reads: Reads;
   /** a check made of units (UnitCheck): each unit's findings and reads, and what listing them read */
   units?: UnitRun[];
-  listReads?: Set<TreeProperty>;
+  listReads?: Reads;
   /** the check reads neither the supplier graph nor the probe report (UnitCheck.graphFree) */
   graphFree?: boolean;
   /** its units come from the graph and can be listed again after a graph patch (UnitCheck units.relist) */
   relistable?: boolean;
 }
 
+/** Did a run that read `r` read what a keystroke changed? (a value: `r.has(prop)`; names: tree/value-reads.ts readsShape) */
+export type ReadTest = (r: Reads) => boolean;
+
+/** The test for a keystroke that changed the value of `prop`, or (`shape`) renamed, added or removed properties. */
+export function readTest(prop: TreeProperty | undefined, shape: ShapeChange | undefined): ReadTest {
+  if (shape) return (r) => readsShape(r, shape);
+  return (r) => prop !== undefined && r.has(prop);
+}
+
 /** One unit of a UnitCheck: its findings (positioned, in order) and the values it read. */
 export interface UnitRun {
   unit: unknown;
   positioned: PositionedDiagnostic[];
-  reads: Set<TreeProperty>;
+  reads: Reads;
 }
 
 /**
@@ -106,15 +115,15 @@ export function* runChecksEach(input: CheckInput, sliceMs = Infinity, only?: Rea
     const ctx = checkContext(input, !check.units);
     const positioned: PositionedDiagnostic[] = [];
     const r = new Reporter(ctx.map, positioned);
-    const reads = new Set<TreeProperty>();
+    const reads = new Reads();
     if (check.units) {
-      const listReads = new Set<TreeProperty>();
+      const listReads = new Reads();
       const units = trackReads(listReads, () => tryOne(check, ctx, r, () => check.units!.list(ctx))) ?? [];
       const runsOf: UnitRun[] = [];
-      for (const p of listReads) reads.add(p);
+      addReads(reads, listReads);
       for (const unit of units) {
         const u = runUnit(check, ctx, unit, r);
-        for (const p of u.reads) reads.add(p);
+        addReads(reads, u.reads);
         runsOf.push(u);
       }
       runs[i] = { out: r.out, positioned, movable: movable(r.out, positioned), reads, units: runsOf, listReads, graphFree: check.graphFree, relistable: !!check.units.relist };
@@ -132,7 +141,7 @@ function movable(out: Diagnostic[], positioned: PositionedDiagnostic[]): boolean
 
 /** One unit of a UnitCheck, reported into `r` (whose positioned list gets its findings too); `ctx` memoises nothing. */
 function runUnit(check: Check, ctx: CheckContext, unit: unknown, r: Reporter): UnitRun {
-  const reads = new Set<TreeProperty>();
+  const reads = new Reads();
   const from = r.positionedCount;
   trackReads(reads, () => tryOne(check, ctx, r, () => check.units!.one(ctx, r, unit)));
   return { unit, positioned: r.positionedSince(from), reads };
@@ -164,7 +173,7 @@ class UnitsAgain {
   readonly positioned: PositionedDiagnostic[] = [];
   readonly runs: UnitRun[] = [];
   movable = true;
-  constructor(private readonly check: Check, private readonly ctx: CheckContext, readonly reads: Set<TreeProperty>) {}
+  constructor(private readonly check: Check, private readonly ctx: CheckContext, readonly reads: Reads) {}
 
   keep(u: UnitRun): void {
     for (const x of u.positioned) { this.positioned.push(x); this.out.push(remap(x, this.ctx.map)); }
@@ -175,53 +184,55 @@ class UnitsAgain {
     const r = new Reporter(this.ctx.map, []);
     const now = runUnit(this.check, this.ctx, unit, r);
     if (!movable(r.out, now.positioned)) this.movable = false;
-    for (const p of now.reads) this.reads.add(p);
+    addReads(this.reads, now.reads);
     for (const x of now.positioned) this.positioned.push(x);
     for (const d of r.out) this.out.push(d);
     this.runs.push(now);
   }
 
-  result(last: CheckRun, listReads: Set<TreeProperty> | undefined): CheckRun {
+  result(last: CheckRun, listReads: Reads | undefined): CheckRun {
     return { out: this.out, positioned: this.positioned, movable: this.movable, reads: this.reads, units: this.runs, listReads, graphFree: last.graphFree, relistable: last.relistable };
   }
 }
 
 /**
  * A UnitCheck's last run (`last`, check `index`, its positioned findings moved with the tree) after a keystroke
- * changed the value of `prop`: the units that read it run again, the others keep their findings. Returns the
- * new run: its `out` has the findings of every unit, mapped to the files (the kept ones through `input.map`).
+ * changed what `hit` says a unit read (the value of a property, a property's name): the units that read it run again,
+ * the others keep their findings. Returns the new run: its `out` has the findings of every unit, mapped to the files
+ * (the kept ones through `input.map`).
  */
-export function rerunUnits(input: CheckInput, index: number, last: CheckRun, prop: TreeProperty): CheckRun {
-  // (the reads only grow, and the last run is replaced by this one: its set is grown in place, not copied)
+export function rerunUnits(input: CheckInput, index: number, last: CheckRun, hit: ReadTest): CheckRun {
+  // (the reads only grow, and the last run is replaced by this one: its record is grown in place, not copied)
   const again = new UnitsAgain(checksOf(input.flavour)[index], checkContext(input, false), last.reads);
   for (const u of last.units!) {
-    if (u.reads.has(prop)) again.run(u.unit); else again.keep(u);
+    if (hit(u.reads)) again.run(u.unit); else again.keep(u);
   }
   return again.result(last, last.listReads);
 }
 
 /**
  * A UnitCheck whose units come from the graph (units.relist; `last` its run, index `index`, positioned findings
- * moved with the tree) after a graph patch for the value of `prop` (a cell count whose readers' edges were decoded
+ * moved with the tree) after a graph patch for the value of a property (a cell count whose readers' edges were decoded
  * again, or a property whose edges changed shape: model/graph-patch.ts):
  * the units are listed again, and each that checks what a unit of the last run checked (the same key, `same`)
- * keeps that unit's findings unless it read `prop`; the others run. The findings come in the new list's order.
+ * keeps that unit's findings unless it read what changed (`hit`); the others run. The findings come in the new list's order.
  */
-export function relistUnits(input: CheckInput, index: number, last: CheckRun, prop: TreeProperty): CheckRun {
+export function relistUnits(input: CheckInput, index: number, last: CheckRun, hit: ReadTest): CheckRun {
   const check = checksOf(input.flavour)[index];
   const relist = check.units!.relist!;
   const ctx = checkContext(input, false);
   const r = new Reporter(ctx.map, []);
-  const listReads = new Set<TreeProperty>();
+  const listReads = new Reads();
   const units = trackReads(listReads, () => tryOne(check, ctx, r, () => check.units!.list(ctx)));
   if (!units) return { out: r.out, positioned: [], movable: false, reads: listReads, units: [], listReads, graphFree: last.graphFree, relistable: true };
   const before = new Map<unknown, UnitRun>();
   for (const u of last.units!) before.set(relist.key(u.unit), u);
-  const again = new UnitsAgain(check, ctx, new Set(listReads));
+  const again = new UnitsAgain(check, ctx, new Reads());
+  addReads(again.reads, listReads);
   for (const unit of units) {
     const old = before.get(relist.key(unit));
-    if (old && !old.reads.has(prop) && relist.same(old.unit, unit)) {
-      for (const p of old.reads) again.reads.add(p);
+    if (old && !hit(old.reads) && relist.same(old.unit, unit)) {
+      addReads(again.reads, old.reads);
       again.keep({ unit, positioned: old.positioned, reads: old.reads });
     } else again.run(unit);
   }

@@ -8,7 +8,8 @@ import type { StatusRules } from '../model/iommu';
 import type { TreeNode } from '../tree/types';
 import { getProperty } from '../tree/types';
 import { phandleTarget } from '../model/graph';
-import { compatibles, disabledAncestor, isAvailable, nodeRef, propCells, propStrings } from '../model/tree-util';
+import { compatibles, disabledAncestor, hasRegulatorProperty, isAvailable, nodeRef, propCells, propStrings } from '../model/tree-util';
+import { noteName } from '../tree/value-reads';
 import { message, type CheckContext, type Reporter } from './context';
 
 /** Providers registered from early init by compatible (CLK_OF_DECLARE, IRQCHIP_DECLARE, ...) exist without a device. */
@@ -45,7 +46,7 @@ function isCpuNode(n: TreeNode): boolean {
 
 /** A regulator node (its *-supply is resolved by the regulator core for the regulator's own consumers). */
 function isRegulator(n: TreeNode): boolean {
-  return n.properties.some((p) => p.name.startsWith('regulator-')) || compatibles(n).some((c) => c.startsWith('regulator-'));
+  return hasRegulatorProperty(n) || compatibles(n).some((c) => c.startsWith('regulator-'));
 }
 
 /** What happens to the consumer of an entry whose provider never registers: a clause, kernel calls in parentheses at its end. */
@@ -70,6 +71,8 @@ function collectRules(ctx: CheckContext): Rules {
   const owners = new Map<TreeNode, TreeNode[]>();
   if (!rules || rules.componentNodes.length === 0) return { owners, rules };
   const props = new Set(rules.componentNodes.map((c) => c.ownerProperty));
+  // (the walk below picks properties by these names)
+  for (const x of props) noteName(x);
   const stack: TreeNode[] = [ctx.tree.root];
   while (stack.length) {
     const n = stack.pop()!;

@@ -7,7 +7,7 @@
 // checks do not run on Zephyr trees.
 import type { SupplierEdge } from '../model/types';
 import { nodeRef, propStrings } from '../model/tree-util';
-import type { TreeNode } from '../tree/types';
+import { getProperty, type TreeNode } from '../tree/types';
 import { checkCells } from './cells';
 import { message, Reporter, type CheckContext } from './context';
 
@@ -24,10 +24,10 @@ export function checkZephyrSuppliers(ctx: CheckContext, r: Reporter): void {
     if (e.binding === 'remote-endpoint' || e.binding === 'iommus' || e.binding === 'iommu-map') continue;
     if (!zephyrEnabled(e.consumer) || zephyrEnabled(e.supplier)) continue;
     // a clock controller's clocks are its parent inputs, not something its driver takes
-    if (e.binding === 'clocks' && e.consumer.properties.some((p) => p.name === '#clock-cells')) continue;
+    if (e.binding === 'clocks' && getProperty(e.consumer, '#clock-cells')) continue;
     if (seen.has(e.property) && e.binding === 'interrupts') continue;
     seen.add(e.property);
-    const status = e.supplier.properties.find((p) => p.name === 'status');
+    const status = getProperty(e.supplier, 'status');
     r.report(
       'supplier-disabled',
       e.span,

@@ -4,9 +4,9 @@
 import type { Span } from '../syntax/ast';
 import type { Cell, LiveTree, TreeNode, TreeProperty } from '../tree/types';
 import { getProperty } from '../tree/types';
-import { bindingForProperty, type IommuModel, type SupplierBinding } from './iommu';
+import { bindingForProperty, bindingMatcher, type IommuModel, type SupplierBinding } from './iommu';
 import { nodeNameSpan, propCells } from './tree-util';
-import { noteRead } from '../tree/value-reads';
+import { noteMatcher, noteRead } from '../tree/value-reads';
 import type { SupplierEdge, SupplierGraph } from './types';
 
 const MAX_DEPTH = 4096;
@@ -223,6 +223,8 @@ export function edgeDecoder(tree: LiveTree, model: IommuModel, edges: SupplierEd
 export function buildSupplierGraph(tree: LiveTree, model: IommuModel, readers?: CellsReaders): SupplierGraph {
   const edges: SupplierEdge[] = [];
   const visitProperty = edgeDecoder(tree, model, edges, readers);
+  // (every property is picked by its binding's name)
+  noteMatcher(bindingMatcher(model));
 
   // iterative walk (no recursion limits on deep trees)
   const stack: TreeNode[] = [tree.root];

@@ -4,6 +4,7 @@
 import type { Diagnostic } from '../base/diagnostics';
 import modelData from './iommu-model.json';
 import bindingData from './supplier-bindings.json';
+import type { NameMatcher } from '../tree/value-reads';
 
 export interface IommuDriver {
   name: string;
@@ -298,5 +299,20 @@ export function bindingForProperty(model: IommuModel, name: string): SupplierBin
   return found;
 }
 const bindingCache = new WeakMap<SupplierBinding[], Map<string, SupplierBinding | null>>();
+
+/**
+ * The names of the model's supplier bindings as a rule (tree/value-reads.ts NameMatcher), one function per model:
+ * what a walk that picks properties by binding records. (Also the extra cell checks' names: the cells check picks by both.)
+ */
+export function bindingMatcher(model: IommuModel): NameMatcher {
+  let m = matchers.get(model);
+  if (!m) {
+    const extra = new Set(model.extraCellChecks.flatMap((x) => x.names));
+    m = (name: string) => bindingForProperty(model, name) !== undefined || extra.has(name);
+    matchers.set(model, m);
+  }
+  return m;
+}
+const matchers = new WeakMap<IommuModel, NameMatcher>();
 let lastBindings: SupplierBinding[] | undefined;
 let lastCache: Map<string, SupplierBinding | null> | undefined;

@@ -2,6 +2,7 @@
 import type { Cell, TreeNode, TreeProperty } from '../tree/types';
 import { getCompatibles, isEnabled } from '../tree/query';
 import { getProperty, nodePath } from '../tree/types';
+import { noteMatcher, type NameMatcher } from '../tree/value-reads';
 
 /** 32-bit cells of a property, in order; undefined when the value holds anything but 32-bit < > chunks. */
 export function propCells(p: TreeProperty): Cell[] | undefined {
@@ -89,6 +90,17 @@ export function hex(v: bigint | number): string {
  * The node's own phandle property (`phandle = <0x8000>` as written, as decompiled and generated trees do),
  * not the one the merge adds to a node that references name (dtc numbers those; its cells are empty spans).
  */
+/** The rule of the `regulator-*` properties (regulator-name, regulator-always-on, ...). */
+const regulatorProperty: NameMatcher = (name) => name.startsWith('regulator-');
+
+/** Has the node a `regulator-*` property? */
+export function hasRegulatorProperty(n: TreeNode): boolean {
+  noteMatcher(regulatorProperty);
+  const list = n.properties;
+  for (let k = 0; k < list.length; k++) if (regulatorProperty(list[k].name)) return true;
+  return false;
+}
+
 export function explicitPhandleProperty(n: TreeNode): TreeProperty | undefined {
   for (const name of ['phandle', 'linux,phandle']) {
     const p = getProperty(n, name);

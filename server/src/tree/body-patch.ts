@@ -230,7 +230,11 @@ export function patchBody(memo: MergeMemo, e: ast.ParseEdit, containers: string[
   memo.graphChanged = undefined;
   memo.ast = now;
   memo.text = text;
-  return { valueChanged: true, prop: cameProps[0], reshaped: true };
+  // (properties alone, without references: what read none of their names or values is as it was)
+  const shape = !refs && !gone.length && !came.length
+    ? { names: new Set([...removed, ...added].map((x) => x.name)), props: [...gonePs, ...trimmed.keys(), ...cameProps] }
+    : undefined;
+  return { valueChanged: true, prop: cameProps[0], reshaped: true, shape };
 }
 
 /** The references held in the values of t and the nodes below it, onto `out`. */

@@ -25,6 +25,7 @@ import { blank, carryRefs, MERGE_READS, moveAll, nodeAt, referencesPatchable, re
 import { patchBody } from './body-patch';
 import { relabelNode, renameNode, renameProperty, sameLabelNames } from './reshape';
 import type { LiveTree, TreeNode, TreeProperty } from './types';
+import type { Reads, ShapeChange } from './value-reads';
 
 export { movePositioned, renumberPhandles } from './patch-util';
 
@@ -40,8 +41,8 @@ export interface MergeMemo {
   patchable: boolean;
   /** the supplier graph of the tree (its edges own their spans; moved with the tree while no value it read changes) */
   graph?: SupplierGraph;
-  /** the properties whose values the graph's build read (tree/value-reads.ts) */
-  graphReads?: Set<TreeProperty>;
+  /** the properties whose values the graph's build read, and the names (tree/value-reads.ts) */
+  graphReads?: Reads;
   /** which properties' decoding read each cell count (model/graph.ts CellsReaders) */
   cellsReaders?: Map<TreeProperty, Set<TreeProperty>>;
   /** set by patchTree: the graph read this property, whose value changed: its edges are decoded again (or the graph built again) */
@@ -98,10 +99,18 @@ export interface PatchResult {
   valueChanged: boolean;
   prop?: TreeProperty;
   /**
-   * The tree's shape changed (a property or node renamed): what was read by name may read otherwise now, so
-   * the graph is built again and every check runs again (the tree itself was patched in place).
+   * The tree's shape changed (a property or node renamed, a node's body): what was read by name may read otherwise
+   * now, so the graph is built again and every check runs again (the tree itself was patched in place), unless
+   * `shape` says what changed.
    */
   reshaped?: boolean;
+  /**
+   * A reshape that only renamed, added or removed properties in one node, with no reference among them (no phandle
+   * numbered again, no label table made again): what read none of their names (looked up or picked by a rule) and
+   * none of the values of those properties is as it was (tree/value-reads.ts readsShape); the graph is kept when its
+   * build read none, and only the checks that read any run again.
+   */
+  shape?: ShapeChange;
 }
 
 

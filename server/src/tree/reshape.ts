@@ -65,7 +65,7 @@ export function renameProperty(memo: MergeMemo, e: ast.ParseEdit, containers: st
   memo.graphChanged = undefined;
   memo.ast = now;
   memo.text = text;
-  return { valueChanged: true, prop, reshaped: true };
+  return { valueChanged: true, prop, reshaped: true, shape: { names: new Set([old.name, def.name]), props: [prop] } };
 }
 
 /**

@@ -2,6 +2,7 @@
 // offsets in the preprocessed text; use the SourceMap to reach files.
 import type { Diagnostic } from '../base/diagnostics';
 import type * as ast from '../syntax/ast';
+import { noteName } from './value-reads';
 
 export interface Contribution extends ast.Span {
   /** definition: `name { }` / `/ { }`; extension: `&ref { }`, `&{/path} { }`, or a second `name { }` in the same parent;
@@ -109,6 +110,7 @@ export function nodePath(n: TreeNode): string {
 }
 
 export function getProperty(n: TreeNode, name: string): TreeProperty | undefined {
+  noteName(name);
   // (a loop, not find(): the checks ask this for every edge's ends, and the CLI runs in the interpreter)
   const list = n.properties;
   for (let k = 0; k < list.length; k++) if (list[k].name === name) return list[k];

@@ -1,13 +1,54 @@
-// Which property values a computation read (the language server's incremental analyses): the live tree's
-// properties are LiveProperty objects whose `chunks` getter records the property in the set being tracked.
-// The supplier graph and the checks run tracked; a keystroke that changes the value of a property neither
-// read leaves their results as they were (analysis.ts, tree/incremental.ts). Reading a value any other way
-// than through `chunks` (spreading the object, Object.keys) would escape the record: don't.
+// What a computation read of the tree (the language server's incremental analyses), in a `Reads`:
+//  - property values: the live tree's properties are LiveProperty objects whose `chunks` getter records the
+//    property in the set being tracked. Reading a value any other way than through `chunks` (spreading the
+//    object, Object.keys) would escape the record: don't.
+//  - property names: a lookup by name (`getProperty`, tree/types.ts) records the name, found or not; code that
+//    walks a node's properties and picks some by their names records the rule it picks by (`noteMatcher`: a
+//    binding's names, a prefix), once per walk. Picking properties by name any other way would escape the
+//    record: don't.
+// The supplier graph and the checks run tracked; a keystroke that changes the value of a property neither read
+// leaves their results as they were, and so does one that renames, adds or removes properties whose names
+// (old and new) neither looked up nor picked (analysis.ts, tree/incremental.ts: PatchResult.shape).
 import type * as ast from '../syntax/ast';
 import type { Contribution, LabelDef, TreeNode, TreeProperty, ValueChunk } from './types';
 
-/** the set the running computation records into (undefined: nothing is tracked) */
-let reads: Set<TreeProperty> | undefined;
+/** A rule by which a walk over a node's properties picks some by name (a module-level constant: the set stays small). */
+export type NameMatcher = (name: string) => boolean;
+
+/** What a computation read: the properties whose values it read (the set), the names it looked up and the rules it picked by. */
+export class Reads extends Set<TreeProperty> {
+  readonly names = new Set<string>();
+  readonly matchers = new Set<NameMatcher>();
+}
+
+/** Properties renamed, added or removed in a node's body (tree/incremental.ts PatchResult.shape). */
+export interface ShapeChange {
+  /** the names that went or came (old and new) */
+  names: ReadonlySet<string>;
+  /** the properties renamed, removed or given another value (their values may have been read) */
+  props: readonly TreeProperty[];
+}
+
+/** Did a computation that read `r` read anything `s` changed (a value of its properties, a name, by lookup or by a rule)? */
+export function readsShape(r: Reads, s: ShapeChange): boolean {
+  for (const p of s.props) if (r.has(p)) return true;
+  for (const n of s.names) {
+    if (r.names.has(n)) return true;
+    for (const m of r.matchers) if (m(n)) return true;
+  }
+  return false;
+}
+
+/** Everything `from` read, added to `into`. */
+export function addReads(into: Reads, from: Reads): void {
+  if (into === from) return;
+  for (const p of from) into.add(p);
+  for (const n of from.names) into.names.add(n);
+  for (const m of from.matchers) into.matchers.add(m);
+}
+
+/** the record the running computation records into (undefined: nothing is tracked) */
+let reads: Reads | undefined;
 
 export class LiveProperty implements TreeProperty {
   private value: ValueChunk[];
@@ -38,13 +79,23 @@ export function noteRead(p: TreeProperty): void {
   if (reads !== undefined) reads.add(p);
 }
 
-/** Everything `from` recorded counts as read by the computation running now (a shared result it uses). */
-export function noteReads(from: ReadonlySet<TreeProperty>): void {
-  if (reads !== undefined && reads !== from) for (const p of from) reads.add(p);
+/** A lookup of the property `name` (found or not): recorded. */
+export function noteName(name: string): void {
+  if (reads !== undefined) reads.names.add(name);
 }
 
-/** Run `fn`, recording every property whose value it reads into `into`. */
-export function trackReads<T>(into: Set<TreeProperty>, fn: () => T): T {
+/** A walk over a node's properties that picks by the rule `m`: recorded. */
+export function noteMatcher(m: NameMatcher): void {
+  if (reads !== undefined) reads.matchers.add(m);
+}
+
+/** Everything `from` recorded counts as read by the computation running now (a shared result it uses). */
+export function noteReads(from: Reads): void {
+  if (reads !== undefined) addReads(reads, from);
+}
+
+/** Run `fn`, recording what it reads into `into`. */
+export function trackReads<T>(into: Reads, fn: () => T): T {
   const prev = reads;
   reads = into;
   try {
