@@ -124,6 +124,6 @@ test('readsShape: a value read, a name looked up (found or not), a rule', () => 
   assert.ok(!readsShape(r, { names: new Set(['clockz']), props: [] }));
   r.add(p);
   assert.ok(readsShape(r, { names: new Set(['other']), props: [p] }), 'a value read');
-  r.matchers.add((n) => n.endsWith('-supply'));
+  r.addMatcher((n) => n.endsWith('-supply'));
   assert.ok(readsShape(r, { names: new Set(['vdd-supply']), props: [] }), 'a rule');
 });

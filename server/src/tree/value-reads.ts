@@ -16,9 +16,12 @@ import type { Contribution, LabelDef, TreeNode, TreeProperty, ValueChunk } from 
 export type NameMatcher = (name: string) => boolean;
 
 /** What a computation read: the properties whose values it read (the set), the names it looked up and the rules it picked by. */
+// (the two sets are made on first use: the cells check keeps one record per property it looks at, thousands per board)
 export class Reads extends Set<TreeProperty> {
-  readonly names = new Set<string>();
-  readonly matchers = new Set<NameMatcher>();
+  names: Set<string> | undefined;
+  matchers: Set<NameMatcher> | undefined;
+  addName(n: string): void { (this.names ??= new Set()).add(n); }
+  addMatcher(m: NameMatcher): void { (this.matchers ??= new Set()).add(m); }
 }
 
 /** Properties renamed, added or removed in a node's body (tree/incremental.ts PatchResult.shape). */
@@ -33,8 +36,8 @@ export interface ShapeChange {
 export function readsShape(r: Reads, s: ShapeChange): boolean {
   for (const p of s.props) if (r.has(p)) return true;
   for (const n of s.names) {
-    if (r.names.has(n)) return true;
-    for (const m of r.matchers) if (m(n)) return true;
+    if (r.names?.has(n)) return true;
+    if (r.matchers) for (const m of r.matchers) if (m(n)) return true;
   }
   return false;
 }
@@ -43,8 +46,8 @@ export function readsShape(r: Reads, s: ShapeChange): boolean {
 export function addReads(into: Reads, from: Reads): void {
   if (into === from) return;
   for (const p of from) into.add(p);
-  for (const n of from.names) into.names.add(n);
-  for (const m of from.matchers) into.matchers.add(m);
+  if (from.names) for (const n of from.names) into.addName(n);
+  if (from.matchers) for (const m of from.matchers) into.addMatcher(m);
 }
 
 /** the record the running computation records into (undefined: nothing is tracked) */
@@ -81,12 +84,12 @@ export function noteRead(p: TreeProperty): void {
 
 /** A lookup of the property `name` (found or not): recorded. */
 export function noteName(name: string): void {
-  if (reads !== undefined) reads.names.add(name);
+  if (reads !== undefined) reads.addName(name);
 }
 
 /** A walk over a node's properties that picks by the rule `m`: recorded. */
 export function noteMatcher(m: NameMatcher): void {
-  if (reads !== undefined) reads.matchers.add(m);
+  if (reads !== undefined) reads.addMatcher(m);
 }
 
 /** Everything `from` recorded counts as read by the computation running now (a shared result it uses). */
