@@ -22,7 +22,7 @@ import { ParseCache, parseDtsSteps, settleMoves } from './syntax/parse';
 import { hasIncbin, patchTree, remapAll, settleTree, sortLikeMerge, spanNow, type MergeMemo, type PatchResult } from './tree/incremental';
 import { buildTreeSteps } from './tree/merge';
 import { noteReads, Reads, readsShape, trackReads } from './tree/value-reads';
-import type { LiveTree, TreeProperty } from './tree/types';
+import type { LiveTree } from './tree/types';
 import { analyzeOverlayStack, stackNotes, syntaxDiagnostic } from './analysis-stack';
 import { flavourFromTree, flavourName, type Flavour } from './workspace/flavour';
 import { planStack, type StackMode, type StackPlan } from './workspace/stack';

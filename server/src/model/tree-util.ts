@@ -86,10 +86,6 @@ export function hex(v: bigint | number): string {
   return b < 0n ? '-0x' + (-b).toString(16) : '0x' + b.toString(16);
 }
 
-/**
- * The node's own phandle property (`phandle = <0x8000>` as written, as decompiled and generated trees do),
- * not the one the merge adds to a node that references name (dtc numbers those; its cells are empty spans).
- */
 /** The rule of the `regulator-*` properties (regulator-name, regulator-always-on, ...). */
 const regulatorProperty: NameMatcher = (name) => name.startsWith('regulator-');
 
@@ -101,6 +97,10 @@ export function hasRegulatorProperty(n: TreeNode): boolean {
   return false;
 }
 
+/**
+ * The node's own phandle property (`phandle = <0x8000>` as written, as decompiled and generated trees do),
+ * not the one the merge adds to a node that references name (dtc numbers those; its cells are empty spans).
+ */
 export function explicitPhandleProperty(n: TreeNode): TreeProperty | undefined {
   for (const name of ['phandle', 'linux,phandle']) {
     const p = getProperty(n, name);
