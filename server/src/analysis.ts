@@ -362,8 +362,8 @@ export class AnalysisHost {
         if (patched.valueChanged) this.mergeValuePatches++;
         if (patched.reshaped) {
           // a name changed: the graph and the checks read names, so both are made again (below); properties renamed,
-          // added or removed in one node (shape): the graph is kept when its build read none of their names or values,
-          // and only the checks that read any run again
+          // added or removed in one node, or a node renamed (shape): the graph is kept when its build read none of
+          // their names or values (nor the node's name or a path through it), and only the checks that read any run again
           this.reshapePatches++;
           const shape = patched.shape;
           if (!shape || !memo.graphReads || readsShape(memo.graphReads, shape)) memo.graph = undefined;

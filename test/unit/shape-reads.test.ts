@@ -117,6 +117,125 @@ test('shape: the name of a component node owner (qcom,gmu, picked by the walk of
   assert.ok(about(r.incremental.diagnostics).length > 0, JSON.stringify(r.incremental.diagnostics.map((d) => d.message)));
 });
 
+// A node renamed (PatchResult.shape.node): what made text of its name or of a path through it (nodeRef, nodePath), or
+// tested its name, runs again; the rest is kept, its positions at the name moved.
+const NODES = BOARD.replace(/\};\n$/, [
+  '\tbus@5000 {',
+  '\t\tcompatible = "simple-bus";',
+  '\t\t#address-cells = <1>;',
+  '\t\t#size-cells = <1>;',
+  '\t\tranges;',
+  '\t\tserial@5100 { compatible = "vendor,uart"; reg = <0x5100 0x10>; clocks = <&clk 7>; };',
+  '\t};',
+  '\tmisc@6000 {',
+  '\t\tcompatible = "simple-bus";',
+  '\t\t#address-cells = <1>;',
+  '\t\t#size-cells = <1>;',
+  '\t\tranges;',
+  '\t\tkeys { compatible = "gpio-keys"; clocks = <&clk 9>; };',
+  '\t};',
+  '\ttimer@7000 { compatible = "vendor,timer"; reg = <0x7000 0x10>; phandle = <0x77>; #clock-cells = <1>; };',
+  '\tdev@8000 { compatible = "vendor,dev"; reg = <0x8000 0x10>; clocks = <0x77>; };',
+  '\tdev@9000 { compatible = "vendor,dev"; reg = <0x9000 0x10>; clocks = <0x77 5>; };',
+  '\tsoc@a000 {',
+  '\t\tcompatible = "simple-bus";',
+  '\t\t#address-cells = <1>;',
+  '\t\t#size-cells = <1>;',
+  '\t\tranges;',
+  '\t\ttimer@a100 { compatible = "vendor,timer"; reg = <0xa100 0x10>; phandle = <0x78>; #clock-cells = <1>; };',
+  '\t};',
+  '\tdev@b000 { compatible = "vendor,dev"; reg = <0xb000 0x10>; clocks = <0x78 5>; };',
+  '\tcpus {',
+  '\t\t#address-cells = <1>;',
+  '\t\t#size-cells = <0>;',
+  '\t\tcpu0: cpu@0 { reg = <0>; clocks = <&clk 1>; };',
+  '\t};',
+  '\tdsi@2000 {',
+  '\t\tcompatible = "vendor,dsi";',
+  '\t\treg = <0x2000 0x10>;',
+  '\t\tports {',
+  '\t\t\t#address-cells = <1>;',
+  '\t\t\t#size-cells = <0>;',
+  '\t\t\tport@0 { reg = <0>; dsi_out: endpoint { remote-endpoint = <&panel_in>; }; };',
+  '\t\t};',
+  '\t};',
+  '\tpanel { compatible = "vendor,panel"; port { panel_in: endpoint { remote-endpoint = <&dsi_out>; }; }; };',
+  '};',
+  '',
+].join('\n'));
+
+type Diags = { code: string; message: string; node?: string }[];
+/** the findings of one consumer's clocks entry of the disabled &clk (not the summary at &clk) */
+const clkEdge = (ds: Diags, re: RegExp) => ds.filter((d) => d.code === 'supplier-disabled' && d.message.startsWith('clocks supplier &clk') && re.test(d.message));
+
+test('node renamed: a name nothing reads keeps the graph and every check, the spans at it moved; = fresh', () => {
+  const { edit } = setup(NODES);
+  // (a letter typed at the end of a name, then taken away: the parent edge and the definition's name span end there)
+  for (const [from, to] of [['\tport@0 {', '\tport@00 {'], ['\tport@00 {', '\tport@0 {'], ['\tbus@5000 {', '\tbux@5000 {'], ['\tbux@5000 {', '\tbux@50000 {']]) {
+    const { before, after } = edit(from, to);
+    assert.equal(after.reshapePatches, before.reshapePatches + 1, `${from} -> ${to} was patched as a rename`);
+    assert.equal(after.shapeKeeps, before.shapeKeeps + 1, `${from} -> ${to}: the graph was kept`);
+    assert.equal(after.checksRerun, before.checksRerun, `${from} -> ${to}: no check ran again`);
+  }
+});
+
+test('node renamed: a finding that names the node, or whose path goes through it, runs again; = fresh', () => {
+  const { first, edit } = setup(NODES);
+  assert.equal(clkEdge(first.incremental.diagnostics, /serial@5100/).length, 1, 'the serial port in the bus takes the disabled clock');
+  // the node named in the message (nodeRef)
+  let { r, before, after } = edit('\t\tserial@5100 {', '\t\tseriax@5100 {');
+  assert.equal(after.shapeKeeps, before.shapeKeeps + 1, 'the graph read no name: kept');
+  assert.ok(after.checksRerun > before.checksRerun, 'the check whose finding names it ran again');
+  assert.equal(clkEdge(r.incremental.diagnostics, /serial@5100/).length, 0);
+  assert.equal(clkEdge(r.incremental.diagnostics, /seriax@5100/).length, 1);
+  // the parent of a node named with it (no unit address, no label: `misc@6000/keys`)
+  assert.equal(clkEdge(r.incremental.diagnostics, /misc@6000\/keys/).length, 1);
+  ({ r, before, after } = edit('\tmisc@6000 {', '\tmisx@6000 {'));
+  assert.ok(after.checksRerun > before.checksRerun);
+  assert.equal(clkEdge(r.incremental.diagnostics, /misx@6000\/keys/).length, 1);
+  // a node with neither label nor reference, named by the cells check (nodeRef) and the raw-phandle check (its path)
+  const timer = (ds: Diags, name: string) => ds.filter((d) => (d.code === 'phandle-cells-mismatch' || d.code === 'raw-phandle') && d.message.includes(name)).map((d) => d.code).sort();
+  assert.deepEqual(timer(r.incremental.diagnostics, 'timer@7000'), ['phandle-cells-mismatch', 'raw-phandle']);
+  ({ r, before, after } = edit('\ttimer@7000 {', '\ttimex@7000 {'));
+  assert.equal(after.shapeKeeps, before.shapeKeeps + 1);
+  assert.deepEqual(timer(r.incremental.diagnostics, 'timex@7000'), ['phandle-cells-mismatch', 'raw-phandle']);
+  assert.ok(r.incremental.diagnostics.some((d) => d.code === 'raw-phandle' && d.message.includes('&{/timex@7000}')));
+  // a node above such a node: only the path the raw-phandle check suggests goes through it
+  const suggests = (ds: Diags) => ds.filter((d) => d.code === 'raw-phandle' && /timer@a100/.test(d.message)).map((d) => /&\{[^}]*\}/.exec(d.message)?.[0]);
+  assert.deepEqual(suggests(r.incremental.diagnostics), ['&{/soc@a000/timer@a100}']);
+  ({ r, before, after } = edit('\tsoc@a000 {', '\tsoc@a0000 {'));
+  assert.deepEqual(suggests(r.incremental.diagnostics), ['&{/soc@a0000/timer@a100}']);
+  // the node a finding is about (its `node` field, nodePath)
+  const about = (ds: Diags) => ds.filter((d) => d.code === 'supplier-disabled' && /^\/regulator/.test(d.node ?? '')).map((d) => d.node);
+  assert.deepEqual(about(first.incremental.diagnostics), ['/regulator-0']);
+  ({ r, before, after } = edit('\treg0: regulator-0 {', '\treg0: regulator-00 {'));
+  assert.equal(after.shapeKeeps, before.shapeKeeps + 1);
+  assert.ok(after.checksRerun > before.checksRerun);
+  assert.deepEqual(about(r.incremental.diagnostics), ['/regulator-00']);
+});
+
+test('node renamed: a name a check tests (a CPU under /cpus) runs it again; = fresh', () => {
+  const { first, edit } = setup(NODES);
+  const cpu = (ds: Diags) => clkEdge(ds, /&cpu0/);
+  assert.equal(cpu(first.incremental.diagnostics).length, 1);
+  assert.match(cpu(first.incremental.diagnostics)[0].message, /cpufreq/, 'a CPU under /cpus');
+  const { r, before, after } = edit('\tcpus {', '\tcpux {');
+  assert.equal(after.shapeKeeps, before.shapeKeeps + 1);
+  const now = cpu(r.incremental.diagnostics);
+  assert.equal(now.length, 1);
+  assert.doesNotMatch(now[0].message, /cpufreq/, 'no CPU node now');
+});
+
+test('node renamed: a name the graph tests (ports, for remote-endpoint) builds the graph again; = fresh', () => {
+  const { first, edit } = setup(NODES);
+  const consumer = (a: typeof first.incremental) => a.graph.edges.filter((e) => e.binding === 'remote-endpoint').map((e) => e.consumer.name).sort();
+  assert.deepEqual(consumer(first.incremental), ['dsi@2000', 'panel']);
+  const { r, before, after } = edit('\t\tports {', '\t\tportz {');
+  assert.equal(after.reshapePatches, before.reshapePatches + 1);
+  assert.equal(after.shapeKeeps, before.shapeKeeps, 'the graph read the name: built again');
+  assert.deepEqual(consumer(r.incremental), ['panel', 'portz']);
+});
+
 test('readsShape: a value read, a name looked up (found or not), a rule', () => {
   const node = { name: 'n', properties: [] as TreeProperty[], children: [], labels: [], contributions: [] } as unknown as TreeNode;
   const p = { name: 'status', chunks: [], node } as unknown as TreeProperty;
@@ -128,4 +247,18 @@ test('readsShape: a value read, a name looked up (found or not), a rule', () => 
   assert.ok(readsShape(r, { names: new Set(['other']), props: [p] }), 'a value read');
   r.addMatcher((n) => n.endsWith('-supply'));
   assert.ok(readsShape(r, { names: new Set(['vdd-supply']), props: [] }), 'a rule');
+  // a node's name read: a rename of it; its path: of it or of a node above it; neither: of one below it or beside it
+  const parent = { name: 'bus', properties: [], children: [node], labels: [], contributions: [] } as unknown as TreeNode;
+  const child = { name: 'c', properties: [], children: [], labels: [], contributions: [], parent: node } as unknown as TreeNode;
+  const other = { name: 'o', properties: [], children: [], labels: [], contributions: [], parent } as unknown as TreeNode;
+  (node as { parent?: TreeNode }).parent = parent;
+  const none = new Set<string>();
+  assert.ok(!readsShape(r, { names: none, props: [], node }), 'no node read yet');
+  r.addNode(node);
+  assert.ok(readsShape(r, { names: none, props: [], node }));
+  assert.ok(!readsShape(r, { names: none, props: [], node: parent }), 'its name, not its path');
+  r.addPath(node);
+  assert.ok(readsShape(r, { names: none, props: [], node: parent }), 'its path');
+  assert.ok(!readsShape(r, { names: none, props: [], node: child }));
+  assert.ok(!readsShape(r, { names: none, props: [], node: other }));
 });

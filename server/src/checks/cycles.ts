@@ -13,6 +13,7 @@
 //  - cycles made only of clocks links (orphan clocks are reparented by the clock framework).
 import type { SupplierEdge } from '../model/types';
 import { getProperty, type TreeNode } from '../tree/types';
+import { noteNode } from '../tree/value-reads';
 import { hasRegulatorProperty, isAncestorOrSelf, nodeNameSpan, nodeRef } from '../model/tree-util';
 import { message, type CheckContext, type Reporter } from './context';
 import { kernelWords, outcomeWords } from './probe-words';
@@ -168,6 +169,8 @@ function isLateBound(e: SupplierEdge): boolean {
   if (e.binding === 'interconnects') return true;
   if (supply) {
     if (hasRegulatorProperty(c)) return true;
+    noteNode(c);
+    if (c.parent) noteNode(c.parent);
     if (/regulator/.test(c.name) || (c.parent && /regulator/.test(c.parent.name))) return true;
     if (hasProp(c, 'gpio-controller') || /pinctrl|pinmux/.test(c.name)) return true;
   }

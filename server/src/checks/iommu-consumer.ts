@@ -1,6 +1,7 @@
 // Consumer-side IOMMU checks: iommu-mixed-drivers, iommu-xlate-denied (iommu-modular-timeout: kernel-config.ts).
 import type { SupplierEdge } from '../model/types';
 import type { TreeNode } from '../tree/types';
+import { noteNode } from '../tree/value-reads';
 import { findIommuFamily, type IommuMatch } from '../model/iommu';
 import { compatibles, nodeNameSpan, nodeRef } from '../model/tree-util';
 import { message, type CheckContext, type Reporter } from './context';
@@ -50,6 +51,7 @@ export function checkIommuConsumers(ctx: CheckContext, r: Reporter): void {
       const m = famOf(e.supplier);
       const al = m?.family.xlateAllowList;
       if (!m || !al || !compatibles(e.supplier).some((c) => al.appliesTo.includes(c))) continue;
+      noteNode(consumer);
       const at = consumer.name.indexOf('@');
       const unit = at >= 0 ? consumer.name.slice(at + 1) : '';
       const base = at >= 0 ? consumer.name.slice(0, at) : consumer.name;

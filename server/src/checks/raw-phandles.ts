@@ -8,16 +8,15 @@
 //    and then names another node (or none).
 import type { Cell, LiveTree, TreeNode, TreeProperty } from '../tree/types';
 import type { SupplierEdge, SupplierGraph } from '../model/types';
-import { getProperty } from '../tree/types';
+import { getProperty, nodePath } from '../tree/types';
+import { noteNode } from '../tree/value-reads';
 import { explicitPhandleProperty, hex, nodeRef, propCells } from '../model/tree-util';
 import { message, unitCheck, type CheckContext, type Reporter, type UnitCheck } from './context';
 
 /** What to write instead of the number: &label, else &{/path}. */
 export function referenceFor(n: TreeNode): string {
-  if (n.labels.length) return `&${n.labels[0].name}`;
-  const parts: string[] = [];
-  for (let p: TreeNode | undefined = n; p && p.parent; p = p.parent) parts.push(p.name);
-  return `&{/${parts.reverse().join('/')}}`;
+  noteNode(n);
+  return n.labels.length ? `&${n.labels[0].name}` : `&{${nodePath(n)}}`;
 }
 
 /** One property the check looks at: its supplier edges (interrupts' aside), and whether it is an interrupt-parent. */

@@ -9,7 +9,7 @@ import type { TreeNode } from '../tree/types';
 import { getProperty } from '../tree/types';
 import { phandleTarget } from '../model/graph';
 import { compatibles, disabledAncestor, hasRegulatorProperty, isAvailable, nodeRef, propCells, propStrings } from '../model/tree-util';
-import { noteName } from '../tree/value-reads';
+import { noteName, noteNode } from '../tree/value-reads';
 import { message, type CheckContext, type Reporter } from './context';
 
 /** Providers registered from early init by compatible (CLK_OF_DECLARE, IRQCHIP_DECLARE, ...) exist without a device. */
@@ -41,7 +41,11 @@ function lookupOutcome(binding: string): { api: string; forGood: boolean; effect
 }
 
 function isCpuNode(n: TreeNode): boolean {
-  return propStrings(n, 'device_type').includes('cpu') || (!!n.parent && n.parent.name === 'cpus' && /^cpu@/.test(n.name));
+  if (propStrings(n, 'device_type').includes('cpu')) return true;
+  noteNode(n);
+  if (!n.parent || !/^cpu@/.test(n.name)) return false;
+  noteNode(n.parent);
+  return n.parent.name === 'cpus';
 }
 
 /** A regulator node (its *-supply is resolved by the regulator core for the regulator's own consumers). */

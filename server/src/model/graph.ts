@@ -6,7 +6,7 @@ import type { Cell, LiveTree, TreeNode, TreeProperty } from '../tree/types';
 import { getProperty } from '../tree/types';
 import { bindingForProperty, bindingMatcher, type IommuModel, type SupplierBinding } from './iommu';
 import { nodeNameSpan, propCells } from './tree-util';
-import { noteMatcher, noteRead } from '../tree/value-reads';
+import { noteMatcher, noteNode, noteRead } from '../tree/value-reads';
 import type { SupplierEdge, SupplierGraph } from './types';
 
 const MAX_DEPTH = 4096;
@@ -79,6 +79,7 @@ export function findInterruptParent(tree: LiveTree, node: TreeNode): TreeNode | 
 function portParent(endpoint: TreeNode): TreeNode | undefined {
   const port = endpoint.parent;
   let p = port?.parent;
+  if (p) noteNode(p);
   if (p && (p.name === 'ports' || p.name.startsWith('ports@'))) p = p.parent;
   return p;
 }

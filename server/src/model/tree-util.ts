@@ -2,7 +2,7 @@
 import type { Cell, TreeNode, TreeProperty } from '../tree/types';
 import { getCompatibles, isEnabled } from '../tree/query';
 import { getProperty, nodePath } from '../tree/types';
-import { noteMatcher, type NameMatcher } from '../tree/value-reads';
+import { noteMatcher, noteNode, type NameMatcher } from '../tree/value-reads';
 
 /** 32-bit cells of a property, in order; undefined when the value holds anything but 32-bit < > chunks. */
 export function propCells(p: TreeProperty): Cell[] | undefined {
@@ -62,9 +62,11 @@ export function isAncestorOrSelf(ancestor: TreeNode, n: TreeNode): boolean {
  * the full path: the diagnostic's range and related locations say where the node is.
  */
 export function nodeRef(n: TreeNode): string {
+  noteNode(n);
   if (n.labels.length) return `&${n.labels[0].name}`;
   if (!n.parent) return '/';
   if (n.name.includes('@') || !n.parent.parent) return n.name;
+  noteNode(n.parent);
   return `${n.parent.labels.length ? `&${n.parent.labels[0].name}` : n.parent.name}/${n.name}`;
 }
 

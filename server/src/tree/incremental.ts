@@ -106,9 +106,10 @@ export interface PatchResult {
   reshaped?: boolean;
   /**
    * A reshape that only renamed, added or removed properties in one node, with no reference among them (no phandle
-   * numbered again, no label table made again): what read none of their names (looked up or picked by a rule) and
-   * none of the values of those properties is as it was (tree/value-reads.ts readsShape); the graph is kept when its
-   * build read none, and only the checks that read any run again.
+   * numbered again, no label table made again), or renamed one node: what read none of their names (looked up or
+   * picked by a rule), none of the values of those properties and no name or path of that node or one below it is as
+   * it was (tree/value-reads.ts readsShape); the graph is kept when its build read none, and only the checks that
+   * read any run again.
    */
   shape?: ShapeChange;
 }

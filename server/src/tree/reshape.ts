@@ -73,7 +73,7 @@ export function renameProperty(memo: MergeMemo, e: ast.ParseEdit, containers: st
  * as it was: patched when the node has no other definition or extension, no sibling has the new name, no
  * deletion names either, no reference is a path (`&{/...}`) and no diagnostic of the merge names its path:
  * the merge would then make the same node with the new name. Renamed in place; the graph and the checks are
- * made again (PatchResult.reshaped).
+ * made again (PatchResult.reshaped) where they read its name or a path through it (PatchResult.shape).
  */
 export function renameNode(memo: MergeMemo, e: ast.ParseEdit, containers: string[], old: ast.NodeDef, def: ast.NodeDef, now: ast.DtsFile, text: string): PatchResult | undefined {
   if (old.start !== def.start || old.nameSpan.start !== def.nameSpan.start || !sameLabels(old.labels, def.labels) || old.omitIfNoRef !== def.omitIfNoRef) return undefined;
@@ -107,11 +107,17 @@ export function renameNode(memo: MergeMemo, e: ast.ParseEdit, containers: string
   node.contributions[0].end = def.end;
   for (const p of node.properties) if (p.name === 'phandle' && p.contributions.length === 0) { fix(p.span); fix(p.nameSpan); }
   for (const x of memo.treeDiags) { fix(x); if (x.related) for (const r of x.related) fix(r); }
+  // and the findings and edges kept (the checks' findings at the name, the node's parent edge)
+  if (memo.checks) for (const c of memo.checks.each) for (const x of c.positioned) { fix(x); if (x.related) for (const r of x.related) fix(r); }
+  if (memo.graph) for (const x of memo.graph.suppliersOf(node)) if (x.kind === 'parent') { fix(x.span); fix(x.refSpan); }
   memo.graphChanged = undefined;
   memo.ast = now;
   memo.text = text;
-  return { valueChanged: false, reshaped: true };
+  // what read the name of this node or of one below it (tree/value-reads.ts noteNode) is made again
+  return { valueChanged: true, reshaped: true, shape: { names: noNames, props: noItems(), node } };
 }
+
+const noNames: ReadonlySet<string> = new Set();
 
 export const sameLabelNames = (a: ast.Label[], b: ast.Label[]): boolean => a.length === b.length && a.every((l, i) => l.name === b[i].name);
 

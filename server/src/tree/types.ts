@@ -2,7 +2,7 @@
 // offsets in the preprocessed text; use the SourceMap to reach files.
 import type { Diagnostic } from '../base/diagnostics';
 import type * as ast from '../syntax/ast';
-import { noteName } from './value-reads';
+import { noteName, notePath } from './value-reads';
 
 export interface Contribution extends ast.Span {
   /** definition: `name { }` / `/ { }`; extension: `&ref { }`, `&{/path} { }`, or a second `name { }` in the same parent;
@@ -103,6 +103,7 @@ export interface LiveTree {
 }
 
 export function nodePath(n: TreeNode): string {
+  notePath(n);
   if (!n.parent) return '/';
   const parts: string[] = [];
   for (let p: TreeNode | undefined = n; p && p.parent; p = p.parent) parts.push(p.name);

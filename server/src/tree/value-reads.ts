@@ -6,6 +6,9 @@
 //    walks a node's properties and picks some by their names records the rule it picks by (`noteMatcher`: a
 //    binding's names, a prefix), once per walk. Picking properties by name any other way would escape the
 //    record: don't.
+//  - node names: whatever makes text of a node's name (`nodeRef`) or tests it records the node (`noteNode`: its name
+//    and labels were read); whatever makes its path (`nodePath`) records that (`notePath`: its name and its
+//    ancestors'). A node's name span is not recorded: a rename moves the spans that held it (tree/reshape.ts).
 // The supplier graph and the checks run tracked; a keystroke that changes the value of a property neither read
 // leaves their results as they were, and so does one that renames, adds or removes properties whose names
 // (old and new) neither looked up nor picked (analysis.ts, tree/incremental.ts: PatchResult.shape).
@@ -20,8 +23,14 @@ export type NameMatcher = (name: string) => boolean;
 export class Reads extends Set<TreeProperty> {
   names: Set<string> | undefined;
   matchers: Set<NameMatcher> | undefined;
+  /** nodes whose name (or labels) was read */
+  nodes: Set<TreeNode> | undefined;
+  /** nodes whose path was read (their names and their ancestors') */
+  paths: Set<TreeNode> | undefined;
   addName(n: string): void { (this.names ??= new Set()).add(n); }
   addMatcher(m: NameMatcher): void { (this.matchers ??= new Set()).add(m); }
+  addNode(n: TreeNode): void { (this.nodes ??= new Set()).add(n); }
+  addPath(n: TreeNode): void { (this.paths ??= new Set()).add(n); }
 }
 
 /** Properties renamed, added or removed in a node's body (tree/incremental.ts PatchResult.shape). */
@@ -30,6 +39,8 @@ export interface ShapeChange {
   names: ReadonlySet<string>;
   /** the properties renamed, removed or given another value (their values may have been read) */
   props: readonly TreeProperty[];
+  /** a node renamed: its name and the paths of the nodes below it are other now */
+  node?: TreeNode;
 }
 
 /** Did a computation that read `r` read anything `s` changed (a value of its properties, a name, by lookup or by a rule)? */
@@ -38,6 +49,10 @@ export function readsShape(r: Reads, s: ShapeChange): boolean {
   for (const n of s.names) {
     if (r.names?.has(n)) return true;
     if (r.matchers) for (const m of r.matchers) if (m(n)) return true;
+  }
+  if (s.node) {
+    if (r.nodes?.has(s.node)) return true;
+    if (r.paths) for (const n of r.paths) for (let x: TreeNode | undefined = n; x; x = x.parent) if (x === s.node) return true;
   }
   return false;
 }
@@ -48,6 +63,8 @@ export function addReads(into: Reads, from: Reads): void {
   for (const p of from) into.add(p);
   if (from.names) for (const n of from.names) into.addName(n);
   if (from.matchers) for (const m of from.matchers) into.addMatcher(m);
+  if (from.nodes) for (const n of from.nodes) into.addNode(n);
+  if (from.paths) for (const n of from.paths) into.addPath(n);
 }
 
 /** the record the running computation records into (undefined: nothing is tracked) */
@@ -90,6 +107,16 @@ export function noteName(name: string): void {
 /** A walk over a node's properties that picks by the rule `m`: recorded. */
 export function noteMatcher(m: NameMatcher): void {
   if (reads !== undefined) reads.addMatcher(m);
+}
+
+/** The name of `n` was read, or its labels: recorded. */
+export function noteNode(n: TreeNode): void {
+  if (reads !== undefined) reads.addNode(n);
+}
+
+/** The path of `n` was read (its name and its ancestors'): recorded. */
+export function notePath(n: TreeNode): void {
+  if (reads !== undefined) reads.addPath(n);
 }
 
 /** Everything `from` recorded counts as read by the computation running now (a shared result it uses). */

@@ -9,6 +9,7 @@
 // of_platform_default_populate_init() also populates /firmware and some /reserved-memory nodes.
 import type { KernelEnvironment } from '../../kernel/environment';
 import { nodePath as nodeRef, type TreeNode } from '../../tree/types';
+import { noteNode } from '../../tree/value-reads';
 import { compatibles, isAvailable, propStrings } from '../tree-util';
 import { BUS_COMPATIBLES, SKIPPED_COMPATIBLES, earlyInit } from './drivers';
 import type { DeviceBus } from './types';
@@ -70,6 +71,7 @@ export function deviceCreation(root: TreeNode, env: KernelEnvironment): Creation
       // of_platform_populate
       const atRoot = node.parent === undefined;
       if (comps.length === 0) {
+        if (atRoot) noteNode(c);
         if (atRoot && c.name === 'firmware') {
           walk(c, { kind: 'populate' }, depth + 1); // of_platform_default_populate_init populates /firmware
           continue;
