@@ -10,7 +10,7 @@ import type { BindingsHost, TreeInfo } from './bindings';
 import { readTest, relistUnits, rerunUnits, runChecksEach, runChecksSteps, type CheckRun } from './checks';
 import { findKernelConfig, kernelEnvironmentOf, type KernelEnvironment, type KernelFiles, type KernelOptions } from './kernel/environment';
 import { buildSupplierGraph, patchPropertyEdges, type CellsReaders } from './model/graph';
-import { patchCellsEdges, patchPropertyShape } from './model/graph-patch';
+import { patchCellsEdges, patchPropertiesShape, patchPropertyShape } from './model/graph-patch';
 import { loadIommuModel, type IommuModel } from './model/iommu';
 import { simulateProbe } from './model/probe/simulate';
 import type { ProbeReport } from './model/probe/types';
@@ -366,7 +366,7 @@ export class AnalysisHost {
           // their names or values (nor the node's name or a path through it), and only the checks that read any run again
           this.reshapePatches++;
           const shape = patched.shape;
-          if (!shape || !memo.graphReads || readsShape(memo.graphReads, shape)) memo.graph = undefined;
+          if (!shape || !memo.graphReads || readsShape(memo.graphReads, patched.graphShape ?? shape)) memo.graph = undefined;
           if (!shape) memo.checks = undefined;
           else if (memo.graph) this.shapeKeeps++;
         }
@@ -422,6 +422,15 @@ export class AnalysisHost {
           : undefined;
         if (g) { m.graph = g; reshaped = true; if (cells) this.cellsPatches++; else this.shapePatches++; } else m.graph = undefined;
       }
+    }
+    if (memo && patched && memo.graph && memo.graphRedecode?.length) {
+      // a label changed: the properties holding the references by its names decoded again (graph-patch.ts)
+      settleTreeNow();
+      const props = memo.graphRedecode;
+      memo.graphRedecode = undefined;
+      const m = memo;
+      const g = m.cellsReaders && m.graphReads ? trackReads(m.graphReads, () => patchPropertiesShape(m.graph!, tree, this.model, props, m.cellsReaders!)) : undefined;
+      if (g) { m.graph = g; reshaped = true; this.shapePatches++; } else m.graph = undefined;
     }
     const graphKept = !!(memo && patched && memo.graph) && !reshaped;
     let graph: SupplierGraph;

@@ -236,6 +236,85 @@ test('node renamed: a name the graph tests (ports, for remote-endpoint) builds t
   assert.deepEqual(consumer(r.incremental), ['panel', 'portz']);
 });
 
+// A reference changed in a value (`<&late 2>` to `<&clk2 2>`): that property's edges are decoded again and the graph
+// kept, unless dtc's numbering changed under a lookup of a node by phandle value (a raw phandle cell); then built again.
+const REFS = [
+  '/dts-v1/;',
+  '/ {',
+  '\t#address-cells = <1>;',
+  '\t#size-cells = <1>;',
+  '\tclk: clock-controller@100 { compatible = "vendor,clk"; reg = <0x100 0x10>; #clock-cells = <1>; };',
+  '\tclk2: clock-controller@200 { compatible = "vendor,clk"; reg = <0x200 0x10>; #clock-cells = <1>; status = "disabled"; };',
+  '\tearly: early@300 { compatible = "vendor,early"; reg = <0x300 0x10>; #clock-cells = <1>; };',
+  '\tlate: late@400 { compatible = "vendor,late"; reg = <0x400 0x10>; #clock-cells = <1>; };',
+  '\tdev@1000 { compatible = "vendor,dev"; reg = <0x1000 0x10>; clocks = <&early 1>; };',
+  '\tdev@2000 { compatible = "vendor,dev"; reg = <0x2000 0x10>; clocks = <&clk 1>, <&late 2>; };',
+  '};',
+  '',
+].join('\n');
+
+test('reference changed: the property decoded again, the graph kept; = fresh', () => {
+  const { first, edit } = setup(REFS);
+  const suppliers = (a: typeof first.incremental) => a.graph.edges.filter((e) => e.kind === 'property' && e.consumer.name === 'dev@2000').map((e) => e.supplier.name);
+  assert.deepEqual(suppliers(first.incremental), ['clock-controller@100', 'late@400']);
+  const disabled = (ds: Diags) => ds.filter((d) => d.code === 'supplier-disabled' && /&clk2/.test(d.message));
+  // another supplier (disabled, two cells); then a name that resolves to nothing; then the first again
+  let { r, before, after } = edit('<&late 2>', '<&clk2 2>');
+  assert.equal(after.reshapePatches, before.reshapePatches + 1);
+  assert.equal(after.shapeKeeps, before.shapeKeeps + 1, 'the graph was kept');
+  assert.equal(after.shapePatches, before.shapePatches + 1, 'the property\'s edges decoded again');
+  assert.deepEqual(suppliers(r.incremental), ['clock-controller@100', 'clock-controller@200']);
+  assert.ok(disabled(r.incremental.diagnostics).length > 0);
+  ({ r, before, after } = edit('<&clk2 2>', '<&clk2x 2>'));
+  assert.equal(after.shapeKeeps, before.shapeKeeps + 1);
+  assert.deepEqual(suppliers(r.incremental), ['clock-controller@100']);
+  assert.ok(r.incremental.diagnostics.some((d) => d.code === 'unresolved-reference'));
+  assert.equal(disabled(r.incremental.diagnostics).length, 0);
+  ({ r, before, after } = edit('<&clk2x 2>', '<&late 2>'));
+  assert.equal(after.shapeKeeps, before.shapeKeeps + 1);
+  assert.deepEqual(suppliers(r.incremental), ['clock-controller@100', 'late@400']);
+});
+
+test('reference changed: dtc\'s numbering moves under a raw phandle cell: what looked it up runs again; = fresh', () => {
+  // early takes phandle 1, clk 2, late 3: the raw cell <3 5> is late's, by dtc's numbering only
+  const { first, edit } = setup(REFS.replace(/\};\n$/, '\tdev@3000 { compatible = "vendor,dev"; reg = <0x3000 0x10>; clocks = <3 5>; };\n};\n'));
+  const raw = (ds: Diags) => ds.filter((d) => d.code === 'raw-phandle-unstable').map((d) => d.message.split('.')[0]);
+  assert.deepEqual(raw(first.incremental.diagnostics), ['raw phandle 0x3 is &late only by dtc\'s numbering']);
+  // early referenced no more: clk takes 1, late 2
+  let { r, before, after } = edit('<&early 1>', '<&earlx 1>');
+  assert.equal(after.shapeKeeps, before.shapeKeeps, 'the graph looked the raw cell up: built again');
+  assert.deepEqual(raw(r.incremental.diagnostics), []);
+  assert.equal(r.incremental.tree.phandles.get(2)?.name, 'late@400');
+  ({ r } = edit('<&earlx 1>', '<&early 1>'));
+  assert.deepEqual(raw(r.incremental.diagnostics), ['raw phandle 0x3 is &late only by dtc\'s numbering']);
+});
+
+test('label changed: the properties whose references it names decoded again, the graph kept; = fresh', () => {
+  const { first, edit } = setup(REFS);
+  const suppliers = (a: typeof first.incremental) => a.graph.edges.filter((e) => e.kind === 'property' && e.consumer.name === 'dev@2000').map((e) => e.supplier.name);
+  // a label no reference names: nothing reads it
+  let { r, before, after } = edit('\tclk2: clock-controller@200', '\tclk3: clock-controller@200');
+  assert.equal(after.reshapePatches, before.reshapePatches + 1);
+  assert.equal(after.shapeKeeps, before.shapeKeeps + 1);
+  assert.equal(after.checksRerun, before.checksRerun, 'no check ran again');
+  // a label a reference names: that reference is unresolved now, its edge gone; then resolved again
+  ({ r, before, after } = edit('\tlate: late@400', '\tlatx: late@400'));
+  assert.equal(after.reshapePatches, before.reshapePatches + 1);
+  assert.equal(after.shapeKeeps, before.shapeKeeps + 1, 'the graph was kept');
+  assert.equal(after.shapePatches, before.shapePatches + 1, 'the property holding the reference decoded again');
+  assert.deepEqual(suppliers(r.incremental), ['clock-controller@100']);
+  assert.ok(r.incremental.diagnostics.some((d) => d.code === 'unresolved-reference' && /"late"/.test(d.message)));
+  ({ r } = edit('\tlatx: late@400', '\tlate: late@400'));
+  assert.deepEqual(suppliers(r.incremental), ['clock-controller@100', 'late@400']);
+  // a label a finding names (nodeRef): the check runs again
+  ({ r } = edit('<&late 2>', '<&clk3 2>'));
+  assert.ok(r.incremental.diagnostics.some((d) => d.code === 'supplier-disabled' && /&clk3\b/.test(d.message)));
+  ({ r, before, after } = edit('\tclk3: clock-controller@200', '\tclk3: clk4: clock-controller@200'));
+  assert.ok(after.checksRerun > before.checksRerun);
+  ({ r, before, after } = edit('\tclk3: clk4: clock-controller@200', '\tclk5: clk3: clock-controller@200'));
+  assert.ok(r.incremental.diagnostics.some((d) => d.code === 'supplier-disabled' && /&clk5\b/.test(d.message)), 'the first label names it');
+});
+
 test('readsShape: a value read, a name looked up (found or not), a rule', () => {
   const node = { name: 'n', properties: [] as TreeProperty[], children: [], labels: [], contributions: [] } as unknown as TreeNode;
   const p = { name: 'status', chunks: [], node } as unknown as TreeProperty;
@@ -261,4 +340,11 @@ test('readsShape: a value read, a name looked up (found or not), a rule', () => 
   assert.ok(readsShape(r, { names: none, props: [], node: parent }), 'its path');
   assert.ok(!readsShape(r, { names: none, props: [], node: child }));
   assert.ok(!readsShape(r, { names: none, props: [], node: other }));
+  // a reference cell's value read, dtc's numbering made again (from either side: the record or the change the smaller)
+  const q = { name: 'clocks', chunks: [], node } as unknown as TreeProperty;
+  const many = new Set<TreeProperty>([q, ...Array.from({ length: 5 }, (_, k) => ({ name: `p${k}` }) as unknown as TreeProperty)]);
+  assert.ok(!readsShape(r, { names: none, props: [], renumbered: many }));
+  r.add(q);
+  assert.ok(readsShape(r, { names: none, props: [], renumbered: many }));
+  assert.ok(readsShape(r, { names: none, props: [], renumbered: new Set([q]) }));
 });

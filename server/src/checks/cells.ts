@@ -8,7 +8,7 @@
 // stray cells become and what the binding's kernel users do with it.
 import type { Span } from '../syntax/ast';
 import type { Cell, TreeNode, TreeProperty, ValueChunk } from '../tree/types';
-import { getProperty } from '../tree/types';
+import { getProperty, phandleNode } from '../tree/types';
 import { phandleTarget } from '../model/graph';
 import { bindingForProperty, bindingMatcher, findIommuFamily, iommuCellNames } from '../model/iommu';
 import { noteMatcher } from '../tree/value-reads';
@@ -99,7 +99,7 @@ function kernelWalk(ctx: CheckContext, cells: Cell[], b: CellsBinding): KernelWa
       k++;
       continue;
     }
-    const target = ph.ref ? ph.ref.target : ctx.tree.phandles.get(Number(ph.value & 0xffffffffn));
+    const target = ph.ref ? ph.ref.target : phandleNode(ctx.tree, ph.value);
     if (!target) {
       if (ph.ref) return { entryAt, entries: k }; // unresolved reference: reported by the merge stage
       return { entryAt, entries: k, fail: { at: ph, index: k, why: `no node has phandle ${hex(ph.value)} ("could not find phandle")` } };
@@ -170,7 +170,7 @@ function checkProperty(ctx: CheckContext, r: Reporter, node: TreeNode, p: TreePr
     const idx = w.entryAt.get(c);
     const reads = `the kernel reads ${hex(c.value)} as the next phandle`;
     if (idx === undefined) return w.fail ? neverReached(w) : reads;
-    const t = ctx.tree.phandles.get(Number(c.value & 0xffffffffn));
+    const t = phandleNode(ctx.tree, c.value);
     if (!t) return `${reads}, which no node has: index ${idx} and every later one fail to parse (of_parse_phandle_with_args: "could not find phandle")`;
     const msg = `${reads} (dtc's phandle of ${nodeRef(t)})`;
     if (w.fail && w.fail.at === c) return `${msg}, which has no ${b.cellsProperty}: index ${idx} and every later one fail to parse (of_parse_phandle_with_args)`;

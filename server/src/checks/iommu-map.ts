@@ -1,7 +1,7 @@
 // iommu-map-format: iommu-map = <id-base &iommu iommu-base length>... and iommu-map-mask,
 // as of_map_id (drivers/of/base.c) reads them.
 import type { TreeNode } from '../tree/types';
-import { getProperty } from '../tree/types';
+import { getProperty, phandleNode } from '../tree/types';
 import { hex, nodeRef, propCells } from '../model/tree-util';
 import { message, type CheckContext, type Reporter } from './context';
 
@@ -48,7 +48,7 @@ export function checkIommuMaps(ctx: CheckContext, r: Reporter): void {
       const ph = cells[row * 4 + 1];
       // a raw number that is a node's phandle is a reference for the kernel (of_map_id: of_find_node_by_phandle);
       // raw-phandles.ts suggests &label for it
-      const isRef = !!ph.ref || (ph.value !== 0n && ctx.tree.phandles.has(Number(ph.value & 0xffffffffn)));
+      const isRef = !!ph.ref || (ph.value !== 0n && phandleNode(ctx.tree, ph.value) !== undefined);
       if (!isRef) {
         r.report(
           'iommu-map-format',

@@ -8,7 +8,7 @@
 //    and then names another node (or none).
 import type { Cell, LiveTree, TreeNode, TreeProperty } from '../tree/types';
 import type { SupplierEdge, SupplierGraph } from '../model/types';
-import { getProperty, nodePath } from '../tree/types';
+import { getProperty, nodePath, phandleNode } from '../tree/types';
 import { noteNode } from '../tree/value-reads';
 import { explicitPhandleProperty, hex, nodeRef, propCells } from '../model/tree-util';
 import { message, unitCheck, type CheckContext, type Reporter, type UnitCheck } from './context';
@@ -60,7 +60,7 @@ function unitCells(tree: LiveTree, u: RawUnit): Cell[] {
   const p = u.prop;
   const add = (cell: Cell | undefined) => {
     if (!cell || cell.ref || cell.value === 0n) return;
-    const target = tree.phandles.get(Number(cell.value & 0xffffffffn));
+    const target = phandleNode(tree, cell.value);
     if (!target) return;
     if (!explicitPhandleProperty(target) && !p.chunks.some((ch) => ch.kind === 'cells' && ch.cells[0] === cell)) return;
     if (!out.includes(cell)) out.push(cell);
@@ -89,9 +89,9 @@ function checkUnit(ctx: CheckContext, r: Reporter, u: RawUnit): void {
   const prop = u.prop;
   const mixed = ctx.tree.references.length > 0;
   const about = { node: prop.node, property: prop.name };
-  const unstable = cells.filter((c) => !explicitPhandleProperty(ctx.tree.phandles.get(Number(c.value & 0xffffffffn))!));
+  const unstable = cells.filter((c) => !explicitPhandleProperty(phandleNode(ctx.tree, c.value)!));
   for (const cell of unstable) {
-    const target = ctx.tree.phandles.get(Number(cell.value & 0xffffffffn))!;
+    const target = phandleNode(ctx.tree, cell.value)!;
     r.report(
       'raw-phandle-unstable',
       cell,
@@ -107,7 +107,7 @@ function checkUnit(ctx: CheckContext, r: Reporter, u: RawUnit): void {
   const stable = cells.filter((c) => !unstable.includes(c));
   if (!stable.length) return;
   const cell = stable[0];
-  const target = ctx.tree.phandles.get(Number(cell.value & 0xffffffffn))!;
+  const target = phandleNode(ctx.tree, cell.value)!;
   const more = stable.length > 1 ? ` (and ${stable.length - 1} more in this property)` : '';
   r.report(
     'raw-phandle',

@@ -35,6 +35,15 @@ export function patchPropertyShape(graph: SupplierGraph, tree: LiveTree, model: 
   return redecode(graph, tree, model, new Set([prop]), readers);
 }
 
+/**
+ * The graph after the references in `props` came to resolve to other nodes (a label changed): their edges decoded
+ * again as patchPropertyShape decodes one. Undefined when one is not decoded alone (the caller builds the graph again).
+ */
+export function patchPropertiesShape(graph: SupplierGraph, tree: LiveTree, model: IommuModel, props: readonly TreeProperty[], readers: CellsReaders): SupplierGraph | undefined {
+  if (props.some((p) => !decodedAlone(model, p))) return undefined;
+  return redecode(graph, tree, model, new Set(props), readers);
+}
+
 /** `consumers` decoded again, their edges put in the build's order among the others (undefined: one left the tree). */
 function redecode(graph: SupplierGraph, tree: LiveTree, model: IommuModel, consumers: ReadonlySet<TreeProperty>, readers: CellsReaders): SupplierGraph | undefined {
   // the build's order: nodes depth first (children in order), a node's parent edge, then its properties

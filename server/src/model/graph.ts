@@ -3,7 +3,7 @@
 // A pure function of the live tree; linear in the size of the tree.
 import type { Span } from '../syntax/ast';
 import type { Cell, LiveTree, TreeNode, TreeProperty } from '../tree/types';
-import { getProperty } from '../tree/types';
+import { getProperty, phandleNode } from '../tree/types';
 import { bindingForProperty, bindingMatcher, type IommuModel, type SupplierBinding } from './iommu';
 import { nodeNameSpan, propCells } from './tree-util';
 import { noteMatcher, noteNode, noteRead } from '../tree/value-reads';
@@ -55,7 +55,7 @@ function spanOf(first: Cell, last: Cell): Span {
 export function phandleTarget(tree: LiveTree, c: Cell): TreeNode | undefined {
   if (c.ref) return c.ref.target;
   if (c.value === 0n) return undefined;
-  return tree.phandles.get(Number(c.value & 0xffffffffn));
+  return phandleNode(tree, c.value);
 }
 
 /** of_irq_find_parent: interrupt-parent (or the parent node), repeated until a node with #interrupt-cells. */

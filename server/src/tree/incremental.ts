@@ -23,7 +23,7 @@ import { MergeState, type BuildTreeContext } from './merge-state';
 import { moveTreeSpans, spanMover } from './spans';
 import { blank, carryRefs, MERGE_READS, moveAll, nodeAt, referencesPatchable, resolveAgain, sameLabels, sameShape, valueRefs } from './patch-util';
 import { patchBody } from './body-patch';
-import { relabelNode, renameNode, renameProperty, sameLabelNames } from './reshape';
+import { PHANDLE_LOOKUP, relabelNode, renameNode, renameProperty, sameLabelNames } from './reshape';
 import type { LiveTree, TreeNode, TreeProperty } from './types';
 import type { Reads, ShapeChange } from './value-reads';
 
@@ -47,6 +47,8 @@ export interface MergeMemo {
   cellsReaders?: Map<TreeProperty, Set<TreeProperty>>;
   /** set by patchTree: the graph read this property, whose value changed: its edges are decoded again (or the graph built again) */
   graphChanged?: TreeProperty;
+  /** set by patchTree: properties whose references resolve to other nodes now (a label changed): their edges are decoded again */
+  graphRedecode?: TreeProperty[];
   /**
    * per check (checks/index.ts order): its diagnostics with their positions and the properties whose values it
    * read (besides the tree's shape and the graph), for the flavour and kernel they were made for (absent: run them all again)
@@ -112,7 +114,14 @@ export interface PatchResult {
    * read any run again.
    */
   shape?: ShapeChange;
+  /**
+   * What of `shape` the graph must not have read to be kept, when that is less (a value whose references changed:
+   * its own edges are decoded again through graphChanged, the reference cells' values are not read by the graph)
+   */
+  graphShape?: ShapeChange;
 }
+
+const NO_NAMES: ReadonlySet<string> = new Set();
 
 
 
@@ -151,6 +160,7 @@ function deletedDefinition(tree: LiveTree, def: ast.PropertyDef): boolean {
  */
 export function patchTree(memo: MergeMemo, now: ast.DtsFile, text: string, ctx: BuildTreeContext): PatchResult | undefined {
   if (!memo.patchable) return undefined;
+  memo.graphRedecode = undefined;
   // (the last edit's moves first: everything below reads the tree's positions)
   settleTree(memo);
   // the preprocessed text did not change (an edit in a comment, a directive's spacing): only the files moved
@@ -209,12 +219,18 @@ export function patchTree(memo: MergeMemo, now: ast.DtsFile, text: string, ctx: 
   memo.graphChanged = graphKeeps ? undefined : prop;
   if (shown && prop && refsChanged) {
     memo.treeDiags = memo.treeDiags.filter((x) => !(x.start >= def.start && x.end <= def.end && x.diag.code === 'unresolved-reference'));
-    resolveAgain(memo.tree, prop, built.chunks, new MergeState({ ...ctx, positioned }));
+    const renumbered = resolveAgain(memo.tree, prop, built.chunks, new MergeState({ ...ctx, positioned }));
     memo.treeDiags.push(...positioned);
-    memo.graphChanged = undefined;
     memo.ast = now;
     memo.text = text;
-    return { valueChanged: true, prop, reshaped: true };
+    // the property's edges are decoded again (graphChanged, when the graph read it); what looked a node up by its
+    // phandle, read a generated phandle property or a reference cell's value that changed runs again
+    const names = renumbered.changed ? PHANDLE_LOOKUP : NO_NAMES;
+    return {
+      valueChanged: true, prop, reshaped: true,
+      shape: { names, props: [prop, ...renumbered.phandleProps], renumbered: renumbered.cells },
+      graphShape: { names, props: renumbered.phandleProps },
+    };
   }
   if (shown && prop) {
     carryRefs(memo.tree, prop.chunks, built.chunks);

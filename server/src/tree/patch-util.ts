@@ -157,10 +157,10 @@ export function astHasOmit(file: ast.DtsFile): boolean {
  * tree (an unresolved one reported as the merge reports it, into `mg`), the tree's reference list takes them in
  * place of the old ones, and every generated phandle is numbered again (renumberPhandles).
  */
-export function resolveAgain(tree: LiveTree, prop: TreeProperty, chunks: ValueChunk[], mg: MergeState): void {
+export function resolveAgain(tree: LiveTree, prop: TreeProperty, chunks: ValueChunk[], mg: MergeState): Renumbering {
   const gone = new Set(chunkRefs(prop.chunks));
   prop.chunks = chunks;
-  swapReferences(tree, gone, chunkRefs(chunks), mg);
+  return swapReferences(tree, gone, chunkRefs(chunks), mg);
 }
 
 /** Resolve rr in the tree as the merge does: its target, or an unresolved reference reported into `mg`. */
@@ -174,12 +174,12 @@ export function resolveOrReport(tree: LiveTree, rr: ResolvedRef, mg: MergeState)
  * The tree's reference list without `gone` and with `came` (each resolved: resolveOrReport), in the order of the
  * references' positions; then every generated phandle numbered again (renumberPhandles).
  */
-export function swapReferences(tree: LiveTree, gone: ReadonlySet<ResolvedRef>, came: ResolvedRef[], mg: MergeState): void {
+export function swapReferences(tree: LiveTree, gone: ReadonlySet<ResolvedRef>, came: ResolvedRef[], mg: MergeState): Renumbering {
   for (const rr of came) resolveOrReport(tree, rr, mg);
   tree.references = tree.references.filter((rr) => !gone.has(rr));
   tree.references.push(...came);
   tree.references.sort((a, b) => a.ref.start - b.ref.start);
-  renumberPhandles(tree);
+  return renumberPhandles(tree);
 }
 
 /** The name or path a reference is written with (as valueRefs gives it). */
@@ -216,24 +216,44 @@ function explicitPhandle(n: TreeNode): boolean {
   return false;
 }
 
+/** What numbering the phandles again changed (renumberPhandles). */
+export interface Renumbering {
+  /** a generated phandle came, went or has another value: a lookup of a node by phandle may find another now */
+  changed: boolean;
+  /** the generated `phandle` properties that came, went or show another value */
+  phandleProps: TreeProperty[];
+  /** the properties whose reference cells hold other values now (their targets' new phandles, or unresolved) */
+  cells: Set<TreeProperty>;
+  /** the properties that hold one of the references `watch` (renumberPhandles' argument) */
+  holders: Set<TreeProperty>;
+}
+
 /**
  * dtc's phandle numbering made again (tree/dtc-checks.ts phandle_references): the generated phandles (a `phandle`
- * property the merge added, with no contribution) are removed, then every node a phandle reference resolves to,
+ * property the merge added, with no contribution) are dropped, then every node a phandle reference resolves to,
  * in tree order (nodes in pre-order, their properties and cells in order), gets the next number not in use, and a
- * `phandle` property at its name; each reference cell takes its target's phandle (0xffffffff when unresolved);
- * the phandle table is made again in tree order.
+ * `phandle` property at its name, last among its properties; each reference cell takes its target's phandle
+ * (0xffffffff when unresolved); the phandle table is made again in tree order. A generated property whose value
+ * stays is kept (the same object), so that what read it has read nothing that changed; says what did change (and
+ * which properties hold the references `watch`).
  */
-export function renumberPhandles(tree: LiveTree): void {
+export function renumberPhandles(tree: LiveTree, watch?: ReadonlySet<ResolvedRef>): Renumbering {
   const order: TreeNode[] = [];
   const walk = (n: TreeNode): void => { order.push(n); for (const c of n.children) walk(c); };
   walk(tree.root);
   const used = new Set<number>();
+  // the generated phandles and their properties as they were
+  const was = new Map<TreeNode, number>();
+  const generated = new Map<TreeNode, TreeProperty>();
   for (const n of order) {
     const k = n.properties.findIndex((p) => p.name === 'phandle' && p.contributions.length === 0);
-    if (k >= 0) n.properties.splice(k, 1);
+    if (k >= 0) generated.set(n, n.properties[k]);
     if (n.phandle === undefined) continue;
-    if (explicitPhandle(n)) used.add(n.phandle); else n.phandle = undefined;
+    if (explicitPhandle(n)) used.add(n.phandle);
+    else { was.set(n, n.phandle); n.phandle = undefined; }
   }
+  const out: Renumbering = { changed: false, phandleProps: [], cells: new Set(), holders: new Set() };
+  const fresh = new Set<TreeNode>();
   let next = 1;
   for (const n of order) {
     for (const p of n.properties) {
@@ -241,24 +261,51 @@ export function renumberPhandles(tree: LiveTree): void {
         if (ch.kind !== 'cells') continue;
         for (const c of ch.cells) {
           if (!c.ref) continue;
+          if (watch?.has(c.ref)) out.holders.add(p);
           const t = c.ref.target;
-          if (!t) { c.value = 0xffffffffn; continue; }
-          if (t.phandle === undefined) {
-            while (used.has(next)) next++;
-            t.phandle = next;
-            used.add(next);
-            // (a node with a `phandle` property of its own, whose value was bad, gets none added: dtc adds none)
-            const at = t.contributions[0]?.nameSpan ?? { start: 0, end: 0 };
-            const cell = { start: at.start, end: at.start, value: BigInt(next) };
-            if (!t.properties.some((x) => x.name === 'phandle')) t.properties.push(new LiveProperty('phandle', [{ kind: 'cells', start: at.start, end: at.start, bits: 32, cells: [cell] }], noItems(), { start: at.start, end: at.end }, { start: at.start, end: at.end }, [], t));
+          let v = 0xffffffffn;
+          if (t) {
+            if (t.phandle === undefined) {
+              while (used.has(next)) next++;
+              t.phandle = next;
+              used.add(next);
+              fresh.add(t);
+            }
+            v = BigInt(t.phandle);
           }
-          c.value = BigInt(t.phandle);
+          if (c.value !== v) { c.value = v; out.cells.add(p); }
         }
       }
     }
   }
+  // the generated properties: kept, given their new value, added or dropped
+  for (const n of order) {
+    const old = generated.get(n);
+    const now = fresh.has(n) ? n.phandle : undefined;
+    if (was.get(n) !== now) out.changed = true;
+    // (a node with a `phandle` property of its own, whose value was bad, gets none added: dtc adds none)
+    const wants = now !== undefined && !n.properties.some((x) => x !== old && x.name === 'phandle');
+    if (old && !wants) { n.properties.splice(n.properties.indexOf(old), 1); out.phandleProps.push(old); continue; }
+    if (!wants) continue;
+    const at = n.contributions[0]?.nameSpan ?? { start: 0, end: 0 };
+    const chunks = (): ValueChunk[] => [{ kind: 'cells', start: at.start, end: at.start, bits: 32, cells: [{ start: at.start, end: at.start, value: BigInt(now) }] }];
+    if (!old) {
+      const made = new LiveProperty('phandle', chunks(), noItems(), { start: at.start, end: at.end }, { start: at.start, end: at.end }, [], n);
+      n.properties.push(made);
+      out.phandleProps.push(made);
+      continue;
+    }
+    if (was.get(n) !== now) { old.chunks = chunks(); out.phandleProps.push(old); } else if (old.nameSpan.start !== at.start || old.nameSpan.end !== at.end) {
+      // (at the name as it is now: an edit where the name starts moves the two apart)
+      old.span = { start: at.start, end: at.end };
+      old.nameSpan = { start: at.start, end: at.end };
+      old.chunks = chunks();
+    }
+    if (n.properties[n.properties.length - 1] !== old) { n.properties.splice(n.properties.indexOf(old), 1); n.properties.push(old); }
+  }
   tree.phandles = new Map();
   for (const n of order) if (n.phandle !== undefined && !tree.phandles.has(n.phandle)) tree.phandles.set(n.phandle, n);
+  return out;
 }
 
 

@@ -94,22 +94,7 @@ export function renameNode(memo: MergeMemo, e: ast.ParseEdit, containers: string
   if (memo.treeDiags.some((x) => x.diag.message.includes(oldPath) || x.diag.related?.some((y) => y.message.includes(oldPath)))) return undefined;
   moveAll(memo, e);
   node.name = def.name;
-  // the spans of the name (its definition's, a generated `phandle` property's, diagnostics at the name): a name
-  // typed longer at its end is an insertion where they end, which the move leaves out
-  const was = { start: old.nameSpan.start, end: old.nameSpan.end };
-  spanMover(e.p, e.oldEnd, e.d)(was);
-  const fix = (x: { start: number; end: number }): void => {
-    if (x.start === was.start && x.end === was.end) { x.start = def.nameSpan.start; x.end = def.nameSpan.end; }
-  };
-  fix(node.contributions[0].nameSpan);
-  // (and its definition's span: an edit at its very start is an insertion where it starts, which the move moves it past)
-  node.contributions[0].start = def.start;
-  node.contributions[0].end = def.end;
-  for (const p of node.properties) if (p.name === 'phandle' && p.contributions.length === 0) { fix(p.span); fix(p.nameSpan); }
-  for (const x of memo.treeDiags) { fix(x); if (x.related) for (const r of x.related) fix(r); }
-  // and the findings and edges kept (the checks' findings at the name, the node's parent edge)
-  if (memo.checks) for (const c of memo.checks.each) for (const x of c.positioned) { fix(x); if (x.related) for (const r of x.related) fix(r); }
-  if (memo.graph) for (const x of memo.graph.suppliersOf(node)) if (x.kind === 'parent') { fix(x.span); fix(x.refSpan); }
+  nameSpansAgain(memo, e, node, old, def);
   memo.graphChanged = undefined;
   memo.ast = now;
   memo.text = text;
@@ -117,7 +102,41 @@ export function renameNode(memo: MergeMemo, e: ast.ParseEdit, containers: string
   return { valueChanged: true, reshaped: true, shape: { names: noNames, props: noItems(), node } };
 }
 
+/**
+ * After the move of edit `e`, the spans of `node`'s name and definition as `def` (the node's new AST) has them: a
+ * name typed longer at its end, or a label typed where the name starts, is an insertion where they end or start,
+ * which the move leaves out or moves them past. The spans that held the name: its definition's, a generated
+ * `phandle` property's, the diagnostics' and kept findings' at the name, the node's parent edge.
+ */
+function nameSpansAgain(memo: MergeMemo, e: ast.ParseEdit, node: TreeNode, old: ast.NodeDef, def: ast.NodeDef): void {
+  const was = { start: old.nameSpan.start, end: old.nameSpan.end };
+  spanMover(e.p, e.oldEnd, e.d)(was);
+  const fix = (x: { start: number; end: number }): void => {
+    if (x.start === was.start && x.end === was.end) { x.start = def.nameSpan.start; x.end = def.nameSpan.end; }
+  };
+  fix(node.contributions[0].nameSpan);
+  node.contributions[0].start = def.start;
+  node.contributions[0].end = def.end;
+  // (a generated phandle's value lies where the name starts, an empty span)
+  const at = { start: old.nameSpan.start, end: old.nameSpan.start };
+  spanMover(e.p, e.oldEnd, e.d)(at);
+  const fixAt = (x: { start: number; end: number }): void => {
+    if (x.start === at.start && x.end === at.end) { x.start = def.nameSpan.start; x.end = def.nameSpan.start; }
+  };
+  for (const p of node.properties) {
+    if (p.name !== 'phandle' || p.contributions.length !== 0) continue;
+    fix(p.span);
+    fix(p.nameSpan);
+    for (const ch of p.chunks) { fixAt(ch); if (ch.kind === 'cells') for (const c of ch.cells) fixAt(c); }
+  }
+  for (const x of memo.treeDiags) { fix(x); if (x.related) for (const r of x.related) fix(r); }
+  if (memo.checks) for (const c of memo.checks.each) for (const x of c.positioned) { fix(x); if (x.related) for (const r of x.related) fix(r); }
+  if (memo.graph) for (const x of memo.graph.suppliersOf(node)) if (x.kind === 'parent') { fix(x.span); fix(x.refSpan); }
+}
+
 const noNames: ReadonlySet<string> = new Set();
+/** the names a renumbering of the phandles changes: a lookup of a node by phandle value reads `phandle` (phandleNode) */
+export const PHANDLE_LOOKUP: ReadonlySet<string> = new Set(['phandle']);
 
 export const sameLabelNames = (a: ast.Label[], b: ast.Label[]): boolean => a.length === b.length && a.every((l, i) => l.name === b[i].name);
 
@@ -127,7 +146,8 @@ export const sameLabelNames = (a: ast.Label[], b: ast.Label[]): boolean => a.len
  * top-level statement (`&uart5 { … }`), path reference (`&{uart5/…}`) or path value names an old or new one:
  * the merge would then give the same tree with other labels. The node's labels and the label table are made
  * again, the references by those names resolved again (an unresolved one reported as the merge reports it) and
- * the phandles numbered again; the graph and the checks are made again (PatchResult.reshaped).
+ * the phandles numbered again; the edges of the properties holding those references are decoded again (graphRedecode)
+ * and the checks that read the node's labels, those properties or what the numbering changed run again (PatchResult.shape).
  */
 export function relabelNode(memo: MergeMemo, e: ast.ParseEdit, containers: string[], old: ast.NodeDef, def: ast.NodeDef, now: ast.DtsFile, text: string, ctx: BuildTreeContext): PatchResult | undefined {
   const tree = memo.tree;
@@ -148,9 +168,9 @@ export function relabelNode(memo: MergeMemo, e: ast.ParseEdit, containers: strin
   if (tree.references.some((r) => r.ref.kind === 'pathRef' && named(r.ref))) return undefined;
   if (somePathValue(tree.root, (c) => named(c.ref.ref))) return undefined;
   moveAll(memo, e);
-  // (the definition starts with its labels: a label typed before the name is an insertion where it starts)
-  node.contributions[0].start = def.start;
-  node.contributions[0].end = def.end;
+  // (the definition starts with its labels: a label typed before the name is an insertion where it starts or, typed
+  // after the last one, where the name starts)
+  nameSpansAgain(memo, e, node, old, def);
   node.labels = def.labels.length ? def.labels.map((l) => ({ name: l.name, start: l.start, end: l.end })).sort((a, b) => a.start - b.start) : noItems();
   relabelTable(tree);
   // the references by those names: resolved again (the rest keep their targets)
@@ -163,11 +183,20 @@ export function relabelNode(memo: MergeMemo, e: ast.ParseEdit, containers: strin
   }
   memo.treeDiags = memo.treeDiags.filter((x) => !(x.diag.code === 'unresolved-reference' && [...again].some((rr) => rr.ref.start === x.start && rr.ref.end === x.end)));
   memo.treeDiags.push(...mg.ctx.positioned!);
-  renumberPhandles(tree);
+  const renumbered = renumberPhandles(tree, again);
   memo.graphChanged = undefined;
+  // the properties whose references now resolve otherwise: their edges decoded again, where the graph read them
+  const graphReads = memo.graphReads;
+  memo.graphRedecode = graphReads ? [...renumbered.holders].filter((p) => graphReads.has(p)) : undefined;
   memo.ast = now;
   memo.text = text;
-  return { valueChanged: false, reshaped: true };
+  // what read the node's labels (nodeRef), those properties, a lookup by phandle or a value dtc's numbering changed runs again
+  const lookups = renumbered.changed ? PHANDLE_LOOKUP : noNames;
+  return {
+    valueChanged: true, reshaped: true,
+    shape: { names: lookups, props: [...renumbered.holders, ...renumbered.phandleProps], renumbered: renumbered.cells, node },
+    graphShape: { names: lookups, props: renumbered.phandleProps },
+  };
 }
 
 /**

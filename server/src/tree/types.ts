@@ -110,6 +110,15 @@ export function nodePath(n: TreeNode): string {
   return '/' + parts.reverse().join('/');
 }
 
+/**
+ * The node whose phandle is `value` (its low 32 bits), by the tree's table: dtc's numbering, which a keystroke that
+ * changes references can make again (tree/patch-util.ts renumberPhandles), so a lookup is recorded as one of `phandle`.
+ */
+export function phandleNode(tree: LiveTree, value: bigint): TreeNode | undefined {
+  noteName('phandle');
+  return tree.phandles.get(Number(value & 0xffffffffn));
+}
+
 export function getProperty(n: TreeNode, name: string): TreeProperty | undefined {
   noteName(name);
   // (a loop, not find(): the checks ask this for every edge's ends, and the CLI runs in the interpreter)

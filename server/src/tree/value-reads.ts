@@ -41,6 +41,8 @@ export interface ShapeChange {
   props: readonly TreeProperty[];
   /** a node renamed: its name and the paths of the nodes below it are other now */
   node?: TreeNode;
+  /** properties whose reference cells hold other phandle values (dtc's numbering made again), their targets kept */
+  renumbered?: ReadonlySet<TreeProperty>;
 }
 
 /** Did a computation that read `r` read anything `s` changed (a value of its properties, a name, by lookup or by a rule)? */
@@ -49,6 +51,11 @@ export function readsShape(r: Reads, s: ShapeChange): boolean {
   for (const n of s.names) {
     if (r.names?.has(n)) return true;
     if (r.matchers) for (const m of r.matchers) if (m(n)) return true;
+  }
+  const q = s.renumbered;
+  if (q && q.size) {
+    // (from the smaller side: a renumbering can touch thousands of properties, a unit reads a few)
+    if (r.size <= q.size) { for (const p of r) if (q.has(p)) return true; } else for (const p of q) if (r.has(p)) return true;
   }
   if (s.node) {
     if (r.nodes?.has(s.node)) return true;
