@@ -45,17 +45,21 @@ export interface ShapeChange {
   renumbered?: ReadonlySet<TreeProperty>;
 }
 
-/** Did a computation that read `r` read anything `s` changed (a value of its properties, a name, by lookup or by a rule)? */
+/** the properties a change names, its `props` and `renumbered` in one set (made once per change: thousands of records are tested against it) */
+const changedProps = new WeakMap<ShapeChange, ReadonlySet<TreeProperty>>();
+
+/** Did a computation that read `r` read anything `s` changed (a value of its properties, a name, by lookup or by a rule, a node's name or path)? */
 export function readsShape(r: Reads, s: ShapeChange): boolean {
-  for (const p of s.props) if (r.has(p)) return true;
+  let q = changedProps.get(s);
+  if (!q) {
+    q = s.renumbered && s.renumbered.size ? new Set([...s.props, ...s.renumbered]) : new Set(s.props);
+    changedProps.set(s, q);
+  }
+  // (from the smaller side: a renumbering can touch thousands of properties, a unit reads a few)
+  if (r.size <= q.size) { for (const p of r) if (q.has(p)) return true; } else for (const p of q) if (r.has(p)) return true;
   for (const n of s.names) {
     if (r.names?.has(n)) return true;
     if (r.matchers) for (const m of r.matchers) if (m(n)) return true;
-  }
-  const q = s.renumbered;
-  if (q && q.size) {
-    // (from the smaller side: a renumbering can touch thousands of properties, a unit reads a few)
-    if (r.size <= q.size) { for (const p of r) if (q.has(p)) return true; } else for (const p of q) if (r.has(p)) return true;
   }
   if (s.node) {
     if (r.nodes?.has(s.node)) return true;
