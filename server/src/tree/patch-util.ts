@@ -246,14 +246,16 @@ export function renumberPhandles(tree: LiveTree, watch?: ReadonlySet<ResolvedRef
   const was = new Map<TreeNode, number>();
   const generated = new Map<TreeNode, TreeProperty>();
   for (const n of order) {
-    const k = n.properties.findIndex((p) => p.name === 'phandle' && p.contributions.length === 0);
-    if (k >= 0) generated.set(n, n.properties[k]);
+    const list = n.properties;
+    for (let k = 0; k < list.length; k++) if (list[k].name === 'phandle' && list[k].contributions.length === 0) { generated.set(n, list[k]); break; }
     if (n.phandle === undefined) continue;
     if (explicitPhandle(n)) used.add(n.phandle);
     else { was.set(n, n.phandle); n.phandle = undefined; }
   }
   const out: Renumbering = { changed: false, phandleProps: [], cells: new Set(), holders: new Set() };
   const fresh = new Set<TreeNode>();
+  // (each phandle's value made once: a board has thousands of references to a few hundred nodes)
+  const big: bigint[] = [];
   let next = 1;
   for (const n of order) {
     for (const p of n.properties) {
@@ -271,7 +273,7 @@ export function renumberPhandles(tree: LiveTree, watch?: ReadonlySet<ResolvedRef
               used.add(next);
               fresh.add(t);
             }
-            v = BigInt(t.phandle);
+            v = big[t.phandle] ??= BigInt(t.phandle);
           }
           if (c.value !== v) { c.value = v; out.cells.add(p); }
         }
