@@ -361,9 +361,10 @@ export class AnalysisHost {
         this.mergePatches++;
         if (patched.valueChanged) this.mergeValuePatches++;
         if (patched.reshaped) {
-          // a name changed: the graph and the checks read names, so both are made again (below); properties renamed,
-          // added or removed in one node, or a node renamed (shape): the graph is kept when its build read none of
-          // their names or values (nor the node's name or a path through it), and only the checks that read any run again
+          // a name changed: the graph and the checks read names, so both are made again (below), unless the patch says
+          // what changed (shape: properties renamed, added or removed in one node, a node renamed, references or a
+          // label changed): the graph is kept when its build read none of it (graphShape where that is less: the
+          // properties whose references resolve otherwise are decoded again below), and only the checks that read any run again
           this.reshapePatches++;
           const shape = patched.shape;
           if (!shape || !memo.graphReads || readsShape(memo.graphReads, patched.graphShape ?? shape)) memo.graph = undefined;

@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { boardEdits, diffRun } from '../util/incremental-diff';
 import { Reads, readsShape, trackReads } from '../../server/src/tree/value-reads';
+import { numberingStats } from '../../server/src/tree/patch-util';
 import { getProperty, type TreeNode, type TreeProperty } from '../../server/src/tree/types';
 
 const BOARD = [
@@ -273,6 +274,38 @@ test('reference changed: the property decoded again, the graph kept; = fresh', (
   ({ r, before, after } = edit('<&clk2x 2>', '<&late 2>'));
   assert.equal(after.shapeKeeps, before.shapeKeeps + 1);
   assert.deepEqual(suppliers(r.incremental), ['clock-controller@100', 'late@400']);
+});
+
+test('reference changed to nodes referenced before it: dtc\'s numbering kept as it is; = fresh', () => {
+  // dev@4000 comes after the first references to clk, early and late: its references change no number
+  const { first, edit } = setup(REFS.replace(/\};\n$/, '\tdev@4000 { compatible = "vendor,dev"; reg = <0x4000 0x10>; clocks = <&clk 3>; };\n};\n'));
+  const numbers = (a: typeof first.incremental) => [...a.tree.phandles].map(([k, v]) => `${k}:${v.name}`).sort().join(' ');
+  const was = numbers(first.incremental);
+  // (the first reference patch after a whole merge numbers in full: the merge records no first references)
+  let r = edit('<&clk 3>', '<&early 3>').r;
+  const before = { ...numberingStats };
+  r = edit('<&early 3>', '<&clk 3>').r;
+  r = edit('<&clk 3>', '<&late 3>').r;
+  assert.equal(numberingStats.kept, before.kept + 2, 'kept twice');
+  assert.equal(numbers(r.incremental), was);
+  assert.ok(r.incremental.graph.edges.some((e) => e.consumer.name === 'dev@4000' && e.supplier.name === 'late@400'));
+  // one not referenced before it (clk2): made again
+  r = edit('<&late 3>', '<&clk2 3>').r;
+  assert.equal(numberingStats.made, before.made + 1);
+  assert.notEqual(numbers(r.incremental), was);
+  // the first reference to clk2 taken away (to one referenced before): made again
+  r = edit('<&clk2 3>', '<&clk 3>').r;
+  assert.equal(numberingStats.made, before.made + 2);
+  assert.equal(numbers(r.incremental), was);
+  // a property typed in before it (its place among the node's properties moves): made again after that
+  const places = edit('<&clk 3>', '<&clk2 3>');
+  assert.equal(numberingStats.made, before.made + 3);
+  const typed = edit('reg = <0x4000 0x10>; clocks', 'reg = <0x4000 0x10>; vendor,a = <1>; clocks');
+  assert.equal(typed.after.mergePatches, typed.before.mergePatches + 1, 'patched as the node\'s body');
+  r = edit('<&clk2 3>', '<&clk 3>').r;
+  assert.equal(numberingStats.made, before.made + 4, 'not from the numbering before the body changed');
+  assert.equal(numbers(r.incremental), was);
+  assert.ok(places.r.incremental);
 });
 
 test('reference changed: dtc\'s numbering moves under a raw phandle cell: what looked it up runs again; = fresh', () => {

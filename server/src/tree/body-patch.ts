@@ -7,7 +7,7 @@ import type * as ast from '../syntax/ast';
 import { buildProp } from './build';
 import { MAX_NODE_DEPTH, MergeState, type BuildTreeContext } from './merge-state';
 import type { MergeMemo, PatchResult } from './incremental';
-import { atOrUnder, chunkRefs, MERGE_READS, moveAll, nodeAt, pathOf, referencesPatchable, refName, sameLabels, sameShape, somePathValue, swapReferences, valueRefs } from './patch-util';
+import { atOrUnder, chunkRefs, forgetNumbering, MERGE_READS, moveAll, nodeAt, pathOf, referencesPatchable, refName, sameLabels, sameShape, somePathValue, swapReferences, valueRefs } from './patch-util';
 import { resolveReference } from './query';
 import { relabelTable } from './reshape';
 import { noItems } from '../base/empty';
@@ -173,7 +173,8 @@ export function patchBody(memo: MergeMemo, e: ast.ParseEdit, containers: string[
     built.push(b);
   }
   // (built in the new text's positions, after the move below: nothing in them moves)
-  // from here on the tree changes
+  // from here on the tree changes (properties and nodes come and go: dtc's numbering is made in full next time)
+  forgetNumbering(tree);
   if (wentSpans.length) memo.treeDiags = memo.treeDiags.filter((x) => !inWent(x));
   const wentRefs = new Set<ResolvedRef>();
   for (const p of gonePs) for (const rr of chunkRefs(p.chunks)) wentRefs.add(rr);

@@ -107,11 +107,12 @@ export interface PatchResult {
    */
   reshaped?: boolean;
   /**
-   * A reshape that only renamed, added or removed properties in one node, with no reference among them (no phandle
-   * numbered again, no label table made again), or renamed one node: what read none of their names (looked up or
-   * picked by a rule), none of the values of those properties and no name or path of that node or one below it is as
-   * it was (tree/value-reads.ts readsShape); the graph is kept when its build read none, and only the checks that
-   * read any run again.
+   * What a reshape changed, when the patch can say: properties renamed, added or removed in one node with no reference
+   * among them (no phandle numbered again, no label table made again); one node renamed; a value's references or a
+   * node's labels changed (the properties holding the references that resolve otherwise, the node's labels, and what
+   * dtc's numbering made again changed: tree/patch-util.ts Renumbering). What read none of those names (looked up or
+   * picked by a rule), values, node names or paths is as it was (tree/value-reads.ts readsShape); the graph is kept
+   * when its build read none, and only the checks that read any run again.
    */
   shape?: ShapeChange;
   /**
@@ -122,7 +123,6 @@ export interface PatchResult {
 }
 
 const NO_NAMES: ReadonlySet<string> = new Set();
-
 
 
 /** The diagnostic mapped to the files through `map` at its (moved) positions. */

@@ -1,8 +1,8 @@
 // The incremental merge's patches of a changed name (tree/incremental.ts hands them the one item a keystroke
 // parsed again): a property or node renamed, a node's labels changed (a node's body whose items changed:
 // tree/body-patch.ts). Each is made only where the merge would give the same tree (names defined once, no
-// deletes, no path references to what changed); the tree is patched in place and the graph and the checks are
-// made again (PatchResult.reshaped). Anything else is merged again in full.
+// deletes, no path references to what changed); the tree is patched in place, and each says what changed
+// (PatchResult.shape), so that only what read that is made again. Anything else is merged again in full.
 import type { PositionedDiagnostic } from '../base/diagnostics';
 import type * as ast from '../syntax/ast';
 import { buildProp } from './build';
@@ -32,7 +32,7 @@ function pathValueBelow(root: TreeNode, node: TreeNode): boolean {
  * value maybe changed too: patched when the old name was defined only there and the new one nowhere in that
  * node, neither carries labels, its references stay as they were and no /delete-property/ names either: the
  * merge would then put the new name where the old one was, with this value. The tree property is renamed in
- * place; the graph and the checks are made again (PatchResult.reshaped).
+ * place; what read either name or its value is made again (PatchResult.shape).
  */
 export function renameProperty(memo: MergeMemo, e: ast.ParseEdit, containers: string[], old: ast.PropertyDef, def: ast.PropertyDef, now: ast.DtsFile, text: string, ctx: BuildTreeContext): PatchResult | undefined {
   if (MERGE_READS.has(old.name) || MERGE_READS.has(def.name)) return undefined;
