@@ -227,6 +227,41 @@ test('node renamed: a name a check tests (a CPU under /cpus) runs it again; = fr
   assert.doesNotMatch(now[0].message, /cpufreq/, 'no CPU node now');
 });
 
+test('node renamed: a name the cycle check tests (a regulator\'s supply is taken late) runs it again; = fresh', () => {
+  const text = ['/dts-v1/;', '/ {',
+    '\ta: regulator-a { compatible = "vendor,pmic"; vin-supply = <&b>; };',
+    '\tb: ldo-b { compatible = "vendor,pmic"; vin-supply = <&a>; };',
+    '};', ''].join('\n');
+  const { first, edit } = setup(text);
+  const cycles = (ds: Diags) => ds.filter((d) => d.code === 'dependency-cycle').length;
+  assert.equal(cycles(first.incremental.diagnostics), 0, 'a regulator takes its supply after it probes: no cycle');
+  // (no finding names the node: only the test of its name read it)
+  const { r, before, after } = edit('\ta: regulator-a {', '\ta: ldo-a {');
+  assert.equal(after.shapeKeeps, before.shapeKeeps + 1);
+  assert.ok(after.checksRerun > before.checksRerun);
+  assert.equal(cycles(r.incremental.diagnostics), 2, 'a cycle of two supplies now');
+});
+
+test('node renamed: a name the IPMMU allow-list tests (an SDHI at its address) runs the check again; = fresh', () => {
+  const text = ['/dts-v1/;', '/ {',
+    '\tipmmu_ds0: iommu@e6740000 { compatible = "renesas,ipmmu-r8a77965"; #iommu-cells = <1>; };',
+    '\tsdhi0: mmc@ee100000 { iommus = <&ipmmu_ds0 32>; };',
+    '};', ''].join('\n');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dts-shape-'));
+  const board = path.join(dir, 'board.dts');
+  fs.writeFileSync(board, text);
+  const run = diffRun({ autoDetectIncludePaths: false, severities: { 'iommu-xlate-denied': 'on' } });
+  const denied = (ds: Diags) => ds.filter((d) => d.code === 'iommu-xlate-denied').length;
+  const first = run.step(board);
+  assert.equal(first.diff, undefined);
+  assert.equal(denied(first.incremental.diagnostics), 0, 'an SDHI at ee100000 is allowed');
+  const edit = boardEdits(run, board, text);
+  // (no finding names the node: only the allow-list's test of its name read it)
+  const { r, before, after } = edit('\tsdhi0: mmc@ee100000 {', '\tsdhi0: mmx@ee100000 {');
+  assert.equal(after.reshapePatches, before.reshapePatches + 1);
+  assert.equal(denied(r.incremental.diagnostics), 1);
+});
+
 test('node renamed: a name the graph tests (ports, for remote-endpoint) builds the graph again; = fresh', () => {
   const { first, edit } = setup(NODES);
   const consumer = (a: typeof first.incremental) => a.graph.edges.filter((e) => e.binding === 'remote-endpoint').map((e) => e.consumer.name).sort();
