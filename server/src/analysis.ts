@@ -10,7 +10,7 @@ import type { BindingsHost, TreeInfo } from './bindings';
 import { readTest, relistUnits, rerunUnits, runChecksEach, runChecksSteps, type CheckRun } from './checks';
 import { findKernelConfig, kernelEnvironmentOf, type KernelEnvironment, type KernelFiles, type KernelOptions } from './kernel/environment';
 import { buildSupplierGraph, patchPropertyEdges, type CellsReaders } from './model/graph';
-import { patchCellsEdges, patchPropertiesShape, patchPropertyShape } from './model/graph-patch';
+import { patchCellsEdges, patchPropertiesShape } from './model/graph-patch';
 import { loadIommuModel, type IommuModel } from './model/iommu';
 import { simulateProbe } from './model/probe/simulate';
 import type { ProbeReport } from './model/probe/types';
@@ -419,7 +419,7 @@ export class AnalysisHost {
         const g = m.cellsReaders && m.graphReads
           ? trackReads(m.graphReads, () => cells
             ? patchCellsEdges(m.graph!, tree, this.model, changed, m.cellsReaders!)
-            : patchPropertyShape(m.graph!, tree, this.model, changed, m.cellsReaders!))
+            : patchPropertiesShape(m.graph!, tree, this.model, [changed], m.cellsReaders!))
           : undefined;
         if (g) { m.graph = g; reshaped = true; if (cells) this.cellsPatches++; else this.shapePatches++; } else m.graph = undefined;
       }

@@ -25,19 +25,11 @@ export function patchCellsEdges(graph: SupplierGraph, tree: LiveTree, model: Iom
 }
 
 /**
- * The graph after a keystroke changed the value of `prop` so that its edges changed shape (patchPropertyEdges gave
- * up: another supplier, a null phandle made a reference, an entry more or less): its edges decoded again and put
- * where a whole build puts them (it becomes a reader of the cell counts it reads now), every other edge kept.
- * Undefined when other properties' edges read its value (decodedAlone), so that the graph must be built again.
- */
-export function patchPropertyShape(graph: SupplierGraph, tree: LiveTree, model: IommuModel, prop: TreeProperty, readers: CellsReaders): SupplierGraph | undefined {
-  if (!decodedAlone(model, prop)) return undefined;
-  return redecode(graph, tree, model, new Set([prop]), readers);
-}
-
-/**
- * The graph after the references in `props` came to resolve to other nodes (a label changed): their edges decoded
- * again as patchPropertyShape decodes one. Undefined when one is not decoded alone (the caller builds the graph again).
+ * The graph after a keystroke changed the edges of `props` in shape: a value's (patchPropertyEdges gave up: another
+ * supplier, a null phandle made a reference, an entry more or less), or the references a changed label names. Their
+ * edges are decoded again and put where a whole build puts them (each becomes a reader of the cell counts it reads
+ * now), every other edge kept. Undefined when other properties' edges read one of their values (decodedAlone), so
+ * that the graph must be built again.
  */
 export function patchPropertiesShape(graph: SupplierGraph, tree: LiveTree, model: IommuModel, props: readonly TreeProperty[], readers: CellsReaders): SupplierGraph | undefined {
   if (props.some((p) => !decodedAlone(model, p))) return undefined;

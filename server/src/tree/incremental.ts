@@ -21,9 +21,9 @@ import type * as ast from '../syntax/ast';
 import { buildProp } from './build';
 import { MergeState, type BuildTreeContext } from './merge-state';
 import { moveTreeSpans, spanMover } from './spans';
-import { blank, carryRefs, MERGE_READS, moveAll, nodeAt, referencesPatchable, resolveAgain, sameLabels, sameShape, valueRefs } from './patch-util';
+import { blank, carryRefs, MERGE_READS, moveAll, nodeAt, referenceShapes, referencesPatchable, resolveAgain, sameLabels, sameShape, valueRefs } from './patch-util';
 import { patchBody } from './body-patch';
-import { PHANDLE_LOOKUP, relabelNode, renameNode, renameProperty, sameLabelNames } from './reshape';
+import { relabelNode, renameNode, renameProperty, sameLabelNames } from './reshape';
 import type { LiveTree, TreeNode, TreeProperty } from './types';
 import type { Reads, ShapeChange } from './value-reads';
 
@@ -121,8 +121,6 @@ export interface PatchResult {
    */
   graphShape?: ShapeChange;
 }
-
-const NO_NAMES: ReadonlySet<string> = new Set();
 
 
 /** The diagnostic mapped to the files through `map` at its (moved) positions. */
@@ -223,14 +221,9 @@ export function patchTree(memo: MergeMemo, now: ast.DtsFile, text: string, ctx: 
     memo.treeDiags.push(...positioned);
     memo.ast = now;
     memo.text = text;
-    // the property's edges are decoded again (graphChanged, when the graph read it); what looked a node up by its
-    // phandle, read a generated phandle property or a reference cell's value that changed runs again
-    const names = renumbered.changed ? PHANDLE_LOOKUP : NO_NAMES;
-    return {
-      valueChanged: true, prop, reshaped: true,
-      shape: { names, props: [prop, ...renumbered.phandleProps], renumbered: renumbered.cells },
-      graphShape: { names, props: renumbered.phandleProps },
-    };
+    // the property's edges are decoded again (graphChanged, when the graph read it); what read it, looked a node up
+    // by its phandle, or read a generated phandle property or a reference cell's value that changed runs again
+    return { valueChanged: true, prop, reshaped: true, ...referenceShapes(renumbered, [prop]) };
   }
   if (shown && prop) {
     carryRefs(memo.tree, prop.chunks, built.chunks);

@@ -7,7 +7,7 @@ import type { MergeState, BuildTreeContext } from './merge-state';
 import type { MergeMemo } from './incremental';
 import { resolveReference } from './query';
 import { moveTreeSpans, spanMover } from './spans';
-import { LiveProperty } from './value-reads';
+import { LiveProperty, type ShapeChange } from './value-reads';
 import { noItems } from '../base/empty';
 import type { LiveTree, ResolvedRef, TreeNode, TreeProperty, ValueChunk } from './types';
 
@@ -291,6 +291,24 @@ function explicitPhandle(n: TreeNode): boolean {
     if (p.chunks.length === 1 && ch.kind === 'cells' && ch.bits === 32 && ch.cells.length === 1 && ch.cells[0].value === BigInt(n.phandle!)) return true;
   }
   return false;
+}
+
+/** the names a renumbering of the phandles changes: a lookup of a node by phandle value reads `phandle` (phandleNode) */
+const PHANDLE_LOOKUP: ReadonlySet<string> = new Set(['phandle']);
+export const NO_NAMES: ReadonlySet<string> = new Set();
+
+/**
+ * What a patch whose references resolve otherwise changed (PatchResult.shape, graphShape): `props` (the properties
+ * holding those references), the node whose labels changed, and what the numbering `r` changed. The graph decodes
+ * `props` again itself and reads no reference cell's value: it is kept unless it read a lookup or a generated
+ * phandle that changed.
+ */
+export function referenceShapes(r: Renumbering, props: Iterable<TreeProperty>, node?: TreeNode): { shape: ShapeChange; graphShape: ShapeChange } {
+  const names = r.changed ? PHANDLE_LOOKUP : NO_NAMES;
+  return {
+    shape: { names, props: [...props, ...r.phandleProps], renumbered: r.cells, node },
+    graphShape: { names, props: r.phandleProps },
+  };
 }
 
 /** What numbering the phandles again changed (renumberPhandles). */

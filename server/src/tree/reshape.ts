@@ -8,7 +8,7 @@ import type * as ast from '../syntax/ast';
 import { buildProp } from './build';
 import { MergeState, type BuildTreeContext } from './merge-state';
 import type { MergeMemo, PatchResult } from './incremental';
-import { atOrUnder, carryRefs, moveAll, MERGE_READS, nodeAt, pathOf, renumberPhandles, resolveOrReport, sameLabels, sameShape, somePathValue, valueRefs } from './patch-util';
+import { atOrUnder, carryRefs, moveAll, MERGE_READS, NO_NAMES, nodeAt, pathOf, referenceShapes, renumberPhandles, resolveOrReport, sameLabels, sameShape, somePathValue, valueRefs } from './patch-util';
 import { spanMover } from './spans';
 import { noItems } from '../base/empty';
 import type { LiveTree, ResolvedRef, TreeNode } from './types';
@@ -99,7 +99,7 @@ export function renameNode(memo: MergeMemo, e: ast.ParseEdit, containers: string
   memo.ast = now;
   memo.text = text;
   // what read the name of this node or of one below it (tree/value-reads.ts noteNode) is made again
-  return { valueChanged: true, reshaped: true, shape: { names: noNames, props: noItems(), node } };
+  return { valueChanged: true, reshaped: true, shape: { names: NO_NAMES, props: noItems(), node } };
 }
 
 /**
@@ -109,8 +109,9 @@ export function renameNode(memo: MergeMemo, e: ast.ParseEdit, containers: string
  * `phandle` property's, the diagnostics' and kept findings' at the name, the node's parent edge.
  */
 function nameSpansAgain(memo: MergeMemo, e: ast.ParseEdit, node: TreeNode, old: ast.NodeDef, def: ast.NodeDef): void {
+  const move = spanMover(e.p, e.oldEnd, e.d);
   const was = { start: old.nameSpan.start, end: old.nameSpan.end };
-  spanMover(e.p, e.oldEnd, e.d)(was);
+  move(was);
   const fix = (x: { start: number; end: number }): void => {
     if (x.start === was.start && x.end === was.end) { x.start = def.nameSpan.start; x.end = def.nameSpan.end; }
   };
@@ -119,7 +120,7 @@ function nameSpansAgain(memo: MergeMemo, e: ast.ParseEdit, node: TreeNode, old: 
   node.contributions[0].end = def.end;
   // (a generated phandle's value lies where the name starts, an empty span)
   const at = { start: old.nameSpan.start, end: old.nameSpan.start };
-  spanMover(e.p, e.oldEnd, e.d)(at);
+  move(at);
   const fixAt = (x: { start: number; end: number }): void => {
     if (x.start === at.start && x.end === at.end) { x.start = def.nameSpan.start; x.end = def.nameSpan.start; }
   };
@@ -133,10 +134,6 @@ function nameSpansAgain(memo: MergeMemo, e: ast.ParseEdit, node: TreeNode, old: 
   if (memo.checks) for (const c of memo.checks.each) for (const x of c.positioned) { fix(x); if (x.related) for (const r of x.related) fix(r); }
   if (memo.graph) for (const x of memo.graph.suppliersOf(node)) if (x.kind === 'parent') { fix(x.span); fix(x.refSpan); }
 }
-
-const noNames: ReadonlySet<string> = new Set();
-/** the names a renumbering of the phandles changes: a lookup of a node by phandle value reads `phandle` (phandleNode) */
-export const PHANDLE_LOOKUP: ReadonlySet<string> = new Set(['phandle']);
 
 export const sameLabelNames = (a: ast.Label[], b: ast.Label[]): boolean => a.length === b.length && a.every((l, i) => l.name === b[i].name);
 
@@ -191,12 +188,7 @@ export function relabelNode(memo: MergeMemo, e: ast.ParseEdit, containers: strin
   memo.ast = now;
   memo.text = text;
   // what read the node's labels (nodeRef), those properties, a lookup by phandle or a value dtc's numbering changed runs again
-  const lookups = renumbered.changed ? PHANDLE_LOOKUP : noNames;
-  return {
-    valueChanged: true, reshaped: true,
-    shape: { names: lookups, props: [...renumbered.holders, ...renumbered.phandleProps], renumbered: renumbered.cells, node },
-    graphShape: { names: lookups, props: renumbered.phandleProps },
-  };
+  return { valueChanged: true, reshaped: true, ...referenceShapes(renumbered, renumbered.holders, node) };
 }
 
 /**

@@ -18,8 +18,11 @@ import type { Contribution, LabelDef, TreeNode, TreeProperty, ValueChunk } from 
 /** A rule by which a walk over a node's properties picks some by name (a module-level constant: the set stays small). */
 export type NameMatcher = (name: string) => boolean;
 
-/** What a computation read: the properties whose values it read (the set), the names it looked up and the rules it picked by. */
-// (the two sets are made on first use: the cells check keeps one record per property it looks at, thousands per board)
+/**
+ * What a computation read: the properties whose values it read (the set), the names it looked up, the rules it picked
+ * by, the nodes whose names and whose paths it read.
+ */
+// (the other sets are made on first use: the cells check keeps one record per property it looks at, thousands per board)
 export class Reads extends Set<TreeProperty> {
   names: Set<string> | undefined;
   matchers: Set<NameMatcher> | undefined;
@@ -33,13 +36,13 @@ export class Reads extends Set<TreeProperty> {
   addPath(n: TreeNode): void { (this.paths ??= new Set()).add(n); }
 }
 
-/** Properties renamed, added or removed in a node's body (tree/incremental.ts PatchResult.shape). */
+/** What a patch changed (tree/incremental.ts PatchResult.shape): names, properties, a node renamed or relabelled, numbered cells. */
 export interface ShapeChange {
   /** the names that went or came (old and new) */
   names: ReadonlySet<string>;
   /** the properties renamed, removed or given another value (their values may have been read) */
   props: readonly TreeProperty[];
-  /** a node renamed: its name and the paths of the nodes below it are other now */
+  /** a node renamed (its name and the paths of the nodes below it are other now) or relabelled */
   node?: TreeNode;
   /** properties whose reference cells hold other phandle values (dtc's numbering made again), their targets kept */
   renumbered?: ReadonlySet<TreeProperty>;
