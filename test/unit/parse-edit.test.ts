@@ -148,3 +148,62 @@ test('edits of items keep the cache from growing: an item of a small node is not
   assert.equal(cache.edits, 25);
   assert.equal(cache.size, bigSize);
 });
+
+// a bus node of ~3 KB (above RECOVER_BY_ITEMS_MIN_CHARS, far below SPLIT_MIN_CHARS): a whole parse with an error in
+// it recovers it item by item, so an edit parses the device node the keystroke is in, not the bus
+const busDev = (i: number): string => `\t\tdev${i}: dev@${i} {\n\t\t\tcompatible = "vendor,dev";\n\t\t\treg = <${i} 0x100>;\n\t\t\tstatus = "disabled";\n\t\t};\n`;
+const bus = `/dts-v1/;\n\n/ {\n\tbus@0 {\n\t\t#address-cells = <1>;\n\t\t#size-cells = <1>;\n${Array.from({ length: 30 }, (_, i) => busDev(i)).join('')}\t};\n};\n`;
+
+test('a property typed into a node of a mid-size bus: each keystroke parses its node alone, errors and all; equal to a cold parse', () => {
+  const base = bus;
+  assert.ok(base.length > 2048 && base.length < 16384);
+  const cache = new ParseCache();
+  const devOf = (f: DtsFile, i: number): NodeItem => {
+    const root = f.statements[1];
+    assert.ok(root.kind === 'rootNode');
+    const bus = root.body.items[0];
+    assert.ok(bus.kind === 'node');
+    return bus.body.items[2 + i];
+  };
+  let last = parseDts(base, cache, { owner: 'bus' });
+  const typed = '\t\t\tvendor,foo = <1>;\n';
+  let p = base.indexOf('status = "disabled";\n', base.indexOf('dev5: ')) + 'status = "disabled";\n'.length;
+  let text = base;
+  let errorStates = 0;
+  for (const ch of typed) {
+    text = text.slice(0, p) + ch + text.slice(p);
+    p++;
+    const edits = cache.edits;
+    const got = parseDts(text, cache, { owner: 'bus' });
+    assert.deepEqual(plain(got), plain(parseDts(text)), `after ${JSON.stringify(text.slice(p - 12, p))}`);
+    assert.equal(cache.edits, edits + 1, 'the last parse is edited');
+    if (got.errors.length) errorStates++;
+    // the device before the edit is the last parse's object: the bus was not parsed again
+    assert.equal(devOf(got, 4), devOf(last, 4));
+    last = got;
+  }
+  assert.ok(errorStates >= 10, `${errorStates} keystrokes left a syntax error`);
+});
+
+test('random edits of a mid-size bus, syntax errors kept: every parse equals a cold parse', () => {
+  // (the edit recovers an erroneous device node alone only because the whole parse recovers the bus item by item)
+  const cache = new ParseCache();
+  let text = bus;
+  parseDts(text, cache, { owner: 'bus', complete: false });
+  let seed = 4;
+  const rnd = (): number => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed / 0x80000000; };
+  const snippets = [' ', '\n', '1', 'x', ';', '}', '{', '"', '0x', '<1>', 'v', ' = ', 'q;'];
+  let anchor = Math.floor(rnd() * text.length);
+  let errorStates = 0;
+  for (let i = 0; i < 300; i++) {
+    if (rnd() < 0.1) anchor = Math.floor(rnd() * text.length);
+    const p = Math.min(text.length, Math.max(0, anchor + Math.floor((rnd() - 0.5) * 40)));
+    if (rnd() < 0.2) text = text.slice(0, p) + text.slice(p + 1);
+    else text = text.slice(0, p) + snippets[Math.floor(rnd() * snippets.length)] + text.slice(p);
+    if (rnd() < 0.05) text = bus;
+    const got = parseDts(text, cache, { owner: 'bus', complete: false });
+    if (got.errors.length) errorStates++;
+    assert.deepEqual(plain(got), plain(parseDts(text, undefined, { complete: false })), `edit ${i} at ${p}`);
+  }
+  assert.ok(errorStates >= 100 && cache.edits >= 50, `${errorStates} parses with errors, ${cache.edits} edits of the last parse`);
+});

@@ -5,7 +5,7 @@ import * as peg from './dts-parser';
 import { errorRegion, newlineBefore } from './scan';
 import type { ChunkResult, ParseCache } from './parse-cache';
 import { parseItem } from './statement';
-import { parseShell, propertiesFirst, SPLIT_MIN_CHARS } from './items';
+import { parseShell, propertiesFirst, RECOVER_BY_ITEMS_MIN_CHARS, SPLIT_MIN_CHARS } from './items';
 import { buildMessage, tokenAt } from './messages';
 
 const MAX_RECOVERY_STEPS = 200;
@@ -41,9 +41,11 @@ export function parseChunk(t: string, base: number, isCancelled?: () => boolean,
   } catch (e) {
     if (!isPegError(e)) return failedChunk(t, base, e);
   }
-  // a huge statement (a SoC's `/ { ... };`) with errors: recover item by item, so a header change that
-  // breaks a hundred properties costs a hundred small re-parses, not a hundred whole-statement ones
-  if (!cache && t.length >= SPLIT_MIN_CHARS && depth < 64) {
+  // a statement or node of some size (a SoC's `/ { ... };`, a bus node) with errors: recover item by item, so a
+  // header change that breaks a hundred properties costs a hundred small re-parses, not a hundred whole-statement
+  // ones, and a keystroke's error costs the parse of its item (syntax/reparse.ts reparses that item alone); a huge
+  // one with a cache was tried above
+  if ((!cache || t.length < SPLIT_MIN_CHARS) && t.length >= RECOVER_BY_ITEMS_MIN_CHARS && depth < 64) {
     const r = recoverByItems(t, base, isCancelled, startRule, depth, cache, gen);
     if (r) return r;
   }
@@ -105,7 +107,8 @@ export function parseChunk(t: string, base: number, isCancelled?: () => boolean,
 
 
 /**
- * Error recovery of a huge `/ { items };` or `&ref { items };` statement one body item at a time (each
+ * Error recovery of a `/ { items };` or `&ref { items };` statement or node item of at least
+ * RECOVER_BY_ITEMS_MIN_CHARS one body item at a time (each
  * with the usual recovery). Undefined when the statement is not one well-formed node shell (its header,
  * braces or item boundaries are broken) or dtc's "properties must precede subnodes" applies: the caller
  * then recovers over the whole statement.
@@ -122,7 +125,8 @@ function recoverByItems(t: string, base: number, isCancelled: (() => boolean) | 
     const text = t.slice(bounds[k], bounds[k + 1]);
     // an item without error as the item parse (parseItem) makes and caches it: a keystroke's syntax error in a
     // SoC .dtsi parses that item again, not the hundreds of others (the same AST either way)
-    const it = cache ? parseItem(text, base + bounds[k], cache, gen, isCancelled, depth) : undefined;
+    // (the items of a node below SPLIT_MIN_CHARS have no cache entries of their own: parsed, not stored)
+    const it = cache ? parseItem(text, base + bounds[k], cache, gen, isCancelled, depth, t.length >= SPLIT_MIN_CHARS) : undefined;
     if (it) { items.push(it); continue; }
     const r = parseChunk(text, base + bounds[k], isCancelled, 'BodyItems', depth + 1, cache, gen);
     for (const it of r.statements as unknown as NodeItem[]) items.push(it);

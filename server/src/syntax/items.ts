@@ -7,6 +7,13 @@ import { isSpace, lineMarkerEnd, skipUnitAt } from './scan';
 /** Statements (and node items) at least this long are parsed item by item. */
 export const SPLIT_MIN_CHARS = 16384;
 
+/**
+ * A statement or node item with a syntax error at least this long recovers item by item (chunk.ts
+ * recoverByItems): the error costs the parse of the item it is in, not of a whole mid-size node (a keystroke
+ * in sc7280.dtsi's 15 KB qupv3_id_0 left a property half typed: ~3 ms a keystroke to parse the node again).
+ */
+export const RECOVER_BY_ITEMS_MIN_CHARS = 2048;
+
 /** Texts up to this size are parsed in one run of the parser when nothing can be reused (see parseWhole). */
 export const WHOLE_PARSE_MAX_CHARS = 1_000_000;
 /** Cache keys of body items start with this character (no statement text does). */

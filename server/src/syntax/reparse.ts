@@ -6,7 +6,7 @@ import { shiftItem, shiftStatement } from './shift';
 import { moveItem, moveStatement } from './move';
 import type { LastParse, ParseCache } from './parse-cache';
 import { checkStatementOrder } from './order';
-import { isNodeItem, isPropertyItem, ITEM_KEY, itemEnd, propertiesFirst, SPLIT_MIN_CHARS } from './items';
+import { isNodeItem, isPropertyItem, ITEM_KEY, itemEnd, propertiesFirst, RECOVER_BY_ITEMS_MIN_CHARS, SPLIT_MIN_CHARS } from './items';
 import { parseChunk } from './chunk';
 import { parseItem, parseStatement } from './statement';
 
@@ -30,7 +30,7 @@ export function reparseEdit(last: LastParse, text: string, cache: ParseCache, ow
     const d = text.length - old.length;
     const moves: PendingMoves = { d, cache, owner, list: [] };
     const e: EditCtx = { old, text, p, oldEnd: old.length - s, d, cache, gen, containers: [], moves, shared: false, oldErrors };
-    const statements = editList<TopStatement>(last.file.statements, 0, old.length, e, true, true);
+    const statements = editList<TopStatement>(last.file.statements, 0, old.length, e, true, true, true);
     if (!statements) return undefined;
     // the last parse's errors must all have been in the item parsed again with recovery: its errors replace them
     // (an error elsewhere, or of the statement order, and the whole text is parsed)
@@ -123,9 +123,10 @@ function moveOwned<T extends Span>(x: T, pm: PendingMoves, top: boolean): T {
 
 /**
  * `list` (top-level statements, or the items of one body) spans [lo, hi) of the old text and holds the edit:
- * the list after it, or undefined.
+ * the list after it, or undefined. `memo`: its items have cache entries of their own (a huge node's);
+ * `byItems`: a whole parse with an error in it recovers it item by item (see byItems).
  */
-function editList<T extends Span>(list: T[], lo: number, hi: number, e: EditCtx, top: boolean, memo: boolean): T[] | undefined {
+function editList<T extends Span>(list: T[], lo: number, hi: number, e: EditCtx, top: boolean, memo: boolean, byItems: boolean): T[] | undefined {
   // the first element that ends after p
   let a = 0;
   let b = list.length;
@@ -148,7 +149,7 @@ function editList<T extends Span>(list: T[], lo: number, hi: number, e: EditCtx,
     // one is descended into (its items are the units)
     const huge = x.end - x.start >= SPLIT_MIN_CHARS;
     const erroneous = e.oldErrors.length > 0 && e.oldErrors.some((r) => r.end >= x.start && r.start <= x.end);
-    const nested = inBody(x, e) && (huge || !erroneous);
+    const nested = inBody(x, e) && (huge || !erroneous || byItemsAfter(x, e));
     const before = { moves: e.moves.list.length, unit: e.unit, replaced: e.replaced, multi: e.multi };
     let y = (erroneous && !nested ? undefined : nested ? editNode(x, e) : top ? reparseStatement(x as unknown as TopStatement, e) : reparseItem(x as unknown as NodeItem, e, memo)) as T | undefined;
     let whole = false;
@@ -165,7 +166,7 @@ function editList<T extends Span>(list: T[], lo: number, hi: number, e: EditCtx,
     if (!y) {
       // an item of a huge node (memo: its items are cached on their own) whose new text has an error, or had one
       // (a small top-level statement likewise, as the whole parse of a text with an error parses it: on its own)
-      const ys = e.unit || huge ? undefined : top ? reparseTopUnit(x as unknown as TopStatement, e) as unknown as NodeItem[] | undefined : memo ? reparseUnit(x as unknown as NodeItem, list as unknown as NodeItem[], k, e) : undefined;
+      const ys = e.unit || huge ? undefined : top ? reparseTopUnit(x as unknown as TopStatement, e) as unknown as NodeItem[] | undefined : byItems ? reparseUnit(x as unknown as NodeItem, list as unknown as NodeItem[], k, e, memo) : undefined;
       if (!ys) return undefined;
       if (!top && !propertiesFirst([...(list as unknown as NodeItem[]).slice(0, k), ...ys, ...(list as unknown as NodeItem[]).slice(k + 1)])) return undefined;
       // (an error item made one, or one made an error item or several: the node that holds them is what changed)
@@ -223,6 +224,15 @@ function allSpace(t: string, a: number, b: number): boolean {
 
 type Container = RootNodeStatement | RefNodeStatement | NodeDef;
 
+/**
+ * Does a whole parse recover the node x (edited inside) item by item, before the edit and after it (chunk.ts:
+ * a statement or item of at least RECOVER_BY_ITEMS_MIN_CHARS)? An error in it is then the error of the item it
+ * is in: that item is parsed again alone (reparseUnit).
+ */
+function byItemsAfter(x: Span, e: EditCtx): boolean {
+  return x.end - x.start >= RECOVER_BY_ITEMS_MIN_CHARS && x.end + e.d - x.start >= RECOVER_BY_ITEMS_MIN_CHARS;
+}
+
 /** Is x a node (or `/ { }`, `&ref { }`) with the edit strictly inside its braces? */
 function inBody(x: Span, e: EditCtx): x is Container {
   if (!isContainer(x)) return false;
@@ -238,7 +248,7 @@ function editNode<T extends Span>(x: T & Container, e: EditCtx): T | undefined {
   const shared = e.shared;
   e.shared = shared || e.cache.isShared(x);
   // the items of a huge node have cache entries of their own (see parseSplit), those of a small one do not
-  const items = editList<NodeItem>(b.items, b.start + 1, b.closeBrace, e, false, x.end - x.start >= SPLIT_MIN_CHARS);
+  const items = editList<NodeItem>(b.items, b.start + 1, b.closeBrace, e, false, x.end - x.start >= SPLIT_MIN_CHARS, byItemsAfter(x, e));
   e.shared = shared;
   e.containers.pop();
   if (!items) return undefined;
@@ -286,12 +296,13 @@ function reparseItem(x: NodeItem, e: EditCtx, memo: boolean): NodeItem | undefin
 }
 
 /**
- * The item x of a huge node after the edit, parsed again with error recovery, as the whole parse recovers a huge
- * node item by item (chunk.ts recoverByItems: each item between the boundaries items.ts finds is parsed on its
- * own): the items and errors it gives. Undefined unless x was exactly one such item before (the item before it
- * ends one, x ends one) and its new text is exactly one (white space around it aside).
+ * The item x of a node that recovers item by item after the edit, parsed again with error recovery, as the whole
+ * parse recovers such a node (chunk.ts recoverByItems: each item between the boundaries items.ts finds is parsed on
+ * its own): the items and errors it gives. Undefined unless x was exactly one such item before (the item before it
+ * ends one, x ends one) and its new text is exactly one (white space around it aside). `memo`: the node is huge,
+ * its items have cache entries (x's is replaced).
  */
-function reparseUnit(x: NodeItem, list: NodeItem[], k: number, e: EditCtx): NodeItem[] | undefined {
+function reparseUnit(x: NodeItem, list: NodeItem[], k: number, e: EditCtx, memo: boolean): NodeItem[] | undefined {
   const prev = list[k - 1];
   if (prev && itemEnd(e.old, prev.start, e.old.length) !== prev.end) return undefined;
   if (itemEnd(e.old, x.start, e.old.length) !== x.end) return undefined;
@@ -305,7 +316,7 @@ function reparseUnit(x: NodeItem, list: NodeItem[], k: number, e: EditCtx): Node
   const items = r.statements as unknown as NodeItem[];
   // cached as the item parse caches an item of a huge node (statement.ts parseItem): the item, or that it failed
   const ok = r.errors.length === 0 && items.length === 1 && items[0].kind !== 'error' && items[0].start === a && items[0].end === b;
-  e.cache.store(ITEM_KEY + t, a, e.gen, ok ? { statements: items as unknown as TopStatement[], errors: [] } : { statements: [], errors: [{ start: a, end: a, message: 'item' }] });
+  if (memo) e.cache.store(ITEM_KEY + t, a, e.gen, ok ? { statements: items as unknown as TopStatement[], errors: [] } : { statements: [], errors: [{ start: a, end: a, message: 'item' }] });
   return items;
 }
 
