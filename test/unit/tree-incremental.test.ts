@@ -697,8 +697,8 @@ test('incremental: properties typed into a node\'s body or deleted from it, a ch
   assert.equal(pasted('\tstatus = "okay";\n', '\tcompatible = "b";\n'), 0);
   assert.equal(pasted('\t\t\treg = <0x1000 0x100>;\n', '\t\t\tcurrent-speed = <9600>;\n'), 0);
   assert.equal(typed('\t\t\tclocks = <&clk 3>;\n', '\t\t\tvendor,x = <1>;\n'), 0);
-  // merged again: a name the body has already (a duplicate), a label, a node whose properties a
-  // /delete-property/ touched
+  // merged again: a name the body has already (a duplicate), a label, a property typed right before a
+  // /delete-property/ (half written, it takes the directive in with it)
   assert.ok(typed('\t\t\treg = <0x4000 0x100>;\n\t\t\tstatus = "disabled";\n', '\t\t\treg = <1 1>;\n') > 0);
   assert.ok(typed('\t\t\treg = <0x4000 0x100>;\n\t\t\tstatus = "disabled";\n', '\t\t\tl: vendor,lab;\n') > 0);
   assert.ok(typed('\t\t\tgone = <1>;\n', '\t\t\tvendor,x;\n') > 0);
@@ -732,4 +732,103 @@ test('incremental: property and node lines typed into and deleted from kernel .d
   t.diagnostic(JSON.stringify({ patched: after.mergePatches - before.mergePatches, reshaped: after.reshapePatches - before.reshapePatches }));
   // most keystrokes are patches, and some of them change the tree's shape
   assert.ok(after.reshapePatches - before.reshapePatches >= 4, JSON.stringify(after));
+});
+
+test('incremental: a node with a /delete-property/ or /delete-node/ below it takes properties and nodes typed or pasted into its body as a patch, unless the deletion names what came or went, = fresh', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dts-body-deleted-'));
+  const board = path.join(dir, 'board.dts');
+  const text = [
+    '/dts-v1/;',
+    '/ {',
+    '\t#address-cells = <1>;',
+    '\t#size-cells = <1>;',
+    '\tbus@5000 {',
+    '\t\t#address-cells = <1>;',
+    '\t\t#size-cells = <0>;',
+    '\t\treg = <0x5000 0x100>;',
+    '\t\tdev@0 { reg = <0>; };',
+    '\t\tdev@1 {',
+    '\t\t\treg = <1>;',
+    '\t\t\tinterrupts = <5>;',
+    '\t\t};',
+    '\t\tghost {',
+    '\t\t\tx = <1>;',
+    '\t\t};',
+    '\t\tdev@3 { reg = <3>; sub3: sub { }; };',
+    '\t\tgone4: dev@4 { reg = <4>; };',
+    '\t\tdev@5 { reg = <5>; };',
+    '\t};',
+    '};',
+    '/delete-node/ &sub3;',
+    '/delete-node/ &gone4;',
+    '/ {',
+    '\tbus@5000 {',
+    // (and directives that find nothing to delete: dtc ignores them, but they remove what a later edit gives their names)
+    '\t\t/delete-property/ nosuch;',
+    '\t\t/delete-property/ regx;',
+    '\t\tdev@1 {',
+    '\t\t\t/delete-property/ interrupts;',
+    '\t\t};',
+    '\t\t/delete-node/ ghost;',
+    '\t\t/delete-node/ dev@00;',
+    '\t};',
+    '};',
+    '',
+  ].join('\n');
+  fs.writeFileSync(board, text);
+  const run = diffRun({ autoDetectIncludePaths: false });
+  assert.equal(run.step(board).diff, undefined);
+  const texts = new Map([[board, text]]);
+  const kb = keyboard(run, board, texts);
+  /** the keystrokes of f patched (not merged in full) */
+  const merges = (f: () => void): number => {
+    const before = run.host.incrementalStats;
+    f();
+    assert.equal(texts.get(board), text);
+    return run.host.incrementalStats.mergePatches - before.mergePatches;
+  };
+  const at = (anchor: string): number => {
+    const k = texts.get(board)!.indexOf(anchor);
+    assert.ok(k >= 0, anchor);
+    return k + anchor.length;
+  };
+  const typedPatches = (anchor: string, s: string): number => merges(() => kb.typeAndDelete(board, at(anchor), s));
+  const pastedPatches = (anchor: string, s: string): number => merges(() => {
+    const p = at(anchor);
+    kb.key(board, p, 0, s, `pasting ${JSON.stringify(s)}`);
+    kb.key(board, p, s.length, '', `cutting ${JSON.stringify(s)}`);
+  });
+  // the bus: dev@1's `interrupts` and the node ghost are deleted below it; a property typed into the bus (while
+  // half written, the parser may skip dev@0 after it) and a child pasted into it (after dev@5: the edit found by
+  // comparing the texts takes in the end of the node before it) touch neither: patched at every keystroke
+  const line = '\t\tvendor,foo = <1>;\n';
+  assert.equal(typedPatches('\t\treg = <0x5000 0x100>;\n', line), 2 * line.length);
+  assert.equal(pastedPatches('\t\tdev@5 { reg = <5>; };\n', '\t\tdev@2 { reg = <2>; };\n'), 2);
+  // a property typed into dev@1 itself, after its deleted `interrupts` (another name): patched
+  assert.equal(typedPatches('\t\t\tinterrupts = <5>;\n', '\t\t\tvendor,bar = <2>;\n'), 2 * '\t\t\tvendor,bar = <2>;\n'.length);
+  // what the deletions name: dev@1's `interrupts` pasted again after the first, a second ghost node's contents
+  // pasted, dev@1 cut and pasted again (its deleted property with it): merged in full
+  assert.equal(pastedPatches('\t\t\tinterrupts = <5>;\n', '\t\t\tinterrupts = <6>;\n'), 0);
+  assert.equal(pastedPatches('\t\tghost {\n', '\t\t\ty = <2>;\n'), 0);
+  // names that delete directives which removed nothing name: a property typed with one, a property and a node
+  // renamed to one (each keystroke equal to a fresh analysis: the directive removes what now has its name)
+  assert.ok(typedPatches('\t\treg = <0x5000 0x100>;\n', '\t\tnosuch = <1>;\n') < 2 * '\t\tnosuch = <1>;\n'.length);
+  assert.equal(merges(() => kb.typeAndDelete(board, at('\t\treg'), 'x')), 0);
+  assert.equal(merges(() => kb.typeAndDelete(board, at('\t\tdev@0'), '0')), 0);
+  assert.equal(pastedPatches('\t\tdev@5 { reg = <5>; };\n', '\t\tdev@00 { reg = <0>; };\n'), 0);
+  // dev@3 cut, the node `/delete-node/ &sub3` removed with it (that directive then finds nothing: an error)
+  assert.equal(merges(() => {
+    const line = '\t\tdev@3 { reg = <3>; sub3: sub { }; };\n';
+    const p = at(line) - line.length;
+    kb.key(board, p, line.length, '', 'cutting dev@3');
+    kb.key(board, p, 0, line, 'pasting dev@3');
+  }), 0);
+  // a node pasted where `/delete-node/ &gone4` removed one of its name: merged in full
+  assert.equal(pastedPatches('\t\tdev@5 { reg = <5>; };\n', '\t\tdev@4 { reg = <5>; };\n'), 0);
+  const dev = '\t\tdev@1 {\n\t\t\treg = <1>;\n\t\t\tinterrupts = <5>;\n\t\t};\n';
+  assert.equal(merges(() => {
+    const p = at('\t\tdev@0 { reg = <0>; };\n');
+    kb.key(board, p, dev.length, '', 'cutting dev@1');
+    kb.key(board, p, 0, dev, 'pasting dev@1');
+  }), 0);
 });

@@ -227,6 +227,7 @@ export function applyOverlay(base: LiveTree, overlay: LiveTree, map: SourceMap):
     base.references.push(rr);
   }
   for (const d of overlay.deleted) base.deleted.push(d);
+  for (const name of overlay.deleteNames) base.deleteNames.add(name);
   base.phandles.clear();
   const walk = [base.root];
   while (walk.length) {

@@ -66,9 +66,15 @@ export function patchBody(memo: MergeMemo, e: ast.ParseEdit, containers: string[
   const { removed, added, gone, came } = changes[0];
   node = changes[0].node;
   if (memo.treeDiags.some((x) => x.diag.code === 'duplicate-property' || x.diag.code === 'duplicate-node' || x.diag.code === 'duplicate-label')) return undefined;
-  if (node.contributions.some((x) => x.kind === 'deletion')) return undefined;
+  // a delete directive that names a property or node that went or came, or one inside what came (it may remove it,
+  // or have removed nothing: LiveTree.deleteNames), one that removed the node or a node above it, or a node at or
+  // under a child that went or came (`/delete-node/ &label`): the merge decides what it removes. Others below the
+  // node (a board deleting one child's `interrupts`) are untouched by the change.
+  const deleteNames = tree.deleteNames;
+  if ([...removed, ...added, ...gone].some((x) => deleteNames.has(x.name)) || came.some((y) => namesAny(y, deleteNames))) return undefined;
   const base = pathOf(node);
-  if (tree.deleted.some((x) => atOrUnder(x.path, base) || atOrUnder(base, x.path))) return undefined;
+  const kidPaths = [...gone, ...came].map((x) => (base === '/' ? '/' + x.name : base + '/' + x.name));
+  if (tree.deleted.some((x) => atOrUnder(base, x.path) || kidPaths.some((k) => atOrUnder(x.path, k)))) return undefined;
   // (the spans of what went, in the old text)
   const wentSpans: ast.Span[] = [...removed, ...gone];
   const inWent = (s: ast.Span): boolean => wentSpans.some((w) => s.start >= w.start && s.end <= w.end);
@@ -236,6 +242,14 @@ export function patchBody(memo: MergeMemo, e: ast.ParseEdit, containers: string[
     ? { names: new Set([...removed, ...added].map((x) => x.name)), props: [...gonePs, ...trimmed.keys(), ...cameProps] }
     : undefined;
   return { valueChanged: true, prop: cameProps[0], reshaped: true, shape };
+}
+
+/** Does the node item y or anything in it (a property, a node, a delete directive) have one of the names? */
+function namesAny(y: ast.NodeItem, names: ReadonlySet<string>): boolean {
+  if (names.size === 0) return false;
+  if ('name' in y && y.name !== undefined && names.has(y.name)) return true;
+  if (y.kind === 'node') for (const it of y.body.items) if (namesAny(it, names)) return true;
+  return false;
 }
 
 /** The references held in the values of t and the nodes below it, onto `out`. */

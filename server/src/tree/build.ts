@@ -20,6 +20,7 @@ function buildNode(mg: MergeState, body: ast.NodeBody, name: string, depth: numb
         node.props.push(buildProp(mg, item));
         break;
       case 'deleteProperty': {
+        mg.deleteNames.add(item.name);
         const p = new DProp(item.name, span(item), span(item.nameSpan), { kind: 'deletion', start: item.start, end: item.end, nameSpan: span(item.nameSpan) });
         p.deleted = true;
         node.props.push(p);
@@ -44,6 +45,7 @@ function buildNode(mg: MergeState, body: ast.NodeBody, name: string, depth: numb
       }
       case 'deleteNode': {
         if (item.name === undefined) break; // the reference form only exists at top level
+        mg.deleteNames.add(item.name);
         const c = new DNode(item.name);
         c.deleted = true;
         c.deleteEntry = span(item);

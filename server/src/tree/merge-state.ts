@@ -30,6 +30,8 @@ export class MergeState {
   isPlugin = false;
   readonly memreserves: MemReserve[] = [];
   readonly deleted: DeletedItem[] = [];
+  /** LiveTree.deleteNames */
+  readonly deleteNames = new Set<string>();
   /** every node that ever received a label, by label name (liveness checked on lookup) */
   readonly labelIndex = new Map<string, DNode[]>();
   fragmentCounter = 0;

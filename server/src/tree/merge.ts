@@ -39,7 +39,7 @@ export { MAX_NODE_DEPTH, type BuildTreeContext } from './merge-state';
 
 function emptyTree(diagnostics: Diagnostic[], isPlugin: boolean): LiveTree {
   const root: TreeNode = { name: '', children: [], properties: [], labels: [], contributions: [], omitIfNoRef: false };
-  return { root, memreserves: [], isPlugin, labels: new Map(), phandles: new Map(), references: [], deleted: [], diagnostics };
+  return { root, memreserves: [], isPlugin, labels: new Map(), phandles: new Map(), references: [], deleted: [], deleteNames: new Set(), diagnostics };
 }
 
 /** Build the live tree of a parsed file exactly as dtc builds it. Never throws. */

@@ -48,7 +48,8 @@ export function renameProperty(memo: MergeMemo, e: ast.ParseEdit, containers: st
   const base = pathOf(node);
   const oldPath = base === '/' ? '/' + old.name : base + '/' + old.name;
   const newPath = base === '/' ? '/' + def.name : base + '/' + def.name;
-  if (memo.tree.deleted.some((x) => x.path === oldPath || x.path === newPath)) return undefined;
+  // (a /delete-property/ of the new name may remove it, one of the old may have removed nothing: LiveTree.deleteNames)
+  if (memo.tree.deleted.some((x) => x.path === oldPath || x.path === newPath) || memo.tree.deleteNames.has(def.name)) return undefined;
   const positioned: PositionedDiagnostic[] = [];
   const built = buildProp(new MergeState({ ...ctx, positioned }), def);
   if (built.labels.length || built.valueLabels.length) return undefined;
@@ -86,7 +87,7 @@ export function renameNode(memo: MergeMemo, e: ast.ParseEdit, containers: string
   const base = pathOf(parent);
   const oldPath = base === '/' ? '/' + old.name : base + '/' + old.name;
   const newPath = base === '/' ? '/' + def.name : base + '/' + def.name;
-  if (memo.tree.deleted.some((x) => atOrUnder(x.path, oldPath) || atOrUnder(x.path, newPath))) return undefined;
+  if (memo.tree.deleted.some((x) => atOrUnder(x.path, oldPath) || atOrUnder(x.path, newPath)) || memo.tree.deleteNames.has(def.name)) return undefined;
   // a reference written as a path (`&{/soc/uart@1000}`) that may name it or a node below it, or a value that is
   // the path of a node below it (`serial0 = &uart;`): resolved or written otherwise now
   if (memo.tree.references.some((r) => r.ref.kind === 'pathRef' && (!r.ref.path.startsWith('/') || pathMayName(r.ref.path, oldPath) || pathMayName(r.ref.path, newPath)))) return undefined;

@@ -145,6 +145,6 @@ export function toLiveTree(mg: MergeState): LiveTree {
   }
   return {
     root, memreserves: mg.memreserves, isPlugin: mg.isPlugin, labels, phandles, references,
-    deleted: mg.deleted, diagnostics: mg.diagnostics,
+    deleted: mg.deleted, deleteNames: mg.deleteNames, diagnostics: mg.diagnostics,
   };
 }

@@ -98,6 +98,12 @@ export interface LiveTree {
   references: ResolvedRef[];
   /** nodes and properties removed by delete directives (for hover / definition on deletes) */
   deleted: DeletedItem[];
+  /**
+   * The names every `/delete-property/ NAME` and `/delete-node/ NAME` names, whether it removed anything or not (dtc
+   * ignores one that finds nothing, and no trace of it is left in `deleted`): an incremental patch that gives a
+   * property or node such a name is merged again instead, since the directive may remove it.
+   */
+  deleteNames: Set<string>;
   /** semantic diagnostics of the merge (file ranges already mapped through the SourceMap) */
   diagnostics: Diagnostic[];
 }
