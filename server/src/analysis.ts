@@ -9,8 +9,6 @@ import { LineIndex } from './base/text';
 import type { BindingsHost, TreeInfo } from './bindings';
 import { readTest, relistUnits, rerunUnits, runChecksEach, runChecksSteps, type CheckRun } from './checks';
 import { findKernelConfig, kernelEnvironmentOf, type KernelEnvironment, type KernelFiles, type KernelOptions } from './kernel/environment';
-import { buildSupplierGraph, patchPropertyEdges, type CellsReaders } from './model/graph';
-import { patchCellsEdges, patchPropertiesShape } from './model/graph-patch';
 import { loadIommuModel, type IommuModel } from './model/iommu';
 import { simulateProbe } from './model/probe/simulate';
 import type { ProbeReport } from './model/probe/types';
@@ -21,9 +19,10 @@ import type { DtsFile } from './syntax/ast';
 import { ParseCache, parseDtsSteps, settleMoves } from './syntax/parse';
 import { hasIncbin, patchTree, remapAll, settleTree, sortLikeMerge, spanNow, type MergeMemo, type PatchResult } from './tree/incremental';
 import { buildTreeSteps } from './tree/merge';
-import { noteReads, Reads, readsShape, trackReads } from './tree/value-reads';
+import { noteReads, Reads, trackReads } from './tree/value-reads';
 import type { LiveTree } from './tree/types';
 import { analyzeOverlayStack, stackNotes, syntaxDiagnostic } from './analysis-stack';
+import { graphAfterReshape, graphStage, type GraphCounters } from './analysis-graph';
 import { flavourFromTree, flavourName, type Flavour } from './workspace/flavour';
 import { planStack, type StackMode, type StackPlan } from './workspace/stack';
 import { detectIncludePaths } from './workspace/include-paths';
@@ -234,24 +233,19 @@ export class AnalysisHost {
 
   /** Keystrokes the preprocessor replayed on its last run, parses made by editing the last one, trees patched. */
   get incrementalStats(): { preprocessReplays: number; parseEdits: number; mergePatches: number; mergeValuePatches: number; modelSkips: number; edgePatches: number; checksRerun: number; unitsRerun: number; cellsPatches: number; shapePatches: number; reshapePatches: number; shapeKeeps: number } {
-    return { preprocessReplays: this.ppCache.incremental, parseEdits: this.parseCache.edits, mergePatches: this.mergePatches, mergeValuePatches: this.mergeValuePatches, modelSkips: this.modelSkips, edgePatches: this.edgePatches, checksRerun: this.checksRerun, unitsRerun: this.unitsRerun, cellsPatches: this.cellsPatches, shapePatches: this.shapePatches, reshapePatches: this.reshapePatches, shapeKeeps: this.shapeKeeps };
+    const g = this.graphCounters;
+    return { preprocessReplays: this.ppCache.incremental, parseEdits: this.parseCache.edits, mergePatches: this.mergePatches, mergeValuePatches: this.mergeValuePatches, modelSkips: this.modelSkips, edgePatches: g.edgePatches, checksRerun: this.checksRerun, unitsRerun: this.unitsRerun, cellsPatches: g.cellsPatches, shapePatches: g.shapePatches, reshapePatches: this.reshapePatches, shapeKeeps: g.shapeKeeps };
   }
   private mergePatches = 0;
   private mergeValuePatches = 0;
   private modelSkips = 0;
-  /** keystrokes whose changed value had its supplier edges decoded again in place, and checks run again one by one */
-  private edgePatches = 0;
   private checksRerun = 0;
   /** units of checks made of units (checks/index.ts rerunUnits) run again */
   private unitsRerun = 0;
-  /** keystrokes that changed the shape of a property's edges, that property alone decoded again (model/graph-patch.ts) */
-  private shapePatches = 0;
   /** trees patched for a renamed property or node (graph and checks made again) */
   private reshapePatches = 0;
-  /** reshapes (properties renamed, added or removed) whose graph was kept: its build read none of their names or values */
-  private shapeKeeps = 0;
-  /** keystrokes that changed a cell count, the properties that read it decoded again (model/graph-patch.ts) */
-  private cellsPatches = 0;
+  /** the graph stage's patches (analysis-graph.ts) */
+  private readonly graphCounters: GraphCounters = { edgePatches: 0, cellsPatches: 0, shapePatches: 0, shapeKeeps: 0 };
 
   /**
    * The files and include directories of the context of root (workspace/stack.ts). A plan is kept for
@@ -366,10 +360,8 @@ export class AnalysisHost {
           // label changed): the graph is kept when its build read none of it (graphShape where that is less: the
           // properties whose references resolve otherwise are decoded again below), and only the checks that read any run again
           this.reshapePatches++;
-          const shape = patched.shape;
-          if (!shape || !memo.graphReads || readsShape(memo.graphReads, patched.graphShape ?? shape)) memo.graph = undefined;
-          if (!shape) memo.checks = undefined;
-          else if (memo.graph) this.shapeKeeps++;
+          graphAfterReshape(memo, patched, this.model, this.graphCounters);
+          if (!patched.shape) memo.checks = undefined;
         }
         tree = memo.tree;
         remapAll(memo.treeDiags, pp.map);
@@ -399,52 +391,7 @@ export class AnalysisHost {
       const byContent = flavourFromTree(tree);
       if (byContent) { flavour = byContent; flavourReason = `the tree has ${flavourName(byContent)} properties`; }
     }
-    // a patched tree showing the same values, or another value of a property the graph did not read, has the
-    // same edges, moved with it; a value the graph read has its edges decoded again (patchPropertyEdges: the
-    // same shape, new arguments) or the graph is built again; a graph built for a memo records what it read
-    // (tree/value-reads.ts)
-    // a cell count (`#clock-cells`) that changed: the properties whose decoding read it are decoded again; a value
-    // whose edges changed shape: that property alone (model/graph-patch.ts); the graph then has other edges, as if
-    // built again, for the checks
-    let reshaped = false;
-    if (memo && patched && memo.graph && memo.graphChanged) {
-      settleTreeNow();
-      const changed = memo.graphChanged;
-      memo.graphChanged = undefined;
-      const m = memo;
-      if (patchPropertyEdges(m.graph!, tree, this.model, changed)) this.edgePatches++;
-      else {
-        // a cell count: its readers decoded again; a property whose edges changed shape: it alone (graph-patch.ts)
-        const cells = changed.name.startsWith('#');
-        const g = m.cellsReaders && m.graphReads
-          ? trackReads(m.graphReads, () => cells
-            ? patchCellsEdges(m.graph!, tree, this.model, changed, m.cellsReaders!)
-            : patchPropertiesShape(m.graph!, tree, this.model, [changed], m.cellsReaders!))
-          : undefined;
-        if (g) { m.graph = g; reshaped = true; if (cells) this.cellsPatches++; else this.shapePatches++; } else m.graph = undefined;
-      }
-    }
-    if (memo && patched && memo.graph && memo.graphRedecode?.length) {
-      // a label changed: the properties holding the references by its names decoded again (graph-patch.ts)
-      settleTreeNow();
-      const props = memo.graphRedecode;
-      memo.graphRedecode = undefined;
-      const m = memo;
-      const g = m.cellsReaders && m.graphReads ? trackReads(m.graphReads, () => patchPropertiesShape(m.graph!, tree, this.model, props, m.cellsReaders!)) : undefined;
-      if (g) { m.graph = g; reshaped = true; this.shapePatches++; } else m.graph = undefined;
-    }
-    const graphKept = !!(memo && patched && memo.graph) && !reshaped;
-    let graph: SupplierGraph;
-    if (memo && patched && memo.graph) graph = memo.graph;
-    else if (memo) {
-      settleTreeNow();
-      const reads = new Reads();
-      const readers: CellsReaders = new Map();
-      graph = trackReads(reads, () => buildSupplierGraph(tree, this.model, readers));
-      memo.graph = graph;
-      memo.graphReads = reads;
-      memo.cellsReaders = readers;
-    } else graph = buildSupplierGraph(tree, this.model);
+    const { graph, kept: graphKept, reshaped } = graphStage(memo, patched, tree, this.model, settleTreeNow, this.graphCounters);
     // a patched tree is the last analysis' tree, moved: no pause until this analysis replaces that one
     if (!patched && sliceMs !== Infinity) yield 'graph';
     const kernel = kernelEnvironmentOf(this.kernelFilesFor(fs, root), tree, this.options.kernel);

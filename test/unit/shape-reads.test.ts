@@ -67,19 +67,40 @@ test('shape: properties whose names nothing reads keep the graph and every check
   assert.equal(keeps, steps.length - 1, 'the graph was kept');
 });
 
-test('shape: a name the graph picks by its binding (clocks) builds the graph again; = fresh', () => {
+test('shape: a name the graph picks by its binding walking the node (clocks) decodes that property again; = fresh', () => {
   const { edit } = setup();
   const { r, before, after } = edit('clockz = <&clk 3 4>', 'clocks = <&clk 3 4>');
   assert.equal(after.reshapePatches, before.reshapePatches + 1);
-  assert.equal(after.shapeKeeps, before.shapeKeeps, 'the graph read the name: built again');
+  assert.equal(after.shapeKeeps, before.shapeKeeps, 'the graph read the name');
+  assert.equal(after.shapePatches, before.shapePatches + 1, 'the renamed property alone decoded again');
   // the edge to the disabled clock controller (the graph's), and the cell count (the cells check's own walk)
   const edge = (ds: { code: string; message: string }[]) => ds.some((d) => d.code === 'supplier-disabled' && /&clk/.test(d.message));
   const count = (ds: { code: string; message: string }[]) => ds.some((d) => d.code === 'phandle-cells-mismatch' && /expects 1 cell/.test(d.message));
   const all = JSON.stringify(r.incremental.diagnostics.map((d) => `${d.code}: ${d.message}`));
   assert.ok(edge(r.incremental.diagnostics), all);
   assert.ok(count(r.incremental.diagnostics), all);
-  const back = edit('clocks = <&clk 3 4>', 'clockz = <&clk 3 4>').r.incremental.diagnostics;
+  const b = edit('clocks = <&clk 3 4>', 'clockz = <&clk 3 4>');
+  const back = b.r.incremental.diagnostics;
   assert.ok(!edge(back) && !count(back));
+  assert.equal(b.after.shapePatches, b.before.shapePatches + 1, 'its edges gone: decoded again under a name with no binding');
+});
+
+test('shape: a name other decodings look up (interrupt-parent) or whose edges are another node\'s (remote-endpoint) builds the graph again; = fresh', () => {
+  const text = BOARD.replace(/\};\n$/, [
+    '\tintc: interrupt-controller@2000 { compatible = "vendor,intc"; reg = <0x2000 0x100>; interrupt-controller; #interrupt-cells = <1>; status = "disabled"; };',
+    '\tdev@6000 { compatible = "vendor,dev"; reg = <0x6000 0x10>; interrupt-parenx = <&intc>; interrupts = <5>; };',
+    '\tsrc { port { src_out: endpoint { remote-endpoinx = <&sink_in>; }; }; };',
+    '\tsink { port { sink_in: endpoint { remote-endpoint = <&src_out>; }; }; };',
+    '};',
+    '',
+  ].join('\n'));
+  const { edit } = setup(text);
+  for (const [from, to] of [['interrupt-parenx', 'interrupt-parent'], ['interrupt-parent', 'interrupt-parenx'], ['remote-endpoinx', 'remote-endpoint'], ['remote-endpoint', 'remote-endpoinx']]) {
+    const { before, after } = edit(`${from} = `, `${to} = `);
+    assert.equal(after.reshapePatches, before.reshapePatches + 1, `${from} -> ${to} patched`);
+    assert.equal(after.shapePatches, before.shapePatches, `${from} -> ${to}: not decoded alone`);
+    assert.equal(after.shapeKeeps, before.shapeKeeps, `${from} -> ${to}: built again`);
+  }
 });
 
 test('shape: a name a check looks up (status) runs that check again; = fresh', () => {

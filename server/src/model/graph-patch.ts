@@ -36,6 +36,15 @@ export function patchPropertiesShape(graph: SupplierGraph, tree: LiveTree, model
   return redecode(graph, tree, model, new Set(props), readers);
 }
 
+/**
+ * The graph after properties were renamed (or added): decoded again under their names now, every other edge kept.
+ * The caller has made sure that no other property's decoding read them, by either name (analysis-graph.ts
+ * walkedOnly): a property with no binding now makes no edges and is read by nothing. Undefined when one left the tree.
+ */
+export function patchRenamedEdges(graph: SupplierGraph, tree: LiveTree, model: IommuModel, props: readonly TreeProperty[], readers: CellsReaders): SupplierGraph | undefined {
+  return redecode(graph, tree, model, new Set(props), readers);
+}
+
 /** `consumers` decoded again, their edges put in the build's order among the others (undefined: one left the tree). */
 function redecode(graph: SupplierGraph, tree: LiveTree, model: IommuModel, consumers: ReadonlySet<TreeProperty>, readers: CellsReaders): SupplierGraph | undefined {
   // the build's order: nodes depth first (children in order), a node's parent edge, then its properties

@@ -50,6 +50,11 @@ export interface MergeMemo {
   /** set by patchTree: properties whose references resolve to other nodes now (a label changed): their edges are decoded again */
   graphRedecode?: TreeProperty[];
   /**
+   * set by the analysis after a reshape (analysis-graph.ts graphAfterReshape): properties renamed, added or removed
+   * whose names the graph's build only picked walking their own node: their edges decoded again
+   */
+  graphRenamed?: TreeProperty[];
+  /**
    * per check (checks/index.ts order): its diagnostics with their positions and the properties whose values it
    * read (besides the tree's shape and the graph), for the flavour and kernel they were made for (absent: run them all again)
    */
@@ -159,6 +164,7 @@ function deletedDefinition(tree: LiveTree, def: ast.PropertyDef): boolean {
 export function patchTree(memo: MergeMemo, now: ast.DtsFile, text: string, ctx: BuildTreeContext): PatchResult | undefined {
   if (!memo.patchable) return undefined;
   memo.graphRedecode = undefined;
+  memo.graphRenamed = undefined;
   // (the last edit's moves first: everything below reads the tree's positions)
   settleTree(memo);
   // the preprocessed text did not change (an edit in a comment, a directive's spacing): only the files moved

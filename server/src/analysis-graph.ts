@@ -1,0 +1,117 @@
+// The supplier graph stage of an analysis (model/graph.ts). A keystroke's patched tree keeps the last analysis'
+// graph, moved with it, unless the build read what the patch changed: then only the properties whose edges that
+// changes are decoded again (model/graph-patch.ts), or the graph is built again. A graph built for the incremental
+// merge records what it read (tree/value-reads.ts) and which decodings read each cell count.
+import { buildSupplierGraph, patchPropertyEdges, type CellsReaders } from './model/graph';
+import { patchCellsEdges, patchPropertiesShape, patchRenamedEdges } from './model/graph-patch';
+import { bindingForProperty, type IommuModel } from './model/iommu';
+import type { SupplierGraph } from './model/types';
+import type { MergeMemo, PatchResult } from './tree/incremental';
+import type { LiveTree } from './tree/types';
+import { Reads, readsShape, trackReads, type ShapeChange } from './tree/value-reads';
+
+/** How the graph stage went, counted by the host (AnalysisHost.incrementalStats). */
+export interface GraphCounters {
+  /** a changed value's edges decoded again in place (same shape, other arguments) */
+  edgePatches: number;
+  /** a changed cell count: the properties that read it decoded again */
+  cellsPatches: number;
+  /** properties decoded again: a value whose edges changed shape, a label's references, a renamed property */
+  shapePatches: number;
+  /** reshapes whose graph was kept: its build read none of what changed */
+  shapeKeeps: number;
+}
+
+/**
+ * A patch renamed, added or removed properties or nodes, or changed references or a label (PatchResult.reshaped):
+ * the memo's graph stays when its build read none of it (shape), the properties it names are decoded again below
+ * when the build read their names only by walking their own node's properties (walkedOnly), else it goes (built
+ * again). No shape: it goes.
+ */
+export function graphAfterReshape(memo: MergeMemo, patched: PatchResult, model: IommuModel, counters: GraphCounters): void {
+  const shape = patched.shape;
+  const r = memo.graphReads;
+  if (!shape || !r) { memo.graph = undefined; return; }
+  const s = patched.graphShape ?? shape;
+  if (!readsShape(r, s)) { if (memo.graph) counters.shapeKeeps++; return; }
+  if (memo.cellsReaders && walkedOnly(model, r, s)) memo.graphRenamed = [...s.props];
+  else memo.graph = undefined;
+}
+
+/**
+ * Did the build read what `s` changed only by walking the properties of their own node (a supplier binding's names
+ * picked by rule, `clocks` renamed `clocksx`), never by looking a name up (`interrupt-parent`, `#clock-cells`: other
+ * properties' decoding reads them) nor a node's name, path or a renumbered cell? Then decoding those properties
+ * again is what a new build does: the walk of another node reads none of them, and a walk's picks are made property by
+ * property. Properties that left the tree make the decoding give up (the graph is built again).
+ */
+function walkedOnly(model: IommuModel, r: Reads, s: ShapeChange): boolean {
+  if (s.node || (s.renumbered && s.renumbered.size) || s.props.length === 0) return false;
+  for (const n of s.names) {
+    // (looked up: `interrupt-parent`, the cell counts; a remote-endpoint's edge is its remote port's node's)
+    if (r.names?.has(n) || bindingForProperty(model, n)?.decoder === 'remote-endpoint') return false;
+  }
+  return true;
+}
+
+/**
+ * The graph of this analysis: the memo's (moved), with what the patch changed decoded again (graphChanged: a value
+ * the build read; graphRedecode: properties named by a reshape), or built (recording its reads for a memo).
+ * `reshaped`: the kept graph has other edges than before, as if built again; `kept`: the last graph as it was.
+ */
+export function graphStage(memo: MergeMemo | undefined, patched: PatchResult | undefined, tree: LiveTree, model: IommuModel, settleTreeNow: () => void, counters: GraphCounters): { graph: SupplierGraph; kept: boolean; reshaped: boolean } {
+  // a patched tree showing the same values, or another value of a property the graph did not read, has the same
+  // edges, moved with it; a value the graph read has its edges decoded again (patchPropertyEdges: the same shape, new
+  // arguments); a cell count (`#clock-cells`) that changed: the properties whose decoding read it are decoded again;
+  // a value whose edges changed shape: that property alone (model/graph-patch.ts); the graph then has other edges,
+  // as if built again, for the checks. Else the graph is built again.
+  let reshaped = false;
+  if (memo && patched && memo.graph && memo.graphChanged) {
+    settleTreeNow();
+    const changed = memo.graphChanged;
+    memo.graphChanged = undefined;
+    const m = memo;
+    if (patchPropertyEdges(m.graph!, tree, model, changed)) counters.edgePatches++;
+    else {
+      const cells = changed.name.startsWith('#');
+      const g = m.cellsReaders && m.graphReads
+        ? trackReads(m.graphReads, () => cells
+          ? patchCellsEdges(m.graph!, tree, model, changed, m.cellsReaders!)
+          : patchPropertiesShape(m.graph!, tree, model, [changed], m.cellsReaders!))
+        : undefined;
+      if (g) { m.graph = g; reshaped = true; if (cells) counters.cellsPatches++; else counters.shapePatches++; } else m.graph = undefined;
+    }
+  }
+  if (memo && patched && memo.graph && memo.graphRedecode?.length) {
+    // a label changed: the properties holding the references by its names
+    settleTreeNow();
+    const props = memo.graphRedecode;
+    memo.graphRedecode = undefined;
+    const m = memo;
+    const g = m.cellsReaders && m.graphReads ? trackReads(m.graphReads, () => patchPropertiesShape(m.graph!, tree, model, props, m.cellsReaders!)) : undefined;
+    if (g) { m.graph = g; reshaped = true; counters.shapePatches++; } else m.graph = undefined;
+  }
+  if (memo && patched && memo.graph && memo.graphRenamed?.length) {
+    // properties renamed (graphAfterReshape): decoded again under their names now
+    settleTreeNow();
+    const props = memo.graphRenamed;
+    memo.graphRenamed = undefined;
+    const m = memo;
+    const g = m.cellsReaders && m.graphReads ? trackReads(m.graphReads, () => patchRenamedEdges(m.graph!, tree, model, props, m.cellsReaders!)) : undefined;
+    if (g) { m.graph = g; reshaped = true; counters.shapePatches++; } else m.graph = undefined;
+  }
+  if (memo) { memo.graphRedecode = undefined; memo.graphRenamed = undefined; }
+  const kept = !!(memo && patched && memo.graph) && !reshaped;
+  if (memo && patched && memo.graph) return { graph: memo.graph, kept, reshaped };
+  if (memo) {
+    settleTreeNow();
+    const reads = new Reads();
+    const readers: CellsReaders = new Map();
+    const graph = trackReads(reads, () => buildSupplierGraph(tree, model, readers));
+    memo.graph = graph;
+    memo.graphReads = reads;
+    memo.cellsReaders = readers;
+    return { graph, kept, reshaped };
+  }
+  return { graph: buildSupplierGraph(tree, model), kept, reshaped };
+}
