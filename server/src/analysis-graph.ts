@@ -7,7 +7,7 @@ import { patchCellsEdges, patchPropertiesShape, patchRenamedEdges } from './mode
 import { bindingForProperty, type IommuModel } from './model/iommu';
 import type { SupplierGraph } from './model/types';
 import type { MergeMemo, PatchResult } from './tree/incremental';
-import type { LiveTree } from './tree/types';
+import type { LiveTree, TreeProperty } from './tree/types';
 import { Reads, readsShape, trackReads, type ShapeChange } from './tree/value-reads';
 
 /** How the graph stage went, counted by the host (AnalysisHost.incrementalStats). */
@@ -56,7 +56,8 @@ function walkedOnly(model: IommuModel, r: Reads, s: ShapeChange): boolean {
 
 /**
  * The graph of this analysis: the memo's (moved), with what the patch changed decoded again (graphChanged: a value
- * the build read; graphRedecode: properties named by a reshape), or built (recording its reads for a memo).
+ * the build read; graphRedecode: the references of a changed label; graphRenamed: renamed properties), or built
+ * (recording its reads for a memo).
  * `reshaped`: the kept graph has other edges than before, as if built again; `kept`: the last graph as it was.
  */
 export function graphStage(memo: MergeMemo | undefined, patched: PatchResult | undefined, tree: LiveTree, model: IommuModel, settleTreeNow: () => void, counters: GraphCounters): { graph: SupplierGraph; kept: boolean; reshaped: boolean } {
@@ -82,24 +83,16 @@ export function graphStage(memo: MergeMemo | undefined, patched: PatchResult | u
       if (g) { m.graph = g; reshaped = true; if (cells) counters.cellsPatches++; else counters.shapePatches++; } else m.graph = undefined;
     }
   }
-  if (memo && patched && memo.graph && memo.graphRedecode?.length) {
-    // a label changed: the properties holding the references by its names
+  // a label changed: the properties holding the references by its names (patchPropertiesShape); properties renamed
+  // (graphAfterReshape): decoded again under their names now (patchRenamedEdges)
+  const redo = (props: TreeProperty[], patch: typeof patchPropertiesShape): void => {
     settleTreeNow();
-    const props = memo.graphRedecode;
-    memo.graphRedecode = undefined;
-    const m = memo;
-    const g = m.cellsReaders && m.graphReads ? trackReads(m.graphReads, () => patchPropertiesShape(m.graph!, tree, model, props, m.cellsReaders!)) : undefined;
+    const m = memo!;
+    const g = m.cellsReaders && m.graphReads ? trackReads(m.graphReads, () => patch(m.graph!, tree, model, props, m.cellsReaders!)) : undefined;
     if (g) { m.graph = g; reshaped = true; counters.shapePatches++; } else m.graph = undefined;
-  }
-  if (memo && patched && memo.graph && memo.graphRenamed?.length) {
-    // properties renamed (graphAfterReshape): decoded again under their names now
-    settleTreeNow();
-    const props = memo.graphRenamed;
-    memo.graphRenamed = undefined;
-    const m = memo;
-    const g = m.cellsReaders && m.graphReads ? trackReads(m.graphReads, () => patchRenamedEdges(m.graph!, tree, model, props, m.cellsReaders!)) : undefined;
-    if (g) { m.graph = g; reshaped = true; counters.shapePatches++; } else m.graph = undefined;
-  }
+  };
+  if (memo && patched && memo.graph && memo.graphRedecode?.length) redo(memo.graphRedecode, patchPropertiesShape);
+  if (memo && patched && memo.graph && memo.graphRenamed?.length) redo(memo.graphRenamed, patchRenamedEdges);
   if (memo) { memo.graphRedecode = undefined; memo.graphRenamed = undefined; }
   const kept = !!(memo && patched && memo.graph) && !reshaped;
   if (memo && patched && memo.graph) return { graph: memo.graph, kept, reshaped };
