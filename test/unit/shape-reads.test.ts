@@ -35,6 +35,11 @@ const BOARD = [
   '',
 ].join('\n');
 
+/** `board` with `lines` added at the end of its root node. */
+function withNodes(board: string, lines: string[]): string {
+  return board.replace(/\};\n$/, [...lines, '};', ''].join('\n'));
+}
+
 function setup(text = BOARD) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dts-shape-'));
   const board = path.join(dir, 'board.dts');
@@ -86,14 +91,12 @@ test('shape: a name the graph picks by its binding walking the node (clocks) dec
 });
 
 test('shape: a name other decodings look up (interrupt-parent) or whose edges are another node\'s (remote-endpoint) builds the graph again; = fresh', () => {
-  const text = BOARD.replace(/\};\n$/, [
+  const text = withNodes(BOARD, [
     '\tintc: interrupt-controller@2000 { compatible = "vendor,intc"; reg = <0x2000 0x100>; interrupt-controller; #interrupt-cells = <1>; status = "disabled"; };',
     '\tdev@6000 { compatible = "vendor,dev"; reg = <0x6000 0x10>; interrupt-parenx = <&intc>; interrupts = <5>; };',
     '\tsrc { port { src_out: endpoint { remote-endpoinx = <&sink_in>; }; }; };',
     '\tsink { port { sink_in: endpoint { remote-endpoint = <&src_out>; }; }; };',
-    '};',
-    '',
-  ].join('\n'));
+  ]);
   const { edit } = setup(text);
   for (const [from, to] of [['interrupt-parenx', 'interrupt-parent'], ['interrupt-parent', 'interrupt-parenx'], ['remote-endpoinx', 'remote-endpoint'], ['remote-endpoint', 'remote-endpoinx']]) {
     const { before, after } = edit(`${from} = `, `${to} = `);
@@ -125,12 +128,10 @@ test('shape: regulator-* names (a rule the status and cycle checks pick by) run 
 });
 
 test('shape: the name of a component node owner (qcom,gmu, picked by the walk of the status check) runs that check again; = fresh', () => {
-  const text = BOARD.replace(/\};\n$/, [
+  const text = withNodes(BOARD, [
     '\tgmu: gmu@3000 { compatible = "qcom,adreno-gmu-630.2", "qcom,adreno-gmu"; reg = <0x3000 0x100>; clocks = <&clk 1>; };',
     '\tgpu@4000 { compatible = "qcom,adreno-630.2"; reg = <0x4000 0x100>; qcom,gmx = <&gmu>; };',
-    '};',
-    '',
-  ].join('\n'));
+  ]);
   const { first, edit } = setup(text);
   const about = (ds: { code: string; message: string }[]) => ds.filter((d) => d.code === 'supplier-disabled' && /gmu/.test(d.message));
   assert.equal(about(first.incremental.diagnostics).length, 0, 'no GPU owns the GMU: its suppliers do not matter');
@@ -141,7 +142,7 @@ test('shape: the name of a component node owner (qcom,gmu, picked by the walk of
 
 // A node renamed (PatchResult.shape.node): what made text of its name or of a path through it (nodeRef, nodePath), or
 // tested its name, runs again; the rest is kept, its positions at the name moved.
-const NODES = BOARD.replace(/\};\n$/, [
+const NODES = withNodes(BOARD, [
   '\tbus@5000 {',
   '\t\tcompatible = "simple-bus";',
   '\t\t#address-cells = <1>;',
@@ -182,9 +183,7 @@ const NODES = BOARD.replace(/\};\n$/, [
   '\t\t};',
   '\t};',
   '\tpanel { compatible = "vendor,panel"; port { panel_in: endpoint { remote-endpoint = <&dsi_out>; }; }; };',
-  '};',
-  '',
-].join('\n'));
+]);
 
 type Diags = { code: string; message: string; node?: string }[];
 /** the findings of one consumer's clocks entry of the disabled &clk (not the summary at &clk) */
@@ -334,7 +333,7 @@ test('reference changed: the property decoded again, the graph kept; = fresh', (
 
 test('reference changed to nodes referenced before it: dtc\'s numbering kept as it is; = fresh', () => {
   // dev@4000 comes after the first references to clk, early and late: its references change no number
-  const { first, edit } = setup(REFS.replace(/\};\n$/, '\tdev@4000 {\n\t\tcompatible = "vendor,dev";\n\t\treg = <0x4000 0x10>;\n\t\tclocks = <&clk 3>;\n\t};\n};\n'));
+  const { first, edit } = setup(withNodes(REFS, ['\tdev@4000 {', '\t\tcompatible = "vendor,dev";', '\t\treg = <0x4000 0x10>;', '\t\tclocks = <&clk 3>;', '\t};']));
   const numbers = (a: typeof first.incremental) => [...a.tree.phandles].map(([k, v]) => `${k}:${v.name}`).sort().join(' ');
   const was = numbers(first.incremental);
   // (the first reference patch after a whole merge numbers in full: the merge records no first references)
@@ -366,7 +365,7 @@ test('reference changed to nodes referenced before it: dtc\'s numbering kept as 
 
 test('reference changed: dtc\'s numbering moves under a raw phandle cell: what looked it up runs again; = fresh', () => {
   // early takes phandle 1, clk 2, late 3: the raw cell <3 5> is late's, by dtc's numbering only
-  const { first, edit } = setup(REFS.replace(/\};\n$/, '\tdev@3000 { compatible = "vendor,dev"; reg = <0x3000 0x10>; clocks = <3 5>; };\n};\n'));
+  const { first, edit } = setup(withNodes(REFS, ['\tdev@3000 { compatible = "vendor,dev"; reg = <0x3000 0x10>; clocks = <3 5>; };']));
   const raw = (ds: Diags) => ds.filter((d) => d.code === 'raw-phandle-unstable').map((d) => d.message.split('.')[0]);
   assert.deepEqual(raw(first.incremental.diagnostics), ['raw phandle 0x3 is &late only by dtc\'s numbering']);
   // early referenced no more: clk takes 1, late 2

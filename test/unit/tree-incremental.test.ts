@@ -578,9 +578,41 @@ test('incremental: a node\'s labels changed where it is defined are patched (the
   }
 });
 
-test('incremental: properties typed into a node\'s body or deleted from it, a character at a time or a line at once, are patched (skipped text alone changes nothing; references resolved and phandles numbered again), = fresh; what the merge would place otherwise is merged again', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dts-body-'));
+/**
+ * `text` written as a board in a folder of its own and analysed, with keystrokes at anchors (the offset right after
+ * the anchor in the text as it is now), each run compared with a fresh analysis: `typed` types `s` a character at a
+ * time and deletes it again, `pasted` inserts `s` at once and removes it, `merged` runs any n keystrokes that end at
+ * `text` again; each returns how many of its keystrokes were merged in full rather than patched.
+ */
+function bodySession(prefix: string, text: string) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   const board = path.join(dir, 'board.dts');
+  fs.writeFileSync(board, text);
+  const run = diffRun({ autoDetectIncludePaths: false });
+  assert.equal(run.step(board).diff, undefined);
+  const texts = new Map([[board, text]]);
+  const kb = keyboard(run, board, texts);
+  const at = (anchor: string): number => {
+    const k = texts.get(board)!.indexOf(anchor);
+    assert.ok(k >= 0, anchor);
+    return k + anchor.length;
+  };
+  const merged = (n: number, f: () => void): number => {
+    const before = run.host.incrementalStats.mergePatches;
+    f();
+    assert.equal(texts.get(board), text);
+    return n - (run.host.incrementalStats.mergePatches - before);
+  };
+  const typed = (anchor: string, s: string): number => merged(2 * s.length, () => kb.typeAndDelete(board, at(anchor), s));
+  const pasted = (anchor: string, s: string): number => merged(2, () => {
+    const p = at(anchor);
+    kb.key(board, p, 0, s, `pasting ${JSON.stringify(s)}`);
+    kb.key(board, p, s.length, '', `cutting ${JSON.stringify(s)}`);
+  });
+  return { run, board, texts, kb, at, merged, typed, pasted };
+}
+
+test('incremental: properties typed into a node\'s body or deleted from it, a character at a time or a line at once, are patched (skipped text alone changes nothing; references resolved and phandles numbered again), = fresh; what the merge would place otherwise is merged again', () => {
   // (the nodes typed into sit in a huge node, whose items the parser parses again one at a time, errors and all)
   const fillers = Array.from({ length: 300 }, (_, k) => `\t\tfiller@${(0x10000 + k).toString(16)} { compatible = "vendor,filler"; reg = <0x${(0x10000 + k).toString(16)} 0x1>; };`);
   const text = [
@@ -624,30 +656,7 @@ test('incremental: properties typed into a node\'s body or deleted from it, a ch
     '};',
     '',
   ].join('\n');
-  fs.writeFileSync(board, text);
-  const run = diffRun({ autoDetectIncludePaths: false });
-  assert.equal(run.step(board).diff, undefined);
-  const texts = new Map([[board, text]]);
-  const kb = keyboard(run, board, texts);
-  /** `s` typed after `anchor` a character at a time, then deleted again from its end: the merges in full it took */
-  const typed = (anchor: string, s: string): number => {
-    const at = texts.get(board)!.indexOf(anchor);
-    assert.ok(at >= 0, anchor);
-    const before = run.host.incrementalStats;
-    kb.typeAndDelete(board, at + anchor.length, s);
-    assert.equal(texts.get(board), text);
-    return 2 * s.length - (run.host.incrementalStats.mergePatches - before.mergePatches);
-  };
-  /** `s` inserted after `anchor` at once, then removed at once: the merges in full it took */
-  const pasted = (anchor: string, s: string): number => {
-    const at = texts.get(board)!.indexOf(anchor);
-    assert.ok(at >= 0, anchor);
-    const before = run.host.incrementalStats;
-    kb.key(board, at + anchor.length, 0, s, `pasting ${JSON.stringify(s)}`);
-    kb.key(board, at + anchor.length, s.length, '', `cutting ${JSON.stringify(s)}`);
-    assert.equal(texts.get(board), text);
-    return 2 - (run.host.incrementalStats.mergePatches - before.mergePatches);
-  };
+  const { run, board, texts, kb, typed, pasted } = bodySession('dts-body-', text);
   const reshaped = run.host.incrementalStats.reshapePatches;
   // patched at every keystroke: a property typed at the end of a node's properties, between two, in a child
   // node; a reference to a node with no phandle yet; one to no node (reported unresolved, then not)
@@ -735,8 +744,6 @@ test('incremental: property and node lines typed into and deleted from kernel .d
 });
 
 test('incremental: a node with a /delete-property/ or /delete-node/ below it takes properties and nodes typed or pasted into its body as a patch, unless the deletion names what came or went, = fresh', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dts-body-deleted-'));
-  const board = path.join(dir, 'board.dts');
   const text = [
     '/dts-v1/;',
     '/ {',
@@ -775,60 +782,37 @@ test('incremental: a node with a /delete-property/ or /delete-node/ below it tak
     '};',
     '',
   ].join('\n');
-  fs.writeFileSync(board, text);
-  const run = diffRun({ autoDetectIncludePaths: false });
-  assert.equal(run.step(board).diff, undefined);
-  const texts = new Map([[board, text]]);
-  const kb = keyboard(run, board, texts);
-  /** the keystrokes of f patched (not merged in full) */
-  const merges = (f: () => void): number => {
-    const before = run.host.incrementalStats;
-    f();
-    assert.equal(texts.get(board), text);
-    return run.host.incrementalStats.mergePatches - before.mergePatches;
-  };
-  const at = (anchor: string): number => {
-    const k = texts.get(board)!.indexOf(anchor);
-    assert.ok(k >= 0, anchor);
-    return k + anchor.length;
-  };
-  const typedPatches = (anchor: string, s: string): number => merges(() => kb.typeAndDelete(board, at(anchor), s));
-  const pastedPatches = (anchor: string, s: string): number => merges(() => {
-    const p = at(anchor);
-    kb.key(board, p, 0, s, `pasting ${JSON.stringify(s)}`);
-    kb.key(board, p, s.length, '', `cutting ${JSON.stringify(s)}`);
-  });
+  const { board, kb, at, merged, typed, pasted } = bodySession('dts-body-deleted-', text);
   // the bus: dev@1's `interrupts` and the node ghost are deleted below it; a property typed into the bus (while
   // half written, the parser may skip dev@0 after it) and a child pasted into it (after dev@5: the edit found by
   // comparing the texts takes in the end of the node before it) touch neither: patched at every keystroke
-  const line = '\t\tvendor,foo = <1>;\n';
-  assert.equal(typedPatches('\t\treg = <0x5000 0x100>;\n', line), 2 * line.length);
-  assert.equal(pastedPatches('\t\tdev@5 { reg = <5>; };\n', '\t\tdev@2 { reg = <2>; };\n'), 2);
+  assert.equal(typed('\t\treg = <0x5000 0x100>;\n', '\t\tvendor,foo = <1>;\n'), 0);
+  assert.equal(pasted('\t\tdev@5 { reg = <5>; };\n', '\t\tdev@2 { reg = <2>; };\n'), 0);
   // a property typed into dev@1 itself, after its deleted `interrupts` (another name): patched
-  assert.equal(typedPatches('\t\t\tinterrupts = <5>;\n', '\t\t\tvendor,bar = <2>;\n'), 2 * '\t\t\tvendor,bar = <2>;\n'.length);
+  assert.equal(typed('\t\t\tinterrupts = <5>;\n', '\t\t\tvendor,bar = <2>;\n'), 0);
   // what the deletions name: dev@1's `interrupts` pasted again after the first, a second ghost node's contents
   // pasted, dev@1 cut and pasted again (its deleted property with it): merged in full
-  assert.equal(pastedPatches('\t\t\tinterrupts = <5>;\n', '\t\t\tinterrupts = <6>;\n'), 0);
-  assert.equal(pastedPatches('\t\tghost {\n', '\t\t\ty = <2>;\n'), 0);
+  assert.equal(pasted('\t\t\tinterrupts = <5>;\n', '\t\t\tinterrupts = <6>;\n'), 2);
+  assert.equal(pasted('\t\tghost {\n', '\t\t\ty = <2>;\n'), 2);
   // names that delete directives which removed nothing name: a property typed with one, a property and a node
   // renamed to one (each keystroke equal to a fresh analysis: the directive removes what now has its name)
-  assert.ok(typedPatches('\t\treg = <0x5000 0x100>;\n', '\t\tnosuch = <1>;\n') < 2 * '\t\tnosuch = <1>;\n'.length);
-  assert.equal(merges(() => kb.typeAndDelete(board, at('\t\treg'), 'x')), 0);
-  assert.equal(merges(() => kb.typeAndDelete(board, at('\t\tdev@0'), '0')), 0);
-  assert.equal(pastedPatches('\t\tdev@5 { reg = <5>; };\n', '\t\tdev@00 { reg = <0>; };\n'), 0);
+  assert.ok(typed('\t\treg = <0x5000 0x100>;\n', '\t\tnosuch = <1>;\n') > 0);
+  assert.equal(typed('\t\treg', 'x'), 2);
+  assert.equal(typed('\t\tdev@0', '0'), 2);
+  assert.equal(pasted('\t\tdev@5 { reg = <5>; };\n', '\t\tdev@00 { reg = <0>; };\n'), 2);
   // dev@3 cut, the node `/delete-node/ &sub3` removed with it (that directive then finds nothing: an error)
-  assert.equal(merges(() => {
+  assert.equal(merged(2, () => {
     const line = '\t\tdev@3 { reg = <3>; sub3: sub { }; };\n';
     const p = at(line) - line.length;
     kb.key(board, p, line.length, '', 'cutting dev@3');
     kb.key(board, p, 0, line, 'pasting dev@3');
-  }), 0);
+  }), 2);
   // a node pasted where `/delete-node/ &gone4` removed one of its name: merged in full
-  assert.equal(pastedPatches('\t\tdev@5 { reg = <5>; };\n', '\t\tdev@4 { reg = <5>; };\n'), 0);
+  assert.equal(pasted('\t\tdev@5 { reg = <5>; };\n', '\t\tdev@4 { reg = <5>; };\n'), 2);
   const dev = '\t\tdev@1 {\n\t\t\treg = <1>;\n\t\t\tinterrupts = <5>;\n\t\t};\n';
-  assert.equal(merges(() => {
+  assert.equal(merged(2, () => {
     const p = at('\t\tdev@0 { reg = <0>; };\n');
     kb.key(board, p, dev.length, '', 'cutting dev@1');
     kb.key(board, p, 0, dev, 'pasting dev@1');
-  }), 0);
+  }), 2);
 });
