@@ -91,9 +91,12 @@ export function graphStage(memo: MergeMemo | undefined, patched: PatchResult | u
     const g = m.cellsReaders && m.graphReads ? trackReads(m.graphReads, () => patch(m.graph!, tree, model, props, m.cellsReaders!)) : undefined;
     if (g) { m.graph = g; reshaped = true; counters.shapePatches++; } else m.graph = undefined;
   };
-  if (memo && patched && memo.graph && memo.graphRedecode?.length) redo(memo.graphRedecode, patchPropertiesShape);
-  if (memo && patched && memo.graph && memo.graphRenamed?.length) redo(memo.graphRenamed, patchRenamedEdges);
+  // (taken once: the memo's next patch sets them again)
+  const redecode = memo?.graphRedecode;
+  const renamed = memo?.graphRenamed;
   if (memo) { memo.graphRedecode = undefined; memo.graphRenamed = undefined; }
+  if (memo && patched && memo.graph && redecode?.length) redo(redecode, patchPropertiesShape);
+  if (memo && patched && memo.graph && renamed?.length) redo(renamed, patchRenamedEdges);
   const kept = !!(memo && patched && memo.graph) && !reshaped;
   if (memo && patched && memo.graph) return { graph: memo.graph, kept, reshaped };
   if (memo) {

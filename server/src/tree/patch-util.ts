@@ -214,7 +214,7 @@ function sameNumbering(tree: LiveTree, prop: TreeProperty, was: ResolvedRef[], c
     if (t.phandle === undefined || (nb.first.has(t) && !before(t))) return undefined;
     if (!nb.first.has(t) && tree.phandles.get(t.phandle) !== t) return undefined;
   }
-  const out: Renumbering = { changed: false, phandleProps: [], cells: new Set(), holders: new Set() };
+  const out = noRenumbering();
   for (const ch of prop.chunks) {
     if (ch.kind !== 'cells') continue;
     for (const c of ch.cells) {
@@ -312,6 +312,11 @@ export function referenceShapes(r: Renumbering, props: Iterable<TreeProperty>, n
 }
 
 /** What numbering the phandles again changed (renumberPhandles). */
+/** A Renumbering in which nothing changed (yet). */
+export function noRenumbering(): Renumbering {
+  return { changed: false, phandleProps: [], cells: new Set(), holders: new Set() };
+}
+
 export interface Renumbering {
   /** a generated phandle came, went or has another value: a lookup of a node by phandle may find another now */
   changed: boolean;
@@ -347,7 +352,7 @@ export function renumberPhandles(tree: LiveTree, watch?: ReadonlySet<ResolvedRef
     if (explicitPhandle(n)) used.add(n.phandle);
     else { was.set(n, n.phandle); n.phandle = undefined; }
   }
-  const out: Renumbering = { changed: false, phandleProps: [], cells: new Set(), holders: new Set() };
+  const out = noRenumbering();
   const fresh = new Set<TreeNode>();
   const nb: Numbering = { order: new Map(), first: new Map() };
   // (each phandle's value made once: a board has thousands of references to a few hundred nodes)

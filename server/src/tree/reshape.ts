@@ -8,7 +8,7 @@ import type * as ast from '../syntax/ast';
 import { buildProp } from './build';
 import { MergeState, type BuildTreeContext } from './merge-state';
 import type { MergeMemo, PatchResult } from './incremental';
-import { atOrUnder, carryRefs, moveAll, MERGE_READS, NO_NAMES, nodeAt, pathOf, referenceShapes, renumberPhandles, resolveOrReport, type Renumbering, sameLabels, sameShape, somePathValue, valueRefs } from './patch-util';
+import { atOrUnder, carryRefs, moveAll, MERGE_READS, NO_NAMES, nodeAt, pathOf, referenceShapes, noRenumbering, renumberPhandles, resolveOrReport, sameLabels, sameShape, somePathValue, valueRefs } from './patch-util';
 import { spanMover } from './spans';
 import { noItems } from '../base/empty';
 import type { LiveTree, ResolvedRef, TreeNode } from './types';
@@ -182,7 +182,7 @@ export function relabelNode(memo: MergeMemo, e: ast.ParseEdit, containers: strin
   memo.treeDiags = memo.treeDiags.filter((x) => !(x.diag.code === 'unresolved-reference' && [...again].some((rr) => rr.ref.start === x.start && rr.ref.end === x.end)));
   memo.treeDiags.push(...mg.ctx.positioned!);
   // (no reference names the label, before or after: every reference keeps its target, and dtc's numbering with it)
-  const renumbered: Renumbering = again.size ? renumberPhandles(tree, again) : { changed: false, phandleProps: [], cells: new Set(), holders: new Set() };
+  const renumbered = again.size ? renumberPhandles(tree, again) : noRenumbering();
   memo.graphChanged = undefined;
   // the properties whose references now resolve otherwise: their edges decoded again, where the graph read them
   const graphReads = memo.graphReads;
