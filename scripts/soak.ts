@@ -6,7 +6,8 @@
 //   npm run soak -- --boards small                the two smaller boards (the CI run)
 //   npm run soak -- --fixtures                    the test fixtures' boards (no kernel tree needed)
 //   npm run soak -- --seeds 1-5                   several sessions, one after the other
-//   --check-every N (default 40)   --seconds S (stop a session early)   --trace (print every operation)
+//   --check-every N (default 40)   --check-from S (a quiet point after every step from S on)
+//     --seconds S (stop a session early)   --trace (print every operation)
 //   --memory (the server's RSS at rest at the end of each session, documents still open)
 //   --no-bindings (binding validation off in the server and in the fresh analysis)
 //
@@ -60,6 +61,7 @@ async function main(): Promise<void> {
   const seeds = seedsOf(arg('--seeds') ?? arg('--seed') ?? '1');
   const steps = Number(arg('--steps') ?? 2000);
   const checkEvery = Number(arg('--check-every') ?? 40);
+  const checkFrom = arg('--check-from') !== undefined ? Number(arg('--check-from')) : undefined;
   const seconds = Number(arg('--seconds') ?? 0);
   const trace = process.argv.includes('--trace');
   const memory = process.argv.includes('--memory');
@@ -67,7 +69,7 @@ async function main(): Promise<void> {
   let failed = false;
   for (const seed of seeds) {
     const t0 = Date.now();
-    const r: SoakResult = await runSoak({ workspace, files, seed, steps, checkEvery, seconds, memory, noBindings, log: (l) => console.log(l) });
+    const r: SoakResult = await runSoak({ workspace, files, seed, steps, checkEvery, checkFrom, seconds, memory, noBindings, log: (l) => console.log(l) });
     if (trace) for (const l of r.trace) console.log(l);
     const ops = Object.entries(r.ops).map(([k, v]) => `${k} ${v}`).join(', ');
     if (r.rssAtRest !== undefined) console.log(`seed ${seed}: RSS at rest ${(r.rssAtRest / 2 ** 20).toFixed(0)} MB with ${r.openDocuments} documents open`);

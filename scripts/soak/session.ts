@@ -26,6 +26,8 @@ export interface SoakOptions {
   steps: number;
   /** a quiet point (wait, then compare) every this many steps, and at the end */
   checkEvery: number;
+  /** from this step on, a quiet point after every step (to find the first step of a mismatch) */
+  checkFrom?: number;
   /** stop early after this many seconds (0: no limit) */
   seconds?: number;
   /** at the end, the server's RSS at rest (after its idle collections) with the documents still open */
@@ -190,7 +192,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       // typing pace varies: none, a keystroke's, a pause
       const pause = pick(rnd, [0, 0, 5, 30, 80, 200]);
       if (pause) await sleep(pause);
-      if (step % o.checkEvery === 0) await check();
+      if (step % o.checkEvery === 0 || (o.checkFrom !== undefined && step >= o.checkFrom)) await check();
     }
     await check();
     if (o.memory) {

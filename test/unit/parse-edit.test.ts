@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ParseCache, parseDts } from '../../server/src/syntax/parse';
+import { ParseCache, parseDts, settleMoves } from '../../server/src/syntax/parse';
 import type { DtsFile, NodeItem } from '../../server/src/syntax/ast';
 
 const fixtures = path.resolve(__dirname, '../../../test/fixtures/syntax');
@@ -206,4 +206,35 @@ test('random edits of a mid-size bus, syntax errors kept: every parse equals a c
     assert.deepEqual(plain(got), plain(parseDts(text, undefined, { complete: false })), `edit ${i} at ${p}`);
   }
   assert.ok(errorStates >= 100 && cache.edits >= 50, `${errorStates} parses with errors, ${cache.edits} edits of the last parse`);
+});
+
+test('an edit moved in place inside a huge node whose whole entry another owner keeps: a later lookup of that node equals a cold parse', () => {
+  // soak seed 62: sc7280.dtsi analysed alone (its owner keeps the soc node's entry), then in its board (the board's
+  // parse took a copy of the node, at its own offset), a space typed inside the node, settled in place, then the
+  // file's old text back (closed unsaved): the board's parse of it found the node's entry, with the items after
+  // the keystroke moved by the keystroke, one character off
+  const cache = new ParseCache();
+  const opts = (owner: string) => ({ owner, complete: false, deferMoves: true });
+  const first = parseDts(soc, cache, opts('huge-soc.dtsi'));
+  settleMoves(first, true);
+  const prefix = '/ {\n\tmodel = "board";\n};\n';
+  const inBoard = parseDts(prefix + soc, cache, opts('board.dts'));
+  settleMoves(inBoard, true);
+  const at = soc.indexOf('serial@1010000');
+  assert.ok(at > 0);
+  const typed = prefix + soc.slice(0, at) + ' ' + soc.slice(at);
+  const edited = parseDts(typed, cache, opts('board.dts'));
+  assert.equal(cache.edits, 1, 'the keystroke edits the last parse');
+  settleMoves(edited, true);
+  assert.deepEqual(plain(edited), plain(parseDts(typed, undefined, { complete: false })), 'the keystroke');
+  // the old text at another offset (the board's own text changed too): a whole parse that looks the node up
+  const back = '/ {\n\tmodel = "board 2";\n};\n' + soc;
+  const got = parseDts(back, cache, opts('board.dts'));
+  settleMoves(got, true);
+  assert.equal(cache.edits, 1, 'a whole parse');
+  assert.deepEqual(plain(got), plain(parseDts(back, undefined, { complete: false })), 'the old text at another offset');
+  // and at the same offset
+  const same = prefix + soc;
+  const got2 = parseDts(same, cache, opts('other.dts'));
+  assert.deepEqual(plain(got2), plain(parseDts(same, undefined, { complete: false })), 'the old text at the same offset');
 });

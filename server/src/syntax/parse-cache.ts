@@ -114,12 +114,16 @@ export class ParseCache {
     return e !== undefined && e.statements[0] === x && e.shared;
   }
 
-  /** @internal the current parse replaced `was` (its text changed): its entry, if any, goes (unless another owner uses it) */
-  drop(was: object): void {
+  /**
+   * @internal the current parse replaced `was` (its text changed): its entry, if any, goes, unless another owner's
+   * last parse used its key (an undo there finds it). `movedInside`: the parse moves objects inside `was` in place
+   * (what follows an edit in a node's body): the entry would hold them where they no longer are, so it goes anyway.
+   */
+  drop(was: object, movedInside = false): void {
     const e = this.byAst.get(was);
     if (!e || e.statements[0] !== was || this.entries.get(e.key) !== e) return;
     this.current?.delete(e.key);
-    for (const [owner, keys] of this.live) if (owner !== this.currentOwner && keys.has(e.key)) return;
+    if (!movedInside) for (const [owner, keys] of this.live) if (owner !== this.currentOwner && keys.has(e.key)) return;
     this.entries.delete(e.key);
     this.chars -= e.key.length;
   }

@@ -246,14 +246,17 @@ function editNode<T extends Span>(x: T & Container, e: EditCtx): T | undefined {
   e.containers.push(x.kind === 'rootNode' ? '/' : x.kind === 'refNode' ? '&' + (x.ref.kind === 'labelRef' ? x.ref.name : `{${x.ref.path}}`) : x.name);
   // (what another owner's parse holds, it holds with everything inside it)
   const shared = e.shared;
-  e.shared = shared || e.cache.isShared(x);
+  const inside = shared || e.cache.isShared(x);
+  e.shared = inside;
   // the items of a huge node have cache entries of their own (see parseSplit), those of a small one do not
   const items = editList<NodeItem>(b.items, b.start + 1, b.closeBrace, e, false, x.end - x.start >= SPLIT_MIN_CHARS, byItemsAfter(x, e));
   e.shared = shared;
   e.containers.pop();
   if (!items) return undefined;
-  // an entry of the whole node (a top-level statement) holds its old text
-  e.cache.drop(x);
+  // an entry of the whole node (a top-level statement) holds its old text, and x's items after the edit, which
+  // settleMoves may move in place (unless another owner's parse holds x: then they are copied): it goes, even
+  // when another owner's last parse used its key (that owner holds its own copy of x)
+  e.cache.drop(x, !inside);
   const body: NodeBody = { items, closeBrace: b.closeBrace + e.d, start: b.start, end: b.end + e.d };
   const y = { ...x, body, end: x.end + e.d };
   if (e.multi) {
