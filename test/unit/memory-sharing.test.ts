@@ -167,3 +167,38 @@ test('a kernel board and its SoC .dtsi edited, trimmed at rest and edited again:
   run.fs.setOverlay(soc, text);
   assert.equal(run.step(board).diff, undefined);
 });
+
+test('a context analysed again with the same texts keeps one copy of its preprocessed text', async () => {
+  // (a second copy stayed alive through the names of the first analysis' tree, which are slices of its text)
+  const { AnalysisHost } = await import('../../server/src/analysis');
+  const { OverlayFileSystem } = await import('../../server/src/base/fs');
+  const { NodeFileSystem } = await import('../../server/src/base/node-fs');
+  const v8 = await import('node:v8');
+  const marker = `one-copy-marker-${process.pid}-${Date.now()}`;
+  const board = path.join(fixture('lsp'), 'one-copy.dts');
+  // (the comment makes the preprocessed text differ from the file's)
+  const text = `/* one copy */ /dts-v1/;\n/ {\n\tmodel = "${marker}";\n${Array.from({ length: 200 }, (_, i) => `\tnode${i} { compatible = "vendor,${marker}-${i}"; };\n`).join('')}};\n`;
+  const fsys = new OverlayFileSystem(new NodeFileSystem());
+  const host = new AnalysisHost(fsys, { incremental: true });
+  fsys.setOverlay(board, text);
+  const first = host.analyze(board);
+  // the same text again, as a new document version (another document of the context was opened)
+  fsys.setOverlay(board, text.slice(0, 10) + text.slice(10));
+  const second = host.analyze(board);
+  assert.equal(second.pp.text.length, first.pp.text.length);
+  // the strings of the heap that hold the whole preprocessed text
+  const chunks: Buffer[] = [];
+  for await (const c of v8.getHeapSnapshot()) chunks.push(c as Buffer);
+  const snap = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { snapshot: { meta: { node_fields: string[]; node_types: string[][] } }; nodes: number[]; strings: string[] };
+  // (a snapshot names a string by its first 1,024 characters; its own size tells a flat copy of the whole text)
+  const head = second.pp.text.slice(0, 1024);
+  const fields = snap.snapshot.meta.node_fields;
+  const [iType, iName, iSize] = ['type', 'name', 'self_size'].map((f) => fields.indexOf(f));
+  const stringType = snap.snapshot.meta.node_types[0].indexOf('string');
+  const whole: number[] = [];
+  for (let i = 0; i < snap.nodes.length; i += fields.length) {
+    if (snap.nodes[i + iType] === stringType && snap.nodes[i + iSize] >= second.pp.text.length && snap.strings[snap.nodes[i + iName]] === head) whole.push(i);
+  }
+  assert.equal(whole.length, 1, `${whole.length} copies of the preprocessed text`);
+  assert.ok(first.diagnostics.length === second.diagnostics.length);
+});
