@@ -116,8 +116,9 @@ export class ParseCache {
 
   /**
    * @internal the current parse replaced `was` (its text changed): its entry, if any, goes, unless another owner's
-   * last parse used its key (an undo there finds it). `movedInside`: the parse moves objects inside `was` in place
-   * (what follows an edit in a node's body): the entry would hold them where they no longer are, so it goes anyway.
+   * last parse used its key (an undo there finds it). `movedInside`: objects inside `was` are being moved in place
+   * (what follows an edit in a node's body, reparse.ts settleMoves): the entry would hold them where they no longer
+   * are, so it goes anyway.
    */
   drop(was: object, movedInside = false): void {
     const e = this.byAst.get(was);
