@@ -113,9 +113,10 @@ test('a chain of plain edits is replayed edit after edit, each result equal to a
     const got = run(true);
     assert.equal(cache.incremental, ++replayed, `edit ${i} (${e.what}) replayed`);
     assert.deepEqual(ppSnapshot(got), ppSnapshot(run(false)), `edit ${i} (${e.what})`);
-    // the moved segments are typed arrays, outside the JS heap (allocation per keystroke, BENCHMARKS' sixteenth pass)
-    const segs = (got.map as unknown as { segs: { fs: unknown } }).segs;
-    assert.ok(segs.fs instanceof Int32Array, `edit ${i}: the replay's segments are an Int32Array`);
+    // the moved segments are arrays of V8's heap, not typed arrays: those were malloc'd a keystroke at a time, and
+    // the holes they left in glibc's main arena stayed resident (BENCHMARKS' twenty-second pass)
+    const segs = (got.map as unknown as { segs: { fs: unknown; fe: unknown } }).segs;
+    assert.ok(Array.isArray(segs.fs) && Array.isArray(segs.fe), `edit ${i}: the replay's segments are arrays of the heap`);
   }
   assert.ok(replayed >= 30);
 });

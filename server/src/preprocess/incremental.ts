@@ -444,12 +444,12 @@ function moveAfter(record: RunRecord, edit: OutputEdit, shift: Shift, fi: number
   segs.file = sg.file;
   segs.kind = sg.kind;
   segs.use = sg.use;
-  // the moved copies are typed arrays, outside V8's heap: a SoC board's ~10,000 segments made ~250 KB of number
-  // arrays a keystroke, a young collection every few keystrokes. A replay's segments are only read afterwards
-  // (a full run makes new ones), and offsets fit in 32 bits.
-  segs.out = od === 0 ? sg.out : int32Copy(sg.out);
-  segs.fs = int32Copy(sg.fs);
-  segs.fe = int32Copy(sg.fe);
+  // (copies in V8's heap: the typed arrays they once were, ~40 KB each on a SoC board, were malloc'd a keystroke at a
+  // time and freed whenever the collector swept them; glibc's main arena kept the holes: +6-14 MB of RSS after a few
+  // hundred white-space keystrokes, in process and in the server, which a compacted heap does not keep)
+  segs.out = od === 0 ? sg.out : copyNumbers(sg.out);
+  segs.fs = copyNumbers(sg.fs);
+  segs.fe = copyNumbers(sg.fe);
   for (let j = 0; j < n; j++) {
     if (od !== 0 && j > edit.seg) segs.out[j] += od;
     if (j === edit.seg) segs.fe[j] += d;
@@ -493,9 +493,9 @@ function moveAfter(record: RunRecord, edit: OutputEdit, shift: Shift, fi: number
   return shift.overlap ? undefined : { segs, uses, diagnostics, includes, inactiveRanges, table };
 }
 
-/** A copy of a segment field as an Int32Array (read like the number[] it stands for; see moveAfter). */
-function int32Copy(a: number[]): number[] {
-  return (a instanceof Int32Array ? a.slice() : new Int32Array(a)) as unknown as number[];
+/** A copy of a segment field (see moveAfter). */
+function copyNumbers(a: number[]): number[] {
+  return a.slice();
 }
 
 function countLines(t: string, a: number, b: number): number {
