@@ -344,7 +344,7 @@ export class AnalysisHost {
       // a text equal to the last parse's (a context analysed again with nothing changed, an edit undone): one string
       // for both, else the last tree's names (slices of the text it was parsed from) keep a second copy alive
       const lastText = this.options.oneShot ? undefined : this.parseCache.lastParse(owner)?.text;
-      if (lastText !== undefined && lastText.length === pp.text.length && lastText === pp.text) pp.text = lastText;
+      if (lastText !== undefined && lastText === pp.text) pp.text = lastText;
       ast = yield* parseDtsSteps(pp.text, this.options.oneShot ? undefined : this.parseCache, { complete, owner, isCancelled: stop, deferMoves: this.options.incremental, firstWholeMaxChars: this.options.firstWholeMaxChars }, sliceMs);
       yield 'parse';
       // a keystroke patches the last tree of this root (tree/incremental.ts); from here on no yield: the

@@ -447,9 +447,9 @@ function moveAfter(record: RunRecord, edit: OutputEdit, shift: Shift, fi: number
   // (copies in V8's heap: the typed arrays they once were, ~40 KB each on a SoC board, were malloc'd a keystroke at a
   // time and freed whenever the collector swept them; glibc's main arena kept the holes: +6-14 MB of RSS after a few
   // hundred white-space keystrokes, in process and in the server, which a compacted heap does not keep)
-  segs.out = od === 0 ? sg.out : copyNumbers(sg.out);
-  segs.fs = copyNumbers(sg.fs);
-  segs.fe = copyNumbers(sg.fe);
+  segs.out = od === 0 ? sg.out : sg.out.slice();
+  segs.fs = sg.fs.slice();
+  segs.fe = sg.fe.slice();
   for (let j = 0; j < n; j++) {
     if (od !== 0 && j > edit.seg) segs.out[j] += od;
     if (j === edit.seg) segs.fe[j] += d;
@@ -491,11 +491,6 @@ function moveAfter(record: RunRecord, edit: OutputEdit, shift: Shift, fi: number
     table = t;
   }
   return shift.overlap ? undefined : { segs, uses, diagnostics, includes, inactiveRanges, table };
-}
-
-/** A copy of a segment field (see moveAfter). */
-function copyNumbers(a: number[]): number[] {
-  return a.slice();
 }
 
 function countLines(t: string, a: number, b: number): number {

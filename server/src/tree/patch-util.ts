@@ -311,12 +311,12 @@ export function referenceShapes(r: Renumbering, props: Iterable<TreeProperty>, n
   };
 }
 
-/** What numbering the phandles again changed (renumberPhandles). */
 /** A Renumbering in which nothing changed (yet). */
 export function noRenumbering(): Renumbering {
   return { changed: false, phandleProps: [], cells: new Set(), holders: new Set() };
 }
 
+/** What numbering the phandles again changed (renumberPhandles). */
 export interface Renumbering {
   /** a generated phandle came, went or has another value: a lookup of a node by phandle may find another now */
   changed: boolean;
