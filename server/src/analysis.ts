@@ -19,6 +19,7 @@ import type { DtsFile } from './syntax/ast';
 import { ParseCache, parseDtsSteps, settleMoves } from './syntax/parse';
 import { hasIncbin, patchTree, remapAll, settleTree, sortLikeMerge, spanNow, type MergeMemo, type PatchResult } from './tree/incremental';
 import { buildTreeSteps } from './tree/merge';
+import { keepForUndo, sameText, takeBack, type UndoMemo } from './tree/undo';
 import { noteReads, Reads, trackReads } from './tree/value-reads';
 import type { LiveTree } from './tree/types';
 import { analyzeOverlayStack, stackNotes, syntaxDiagnostic } from './analysis-stack';
@@ -182,6 +183,13 @@ export class AnalysisHost {
   /** per parse owner (root): what the last analysis left for an incremental merge (options.incremental) */
   private readonly memos = new Map<string, MergeMemo>();
   /**
+   * Per parse owner: the memo a full merge replaced because the keystroke could not be patched (a label that a
+   * top-level `&label { … }` names, typed longer), with the base file it was made for. A keystroke that gives its
+   * text back (the letter deleted again, an undo) takes it back: its tree, graph and findings are those of that text,
+   * moved nowhere since, so nothing is merged, built or checked again (tree/undo.ts). Dropped at rest.
+   */
+  private readonly undoMemos = new Map<string, UndoMemo>();
+  /**
    * The last line index made per file, for the next analysis that reads the same text (a keystroke's analysis
    * indexed every file with a diagnostic again: ~0.2 ms a keystroke on a SoC board). A line index is immutable.
    */
@@ -207,6 +215,7 @@ export class AnalysisHost {
   setOptions(options: AnalysisOptions): void {
     this.options = options;
     this.memos.clear();
+    this.undoMemos.clear();
     this.plans.clear();
     this.kernelFiles.clear();
     const m = loadIommuModel(options.modelOverride);
@@ -217,6 +226,7 @@ export class AnalysisHost {
   /** The language server closed a context: the incremental merge forgets its tree. */
   forget(root: string): void {
     this.memos.delete(root);
+    this.undoMemos.delete(root);
   }
 
   /**
@@ -224,6 +234,7 @@ export class AnalysisHost {
    * cache's entries no open context's last parse uses). Returns the number of entries dropped.
    */
   releaseAtRest(): number {
+    this.undoMemos.clear();
     return this.parseCache.trimToLive();
   }
 
@@ -232,9 +243,9 @@ export class AnalysisHost {
   }
 
   /** Keystrokes the preprocessor replayed on its last run, parses made by editing the last one, trees patched. */
-  get incrementalStats(): { preprocessReplays: number; parseEdits: number; mergePatches: number; mergeValuePatches: number; modelSkips: number; edgePatches: number; checksRerun: number; unitsRerun: number; cellsPatches: number; shapePatches: number; reshapePatches: number; shapeKeeps: number } {
+  get incrementalStats(): { preprocessReplays: number; parseEdits: number; mergePatches: number; mergeValuePatches: number; modelSkips: number; edgePatches: number; checksRerun: number; unitsRerun: number; cellsPatches: number; shapePatches: number; reshapePatches: number; shapeKeeps: number; undoRestores: number } {
     const g = this.graphCounters;
-    return { preprocessReplays: this.ppCache.incremental, parseEdits: this.parseCache.edits, mergePatches: this.mergePatches, mergeValuePatches: this.mergeValuePatches, modelSkips: this.modelSkips, edgePatches: g.edgePatches, checksRerun: this.checksRerun, unitsRerun: this.unitsRerun, cellsPatches: g.cellsPatches, shapePatches: g.shapePatches, reshapePatches: this.reshapePatches, shapeKeeps: g.shapeKeeps };
+    return { preprocessReplays: this.ppCache.incremental, parseEdits: this.parseCache.edits, mergePatches: this.mergePatches, mergeValuePatches: this.mergeValuePatches, modelSkips: this.modelSkips, edgePatches: g.edgePatches, checksRerun: this.checksRerun, unitsRerun: this.unitsRerun, cellsPatches: g.cellsPatches, shapePatches: g.shapePatches, reshapePatches: this.reshapePatches, shapeKeeps: g.shapeKeeps, undoRestores: this.undoRestores };
   }
   private mergePatches = 0;
   private mergeValuePatches = 0;
@@ -244,6 +255,8 @@ export class AnalysisHost {
   private unitsRerun = 0;
   /** trees patched for a renamed property or node (graph and checks made again) */
   private reshapePatches = 0;
+  /** keystrokes that gave back the text of a tree a full merge had replaced: that tree taken back (tree/undo.ts) */
+  private undoRestores = 0;
   /** the graph stage's patches (analysis-graph.ts) */
   private readonly graphCounters: GraphCounters = { edgePatches: 0, cellsPatches: 0, shapePatches: 0, shapeKeeps: 0 };
 
@@ -345,18 +358,32 @@ export class AnalysisHost {
       // for both, else the last tree's names (slices of the text it was parsed from) keep a second copy alive
       const lastText = this.options.oneShot ? undefined : this.parseCache.lastParse(owner)?.text;
       if (lastText !== undefined && lastText === pp.text) pp.text = lastText;
+      else if (this.options.incremental) pp.text = sameText(this.undoMemos.get(owner), pp.text);
       ast = yield* parseDtsSteps(pp.text, this.options.oneShot ? undefined : this.parseCache, { complete, owner, isCancelled: stop, deferMoves: this.options.incremental, firstWholeMaxChars: this.options.firstWholeMaxChars }, sliceMs);
       yield 'parse';
       // a keystroke patches the last tree of this root (tree/incremental.ts); from here on no yield: the
       // last analysis, whose tree this is, stays whole until this one replaces it
       memo = this.options.incremental ? this.memos.get(owner) : undefined;
       patched = memo && !stop() ? patchTree(memo, ast, pp.text, { map: pp.map, fs, root: plan.base }) : undefined;
+      // a text given back (an edit undone) whose tree a full merge replaced: that tree again, as a patch that changed nothing
+      let tookBack = false;
+      if (!patched && this.options.incremental && !stop()) {
+        const back = takeBack(this.undoMemos, owner, plan.base, memo, ast, pp.text);
+        if (back) {
+          tookBack = true;
+          memo = back;
+          this.memos.set(owner, back);
+          patched = { valueChanged: false };
+          this.undoRestores++;
+        }
+      }
       // what follows the edit in the parse: moved in place when the last analysis is being replaced now (its
       // tree was patched; no pause follows), else copied (syntax/reparse.ts); in place, once the caller is
       // done with the diagnostics (settle): nothing before reads the AST after the edit
       if (!patched) settleMoves(ast, false);
       if (memo && patched) {
-        this.mergePatches++;
+        // (a tree taken back is no patch: counted as undoRestores)
+        if (!tookBack) this.mergePatches++;
         if (patched.valueChanged) this.mergeValuePatches++;
         if (patched.reshaped) {
           // a name changed: the graph and the checks read names, so both are made again (below), unless the patch says
@@ -373,6 +400,8 @@ export class AnalysisHost {
         tree.diagnostics = memo.treeDiags.map((x) => x.diag);
       } else {
         this.memos.delete(owner);
+        // the memo this merge replaces, for a keystroke that gives its text back
+        if (memo) keepForUndo(this.undoMemos, owner, plan.base, memo);
         const positioned: PositionedDiagnostic[] | undefined = this.options.incremental ? [] : undefined;
         tree = yield* buildTreeSteps(ast, { map: pp.map, fs, root: plan.base, isCancelled: stop, positioned }, sliceMs);
         memo = positioned && !stop()

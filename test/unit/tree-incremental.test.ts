@@ -330,6 +330,40 @@ test('incremental: a keystroke analysis run in steps leaves the AST after the ed
   assert.equal(fingerprint(last), fingerprint(new AnalysisHost(fs0, options).analyze(board)));
 });
 
+test('incremental: binding findings of nodes renamed, added or removed by a keystroke\'s patch land where a fresh analysis puts them', () => {
+  const { options, board, soc } = demoBoard();
+  const { fs0, host, steps } = stepped(board, options);
+  const first = host.analyze(board);
+  const findings: BindingFinding[] = [
+    { node: '/soc@0/serial@a00000', code: 'binding-missing-required', message: 'm' },
+    { node: '/soc@0/clock-controllerx@100000', code: 'binding-missing-required', message: 'm' },
+    { node: '/soc@0/extra', property: 'reg', code: 'binding-item-count', message: 'v' },
+  ];
+  // (the nodes by path of the first tree, as the language server's carried-over findings ask for them)
+  assert.equal(reportFindings(findings, first.tree, first.pp.map).length, 1);
+  let text = fs.readFileSync(soc, 'utf8');
+  const edits: [string, string][] = [
+    ['\t\tgcc: clock-controller@100000 {', '\t\tgcc: clock-controllerx@100000 {'], // renamed in place (tree/reshape.ts renameNode)
+    ['<&apps_smmu 0x801 0x400>;\n\t\t};\n', '<&apps_smmu 0x801 0x400>;\n\t\t};\n\t\textra { reg = <1>; };\n'], // a node pasted (tree/body-patch.ts)
+    ['\t\textra { reg = <1>; };\n', ''], // and cut
+    ['\t\tgcc: clock-controllerx@100000 {', '\t\tgcc: clock-controller@100000 {'],
+  ];
+  const counts: number[] = [];
+  for (const [from, to] of edits) {
+    assert.ok(text.includes(from), from);
+    text = text.replace(from, to);
+    fs0.setOverlay(soc, text);
+    const before = host.incrementalStats.mergePatches;
+    const a = steps();
+    assert.equal(host.incrementalStats.mergePatches, before + 1, `${to}: patched`);
+    const fresh = new AnalysisHost(fs0, options).analyze(board);
+    const expected = reportFindings(findings, fresh.tree, fresh.pp.map);
+    assert.deepEqual(reportFindings(findings, a.unsettledTree!, a.pp.map, undefined, a.spanNow), expected, to);
+    counts.push(expected.length);
+  }
+  assert.deepEqual(counts, [2, 3, 2, 1]);
+});
+
 test('incremental: a white-space keystroke leaves the tree\'s own spans to settle; spanNow and the binding findings see them where they are, = fresh', () => {
   const { options, board, soc } = demoBoard();
   const { fs0, host, steps } = stepped(board, options);

@@ -18,24 +18,40 @@ export interface BindingFinding {
   binding?: { file: string; start: number; end: number };
 }
 
-/**
- * Nodes by full path, kept per tree: a tree patched for a keystroke (tree/incremental.ts) keeps its nodes and
- * their names, a merge makes a new tree.
- */
-const pathsOf = new WeakMap<LiveTree, Map<string, TreeNode>>();
+/** The nodes of a tree by full path, looked up on demand (see nodesByPath). */
+export interface NodesByPath {
+  get(path: string): TreeNode | undefined;
+}
 
-/** Nodes by full path (one walk per tree). */
-export function nodesByPath(tree: LiveTree): Map<string, TreeNode> {
-  let m = pathsOf.get(tree);
-  if (m) return m;
-  m = new Map<string, TreeNode>();
-  pathsOf.set(tree, m);
-  const visit = (n: TreeNode, path: string): void => {
-    m!.set(path, n);
-    for (const c of n.children) visit(c, path === '/' ? `/${c.name}` : `${path}/${c.name}`);
+/**
+ * The nodes of `tree` by full path, found by walking down from the root on each lookup (each node's children by
+ * name made once per lookup table). Not kept with the tree: a keystroke's patch renames, adds and removes nodes of
+ * the same tree in place (tree/reshape.ts, tree/body-patch.ts), and a table kept from before would miss them.
+ */
+export function nodesByPath(tree: LiveTree): NodesByPath {
+  const kids = new Map<TreeNode, Map<string, TreeNode>>();
+  const childNamed = (n: TreeNode, name: string): TreeNode | undefined => {
+    let m = kids.get(n);
+    if (!m) {
+      m = new Map();
+      // (a later child of the same name wins, as a walk that sets every path in order would have it)
+      for (const c of n.children) m.set(c.name, c);
+      kids.set(n, m);
+    }
+    return m.get(name);
   };
-  visit(tree.root, '/');
-  return m;
+  return {
+    get(path: string): TreeNode | undefined {
+      if (!path.startsWith('/')) return undefined;
+      let n: TreeNode | undefined = tree.root;
+      if (path === '/') return n;
+      for (const name of path.slice(1).split('/')) {
+        n = childNamed(n, name);
+        if (!n) return undefined;
+      }
+      return n;
+    },
+  };
 }
 
 /** Where a node's name is written (its first definition; the root's `/`). */
@@ -64,7 +80,7 @@ function findingSpan(f: BindingFinding, node: TreeNode): Span | undefined {
  * Diagnostics of findings against the current tree (findings of nodes no longer there are dropped). `at`: where a
  * span of the tree lies in the analysed text (the language server's tree whose spans move later: Analysis.spanNow).
  */
-export function reportFindings(findings: BindingFinding[], tree: LiveTree, map: SourceMap, nodes = nodesByPath(tree), at?: (s: Span) => Span): Diagnostic[] {
+export function reportFindings(findings: BindingFinding[], tree: LiveTree, map: SourceMap, nodes: NodesByPath = nodesByPath(tree), at?: (s: Span) => Span): Diagnostic[] {
   const out: Diagnostic[] = [];
   const seen = new Set<string>();
   for (const f of findings) {
