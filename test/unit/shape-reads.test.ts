@@ -8,9 +8,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { boardEdits, diffRun } from '../util/incremental-diff';
-import { Reads, readsShape, trackReads } from '../../server/src/tree/value-reads';
+import { Reads, readsShape, RefCell, trackReads } from '../../server/src/tree/value-reads';
 import { numberingStats } from '../../server/src/tree/patch-util';
-import { getProperty, type TreeNode, type TreeProperty } from '../../server/src/tree/types';
+import { getProperty, type Cell, type ResolvedRef, type TreeNode, type TreeProperty } from '../../server/src/tree/types';
 
 const BOARD = [
   '/dts-v1/;',
@@ -428,11 +428,19 @@ test('readsShape: a value read, a name looked up (found or not), a rule', () => 
   assert.ok(readsShape(r, { names: none, props: [], node: parent }), 'its path');
   assert.ok(!readsShape(r, { names: none, props: [], node: child }));
   assert.ok(!readsShape(r, { names: none, props: [], node: other }));
-  // a reference cell's value read, dtc's numbering made again (from either side: the record or the change the smaller)
+  // a reference cell's number read, dtc's numbering made again (from either side: the record or the change the smaller)
   const q = { name: 'clocks', chunks: [], node } as unknown as TreeProperty;
-  const many = new Set<TreeProperty>([q, ...Array.from({ length: 5 }, (_, k) => ({ name: `p${k}` }) as unknown as TreeProperty)]);
+  const cell = new RefCell(0, 4, 1n, { ref: { kind: 'labelRef', name: 'gcc', start: 0, end: 4 } } as unknown as ResolvedRef);
+  const many = new Set<Cell>([cell, ...Array.from({ length: 5 }, (_, k) => new RefCell(k, k + 1, 2n, {} as ResolvedRef))]);
   assert.ok(!readsShape(r, { names: none, props: [], renumbered: many }));
   r.add(q);
-  assert.ok(readsShape(r, { names: none, props: [], renumbered: many }));
-  assert.ok(readsShape(r, { names: none, props: [], renumbered: new Set([q]) }));
+  assert.ok(!readsShape(r, { names: none, props: [], renumbered: many }), 'the property that holds it read, not its number');
+  assert.equal(trackReads(r, () => cell.value), 1n);
+  assert.ok(readsShape(r, { names: none, props: [], renumbered: many }), 'its number read');
+  assert.ok(readsShape(r, { names: none, props: [], renumbered: new Set([cell]) }));
+  // a number read outside any record is recorded nowhere; a renumbering writes it without reading
+  const quiet = new Reads();
+  cell.value = 7n;
+  assert.equal(cell.value, 7n);
+  assert.ok(!quiet.refValues);
 });

@@ -9,6 +9,7 @@ import { decodeDtsString, fitsBits, U64_MASK } from './eval';
 import type { Cell, Contribution, ResolvedRef, ValueChunk } from './types';
 import { DNode, DProp, isRefRelative, own, ownContributions, ownRef, plainAscii, refString, span, textDecoder, textEncoder, type Span } from './dnodes';
 import { MAX_NODE_DEPTH, type MergeState } from './merge-state';
+import { RefCell } from './value-reads';
 
 // ---- building nodes from bodies (build_node) ----------------------------
 function buildNode(mg: MergeState, body: ast.NodeBody, name: string, depth: number, contribution: Contribution): DNode {
@@ -118,7 +119,7 @@ function buildChunk(mg: MergeState, c: ast.ValueComponent, p: DProp): ValueChunk
             continue;
           }
           const rr: ResolvedRef = { ref: ownRef(item.ref) };
-          const cell: Cell = { start: item.start, end: item.end, value: 0xffffffffn, ref: rr };
+          const cell: Cell = new RefCell(item.start, item.end, 0xffffffffn, rr);
           cells[n++] = cell;
           own(p, 'phRefs').push({ cell, rr, refStr: refString(item.ref) });
         }
@@ -262,7 +263,7 @@ function addOrphan(mg: MergeState, st: ast.RefNodeStatement, refStr: string): vo
     mg.stmtRefs.push({ rr: { ref: ownRef(st.ref) }, refStr, orphan: true });
   } else {
     const rr: ResolvedRef = { ref: ownRef(st.ref) };
-    const cell: Cell = { start: st.ref.start, end: st.ref.end, value: 0xffffffffn, ref: rr };
+    const cell: Cell = new RefCell(st.ref.start, st.ref.end, 0xffffffffn, rr);
     prop.chunks.push({ kind: 'cells', start: st.ref.start, end: st.ref.end, bits: 32, cells: [cell] });
     own(prop, 'phRefs').push({ cell, rr, refStr });
   }

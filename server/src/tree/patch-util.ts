@@ -9,7 +9,7 @@ import { resolveReference } from './query';
 import { moveTreeSpans, spanMover } from './spans';
 import { LiveProperty, type ShapeChange } from './value-reads';
 import { noItems } from '../base/empty';
-import type { LiveTree, ResolvedRef, TreeNode, TreeProperty, ValueChunk } from './types';
+import type { Cell, LiveTree, ResolvedRef, TreeNode, TreeProperty, ValueChunk } from './types';
 
 /** Properties whose value the merge itself reads (phandle numbering, dtc's name rule): always merged again. */
 export const MERGE_READS = new Set(['phandle', 'linux,phandle', 'name']);
@@ -220,7 +220,7 @@ function sameNumbering(tree: LiveTree, prop: TreeProperty, was: ResolvedRef[], c
     for (const c of ch.cells) {
       if (!c.ref) continue;
       const v = c.ref.target ? BigInt(c.ref.target.phandle!) : 0xffffffffn;
-      if (c.value !== v) { c.value = v; out.cells.add(prop); }
+      if (c.value !== v) { c.value = v; out.cells.add(c); }
     }
   }
   return out;
@@ -322,8 +322,8 @@ export interface Renumbering {
   changed: boolean;
   /** the generated `phandle` properties that came, went or show another value */
   phandleProps: TreeProperty[];
-  /** the properties whose reference cells hold other values now (their targets' new phandles, or unresolved) */
-  cells: Set<TreeProperty>;
+  /** the reference cells that hold other values now (their targets' new phandles, or unresolved) */
+  cells: Set<Cell>;
   /** the properties that hold one of the references `watch` (renumberPhandles' argument) */
   holders: Set<TreeProperty>;
 }
@@ -380,7 +380,7 @@ export function renumberPhandles(tree: LiveTree, watch?: ReadonlySet<ResolvedRef
             }
             v = big[t.phandle] ??= BigInt(t.phandle);
           }
-          if (c.value !== v) { c.value = v; out.cells.add(p); }
+          if (c.value !== v) { c.value = v; out.cells.add(c); }
         }
       }
     }

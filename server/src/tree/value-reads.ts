@@ -6,6 +6,10 @@
 //    walks a node's properties and picks some by their names records the rule it picks by (`noteMatcher`: a
 //    binding's names, a prefix), once per walk. Picking properties by name any other way would escape the
 //    record: don't.
+//  - the numbers of reference cells: a cell written as `&label` is a `RefCell`, whose `value` getter (the phandle dtc
+//    numbered its target with) records the cell. A keystroke that makes dtc number the phandles again changes those
+//    numbers in many properties whose references keep their targets: what read those properties but none of the
+//    numbers (a specifier decoded by its reference's target) is as it was.
 //  - node names: whatever makes text of a node's name (`nodeRef`) or tests it records the node (`noteNode`: its name
 //    and labels were read); whatever makes its path (`nodePath`) records that (`notePath`: its name and its
 //    ancestors'). A node's name span is not recorded: a rename moves the spans that held it (tree/reshape.ts).
@@ -13,7 +17,7 @@
 // leaves their results as they were, and so does one that renames, adds or removes properties whose names
 // (old and new) neither looked up nor picked (analysis.ts, tree/incremental.ts: PatchResult.shape).
 import type * as ast from '../syntax/ast';
-import type { Contribution, LabelDef, TreeNode, TreeProperty, ValueChunk } from './types';
+import type { Cell, Contribution, LabelDef, ResolvedRef, TreeNode, TreeProperty, ValueChunk } from './types';
 
 /** A rule by which a walk over a node's properties picks some by name (a module-level constant: the set stays small). */
 export type NameMatcher = (name: string) => boolean;
@@ -30,10 +34,13 @@ export class Reads extends Set<TreeProperty> {
   nodes: Set<TreeNode> | undefined;
   /** nodes whose path was read (their names and their ancestors') */
   paths: Set<TreeNode> | undefined;
+  /** reference cells whose number (the phandle of their target) was read */
+  refValues: Set<Cell> | undefined;
   addName(n: string): void { (this.names ??= new Set()).add(n); }
   addMatcher(m: NameMatcher): void { (this.matchers ??= new Set()).add(m); }
   addNode(n: TreeNode): void { (this.nodes ??= new Set()).add(n); }
   addPath(n: TreeNode): void { (this.paths ??= new Set()).add(n); }
+  addRefValue(c: Cell): void { (this.refValues ??= new Set()).add(c); }
 }
 
 /** What a patch changed (tree/incremental.ts PatchResult.shape): names, properties, a node renamed or relabelled, numbered cells. */
@@ -44,22 +51,26 @@ export interface ShapeChange {
   props: readonly TreeProperty[];
   /** a node renamed (its name and the paths of the nodes below it are other now) or relabelled */
   node?: TreeNode;
-  /** properties whose reference cells hold other phandle values (dtc's numbering made again), their targets kept */
-  renumbered?: ReadonlySet<TreeProperty>;
+  /** reference cells that hold other phandle values (dtc's numbering made again), their targets kept: what read their numbers */
+  renumbered?: ReadonlySet<Cell>;
 }
 
-/** the properties a change names, its `props` and `renumbered` in one set (made once per change: thousands of records are tested against it) */
+/** the properties a change names, in one set (made once per change: thousands of records are tested against it) */
 const changedProps = new WeakMap<ShapeChange, ReadonlySet<TreeProperty>>();
 
 /** Did a computation that read `r` read anything `s` changed (a value of its properties, a name, by lookup or by a rule, a node's name or path)? */
 export function readsShape(r: Reads, s: ShapeChange): boolean {
   let q = changedProps.get(s);
   if (!q) {
-    q = s.renumbered && s.renumbered.size ? new Set([...s.props, ...s.renumbered]) : new Set(s.props);
+    q = new Set(s.props);
     changedProps.set(s, q);
   }
   // (from the smaller side: a renumbering can touch thousands of properties, a unit reads a few)
   if (r.size <= q.size) { for (const p of r) if (q.has(p)) return true; } else for (const p of q) if (r.has(p)) return true;
+  const cells = s.renumbered;
+  if (cells && cells.size && r.refValues) {
+    if (r.refValues.size <= cells.size) { for (const c of r.refValues) if (cells.has(c)) return true; } else for (const c of cells) if (r.refValues.has(c)) return true;
+  }
   for (const n of s.names) {
     if (r.names?.has(n)) return true;
     if (r.matchers) for (const m of r.matchers) if (m(n)) return true;
@@ -79,6 +90,7 @@ export function addReads(into: Reads, from: Reads): void {
   if (from.matchers) for (const m of from.matchers) into.addMatcher(m);
   if (from.nodes) for (const n of from.nodes) into.addNode(n);
   if (from.paths) for (const n of from.paths) into.addPath(n);
+  if (from.refValues) for (const c of from.refValues) into.addRefValue(c);
 }
 
 /** the record the running computation records into (undefined: nothing is tracked) */
@@ -105,6 +117,26 @@ export class LiveProperty implements TreeProperty {
 
   set chunks(c: ValueChunk[]) {
     this.value = c;
+  }
+}
+
+/**
+ * A cell written as a reference (`&label`, `&{/path}`): its `value`, the phandle dtc numbered the target with
+ * (0xffffffff while unresolved), is recorded when read (see the header). Set by the merge and by renumbering.
+ */
+export class RefCell implements Cell {
+  private v: bigint;
+  constructor(public start: number, public end: number, value: bigint, public ref: ResolvedRef) {
+    this.v = value;
+  }
+
+  get value(): bigint {
+    if (reads !== undefined) reads.addRefValue(this);
+    return this.v;
+  }
+
+  set value(x: bigint) {
+    this.v = x;
   }
 }
 
