@@ -238,3 +238,51 @@ test('an edit moved in place inside a huge node whose whole entry another owner 
   const got2 = parseDts(same, cache, opts('other.dts'));
   assert.deepEqual(plain(got2), plain(parseDts(same, undefined, { complete: false })), 'the old text at the same offset');
 });
+
+test('spaces typed between two items of a text with syntax errors: an edit of the last parse, its errors carried and moved; equal to a cold parse', () => {
+  // a property half typed before a labelled node (its missing `;` is reported at the label), then a space after it
+  const cache = new ParseCache();
+  const at = bus.indexOf('\t\tdev5: ');
+  const half = bus.slice(0, at) + '\t\tvendor,typed-prop\n' + bus.slice(at);
+  parseDts(half, cache, { owner: 'bus' });
+  const p = at + '\t\tvendor,typed-prop'.length;
+  let text = half;
+  for (const [insert, remove] of [[' ', 0], ['\t', 0], ['', 1], [' ', 0], ['', 2]] as [string, number][]) {
+    text = text.slice(0, p) + insert + text.slice(p + remove);
+    const edits = cache.edits;
+    const got = parseDts(text, cache, { owner: 'bus' });
+    const cold = parseDts(text);
+    // (dtc's order error ends where the spaces start, the missing `;` is reported at the label after them)
+    assert.ok(cold.errors.length === 2 && cold.errors.every((x) => x.end <= p || x.start > p + 2), 'errors before and after the spaces');
+    assert.deepEqual(plain(got), plain(cold), `${JSON.stringify(insert)} -${remove}`);
+    assert.equal(cache.edits, edits + 1, 'the last parse is edited');
+  }
+  // a line break is not carried: what a token sees of the lines before it may change (the whole node is parsed)
+  text = text.slice(0, p) + '\n' + text.slice(p);
+  assert.deepEqual(plain(parseDts(text, cache, { owner: 'bus' })), plain(parseDts(text)));
+});
+
+test('random spaces and tabs typed and deleted in a text with syntax errors, the cache kept across: every parse equals a cold parse', () => {
+  // (errors carried by the spaces' edits, and the cache's entries of statements with errors moved with them)
+  const cache = new ParseCache();
+  let seed = 11;
+  const rnd = (): number => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed / 0x80000000; };
+  const broken = [' = ', 'v', '"', '{', 'x;', '<1'];
+  let text = bus;
+  let carried = 0;
+  parseDts(text, cache, { owner: 'bus', complete: false });
+  for (let i = 0; i < 400; i++) {
+    const p = Math.floor(rnd() * text.length);
+    const r = rnd();
+    if (r < 0.06) text = text.slice(0, p) + broken[Math.floor(rnd() * broken.length)] + text.slice(p);
+    else if (r < 0.5 && (text[p] === ' ' || text[p] === '\t')) text = text.slice(0, p) + text.slice(p + 1);
+    else text = text.slice(0, p) + (rnd() < 0.5 ? ' ' : '\t') + text.slice(p);
+    if (rnd() < 0.02) text = bus;
+    const hadErrors = (cache.lastParse('bus')?.file.errors.length ?? 0) > 0;
+    const edits = cache.edits;
+    const got = parseDts(text, cache, { owner: 'bus', complete: false });
+    if (hadErrors && cache.edits > edits && got.edit && !got.edit.replaced) carried++;
+    assert.deepEqual(plain(got), plain(parseDts(text, undefined, { complete: false })), `edit ${i} at ${p}`);
+  }
+  assert.ok(carried >= 15, `${carried} edits carried the last parse's errors`);
+});

@@ -162,3 +162,22 @@ test('recovery never hangs on garbage', () => {
     for (const e of f.errors) assert.ok(e.start >= 0 && e.end <= t.length && e.start <= e.end, t);
   }
 });
+
+test('a property cut off at a line break does not swallow the next line\'s item, even when its label was taken for a value\'s', () => {
+  const head = '/dts-v1/;\n/ {\n\tbus {\n\t\tstatus = "disabled";\n';
+  const tail = '\t\tdev0: dev@0 {\n\t\t\treg = <0>;\n\t\t};\n\t\tdev1: dev@1 { };\n\t};\n};\n';
+  for (const [typed, found] of [['vendor,prop =', 'dev@0'], ['vendor,prop = <1', 'dev@0'], ['vendor,prop = "a",', 'dev@0']]) {
+    const t = `${head}\t\t${typed}\n${tail}`;
+    const f = parseDts(t);
+    assert.equal(f.errors.length, 1, `${typed}: ${JSON.stringify(f.errors)}`);
+    assert.ok(f.errors[0].message.includes(`found '${found}'`), f.errors[0].message);
+    // the half-typed property is skipped up to the end of its line; the node after it is parsed as written
+    assert.deepEqual(outline(t, f.statements), [
+      'version',
+      ['rootNode', [['node bus', ['property status', `error ${JSON.stringify(typed)}`, ['node dev@0', ['property reg']], ['node dev@1', []]]]]],
+    ], typed);
+  }
+  // a value continued on the next line is one item: its error there is skipped to the ';' as before
+  const cont = `${head}\t\tclocks = <1>,\n\t\t\t<2 $>;\n${tail}`;
+  assert.deepEqual(outline(cont, parseDts(cont).statements)[1], ['rootNode', [['node bus', ['property status', 'error "clocks = <1>,\\n\\t\\t\\t<2 $>;"', ['node dev@0', ['property reg']], ['node dev@1', []]]]]]);
+});

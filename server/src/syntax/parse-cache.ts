@@ -101,6 +101,8 @@ export class ParseCache {
     const e = this.byAst.get(was);
     if (!e || e.statements.length !== 1 || e.statements[0] !== was) return;
     e.base += d;
+    // (a statement recovered with errors: they move with it; an edit of spaces beside it keeps them, reparse.ts carriedErrors)
+    if (e.errors.length) e.errors = e.errors.map((x) => shiftError(x, d));
     if (now === was) return; // (moved in place: see settleMoves)
     e.statements = [now as TopStatement];
     e.owner = owner;

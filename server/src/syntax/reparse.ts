@@ -33,10 +33,12 @@ export function reparseEdit(last: LastParse, text: string, cache: ParseCache, ow
     const statements = editList<TopStatement>(last.file.statements, 0, old.length, e, true, true, true);
     if (!statements) return undefined;
     // the last parse's errors must all have been in the item parsed again with recovery: its errors replace them
-    // (an error elsewhere, or of the statement order, and the whole text is parsed)
+    // (an error elsewhere, or of the statement order, and the whole text is parsed); or the edit was spaces between
+    // two items that no error reaches into: the errors are the last parse's, moved with the text after the edit
     const u = e.unit;
-    if (oldErrors.length && (!u || oldErrors.some((x) => x.start < u.start || x.end > u.end))) return undefined;
-    const errors: SyntaxErrorInfo[] = u ? u.errors.slice() : [];
+    const carried = !u && oldErrors.length ? carriedErrors(last, e, complete) : undefined;
+    if (oldErrors.length && !carried && (!u || oldErrors.some((x) => x.start < u.start || x.end > u.end))) return undefined;
+    const errors: SyntaxErrorInfo[] = u ? u.errors.slice() : carried ?? [];
     checkStatementOrder(statements, errors, text.length, complete);
     const file: DtsFile = { statements, errors };
     // (not enumerable: the parse equals a whole parse of the text, field by field)
@@ -51,6 +53,37 @@ export function reparseEdit(last: LastParse, text: string, cache: ParseCache, ow
   } finally {
     cache.endParse(gen);
   }
+}
+
+/**
+ * The last parse's item and statement errors moved with the text, for an edit of spaces or tabs between two items
+ * (`e.gap`) with no line break taken or given and not at a line's start, that no error reaches into: each error lies
+ * before the gap (it stays) or starts at or after its end (it moves), at a token, which the edit does not change, nor
+ * what a token sees of the line breaks before it. Undefined otherwise (the whole text is parsed). The statement order's
+ * errors are left out: they are found again.
+ */
+function carriedErrors(last: LastParse, e: EditCtx, complete: boolean): SyntaxErrorInfo[] | undefined {
+  const g = e.gap;
+  if (!g) return undefined;
+  const { old, text, p, oldEnd, d } = e;
+  if (p === 0 || old.charCodeAt(p - 1) === 10 || old.charCodeAt(p - 1) === 13) return undefined;
+  const plainSpace = (t: string, a: number, b: number): boolean => {
+    for (let i = a; i < b; i++) { const c = t.charCodeAt(i); if (c !== 32 && c !== 9) return false; }
+    return true;
+  };
+  if (!plainSpace(old, p, oldEnd) || !plainSpace(text, p, oldEnd + d)) return undefined;
+  const order: SyntaxErrorInfo[] = [];
+  checkStatementOrder(last.file.statements, order, old.length, complete);
+  const isOrder = (x: SyntaxErrorInfo): boolean => order.some((y) => y.start === x.start && y.end === x.end && y.message === x.message);
+  const out: SyntaxErrorInfo[] = [];
+  for (const x of e.oldErrors) {
+    if (isOrder(x)) continue;
+    // (an error of no length where the gap starts or ends may be the end of an item's text: not placed by a token)
+    if (x.end < g.start || (x.end === g.start && x.start < x.end)) out.push(x);
+    else if (x.start >= g.end && x.end > x.start) out.push({ ...x, start: x.start + d, end: x.end + d });
+    else return undefined;
+  }
+  return out;
 }
 
 interface EditCtx {
@@ -73,6 +106,8 @@ interface EditCtx {
   oldErrors: SyntaxErrorInfo[];
   /** the item parsed again with error recovery (see reparseUnit): its old span and the errors of its new parse */
   unit?: { start: number; end: number; errors: SyntaxErrorInfo[] };
+  /** the edit was white space between two items (or statements): the old text's gap between them */
+  gap?: { start: number; end: number };
   /** the unit gave other than one item (an error item, or several): the node whose list holds it is the item replaced */
   multi?: boolean;
 }
@@ -145,6 +180,7 @@ function editList<T extends Span>(list: T[], lo: number, hi: number, e: EditCtx,
   if (e.oldEnd <= gapEnd && allSpace(e.text, gapStart, gapEnd + e.d)) {
     // white space between two elements: nothing to parse
     next = k;
+    e.gap = { start: gapStart, end: gapEnd };
   } else {
     const x = list[k];
     if (!x || e.p < x.start || e.oldEnd > x.end) return undefined;

@@ -317,6 +317,20 @@ export function errorRegion(t: string, p: number, vsemi?: ReadonlySet<number>): 
   }
   let start = itemStart[depth];
   if (start < 0 || start > p) start = Math.min(p, n);
+  // an item cut off at a line break (`vendor,prop =` typed above the next property or node): the failure is on a
+  // later line than the item's start, whose first token can start an item of its own (`i2c0: i2c@980000 {`, where
+  // the label was taken for a value's); the skipped text ends with the line before, and that line's item is parsed
+  // as written rather than swallowed up to the next ';'
+  if (start < p && p < n) {
+    const lineStart = t.lastIndexOf('\n', p - 1) + 1;
+    let tok = lineStart;
+    while (tok < p && isSpace(t.charCodeAt(tok))) tok++;
+    let e = lineStart;
+    while (e > start && isSpace(t.charCodeAt(e - 1))) e--;
+    // (not when the line starts inside a comment that ends before p)
+    const close = t.indexOf('*/', tok);
+    if (lineStart > start && e > start && itemStartChar(t.charCodeAt(tok)) && (close < 0 || close >= p)) return { start, end: e };
+  }
   // forward: to the ';' ending the item or the '}' closing its body
   let rel = 0;
   let lastEnd = p;
@@ -345,6 +359,11 @@ export function errorRegion(t: string, p: number, vsemi?: ReadonlySet<number>): 
     lastEnd = i;
   }
   return { start, end: Math.min(n, Math.max(lastEnd, start + 1)) };
+}
+
+/** Can a body item start with this character (a name, a label, a `/delete-…/` directive)? */
+function itemStartChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 44 || c === 46 || c === 95 || c === 43 || c === 45 || c === 35 || c === 63 || c === 64 || c === SLASH;
 }
 
 /** skipUnit for the parser's item splitter (parse.ts): the end of a string, char literal, comment or &{path} at i, else -1. */
