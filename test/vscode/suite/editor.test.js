@@ -129,4 +129,30 @@ suite('Editor experience', () => {
     await screenshot('graph-example-untranslated');
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
+  test('a property half typed above a node: one syntax error, the node and what extends it stay', async () => {
+    const socFile = path.join(FIX, 'lsp/soc.dtsi');
+    const soc = await vscode.workspace.openTextDocument(vscode.Uri.file(socFile));
+    const ed = await vscode.window.showTextDocument(soc);
+    const board = vscode.Uri.file(path.join(FIX, 'lsp/board-a.dts'));
+    const code = (x) => String(typeof x.code === 'object' ? x.code.value : x.code);
+    await keepOnDisk(socFile, async () => {
+      const at = positionOf(soc, '\tsoc: soc {', 0);
+      const line = new vscode.Position(at.line, 0);
+      await ed.edit((b) => b.insert(line, '\tvendor,half =\n'));
+      // the error at the node's name on the next line (its label taken for a value's); the node is parsed as written:
+      // the board's `&soc { }` and the references to the SMMU inside it still find their nodes
+      const errors = await until('the syntax error', () => {
+        const d = vscode.languages.getDiagnostics(soc.uri).filter((x) => code(x) === 'syntax-error');
+        return d.length ? d : undefined;
+      });
+      assert.equal(errors.length, 1, JSON.stringify(errors.map((x) => x.message)));
+      assert.match(errors[0].message, /expected a property value, found 'soc'/);
+      assert.equal(errors[0].range.start.line, at.line + 1);
+      await sleep(500);
+      const unresolved = [...vscode.languages.getDiagnostics(board), ...vscode.languages.getDiagnostics(soc.uri)].filter((x) => code(x) === 'unresolved-reference');
+      assert.deepEqual(unresolved.map((x) => x.message), []);
+      ed.selection = new vscode.Selection(line, line);
+      await screenshot('half-typed-property');
+    });
+  });
 });
