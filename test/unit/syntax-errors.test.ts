@@ -177,7 +177,11 @@ test('a property cut off at a line break does not swallow the next line\'s item,
       ['rootNode', [['node bus', ['property status', `error ${JSON.stringify(typed)}`, ['node dev@0', ['property reg']], ['node dev@1', []]]]]],
     ], typed);
   }
-  // a value continued on the next line is one item: its error there is skipped to the ';' as before
-  const cont = `${head}\t\tclocks = <1>,\n\t\t\t<2 $>;\n${tail}`;
-  assert.deepEqual(outline(cont, parseDts(cont).statements)[1], ['rootNode', [['node bus', ['property status', 'error "clocks = <1>,\\n\\t\\t\\t<2 $>;"', ['node dev@0', ['property reg']], ['node dev@1', []]]]]]);
+  // a value continued on the next line is one item: its error there is skipped to the ';' as before, one diagnostic
+  for (const value of ['clocks = <1>,\n\t\t\t<2 $>;', 'reg = <0x0\n\t\t\tFOO_SIZE>;', 'compatible = "a",\n\t\t\tFOO;']) {
+    const cont = `${head}\t\t${value}\n${tail}`;
+    const f = parseDts(cont);
+    assert.equal(f.errors.length, 1, `${value}: ${JSON.stringify(f.errors)}`);
+    assert.deepEqual(outline(cont, f.statements)[1], ['rootNode', [['node bus', ['property status', `error ${JSON.stringify(value)}`, ['node dev@0', ['property reg']], ['node dev@1', []]]]]]);
+  }
 });

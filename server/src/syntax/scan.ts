@@ -318,9 +318,9 @@ export function errorRegion(t: string, p: number, vsemi?: ReadonlySet<number>): 
   let start = itemStart[depth];
   if (start < 0 || start > p) start = Math.min(p, n);
   // an item cut off at a line break (`vendor,prop =` typed above the next property or node): the failure is on a
-  // later line than the item's start, whose first token can start an item of its own (`i2c0: i2c@980000 {`, where
-  // the label was taken for a value's); the skipped text ends with the line before, and that line's item is parsed
-  // as written rather than swallowed up to the next ';'
+  // later line than the item's start, which reads as an item of its own (`i2c0: i2c@980000 {`, whose label was
+  // taken for a value's); the skipped text ends with the line before, and that line's item is parsed as written
+  // rather than swallowed up to the next ';'. A value continued on that line (`FOO_SIZE>;`) is skipped as before
   if (start < p && p < n) {
     const lineStart = t.lastIndexOf('\n', p - 1) + 1;
     let tok = lineStart;
@@ -329,7 +329,9 @@ export function errorRegion(t: string, p: number, vsemi?: ReadonlySet<number>): 
     while (e > start && isSpace(t.charCodeAt(e - 1))) e--;
     // (not when the line starts inside a comment that ends before p)
     const close = t.indexOf('*/', tok);
-    if (lineStart > start && e > start && itemStartChar(t.charCodeAt(tok)) && (close < 0 || close >= p)) return { start, end: e };
+    // (after a line ending in ',', which continues a list of values, only a node's header: `FOO;` may be a value)
+    const item = lineStart > start && e > start && (close < 0 || close >= p) ? looksLikeItem(t, tok) : undefined;
+    if (item === 'node' || (item === 'property' && t.charCodeAt(e - 1) !== 44)) return { start, end: e };
   }
   // forward: to the ';' ending the item or the '}' closing its body
   let rel = 0;
@@ -361,9 +363,28 @@ export function errorRegion(t: string, p: number, vsemi?: ReadonlySet<number>): 
   return { start, end: Math.min(n, Math.max(lastEnd, start + 1)) };
 }
 
-/** Can a body item start with this character (a name, a label, a `/delete-…/` directive)? */
-function itemStartChar(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 44 || c === 46 || c === 95 || c === 43 || c === 45 || c === 35 || c === 63 || c === 64 || c === SLASH;
+/** A character of a node or property name (dtc's), or of a label. */
+function nameChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 44 || c === 46 || c === 95 || c === 43 || c === 45 || c === 35 || c === 63 || c === 64 || c === 42;
+}
+
+/**
+ * Does the text at i read as the start of a body item: labels (`name:`), then a name followed by `{` (a node), `=` or `;`
+ * (a property), or a `/delete-…/` directive? (A continuation of a value, `FOO_SIZE>;` or `<&gcc 2>`, does not.)
+ */
+function looksLikeItem(t: string, i: number): 'node' | 'property' | undefined {
+  const n = t.length;
+  if (t.startsWith('/delete-', i)) return 'property';
+  for (let guard = 0; guard < 8; guard++) {
+    const a = i;
+    while (i < n && nameChar(t.charCodeAt(i))) i++;
+    if (i === a) return undefined;
+    while (i < n && (t.charCodeAt(i) === 32 || t.charCodeAt(i) === 9)) i++;
+    const c = t.charCodeAt(i);
+    if (c === 58 /* : */) { i++; while (i < n && isSpace(t.charCodeAt(i))) i++; continue; }
+    return c === LBRACE ? 'node' : c === 61 /* = */ || c === SEMI ? 'property' : undefined;
+  }
+  return undefined;
 }
 
 /** skipUnit for the parser's item splitter (parse.ts): the end of a string, char literal, comment or &{path} at i, else -1. */
