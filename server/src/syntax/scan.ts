@@ -327,10 +327,11 @@ export function errorRegion(t: string, p: number, vsemi?: ReadonlySet<number>): 
     while (tok < p && isSpace(t.charCodeAt(tok))) tok++;
     let e = lineStart;
     while (e > start && isSpace(t.charCodeAt(e - 1))) e--;
-    // (not when the line starts inside a comment that ends before p)
-    const close = t.indexOf('*/', tok);
+    // (not when the line starts inside a comment that ends before p: looked for on that line only)
+    const close = t.slice(tok, p + 1).indexOf('*/');
+    const inComment = close >= 0 && close < p - tok;
     // (after a line ending in ',', which continues a list of values, only a node's header: `FOO;` may be a value)
-    const item = lineStart > start && e > start && (close < 0 || close >= p) ? looksLikeItem(t, tok) : undefined;
+    const item = lineStart > start && e > start && !inComment ? looksLikeItem(t, tok) : undefined;
     if (item === 'node' || (item === 'property' && t.charCodeAt(e - 1) !== 44)) return { start, end: e };
   }
   // forward: to the ';' ending the item or the '}' closing its body
@@ -363,11 +364,6 @@ export function errorRegion(t: string, p: number, vsemi?: ReadonlySet<number>): 
   return { start, end: Math.min(n, Math.max(lastEnd, start + 1)) };
 }
 
-/** A character of a node or property name (dtc's), or of a label. */
-function nameChar(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 44 || c === 46 || c === 95 || c === 43 || c === 45 || c === 35 || c === 63 || c === 64 || c === 42;
-}
-
 /**
  * Does the text at i read as the start of a body item: labels (`name:`), then a name followed by `{` (a node), `=` or `;`
  * (a property), or a `/delete-…/` directive? (A continuation of a value, `FOO_SIZE>;` or `<&gcc 2>`, does not.)
@@ -377,7 +373,8 @@ function looksLikeItem(t: string, i: number): 'node' | 'property' | undefined {
   if (t.startsWith('/delete-', i)) return 'property';
   for (let guard = 0; guard < 8; guard++) {
     const a = i;
-    while (i < n && nameChar(t.charCodeAt(i))) i++;
+    // (a label's characters are name characters too)
+    while (i < n && isNameChar(t.charCodeAt(i))) i++;
     if (i === a) return undefined;
     while (i < n && (t.charCodeAt(i) === 32 || t.charCodeAt(i) === 9)) i++;
     const c = t.charCodeAt(i);
