@@ -10,13 +10,8 @@ import { kernelTreeIfPresent } from '../../scripts/kernel-tree';
 import { benchEdit } from '../../scripts/bench/inproc';
 import { prng } from '../../scripts/bench/stats';
 import { makeEdit, type EditKind } from '../../scripts/soak/edits';
-import { AnalysisHost, type Analysis, type AnalysisOptions } from '../../server/src/analysis';
-import { OverlayFileSystem } from '../../server/src/base/fs';
-import { BindingsHost } from '../../server/src/bindings';
-import { reportFindings, type BindingFinding } from '../../server/src/bindings/report';
-import type { LiveTree } from '../../server/src/tree/types';
-import { NodeFileSystem } from '../../server/src/base/node-fs';
-import { boardEdits, diffRun, fingerprint } from '../util/incremental-diff';
+import type { AnalysisOptions } from '../../server/src/analysis';
+import { boardEdits, diffRun } from '../util/incremental-diff';
 import { fixture } from '../util/paths';
 
 function session(root: string, files: string[], edits: number, seed: number, options: AnalysisOptions = {}): { patched: number; values: number; modelSkips: number; edgePatches: number; checksRerun: number } {
@@ -165,7 +160,6 @@ test('incremental: the cells and raw-phandle checks run again only the propertie
   }
 });
 
-
 test('incremental: a changed cell count, or a value whose edges change shape, runs again the checks that read the graph (not the graph-free iommu-map check), and the status and raw-phandle findings come and go as fresh', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dts-cells-graph-'));
   const board = path.join(dir, 'board.dts');
@@ -286,142 +280,6 @@ test('incremental: a value edit of a property a later /delete-property/ or /dele
     if (to === '0x1ff>') assert.ok(r.incremental.diagnostics.some((d) => d.code === 'value-truncated'), 'the deleted definition keeps its value diagnostic');
   }
   assert.equal(run.host.incrementalStats.mergeValuePatches, 1, 'only the edit of the shown definition changed a value');
-});
-
-/** The features fixture's board and SoC .dtsi, with the options they are analysed with. */
-function demoBoard(): { options: AnalysisOptions; board: string; soc: string } {
-  const dir = fixture('features');
-  return { options: { includePaths: [path.join(dir, 'include')], autoDetectIncludePaths: false }, board: path.join(dir, 'demo-board.dts'), soc: path.join(dir, 'demo-soc.dtsi') };
-}
-
-/**
- * An incremental host over an overlay file system (`more`: options that need that file system), and `steps`: its
- * analysis of `board` run stage by stage to the end, as the language server runs it (nothing settled).
- */
-function stepped(board: string, options: AnalysisOptions, more: (fs: OverlayFileSystem) => AnalysisOptions = () => ({})) {
-  const fs0 = new OverlayFileSystem(new NodeFileSystem());
-  const host = new AnalysisHost(fs0, { ...options, ...more(fs0), incremental: true });
-  const steps = (): Analysis => {
-    const g = host.analyzeSteps(board);
-    for (;;) { const r = g.next(); if (r.done) return r.value; }
-  };
-  return { fs0, host, steps };
-}
-
-test('incremental: a keystroke analysis run in steps leaves the AST after the edit unmoved until settle or the first read, = fresh either way', () => {
-  const { options, board, soc } = demoBoard();
-  const { fs0, host, steps } = stepped(board, options);
-  host.analyze(board);
-  let text = fs.readFileSync(soc, 'utf8');
-  // spaces near the top of the .dtsi: everything after them moves
-  for (let i = 0; i < 6; i++) {
-    const p = text.indexOf('\n', text.indexOf('{')) + 1;
-    text = text.slice(0, p) + ' '.repeat(i + 1) + text.slice(p);
-    fs0.setOverlay(soc, text);
-    const before = host.incrementalStats.mergePatches;
-    const a = steps();
-    assert.equal(host.incrementalStats.mergePatches, before + 1, `edit ${i} patched the tree`);
-    // even edits: the AST read first (it settles), odd ones: never settled here (the next parse copies instead)
-    if (i % 2 === 0) assert.equal(fingerprint(a), fingerprint(new AnalysisHost(fs0, options).analyze(board)), `edit ${i}`);
-  }
-  const last = steps();
-  last.settle();
-  last.settle();
-  assert.equal(fingerprint(last), fingerprint(new AnalysisHost(fs0, options).analyze(board)));
-});
-
-test('incremental: binding findings of nodes renamed, added or removed by a keystroke\'s patch land where a fresh analysis puts them', () => {
-  const { options, board, soc } = demoBoard();
-  const { fs0, host, steps } = stepped(board, options);
-  const first = host.analyze(board);
-  const findings: BindingFinding[] = [
-    { node: '/soc@0/serial@a00000', code: 'binding-missing-required', message: 'm' },
-    { node: '/soc@0/clock-controllerx@100000', code: 'binding-missing-required', message: 'm' },
-    { node: '/soc@0/extra', property: 'reg', code: 'binding-item-count', message: 'v' },
-  ];
-  // (the nodes by path of the first tree, as the language server's carried-over findings ask for them)
-  assert.equal(reportFindings(findings, first.tree, first.pp.map).length, 1);
-  let text = fs.readFileSync(soc, 'utf8');
-  const edits: [string, string][] = [
-    ['\t\tgcc: clock-controller@100000 {', '\t\tgcc: clock-controllerx@100000 {'], // renamed in place (tree/reshape.ts renameNode)
-    ['<&apps_smmu 0x801 0x400>;\n\t\t};\n', '<&apps_smmu 0x801 0x400>;\n\t\t};\n\t\textra { reg = <1>; };\n'], // a node pasted (tree/body-patch.ts)
-    ['\t\textra { reg = <1>; };\n', ''], // and cut
-    ['\t\tgcc: clock-controllerx@100000 {', '\t\tgcc: clock-controller@100000 {'],
-  ];
-  const counts: number[] = [];
-  for (const [from, to] of edits) {
-    assert.ok(text.includes(from), from);
-    text = text.replace(from, to);
-    fs0.setOverlay(soc, text);
-    const before = host.incrementalStats.mergePatches;
-    const a = steps();
-    assert.equal(host.incrementalStats.mergePatches, before + 1, `${to}: patched`);
-    const fresh = new AnalysisHost(fs0, options).analyze(board);
-    const expected = reportFindings(findings, fresh.tree, fresh.pp.map);
-    assert.deepEqual(reportFindings(findings, a.unsettledTree!, a.pp.map, undefined, a.spanNow), expected, to);
-    counts.push(expected.length);
-  }
-  assert.deepEqual(counts, [2, 3, 2, 1]);
-});
-
-test('incremental: a white-space keystroke leaves the tree\'s own spans to settle; spanNow and the binding findings see them where they are, = fresh', () => {
-  const { options, board, soc } = demoBoard();
-  const { fs0, host, steps } = stepped(board, options);
-  host.analyze(board);
-  const findings: BindingFinding[] = [
-    { node: '/soc@0/serial@a00000', code: 'binding-missing-required', message: 'm' },
-    { node: '/soc@0/iommu@15000000', property: 'compatible', code: 'binding-unknown-property', message: 'u' },
-    { node: '/soc@0/clock-controller@100000', property: 'reg', code: 'binding-item-count', message: 'v' },
-  ];
-  let text = fs.readFileSync(soc, 'utf8');
-  for (let i = 0; i < 5; i++) {
-    // spaces before the SoC node (everything after them moves); every other keystroke follows the last unsettled
-    const p = text.indexOf('\tsoc: soc@0');
-    text = text.slice(0, p) + ' '.repeat(i + 1) + text.slice(p);
-    fs0.setOverlay(soc, text);
-    const before = host.incrementalStats.mergePatches;
-    const a = steps();
-    assert.equal(host.incrementalStats.mergePatches, before + 1, `edit ${i} patched the tree`);
-    const fresh = new AnalysisHost(fs0, options).analyze(board);
-    const tree = a.unsettledTree!;
-    const uart = (t: typeof tree) => t.labels.get('uart0')!.node.contributions[0];
-    // the spans of the tree itself lag until settled (a test of the deferral itself: without it they are moved)
-    assert.notEqual(uart(tree).start, uart(fresh.tree).start, `edit ${i}: the tree's spans wait for settle`);
-    assert.deepEqual(a.spanNow!(uart(tree)), { start: uart(fresh.tree).start, end: uart(fresh.tree).end });
-    assert.deepEqual(reportFindings(findings, tree, a.pp.map, undefined, a.spanNow), reportFindings(findings, fresh.tree, fresh.pp.map));
-    assert.equal(reportFindings(findings, fresh.tree, fresh.pp.map).length, 3);
-    // the diagnostics went out right already; the tree once read through the analysis is settled
-    assert.deepEqual(a.diagnostics, fresh.diagnostics, `edit ${i}`);
-    if (i % 2 === 1) assert.equal(fingerprint(a), fingerprint(fresh), `edit ${i}`);
-  }
-  const last = steps();
-  last.settle();
-  assert.equal(fingerprint(last), fingerprint(new AnalysisHost(fs0, options).analyze(board)));
-});
-
-test('incremental: in a Linux tree with the language server\'s in-process bindings host (Zephyr only), a white-space keystroke still leaves the tree\'s spans to settle; = fresh', () => {
-  const tree = fixture('bindings/linux');
-  const board = path.join(tree, 'arch/arm64/boot/dts/acme/board.dts');
-  const options: AnalysisOptions = { autoDetectIncludePaths: false };
-  // as lsp/configuration.ts makes it: Linux trees are validated in the bindings worker
-  const { fs0, host, steps } = stepped(board, options, (fs) => ({ bindings: new BindingsHost(fs, { linux: false }) }));
-  assert.equal(host.analyze(board).flavour, 'linux');
-  let text = fs.readFileSync(board, 'utf8');
-  for (let i = 0; i < 3; i++) {
-    const p = text.indexOf('\tgood: widget@2000');
-    text = text.slice(0, p) + ' ' + text.slice(p);
-    fs0.setOverlay(board, text);
-    const a = steps();
-    const fresh = new AnalysisHost(fs0, options).analyze(board);
-    const widget = (t: LiveTree) => t.labels.get('good')!.node.contributions[0];
-    assert.notEqual(widget(a.unsettledTree!).start, widget(fresh.tree).start, `edit ${i}: the tree's spans wait for settle`);
-    assert.deepEqual(a.spanNow!(widget(a.unsettledTree!)), { start: widget(fresh.tree).start, end: widget(fresh.tree).end });
-    assert.deepEqual(a.diagnostics, fresh.diagnostics.filter((d) => !d.code.startsWith('binding-')), `edit ${i}`);
-  }
-  const last = steps();
-  last.settle();
-  const fresh = new AnalysisHost(fs0, options).analyze(board);
-  assert.equal(fingerprint(last), fingerprint({ ...fresh, diagnostics: fresh.diagnostics.filter((d) => !d.code.startsWith('binding-')) } as Analysis));
 });
 
 /**
@@ -567,7 +425,6 @@ test('incremental: a value whose phandle references changed is patched (resolved
     assert.equal(after.reshapePatches, before.reshapePatches, `${from} -> ${to} was merged again`);
   }
 });
-
 
 test('incremental: a node\'s labels changed where it is defined are patched (the label table made again, references by those names resolved again, phandles numbered again), = fresh; a label a statement or a duplicate involves is merged again', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dts-labels-'));
