@@ -8,7 +8,7 @@ import { bindingForProperty, type IommuModel } from './model/iommu';
 import type { SupplierGraph } from './model/types';
 import type { MergeMemo, PatchResult } from './tree/incremental';
 import type { LiveTree, TreeProperty } from './tree/types';
-import { Reads, readsShape, trackReads, type ShapeChange } from './tree/value-reads';
+import { Reads, readsLookups, readsShape, trackReads, type ShapeChange } from './tree/value-reads';
 
 /** How the graph stage went, counted by the host (AnalysisHost.incrementalStats). */
 export interface GraphCounters {
@@ -43,10 +43,11 @@ export function graphAfterReshape(memo: MergeMemo, patched: PatchResult, model: 
  * picked by rule, `clocks` renamed `clocksx`), never by looking a name up (`interrupt-parent`, `#clock-cells`: other
  * properties' decoding reads them) nor a node's name, path or a renumbered cell? Then decoding those properties
  * again is what a new build does: the walk of another node reads none of them, and a walk's picks are made property by
- * property. Properties that left the tree make the decoding give up (the graph is built again).
+ * property. Properties that left the tree make the decoding give up (the graph is built again). A phandle looked up
+ * whose node changed (dtc's numbering made again) can change any decoding: built again.
  */
 function walkedOnly(model: IommuModel, r: Reads, s: ShapeChange): boolean {
-  if (s.node || (s.renumbered && s.renumbered.size) || s.props.length === 0) return false;
+  if (s.node || (s.renumbered && s.renumbered.size) || s.props.length === 0 || readsLookups(r, s)) return false;
   for (const n of s.names) {
     // (looked up: `interrupt-parent`, the cell counts; a remote-endpoint's edge is its remote port's node's)
     if (r.names?.has(n) || bindingForProperty(model, n)?.decoder === 'remote-endpoint') return false;

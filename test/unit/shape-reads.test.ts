@@ -377,6 +377,26 @@ test('reference changed: dtc\'s numbering moves under a raw phandle cell: what l
   assert.deepEqual(raw(r.incremental.diagnostics), ['raw phandle 0x3 is &late only by dtc\'s numbering']);
 });
 
+test('label changed: dtc\'s numbering moves, but not under the raw phandle cell the graph looked up: the graph kept; = fresh', () => {
+  // early takes phandle 1 (referenced first), clk 2, late 3: the raw cell <1 5> is early's, and stays early's
+  const { first, edit } = setup(withNodes(REFS, ['\tdev@3000 { compatible = "vendor,dev"; reg = <0x3000 0x10>; clocks = <1 5>; };']));
+  const raw = (ds: Diags) => ds.filter((d) => d.code === 'raw-phandle-unstable').map((d) => d.message.split('.')[0]);
+  assert.deepEqual(raw(first.incremental.diagnostics), ['raw phandle 0x1 is &early only by dtc\'s numbering']);
+  // late referenced by an unresolved name now: its phandle 3 goes, 1 and 2 stay
+  let { r, before, after } = edit('\tlate: late@400', '\tlatx: late@400');
+  assert.equal(after.reshapePatches, before.reshapePatches + 1);
+  assert.equal(after.shapeKeeps, before.shapeKeeps + 1, 'the graph looked up 1 only: kept');
+  assert.equal(r.incremental.tree.phandles.get(3), undefined);
+  assert.deepEqual(raw(r.incremental.diagnostics), ['raw phandle 0x1 is &early only by dtc\'s numbering']);
+  ({ r, before, after } = edit('\tlatx: late@400', '\tlate: late@400'));
+  assert.equal(after.shapeKeeps, before.shapeKeeps + 1);
+  assert.equal(r.incremental.tree.phandles.get(3)?.name, 'late@400');
+  // early referenced no more: 1 is clk's now, and what looked 1 up reads otherwise (the graph is built again)
+  ({ r, before, after } = edit('<&early 1>', '<&earlx 1>'));
+  assert.equal(after.shapeKeeps, before.shapeKeeps, 'built again');
+  assert.deepEqual(raw(r.incremental.diagnostics), ['raw phandle 0x1 is &clk only by dtc\'s numbering']);
+});
+
 test('label changed: the properties whose references it names decoded again, the graph kept; = fresh', () => {
   const { first, edit } = setup(REFS);
   const suppliers = (a: typeof first.incremental) => a.graph.edges.filter((e) => e.kind === 'property' && e.consumer.name === 'dev@2000').map((e) => e.supplier.name);

@@ -6,6 +6,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileRole } from '../workspace/contexts';
 import { rememberUri, uriToPath } from './convert';
 import type { DtsServer } from './server';
+import { traceMark } from './trace';
 
 export class DocumentSync {
   /** time of the last didChange (ms since the epoch), for the adaptive debounce */
@@ -61,6 +62,7 @@ export class DocumentSync {
     const s = this.s;
     const file = uriToPath(doc.uri);
     if (file === undefined) return;
+    traceMark('change');
     s.fs.setOverlay(file, doc.getText(), doc.version);
     s.contexts.markDirty(file);
     // before didOpen has chosen its context (it waits for the settings or the index), contexts that read the

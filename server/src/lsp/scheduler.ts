@@ -7,7 +7,7 @@ import type { Diagnostic } from '../base/diagnostics';
 import type { Context } from './contexts';
 import type { DtsServer } from './server';
 import { performance } from 'node:perf_hooks';
-import { TRACE, traceLine, traced } from './trace';
+import { TRACE, traceLine, traceMark, traced } from './trace';
 
 /** Binding validation of a context starts once no analysis (of it or any other context) has finished for this long (typing paused). */
 const VALIDATION_QUIET_MS = 300;
@@ -232,6 +232,7 @@ export class AnalysisScheduler {
     let superseded = false;
     const isCancelled = (): boolean => superseded || this.s.isShuttingDown;
     this.s.log(`analysing ${ctx.root}`);
+    traceMark('start');
     const steps = this.s.host.analyzeSteps(ctx.root, isCancelled, undefined, { base: ctx.base });
     let analysis: Analysis;
     this.current = { ctx, t0 };
@@ -296,7 +297,9 @@ export class AnalysisScheduler {
     traced('bindings.onAnalysis', () => this.s.bindings.onAnalysis(ctx, false));
     this.deferValidation(ctx);
     // the diagnostics go out now; then the log line (the benchmark times an edit to it: edit -> diagnostics published)
+    traceMark('finished');
     traced('publish', () => this.s.publisher.publish());
+    traceMark('published');
     // what follows a keystroke's edit in the AST moves only once the diagnostics and this line are written out
     // (Analysis.settle; a request that reads the AST before moves it then)
     void this.s.logWritten(`analysed ${ctx.root} (${ctx.files.size} files, ${analysis.diagnostics.length} diagnostics) in ${ctx.durationMs} ms`).then(() => analysis.settle());

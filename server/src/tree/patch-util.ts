@@ -293,39 +293,39 @@ function explicitPhandle(n: TreeNode): boolean {
   return false;
 }
 
-/** the names a renumbering of the phandles changes: a lookup of a node by phandle value reads `phandle` (phandleNode) */
-const PHANDLE_LOOKUP: ReadonlySet<string> = new Set(['phandle']);
+/** no names changed (a renumbering of the phandles changes lookups by number and by node instead: Renumbering) */
 export const NO_NAMES: ReadonlySet<string> = new Set();
 
 /**
  * What a patch whose references resolve otherwise changed (PatchResult.shape, graphShape): `props` (the properties
  * holding those references), the node whose labels changed, and what the numbering `r` changed. The graph decodes
- * `props` again itself and reads no reference cell's value: it is kept unless it read a lookup or a generated
- * phandle that changed.
+ * `props` again itself and reads no reference cell's value: it is kept unless it looked up a phandle number whose node
+ * changed, the `phandle` property of a node whose generated one came or went, or read a generated phandle that changed.
  */
 export function referenceShapes(r: Renumbering, props: Iterable<TreeProperty>, node?: TreeNode): { shape: ShapeChange; graphShape: ShapeChange } {
-  const names = r.changed ? PHANDLE_LOOKUP : NO_NAMES;
   return {
-    shape: { names, props: [...props, ...r.phandleProps], renumbered: r.cells, node },
-    graphShape: { names, props: r.phandleProps },
+    shape: { names: NO_NAMES, props: [...props, ...r.phandleProps], renumbered: r.cells, node, lookups: r.lookups, phandleAt: r.phandleAt },
+    graphShape: { names: NO_NAMES, props: r.phandleProps, lookups: r.lookups, phandleAt: r.phandleAt },
   };
 }
 
 /** A Renumbering in which nothing changed (yet). */
 export function noRenumbering(): Renumbering {
-  return { changed: false, phandleProps: [], cells: new Set(), holders: new Set() };
+  return { phandleProps: [], cells: new Set(), holders: new Set(), lookups: new Set(), phandleAt: new Set() };
 }
 
 /** What numbering the phandles again changed (renumberPhandles). */
 export interface Renumbering {
-  /** a generated phandle came, went or has another value: a lookup of a node by phandle may find another now */
-  changed: boolean;
   /** the generated `phandle` properties that came, went or show another value */
   phandleProps: TreeProperty[];
   /** the reference cells that hold other values now (their targets' new phandles, or unresolved) */
   cells: Set<Cell>;
   /** the properties that hold one of the references `watch` (renumberPhandles' argument) */
   holders: Set<TreeProperty>;
+  /** the phandle numbers whose node is another now, or that came or went (what looked one up reads otherwise) */
+  lookups: Set<number>;
+  /** the nodes whose generated `phandle` property came or went (what looked theirs up by name reads otherwise) */
+  phandleAt: Set<TreeNode>;
 }
 
 /**
@@ -389,11 +389,11 @@ export function renumberPhandles(tree: LiveTree, watch?: ReadonlySet<ResolvedRef
   for (const n of order) {
     const old = generated.get(n);
     const now = fresh.has(n) ? n.phandle : undefined;
-    if (was.get(n) !== now) out.changed = true;
     // (a node with a `phandle` property of its own, whose value was bad, gets none added: dtc adds none)
     const wants = now !== undefined && !n.properties.some((x) => x !== old && x.name === 'phandle');
-    if (old && !wants) { n.properties.splice(n.properties.indexOf(old), 1); out.phandleProps.push(old); continue; }
+    if (old && !wants) { n.properties.splice(n.properties.indexOf(old), 1); out.phandleProps.push(old); out.phandleAt.add(n); continue; }
     if (!wants) continue;
+    if (!old) out.phandleAt.add(n);
     const at = n.contributions[0]?.nameSpan ?? { start: 0, end: 0 };
     const chunks = (): ValueChunk[] => [{ kind: 'cells', start: at.start, end: at.start, bits: 32, cells: [{ start: at.start, end: at.start, value: BigInt(now) }] }];
     if (!old) {
@@ -410,8 +410,11 @@ export function renumberPhandles(tree: LiveTree, watch?: ReadonlySet<ResolvedRef
     }
     if (n.properties[n.properties.length - 1] !== old) { n.properties.splice(n.properties.indexOf(old), 1); n.properties.push(old); }
   }
+  const table = tree.phandles;
   tree.phandles = new Map();
   for (const n of order) if (n.phandle !== undefined && !tree.phandles.has(n.phandle)) tree.phandles.set(n.phandle, n);
+  for (const [k, n] of table) if (tree.phandles.get(k) !== n) out.lookups.add(k);
+  for (const k of tree.phandles.keys()) if (!table.has(k)) out.lookups.add(k);
   numberings.set(tree, nb);
   return out;
 }

@@ -2,7 +2,7 @@
 // offsets in the preprocessed text; use the SourceMap to reach files.
 import type { Diagnostic } from '../base/diagnostics';
 import type * as ast from '../syntax/ast';
-import { noteName, notePath } from './value-reads';
+import { noteName, notePath, notePhandle, notePhandleAt } from './value-reads';
 
 export interface Contribution extends ast.Span {
   /** definition: `name { }` / `/ { }`; extension: `&ref { }`, `&{/path} { }`, or a second `name { }` in the same parent;
@@ -118,15 +118,18 @@ export function nodePath(n: TreeNode): string {
 
 /**
  * The node whose phandle is `value` (its low 32 bits), by the tree's table: dtc's numbering, which a keystroke that
- * changes references can make again (tree/patch-util.ts renumberPhandles), so a lookup is recorded as one of `phandle`.
+ * changes references can make again (tree/patch-util.ts renumberPhandles), so the number looked up is recorded.
  */
 export function phandleNode(tree: LiveTree, value: bigint): TreeNode | undefined {
-  noteName('phandle');
-  return tree.phandles.get(Number(value & 0xffffffffn));
+  const k = Number(value & 0xffffffffn);
+  notePhandle(k);
+  return tree.phandles.get(k);
 }
 
 export function getProperty(n: TreeNode, name: string): TreeProperty | undefined {
-  noteName(name);
+  // (a node's `phandle` property comes and goes with dtc's numbering, node by node: recorded with its node)
+  if (name === 'phandle') notePhandleAt(n);
+  else noteName(name);
   // (a loop, not find(): the checks ask this for every edge's ends, and the CLI runs in the interpreter)
   const list = n.properties;
   for (let k = 0; k < list.length; k++) if (list[k].name === name) return list[k];

@@ -10,6 +10,10 @@
 //    numbered its target with) records the cell. A keystroke that makes dtc number the phandles again changes those
 //    numbers in many properties whose references keep their targets: what read those properties but none of the
 //    numbers (a specifier decoded by its reference's target) is as it was.
+//  - phandles: a lookup of a node by a phandle number (`phandleNode`: a raw number in phandle position) records the
+//    number, and a lookup of a node's `phandle` property by name records the node: dtc's numbering made again
+//    changes the nodes of some numbers and the generated properties of some nodes, and only what looked those up
+//    reads otherwise.
 //  - node names: whatever makes text of a node's name (`nodeRef`) or tests it records the node (`noteNode`: its name
 //    and labels were read); whatever makes its path (`nodePath`) records that (`notePath`: its name and its
 //    ancestors'). A node's name span is not recorded: a rename moves the spans that held it (tree/reshape.ts).
@@ -36,11 +40,17 @@ export class Reads extends Set<TreeProperty> {
   paths: Set<TreeNode> | undefined;
   /** reference cells whose number (the phandle of their target) was read */
   refValues: Set<Cell> | undefined;
+  /** phandle numbers looked up (phandleNode) */
+  phandles: Set<number> | undefined;
+  /** nodes whose `phandle` property was looked up by name */
+  phandleAt: Set<TreeNode> | undefined;
   addName(n: string): void { (this.names ??= new Set()).add(n); }
   addMatcher(m: NameMatcher): void { (this.matchers ??= new Set()).add(m); }
   addNode(n: TreeNode): void { (this.nodes ??= new Set()).add(n); }
   addPath(n: TreeNode): void { (this.paths ??= new Set()).add(n); }
   addRefValue(c: Cell): void { (this.refValues ??= new Set()).add(c); }
+  addPhandle(n: number): void { (this.phandles ??= new Set()).add(n); }
+  addPhandleAt(n: TreeNode): void { (this.phandleAt ??= new Set()).add(n); }
 }
 
 /** What a patch changed (tree/incremental.ts PatchResult.shape): names, properties, a node renamed or relabelled, numbered cells. */
@@ -53,6 +63,10 @@ export interface ShapeChange {
   node?: TreeNode;
   /** reference cells that hold other phandle values (dtc's numbering made again), their targets kept: what read their numbers */
   renumbered?: ReadonlySet<Cell>;
+  /** phandle numbers that name another node now, or none, or came (dtc's numbering made again): what looked them up */
+  lookups?: ReadonlySet<number>;
+  /** nodes whose generated `phandle` property came or went: what looked it up by name */
+  phandleAt?: ReadonlySet<TreeNode>;
 }
 
 /** the properties a change names, in one set (made once per change: thousands of records are tested against it) */
@@ -71,14 +85,38 @@ export function readsShape(r: Reads, s: ShapeChange): boolean {
   if (cells && cells.size && r.refValues) {
     if (r.refValues.size <= cells.size) { for (const c of r.refValues) if (cells.has(c)) return true; } else for (const c of cells) if (r.refValues.has(c)) return true;
   }
+  if (readsLookups(r, s)) return true;
   for (const n of s.names) {
     if (r.names?.has(n)) return true;
+    // (a `phandle` property that came or went by name: every lookup of one, on whichever node)
+    if (n === 'phandle' && r.phandleAt?.size) return true;
     if (r.matchers) for (const m of r.matchers) if (m(n)) return true;
   }
   if (s.node) {
     if (r.nodes?.has(s.node)) return true;
     if (r.paths) for (const n of r.paths) for (let x: TreeNode | undefined = n; x; x = x.parent) if (x === s.node) return true;
   }
+  return false;
+}
+
+/**
+ * Did a computation that read `r` look up what dtc's numbering made again changed: a phandle number whose node is
+ * another now, the `phandle` property of a node whose generated one came or went (or pick by a rule that takes it)?
+ */
+export function readsLookups(r: Reads, s: ShapeChange): boolean {
+  if (s.lookups && s.lookups.size && r.phandles && someIn(r.phandles, s.lookups)) return true;
+  if (s.phandleAt && s.phandleAt.size) {
+    if (r.phandleAt && someIn(r.phandleAt, s.phandleAt)) return true;
+    // (a walk picking by a rule that takes `phandle` saw the properties come or go)
+    if (r.matchers) for (const m of r.matchers) if (m('phandle')) return true;
+  }
+  return false;
+}
+
+/** Do the two sets share an element? (from the smaller side) */
+function someIn<T>(a: ReadonlySet<T>, b: ReadonlySet<T>): boolean {
+  if (a.size > b.size) [a, b] = [b, a];
+  for (const x of a) if (b.has(x)) return true;
   return false;
 }
 
@@ -91,6 +129,8 @@ export function addReads(into: Reads, from: Reads): void {
   if (from.nodes) for (const n of from.nodes) into.addNode(n);
   if (from.paths) for (const n of from.paths) into.addPath(n);
   if (from.refValues) for (const c of from.refValues) into.addRefValue(c);
+  if (from.phandles) for (const n of from.phandles) into.addPhandle(n);
+  if (from.phandleAt) for (const n of from.phandleAt) into.addPhandleAt(n);
 }
 
 /** the record the running computation records into (undefined: nothing is tracked) */
@@ -148,6 +188,16 @@ export function noteRead(p: TreeProperty): void {
 /** A lookup of the property `name` (found or not): recorded. */
 export function noteName(name: string): void {
   if (reads !== undefined) reads.addName(name);
+}
+
+/** A lookup of a node by the phandle number `n` (found or not): recorded. */
+export function notePhandle(n: number): void {
+  if (reads !== undefined) reads.addPhandle(n);
+}
+
+/** A lookup of the `phandle` property of `n` by name (found or not): recorded. */
+export function notePhandleAt(n: TreeNode): void {
+  if (reads !== undefined) reads.addPhandleAt(n);
 }
 
 /** A walk over a node's properties that picks by the rule `m`: recorded. */
