@@ -21,7 +21,7 @@ import { hasIncbin, patchTree, remapAll, settleTree, sortLikeMerge, spanNow, typ
 import { buildTreeSteps } from './tree/merge';
 import { keepForUndo, sameText, takeBack, type UndoMemo } from './tree/undo';
 import { noteReads, Reads, trackReads } from './tree/value-reads';
-import type { LiveTree } from './tree/types';
+import type { LiveTree, TreeNode } from './tree/types';
 import { analyzeOverlayStack, stackNotes, syntaxDiagnostic } from './analysis-stack';
 import { graphAfterReshape, graphStage, type GraphCounters } from './analysis-graph';
 import { flavourFromTree, flavourName, type Flavour } from './workspace/flavour';
@@ -138,8 +138,8 @@ export interface Analysis {
    * going out, which reads names and values, and positions only through spanNow. Absent: `tree` (always settled).
    */
   unsettledTree?: LiveTree;
-  /** A span of unsettledTree where it lies in the analysed text (a new object). */
-  spanNow?(s: { start: number; end: number }): { start: number; end: number };
+  /** A span of unsettledTree, held by `node`, where it lies in the analysed text (a new object). */
+  spanNow?(s: { start: number; end: number }, node: TreeNode): { start: number; end: number };
 }
 
 /**
@@ -551,7 +551,7 @@ export class AnalysisHost {
       get tree() { settle(); return tree; },
       get graph() { settle(); return graph; },
       unsettledTree: tree,
-      spanNow: (x: { start: number; end: number }) => (finalMemo ? spanNow(finalMemo, x) : { start: x.start, end: x.end }),
+      spanNow: (x: { start: number; end: number }, node: TreeNode) => (finalMemo ? spanNow(finalMemo, x, node) : { start: x.start, end: x.end }),
       model: this.model,
       includePaths: [...plan.includePaths, ...plan.systemIncludePaths],
       diagnostics,

@@ -113,7 +113,7 @@ test('incremental: a white-space keystroke leaves the tree\'s own spans to settl
     const uart = (t: typeof tree) => t.labels.get('uart0')!.node.contributions[0];
     // the spans of the tree itself lag until settled (a test of the deferral itself: without it they are moved)
     assert.notEqual(uart(tree).start, uart(fresh.tree).start, `edit ${i}: the tree's spans wait for settle`);
-    assert.deepEqual(a.spanNow!(uart(tree)), { start: uart(fresh.tree).start, end: uart(fresh.tree).end });
+    assert.deepEqual(a.spanNow!(uart(tree), tree.labels.get('uart0')!.node), { start: uart(fresh.tree).start, end: uart(fresh.tree).end });
     assert.deepEqual(reportFindings(findings, tree, a.pp.map, undefined, a.spanNow), reportFindings(findings, fresh.tree, fresh.pp.map));
     assert.equal(reportFindings(findings, fresh.tree, fresh.pp.map).length, 3);
     // the diagnostics went out right already; the tree once read through the analysis is settled
@@ -141,11 +141,59 @@ test('incremental: in a Linux tree with the language server\'s in-process bindin
     const fresh = new AnalysisHost(fs0, options).analyze(board);
     const widget = (t: LiveTree) => t.labels.get('good')!.node.contributions[0];
     assert.notEqual(widget(a.unsettledTree!).start, widget(fresh.tree).start, `edit ${i}: the tree's spans wait for settle`);
-    assert.deepEqual(a.spanNow!(widget(a.unsettledTree!)), { start: widget(fresh.tree).start, end: widget(fresh.tree).end });
+    assert.deepEqual(a.spanNow!(widget(a.unsettledTree!), a.unsettledTree!.labels.get('good')!.node), { start: widget(fresh.tree).start, end: widget(fresh.tree).end });
     assert.deepEqual(a.diagnostics, fresh.diagnostics.filter((d) => !d.code.startsWith('binding-')), `edit ${i}`);
   }
   const last = steps();
   last.settle();
   const fresh = new AnalysisHost(fs0, options).analyze(board);
   assert.equal(fingerprint(last), fingerprint({ ...fresh, diagnostics: fresh.diagnostics.filter((d) => !d.code.startsWith('binding-')) } as Analysis));
+});
+
+test('incremental: a patch of one node moves its subtree\'s spans and the label table at once, the other nodes\' at settle; spanNow, the label table and the settled tree = fresh', () => {
+  const { options, board, soc } = demoBoard();
+  const { fs0, host, steps } = stepped(board, options);
+  host.analyze(board);
+  let text = fs.readFileSync(soc, 'utf8');
+  const node = (t: LiveTree, label: string) => t.labels.get(label)?.node ?? t.root.children.find((c) => c.name === label)!;
+  const labelSpans = (t: LiveTree) => [...t.labels].map(([k, v]) => `${k}@${v.span.start}-${v.span.end}`).sort();
+  const edits: { from: string; to: string; changed: string; later: string }[] = [
+    // a labelled child pasted into gcc's body (tree/body-patch.ts: the label table made again)
+    { from: '\t\t\tclocks = <&xo>;\n', to: '\t\t\tclocks = <&xo>;\n\t\t\tpll: pll { #clock-cells = <0>; };\n', changed: 'gcc', later: 'uart0' },
+    // a value typed longer in the SMMU (tree/incremental.ts)
+    { from: 'reg = <0x15000000 0x100000>;', to: 'reg = <0x15000000 0x1000000>;', changed: 'apps_smmu', later: 'gpu' },
+    // a property renamed (tree/reshape.ts renameProperty)
+    { from: '\t\t\t#global-interrupts = <1>;', to: '\t\t\t#global-interruptsx = <1>;', changed: 'apps_smmu', later: 'uart0' },
+    // a node relabelled, no reference naming it (relabelNode: the label table made again); the board's chosen after it
+    { from: '\tsoc: soc@0 {', to: '\tsocx: soc@0 {', changed: 'socx', later: 'chosen' },
+    // a label that references name (they resolve to nothing now, then again): the labels after it, outside it
+    { from: '\t\tgcc: clock-controller@100000 {', to: '\t\tgccx: clock-controller@100000 {', changed: 'gccx', later: 'uart0' },
+    { from: '\t\tgccx: clock-controller@100000 {', to: '\t\tgcc: clock-controller@100000 {', changed: 'gcc', later: 'uart0' },
+    // the child cut again
+    { from: '\t\t\tpll: pll { #clock-cells = <0>; };\n', to: '', changed: 'gcc', later: 'apps_smmu' },
+  ];
+  const lagged: string[] = [];
+  for (const { from, to, changed, later } of edits) {
+    assert.ok(text.includes(from), from);
+    text = text.replace(from, to);
+    fs0.setOverlay(soc, text);
+    const before = host.incrementalStats.mergePatches;
+    const a = steps();
+    assert.equal(host.incrementalStats.mergePatches, before + 1, `${to}: patched`);
+    const fresh = new AnalysisHost(fs0, options).analyze(board);
+    const tree = a.unsettledTree!;
+    const span = (t: LiveTree, label: string) => node(t, label).contributions[0];
+    // the changed node: moved already (spanNow does not move it again); a node after it: not yet, spanNow knows where
+    assert.equal(span(tree, changed).start, span(fresh.tree, changed).start, `${to}: ${changed} moved at once`);
+    assert.deepEqual(a.spanNow!(span(tree, changed), node(tree, changed)), { start: span(fresh.tree, changed).start, end: span(fresh.tree, changed).end });
+    // (unless something read the tree's spans before the analysis returned: the checks run again, a graph built again)
+    if (span(tree, later).start !== span(fresh.tree, later).start) lagged.push(changed);
+    assert.deepEqual(a.spanNow!(span(tree, later), node(tree, later)), { start: span(fresh.tree, later).start, end: span(fresh.tree, later).end });
+    assert.deepEqual(labelSpans(tree), labelSpans(fresh.tree), `${to}: the label table`);
+    assert.deepEqual(a.diagnostics, fresh.diagnostics, to);
+    // read through the analysis: settled
+    assert.equal(fingerprint(a), fingerprint(fresh), to);
+  }
+  // the value typed longer, the property renamed and the node relabelled left the other nodes to settle
+  assert.deepEqual(lagged, ['apps_smmu', 'apps_smmu', 'socx']);
 });

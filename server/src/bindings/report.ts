@@ -80,7 +80,7 @@ function findingSpan(f: BindingFinding, node: TreeNode): Span | undefined {
  * Diagnostics of findings against the current tree (findings of nodes no longer there are dropped). `at`: where a
  * span of the tree lies in the analysed text (the language server's tree whose spans move later: Analysis.spanNow).
  */
-export function reportFindings(findings: BindingFinding[], tree: LiveTree, map: SourceMap, nodes: NodesByPath = nodesByPath(tree), at?: (s: Span) => Span): Diagnostic[] {
+export function reportFindings(findings: BindingFinding[], tree: LiveTree, map: SourceMap, nodes: NodesByPath = nodesByPath(tree), at?: (s: Span, node: TreeNode) => Span): Diagnostic[] {
   const out: Diagnostic[] = [];
   const seen = new Set<string>();
   for (const f of findings) {
@@ -88,7 +88,7 @@ export function reportFindings(findings: BindingFinding[], tree: LiveTree, map: 
     if (!node) continue;
     const found = findingSpan(f, node);
     if (!found) continue;
-    const span = at ? at(found) : found;
+    const span = at ? at(found, node) : found;
     const r = map.toFileRange(span.start, span.end);
     // the same fault found by two schemas (the node's binding and a generic one): reported once
     const key = `${r.file}\0${r.start}\0${r.end}\0${f.code}\0${f.node}\0${f.property}`;

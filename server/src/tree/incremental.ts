@@ -20,8 +20,8 @@ import type { SourceMap } from '../preprocess/types';
 import type * as ast from '../syntax/ast';
 import { buildProp } from './build';
 import { MergeState, type BuildTreeContext } from './merge-state';
-import { moveTreeSpans, spanMover } from './spans';
-import { blank, carryRefs, MERGE_READS, moveAll, nodeAt, referenceShapes, referencesPatchable, resolveAgain, sameLabels, sameShape, valueRefs } from './patch-util';
+import { spanMover } from './spans';
+import { blank, carryRefs, MERGE_READS, moveAll, nodeAt, settleTree, under, referenceShapes, referencesPatchable, resolveAgain, sameLabels, sameShape, valueRefs } from './patch-util';
 import { patchBody } from './body-patch';
 import { relabelNode, renameNode, renameProperty, sameLabelNames } from './reshape';
 import type { LiveTree, TreeNode, TreeProperty } from './types';
@@ -69,23 +69,27 @@ export interface MergeMemo {
   omits?: boolean;
 }
 
-/** An edit of the text that moves the positions after it: [p, oldEnd) became [p, oldEnd + d). */
-export interface TreeMove { p: number; oldEnd: number; d: number }
+/**
+ * An edit of the text that moves the positions after it: [p, oldEnd) became [p, oldEnd + d). `skip`: the node a
+ * patch changed, whose subtree (and the spans held outside the nodes) moved at once (patch-util.ts moveAll).
+ */
+export interface TreeMove { p: number; oldEnd: number; d: number; skip?: TreeNode }
 
-/** Make the moves of the tree's spans left pending (see MergeMemo.pendingTree); nothing when none are. */
-export function settleTree(memo: MergeMemo): void {
-  const list = memo.pendingTree;
-  if (!list) return;
-  memo.pendingTree = undefined;
-  for (const e of list) moveTreeSpans(memo.tree, e.p, e.oldEnd, e.d);
-}
+export { settleTree } from './patch-util';
 
-/** A span of the memo's tree as it will be once its pending moves are made (a new object; the span is not changed). */
-export function spanNow(memo: MergeMemo, s: { start: number; end: number }): { start: number; end: number } {
+/**
+ * A span of the memo's tree as it will be once its pending moves are made (a new object; the span is not changed).
+ * `node`: the node that holds it (a span of a node a patch changed has made that patch's move already).
+ */
+export function spanNow(memo: MergeMemo, s: { start: number; end: number }, node?: TreeNode): { start: number; end: number } {
   const now = { start: s.start, end: s.end };
-  for (const e of memo.pendingTree ?? []) spanMover(e.p, e.oldEnd, e.d)(now);
+  for (const e of memo.pendingTree ?? []) {
+    if (e.skip && node && under(node, e.skip)) continue;
+    spanMover(e.p, e.oldEnd, e.d)(now);
+  }
   return now;
 }
+
 
 /** The tree holds /incbin/ data (a file that can change on disk without any text changing). */
 export function hasIncbin(tree: LiveTree): boolean {
@@ -217,7 +221,8 @@ export function patchTree(memo: MergeMemo, now: ast.DtsFile, text: string, ctx: 
   const built = buildProp(scratch, def);
   // from here on the tree changes
   memo.treeDiags = memo.treeDiags.filter((x) => !(x.start >= old.start && x.end <= old.end && x.diag.code.startsWith('value-')));
-  moveAll(memo, e);
+  // (the node's spans move now, the other nodes' once the diagnostics are out: moveAll)
+  moveAll(memo, e, node ?? false);
   // the graph stays (moved) unless its build read the value that changed: then its edges are made again
   const graphKeeps = !shown || (memo.graphReads !== undefined && !memo.graphReads.has(prop!));
   memo.graphChanged = graphKeeps ? undefined : prop;

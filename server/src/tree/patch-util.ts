@@ -6,7 +6,7 @@ import type * as ast from '../syntax/ast';
 import type { MergeState, BuildTreeContext } from './merge-state';
 import type { MergeMemo } from './incremental';
 import { resolveReference } from './query';
-import { moveTreeSpans, spanMover } from './spans';
+import { moveSubtreeSpans, moveTreeSpans, moveTreeSpansBut, spanMover } from './spans';
 import { LiveProperty, type ShapeChange } from './value-reads';
 import { noItems } from '../base/empty';
 import type { Cell, LiveTree, ResolvedRef, TreeNode, TreeProperty, ValueChunk } from './types';
@@ -19,13 +19,22 @@ export type Mover = (s: { start: number; end: number }) => void;
 /**
  * Every position of the memo after the edit moved: the tree's, its diagnostics', the kept checks' findings' and
  * the graph's edges'. Nothing moves when the edit kept the length (a digit replaced by another). `deferTree`: the
- * tree's own spans are left to settleTree.
+ * tree's own spans are left to settleTree (true), or all but those of a node the patch is about to change, its
+ * subtree's and the spans held outside the nodes, which move now (the patch puts spans of the new text among them):
+ * the other nodes' spans, thousands, move once the diagnostics are out, unless something reads them before
+ * (analysis.ts settleTreeNow). What the patch copies from them in between (dtc's generated phandles, the label table)
+ * follows that rule: a copy held by a node outside the changed one is moved with it; the label table's are mapped.
  */
-export function moveAll(memo: MergeMemo, e: ast.ParseEdit, deferTree = false): void {
+export function moveAll(memo: MergeMemo, e: ast.ParseEdit, deferTree: boolean | TreeNode = false): void {
   if (e.d === 0) return;
   const move = spanMover(e.p, e.oldEnd, e.d);
-  if (deferTree) (memo.pendingTree ??= []).push({ p: e.p, oldEnd: e.oldEnd, d: e.d });
-  else moveTreeSpans(memo.tree, e.p, e.oldEnd, e.d);
+  if (deferTree === true) (memo.pendingTree ??= []).push({ p: e.p, oldEnd: e.oldEnd, d: e.d });
+  else if (deferTree) {
+    // (a move left pending from before is made first: the two parts of this one must be the only ones apart)
+    settleTree(memo);
+    moveSubtreeSpans(memo.tree, deferTree, e.p, e.oldEnd, e.d);
+    memo.pendingTree = [{ p: e.p, oldEnd: e.oldEnd, d: e.d, skip: deferTree }];
+  } else moveTreeSpans(memo.tree, e.p, e.oldEnd, e.d);
   movePositioned(memo.treeDiags, move);
   if (memo.checks) for (const c of memo.checks.each) movePositioned(c.positioned, move);
   // (the edges' two spans, thousands of them, written out: one mover function shared with the diagnostics and
@@ -41,6 +50,23 @@ export function moveAll(memo: MergeMemo, e: ast.ParseEdit, deferTree = false): v
       if (s.end > p) { const a = s.start >= oldEnd ? s.start + d : s.start; let b = s.end + d; if (b < a) b = a; s.start = a; s.end = b; }
     }
   }
+}
+
+/** Make the moves of the tree's spans left pending (see MergeMemo.pendingTree); nothing when none are. */
+export function settleTree(memo: MergeMemo): void {
+  const list = memo.pendingTree;
+  if (!list) return;
+  memo.pendingTree = undefined;
+  for (const e of list) {
+    if (e.skip) moveTreeSpansBut(memo.tree, e.skip, e.p, e.oldEnd, e.d);
+    else moveTreeSpans(memo.tree, e.p, e.oldEnd, e.d);
+  }
+}
+
+/** Is n `top` or a node below it? */
+export function under(n: TreeNode, top: TreeNode): boolean {
+  for (let x: TreeNode | undefined = n; x; x = x.parent) if (x === top) return true;
+  return false;
 }
 
 /** Moves positioned diagnostics (their diag is mapped again later). */

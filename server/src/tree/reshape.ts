@@ -5,10 +5,11 @@
 // (PatchResult.shape), so that only what read that is made again. Anything else is merged again in full.
 import type { PositionedDiagnostic } from '../base/diagnostics';
 import type * as ast from '../syntax/ast';
+import type { Span } from '../syntax/ast';
 import { buildProp } from './build';
 import { MergeState, type BuildTreeContext } from './merge-state';
 import type { MergeMemo, PatchResult } from './incremental';
-import { atOrUnder, carryRefs, moveAll, MERGE_READS, NO_NAMES, nodeAt, pathOf, referenceShapes, noRenumbering, renumberPhandles, resolveOrReport, sameLabels, sameShape, somePathValue, valueRefs } from './patch-util';
+import { atOrUnder, carryRefs, moveAll, under, MERGE_READS, NO_NAMES, nodeAt, pathOf, referenceShapes, noRenumbering, renumberPhandles, resolveOrReport, sameLabels, sameShape, somePathValue, valueRefs } from './patch-util';
 import { spanMover } from './spans';
 import { noItems } from '../base/empty';
 import type { LiveTree, ResolvedRef, TreeNode } from './types';
@@ -55,7 +56,8 @@ export function renameProperty(memo: MergeMemo, e: ast.ParseEdit, containers: st
   if (built.labels.length || built.valueLabels.length) return undefined;
   // from here on the tree changes
   memo.treeDiags = memo.treeDiags.filter((x) => !(x.start >= old.start && x.end <= old.end && x.diag.code.startsWith('value-')));
-  moveAll(memo, e);
+  // (the node's spans move now, the other nodes' once the diagnostics are out: moveAll)
+  moveAll(memo, e, node);
   carryRefs(memo.tree, prop.chunks, built.chunks);
   prop.name = def.name;
   prop.chunks = built.chunks;
@@ -93,7 +95,7 @@ export function renameNode(memo: MergeMemo, e: ast.ParseEdit, containers: string
   if (memo.tree.references.some((r) => r.ref.kind === 'pathRef' && (!r.ref.path.startsWith('/') || pathMayName(r.ref.path, oldPath) || pathMayName(r.ref.path, newPath)))) return undefined;
   if (pathValueBelow(memo.tree.root, node)) return undefined;
   if (memo.treeDiags.some((x) => x.diag.message.includes(oldPath) || x.diag.related?.some((y) => y.message.includes(oldPath)))) return undefined;
-  moveAll(memo, e);
+  moveAll(memo, e, node);
   node.name = def.name;
   nameSpansAgain(memo, e, node, old, def);
   memo.graphChanged = undefined;
@@ -165,12 +167,12 @@ export function relabelNode(memo: MergeMemo, e: ast.ParseEdit, containers: strin
   }
   if (tree.references.some((r) => r.ref.kind === 'pathRef' && named(r.ref))) return undefined;
   if (somePathValue(tree.root, (c) => named(c.ref.ref))) return undefined;
-  moveAll(memo, e);
+  moveAll(memo, e, node);
   // (the definition starts with its labels: a label typed before the name is an insertion where it starts or, typed
   // after the last one, where the name starts)
   nameSpansAgain(memo, e, node, old, def);
   node.labels = def.labels.length ? def.labels.map((l) => ({ name: l.name, start: l.start, end: l.end })).sort((a, b) => a.start - b.start) : noItems();
-  relabelTable(tree);
+  relabelTable(tree, movedLater(e, node));
   // the references by those names: resolved again (the rest keep their targets)
   const mg = new MergeState({ ...ctx, positioned: [] });
   const again = new Set<ResolvedRef>();
@@ -193,18 +195,33 @@ export function relabelNode(memo: MergeMemo, e: ast.ParseEdit, containers: strin
   return { valueChanged: true, reshaped: true, ...referenceShapes(renumbered, renumbered.holders, node) };
 }
 
+const copySpan = (_n: TreeNode, s: Span): Span => ({ start: s.start, end: s.end });
+
+/**
+ * relabelTable's copy of a label span after moveAll(memo, e, changed): a label of a node the move has not reached yet
+ * (outside `changed`) is copied where it will be (the table's spans moved at once).
+ */
+export function movedLater(e: ast.ParseEdit, changed: TreeNode): (n: TreeNode, s: Span) => Span {
+  const mover = spanMover(e.p, e.oldEnd, e.d);
+  return (n, sp) => {
+    const c = { start: sp.start, end: sp.end };
+    if (!under(n, changed)) mover(c);
+    return c;
+  };
+}
+
 /**
  * The label table made again as the conversion makes it (tree/to-live.ts): node labels in tree order, then
  * property labels, then the labels inside values (kept from the table as it was: the tree does not hold them).
  */
-export function relabelTable(tree: LiveTree): void {
+export function relabelTable(tree: LiveTree, at: (n: TreeNode, s: Span) => Span = copySpan): void {
   const order: TreeNode[] = [];
   const walk = (n: TreeNode): void => { order.push(n); for (const c of n.children) walk(c); };
   walk(tree.root);
   const was = tree.labels;
   const labels: LiveTree['labels'] = new Map();
-  for (const n of order) for (const l of n.labels) if (!labels.has(l.name)) labels.set(l.name, { node: n, span: { start: l.start, end: l.end } });
-  for (const n of order) for (const p of n.properties) for (const l of p.labels) if (!labels.has(l.name)) labels.set(l.name, { node: n, property: p, span: { start: l.start, end: l.end } });
+  for (const n of order) for (const l of n.labels) if (!labels.has(l.name)) labels.set(l.name, { node: n, span: at(n, l) });
+  for (const n of order) for (const p of n.properties) for (const l of p.labels) if (!labels.has(l.name)) labels.set(l.name, { node: n, property: p, span: at(n, l) });
   for (const [name, v] of was) {
     if (!v.property || labels.has(name) || v.property.labels.some((l) => l.name === name)) continue;
     labels.set(name, v);

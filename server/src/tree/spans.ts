@@ -80,10 +80,32 @@ function boundOf(top: TreeNode): number {
  * reading `start` and `end` of a dozen kinds of objects is megamorphic in V8 and ran 4x slower (issue 17).
  */
 export function moveTreeSpans(tree: LiveTree, p: number, oldEnd: number, d: number): void {
+  moveNodes(tree.root, p, oldEnd, d);
+  rest(tree, spanMover(p, oldEnd, d));
+}
+
+/**
+ * The move of moveTreeSpans made in two parts (a keystroke's patch of one node: tree/patch-util.ts moveAll): first
+ * the spans of `n` and of the nodes below it, and the spans held outside the nodes (moveSubtreeSpans), at once, so that
+ * the patch can put spans of the text as it is now among them; then, later, every other node's (moveTreeSpansBut).
+ */
+export function moveSubtreeSpans(tree: LiveTree, n: TreeNode, p: number, oldEnd: number, d: number): void {
+  moveNodes(n, p, oldEnd, d);
+  rest(tree, spanMover(p, oldEnd, d));
+}
+
+/** The second part (see moveSubtreeSpans): the spans of every node but `skip` and the nodes below it. */
+export function moveTreeSpansBut(tree: LiveTree, skip: TreeNode, p: number, oldEnd: number, d: number): void {
+  moveNodes(tree.root, p, oldEnd, d, skip);
+}
+
+/** Moves the spans of `top` and the nodes below it (but `skip`'s subtree), with their bounds. */
+function moveNodes(top: TreeNode, p: number, oldEnd: number, d: number, skip?: TreeNode): void {
   const grow = d > 0 ? d : 0;
-  const stack: TreeNode[] = [tree.root];
+  const stack: TreeNode[] = [top];
   while (stack.length) {
     const n = stack.pop()!;
+    if (n === skip) continue;
     const b = boundOf(n);
     if (b < p) continue;
     subtreeEnd.set(n, b + grow);
@@ -100,7 +122,6 @@ export function moveTreeSpans(tree: LiveTree, p: number, oldEnd: number, d: numb
     for (let k = 0; k < n.properties.length; k++) moveProperty(n.properties[k], p, oldEnd, d);
     for (let k = n.children.length - 1; k >= 0; k--) stack.push(n.children[k]);
   }
-  rest(tree, spanMover(p, oldEnd, d));
 }
 
 /**
