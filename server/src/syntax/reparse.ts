@@ -172,7 +172,11 @@ function editList<T extends Span>(list: T[], lo: number, hi: number, e: EditCtx,
     const m = (a + b) >> 1;
     if (list[m].end <= e.p) a = m + 1; else b = m;
   }
-  const k = a;
+  // text typed where an item ends, or in the white space after it, that an error follows before the next item starts
+  // (a property being typed, which the recovery ended there: `vendor,t` before `i2c8: i2c@a80000 {`, the error at
+  // `i2c8`) is in that item's unit of the recovery: parsed again as a unit (`tail`, see reparseUnit)
+  const tail = !top && byItems && a > 0 && list[a - 1].end <= e.p && allSpace(e.old, list[a - 1].end, e.p) && e.oldErrors.some((r) => r.end >= list[a - 1].end && r.start <= (a < list.length ? list[a].end : hi));
+  const k = tail ? a - 1 : a;
   const gapStart = k > 0 ? list[k - 1].end : lo;
   const gapEnd = k < list.length ? list[k].start : hi;
   const out = list.slice(0, k);
@@ -183,16 +187,16 @@ function editList<T extends Span>(list: T[], lo: number, hi: number, e: EditCtx,
     e.gap = { start: gapStart, end: gapEnd };
   } else {
     const x = list[k];
-    if (!x || e.p < x.start || e.oldEnd > x.end) return undefined;
+    if (!x || e.p < x.start || (e.oldEnd > x.end && !tail)) return undefined;
     // an item of a huge node with an error in it is parsed again whole, with recovery (see reparseUnit); a huge
     // one is descended into (its items are the units)
     const huge = x.end - x.start >= SPLIT_MIN_CHARS;
     const erroneous = e.oldErrors.length > 0 && e.oldErrors.some((r) => r.end >= x.start && r.start <= x.end);
     const nested = inBody(x, e) && (huge || !erroneous || byItemsAfter(x, e));
     const before = { moves: e.moves.list.length, containers: e.moves.containers.length, unit: e.unit, replaced: e.replaced, multi: e.multi };
-    let y = (erroneous && !nested ? undefined : nested ? editNode(x, e) : top ? reparseStatement(x as unknown as TopStatement, e) : reparseItem(x as unknown as NodeItem, e, memo)) as T | undefined;
+    let y = (tail || (erroneous && !nested) ? undefined : nested ? editNode(x, e) : top ? reparseStatement(x as unknown as TopStatement, e) : reparseItem(x as unknown as NodeItem, e, memo)) as T | undefined;
     let whole = false;
-    if (!y && nested && top && !huge) {
+    if (!y && nested && top && !huge && !tail) {
       // an edit of a small statement's body outside any of its items (a line pasted or cut between two): the
       // statement parsed again whole (what the attempt inside it noted is forgotten)
       e.moves.list.length = before.moves;
@@ -206,14 +210,16 @@ function editList<T extends Span>(list: T[], lo: number, hi: number, e: EditCtx,
     if (!y) {
       // an item of a huge node (memo: its items are cached on their own) whose new text has an error, or had one
       // (a small top-level statement likewise, as the whole parse of a text with an error parses it: on its own)
-      const ys = e.unit || huge ? undefined : top ? reparseTopUnit(x as unknown as TopStatement, e) as unknown as NodeItem[] | undefined : byItems ? reparseUnit(x as unknown as NodeItem, list as unknown as NodeItem[], k, e, memo) : undefined;
+      // (a unit of the recovery may hold x and the items after it: j is its last)
+      let j = k;
+      const ys = e.unit || huge ? undefined : top ? reparseTopUnit(x as unknown as TopStatement, e) as unknown as NodeItem[] | undefined : byItems ? reparseUnit(x as unknown as NodeItem, list as unknown as NodeItem[], k, e, memo, (last) => { j = last; }) : undefined;
       if (!ys) return undefined;
-      if (!top && !propertiesFirst([...(list as unknown as NodeItem[]).slice(0, k), ...ys, ...(list as unknown as NodeItem[]).slice(k + 1)])) return undefined;
+      if (!top && !propertiesFirst([...(list as unknown as NodeItem[]).slice(0, k), ...ys, ...(list as unknown as NodeItem[]).slice(j + 1)])) return undefined;
       // (an error item made one, or one made an error item or several: the node that holds them is what changed)
-      if (ys.length === 1 && ys[0].kind !== 'error' && (x as unknown as NodeItem).kind !== 'error') e.replaced = { old: x as unknown as NodeItem, now: ys[0], containers: e.containers.slice() };
+      if (j === k && ys.length === 1 && ys[0].kind !== 'error' && (x as unknown as NodeItem).kind !== 'error') e.replaced = { old: x as unknown as NodeItem, now: ys[0], containers: e.containers.slice() };
       else e.multi = true;
       for (const it of ys) out.push(it as unknown as T);
-      next = k + 1;
+      next = j + 1;
     } else {
       if (!nested || whole) e.replaced = { old: x as unknown as NodeItem | TopStatement, now: y as unknown as NodeItem | TopStatement, containers: e.containers.slice() };
       if (!top && !itemOrderOk(list as unknown as NodeItem[], k, y as unknown as NodeItem)) return undefined;
@@ -342,21 +348,30 @@ function reparseItem(x: NodeItem, e: EditCtx, memo: boolean): NodeItem | undefin
 /**
  * The item x of a node that recovers item by item after the edit, parsed again with error recovery, as the whole
  * parse recovers such a node (chunk.ts recoverByItems: each item between the boundaries items.ts finds is parsed on
- * its own): the items and errors it gives. Undefined unless x was exactly one such item before (the item before it
- * ends one, x ends one) and its new text is exactly one (white space around it aside). `memo`: the node is huge,
- * its items have cache entries (x's is replaced).
+ * its own): the items and errors it gives. Undefined unless x began such a unit before (the item before it ends
+ * one) and the unit ended with x or with an item after it (`last` is told that item's index: an error item cut off
+ * at a line break, and the item the recovery then parsed as written, `vendor,t` before `i2c8: i2c@a80000 { … };`,
+ * make one unit), and its new text is exactly one unit ending where it ended (white space around it aside).
+ * `memo`: the node is huge, its items have cache entries (x's is replaced).
  */
-function reparseUnit(x: NodeItem, list: NodeItem[], k: number, e: EditCtx, memo: boolean): NodeItem[] | undefined {
+function reparseUnit(x: NodeItem, list: NodeItem[], k: number, e: EditCtx, memo: boolean, last: (j: number) => void): NodeItem[] | undefined {
   const prev = list[k - 1];
   if (prev && itemEnd(e.old, prev.start, e.old.length) !== prev.end) return undefined;
-  if (itemEnd(e.old, x.start, e.old.length) !== x.end) return undefined;
-  const [a, b] = trimmed(e.text, x.start, x.end + e.d);
+  const unitEnd = itemEnd(e.old, x.start, e.old.length);
+  if (e.oldEnd > unitEnd) return undefined;
+  let j = k;
+  while (j < list.length && list[j].end < unitEnd) j++;
+  if (j === list.length || list[j].end !== unitEnd) return undefined;
+  // (items after x in the unit: only where the whole parse recovered one, with an error in it)
+  if (j > k && !e.oldErrors.some((r) => r.start >= x.start && r.end <= unitEnd)) return undefined;
+  const [a, b] = trimmed(e.text, x.start, unitEnd + e.d);
   const t = e.text.slice(a, b);
   // (its end found in the whole text: a quote left open runs on past it)
   if (t.length === 0 || itemEnd(e.text, a, e.text.length) !== b || topLevelLookalike(t)) return undefined;
-  e.cache.drop(x);
+  for (let i = k; i <= j; i++) e.cache.drop(list[i]);
   const r = parseChunk(detach(t), a, undefined, 'BodyItems', 1, e.cache, e.gen);
-  e.unit = { start: x.start, end: x.end, errors: r.errors };
+  e.unit = { start: x.start, end: unitEnd, errors: r.errors };
+  last(j);
   const items = r.statements as unknown as NodeItem[];
   // cached as the item parse caches an item of a huge node (statement.ts parseItem): the item, or that it failed
   const ok = r.errors.length === 0 && items.length === 1 && items[0].kind !== 'error' && items[0].start === a && items[0].end === b;
