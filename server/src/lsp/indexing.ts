@@ -19,8 +19,10 @@ function indexWorkerPath(): string | undefined {
 
 /** The workspace index starts this long after initialization, once the documents opened with it are analysed. */
 const INDEX_START_DELAY_MS = 30;
-/** Edited documents' include lines are rescanned this long after the first edit of a burst. */
+/** Edited documents' include lines are rescanned once typing has paused this long (see noteEdited). */
 const INDEX_UPDATE_DELAY_MS = 250;
+/** the longest an edited document's include lines wait for typing to pause */
+const INDEX_UPDATE_MAX_WAIT_MS = 3000;
 
 export class IndexRunner {
   /** resolves once the folder walk is done (or at once when it never started) */
@@ -158,23 +160,31 @@ export class IndexRunner {
 
   /** An open document was edited: its include lines are rescanned once typing pauses. */
   noteEdited(file: string): void {
-    // not on every keystroke: a 200 KB .dtsi takes ~0.5 ms to scan, and include lines rarely change
+    // not on every keystroke: a 200 KB .dtsi takes ~0.5-1.3 ms to scan, and include lines rarely change. Once typing
+    // pauses (each keystroke puts the scan off), or at the latest INDEX_UPDATE_MAX_WAIT_MS after the first edit: a
+    // scan every 250 ms while typing landed in a keystroke's analysis every few keystrokes
     this.pending.add(file);
-    if (this.updateTimer === undefined) {
-      this.updateTimer = setTimeout(() => {
-        try {
-          this.updateEditedFiles();
-        } catch (e) {
-          this.s.logError('index update', e);
-        }
-      }, INDEX_UPDATE_DELAY_MS);
-    }
+    const now = Date.now();
+    this.pendingSince ??= now;
+    if (this.updateTimer !== undefined) clearTimeout(this.updateTimer);
+    const wait = Math.max(0, Math.min(INDEX_UPDATE_DELAY_MS, this.pendingSince + INDEX_UPDATE_MAX_WAIT_MS - now));
+    this.updateTimer = setTimeout(() => {
+      try {
+        this.updateEditedFiles();
+      } catch (e) {
+        this.s.logError('index update', e);
+      }
+    }, wait);
   }
+
+  /** when the oldest edit not yet scanned came (see noteEdited) */
+  private pendingSince: number | undefined;
 
   /** Rescan the include lines of documents edited since the last time; re-choose contexts when they changed. */
   private updateEditedFiles(): void {
     const s = this.s;
     this.updateTimer = undefined;
+    this.pendingSince = undefined;
     let changed = false;
     for (const file of this.pending) {
       const doc = s.documents.get(pathToUri(file));

@@ -21,7 +21,8 @@ export class DiagnosticsPublisher {
 
   constructor(private readonly s: DtsServer) {}
 
-  publish(): void {
+  /** `status`: dts/contextStatus too (finishAnalysis sends it after its log line: see there). */
+  publish(status = true): void {
     const s = this.s;
     if (s.isShuttingDown) return;
     const want = new Map<string, { ctx: Context; diags: Diagnostic[] }>();
@@ -56,7 +57,7 @@ export class DiagnosticsPublisher {
       void s.connection.sendDiagnostics({ uri: pathToUri(file), version, diagnostics: lsp }).catch(() => undefined);
       if (s.stats.firstDiagnosticsMs < 0 && lsp.length >= 0) s.stats.firstDiagnosticsMs = Date.now() - s.startedAt;
     }
-    this.sendContextStatus();
+    if (status) this.sendContextStatus();
     // files no context owns any more (closed board, removed include): clear
     for (const file of [...this.published.keys()]) {
       if (want.has(file) || skip.has(file)) continue;
@@ -71,7 +72,7 @@ export class DiagnosticsPublisher {
    * dts/contextStatus: for each freshly analysed context, how many problems it has over all its files,
    * so that the editor can say "analysed, no problems" for a clean board. Sent after each analysis.
    */
-  private sendContextStatus(): void {
+  sendContextStatus(): void {
     const s = this.s;
     for (const ctx of s.contexts.byRoot.values()) {
       if (!ctx.analysis || s.contexts.isStale(ctx)) continue;

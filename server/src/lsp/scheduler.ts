@@ -298,11 +298,14 @@ export class AnalysisScheduler {
     this.deferValidation(ctx);
     // the diagnostics go out now; then the log line (the benchmark times an edit to it: edit -> diagnostics published)
     traceMark('finished');
-    traced('publish', () => this.s.publisher.publish());
+    traced('publish', () => this.s.publisher.publish(false));
     traceMark('published');
     // what follows a keystroke's edit in the AST moves only once the diagnostics and this line are written out
     // (Analysis.settle; a request that reads the AST before moves it then)
     void this.s.logWritten(`analysed ${ctx.root} (${ctx.files.size} files, ${analysis.diagnostics.length} diagnostics) in ${ctx.durationMs} ms`).then(() => analysis.settle());
+    // the status bar's count after them: each message is written out in turns of its own (vscode-jsonrpc), and the
+    // diagnostics are what the user waits for
+    this.s.publisher.sendContextStatus();
     // an open file analysed alone that this board reads (opened before the board): the board is its context now
     if (this.s.contexts.adoptLoneFiles(ctx)) this.schedule(0);
   }
