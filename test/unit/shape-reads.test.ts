@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { boardEdits, diffRun } from '../util/incremental-diff';
 import { Reads, readsShape, RefCell, trackReads } from '../../server/src/tree/value-reads';
 import { numberingStats } from '../../server/src/tree/patch-util';
+import type { Analysis } from '../../server/src/analysis';
 import { getProperty, type Cell, type ResolvedRef, type TreeNode, type TreeProperty } from '../../server/src/tree/types';
 
 const BOARD = [
@@ -375,6 +376,21 @@ test('reference changed: dtc\'s numbering moves under a raw phandle cell: what l
   assert.equal(r.incremental.tree.phandles.get(2)?.name, 'late@400');
   ({ r } = edit('<&earlx 1>', '<&early 1>'));
   assert.deepEqual(raw(r.incremental.diagnostics), ['raw phandle 0x3 is &late only by dtc\'s numbering']);
+});
+
+test('a value that held no reference gets one after dtc\'s numbering was made again: the next numbering walks it too; = fresh', () => {
+  // dev@3000's value holds no reference at first: numbering again must walk it once it does
+  const { edit } = setup(withNodes(REFS, ['\tdev@3000 { compatible = "vendor,dev"; reg = <0x3000 0x10>; vendor,data = <1 2>; };', '\tlone: lone@5000 { compatible = "vendor,lone"; reg = <0x5000 0x10>; };']));
+  const numbers = (a: Analysis) => [...a.tree.phandles].map(([k, v]) => `${k}:${v.name}`).sort().join(' ');
+  // a label renamed that references name, and back: numbered again twice (the second time from what the first knew)
+  let { r } = edit('\tearly: early@300', '\tearlx: early@300');
+  ({ r } = edit('\tearlx: early@300', '\tearly: early@300'));
+  assert.doesNotMatch(numbers(r.incremental), /:lone@5000/);
+  // the value takes a reference to a node nothing referenced: numbered again, lone gets a phandle
+  ({ r } = edit('vendor,data = <1 2>', 'vendor,data = <&lone 2>'));
+  assert.match(numbers(r.incremental), /:lone@5000/);
+  ({ r } = edit('\tearly: early@300', '\tearlx: early@300'));
+  assert.match(numbers(r.incremental), /:lone@5000/);
 });
 
 test('label changed: dtc\'s numbering moves, but not under the raw phandle cell the graph looked up: the graph kept; = fresh', () => {

@@ -188,6 +188,8 @@ export function resolveAgain(tree: LiveTree, prop: TreeProperty, chunks: ValueCh
   const gone = new Set(was);
   prop.chunks = chunks;
   const came = chunkRefs(chunks);
+  // (a property that held no reference is not among the tree's holders of one)
+  if (came.length && !was.length) refHolders.delete(tree);
   swapList(tree, gone, came, mg);
   const same = sameNumbering(tree, prop, was, came);
   if (same) { numberingStats.kept++; return same; }
@@ -215,6 +217,34 @@ const numberings = new WeakMap<LiveTree, Numbering>();
 /** The tree's nodes, properties or references changed other than through renumberPhandles: its numbering is made in full next time. */
 export function forgetNumbering(tree: LiveTree): void {
   numberings.delete(tree);
+  refHolders.delete(tree);
+}
+
+/**
+ * Per tree: the properties that hold a reference cell, in the order dtc's numbering visits them (nodes in pre-order,
+ * their properties in order), so that numbering again walks those (a SoC board: ~1,000 of ~4,500 properties, ~7,000
+ * cells), not every value. Made on first use; dropped with the numbering record when properties or nodes come or go
+ * (forgetNumbering) and when a property that held none gets one (resolveAgain). A property in it that holds none any
+ * more is walked for nothing.
+ */
+const refHolders = new WeakMap<LiveTree, TreeProperty[]>();
+
+function holdsRef(p: TreeProperty): boolean {
+  for (const ch of p.chunks) {
+    if (ch.kind !== 'cells') continue;
+    for (const c of ch.cells) if (c.ref) return true;
+  }
+  return false;
+}
+
+function refHoldersOf(tree: LiveTree, order: readonly TreeNode[]): TreeProperty[] {
+  let list = refHolders.get(tree);
+  if (!list) {
+    list = [];
+    for (const n of order) for (const p of n.properties) if (holdsRef(p)) list.push(p);
+    refHolders.set(tree, list);
+  }
+  return list;
 }
 
 /**
@@ -384,30 +414,35 @@ export function renumberPhandles(tree: LiveTree, watch?: ReadonlySet<ResolvedRef
   // (each phandle's value made once: a board has thousands of references to a few hundred nodes)
   const big: bigint[] = [];
   let next = 1;
-  for (let ni = 0; ni < order.length; ni++) {
-    const n = order[ni];
-    nb.order.set(n, ni);
-    for (let pi = 0; pi < n.properties.length; pi++) {
-      const p = n.properties[pi];
-      for (const ch of p.chunks) {
-        if (ch.kind !== 'cells') continue;
-        for (const c of ch.cells) {
-          if (!c.ref) continue;
-          if (watch?.has(c.ref)) out.holders.add(p);
-          const t = c.ref.target;
-          let v = 0xffffffffn;
-          if (t) {
-            if (t.phandle === undefined) {
-              while (used.has(next)) next++;
-              t.phandle = next;
-              used.add(next);
-              fresh.add(t);
-              nb.first.set(t, [ni, pi]);
-            }
-            v = big[t.phandle] ??= BigInt(t.phandle);
+  for (let ni = 0; ni < order.length; ni++) nb.order.set(order[ni], ni);
+  const holders = refHoldersOf(tree, order);
+  for (let hi = 0; hi < holders.length; hi++) {
+    const p = holders[hi];
+    // (one no longer in the tree holds nothing dtc sees)
+    const ni = nb.order.get(p.node);
+    if (ni === undefined || p.node.properties.indexOf(p) < 0) continue;
+    const chunks = p.chunks;
+    for (let k = 0; k < chunks.length; k++) {
+      const ch = chunks[k];
+      if (ch.kind !== 'cells') continue;
+      const cells = ch.cells;
+      for (let j = 0; j < cells.length; j++) {
+        const c = cells[j];
+        if (!c.ref) continue;
+        if (watch?.has(c.ref)) out.holders.add(p);
+        const t = c.ref.target;
+        let v = 0xffffffffn;
+        if (t) {
+          if (t.phandle === undefined) {
+            while (used.has(next)) next++;
+            t.phandle = next;
+            used.add(next);
+            fresh.add(t);
+            nb.first.set(t, [ni, p.node.properties.indexOf(p)]);
           }
-          if (c.value !== v) { c.value = v; out.cells.add(c); }
+          v = big[t.phandle] ??= BigInt(t.phandle);
         }
+        if (c.value !== v) { c.value = v; out.cells.add(c); }
       }
     }
   }
