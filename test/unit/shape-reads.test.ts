@@ -393,6 +393,24 @@ test('a value that held no reference gets one after dtc\'s numbering was made ag
   assert.match(numbers(r.incremental), /:lone@5000/);
 });
 
+test('a label a path value names is merged in full; once the value is cut, patched; pasted back, merged in full; = fresh', () => {
+  const { edit } = setup(withNodes(REFS, ['\taliases {', '\t\tclock0 = &clk2;', '\t};']));
+  const relabel = (from: string, to: string) => edit(`\t${from}: clock-controller@200`, `\t${to}: clock-controller@200`);
+  // (the alias's value is a path: a label it names is not patched)
+  let { before, after } = relabel('clk2', 'clk2x');
+  assert.equal(after.mergePatches, before.mergePatches, 'merged in full');
+  ({ before, after } = relabel('clk2x', 'clk2'));
+  // the alias cut (merged in full: a path value's reference is never patched), the label patched, the alias pasted
+  // back, the label merged in full again
+  edit('\t\tclock0 = &clk2;\n', '');
+  ({ before, after } = relabel('clk2', 'clk2x'));
+  assert.equal(after.mergePatches, before.mergePatches + 1, 'no path value names it: patched');
+  ({ before, after } = relabel('clk2x', 'clk2'));
+  edit('\taliases {\n', '\taliases {\n\t\tclock0 = &clk2;\n');
+  ({ before, after } = relabel('clk2', 'clk2x'));
+  assert.equal(after.mergePatches, before.mergePatches, 'the pasted path value names it again: merged in full');
+});
+
 test('label changed: dtc\'s numbering moves, but not under the raw phandle cell the graph looked up: the graph kept; = fresh', () => {
   // early takes phandle 1 (referenced first), clk 2, late 3: the raw cell <1 5> is early's, and stays early's
   const { first, edit } = setup(withNodes(REFS, ['\tdev@3000 { compatible = "vendor,dev"; reg = <0x3000 0x10>; clocks = <1 5>; };']));

@@ -218,6 +218,31 @@ const numberings = new WeakMap<LiveTree, Numbering>();
 export function forgetNumbering(tree: LiveTree): void {
   numberings.delete(tree);
   refHolders.delete(tree);
+  pathHolders.delete(tree);
+}
+
+/**
+ * Per tree: the properties whose value holds a path reference (`serial0 = &uart;`), for somePathValueIn. Only a full
+ * merge adds or takes away one: no patch changes a path value's references (referencesPatchable), and a value patch
+ * keeps its property; forgetNumbering drops the list anyway (a body patch's properties come and go).
+ */
+const pathHolders = new WeakMap<LiveTree, TreeProperty[]>();
+
+/** somePathValue over the whole tree, through the tree's list of the properties that hold a path reference. */
+export function somePathValueIn(tree: LiveTree, which: (c: ValueChunk & { kind: 'pathRef' }) => boolean): boolean {
+  let list = pathHolders.get(tree);
+  if (!list) {
+    list = [];
+    const stack: TreeNode[] = [tree.root];
+    while (stack.length) {
+      const n = stack.pop()!;
+      for (const p of n.properties) if (p.chunks.some((c) => c.kind === 'pathRef')) list.push(p);
+      for (const c of n.children) stack.push(c);
+    }
+    pathHolders.set(tree, list);
+  }
+  for (const p of list) for (const c of p.chunks) if (c.kind === 'pathRef' && which(c)) return true;
+  return false;
 }
 
 /**

@@ -9,7 +9,7 @@ import type { Span } from '../syntax/ast';
 import { buildProp } from './build';
 import { MergeState, type BuildTreeContext } from './merge-state';
 import type { MergeMemo, PatchResult } from './incremental';
-import { atOrUnder, carryRefs, moveAll, under, MERGE_READS, NO_NAMES, nodeAt, pathOf, referenceShapes, noRenumbering, renumberPhandles, resolveOrReport, sameLabels, sameShape, somePathValue, valueRefs } from './patch-util';
+import { atOrUnder, carryRefs, moveAll, under, MERGE_READS, NO_NAMES, nodeAt, pathOf, referenceShapes, noRenumbering, renumberPhandles, resolveOrReport, sameLabels, sameShape, somePathValueIn, valueRefs } from './patch-util';
 import { spanMover } from './spans';
 import { noItems } from '../base/empty';
 import type { LiveTree, ResolvedRef, TreeNode } from './types';
@@ -21,8 +21,8 @@ const unitless = (p: string): string => p.replace(/@[^/]*/g, '');
 const pathMayName = (ref: string, path: string): boolean => atOrUnder(unitless(ref), unitless(path));
 
 /** Does a value in the tree hold the path of `node` or of a node below it (a path reference in a value)? */
-function pathValueBelow(root: TreeNode, node: TreeNode): boolean {
-  return somePathValue(root, (c) => {
+function pathValueBelow(tree: LiveTree, node: TreeNode): boolean {
+  return somePathValueIn(tree, (c) => {
     for (let x = c.ref.target; x; x = x.parent) if (x === node) return true;
     return false;
   });
@@ -93,7 +93,7 @@ export function renameNode(memo: MergeMemo, e: ast.ParseEdit, containers: string
   // a reference written as a path (`&{/soc/uart@1000}`) that may name it or a node below it, or a value that is
   // the path of a node below it (`serial0 = &uart;`): resolved or written otherwise now
   if (memo.tree.references.some((r) => r.ref.kind === 'pathRef' && (!r.ref.path.startsWith('/') || pathMayName(r.ref.path, oldPath) || pathMayName(r.ref.path, newPath)))) return undefined;
-  if (pathValueBelow(memo.tree.root, node)) return undefined;
+  if (pathValueBelow(memo.tree, node)) return undefined;
   if (memo.treeDiags.some((x) => x.diag.message.includes(oldPath) || x.diag.related?.some((y) => y.message.includes(oldPath)))) return undefined;
   moveAll(memo, e, node);
   node.name = def.name;
@@ -166,7 +166,7 @@ export function relabelNode(memo: MergeMemo, e: ast.ParseEdit, containers: strin
     if ((st.kind === 'refNode' || st.kind === 'deleteNodeRef' || st.kind === 'omitIfNoRef') && named(st.ref)) return undefined;
   }
   if (tree.references.some((r) => r.ref.kind === 'pathRef' && named(r.ref))) return undefined;
-  if (somePathValue(tree.root, (c) => named(c.ref.ref))) return undefined;
+  if (somePathValueIn(tree, (c) => named(c.ref.ref))) return undefined;
   moveAll(memo, e, node);
   // (the definition starts with its labels: a label typed before the name is an insertion where it starts or, typed
   // after the last one, where the name starts)
