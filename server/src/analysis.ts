@@ -460,7 +460,9 @@ export class AnalysisHost {
       const relisted = new Map<number, CheckRun>();
       if (changed) {
         kept.each.forEach((c, i) => {
-          if (!graphKept && !c.graphFree) {
+          // (a check that read no graph in its last run, an IOMMU check on a tree whose IOMMUs all defer probe, is
+          // graph-free this time: what would make it read one is a value it read)
+          if (!graphKept && !c.graphFree && c.reads.graph) {
             if (reshaped && c.relistable) relisted.set(i, c); else only.add(i);
             return;
           }

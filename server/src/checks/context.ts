@@ -9,6 +9,7 @@ import type { SourceMap } from '../preprocess/types';
 import type { Span } from '../syntax/ast';
 import { isEnabledInTree } from '../model/tree-util';
 import { nodePath, type LiveTree, type TreeNode } from '../tree/types';
+import { noteGraph } from '../tree/value-reads';
 import type { Flavour } from '../workspace/flavour';
 
 /** What runChecks is given. */
@@ -41,9 +42,13 @@ export function checkContext(input: CheckInput, memo = true): CheckContext {
   const cache = new Map<TreeNode, boolean>();
   const kernel = input.kernel ?? defaultKernelEnvironment();
   let report: ProbeReport | undefined;
-  const probe = input.probe ?? (() => (report ??= simulateProbe({ tree: input.tree, graph: input.graph, model: input.model, env: kernel })));
+  const made = input.probe ?? (() => (report ??= simulateProbe({ tree: input.tree, graph: input.graph, model: input.model, env: kernel })));
+  // (a check that reads the graph, or the probe report made from it, is recorded as one: Reads.graph)
+  const probe = (): ProbeReport => { noteGraph(); return made(); };
+  const graph = input.graph;
   return {
     ...input,
+    get graph(): SupplierGraph { noteGraph(); return graph; },
     kernel,
     probe,
     enabledInTree(n: TreeNode): boolean {

@@ -44,6 +44,8 @@ export class Reads extends Set<TreeProperty> {
   phandles: Set<number> | undefined;
   /** nodes whose `phandle` property was looked up by name */
   phandleAt: Set<TreeNode> | undefined;
+  /** the supplier graph was read (a check's context: its graph or probe report), not only the tree */
+  graph = false;
   addName(n: string): void { (this.names ??= new Set()).add(n); }
   addMatcher(m: NameMatcher): void { (this.matchers ??= new Set()).add(m); }
   addNode(n: TreeNode): void { (this.nodes ??= new Set()).add(n); }
@@ -131,6 +133,7 @@ export function addReads(into: Reads, from: Reads): void {
   if (from.refValues) for (const c of from.refValues) into.addRefValue(c);
   if (from.phandles) for (const n of from.phandles) into.addPhandle(n);
   if (from.phandleAt) for (const n of from.phandleAt) into.addPhandleAt(n);
+  if (from.graph) into.graph = true;
 }
 
 /** the record the running computation records into (undefined: nothing is tracked) */
@@ -188,6 +191,11 @@ export function noteRead(p: TreeProperty): void {
 /** A lookup of the property `name` (found or not): recorded. */
 export function noteName(name: string): void {
   if (reads !== undefined) reads.addName(name);
+}
+
+/** The supplier graph (or what is made from it) was read: recorded. */
+export function noteGraph(): void {
+  if (reads !== undefined) reads.graph = true;
 }
 
 /** A lookup of a node by the phandle number `n` (found or not): recorded. */
