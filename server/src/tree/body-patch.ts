@@ -9,7 +9,7 @@ import { MAX_NODE_DEPTH, MergeState, type BuildTreeContext } from './merge-state
 import type { MergeMemo, PatchResult } from './incremental';
 import { atOrUnder, chunkRefs, forgetNumbering, MERGE_READS, moveAll, nodeAt, pathOf, referencesPatchable, refName, sameLabels, sameShape, somePathValue, swapReferences, valueRefs } from './patch-util';
 import { resolveReference } from './query';
-import { movedLater, relabelTable } from './reshape';
+import { relabelTable } from './reshape';
 import { noItems } from '../base/empty';
 import { LiveProperty } from './value-reads';
 import type { Contribution, ResolvedRef, TreeNode, TreeProperty } from './types';
@@ -187,7 +187,6 @@ export function patchBody(memo: MergeMemo, e: ast.ParseEdit, containers: string[
   for (const rr of heldRefs) wentRefs.add(rr);
   // (the node's own spans and those below it move now, the other nodes' once the diagnostics are out: moveAll)
   moveAll(memo, e, node);
-  const changed = node;
   let props = gonePs.size ? node.properties.filter((x) => !gonePs.has(x)) : node.properties;
   // (a property whose first definition changed moves where that one puts it)
   const reposition = (p: TreeProperty): void => { props = insertInOrder(props.filter((y) => y !== p), p, p.contributions[0].start); };
@@ -230,7 +229,7 @@ export function patchBody(memo: MergeMemo, e: ast.ParseEdit, containers: string[
   }
   node.children = kids;
   if (gone.length || came.length) {
-    relabelTable(tree, movedLater(e, changed));
+    relabelTable(tree, e, node);
     // (value labels of what went, which the table kept)
     for (const [k, v] of tree.labels) if (below(v.node)) tree.labels.delete(k);
   }

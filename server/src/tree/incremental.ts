@@ -90,7 +90,6 @@ export function spanNow(memo: MergeMemo, s: { start: number; end: number }, node
   return now;
 }
 
-
 /** The tree holds /incbin/ data (a file that can change on disk without any text changing). */
 export function hasIncbin(tree: LiveTree): boolean {
   const stack: TreeNode[] = [tree.root];

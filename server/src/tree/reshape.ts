@@ -172,7 +172,7 @@ export function relabelNode(memo: MergeMemo, e: ast.ParseEdit, containers: strin
   // after the last one, where the name starts)
   nameSpansAgain(memo, e, node, old, def);
   node.labels = def.labels.length ? def.labels.map((l) => ({ name: l.name, start: l.start, end: l.end })).sort((a, b) => a.start - b.start) : noItems();
-  relabelTable(tree, movedLater(e, node));
+  relabelTable(tree, e, node);
   // the references by those names: resolved again (the rest keep their targets)
   const mg = new MergeState({ ...ctx, positioned: [] });
   const again = new Set<ResolvedRef>();
@@ -195,26 +195,19 @@ export function relabelNode(memo: MergeMemo, e: ast.ParseEdit, containers: strin
   return { valueChanged: true, reshaped: true, ...referenceShapes(renumbered, renumbered.holders, node) };
 }
 
-const copySpan = (_n: TreeNode, s: Span): Span => ({ start: s.start, end: s.end });
-
 /**
- * relabelTable's copy of a label span after moveAll(memo, e, changed): a label of a node the move has not reached yet
- * (outside `changed`) is copied where it will be (the table's spans moved at once).
+ * The label table made again as the conversion makes it (tree/to-live.ts): node labels in tree order, then
+ * property labels, then the labels inside values (kept from the table as it was: the tree does not hold them).
+ * After moveAll(memo, e, changed) (a patch of the node `changed`): a label of a node the move has not reached yet
+ * (outside `changed`) is copied where it will be, since the table's spans moved at once.
  */
-export function movedLater(e: ast.ParseEdit, changed: TreeNode): (n: TreeNode, s: Span) => Span {
+export function relabelTable(tree: LiveTree, e: ast.ParseEdit, changed: TreeNode): void {
   const mover = spanMover(e.p, e.oldEnd, e.d);
-  return (n, sp) => {
+  const at = (n: TreeNode, sp: Span): Span => {
     const c = { start: sp.start, end: sp.end };
     if (!under(n, changed)) mover(c);
     return c;
   };
-}
-
-/**
- * The label table made again as the conversion makes it (tree/to-live.ts): node labels in tree order, then
- * property labels, then the labels inside values (kept from the table as it was: the tree does not hold them).
- */
-export function relabelTable(tree: LiveTree, at: (n: TreeNode, s: Span) => Span = copySpan): void {
   const order: TreeNode[] = [];
   const walk = (n: TreeNode): void => { order.push(n); for (const c of n.children) walk(c); };
   walk(tree.root);

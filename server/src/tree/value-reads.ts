@@ -81,12 +81,9 @@ export function readsShape(r: Reads, s: ShapeChange): boolean {
     q = new Set(s.props);
     changedProps.set(s, q);
   }
-  // (from the smaller side: a renumbering can touch thousands of properties, a unit reads a few)
-  if (r.size <= q.size) { for (const p of r) if (q.has(p)) return true; } else for (const p of q) if (r.has(p)) return true;
-  const cells = s.renumbered;
-  if (cells && cells.size && r.refValues) {
-    if (r.refValues.size <= cells.size) { for (const c of r.refValues) if (cells.has(c)) return true; } else for (const c of cells) if (r.refValues.has(c)) return true;
-  }
+  // (from the smaller side: a renumbering can touch thousands of properties and cells, a unit reads a few)
+  if (someIn(r, q)) return true;
+  if (s.renumbered && s.renumbered.size && r.refValues && someIn(r.refValues, s.renumbered)) return true;
   if (readsLookups(r, s)) return true;
   for (const n of s.names) {
     if (r.names?.has(n)) return true;
