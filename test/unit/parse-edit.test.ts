@@ -154,22 +154,22 @@ test('edits of items keep the cache from growing: an item of a small node is not
 const busDev = (i: number): string => `\t\tdev${i}: dev@${i} {\n\t\t\tcompatible = "vendor,dev";\n\t\t\treg = <${i} 0x100>;\n\t\t\tstatus = "disabled";\n\t\t};\n`;
 const bus = `/dts-v1/;\n\n/ {\n\tbus@0 {\n\t\t#address-cells = <1>;\n\t\t#size-cells = <1>;\n${Array.from({ length: 30 }, (_, i) => busDev(i)).join('')}\t};\n};\n`;
 
-test('a property typed into a node of a mid-size bus: each keystroke parses its node alone, errors and all; equal to a cold parse', () => {
-  const base = bus;
-  assert.ok(base.length > 2048 && base.length < 16384);
+/** The bus node's items in a parse of `bus` or of a text made from it. */
+function busItems(f: DtsFile): NodeItem[] {
+  const root = f.statements[1];
+  assert.ok(root.kind === 'rootNode');
+  const b = root.body.items[0];
+  assert.ok(b.kind === 'node');
+  return b.body.items;
+}
+
+/**
+ * `typed` typed into `text` at p one character at a time (owner `bus`, one cache): each parse is an edit of the last one
+ * and equal to a cold parse; `each` gets the parse, the one before it and the character typed.
+ */
+function typeInto(text: string, p: number, typed: string, each: (got: DtsFile, last: DtsFile, ch: string) => void): void {
   const cache = new ParseCache();
-  const devOf = (f: DtsFile, i: number): NodeItem => {
-    const root = f.statements[1];
-    assert.ok(root.kind === 'rootNode');
-    const bus = root.body.items[0];
-    assert.ok(bus.kind === 'node');
-    return bus.body.items[2 + i];
-  };
-  let last = parseDts(base, cache, { owner: 'bus' });
-  const typed = '\t\t\tvendor,foo = <1>;\n';
-  let p = base.indexOf('status = "disabled";\n', base.indexOf('dev5: ')) + 'status = "disabled";\n'.length;
-  let text = base;
-  let errorStates = 0;
+  let last = parseDts(text, cache, { owner: 'bus' });
   for (const ch of typed) {
     text = text.slice(0, p) + ch + text.slice(p);
     p++;
@@ -177,40 +177,32 @@ test('a property typed into a node of a mid-size bus: each keystroke parses its 
     const got = parseDts(text, cache, { owner: 'bus' });
     assert.deepEqual(plain(got), plain(parseDts(text)), `after ${JSON.stringify(text.slice(p - 12, p))}`);
     assert.equal(cache.edits, edits + 1, 'the last parse is edited');
-    if (got.errors.length) errorStates++;
-    // the device before the edit is the last parse's object: the bus was not parsed again
-    assert.equal(devOf(got, 4), devOf(last, 4));
+    each(got, last, ch);
     last = got;
   }
+}
+
+test('a property typed into a node of a mid-size bus: each keystroke parses its node alone, errors and all; equal to a cold parse', () => {
+  assert.ok(bus.length > 2048 && bus.length < 16384);
+  const p = bus.indexOf('status = "disabled";\n', bus.indexOf('dev5: ')) + 'status = "disabled";\n'.length;
+  let errorStates = 0;
+  typeInto(bus, p, '\t\t\tvendor,foo = <1>;\n', (got, last) => {
+    if (got.errors.length) errorStates++;
+    // the device before the edit is the last parse's object: the bus was not parsed again
+    assert.equal(busItems(got)[2 + 4], busItems(last)[2 + 4]);
+  });
   assert.ok(errorStates >= 10, `${errorStates} keystrokes left a syntax error`);
 });
 
 test('a property typed into a mid-size bus before a labelled child: each keystroke with an error before and after parses the half-typed property and that child alone; equal to a cold parse', () => {
-  const cache = new ParseCache();
-  const itemsOf = (f: DtsFile): NodeItem[] => {
-    const root = f.statements[1];
-    assert.ok(root.kind === 'rootNode');
-    const b = root.body.items[0];
-    assert.ok(b.kind === 'node');
-    return b.body.items;
-  };
   // (a blank line between the properties and the first child, as SoC .dtsi files have them)
-  let text = bus.replace('#size-cells = <1>;\n', '#size-cells = <1>;\n\n');
-  let last = parseDts(text, cache, { owner: 'bus' });
-  const typed = '\t\tvendor,foo = <1 2>;\n';
-  let p = text.indexOf('#size-cells = <1>;\n') + '#size-cells = <1>;\n'.length;
+  const text = bus.replace('#size-cells = <1>;\n', '#size-cells = <1>;\n\n');
+  const p = text.indexOf('#size-cells = <1>;\n') + '#size-cells = <1>;\n'.length;
   const local: string[] = [];
-  for (const ch of typed) {
-    text = text.slice(0, p) + ch + text.slice(p);
-    p++;
-    const edits = cache.edits;
-    const got = parseDts(text, cache, { owner: 'bus' });
-    assert.deepEqual(plain(got), plain(parseDts(text)), `after ${JSON.stringify(text.slice(p - 12, p))}`);
-    assert.equal(cache.edits, edits + 1, 'the last parse is edited');
+  typeInto(text, p, '\t\tvendor,foo = <1 2>;\n', (got, last, ch) => {
     // the bus's first property is the last parse's object: the bus was not parsed again (the recovery's unit was)
-    if (itemsOf(got)[0] === itemsOf(last)[0]) local.push(ch);
-    last = got;
-  }
+    if (busItems(got)[0] === busItems(last)[0]) local.push(ch);
+  });
   // the first letter (no error before it) and the `;` that ends the error parse the bus again; the rest, from the
   // second letter to the `>`, do not (the tabs and the last line break are white space between items)
   assert.equal(local.join(''), '\t\tendor,foo = <1 2>\n');

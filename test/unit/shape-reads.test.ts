@@ -4,10 +4,7 @@
 // particular lookup or rule reads (the graph's binding names, the cells check's, `status`, `regulator-*`).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { boardEdits, diffRun } from '../util/incremental-diff';
+import { diffBoard } from '../util/incremental-diff';
 import { Reads, readsShape, RefCell, trackReads } from '../../server/src/tree/value-reads';
 import { numberingStats } from '../../server/src/tree/patch-util';
 import type { Analysis } from '../../server/src/analysis';
@@ -41,15 +38,7 @@ function withNodes(board: string, lines: string[]): string {
   return board.replace(/\};\n$/, [...lines, '};', ''].join('\n'));
 }
 
-function setup(text = BOARD) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dts-shape-'));
-  const board = path.join(dir, 'board.dts');
-  fs.writeFileSync(board, text);
-  const run = diffRun({ autoDetectIncludePaths: false });
-  const first = run.step(board);
-  assert.equal(first.diff, undefined);
-  return { run, board, first, edit: boardEdits(run, board, text) };
-}
+const setup = (text = BOARD) => diffBoard(text);
 
 test('shape: properties whose names nothing reads keep the graph and every check; = fresh', () => {
   const { edit } = setup();
@@ -268,15 +257,9 @@ test('node renamed: a name the IPMMU allow-list tests (an SDHI at its address) r
     '\tipmmu_ds0: iommu@e6740000 { compatible = "renesas,ipmmu-r8a77965"; #iommu-cells = <1>; };',
     '\tsdhi0: mmc@ee100000 { iommus = <&ipmmu_ds0 32>; };',
     '};', ''].join('\n');
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dts-shape-'));
-  const board = path.join(dir, 'board.dts');
-  fs.writeFileSync(board, text);
-  const run = diffRun({ autoDetectIncludePaths: false, severities: { 'iommu-xlate-denied': 'on' } });
+  const { first, edit } = diffBoard(text, { autoDetectIncludePaths: false, severities: { 'iommu-xlate-denied': 'on' } });
   const denied = (ds: Diags) => ds.filter((d) => d.code === 'iommu-xlate-denied').length;
-  const first = run.step(board);
-  assert.equal(first.diff, undefined);
   assert.equal(denied(first.incremental.diagnostics), 0, 'an SDHI at ee100000 is allowed');
-  const edit = boardEdits(run, board, text);
   // (no finding names the node: only the allow-list's test of its name read it)
   const { r, before, after } = edit('\tsdhi0: mmc@ee100000 {', '\tsdhi0: mmx@ee100000 {');
   assert.equal(after.reshapePatches, before.reshapePatches + 1);

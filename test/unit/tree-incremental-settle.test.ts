@@ -31,7 +31,20 @@ function stepped(board: string, options: AnalysisOptions, more: (fs: OverlayFile
     const g = host.analyzeSteps(board);
     for (;;) { const r = g.next(); if (r.done) return r.value; }
   };
-  return { fs0, host, steps };
+  // `from` replaced by `to` in the text of `file` (its overlay), then steps(), which must have patched the tree
+  const texts = new Map<string, string>();
+  const patched = (file: string, from: string, to: string): Analysis => {
+    const text = texts.get(file) ?? fs.readFileSync(file, 'utf8');
+    assert.ok(text.includes(from), from);
+    const now = text.replace(from, to);
+    texts.set(file, now);
+    fs0.setOverlay(file, now);
+    const before = host.incrementalStats.mergePatches;
+    const a = steps();
+    assert.equal(host.incrementalStats.mergePatches, before + 1, `${to}: patched`);
+    return a;
+  };
+  return { fs0, host, steps, patched };
 }
 
 test('incremental: a keystroke analysis run in steps leaves the AST after the edit unmoved until settle or the first read, = fresh either way', () => {
@@ -58,7 +71,7 @@ test('incremental: a keystroke analysis run in steps leaves the AST after the ed
 
 test('incremental: binding findings of nodes renamed, added or removed by a keystroke\'s patch land where a fresh analysis puts them', () => {
   const { options, board, soc } = demoBoard();
-  const { fs0, host, steps } = stepped(board, options);
+  const { fs0, host, patched } = stepped(board, options);
   const first = host.analyze(board);
   const findings: BindingFinding[] = [
     { node: '/soc@0/serial@a00000', code: 'binding-missing-required', message: 'm' },
@@ -67,7 +80,6 @@ test('incremental: binding findings of nodes renamed, added or removed by a keys
   ];
   // (the nodes by path of the first tree, as the language server's carried-over findings ask for them)
   assert.equal(reportFindings(findings, first.tree, first.pp.map).length, 1);
-  let text = fs.readFileSync(soc, 'utf8');
   const edits: [string, string][] = [
     ['\t\tgcc: clock-controller@100000 {', '\t\tgcc: clock-controllerx@100000 {'], // renamed in place (tree/reshape.ts renameNode)
     ['<&apps_smmu 0x801 0x400>;\n\t\t};\n', '<&apps_smmu 0x801 0x400>;\n\t\t};\n\t\textra { reg = <1>; };\n'], // a node pasted (tree/body-patch.ts)
@@ -76,12 +88,7 @@ test('incremental: binding findings of nodes renamed, added or removed by a keys
   ];
   const counts: number[] = [];
   for (const [from, to] of edits) {
-    assert.ok(text.includes(from), from);
-    text = text.replace(from, to);
-    fs0.setOverlay(soc, text);
-    const before = host.incrementalStats.mergePatches;
-    const a = steps();
-    assert.equal(host.incrementalStats.mergePatches, before + 1, `${to}: patched`);
+    const a = patched(soc, from, to);
     const fresh = new AnalysisHost(fs0, options).analyze(board);
     const expected = reportFindings(findings, fresh.tree, fresh.pp.map);
     assert.deepEqual(reportFindings(findings, a.unsettledTree!, a.pp.map, undefined, a.spanNow), expected, to);
@@ -152,9 +159,8 @@ test('incremental: in a Linux tree with the language server\'s in-process bindin
 
 test('incremental: a patch of one node moves its subtree\'s spans and the label table at once, the other nodes\' at settle; spanNow, the label table and the settled tree = fresh', () => {
   const { options, board, soc } = demoBoard();
-  const { fs0, host, steps } = stepped(board, options);
+  const { fs0, host, patched } = stepped(board, options);
   host.analyze(board);
-  let text = fs.readFileSync(soc, 'utf8');
   const node = (t: LiveTree, label: string) => t.labels.get(label)?.node ?? t.root.children.find((c) => c.name === label)!;
   const labelSpans = (t: LiveTree) => [...t.labels].map(([k, v]) => `${k}@${v.span.start}-${v.span.end}`).sort();
   const edits: { from: string; to: string; changed: string; later: string }[] = [
@@ -174,12 +180,7 @@ test('incremental: a patch of one node moves its subtree\'s spans and the label 
   ];
   const lagged: string[] = [];
   for (const { from, to, changed, later } of edits) {
-    assert.ok(text.includes(from), from);
-    text = text.replace(from, to);
-    fs0.setOverlay(soc, text);
-    const before = host.incrementalStats.mergePatches;
-    const a = steps();
-    assert.equal(host.incrementalStats.mergePatches, before + 1, `${to}: patched`);
+    const a = patched(soc, from, to);
     const fresh = new AnalysisHost(fs0, options).analyze(board);
     const tree = a.unsettledTree!;
     const span = (t: LiveTree, label: string) => node(t, label).contributions[0];

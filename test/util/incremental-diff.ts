@@ -2,6 +2,9 @@
 // against a fresh AnalysisHost per edit, over the same texts. Everything an analysis gives is compared:
 // diagnostics, the tree (printed, and every position it holds), references, labels, the supplier graph.
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { AnalysisHost, type Analysis, type AnalysisOptions } from '../../server/src/analysis';
 import { OverlayFileSystem } from '../../server/src/base/fs';
 import { NodeFileSystem } from '../../server/src/base/node-fs';
@@ -86,4 +89,18 @@ export function boardEdits(run: DiffRun, board: string, text: string) {
     assert.equal(r.diff, undefined, `${from} -> ${to}: ${r.diff}`);
     return { r, before, after: run.host.incrementalStats };
   };
+}
+
+/**
+ * A board of its own (`text`, in a fresh temporary directory) analysed by a diffRun (`options`: no include path
+ * detection by default), its first analysis equal to a fresh one; `edit` as boardEdits.
+ */
+export function diffBoard(text: string, options: AnalysisOptions = { autoDetectIncludePaths: false }) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dts-board-'));
+  const board = path.join(dir, 'board.dts');
+  fs.writeFileSync(board, text);
+  const run = diffRun(options);
+  const first = run.step(board);
+  assert.equal(first.diff, undefined);
+  return { run, board, first, edit: boardEdits(run, board, text) };
 }
