@@ -209,7 +209,7 @@ async function keystrokeBurst(c: BenchClient, file: string, rounds: number, rnd:
         const t0 = now();
         await send();
         const a = await c.waitAnalysed(root, t0);
-        c.timedLogs?.push(`${(a.at - c.spawnedAt).toFixed(0)} bench keystroke ${path.basename(file)} ${kind} at ${k.p}: ${(a.at - t0).toFixed(1)} ms (server ${a.ms} ms)`);
+        c.timedLogs?.push(`${(a.at - c.spawnedAt).toFixed(0)} bench keystroke ${path.basename(file)} ${kind} at ${k.p}: ${(a.at - t0).toFixed(1)} ms (server ${a.ms} ms) sent ${(performance.timeOrigin + t0).toFixed(2)} logged ${(performance.timeOrigin + a.at).toFixed(2)}`);
         if (k.timed) { into.ms.push(a.at - t0); into.serverMs.push(a.ms); }
         await sleep(2);
       }

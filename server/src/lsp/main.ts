@@ -1,8 +1,9 @@
 // Entry point of the language server (`bin/dts-lsp --stdio`, or --node-ipc when
 // a VS Code client starts it as a node module).
-import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import { createConnection, ProposedFeatures, type MessageReader } from 'vscode-languageserver/node';
 import { holdOptimiser } from './cold-tiering';
 import { DtsServer } from './server';
+import { consoleToClient, FrameWriter } from './transport';
 
 function main(): void {
   const argv = process.argv.slice(2);
@@ -15,10 +16,15 @@ function main(): void {
     return;
   }
   // createConnection reads the transport from the command line (--stdio, --node-ipc, --socket=N, --pipe=NAME)
-  if (!argv.some((a) => a === '--stdio' || a === '--node-ipc' || a.startsWith('--socket') || a.startsWith('--pipe'))) {
-    process.argv.push('--stdio');
-  }
-  const connection = createConnection(ProposedFeatures.all);
+  const stdio = !argv.some((a) => a === '--node-ipc' || a.startsWith('--socket') || a.startsWith('--pipe'));
+  // --stdio (or no transport named): our writer, which puts each message on the pipe at once (transport.ts);
+  // the other transports are vscode-jsonrpc's, chosen by createConnection from the command line. (stdin is given as
+  // the stream it is: createConnection reads it with its stream reader and exits when it ends, as on --stdio; its
+  // typings pair a stream with a stream only)
+  const connection = stdio
+    ? createConnection(ProposedFeatures.all, process.stdin as unknown as MessageReader, new FrameWriter(process.stdout))
+    : createConnection(ProposedFeatures.all);
+  if (stdio) consoleToClient(connection);
   const server = new DtsServer(connection);
   // no TurboFan until the documents opened with initialization are analysed (see cold-tiering.ts)
   holdOptimiser({ settled: () => server.stats.analyses > 0 && !server.busyAnalysing() });
