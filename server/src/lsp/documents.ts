@@ -1,12 +1,31 @@
 // Document synchronisation: open, change and close of editor documents (their text shadows the disk
 // in the overlay file system), and files changed on disk (didChangeWatchedFiles). Each marks the
 // contexts that read the file for re-analysis and schedules it.
-import { FileChangeType, type DidChangeWatchedFilesParams } from 'vscode-languageserver';
-import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { FileChangeType, TextDocumentContentChangeEvent, type DidChangeWatchedFilesParams, type TextDocumentsConfiguration } from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { noteEdit } from '../base/text';
 import { fileRole } from '../workspace/contexts';
 import { rememberUri, uriToPath } from './convert';
 import type { DtsServer } from './server';
 import { traceMark } from './trace';
+
+/**
+ * The documents' texts, as vscode-languageserver-textdocument keeps them, with each keystroke's change noted for the
+ * analysis' diffs of the old and new texts (base/text.ts noteEdit): a change of one range, the common case.
+ */
+export const documentsNotingEdits: TextDocumentsConfiguration<TextDocument> = {
+  create: TextDocument.create,
+  update(doc: TextDocument, changes: TextDocumentContentChangeEvent[], version: number): TextDocument {
+    const c = changes.length === 1 ? changes[0] : undefined;
+    if (!c || !TextDocumentContentChangeEvent.isIncremental(c)) return TextDocument.update(doc, changes, version);
+    const before = doc.getText();
+    const at = doc.offsetAt(c.range.start);
+    const end = doc.offsetAt(c.range.end);
+    const now = TextDocument.update(doc, changes, version);
+    if (end >= at) noteEdit(before, now.getText(), at, end - at);
+    return now;
+  },
+};
 
 export class DocumentSync {
   /** time of the last didChange (ms since the epoch), for the adaptive debounce */

@@ -15,7 +15,6 @@ import {
   type InitializeParams,
   type InitializeResult,
 } from 'vscode-languageserver';
-import { TextDocument } from 'vscode-languageserver-textdocument';
 import { AnalysisHost, type Analysis } from '../analysis';
 import { OverlayFileSystem, type FileSystem } from '../base/fs';
 import { NodeFileSystem } from '../base/node-fs';
@@ -24,7 +23,7 @@ import { WorkspaceIndex } from '../workspace/contexts';
 import { ServerConfiguration } from './configuration';
 import { ServerContexts, type Context } from './contexts';
 import { pathToUri, uriToPath } from './convert';
-import { DocumentSync } from './documents';
+import { DocumentSync, documentsNotingEdits } from './documents';
 import { registerFeatureHandlers, serverCapabilities } from './handlers';
 import { IdleCollector, idleOptionsFromEnv } from './idle-gc';
 import { IndexRunner } from './indexing';
@@ -44,7 +43,7 @@ const REQUEST_WAIT_MS = 50;
 const FIRST_ANALYSIS_WAIT_MS = 5000;
 
 export class DtsServer {
-  readonly documents = new TextDocuments(TextDocument);
+  readonly documents = new TextDocuments(documentsNotingEdits);
   readonly fs: OverlayFileSystem;
   readonly host: AnalysisHost;
   readonly index: WorkspaceIndex;

@@ -23,7 +23,7 @@
 //   - the number of lines changes only when __LINE__ was never expanded.
 import type { Diagnostic, FileRange } from '../base/diagnostics';
 import type { ReadResult } from '../base/fs';
-import { commonPrefix, commonSuffix } from '../base/text';
+import { diffBounds, noteEdit } from '../base/text';
 import type { Resolution } from './cache';
 import type { Macro } from './macros';
 import { withDefinition } from './lazy-define';
@@ -385,8 +385,7 @@ export function reprocessEdit(record: RunRecord, host: IncrementalHost): { resul
   // 2. the edit: [p, oldEnd) of the old text became [p, newEnd) of the new
   const oldLen = oldText.length;
   const newLen = newText.length;
-  const p = commonPrefix(oldText, newText);
-  const s = commonSuffix(oldText, newText, Math.min(oldLen, newLen) - p);
+  const { p, s } = diffBounds(oldText, newText);
   const oldEnd = oldLen - s;
   const newEnd = newLen - s;
   const d = newEnd - oldEnd;
@@ -412,6 +411,8 @@ export function reprocessEdit(record: RunRecord, host: IncrementalHost): { resul
   const { segs, uses, table } = moved;
   const prevOut = prev.text;
   const text = od === 0 && edit.removed === 0 ? prevOut : prevOut.slice(0, edit.at) + edit.inserted + prevOut.slice(edit.at + edit.removed);
+  // (the parse's diff of the two outputs starts from this edit: base/text.ts diffBounds)
+  noteEdit(prevOut, text, edit.at, edit.removed);
   const macros = definitionsOf(table);
   const result: PreprocessResult = {
     root: prev.root,

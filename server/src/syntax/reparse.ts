@@ -1,6 +1,6 @@
 // A parse made from the owner's last parse when the text changed in one place (see reparseEdit).
 import type { NodeBody, NodeDef, NodeItem, ParseEdit, RefNodeStatement, RootNodeStatement, Span, SyntaxErrorInfo, TopStatement, DtsFile } from './ast';
-import { commonPrefix, commonSuffix, detach } from '../base/text';
+import { detach, diffBounds } from '../base/text';
 import { isOneStatement, isSpace, looksLikeTopLevelStart, splitStatements } from './scan';
 import { shiftItem, shiftStatement } from './shift';
 import { moveItem, moveStatement } from './move';
@@ -25,8 +25,7 @@ export function reparseEdit(last: LastParse, text: string, cache: ParseCache, ow
   const gen = cache.beginEdit(owner);
   try {
     if (text === old) return last.file;
-    const p = commonPrefix(old, text);
-    const s = commonSuffix(old, text, Math.min(old.length, text.length) - p);
+    const { p, s } = diffBounds(old, text);
     const d = text.length - old.length;
     const moves: PendingMoves = { d, cache, owner, list: [], containers: [] };
     const e: EditCtx = { old, text, p, oldEnd: old.length - s, d, cache, gen, containers: [], moves, shared: false, oldErrors };
