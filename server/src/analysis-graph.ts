@@ -3,7 +3,7 @@
 // changes are decoded again (model/graph-patch.ts), or the graph is built again. A graph built for the incremental
 // merge records what it read (tree/value-reads.ts) and which decodings read each cell count.
 import { buildSupplierGraph, patchPropertyEdges, type CellsReaders } from './model/graph';
-import { patchCellsEdges, patchPropertiesShape, patchRenamedEdges } from './model/graph-patch';
+import { patchCellsEdges, patchDelta, patchPropertiesShape, patchRenamedEdges, type GraphDelta } from './model/graph-patch';
 import { bindingForProperty, type IommuModel } from './model/iommu';
 import type { SupplierGraph } from './model/types';
 import type { MergeMemo, PatchResult } from './tree/incremental';
@@ -59,15 +59,22 @@ function walkedOnly(model: IommuModel, r: Reads, s: ShapeChange): boolean {
  * The graph of this analysis: the memo's (moved), with what the patch changed decoded again (graphChanged: a value
  * the build read; graphRedecode: the references of a changed label; graphRenamed: renamed properties), or built
  * (recording its reads for a memo).
- * `reshaped`: the kept graph has other edges than before, as if built again; `kept`: the last graph as it was.
+ * `reshaped`: the kept graph has other edges than before, as if built again; `kept`: the last graph as it was;
+ * `delta`: of a reshaped graph, the edges its patches took out and put in (checks/index.ts graphDeltaMatters).
  */
-export function graphStage(memo: MergeMemo | undefined, patched: PatchResult | undefined, tree: LiveTree, model: IommuModel, settleTreeNow: () => void, counters: GraphCounters): { graph: SupplierGraph; kept: boolean; reshaped: boolean } {
+export function graphStage(memo: MergeMemo | undefined, patched: PatchResult | undefined, tree: LiveTree, model: IommuModel, settleTreeNow: () => void, counters: GraphCounters): { graph: SupplierGraph; kept: boolean; reshaped: boolean; delta?: GraphDelta } {
   // a patched tree showing the same values, or another value of a property the graph did not read, has the same
   // edges, moved with it; a value the graph read has its edges decoded again (patchPropertyEdges: the same shape, new
   // arguments); a cell count (`#clock-cells`) that changed: the properties whose decoding read it are decoded again;
   // a value whose edges changed shape: that property alone (model/graph-patch.ts); the graph then has other edges,
   // as if built again, for the checks. Else the graph is built again.
   let reshaped = false;
+  const delta: GraphDelta = { removed: [], added: [] };
+  let deltaKnown = true;
+  const took = (g: SupplierGraph): void => {
+    const d = patchDelta(g);
+    if (d) { delta.removed.push(...d.removed); delta.added.push(...d.added); } else deltaKnown = false;
+  };
   if (memo && patched && memo.graph && memo.graphChanged) {
     settleTreeNow();
     const changed = memo.graphChanged;
@@ -81,7 +88,7 @@ export function graphStage(memo: MergeMemo | undefined, patched: PatchResult | u
           ? patchCellsEdges(m.graph!, tree, model, changed, m.cellsReaders!)
           : patchPropertiesShape(m.graph!, tree, model, [changed], m.cellsReaders!))
         : undefined;
-      if (g) { m.graph = g; reshaped = true; if (cells) counters.cellsPatches++; else counters.shapePatches++; } else m.graph = undefined;
+      if (g) { m.graph = g; reshaped = true; took(g); if (cells) counters.cellsPatches++; else counters.shapePatches++; } else m.graph = undefined;
     }
   }
   // a label changed: the properties holding the references by its names (patchPropertiesShape); properties renamed
@@ -90,7 +97,7 @@ export function graphStage(memo: MergeMemo | undefined, patched: PatchResult | u
     settleTreeNow();
     const m = memo!;
     const g = m.cellsReaders && m.graphReads ? trackReads(m.graphReads, () => patch(m.graph!, tree, model, props, m.cellsReaders!)) : undefined;
-    if (g) { m.graph = g; reshaped = true; counters.shapePatches++; } else m.graph = undefined;
+    if (g) { m.graph = g; reshaped = true; took(g); counters.shapePatches++; } else m.graph = undefined;
   };
   // (taken once: the memo's next patch sets them again)
   const redecode = memo?.graphRedecode;
@@ -99,7 +106,7 @@ export function graphStage(memo: MergeMemo | undefined, patched: PatchResult | u
   if (memo && patched && memo.graph && redecode?.length) redo(redecode, patchPropertiesShape);
   if (memo && patched && memo.graph && renamed?.length) redo(renamed, patchRenamedEdges);
   const kept = !!(memo && patched && memo.graph) && !reshaped;
-  if (memo && patched && memo.graph) return { graph: memo.graph, kept, reshaped };
+  if (memo && patched && memo.graph) return { graph: memo.graph, kept, reshaped, delta: reshaped && deltaKnown ? delta : undefined };
   if (memo) {
     settleTreeNow();
     const reads = new Reads();

@@ -7,7 +7,7 @@ import { drain } from './base/slice';
 import { SnapshotFileSystem } from './base/snapshot-fs';
 import { LineIndex } from './base/text';
 import type { BindingsHost, TreeInfo } from './bindings';
-import { readTest, relistUnits, rerunUnits, runChecksEach, runChecksSteps, type CheckRun } from './checks';
+import { graphDeltaMatters, readTest, relistUnits, rerunUnits, runChecksEach, runChecksSteps, type CheckRun } from './checks';
 import { findKernelConfig, kernelEnvironmentOf, type KernelEnvironment, type KernelFiles, type KernelOptions } from './kernel/environment';
 import { loadIommuModel, type IommuModel } from './model/iommu';
 import { simulateProbe } from './model/probe/simulate';
@@ -424,7 +424,7 @@ export class AnalysisHost {
       const byContent = flavourFromTree(tree);
       if (byContent) { flavour = byContent; flavourReason = `the tree has ${flavourName(byContent)} properties`; }
     }
-    const { graph, kept: graphKept, reshaped } = graphStage(memo, patched, tree, this.model, settleTreeNow, this.graphCounters);
+    const { graph, kept: graphKept, reshaped, delta } = graphStage(memo, patched, tree, this.model, settleTreeNow, this.graphCounters);
     // a patched tree is the last analysis' tree, moved: no pause until this analysis replaces that one
     if (!patched && sliceMs !== Infinity) yield 'graph';
     const kernel = kernelEnvironmentOf(this.kernelFilesFor(fs, root), tree, this.options.kernel);
@@ -462,7 +462,8 @@ export class AnalysisHost {
         kept.each.forEach((c, i) => {
           // (a check that read no graph in its last run, an IOMMU check on a tree whose IOMMUs all defer probe, is
           // graph-free this time: what would make it read one is a value it read)
-          if (!graphKept && !c.graphFree && c.reads.graph) {
+          // (of a graph patched, a check says which edges matter to it: graphDeltaMatters)
+          if (!graphKept && !c.graphFree && c.reads.graph && (!reshaped || graphDeltaMatters(input, i, c, delta))) {
             if (reshaped && c.relistable) relisted.set(i, c); else only.add(i);
             return;
           }

@@ -153,15 +153,21 @@ test('incremental: a changed cell count, or a value whose edges change shape, ru
     assert.equal(count(e.r.incremental, 'iommu-map-format'), 1, `${from} -> ${to}: the iommu-map finding stays`);
     return e;
   };
+  let clkDisabled = true;
   for (const [from, to, disabled, raw] of steps) {
     const { before, after } = findings(from, to, disabled, raw);
+    if (from.startsWith('status')) clkDisabled = to.includes('disabled');
     if (!from.startsWith('#')) continue;
     assert.equal(after.cellsPatches, before.cellsPatches + 1, `${from} -> ${to}: the readers decoded again`);
-    // the five checks that read the graph, and the cells check's units that read the count; not iommu-map (graph-free),
-    // nor iommu-providers and kernel-config, which read no graph on this tree (its SMMU's driver defers probe; no
-    // kernel configuration): what would make them read one is a value they read
-    // (the IOMMU's cell count is a value iommu-providers read: it runs again then)
-    assert.equal(after.checksRerun, before.checksRerun + (from.startsWith('#iommu') ? 7 : 6), `${from} -> ${to}: the checks run again`);
+    // the checks that read the edges decoded again, and the cells check's units that read the count; not iommu-map
+    // (graph-free), nor iommu-providers and kernel-config, which read no graph on this tree (its SMMU's driver defers
+    // probe; no kernel configuration): what would make them read one is a value they read. Clocks decoded again:
+    // supplier status (an edge to disabled &clk), the cycles (mandatory links), raw phandles (relisted), not the two
+    // checks of iommus entries; supplier status only while &clk is disabled (an edge to an available supplier is none
+    // of its business). The IOMMU's cells: the iommus and cycle checks, iommu-providers (it read the value), not
+    // supplier status (the SMMU is available)
+    const want = from.startsWith('#iommu') ? 6 : clkDisabled ? 4 : 3;
+    assert.equal(after.checksRerun, before.checksRerun + want, `${from} -> ${to}: the checks run again`);
   }
   // a value whose edges change shape (a null phandle made a reference to a disabled node, and back): that property
   // alone decoded again, not the whole graph (it then reads the new supplier's cell count, like user@b000: a change
@@ -199,4 +205,39 @@ test('incremental: a check that read the graph only for an IOMMU whose driver ca
   assert.equal(once(r.incremental), 0);
   ({ r } = edit('clocks = <&ccx 48>', 'clocks = <&ccu 48>'));
   assert.equal(once(r.incremental), 1);
+});
+
+test('incremental: after a graph patch, a check runs again only when an edge it looks at came or went, or it read the probe report; = fresh', () => {
+  // two arm-smmu-v3 masters with one stream ID: which one loses it is the probe simulation's prediction, and the rtc's
+  // clock decides it (a disabled clock: the rtc never probes, the gpio keeps its stream)
+  const { edit } = diffBoard([
+    '/dts-v1/;',
+    '/ {',
+    '	#address-cells = <1>;',
+    '	#size-cells = <1>;',
+    '	smmu3: iommu@1000 { compatible = "arm,smmu-v3"; reg = <0x1000 0x100>; #iommu-cells = <1>; };',
+    '	clkoff: clock-controller@8000 { compatible = "fixed-clock"; reg = <0x8000 0x10>; #clock-cells = <0>; status = "disabled"; };',
+    '	clkon: clock-controller@9000 { compatible = "fixed-clock"; reg = <0x9000 0x10>; #clock-cells = <0>; };',
+    '	rtc@3000 { compatible = "arm,pl031", "arm,primecell"; reg = <0x3000 0x100>; clock-names = "apb_pclk"; clocks = <&clkon>; iommus = <&smmu3 0x42>; };',
+    '	gpio@4000 { compatible = "arm,pl061", "arm,primecell"; reg = <0x4000 0x100>; clocks = <&clkon>; clock-names = "apb_pclk"; iommus = <&smmu3 0x42>; };',
+    '	dma@5000 { reg = <0x5000 0x100>; dmas = <&clkon>; };',
+    '};',
+    '',
+  ].join('\n'));
+  const conflicts = (r: ReturnType<typeof edit>['r']) => r.incremental.diagnostics.filter((d) => d.code === 'iommu-stream-conflict').map((d) => d.message);
+  // an optional link (dmas) to another supplier: no check looks at it (the cycles' links are mandatory, supplier status
+  // skips optional ones but the IOMMUs', iommu-consumer reads iommus entries): three run again, the cells check (it
+  // read the value), raw phandles (its units listed again) and iommu-streams, which read the probe report (six before)
+  let e = edit('dmas = <&clkon>', 'dmas = <&clkoff>');
+  assert.equal(e.after.shapePatches, e.before.shapePatches + 1, 'the dmas entry decoded again');
+  assert.equal(e.after.checksRerun, e.before.checksRerun + 3, 'cells, raw phandles, iommu-streams');
+  assert.ok(conflicts(e.r).every((m) => /gpio@4000 is predicted to probe second/.test(m)), JSON.stringify(conflicts(e.r)));
+  // the rtc's clock disabled: an edge supplier status and the cycles look at; iommu-streams looks at iommus entries
+  // only, but its words read the probe report, which every edge makes: it runs again, and says so
+  e = edit('clock-names = "apb_pclk"; clocks = <&clkon>', 'clock-names = "apb_pclk"; clocks = <&clkoff>');
+  assert.equal(e.after.shapePatches, e.before.shapePatches + 1);
+  assert.equal(conflicts(e.r).length, 2);
+  assert.ok(conflicts(e.r).every((m) => /whichever of the two probes second/.test(m)), JSON.stringify(conflicts(e.r)));
+  e = edit('clock-names = "apb_pclk"; clocks = <&clkoff>', 'clock-names = "apb_pclk"; clocks = <&clkon>');
+  assert.ok(conflicts(e.r).every((m) => /gpio@4000 is predicted to probe second/.test(m)), JSON.stringify(conflicts(e.r)));
 });

@@ -9,7 +9,7 @@ import type { SourceMap } from '../preprocess/types';
 import type { Span } from '../syntax/ast';
 import { isEnabledInTree } from '../model/tree-util';
 import { nodePath, type LiveTree, type TreeNode } from '../tree/types';
-import { noteGraph } from '../tree/value-reads';
+import { noteGraph, noteProbe } from '../tree/value-reads';
 import type { Flavour } from '../workspace/flavour';
 
 /** What runChecks is given. */
@@ -44,7 +44,7 @@ export function checkContext(input: CheckInput, memo = true): CheckContext {
   let report: ProbeReport | undefined;
   const made = input.probe ?? (() => (report ??= simulateProbe({ tree: input.tree, graph: input.graph, model: input.model, env: kernel })));
   // (a check that reads the graph, or the probe report made from it, is recorded as one: Reads.graph)
-  const probe = (): ProbeReport => { noteGraph(); return made(); };
+  const probe = (): ProbeReport => { noteProbe(); return made(); };
   const graph = input.graph;
   return {
     ...input,

@@ -26,6 +26,14 @@ interface MandatoryGraph {
   to: number[][];
 }
 
+/** A link that blocks probing (see the top of this file): the edges of the mandatory graph. */
+function mandatoryLink(e: SupplierEdge, isOn: (n: TreeNode) => boolean): boolean {
+  const prop = e.kind === 'property';
+  if (prop && (e.optional || e.ignoreForCycles)) return false;
+  if (!isOn(e.consumer) || !isOn(e.supplier)) return false;
+  return !(prop && isAncestorOrSelf(e.consumer, e.supplier));
+}
+
 function mandatoryGraph(ctx: CheckContext): MandatoryGraph {
   const nodes: TreeNode[] = [];
   const id = new Map<TreeNode, number>();
@@ -45,10 +53,7 @@ function mandatoryGraph(ctx: CheckContext): MandatoryGraph {
   };
   for (let eIndex = 0, eList = ctx.graph.edges; eIndex < eList.length; eIndex++) {
     const e = eList[eIndex];
-    const prop = e.kind === 'property';
-    if (prop && (e.optional || e.ignoreForCycles)) continue;
-    if (!isOn(e.consumer) || !isOn(e.supplier)) continue;
-    if (prop && isAncestorOrSelf(e.consumer, e.supplier)) continue;
+    if (!mandatoryLink(e, isOn)) continue;
     const c = idOf(e.consumer);
     const w = idOf(e.supplier);
     out[c].push(e);
@@ -304,3 +309,7 @@ function checkIommuDeadlocks(ctx: CheckContext, r: Reporter, g: MandatoryGraph):
     r.report('iommu-probe-deadlock', use.span, msg, places.slice(1).map((p) => r.related(p.span, p.what)), { node: use.consumer, property: 'iommus' });
   }
 }
+
+// (the cycles are those of the mandatory links, the deadlocks start from iommus entries: a keystroke that takes out or
+// puts in neither changes nothing here, unless a deadlock's words read the probe report)
+checkCycles.graphMatters = (ctx: CheckContext, e: SupplierEdge): boolean => e.binding === 'iommus' || mandatoryLink(e, (n) => ctx.enabledInTree(n));

@@ -1,6 +1,8 @@
 // Checks over the live tree and the supplier graph. One file per family of diagnostics.
 import type { Diagnostic, PositionedDiagnostic } from '../base/diagnostics';
 import { drain, Slicer } from '../base/slice';
+import type { GraphDelta } from '../model/graph-patch';
+import type { SupplierEdge } from '../model/types';
 import type { TreeProperty } from '../tree/types';
 import { addReads, Reads, readsShape, trackReads, type ShapeChange } from '../tree/value-reads';
 import { remap } from '../tree/incremental';
@@ -49,7 +51,14 @@ export function* runChecksSteps(input: CheckInput, sliceMs = Infinity): Generato
   return r.out;
 }
 
-type Check = ((ctx: CheckContext, r: Reporter) => void) & { units?: UnitCheck<unknown>['units']; graphFree?: boolean };
+type Check = ((ctx: CheckContext, r: Reporter) => void) & { units?: UnitCheck<unknown>['units']; graphFree?: boolean; graphMatters?: EdgeFilter };
+
+/**
+ * Of a check that reads the graph: the edges it can report or be changed by (the test its own loop applies first, e.g.
+ * dependency-cycle's mandatory links). A graph patch whose edges, taken out or put in, all fail it leaves the check's
+ * findings as they were, unless the check read the probe report (made from every edge).
+ */
+export type EdgeFilter = (ctx: CheckContext, e: SupplierEdge) => boolean;
 
 function checksOf(flavour: CheckInput['flavour']): Check[] {
   return flavour === 'zephyr' ? ZEPHYR_CHECKS : CHECKS;
@@ -237,4 +246,17 @@ export function relistUnits(input: CheckInput, index: number, last: CheckRun, hi
     } else again.run(unit);
   }
   return again.result(last, listReads);
+}
+
+/**
+ * After a graph patch (`delta`: the edges it took out and put in), can check `index`'s last run (`last`) have other
+ * findings? Yes unless the check says which edges matter to it (graphMatters) and none of the delta's does, and it
+ * read no probe report. What the test reads of the tree (a supplier's status) is added to the run's reads: a later
+ * keystroke that changes it runs the check again.
+ */
+export function graphDeltaMatters(input: CheckInput, index: number, last: CheckRun, delta: GraphDelta | undefined): boolean {
+  const matters = checksOf(input.flavour)[index].graphMatters;
+  if (!delta || !matters || last.reads.probe) return true;
+  const ctx = checkContext(input, false);
+  return trackReads(last.reads, () => delta.removed.some((e) => matters(ctx, e)) || delta.added.some((e) => matters(ctx, e)));
 }

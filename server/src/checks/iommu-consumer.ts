@@ -69,3 +69,6 @@ export function checkIommuConsumers(ctx: CheckContext, r: Reporter): void {
     }
   }
 }
+
+// (it reads iommus entries only)
+checkIommuConsumers.graphMatters = (_ctx: CheckContext, e: SupplierEdge): boolean => e.binding === 'iommus';

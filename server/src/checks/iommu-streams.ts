@@ -6,6 +6,7 @@
 // endpoints described under a host bridge with iommu-map, and the RIDs an iommu-map row maps
 // (a PCI device with that RID gets the stream). Reported at every place the user can change:
 // each iommus specifier and the iommu-map row.
+import type { SupplierEdge } from '../model/types';
 import type { Span } from '../syntax/ast';
 import type { TreeNode, TreeProperty } from '../tree/types';
 import { getProperty } from '../tree/types';
@@ -127,3 +128,6 @@ export function checkIommuStreams(ctx: CheckContext, r: Reporter): void {
     }
   }
 }
+
+// (it reads iommus and iommu-map entries only, and the probe report only for a stream given twice)
+checkIommuStreams.graphMatters = (_ctx: CheckContext, e: SupplierEdge): boolean => e.binding === 'iommus' || e.binding === 'iommu-map';

@@ -5,7 +5,7 @@
 // supplier-bindings.json "statusRules".
 import type { SupplierEdge } from '../model/types';
 import type { StatusRules } from '../model/iommu';
-import type { TreeNode } from '../tree/types';
+import type { TreeNode, TreeProperty } from '../tree/types';
 import { getProperty } from '../tree/types';
 import { phandleTarget } from '../model/graph';
 import { compatibles, disabledAncestor, hasRegulatorProperty, isAvailable, nodeRef, propCells, propStrings } from '../model/tree-util';
@@ -94,6 +94,27 @@ function collectRules(ctx: CheckContext): Rules {
   return { owners, rules };
 }
 
+/**
+ * The first tests of the loop below: an entry of an enabled consumer that the kernel requests at probe (not a graph
+ * link, not an optional one but an IOMMU's, not a clock controller's parent inputs).
+ */
+function looksAt(e: SupplierEdge, enabled: (n: TreeNode) => boolean): e is SupplierEdge & { property: TreeProperty } {
+  if (e.kind !== 'property' || !e.property) return false;
+  if (e.binding === 'remote-endpoint') return false; // graph links to an unused port are normal; fw_devlink skips them
+  if (!enabled(e.consumer)) return false;
+  // dmas is optional for fw_devlink and drivers fall back to PIO without a channel (an upstream idiom)
+  if (e.optional && e.binding !== 'iommus' && e.binding !== 'iommu-map') return false;
+  // a clock controller's clocks are its parent inputs: the clock framework keeps a clock whose
+  // parent never registers as an orphan, so listing an unused (disabled) input is harmless
+  if (e.binding === 'clocks' && getProperty(e.consumer, '#clock-cells')) return false;
+  return true;
+}
+
+/** undefined: the supplier is available with no disabled ancestor; null: it is itself not available; else its disabled ancestor */
+function supplierState(sup: TreeNode): TreeNode | null | undefined {
+  return !isAvailable(sup) ? null : disabledAncestor(sup);
+}
+
 export function checkSupplierStatus(ctx: CheckContext, r: Reporter): void {
   const enabled = (n: TreeNode) => ctx.enabledInTree(n);
   let rules: Rules | undefined;
@@ -115,12 +136,11 @@ export function checkSupplierStatus(ctx: CheckContext, r: Reporter): void {
   };
   // a supplier's state, once per node: most edges lead to an available supplier with no disabled ancestor,
   // and those need none of the consumer-side rules below (which read compatibles and walk the tree)
-  const supplierState = new Map<TreeNode, TreeNode | null | undefined>();
-  /** undefined: the supplier is available with no disabled ancestor; null: it is itself not available; else its disabled ancestor */
+  const states = new Map<TreeNode, TreeNode | null | undefined>();
   const unavailable = (sup: TreeNode): TreeNode | null | undefined => {
-    if (supplierState.has(sup)) return supplierState.get(sup);
-    const v = !isAvailable(sup) ? null : disabledAncestor(sup);
-    supplierState.set(sup, v);
+    if (states.has(sup)) return states.get(sup);
+    const v = supplierState(sup);
+    states.set(sup, v);
     return v;
   };
   const seen = new Set<object>();
@@ -128,14 +148,7 @@ export function checkSupplierStatus(ctx: CheckContext, r: Reporter): void {
   const disabledConsumers = new Map<TreeNode, SupplierEdge[]>();
   for (let eIndex = 0, eList = ctx.graph.edges; eIndex < eList.length; eIndex++) {
     const e = eList[eIndex];
-    if (e.kind !== 'property' || !e.property) continue;
-    if (e.binding === 'remote-endpoint') continue; // graph links to an unused port are normal; fw_devlink skips them
-    if (!enabled(e.consumer)) continue;
-    // dmas is optional for fw_devlink and drivers fall back to PIO without a channel (an upstream idiom)
-    if (e.optional && e.binding !== 'iommus' && e.binding !== 'iommu-map') continue;
-    // a clock controller's clocks are its parent inputs: the clock framework keeps a clock whose
-    // parent never registers as an orphan, so listing an unused (disabled) input is harmless
-    if (e.binding === 'clocks' && getProperty(e.consumer, '#clock-cells')) continue;
+    if (!looksAt(e, enabled)) continue;
     const sup = e.supplier;
     const state = unavailable(sup);
     if (state === undefined) continue;
@@ -172,6 +185,10 @@ export function checkSupplierStatus(ctx: CheckContext, r: Reporter): void {
   }
   reportSummaries(ctx, r, disabledConsumers);
 }
+
+// (every finding and summary comes from an entry that passes both tests: one that does not, taken out of the graph or
+// put in by a keystroke, changes nothing here)
+checkSupplierStatus.graphMatters = (ctx: CheckContext, e: SupplierEdge): boolean => looksAt(e, (n) => ctx.enabledInTree(n)) && supplierState(e.supplier) !== undefined;
 
 /** A PHY node with no compatible of its own, whose parent (the provider device) is enabled. */
 function isPhyChildOfLiveProvider(phy: TreeNode, enabled: (n: TreeNode) => boolean): boolean {

@@ -25,7 +25,7 @@ export function traced<T>(label: string, fn: () => T): T {
 
 /** A point of a keystroke's timeline: ms since the epoch, sub-millisecond (DTS_LSP_TRACE only). */
 export function traceMark(what: string): void {
-  if (TRACE) sink(`trace mark ${what} ${(performance.timeOrigin + performance.now()).toFixed(2)}`);
+  if (TRACE) sink(`trace mark ${what} ${(performance.timeOrigin + performance.now()).toFixed(2)} pf ${process.resourceUsage().minorPageFault}`);
 }
 
 export function traceLine(line: string): void {

@@ -6,6 +6,22 @@ import { decodedAlone, edgeDecoder, graphOf, type CellsReaders } from './graph';
 import type { IommuModel } from './iommu';
 import type { SupplierEdge, SupplierGraph } from './types';
 
+/**
+ * What a patch changed in the graph: the edges of the properties decoded again, as they were (`removed`) and as they
+ * are now (`added`; new objects even where equal). Every other edge is the last graph's object.
+ */
+export interface GraphDelta {
+  removed: SupplierEdge[];
+  added: SupplierEdge[];
+}
+
+const deltas = new WeakMap<SupplierGraph, GraphDelta>();
+
+/** The delta of a graph made by a patch below (undefined: a graph built whole). */
+export function patchDelta(graph: SupplierGraph): GraphDelta | undefined {
+  return deltas.get(graph);
+}
+
 /** Where the build visits a property: its node in depth-first order, then its place among the node's properties (-1: the node's parent edge). */
 type VisitKey = [number, number];
 
@@ -68,9 +84,10 @@ function redecode(graph: SupplierGraph, tree: LiveTree, model: IommuModel, consu
   }
   fresh.sort((a, b) => (before(a.key, b.key) ? -1 : before(b.key, a.key) ? 1 : 0));
   const out: SupplierEdge[] = [];
+  const removed: SupplierEdge[] = [];
   let next = 0;
   for (const e of graph.edges) {
-    if (e.kind === 'property' && e.property && consumers.has(e.property)) continue;
+    if (e.kind === 'property' && e.property && consumers.has(e.property)) { removed.push(e); continue; }
     if (next < fresh.length) {
       const k = keyOfEdge(e);
       while (next < fresh.length && before(fresh[next].key, k)) out.push(...fresh[next++].edges);
@@ -78,5 +95,7 @@ function redecode(graph: SupplierGraph, tree: LiveTree, model: IommuModel, consu
     out.push(e);
   }
   while (next < fresh.length) out.push(...fresh[next++].edges);
-  return graphOf(out);
+  const g = graphOf(out);
+  deltas.set(g, { removed, added: fresh.flatMap((f) => f.edges) });
+  return g;
 }

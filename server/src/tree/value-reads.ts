@@ -46,6 +46,8 @@ export class Reads extends Set<TreeProperty> {
   phandleAt: Set<TreeNode> | undefined;
   /** the supplier graph was read (a check's context: its graph or probe report), not only the tree */
   graph = false;
+  /** the probe report was read: made from the whole graph, any edge may change it */
+  probe = false;
   addName(n: string): void { (this.names ??= new Set()).add(n); }
   addMatcher(m: NameMatcher): void { (this.matchers ??= new Set()).add(m); }
   addNode(n: TreeNode): void { (this.nodes ??= new Set()).add(n); }
@@ -131,6 +133,7 @@ export function addReads(into: Reads, from: Reads): void {
   if (from.phandles) for (const n of from.phandles) into.addPhandle(n);
   if (from.phandleAt) for (const n of from.phandleAt) into.addPhandleAt(n);
   if (from.graph) into.graph = true;
+  if (from.probe) into.probe = true;
 }
 
 /** the record the running computation records into (undefined: nothing is tracked) */
@@ -193,6 +196,11 @@ export function noteName(name: string): void {
 /** The supplier graph (or what is made from it) was read: recorded. */
 export function noteGraph(): void {
   if (reads !== undefined) reads.graph = true;
+}
+
+/** The probe report (made from the whole graph) was read: recorded. */
+export function noteProbe(): void {
+  if (reads !== undefined) { reads.graph = true; reads.probe = true; }
 }
 
 /** A lookup of a node by the phandle number `n` (found or not): recorded. */
