@@ -64,22 +64,25 @@ export function flatten(s: string): string {
   return (' ' + s).slice(1);
 }
 
-/** Length of the longest common prefix of a and b (blocks compared as slices first: fast on long texts). */
-export function commonPrefix(a: string, b: string): number {
+/**
+ * Length of the longest common prefix of a and b (blocks compared as slices first: fast on long texts); `from`: the
+ * first characters already known equal.
+ */
+export function commonPrefix(a: string, b: string, from = 0): number {
   const n = Math.min(a.length, b.length);
   const B = 2048;
-  let i = 0;
+  let i = Math.min(from, n);
   while (i + B <= n && a.slice(i, i + B) === b.slice(i, i + B)) i += B;
   while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
   return i;
 }
 
-/** Length of the longest common suffix of a and b, at most max. */
-export function commonSuffix(a: string, b: string, max: number): number {
+/** Length of the longest common suffix of a and b, at most max; `from`: the last characters already known equal. */
+export function commonSuffix(a: string, b: string, max: number, from = 0): number {
   const la = a.length;
   const lb = b.length;
   const B = 2048;
-  let s = 0;
+  let s = Math.min(from, max);
   while (s + B <= max && a.slice(la - s - B, la - s) === b.slice(lb - s - B, lb - s)) s += B;
   while (s < max && a.charCodeAt(la - 1 - s) === b.charCodeAt(lb - 1 - s)) s++;
   return s;
@@ -148,20 +151,8 @@ export function diffBounds(a: string, b: string): { p: number; s: number } {
     if (e.from.length === a.length && e.from === a) { known = { prefix, suffix }; break; }
     cur = e.from;
   }
-  if (!known) return exact(a, b);
   // the texts the notes led through are of no more use: the next diff starts from b
-  for (const k of used.sort((x, y) => y - x)) notedEdits.splice(k, 1);
-  let p = Math.min(known.prefix, n);
-  while (p < n && a.charCodeAt(p) === b.charCodeAt(p)) p++;
-  const max = n - p;
-  const la = a.length;
-  const lb = b.length;
-  let s = Math.min(known.suffix, max);
-  while (s < max && a.charCodeAt(la - 1 - s) === b.charCodeAt(lb - 1 - s)) s++;
-  return { p, s };
-}
-
-function exact(a: string, b: string): { p: number; s: number } {
-  const p = commonPrefix(a, b);
-  return { p, s: commonSuffix(a, b, Math.min(a.length, b.length) - p) };
+  if (known) for (const k of used.sort((x, y) => y - x)) notedEdits.splice(k, 1);
+  const p = commonPrefix(a, b, known?.prefix);
+  return { p, s: commonSuffix(a, b, n - p, known?.suffix) };
 }
