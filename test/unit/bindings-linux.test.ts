@@ -8,6 +8,7 @@ import type { Diagnostic } from '../../server/src/base/diagnostics';
 import { NodeFileSystem } from '../../server/src/base/node-fs';
 import { BindingsHost } from '../../server/src/bindings';
 import { MemoryBindingsCache } from '../../server/src/bindings/cache';
+import { stampName } from '../../server/src/bindings/linux/load';
 import { fixture } from '../util/paths';
 
 const BOARD = fixture('bindings/linux/arch/arm64/boot/dts/acme/board.dts');
@@ -187,4 +188,32 @@ test('bindings: a cached schema set gives its key without reading its type table
   assert.deepEqual(damaged.types, store.types);
   assert.equal(remade, 1);
   assert.equal(SchemaStore.deserialize('{"format":"other"}', () => rest, remake), undefined);
+});
+
+test('bindings: the stamp of the binding files changes with any one file\'s time (all 64 bits) and with the listings, not otherwise', () => {
+  const files = Array.from({ length: 300 }, (_, i) => `/k/Documentation/devicetree/bindings/d${i % 7}/f${i}.yaml`);
+  const times = new Map(files.map((f, i) => [f, 1_700_000_000_000 + i * 1_000.123456]));
+  const base = stampName('v1:0:listing-a', files, (f) => times.get(f));
+  assert.match(base, /^stamp-[0-9a-f]{16}-300$/);
+  assert.equal(stampName('v1:0:listing-a', files, (f) => times.get(f)), base);
+  const seen = new Set([base]);
+  for (const k of [0, 1, 150, 299]) {
+    for (const delta of [1, 0.001, -1_000]) {
+      const t = new Map(times);
+      t.set(files[k], times.get(files[k])! + delta);
+      const s = stampName('v1:0:listing-a', files, (f) => t.get(f));
+      assert.ok(!seen.has(s), `file ${k} moved by ${delta}`);
+      seen.add(s);
+    }
+  }
+  // a file gone (no time) and another listing of the same files
+  const gone = new Map(times);
+  gone.delete(files[7]);
+  assert.notEqual(stampName('v1:0:listing-a', files, (f) => gone.get(f)), base);
+  assert.notEqual(stampName('v1:0:listing-b', files, (f) => times.get(f)), base);
+  // two files' times swapped
+  const swapped = new Map(times);
+  swapped.set(files[3], times.get(files[4])!);
+  swapped.set(files[4], times.get(files[3])!);
+  assert.notEqual(stampName('v1:0:listing-a', files, (f) => swapped.get(f)), base);
 });

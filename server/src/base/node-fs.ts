@@ -178,8 +178,6 @@ export class NodeFileSystem implements FileSystem {
   }
 
   mtime(path: string): number | undefined {
-    const pre = prefetched(path);
-    if (pre !== undefined) return pre;
     try {
       return fs.statSync(path).mtimeMs;
     } catch {
@@ -301,16 +299,3 @@ export function codeStamp(file: string): string {
   return `${files.length}-${(h >>> 0).toString(16)}`;
 }
 
-/** What dts-check's launcher prefetches in a worker thread (bin/dts-check prefetchMtimes). */
-interface MtimePrefetch { dir: string; times(): Map<string, number> | undefined }
-
-/**
- * The modification time of `path` as the launcher's worker read it at the start of the run (the bindings' files
- * of the board's Linux tree), or undefined: then it is stat-ed. Nothing outside dts-check sets the prefetch.
- */
-function prefetched(path: string): number | undefined {
-  const pf = (globalThis as Record<symbol, unknown>)[PREFETCH] as MtimePrefetch | undefined;
-  if (!pf || !path.startsWith(pf.dir)) return undefined;
-  return pf.times()?.get(path);
-}
-const PREFETCH = Symbol.for('dts-lsp.mtimePrefetch');

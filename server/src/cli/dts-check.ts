@@ -6,8 +6,7 @@
 // Exit status: 0 no error-severity diagnostic, 1 at least one, 2 usage or I/O failure.
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { isMainThread, MessageChannel, receiveMessageOnPort, Worker, workerData, type MessagePort } from 'node:worker_threads';
+import type { MessagePort, Worker } from 'node:worker_threads';
 import { AnalysisHost, type Analysis, type AnalysisOptions } from '../analysis';
 import type { Diagnostic, Severity, SeverityOverrides } from '../base/diagnostics';
 import { codeStamp, FolderCache, NodeFileSystem } from '../base/node-fs';
@@ -294,7 +293,10 @@ export function main(argv: string[], out: (s: string) => void, err: (s: string) 
     });
     out(formatJson(all, contexts));
   }
-  else if (args.format === 'sarif') out(formatSarif(all, (f) => pathToFileURL(f).href, VERSION));
+  else if (args.format === 'sarif') {
+    const { pathToFileURL } = require('node:url') as typeof import('node:url');
+    out(formatSarif(all, (f) => pathToFileURL(f).href, VERSION));
+  }
   else out(formatText(all, displayPath));
   // the node findings of this run, for the next (a board checked again validates only what changed)
   bindings.saveResults();
@@ -311,6 +313,12 @@ export function main(argv: string[], out: (s: string) => void, err: (s: string) 
 
 const WORKER_MIN_FILES = 16;
 const YOUNG_GENERATION_MB = 192;
+/** in a worker's process.argv: node:worker_threads is loaded only then (a one-board run never needs it, ~5 ms) */
+const WORKER_ARG = '--dts-check-worker';
+
+function workerThreads(): typeof import('node:worker_threads') {
+  return require('node:worker_threads') as typeof import('node:worker_threads');
+}
 
 interface WorkerInput {
   kind: 'dts-check-worker'; files: string[]; options: AnalysisOptions; bindings: CliBindings; locate: boolean; done: SharedArrayBuffer; port: MessagePort;
@@ -318,6 +326,7 @@ interface WorkerInput {
 interface WorkerOutput { results?: CliDiagnostic[][]; error?: string }
 
 function analyzeInWorkers(files: string[], options: AnalysisOptions, jobs: number, bindings: CliBindings, locate: boolean): CliDiagnostic[][] | undefined {
+  const { MessageChannel, receiveMessageOnPort, Worker } = workerThreads();
   const n = Math.max(1, Math.min(jobs, Math.ceil(files.length / 8)));
   const done = new SharedArrayBuffer(4);
   const counter = new Int32Array(done);
@@ -329,7 +338,7 @@ function analyzeInWorkers(files: string[], options: AnalysisOptions, jobs: numbe
     for (const slice of slices) {
       const { port1, port2 } = new MessageChannel();
       const input: WorkerInput = { kind: 'dts-check-worker', files: slice, options, bindings, locate, done, port: port2 };
-      workers.push(new Worker(__filename, { workerData: input, transferList: [port2], resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } }));
+      workers.push(new Worker(__filename, { argv: [WORKER_ARG], workerData: input, transferList: [port2], resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } }));
       ports.push(port1);
     }
   } catch {
@@ -372,7 +381,8 @@ function workerMain(input: WorkerInput): void {
   Atomics.notify(counter, 0);
 }
 
-if (!isMainThread && (workerData as WorkerInput | undefined)?.kind === 'dts-check-worker') workerMain(workerData as WorkerInput);
+const inWorker = process.argv.includes(WORKER_ARG) && !workerThreads().isMainThread;
+if (inWorker && (workerThreads().workerData as WorkerInput | undefined)?.kind === 'dts-check-worker') workerMain(workerThreads().workerData as WorkerInput);
 
 function displayPath(f: string): string {
   const rel = path.relative(process.cwd(), f);
@@ -417,7 +427,7 @@ function convert(diags: Diagnostic[], index: (file: string) => LineIndex | undef
   }));
 }
 
-if (require.main === module && isMainThread) {
+if (require.main === module && !inWorker) {
   let code: number;
   try {
     code = main(process.argv.slice(2), (s) => process.stdout.write(s), (s) => process.stderr.write(s));

@@ -5,7 +5,6 @@
 // are interpreted). The result of a node is cached by a hash of its decoded
 // subtree, so an edit re-validates only the nodes whose subtree changed.
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { createHash } from 'node:crypto';
 import { unpackTree, type FlatNode, type PackedTree } from '../flatten';
 import { SchemaCompiler } from './compiler';
 
@@ -253,6 +252,8 @@ export class LinuxValidator {
    * native hash of its three parts, and a tree validated before is not unpacked at all.
    */
   validatePacked(t: PackedTree): Finding[] {
+    // node:crypto loaded here only: its start (OpenSSL's) costs a one-board CLI run ~4 ms it never needs
+    const { createHash } = require('node:crypto') as typeof import('node:crypto');
     const h = createHash('sha1').update(t.names).update(new Uint8Array(t.layout.buffer, t.layout.byteOffset, t.layout.byteLength)).update(t.data);
     let nodes = 0;
     for (let i = 0; i < t.layout.length; nodes++) i += 2 + 2 * t.layout[i + 1];
