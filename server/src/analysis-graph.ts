@@ -34,8 +34,28 @@ export function graphAfterReshape(memo: MergeMemo, patched: PatchResult, model: 
   if (!shape || !r) { memo.graph = undefined; return; }
   const s = patched.graphShape ?? shape;
   if (!readsShape(r, s)) { if (memo.graph) counters.shapeKeeps++; return; }
-  if (memo.cellsReaders && walkedOnly(model, r, s)) memo.graphRenamed = [...s.props];
+  if (memo.cellsReaders && walkedOnly(model, r, s)) { memo.graphRenamed = [...s.props]; return; }
+  const lookedUp = memo.cellsReaders && lookupReaders(memo.cellsReaders, r, s);
+  if (lookedUp) memo.graphRedecode = [...new Set([...(memo.graphRedecode ?? []), ...lookedUp])];
   else memo.graph = undefined;
+}
+
+/**
+ * dtc's numbering made again gave phandle numbers the build looked up (raw values in phandle position: half-typed
+ * cells, decompiled source) to other nodes, and the build read nothing else `s` changed: the properties whose
+ * decoding looked those numbers up (readers), to be decoded again (graphRedecode), or undefined (built again) when
+ * a looked-up number has no reader recorded.
+ */
+function lookupReaders(readers: CellsReaders, r: Reads, s: ShapeChange): TreeProperty[] | undefined {
+  if (!s.lookups || !s.lookups.size || !r.phandles || readsShape(r, { ...s, lookups: undefined })) return undefined;
+  const out = new Set<TreeProperty>();
+  for (const k of s.lookups) {
+    if (!r.phandles.has(k)) continue;
+    const props = readers.get(k);
+    if (!props) return undefined;
+    for (const p of props) out.add(p);
+  }
+  return out.size ? [...out] : undefined;
 }
 
 /**

@@ -354,7 +354,8 @@ test('reference changed: dtc\'s numbering moves under a raw phandle cell: what l
   assert.deepEqual(raw(first.incremental.diagnostics), ['raw phandle 0x3 is &late only by dtc\'s numbering']);
   // early referenced no more: clk takes 1, late 2
   let { r, before, after } = edit('<&early 1>', '<&earlx 1>');
-  assert.equal(after.shapeKeeps, before.shapeKeeps, 'the graph looked the raw cell up: built again');
+  assert.equal(after.shapeKeeps, before.shapeKeeps, 'the graph looked the raw cell up: not kept as it was');
+  assert.equal(after.shapePatches, before.shapePatches + 2, 'the reference\'s property, then the raw cell\'s, decoded again: not the whole graph');
   assert.deepEqual(raw(r.incremental.diagnostics), []);
   assert.equal(r.incremental.tree.phandles.get(2)?.name, 'late@400');
   ({ r } = edit('<&earlx 1>', '<&early 1>'));
@@ -408,10 +409,31 @@ test('label changed: dtc\'s numbering moves, but not under the raw phandle cell 
   ({ r, before, after } = edit('\tlatx: late@400', '\tlate: late@400'));
   assert.equal(after.shapeKeeps, before.shapeKeeps + 1);
   assert.equal(r.incremental.tree.phandles.get(3)?.name, 'late@400');
-  // early referenced no more: 1 is clk's now, and what looked 1 up reads otherwise (the graph is built again)
+  // early referenced no more: 1 is clk's now, and what looked 1 up reads otherwise (the property that looked it up
+  // is decoded again, with the reference's)
   ({ r, before, after } = edit('<&early 1>', '<&earlx 1>'));
-  assert.equal(after.shapeKeeps, before.shapeKeeps, 'built again');
+  assert.equal(after.shapeKeeps, before.shapeKeeps, 'not kept as it was');
+  assert.equal(after.shapePatches, before.shapePatches + 2, 'the reference\'s property, then where 1 was looked up, decoded again');
+  assert.deepEqual(r.incremental.graph.edges.filter((e) => e.kind === 'property' && e.consumer.name === 'dev@3000').map((e) => e.supplier.name), ['clock-controller@100']);
   assert.deepEqual(raw(r.incremental.diagnostics), ['raw phandle 0x1 is &clk only by dtc\'s numbering']);
+});
+
+test('label changed: dtc\'s numbering moves under the raw phandle cell the graph looked up: the reference\'s property and the raw cell\'s decoded again, the rest of the graph kept; = fresh', () => {
+  // early takes phandle 1 (referenced first), clk 2, late 3: the raw cell <1 5> is early's
+  const { first, edit } = setup(withNodes(REFS, ['\tdev@3000 { compatible = "vendor,dev"; reg = <0x3000 0x10>; clocks = <1 5>; };']));
+  const suppliers = (a: typeof first.incremental, dev: string) => a.graph.edges.filter((e) => e.kind === 'property' && e.consumer.name === dev).map((e) => e.supplier.name);
+  assert.deepEqual(suppliers(first.incremental, 'dev@3000'), ['early@300']);
+  // the label &early names typed longer: early loses its phandle, clk takes 1, and the raw cell is clk's
+  let { r, before, after } = edit('\tearly: early@300', '\tearlx: early@300');
+  assert.equal(after.reshapePatches, before.reshapePatches + 1, 'patched as a label');
+  assert.equal(after.shapeKeeps, before.shapeKeeps, 'not kept as it was');
+  assert.equal(after.shapePatches, before.shapePatches + 1, 'the two properties decoded again at once, not the whole graph');
+  assert.deepEqual(suppliers(r.incremental, 'dev@3000'), ['clock-controller@100']);
+  assert.deepEqual(suppliers(r.incremental, 'dev@1000'), []);
+  ({ r, before, after } = edit('\tearlx: early@300', '\tearly: early@300'));
+  assert.equal(after.shapePatches, before.shapePatches + 1);
+  assert.deepEqual(suppliers(r.incremental, 'dev@3000'), ['early@300']);
+  assert.deepEqual(suppliers(r.incremental, 'dev@1000'), ['early@300']);
 });
 
 test('label changed: the properties whose references it names decoded again, the graph kept; = fresh', () => {

@@ -12,10 +12,20 @@ import type { SupplierEdge, SupplierGraph } from './types';
 const MAX_DEPTH = 4096;
 
 /**
- * Which consumer properties' decoding read each cell-count property (`#clock-cells`, `#address-cells`, ...):
- * a build given one fills it, so that a keystroke that changes a count decodes only those again (graph-patch.ts).
+ * Which consumer properties' decoding read each cell-count property (`#clock-cells`, `#address-cells`, ...), and
+ * looked up each phandle number (a raw value in phandle position, no reference): a build given one fills it, so
+ * that a keystroke that changes a count, or dtc's numbering, decodes only those again (graph-patch.ts,
+ * analysis-graph.ts).
  */
-export type CellsReaders = Map<TreeProperty, Set<TreeProperty>>;
+export type CellsReaders = Map<TreeProperty | number, Set<TreeProperty>>;
+
+function addReader(readers: CellsReaders, key: TreeProperty | number, reader: TreeProperty): void {
+  const set = readers.get(key);
+  if (set) set.add(reader); else readers.set(key, new Set([reader]));
+}
+
+/** while a property is decoded for a build given readers: the lookups of phandle numbers are recorded there */
+let lookupSink: { readers: CellsReaders; prop: TreeProperty } | undefined;
 
 class CellsCache {
   private readonly m = new Map<TreeNode, Map<string, { v: number | null; p: TreeProperty | undefined }>>();
@@ -39,10 +49,7 @@ class CellsCache {
       hit = { v, p };
       per.set(name, hit);
     }
-    if (this.readers && hit.p && this.reader) {
-      const set = this.readers.get(hit.p);
-      if (set) set.add(this.reader); else this.readers.set(hit.p, new Set([this.reader]));
-    }
+    if (this.readers && hit.p && this.reader) addReader(this.readers, hit.p, this.reader);
     return hit.v === null ? undefined : hit.v;
   }
 }
@@ -55,6 +62,7 @@ function spanOf(first: Cell, last: Cell): Span {
 export function phandleTarget(tree: LiveTree, c: Cell): TreeNode | undefined {
   if (c.ref) return c.ref.target;
   if (c.value === 0n) return undefined;
+  if (lookupSink) addReader(lookupSink.readers, Number(c.value & 0xffffffffn), lookupSink.prop);
   return phandleNode(tree, c.value);
 }
 
@@ -138,6 +146,16 @@ export function edgeDecoder(tree: LiveTree, model: IommuModel, edges: SupplierEd
   };
 
   const visitProperty = (node: TreeNode, prop: TreeProperty) => {
+    const was = lookupSink;
+    lookupSink = readers ? { readers, prop } : undefined;
+    try {
+      decodeProperty(node, prop);
+    } finally {
+      lookupSink = was;
+    }
+  };
+
+  const decodeProperty = (node: TreeNode, prop: TreeProperty) => {
     cellsCache.reader = prop;
     const b = bindingForProperty(model, prop.name);
     if (!b) return;

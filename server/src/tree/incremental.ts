@@ -43,8 +43,8 @@ export interface MergeMemo {
   graph?: SupplierGraph;
   /** the properties whose values the graph's build read, and the names (tree/value-reads.ts) */
   graphReads?: Reads;
-  /** which properties' decoding read each cell count (model/graph.ts CellsReaders) */
-  cellsReaders?: Map<TreeProperty, Set<TreeProperty>>;
+  /** which properties' decoding read each cell count, and looked up each phandle number (model/graph.ts CellsReaders) */
+  cellsReaders?: Map<TreeProperty | number, Set<TreeProperty>>;
   /** set by patchTree: the graph read this property, whose value changed: its edges are decoded again (or the graph built again) */
   graphChanged?: TreeProperty;
   /** set by patchTree: properties whose references resolve to other nodes now (a label changed): their edges are decoded again */
