@@ -4,7 +4,7 @@
 // merge records what it read (tree/value-reads.ts) and which decodings read each cell count.
 import { buildSupplierGraph, patchPropertyEdges, type CellsReaders } from './model/graph';
 import { patchCellsEdges, patchDelta, patchPropertiesShape, patchRenamedEdges, type GraphDelta } from './model/graph-patch';
-import { bindingForProperty, type IommuModel } from './model/iommu';
+import type { IommuModel } from './model/iommu';
 import type { SupplierGraph } from './model/types';
 import type { MergeMemo, PatchResult } from './tree/incremental';
 import type { LiveTree, TreeProperty } from './tree/types';
@@ -28,13 +28,13 @@ export interface GraphCounters {
  * when the build read their names only by walking their own node's properties (walkedOnly), else it goes (built
  * again). No shape: it goes.
  */
-export function graphAfterReshape(memo: MergeMemo, patched: PatchResult, model: IommuModel, counters: GraphCounters): void {
+export function graphAfterReshape(memo: MergeMemo, patched: PatchResult, counters: GraphCounters): void {
   const shape = patched.shape;
   const r = memo.graphReads;
   if (!shape || !r) { memo.graph = undefined; return; }
   const s = patched.graphShape ?? shape;
   if (!readsShape(r, s)) { if (memo.graph) counters.shapeKeeps++; return; }
-  if (memo.cellsReaders && walkedOnly(model, r, s)) { memo.graphRenamed = [...s.props]; return; }
+  if (memo.cellsReaders && walkedOnly(r, s)) { memo.graphRenamed = [...s.props]; return; }
   const lookedUp = memo.cellsReaders && lookupReaders(memo.cellsReaders, r, s);
   if (lookedUp) memo.graphRedecode = [...new Set([...(memo.graphRedecode ?? []), ...lookedUp])];
   else memo.graph = undefined;
@@ -64,13 +64,15 @@ function lookupReaders(readers: CellsReaders, r: Reads, s: ShapeChange): TreePro
  * properties' decoding reads them) nor a node's name, path or a renumbered cell? Then decoding those properties
  * again is what a new build does: the walk of another node reads none of them, and a walk's picks are made property by
  * property. Properties that left the tree make the decoding give up (the graph is built again). A phandle looked up
- * whose node changed (dtc's numbering made again) can change any decoding: built again.
+ * whose node changed (dtc's numbering made again) can change any decoding: built again (or, when the build recorded
+ * who looked it up, those decoded again: lookupReaders).
  */
-function walkedOnly(model: IommuModel, r: Reads, s: ShapeChange): boolean {
+function walkedOnly(r: Reads, s: ShapeChange): boolean {
   if (s.node || (s.renumbered && s.renumbered.size) || s.props.length === 0 || readsLookups(r, s)) return false;
   for (const n of s.names) {
-    // (looked up: `interrupt-parent`, the cell counts; a remote-endpoint's edge is its remote port's node's)
-    if (r.names?.has(n) || bindingForProperty(model, n)?.decoder === 'remote-endpoint') return false;
+    // (looked up: `interrupt-parent`, the cell counts. A remote-endpoint's edge is its port parent's, but only its
+    // own decoding makes it, and that reads the port's names as it goes)
+    if (r.names?.has(n)) return false;
   }
   return true;
 }

@@ -391,7 +391,7 @@ export class AnalysisHost {
           // label changed): the graph is kept when its build read none of it (graphShape where that is less: the
           // properties whose references resolve otherwise are decoded again below), and only the checks that read any run again
           this.reshapePatches++;
-          graphAfterReshape(memo, patched, this.model, this.graphCounters);
+          graphAfterReshape(memo, patched, this.graphCounters);
           if (!patched.shape) memo.checks = undefined;
         }
         tree = memo.tree;
