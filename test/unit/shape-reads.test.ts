@@ -444,6 +444,29 @@ test('label changed: dtc\'s numbering moves under the raw phandle cell the graph
   assert.deepEqual(suppliers(r.incremental, 'dev@1000'), ['early@300']);
 });
 
+test('remote-endpoint: a label it names typed longer, or its value made another reference, decodes that property again, the graph kept; = fresh', () => {
+  const text = withNodes(BOARD, [
+    '\tsrc { port { src_out: endpoint { remote-endpoint = <&sink_in>; }; }; };',
+    '\tsink { port { sink_in: endpoint { remote-endpoint = <&src_out>; }; }; };',
+    '\tother { port { other_in: endpoint { remote-endpoint = <&src_out>; }; }; };',
+  ]);
+  const { first, edit } = setup(text);
+  const links = (a: Analysis) => a.graph.edges.filter((e) => e.binding === 'remote-endpoint').map((e) => `${e.consumer.name}>${e.supplier.name}`);
+  assert.deepEqual(links(first.incremental), ['src>sink', 'sink>src', 'other>src']);
+  // the label src's link names: unresolved, its edge gone (the only property decoded again), then back
+  let { r, before, after } = edit(' sink_in: endpoint', ' sink_inx: endpoint');
+  assert.equal(after.reshapePatches, before.reshapePatches + 1, 'patched as a label');
+  assert.equal(after.shapePatches, before.shapePatches + 1, 'the remote-endpoint naming it decoded again');
+  assert.deepEqual(links(r.incremental), ['sink>src', 'other>src']);
+  ({ r, before, after } = edit(' sink_inx: endpoint', ' sink_in: endpoint'));
+  assert.equal(after.shapePatches, before.shapePatches + 1);
+  assert.deepEqual(links(r.incremental), ['src>sink', 'sink>src', 'other>src']);
+  // src's link made another reference: to other
+  ({ r, before, after } = edit('remote-endpoint = <&sink_in>', 'remote-endpoint = <&other_in>'));
+  assert.equal(after.shapePatches, before.shapePatches + 1, 'decoded again, not built');
+  assert.deepEqual(links(r.incremental), ['src>other', 'sink>src', 'other>src']);
+});
+
 test('label changed: the properties whose references it names decoded again, the graph kept; = fresh', () => {
   const { first, edit } = setup(REFS);
   const suppliers = (a: typeof first.incremental) => a.graph.edges.filter((e) => e.kind === 'property' && e.consumer.name === 'dev@2000').map((e) => e.supplier.name);

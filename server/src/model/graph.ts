@@ -322,12 +322,13 @@ class PropertyEdge implements SupplierEdge {
 
 /**
  * Does the value of `prop` make only its own edges, so that decoding it again gives every edge its value changes?
- * Not a property without a binding (a cell count, interrupt-map-mask: others' decoding reads it), remote-endpoint
- * (the edge's consumer is another node) or interrupt-parent (read for the children's interrupts too).
+ * Not a property without a binding (a cell count, interrupt-map-mask: others' decoding reads it) or interrupt-parent
+ * (read for the children's interrupts too). remote-endpoint is: its edge goes from its port's parent, not its own
+ * node, but no other property's decoding reads it, and the build visits it where a patch puts it (its property).
  */
 export function decodedAlone(model: IommuModel, prop: TreeProperty): boolean {
   const b = bindingForProperty(model, prop.name);
-  return !!b && b.decoder !== 'remote-endpoint' && prop.name !== 'interrupt-parent' && !prop.name.startsWith('#');
+  return !!b && prop.name !== 'interrupt-parent' && !prop.name.startsWith('#');
 }
 
 /**
