@@ -135,15 +135,16 @@ test('incremental: a changed cell count, or a value whose edges change shape, ru
   // clocks read &ok as &clk's second argument (no edge to &ok) and raw's 0x10 is an argument too (no raw phandle);
   // at 0, dev's 1 and raw's 5 are read as phandles of no node, which ends their decoding (no raw phandle either);
   // the disabled &clk stays a supplier throughout (the two findings of user@b000 and &pd throughout too)
-  const steps: [string, string, number, number][] = [
-    ['#clock-cells = <1>; status', '#clock-cells = <2>; status', 5, 0],
-    ['#clock-cells = <2>; status', '#clock-cells = <0>; status', 5, 0],
-    ['status = "disabled"', 'status = "okay"', 2, 0],
-    ['#clock-cells = <0>; status', '#clock-cells = <1>; status', 2, 1],
-    ['#clock-cells = <1>; status', '#clock-cells = <2>; status', 2, 0],
-    ['status = "okay"', 'status = "disabled"', 5, 0],
-    ['#clock-cells = <2>; status', '#clock-cells = <1>; status', 5, 1],
-    ['#iommu-cells = <1>', '#iommu-cells = <2>', 5, 1],
+  // (the fifth: the checks that run again after a cell count's edit, below)
+  const steps: [string, string, number, number, number][] = [
+    ['#clock-cells = <1>; status', '#clock-cells = <2>; status', 5, 0, 3],
+    ['#clock-cells = <2>; status', '#clock-cells = <0>; status', 5, 0, 3],
+    ['status = "disabled"', 'status = "okay"', 2, 0, 0],
+    ['#clock-cells = <0>; status', '#clock-cells = <1>; status', 2, 1, 2],
+    ['#clock-cells = <1>; status', '#clock-cells = <2>; status', 2, 0, 2],
+    ['status = "okay"', 'status = "disabled"', 5, 0, 0],
+    ['#clock-cells = <2>; status', '#clock-cells = <1>; status', 5, 1, 3],
+    ['#iommu-cells = <1>', '#iommu-cells = <2>', 5, 1, 6],
   ];
   /** the edit (= fresh, boardEdits), its supplier-disabled and raw-phandle findings as expected; the iommu-map one stays */
   const findings = (from: string, to: string, disabled: number, raw: number) => {
@@ -153,20 +154,19 @@ test('incremental: a changed cell count, or a value whose edges change shape, ru
     assert.equal(count(e.r.incremental, 'iommu-map-format'), 1, `${from} -> ${to}: the iommu-map finding stays`);
     return e;
   };
-  let clkDisabled = true;
-  for (const [from, to, disabled, raw] of steps) {
+  for (const [from, to, disabled, raw, want] of steps) {
     const { before, after } = findings(from, to, disabled, raw);
-    if (from.startsWith('status')) clkDisabled = to.includes('disabled');
     if (!from.startsWith('#')) continue;
     assert.equal(after.cellsPatches, before.cellsPatches + 1, `${from} -> ${to}: the readers decoded again`);
     // the checks that read the edges decoded again, and the cells check's units that read the count; not iommu-map
     // (graph-free), nor iommu-providers and kernel-config, which read no graph on this tree (its SMMU's driver defers
     // probe; no kernel configuration): what would make them read one is a value they read. Clocks decoded again:
-    // supplier status (an edge to disabled &clk), the cycles (mandatory links), raw phandles (relisted), not the two
-    // checks of iommus entries; supplier status only while &clk is disabled (an edge to an available supplier is none
-    // of its business). The IOMMU's cells: the iommus and cycle checks, iommu-providers (it read the value), not
-    // supplier status (the SMMU is available)
-    const want = from.startsWith('#iommu') ? 6 : clkDisabled ? 4 : 3;
+    // supplier status (an edge to disabled &clk), raw phandles (relisted), not the two checks of iommus entries;
+    // supplier status only while &clk is disabled (an edge to an available supplier is none of its business); the
+    // cycles not at all: the links to &ok and &clk taken out and put in at dev close no cycle, and the deadlock
+    // search from the SMMU (through its parent link to /) does not go through dev. The
+    // IOMMU's cells: the iommus and cycle checks, iommu-providers (it read the value), not supplier status (the
+    // SMMU is available)
     assert.equal(after.checksRerun, before.checksRerun + want, `${from} -> ${to}: the checks run again`);
   }
   // a value whose edges change shape (a null phandle made a reference to a disabled node, and back): that property
@@ -240,4 +240,49 @@ test('incremental: after a graph patch, a check runs again only when an edge it 
   assert.ok(conflicts(e.r).every((m) => /whichever of the two probes second/.test(m)), JSON.stringify(conflicts(e.r)));
   e = edit('clock-names = "apb_pclk"; clocks = <&clkoff>', 'clock-names = "apb_pclk"; clocks = <&clkon>');
   assert.ok(conflicts(e.r).every((m) => /gpio@4000 is predicted to probe second/.test(m)), JSON.stringify(conflicts(e.r)));
+});
+
+test('incremental: the cycles check runs again after a graph patch only for a link that closes a cycle, is inside one, or goes through a deadlock search; its findings come and go as fresh', () => {
+  const { first, edit } = diffBoard([
+    '/dts-v1/;',
+    '/ {',
+    '	#address-cells = <1>;',
+    '	#size-cells = <1>;',
+    '	smmu: iommu@1000 { compatible = "arm,mmu-500", "arm,smmu-v2"; reg = <0x1000 0x100>; #iommu-cells = <1>; #global-interrupts = <0>; power-domains = <&pd>; };',
+    '	pd: power-controller@2000 { reg = <0x2000 0x100>; #power-domain-cells = <0>; resets = <&w 0>; };',
+    '	x: reset-controller@3000 { reg = <0x3000 0x100>; #reset-cells = <1>; resets = <&y 0>; };',
+    '	y: reset-controller@4000 { reg = <0x4000 0x100>; #reset-cells = <1>; resets = <&z 0>; };',
+    '	z: reset-controller@5000 { reg = <0x5000 0x100>; #reset-cells = <1>; resets = <&w 0>; };',
+    '	w: reset-controller@6000 { reg = <0x6000 0x100>; #reset-cells = <1>; };',
+    '	v: reset-controller@7000 { reg = <0x7000 0x100>; #reset-cells = <1>; };',
+    '	gpu: gpu@8000 { reg = <0x8000 0x100>; #reset-cells = <1>; iommus = <&smmu 1>; };',
+    '};',
+    '',
+  ].join('\n'));
+  const count = (r: typeof first, code: string) => r.incremental.diagnostics.filter((d) => d.code === code).length;
+  assert.equal(count(first, 'dependency-cycle'), 0);
+  assert.equal(count(first, 'iommu-probe-deadlock'), 0);
+  const rerun = (e: ReturnType<typeof edit>) => {
+    assert.equal(e.after.shapePatches, e.before.shapePatches + 1, 'the resets entry decoded again, the graph patched');
+    return e.after.checksRerun - e.before.checksRerun;
+  };
+  // z's reset from &w to &v: a link taken out and one put in between nodes in no cycle, off the SMMU's search (the
+  // SMMU, its power domain, /): the same checks as for any reset entry, not the cycles
+  const base = rerun(edit('#reset-cells = <1>; resets = <&w 0>; };\n\tw:', '#reset-cells = <1>; resets = <&v 0>; };\n\tw:'));
+  // to &x: x -> y -> z -> x closes; the cycles check runs too, and reports the cycle
+  let e = edit('resets = <&v 0>; };\n\tw:', 'resets = <&x 0>; };\n\tw:');
+  assert.equal(rerun(e), base + 1, 'a link that closes a cycle');
+  assert.ok(count(e.r, 'dependency-cycle') > 0);
+  // back to &w: a link inside the component taken out
+  e = edit('resets = <&x 0>; };\n\tw:', 'resets = <&w 0>; };\n\tw:');
+  assert.equal(rerun(e), base + 1, 'a link inside a component');
+  assert.equal(count(e.r, 'dependency-cycle'), 0);
+  // the power domain's reset: its node is on the SMMU's search
+  e = edit('#power-domain-cells = <0>; resets = <&w 0>;', '#power-domain-cells = <0>; resets = <&v 0>;');
+  assert.equal(rerun(e), base + 1, 'a link of a node the deadlock search went through');
+  // to the GPU, which is behind the SMMU: the SMMU needs its power domain, which needs the GPU
+  e = edit('#power-domain-cells = <0>; resets = <&v 0>;', '#power-domain-cells = <0>; resets = <&gpu 0>;');
+  assert.ok(count(e.r, 'iommu-probe-deadlock') > 0);
+  e = edit('#power-domain-cells = <0>; resets = <&gpu 0>;', '#power-domain-cells = <0>; resets = <&w 0>;');
+  assert.equal(count(e.r, 'iommu-probe-deadlock'), 0);
 });

@@ -99,6 +99,11 @@ export function unitCheck<U>(name: string, units: UnitCheck<U>['units'], graphFr
 
 export class Reporter {
   readonly out: Diagnostic[] = [];
+  /**
+   * What a check keeps of its run for its graphMatters test after the next graph patch (checks/index.ts EdgeFilter;
+   * the cycles check: the nodes of its components and those its deadlock searches visited)
+   */
+  memo?: unknown;
   /** where each related information was made (for `positioned`) */
   private readonly relatedAt = new WeakMap<RelatedInformation, { start: number; end: number }>();
   /** `positioned`: when given, every diagnostic is also recorded with its positions in the preprocessed text */

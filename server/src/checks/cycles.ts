@@ -183,9 +183,24 @@ function isLateBound(e: SupplierEdge): boolean {
   return false;
 }
 
+/**
+ * What a run of checkCycles keeps for graphMatters: the component of each node in one (of more than one node), and
+ * the nodes the deadlock searches visited. A link taken out that no search went through and that is inside no
+ * component leaves the findings as they were; one put in too, when it closes no cycle. (Whether an IOMMU or a device
+ * behind it is searched at all does not change with such a link: every available node but / has its mandatory
+ * parent link, so both are in the mandatory graph unless one is disabled, and a status the check read runs it again.)
+ */
+interface CyclesMemo {
+  component: Map<TreeNode, number>;
+  searched: Set<TreeNode>;
+}
+
 export function checkCycles(ctx: CheckContext, r: Reporter): void {
   const g = mandatoryGraph(ctx);
   const sccs = tarjan(g);
+  const memo: CyclesMemo = { component: new Map(), searched: new Set() };
+  sccs.forEach((comp, k) => { for (const v of comp) memo.component.set(g.nodes[v], k); });
+  r.memo = memo;
   for (let compIndex = 0, compList = sccs; compIndex < compList.length; compIndex++) {
     const comp = compList[compIndex];
     const inComp = new Set(comp);
@@ -220,11 +235,11 @@ export function checkCycles(ctx: CheckContext, r: Reporter): void {
       }
     }
   }
-  checkIommuDeadlocks(ctx, r, g);
+  checkIommuDeadlocks(ctx, r, g, memo);
 }
 
 /** H1/H3: an IOMMU needs (transitively, through mandatory links) a device that sits behind it. */
-function checkIommuDeadlocks(ctx: CheckContext, r: Reporter, g: MandatoryGraph): void {
+function checkIommuDeadlocks(ctx: CheckContext, r: Reporter, g: MandatoryGraph, memo: CyclesMemo): void {
   const consumersOf = new Map<TreeNode, SupplierEdge[]>();
   for (let eIndex = 0, eList = ctx.graph.edges; eIndex < eList.length; eIndex++) {
     const e = eList[eIndex];
@@ -259,6 +274,7 @@ function checkIommuDeadlocks(ctx: CheckContext, r: Reporter, g: MandatoryGraph):
         queue.push(w);
       }
     }
+    for (const v of seen) memo.searched.add(g.nodes[v]);
     if (hit === undefined) continue;
     const path: SupplierEdge[] = [];
     for (let v = hit; v !== x; ) {
@@ -312,4 +328,31 @@ function checkIommuDeadlocks(ctx: CheckContext, r: Reporter, g: MandatoryGraph):
 
 // (the cycles are those of the mandatory links, the deadlocks start from iommus entries: a keystroke that takes out or
 // puts in neither changes nothing here, unless a deadlock's words read the probe report)
-checkCycles.graphMatters = (ctx: CheckContext, e: SupplierEdge): boolean => e.binding === 'iommus' || mandatoryLink(e, (n) => ctx.enabledInTree(n));
+// and of a mandatory link, with the last run's memo (CyclesMemo): one a deadlock search went through, one inside a
+// component, or one put in whose supplier reaches its consumer through mandatory links (a new cycle)
+checkCycles.graphMatters = (ctx: CheckContext, e: SupplierEdge, added: boolean, memo: unknown): boolean => {
+  if (e.binding === 'iommus') return true;
+  const isOn = (n: TreeNode) => ctx.enabledInTree(n);
+  if (!mandatoryLink(e, isOn)) return false;
+  const m = memo as CyclesMemo | undefined;
+  if (!m || m.searched.has(e.consumer)) return true;
+  const k = m.component.get(e.consumer);
+  if (k !== undefined && k === m.component.get(e.supplier)) return true;
+  return added && reaches(ctx, e.supplier, e.consumer, isOn);
+};
+
+/** Does `from` reach `to` through mandatory links (the graph as it is now)? */
+function reaches(ctx: CheckContext, from: TreeNode, to: TreeNode, isOn: (n: TreeNode) => boolean): boolean {
+  const seen = new Set<TreeNode>([from]);
+  const queue = [from];
+  for (let qi = 0; qi < queue.length; qi++) {
+    for (const e of ctx.graph.suppliersOf(queue[qi])) {
+      if (!mandatoryLink(e, isOn)) continue;
+      if (e.supplier === to) return true;
+      if (seen.has(e.supplier)) continue;
+      seen.add(e.supplier);
+      queue.push(e.supplier);
+    }
+  }
+  return false;
+}

@@ -55,10 +55,11 @@ type Check = ((ctx: CheckContext, r: Reporter) => void) & { units?: UnitCheck<un
 
 /**
  * Of a check that reads the graph: the edges it can report or be changed by (the test its own loop applies first, e.g.
- * dependency-cycle's mandatory links). A graph patch whose edges, taken out or put in, all fail it leaves the check's
- * findings as they were, unless the check read the probe report (made from every edge).
+ * dependency-cycle's mandatory links). A graph patch whose edges, taken out or put in (`added`), all fail it leaves the
+ * check's findings as they were, unless the check read the probe report (made from every edge). `memo`: what the
+ * check's last run kept for this test (Reporter.memo), undefined when it kept nothing.
  */
-export type EdgeFilter = (ctx: CheckContext, e: SupplierEdge) => boolean;
+export type EdgeFilter = (ctx: CheckContext, e: SupplierEdge, added: boolean, memo: unknown) => boolean;
 
 function checksOf(flavour: CheckInput['flavour']): Check[] {
   return flavour === 'zephyr' ? ZEPHYR_CHECKS : CHECKS;
@@ -87,6 +88,8 @@ export interface CheckRun {
   graphFree?: boolean;
   /** its units come from the graph and can be listed again after a graph patch (UnitCheck units.relist) */
   relistable?: boolean;
+  /** what the check kept of this run for its graphMatters test (Reporter.memo) */
+  memo?: unknown;
 }
 
 /** Did a run that read `r` read what a keystroke changed? (a value: `r.has(prop)`; names: tree/value-reads.ts readsShape) */
@@ -139,7 +142,7 @@ export function* runChecksEach(input: CheckInput, sliceMs = Infinity, only?: Rea
       continue;
     }
     trackReads(reads, () => runOne(check, ctx, r));
-    runs[i] = { out: r.out, positioned, movable: movable(r.out, positioned), reads, graphFree: check.graphFree };
+    runs[i] = { out: r.out, positioned, movable: movable(r.out, positioned), reads, graphFree: check.graphFree, memo: r.memo };
   }
   return runs;
 }
@@ -258,5 +261,5 @@ export function graphDeltaMatters(input: CheckInput, index: number, last: CheckR
   const matters = checksOf(input.flavour)[index].graphMatters;
   if (!delta || !matters || last.reads.probe) return true;
   const ctx = checkContext(input, false);
-  return trackReads(last.reads, () => delta.removed.some((e) => matters(ctx, e)) || delta.added.some((e) => matters(ctx, e)));
+  return trackReads(last.reads, () => delta.removed.some((e) => matters(ctx, e, false, last.memo)) || delta.added.some((e) => matters(ctx, e, true, last.memo)));
 }

@@ -165,23 +165,28 @@ export function relabelNode(memo: MergeMemo, e: ast.ParseEdit, containers: strin
   for (const st of memo.ast.statements) {
     if ((st.kind === 'refNode' || st.kind === 'deleteNodeRef' || st.kind === 'omitIfNoRef') && named(st.ref)) return undefined;
   }
-  if (tree.references.some((r) => r.ref.kind === 'pathRef' && named(r.ref))) return undefined;
+  // (the references by those names, found in one pass: a path reference among them is not patched)
+  const hits: ResolvedRef[] = [];
+  for (const rr of tree.references) {
+    if (!named(rr.ref)) continue;
+    if (rr.ref.kind === 'pathRef') return undefined;
+    hits.push(rr);
+  }
   if (somePathValueIn(tree, (c) => named(c.ref.ref))) return undefined;
   moveAll(memo, e, node);
   // (the definition starts with its labels: a label typed before the name is an insertion where it starts or, typed
   // after the last one, where the name starts)
   nameSpansAgain(memo, e, node, old, def);
   node.labels = def.labels.length ? def.labels.map((l) => ({ name: l.name, start: l.start, end: l.end })).sort((a, b) => a.start - b.start) : noItems();
-  relabelTable(tree, e, node);
+  if (!labelsReplaced(tree, node, oldNames)) relabelTable(tree, e, node);
   // the references by those names: resolved again (the rest keep their targets)
   const mg = new MergeState({ ...ctx, positioned: [] });
-  const again = new Set<ResolvedRef>();
-  for (const rr of tree.references) {
-    if (!named(rr.ref)) continue;
-    again.add(rr);
-    resolveOrReport(tree, rr, mg);
+  const again = new Set<ResolvedRef>(hits);
+  for (const rr of hits) resolveOrReport(tree, rr, mg);
+  if (again.size) {
+    const at = new Set(hits.map((rr) => `${rr.ref.start}:${rr.ref.end}`));
+    memo.treeDiags = memo.treeDiags.filter((x) => !(x.diag.code === 'unresolved-reference' && at.has(`${x.start}:${x.end}`)));
   }
-  memo.treeDiags = memo.treeDiags.filter((x) => !(x.diag.code === 'unresolved-reference' && [...again].some((rr) => rr.ref.start === x.start && rr.ref.end === x.end)));
   memo.treeDiags.push(...mg.ctx.positioned!);
   // (no reference names the label, before or after: every reference keeps its target, and dtc's numbering with it)
   const renumbered = again.size ? renumberPhandles(tree, again) : noRenumbering();
@@ -193,6 +198,33 @@ export function relabelNode(memo: MergeMemo, e: ast.ParseEdit, containers: strin
   memo.text = text;
   // what read the node's labels (nodeRef), those properties, a lookup by phandle or a value dtc's numbering changed runs again
   return { valueChanged: true, reshaped: true, ...referenceShapes(renumbered, renumbered.holders, node) };
+}
+
+/**
+ * The label table after relabelNode changed `node`'s labels (no label anywhere a duplicate), as relabelTable makes it
+ * but without walking the tree (~1 ms a keystroke on a SoC board): the node's labels are one run of entries in the
+ * table's node-label part, in tree order, so its new labels take the place of that run (the other entries keep
+ * theirs, their spans moved already). False, the table untouched, when the node had no label (where its run goes
+ * is the tree's order) or the table does not hold its old ones as that run.
+ */
+function labelsReplaced(tree: LiveTree, node: TreeNode, oldNames: string[]): boolean {
+  if (!oldNames.length) return false;
+  const was = tree.labels;
+  const first = was.get(oldNames[0]);
+  if (!first || first.node !== node || first.property) return false;
+  const labels: LiveTree['labels'] = new Map();
+  let run = 0;
+  for (const [name, v] of was) {
+    if (v.node === node && !v.property) {
+      if (run++ === 0) for (const l of node.labels) labels.set(l.name, { node, span: { start: l.start, end: l.end } });
+      continue;
+    }
+    if (labels.has(name)) return false;
+    labels.set(name, v);
+  }
+  if (run !== oldNames.length) return false;
+  tree.labels = labels;
+  return true;
 }
 
 /**
