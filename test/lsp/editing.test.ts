@@ -176,3 +176,27 @@ test('the context of the document asked about is analysed before the other waiti
     assert.ok(order.indexOf('a.dts') >= 0 && order.indexOf('a.dts') <= 1, order.join(', '));
   }, dir);
 });
+
+test('a diagnostic list equal to the last one is published again at its new lines when its file\'s lines moved (same length, same offsets)', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dts-publish-'));
+  const dtsi = path.join(dir, 'soc.dtsi');
+  // the comment's three letters become three line ends: every offset stays, the lines below move by three
+  const dtsiText = '/* abc */\n/ {\n\tdev { clocks = <&nowhere>; };\n};\n';
+  fs.writeFileSync(dtsi, dtsiText);
+  const board = path.join(dir, 'board.dts');
+  fs.writeFileSync(board, '/dts-v1/;\n#include "soc.dtsi"\n/ {\n\tother { resets = <&missing 0>; };\n};\n');
+  await withClient(dir, async (c) => {
+    await c.open(board);
+    await c.open(dtsi);
+    await c.waitQuiet();
+    const lines = (f: string) => (c.diagnostics.get(uriOf(f))?.diagnostics ?? []).filter((d) => d.code === 'unresolved-reference').map((d) => d.range.start.line);
+    assert.deepEqual(lines(dtsi), [2]);
+    assert.deepEqual(lines(board), [3]);
+    const at = dtsiText.indexOf('abc');
+    const version = await c.change(dtsi, [{ range: { start: posAt(dtsiText, at), end: posAt(dtsiText, at + 3) }, text: '\n\n\n' }]);
+    await c.waitQuiet();
+    assert.equal(c.diagnostics.get(uriOf(dtsi))?.version, version);
+    assert.deepEqual(lines(dtsi), [5], 'the reference three lines down');
+    assert.deepEqual(lines(board), [3], 'the board as it was');
+  }, dir);
+});

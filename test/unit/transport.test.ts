@@ -1,7 +1,7 @@
 // The server's --stdio writer (lsp/transport.ts): each message framed whole and handed to the stream at once, in order.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { consoleToClient, frame, FrameWriter, type FrameSink } from '../../server/src/lsp/transport';
+import { consoleToClient, frame, frameJson, FrameWriter, publishDiagnosticsJson, type FrameSink } from '../../server/src/lsp/transport';
 
 class Sink implements FrameSink {
   chunks: Buffer[] = [];
@@ -98,4 +98,21 @@ test('transport: on --stdio, console output goes to the client as log messages (
   target.error(new Error('boom'));
   assert.deepEqual(got.slice(0, 3), ['log a 1', 'log b { c: 2 }', 'warn strict mode: unknown keyword']);
   assert.match(got[3], /^error Error: boom/);
+});
+
+test('transport: diagnostics already serialised go out as the notification vscode-jsonrpc would send, in order with the other messages', () => {
+  const sink = new Sink();
+  const w = new FrameWriter(sink);
+  const diagnostics = [{ range: { start: { line: 2, character: 1 }, end: { line: 2, character: 9 } }, severity: 1, code: 'unresolved-reference', source: 'devicetree', message: 'µ → «&nowhere»' }];
+  const uri = 'file:///a%20b/soc.dtsi';
+  const withVersion = { jsonrpc: '2.0', method: 'textDocument/publishDiagnostics', params: { uri, version: 7, diagnostics } };
+  const without = { jsonrpc: '2.0', method: 'textDocument/publishDiagnostics', params: { uri, diagnostics: [] } };
+  const log = { jsonrpc: '2.0', method: 'window/logMessage', params: { type: 3, message: 'analysed' } };
+  void w.writeJson(publishDiagnosticsJson(uri, 7, JSON.stringify(diagnostics)));
+  void w.write(log as never);
+  void w.writeJson(publishDiagnosticsJson(uri, undefined, '[]'));
+  assert.deepEqual(unframe(Buffer.concat(sink.chunks)), [withVersion, log, without]);
+  // the same bytes as the message serialised whole (the length counts the bytes of the non-ASCII characters)
+  assert.deepEqual(sink.chunks[0], frame(withVersion as never));
+  assert.deepEqual(frameJson(JSON.stringify(log)), frame(log as never));
 });

@@ -21,11 +21,14 @@ function main(): void {
   // the other transports are vscode-jsonrpc's, chosen by createConnection from the command line. (stdin is given as
   // the stream it is: createConnection reads it with its stream reader and exits when it ends, as on --stdio; its
   // typings pair a stream with a stream only)
-  const connection = stdio
-    ? createConnection(ProposedFeatures.all, process.stdin as unknown as MessageReader, new FrameWriter(process.stdout))
+  const writer = stdio ? new FrameWriter(process.stdout) : undefined;
+  const connection = writer
+    ? createConnection(ProposedFeatures.all, process.stdin as unknown as MessageReader, writer)
     : createConnection(ProposedFeatures.all);
   if (stdio) consoleToClient(connection);
   const server = new DtsServer(connection);
+  // (the diagnostics go out through it as the JSON the publisher already made of them: publish.ts)
+  server.frameWriter = writer;
   // no TurboFan until the documents opened with initialization are analysed (see cold-tiering.ts)
   holdOptimiser({ settled: () => server.stats.analyses > 0 && !server.busyAnalysing() });
   process.on('uncaughtException', (e) => server.logError('uncaughtException', e));

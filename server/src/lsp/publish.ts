@@ -5,15 +5,45 @@ import type { Diagnostic } from '../base/diagnostics';
 import { LineIndex } from '../base/text';
 import type { Context } from './contexts';
 import { pathToUri, toLspDiagnostic } from './convert';
+import { publishDiagnosticsJson } from './transport';
 import type { DtsServer } from './server';
 
 const MODEL_OVERRIDE_KEY = '["model-override"';
 
+interface PublishMemo {
+  diags: Diagnostic[];
+  key: string;
+  lsp: unknown[];
+  /** the line index of each file the conversion read */
+  indexes: Map<string, LineIndex | undefined>;
+  relatedSupported: boolean;
+}
+
+/** Equal lists of diagnostics, as far as their conversion reads them (not `node` and `property`). */
+function sameDiagnostics(a: Diagnostic[], b: Diagnostic[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x.file !== y.file || x.start !== y.start || x.end !== y.end || x.severity !== y.severity || x.code !== y.code || x.message !== y.message) return false;
+    const xr = x.related ?? [];
+    const yr = y.related ?? [];
+    if (xr.length !== yr.length) return false;
+    for (let k = 0; k < xr.length; k++) {
+      if (xr[k].file !== yr[k].file || xr[k].start !== yr[k].start || xr[k].end !== yr[k].end || xr[k].message !== yr[k].message) return false;
+    }
+  }
+  return true;
+}
+
 export class DiagnosticsPublisher {
   /** last published diagnostics per file (JSON, to send only changes) */
   private readonly published = new Map<string, string>();
-  /** per file: the diagnostics list last converted for publishing and its JSON (re-publishing an unchanged list is free) */
-  private readonly publishMemo = new Map<string, { diags: Diagnostic[]; key: string; lsp: unknown[] }>();
+  /**
+   * per file: the diagnostics list last converted for publishing, its JSON, and the line index of each file the
+   * conversion read (re-publishing an unchanged list is free; see sameConversion)
+   */
+  private readonly publishMemo = new Map<string, PublishMemo>();
   /** the client shows related information (else it goes into the message) */
   relatedSupported = true;
   /** last dts/contextStatus sent per context root */
@@ -37,12 +67,18 @@ export class DiagnosticsPublisher {
       }
     }
     for (const [file, { ctx, diags }] of want) {
-      // the lists of a context are new arrays after each of its analyses: the same array converts the same
+      // the lists of a context are new arrays after each of its analyses: the same array converts the same, and so
+      // does an equal list whose files have the same texts (a keystroke in one file leaves the others' as they were)
       let memo = this.publishMemo.get(file);
+      if (memo && memo.diags !== diags && this.sameConversion(memo, ctx, diags)) memo.diags = diags;
       if (!memo || memo.diags !== diags) {
-        const lineIndexOf = (f: string) => this.lineIndexFor(ctx, f);
+        const indexes = new Map<string, LineIndex | undefined>();
+        const lineIndexOf = (f: string) => {
+          if (!indexes.has(f)) indexes.set(f, this.lineIndexFor(ctx, f));
+          return indexes.get(f);
+        };
         const converted = diags.map((d) => toLspDiagnostic(d, lineIndexOf, this.relatedSupported));
-        memo = { diags, key: JSON.stringify(converted), lsp: converted };
+        memo = { diags, key: JSON.stringify(converted), lsp: converted, indexes, relatedSupported: this.relatedSupported };
         this.publishMemo.set(file, memo);
       }
       const key = memo.key;
@@ -54,7 +90,10 @@ export class DiagnosticsPublisher {
       }
       this.published.set(file, key);
       const version = ctx.versions.get(file);
-      void s.connection.sendDiagnostics({ uri: pathToUri(file), version, diagnostics: lsp }).catch(() => undefined);
+      const uri = pathToUri(file);
+      // (on --stdio the list goes out as the JSON made of it above, not serialised again)
+      if (s.frameWriter) void s.frameWriter.writeJson(publishDiagnosticsJson(uri, version, key)).catch(() => undefined);
+      else void s.connection.sendDiagnostics({ uri, version, diagnostics: lsp }).catch(() => undefined);
       if (s.stats.firstDiagnosticsMs < 0 && lsp.length >= 0) s.stats.firstDiagnosticsMs = Date.now() - s.startedAt;
     }
     if (status) this.sendContextStatus();
@@ -95,6 +134,17 @@ export class DiagnosticsPublisher {
       this.statusSent.set(ctx.root, key);
       void s.connection.sendNotification('dts/contextStatus', status).catch(() => undefined);
     }
+  }
+
+  /**
+   * Does `diags` convert as the memo's list did? When it is equal item by item (positions, codes, messages, related
+   * places) and every file the conversion read has the same line index now (an analysis keeps a file's index while
+   * its text is the same: AnalysisHost.lineIndexOf), the LSP list is the same.
+   */
+  private sameConversion(memo: PublishMemo, ctx: Context, diags: Diagnostic[]): boolean {
+    if (memo.relatedSupported !== this.relatedSupported || !sameDiagnostics(memo.diags, diags)) return false;
+    for (const [f, idx] of memo.indexes) if (idx === undefined || this.lineIndexFor(ctx, f) !== idx) return false;
+    return true;
   }
 
   /** The line index of a file as the context's analysis saw it. */

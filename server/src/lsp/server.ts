@@ -29,6 +29,7 @@ import { IdleCollector, idleOptionsFromEnv } from './idle-gc';
 import { IndexRunner } from './indexing';
 import { MappedLineIndex } from './position-map';
 import { DiagnosticsPublisher } from './publish';
+import type { FrameWriter } from './transport';
 import { ANALYSIS_SLICE_MS, AnalysisScheduler } from './scheduler';
 import { BindingsService } from './bindings';
 import type { DtsSettings } from './settings';
@@ -65,6 +66,8 @@ export class DtsServer {
   /** measurements (for logs and tests) */
   readonly stats = { analyses: 0, lastAnalysisMs: 0, firstDiagnosticsMs: -1, cancelledAnalyses: 0 };
   readonly startedAt = Date.now();
+  /** on --stdio, the connection's writer (lsp/transport.ts), which takes messages already serialised */
+  frameWriter?: FrameWriter;
 
   constructor(readonly connection: Connection, baseFs: FileSystem = new NodeFileSystem([])) {
     this.fs = new OverlayFileSystem(baseFs);

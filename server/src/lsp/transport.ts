@@ -16,12 +16,27 @@ export interface FrameSink {
 
 /** `Content-Length: N\r\n\r\n` and the JSON body, as one buffer. */
 export function frame(msg: Message): Buffer {
-  const body = Buffer.from(JSON.stringify(msg), 'utf8');
-  const head = `Content-Length: ${body.byteLength}\r\n\r\n`;
-  const out = Buffer.allocUnsafe(head.length + body.byteLength);
+  return frameJson(JSON.stringify(msg));
+}
+
+/** The frame of a message already serialised (encoded once, into the frame's own buffer). */
+export function frameJson(json: string): Buffer {
+  const n = Buffer.byteLength(json, 'utf8');
+  const head = `Content-Length: ${n}\r\n\r\n`;
+  const out = Buffer.allocUnsafe(head.length + n);
   out.write(head, 0, 'ascii');
-  body.copy(out, head.length);
+  out.write(json, head.length, 'utf8');
   return out;
+}
+
+/**
+ * The JSON of a textDocument/publishDiagnostics notification whose list is already serialised (`diagnostics`: the
+ * JSON of the LSP diagnostics, which the publisher keeps to compare with what it sent): the list is not serialised
+ * a second time.
+ */
+export function publishDiagnosticsJson(uri: string, version: number | undefined, diagnostics: string): string {
+  const v = version === undefined ? '' : `,"version":${JSON.stringify(version)}`;
+  return `{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"uri":${JSON.stringify(uri)}${v},"diagnostics":${diagnostics}}}`;
 }
 
 export class FrameWriter extends AbstractMessageWriter implements MessageWriter {
@@ -42,6 +57,15 @@ export class FrameWriter extends AbstractMessageWriter implements MessageWriter 
       this.fireError(e, msg, ++this.errors);
       return Promise.reject(e);
     }
+    return this.send(data, msg);
+  }
+
+  /** A message already serialised (publishDiagnosticsJson), in order with the others. */
+  writeJson(json: string): Promise<void> {
+    return this.send(frameJson(json), undefined);
+  }
+
+  private send(data: Buffer, msg: Message | undefined): Promise<void> {
     return new Promise((resolve, reject) => {
       this.sink.write(data, (err) => {
         if (err) {
