@@ -185,6 +185,37 @@ export function buildIndex(a: Analysis): FeatureIndex {
   }
   if (!sorted) fixOrder(items);
 
+  return new LazyIndex(a, items);
+}
+
+/**
+ * The index's maps, each made on first use: a request reads a few of them, and the index is made again for each
+ * analysis (each keystroke's), so what no request reads is not built (nor collected: the young generation copies
+ * what survives, and an index survives until its analysis is replaced).
+ */
+class LazyIndex implements FeatureIndex {
+  private tree?: { nodeAt: Map<number, TreeNode>; propertyAt: Map<number, TreeProperty>; allNodes: TreeNode[] };
+  private refs?: { refAt: Map<number, ResolvedRef>; refsByTarget: Map<TreeNode, ResolvedRef[]> };
+  private deleted?: Map<number, DeletedItem>;
+  private edges?: Map<TreeProperty, SupplierEdge[]>;
+  private macros?: Map<string, MacroUse[]>;
+  private includes?: Map<string, IncludeDirective[]>;
+
+  constructor(private readonly a: Analysis, readonly items: Item[]) {}
+
+  get nodeAt(): Map<number, TreeNode> { return (this.tree ??= treeMaps(this.a)).nodeAt; }
+  get propertyAt(): Map<number, TreeProperty> { return (this.tree ??= treeMaps(this.a)).propertyAt; }
+  get allNodes(): TreeNode[] { return (this.tree ??= treeMaps(this.a)).allNodes; }
+  get refAt(): Map<number, ResolvedRef> { return (this.refs ??= refMaps(this.a)).refAt; }
+  get refsByTarget(): Map<TreeNode, ResolvedRef[]> { return (this.refs ??= refMaps(this.a)).refsByTarget; }
+  get deletedAt(): Map<number, DeletedItem> { return (this.deleted ??= deletedMap(this.a)); }
+  get edgesByProperty(): Map<TreeProperty, SupplierEdge[]> { return (this.edges ??= edgeMap(this.a)); }
+  get macrosByFile(): Map<string, MacroUse[]> { return (this.macros ??= macroMap(this.a)); }
+  get includesByFile(): Map<string, IncludeDirective[]> { return (this.includes ??= includeMap(this.a)); }
+}
+
+/** Nodes and properties by the output start of each contribution, and every node in pre-order. */
+function treeMaps(a: Analysis): { nodeAt: Map<number, TreeNode>; propertyAt: Map<number, TreeProperty>; allNodes: TreeNode[] } {
   const nodeAt = new Map<number, TreeNode>();
   const propertyAt = new Map<number, TreeProperty>();
   const allNodes: TreeNode[] = [];
@@ -207,6 +238,10 @@ export function buildIndex(a: Analysis): FeatureIndex {
     }
     if (d < 1000) for (let i = n.children.length - 1; i >= 0; i--) stack.push({ n: n.children[i], d: d + 1 });
   }
+  return { nodeAt, propertyAt, allNodes };
+}
+
+function deletedMap(a: Analysis): Map<number, DeletedItem> {
   const deletedAt = new Map<number, DeletedItem>();
   for (const d of a.tree.deleted) {
     for (const c of d.contributions) {
@@ -214,6 +249,10 @@ export function buildIndex(a: Analysis): FeatureIndex {
       if (!deletedAt.has(c.start)) deletedAt.set(c.start, d);
     }
   }
+  return deletedAt;
+}
+
+function refMaps(a: Analysis): { refAt: Map<number, ResolvedRef>; refsByTarget: Map<TreeNode, ResolvedRef[]> } {
   const refAt = new Map<number, ResolvedRef>();
   const refsByTarget = new Map<TreeNode, ResolvedRef[]>();
   for (const r of a.tree.references) {
@@ -224,6 +263,10 @@ export function buildIndex(a: Analysis): FeatureIndex {
       l.push(r);
     }
   }
+  return { refAt, refsByTarget };
+}
+
+function edgeMap(a: Analysis): Map<TreeProperty, SupplierEdge[]> {
   const edgesByProperty = new Map<TreeProperty, SupplierEdge[]>();
   for (const e of a.graph.edges) {
     if (!e.property) continue;
@@ -231,6 +274,10 @@ export function buildIndex(a: Analysis): FeatureIndex {
     if (!l) edgesByProperty.set(e.property, (l = []));
     l.push(e);
   }
+  return edgesByProperty;
+}
+
+function macroMap(a: Analysis): Map<string, MacroUse[]> {
   const macrosByFile = new Map<string, MacroUse[]>();
   for (const m of a.pp.macroUses) {
     let l = macrosByFile.get(m.range.file);
@@ -238,6 +285,10 @@ export function buildIndex(a: Analysis): FeatureIndex {
     l.push(m);
   }
   for (const l of macrosByFile.values()) l.sort((x, y) => x.range.start - y.range.start);
+  return macrosByFile;
+}
+
+function includeMap(a: Analysis): Map<string, IncludeDirective[]> {
   const includesByFile = new Map<string, IncludeDirective[]>();
   for (const inc of a.pp.includes) {
     let l = includesByFile.get(inc.file);
@@ -245,8 +296,9 @@ export function buildIndex(a: Analysis): FeatureIndex {
     l.push(inc);
   }
   for (const l of includesByFile.values()) l.sort((x, y) => x.range.start - y.range.start);
-  return { items, nodeAt, propertyAt, deletedAt, refAt, refsByTarget, edgesByProperty, allNodes, macrosByFile, includesByFile };
+  return includesByFile;
 }
+
 
 /** Re-sort items by (start asc, end desc) and recompute parents with a stack. */
 function fixOrder(items: Item[]): void {
