@@ -25,7 +25,7 @@ function main(): void {
   const connection = writer
     ? createConnection(ProposedFeatures.all, process.stdin as unknown as MessageReader, writer)
     : createConnection(ProposedFeatures.all);
-  if (stdio) consoleToClient(connection);
+  if (writer) consoleToClient(connection);
   const server = new DtsServer(connection);
   // (the diagnostics go out through it as the JSON the publisher already made of them: publish.ts)
   server.frameWriter = writer;

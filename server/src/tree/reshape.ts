@@ -166,11 +166,11 @@ export function relabelNode(memo: MergeMemo, e: ast.ParseEdit, containers: strin
     if ((st.kind === 'refNode' || st.kind === 'deleteNodeRef' || st.kind === 'omitIfNoRef') && named(st.ref)) return undefined;
   }
   // (the references by those names, found in one pass: a path reference among them is not patched)
-  const hits: ResolvedRef[] = [];
+  const again = new Set<ResolvedRef>();
   for (const rr of tree.references) {
     if (!named(rr.ref)) continue;
     if (rr.ref.kind === 'pathRef') return undefined;
-    hits.push(rr);
+    again.add(rr);
   }
   if (somePathValueIn(tree, (c) => named(c.ref.ref))) return undefined;
   moveAll(memo, e, node);
@@ -181,10 +181,9 @@ export function relabelNode(memo: MergeMemo, e: ast.ParseEdit, containers: strin
   if (!labelsReplaced(tree, node, oldNames)) relabelTable(tree, e, node);
   // the references by those names: resolved again (the rest keep their targets)
   const mg = new MergeState({ ...ctx, positioned: [] });
-  const again = new Set<ResolvedRef>(hits);
-  for (const rr of hits) resolveOrReport(tree, rr, mg);
+  for (const rr of again) resolveOrReport(tree, rr, mg);
   if (again.size) {
-    const at = new Set(hits.map((rr) => `${rr.ref.start}:${rr.ref.end}`));
+    const at = new Set([...again].map((rr) => `${rr.ref.start}:${rr.ref.end}`));
     memo.treeDiags = memo.treeDiags.filter((x) => !(x.diag.code === 'unresolved-reference' && at.has(`${x.start}:${x.end}`)));
   }
   memo.treeDiags.push(...mg.ctx.positioned!);
