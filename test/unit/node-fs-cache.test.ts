@@ -136,3 +136,49 @@ test('a trust window: within it a file changed on disk is not stat-ed again (inv
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('refreshTrusted: what was used and is past half the window is stat-ed again; unchanged, it is trusted a window from then; changed, it is left to its next use', () => {
+  const dir = tmpDir();
+  try {
+    const a = path.join(dir, 'a.dtsi');
+    const b = path.join(dir, 'b.dtsi');
+    const idle = path.join(dir, 'idle.dtsi');
+    const missing = path.join(dir, 'm.dtsi');
+    const created = path.join(dir, 'c.dtsi');
+    for (const f of [a, b, idle]) fs.writeFileSync(f, '/ { a = <1>; };\n');
+    let t = 900;
+    const nfs = new NodeFileSystem(undefined, () => t);
+    assert.equal(nfs.refreshTrusted(), 0, 'no window: nothing to refresh');
+    nfs.setTrustWindow(500);
+    const read = (f: string): string => { const r = nfs.readFile(f); assert.ok(r.ok); return r.text; };
+    read(idle);
+    t = 1_000;
+    for (const f of [a, b]) read(f);
+    assert.equal(nfs.stat(missing), 'missing');
+    assert.equal(nfs.stat(created), 'missing');
+    // before half the window: nothing is due
+    t += 100;
+    assert.equal(nfs.refreshTrusted(), 0);
+    // used within the window (idle, last used at 900, is not), past half of it: a, b and the two stat answers are stat-ed again
+    t += 200;
+    read(a); read(b);
+    assert.equal(nfs.stat(missing), 'missing');
+    assert.equal(nfs.stat(created), 'missing');
+    fs.writeFileSync(b, '/ { b = <22>; };\n');
+    fs.writeFileSync(created, '');
+    t += 100; // 1,400: the first stats were at 1,000
+    assert.equal(nfs.refreshTrusted(), 4);
+    fs.writeFileSync(a, '/ { a = <333>; };\n');
+    fs.unlinkSync(idle);
+    t += 200; // 1,600: past the first stats' window, within the refresh's
+    assert.equal(read(a), '/ { a = <1>; };\n', 'a was unchanged at the refresh: trusted until 1,900');
+    assert.equal(nfs.stat(missing), 'missing');
+    assert.equal(read(b), '/ { b = <22>; };\n', 'b had changed at the refresh: stat-ed at its use');
+    assert.equal(nfs.stat(created), 'file', 'a stat answer that changed: stat-ed at its use');
+    assert.equal(nfs.readFile(idle).ok, false, 'not used within the window: not refreshed, stat-ed at its use');
+    t += 300; // 1,900: the refresh's window is over
+    assert.equal(read(a), '/ { a = <333>; };\n');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

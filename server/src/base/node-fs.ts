@@ -18,8 +18,8 @@ function sameStamp(a: FileStamp, b: fs.Stats): boolean {
   return a.ino === b.ino && a.dev === b.dev && a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs;
 }
 
-/** `checkedAt`: when the stat last confirmed the stamp (Date.now(); see setTrustWindow) */
-interface CachedFile { stamp: FileStamp; text?: string; real?: string; checkedAt: number }
+/** `checkedAt`: when the stat last confirmed the stamp (Date.now(); see setTrustWindow); `usedAt`: when last served */
+interface CachedFile { stamp: FileStamp; text?: string; real?: string; checkedAt: number; usedAt: number }
 
 export class NodeFileSystem implements FileSystem {
   /**
@@ -41,7 +41,7 @@ export class NodeFileSystem implements FileSystem {
    */
   private trustMs = 0;
   /** stat() answers within the trust window (a created or deleted file changes them: any invalidate clears them) */
-  private readonly kinds = new Map<string, { kind: StatKind; at: number }>();
+  private readonly kinds = new Map<string, { kind: StatKind; at: number; usedAt: number }>();
 
   /** When set, only paths under one of these roots may be read. `now`: the clock of the trust window (tests). */
   constructor(private roots?: string[], private readonly now: () => number = Date.now) {}
@@ -61,9 +61,41 @@ export class NodeFileSystem implements FileSystem {
     } else this.drop(path);
   }
 
-  /** Is the cached entry's last stat recent enough to be trusted without another? */
+  /** Is the cached entry's last stat recent enough to be trusted without another? (It is then used: see refreshTrusted.) */
   private trusted(c: CachedFile | undefined): c is CachedFile {
-    return c !== undefined && this.trustMs > 0 && this.now() - c.checkedAt < this.trustMs;
+    if (c === undefined || this.trustMs <= 0) return false;
+    const now = this.now();
+    if (now - c.checkedAt >= this.trustMs) return false;
+    c.usedAt = now;
+    return true;
+  }
+
+  /**
+   * Stat again, now, what the trust window would soon stop trusting among what was used within it: a file whose stamp
+   * is unchanged is trusted for another window from now, one whose stamp changed (or a stat answer that changed) is
+   * left to be stat-ed at its next use, as if this had not run. The language server calls it once an analysis is
+   * published: the ~150 stats of a board's includes and their resolutions, which every keystroke's analysis would
+   * otherwise make together once a window (~1.5-2 ms on the VMs measured, the one keystroke in ~10 that met them),
+   * fall between keystrokes. Returns how many paths were stat-ed.
+   */
+  refreshTrusted(): number {
+    if (this.trustMs <= 0) return 0;
+    const now = this.now();
+    const due = (checkedAt: number, usedAt: number): boolean => now - checkedAt >= this.trustMs / 2 && now - usedAt < this.trustMs;
+    let n = 0;
+    for (const [path, c] of this.cache) {
+      if (!due(c.checkedAt, c.usedAt)) continue;
+      n++;
+      let st: fs.Stats | undefined;
+      try { st = fs.statSync(path); } catch { st = undefined; }
+      if (st && sameStamp(c.stamp, st)) c.checkedAt = now;
+    }
+    for (const [path, k] of this.kinds) {
+      if (!due(k.at, k.usedAt)) continue;
+      n++;
+      if (this.statNow(path) === k.kind) k.at = now;
+    }
+    return n;
   }
 
   private drop(path: string): void {
@@ -125,7 +157,7 @@ export class NodeFileSystem implements FileSystem {
       this.drop(path);
       c = undefined;
     }
-    if (c) c.checkedAt = this.now();
+    if (c) c.checkedAt = c.usedAt = this.now();
     if (c && c.text !== undefined) return this.cachedText(path, c, c.text);
     let bytes: Buffer;
     try {
@@ -135,7 +167,7 @@ export class NodeFileSystem implements FileSystem {
     }
     const text = new TextDecoder('utf-8').decode(bytes);
     // stamped with the stat taken before the read: a write in between makes the next stat differ
-    if (!c) { c = { stamp: stampOf(st), checkedAt: this.now() }; this.cache.set(path, c); }
+    if (!c) { const now = this.now(); c = { stamp: stampOf(st), checkedAt: now, usedAt: now }; this.cache.set(path, c); }
     c.text = text;
     this.cachedChars += text.length;
     if (this.cachedChars > MAX_CACHED_CHARS) {
@@ -158,10 +190,10 @@ export class NodeFileSystem implements FileSystem {
     if (this.trustMs > 0) {
       const k = this.kinds.get(path);
       const now = this.now();
-      if (k && now - k.at < this.trustMs) return k.kind;
+      if (k && now - k.at < this.trustMs) { k.usedAt = now; return k.kind; }
       const kind = this.statNow(path);
       if (this.kinds.size > 20_000) this.kinds.clear();
-      this.kinds.set(path, { kind, at: now });
+      this.kinds.set(path, { kind, at: now, usedAt: now });
       return kind;
     }
     return this.statNow(path);
@@ -201,7 +233,7 @@ export class NodeFileSystem implements FileSystem {
     let st: fs.Stats | undefined;
     try { st = fs.statSync(path); } catch { st = undefined; }
     if (c && st && sameStamp(c.stamp, st)) {
-      c.checkedAt = this.now();
+      c.checkedAt = c.usedAt = this.now();
       if (c.real !== undefined) return c.real;
     } else if (c) {
       this.drop(path);
@@ -215,7 +247,7 @@ export class NodeFileSystem implements FileSystem {
       return undefined;
     }
     if (st && st.isFile()) {
-      if (!c) { c = { stamp: stampOf(st), checkedAt: this.now() }; this.cache.set(path, c); }
+      if (!c) { const now = this.now(); c = { stamp: stampOf(st), checkedAt: now, usedAt: now }; this.cache.set(path, c); }
       c.real = real;
     }
     return real;

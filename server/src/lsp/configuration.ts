@@ -138,6 +138,14 @@ export class ServerConfiguration {
     this.nodeFs?.setTrustWindow(DISK_TRUST_MS);
   }
 
+  /**
+   * Once an analysis is published: what the trust window would soon stop trusting is stat-ed again now, between
+   * keystrokes, instead of inside the next keystroke's analysis (NodeFileSystem.refreshTrusted).
+   */
+  refreshDiskTrust(): void {
+    this.nodeFs?.refreshTrusted();
+  }
+
   /** A file changed on disk: read it again. */
   invalidateDiskFile(file: string): void {
     this.nodeFs?.invalidate(file);
