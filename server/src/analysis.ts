@@ -5,7 +5,7 @@ import { applySeverity, type Diagnostic, type PositionedDiagnostic, type Severit
 import type { FileSystem } from './base/fs';
 import { drain } from './base/slice';
 import { SnapshotFileSystem } from './base/snapshot-fs';
-import { LineIndex } from './base/text';
+import { flattenNow, LineIndex, sameString } from './base/text';
 import type { BindingsHost, TreeInfo } from './bindings';
 import { graphDeltaMatters, readTest, relistUnits, rerunUnits, runChecksEach, runChecksSteps, type CheckRun } from './checks';
 import { findKernelConfig, kernelEnvironmentOf, type KernelEnvironment, type KernelFiles, type KernelOptions } from './kernel/environment';
@@ -357,7 +357,7 @@ export class AnalysisHost {
       // a text equal to the last parse's (a context analysed again with nothing changed, an edit undone): one string
       // for both, else the last tree's names (slices of the text it was parsed from) keep a second copy alive
       const lastText = this.options.oneShot ? undefined : this.parseCache.lastParse(owner)?.text;
-      if (lastText !== undefined && lastText === pp.text) pp.text = lastText;
+      if (lastText !== undefined && sameString(lastText, pp.text)) pp.text = lastText;
       else if (this.options.incremental) pp.text = sameText(this.undoMemos.get(owner), pp.text);
       ast = yield* parseDtsSteps(pp.text, this.options.oneShot ? undefined : this.parseCache, { complete, owner, isCancelled: stop, deferMoves: this.options.incremental, firstWholeMaxChars: this.options.firstWholeMaxChars }, sliceMs);
       yield 'parse';
@@ -532,6 +532,14 @@ export class AnalysisHost {
     const settle = (): void => {
       settleMoves(ast, true);
       if (finalMemo) settleTree(finalMemo);
+      // (a keystroke's texts, read through their views until now: flat for the requests and the next keystroke; the
+      // parse's view goes, which holds the last text)
+      if (ast.edit) ast.edit.reader = undefined;
+      flattenNow(pp.text);
+      for (const f of pp.files) {
+        const r = fs.readFile(f);
+        if (r.ok) flattenNow(r.text);
+      }
     };
     const indexes = new Map<string, LineIndex>();
     const lineIndexOf = (file: string, t: string): LineIndex => this.lineIndexOf(file, t);

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { commonPrefix, commonSuffix, diffBounds, forgetEdits, noteEdit, notedEditCount } from '../../server/src/base/text';
+import { commonPrefix, commonSuffix, diffBounds, EditedText, forgetEdits, mayHoldCR, noteEdit, notedChange, notedEditCount, sameString } from '../../server/src/base/text';
 import { documentsNotingEdits } from '../../server/src/lsp/documents';
 
 function full(a: string, b: string): { p: number; s: number } {
@@ -74,7 +74,11 @@ test("diffBounds: the language server's documents note a change of one range, an
   const before = doc.getText();
   const after = documentsNotingEdits.update(doc, [{ range: { start: { line: 1, character: 5 }, end: { line: 1, character: 8 } }, text: 'TWO!' }], 2);
   assert.equal(notedEditCount(), 1);
-  assert.deepEqual(diffBounds(before, after.getText()), full(before, after.getText()));
+  const { p, s, view } = diffBounds(before, after.getText());
+  assert.deepEqual({ p, s }, full(before, after.getText()));
+  // (the document said what it put in: the diff read the new text through its view)
+  assert.ok(view instanceof EditedText);
+  assert.equal(view.slice(0, view.length), after.getText());
   assert.equal(notedEditCount(), 0);
   const again = documentsNotingEdits.update(after, [{ text: 'whole' }], 3);
   assert.equal(again.getText(), 'whole');
@@ -83,4 +87,91 @@ test("diffBounds: the language server's documents note a change of one range, an
   documentsNotingEdits.update(again, [{ range: { start: { line: 0, character: 4 }, end: { line: 0, character: 1 } }, text: '' }], 4);
   assert.equal(notedEditCount(), 0);
   void TextDocument;
+});
+
+test('EditedText: the characters and slices of the string one edit made, read from the old text and what was put in', () => {
+  const rnd = rng(11);
+  const pick = (n: number): string => Array.from({ length: n }, () => 'ab\n x\r'[Math.floor(rnd() * 6)]).join('');
+  for (let round = 0; round < 300; round++) {
+    const base = pick(Math.floor(rnd() * 200));
+    const at = Math.floor(rnd() * (base.length + 1));
+    const removed = Math.floor(rnd() * Math.min(6, base.length - at + 1));
+    const inserted = pick(Math.floor(rnd() * 5));
+    const text = base.slice(0, at) + inserted + base.slice(at + removed);
+    const v = new EditedText(base, text, at, removed, inserted);
+    assert.equal(v.length, text.length);
+    for (let i = -2; i <= text.length + 1; i++) assert.ok(Object.is(v.charCodeAt(i), text.charCodeAt(i)), `round ${round} at ${i}`);
+    for (let k = 0; k < 20; k++) {
+      const a = Math.floor(rnd() * (text.length + 1));
+      const b = a + Math.floor(rnd() * (text.length - a + 1));
+      assert.equal(v.slice(a, b), text.slice(a, b), `round ${round} slice ${a}-${b}`);
+    }
+  }
+});
+
+test('diffBounds with a note that says what was put in: the same bounds, and the view of the new text, only for one note from the old text', () => {
+  const rnd = rng(5);
+  const pick = (n: number): string => Array.from({ length: n }, () => 'ab\n x'[Math.floor(rnd() * 5)]).join('');
+  let views = 0;
+  for (let round = 0; round < 400; round++) {
+    forgetEdits();
+    const base = pick(5 + Math.floor(rnd() * 300));
+    let t = base;
+    const steps = 1 + Math.floor(rnd() * 2);
+    for (let k = 0; k < steps; k++) {
+      const at = Math.floor(rnd() * (t.length + 1));
+      const removed = Math.floor(rnd() * Math.min(4, t.length - at + 1));
+      const ins = pick(Math.floor(rnd() * 3));
+      const next = t.slice(0, at) + ins + t.slice(at + removed);
+      noteEdit(t, next, at, removed, ins);
+      t = next;
+    }
+    const notes = notedEditCount();
+    const r = diffBounds(base, t);
+    assert.deepEqual({ p: r.p, s: r.s }, full(base, t), `round ${round}`);
+    if (r.view) {
+      views++;
+      assert.equal(notes, 1, 'a chain of notes gives no view');
+      assert.equal(r.view.slice(0, r.view.length), t);
+    }
+  }
+  assert.ok(views > 100, `${views} views`);
+  // what was put in must be what the new text holds there, else the note is taken without it (no view)
+  forgetEdits();
+  noteEdit('abcdef', 'abXYef', 2, 2, 'XYZ');
+  assert.equal(diffBounds('abcdef', 'abXYef').view, undefined);
+  // an edit that puts back what was there is no edit: not noted
+  forgetEdits();
+  const s = 'abcdef';
+  noteEdit(s, 'ab' + 'cd' + 'ef', 2, 2, 'cd');
+  assert.equal(notedEditCount(), 0);
+});
+
+test('notedChange, sameString, mayHoldCR answer from the note of a keystroke, as the comparisons of the texts would', () => {
+  forgetEdits();
+  const from = 'x'.repeat(300) + 'a' + 'y'.repeat(300);
+  const to = 'x'.repeat(300) + 'b' + 'y'.repeat(300);
+  noteEdit(from, to, 300, 1, 'b');
+  assert.equal(notedChange(from, to), true);
+  assert.equal(notedChange(to, from), false);
+  assert.equal(notedChange('other', to), false);
+  // an equal string made on its own, the old text, another text of the same length
+  assert.equal(sameString('x'.repeat(300) + 'b' + 'y'.repeat(300), to), true);
+  assert.equal(sameString(from, to), false);
+  assert.equal(sameString('x'.repeat(300) + 'b' + 'y'.repeat(299) + 'z', to), false);
+  assert.equal(sameString('z' + 'x'.repeat(299) + 'b' + 'y'.repeat(300), to), false);
+  assert.equal(sameString(to.slice(1), to), false);
+  // without a note: the comparison
+  assert.equal(sameString('abc', 'ab' + 'c'), true);
+  assert.equal(sameString('abc', 'abd'), false);
+  assert.equal(mayHoldCR(to), false);
+  noteEdit(to, to.slice(0, 10) + '\r' + to.slice(11), 10, 1, '\r');
+  assert.equal(mayHoldCR(to.slice(0, 10) + '\r' + to.slice(11)), true);
+  forgetEdits();
+  const withCR = 'a\rb' + 'c'.repeat(100);
+  const edited = withCR.slice(0, 50) + 'd' + withCR.slice(51);
+  noteEdit(withCR, edited, 50, 1, 'd');
+  assert.equal(mayHoldCR(edited), true, 'the old text held one');
+  assert.equal(mayHoldCR('no carriage return'), false);
+  assert.equal(mayHoldCR('one\r'), true);
 });

@@ -100,17 +100,24 @@ interface NotedEdit {
   /** characters known equal at the start and at the end of the two texts */
   prefix: number;
   suffix: number;
+  /** `to`'s characters between the two, when the one who made it said (see EditedText) */
+  inserted?: string;
 }
 
 /** the last few notes (a diff takes the notes it used away; the others go as new ones come) */
 const notedEdits: NotedEdit[] = [];
 const MAX_NOTED_EDITS = 4;
 
-/** `to` is `from` with [at, at + removed) replaced (by anything). */
-export function noteEdit(from: string, to: string, at: number, removed: number): void {
-  if (from === to) return;
+/**
+ * `to` is `from` with [at, at + removed) replaced (by anything; by `inserted` when given, which must then be exactly
+ * what is there in `to`). With `inserted`, `to` is not read here, nor by a diff from `from` that the note answers
+ * (see EditedText).
+ */
+export function noteEdit(from: string, to: string, at: number, removed: number, inserted?: string): void {
+  if (inserted !== undefined && to.length !== from.length - removed + inserted.length) inserted = undefined;
+  if (inserted !== undefined ? inserted.length === removed && from.startsWith(inserted, at) : from === to) return;
   if (notedEdits.length >= MAX_NOTED_EDITS) notedEdits.shift();
-  notedEdits.push({ from, to, prefix: at, suffix: from.length - at - removed });
+  notedEdits.push({ from, to, prefix: at, suffix: from.length - at - removed, inserted });
 }
 
 /** Forget every note (tests). */
@@ -121,6 +128,47 @@ export function forgetEdits(): void {
 /** How many notes are kept (tests). */
 export function notedEditCount(): number {
   return notedEdits.length;
+}
+
+/**
+ * Does a note say that `b` was made from `a` by an edit (so that the two differ)? Neither text is read when `b` is the
+ * newest note's own string and `a` the one it was made from (a keystroke's texts); a diff reads them then.
+ */
+export function notedChange(a: string, b: string): boolean {
+  const k = notedTo(b);
+  return k >= 0 && notedEdits[k].from.length === a.length && notedEdits[k].from === a;
+}
+
+/**
+ * Might t hold a carriage return? When a note says t was made from a text by putting `inserted` in, only those two are
+ * looked at (t, a keystroke's text, is not read: see EditedText).
+ */
+export function mayHoldCR(t: string): boolean {
+  const k = notedTo(t);
+  const e = k >= 0 ? notedEdits[k] : undefined;
+  if (e?.inserted !== undefined) return e.inserted.indexOf('\r') >= 0 || e.from.indexOf('\r') >= 0;
+  return t.indexOf('\r') >= 0;
+}
+
+/**
+ * s === t, where t, when a note says how it was made from another text and what was put in, is read from that note
+ * (t, a keystroke's text, is not read: see EditedText).
+ */
+export function sameString(s: string, t: string): boolean {
+  if (s.length !== t.length) return false;
+  const k = notedTo(t);
+  const e = k >= 0 ? notedEdits[k] : undefined;
+  if (e?.inserted === undefined) return s === t;
+  const a = e.prefix;
+  const n = e.inserted.length;
+  return s.slice(0, a) === e.from.slice(0, a) && s.slice(a, a + n) === e.inserted && s.slice(a + n) === e.from.slice(e.from.length - e.suffix);
+}
+
+/** What a diff reads of a text: a string, or the view of an edited one (EditedText). */
+export interface TextReader {
+  readonly length: number;
+  charCodeAt(i: number): number;
+  slice(a: number, b: number): string;
 }
 
 function notedTo(text: string): number {
@@ -136,9 +184,10 @@ function notedTo(text: string): number {
  * commonPrefix(a, b) and commonSuffix(a, b, min - p) give. Noted edits that lead from a to b (one, or a chain of them)
  * give the part known equal; only the rest is compared.
  */
-export function diffBounds(a: string, b: string): { p: number; s: number } {
+export function diffBounds(a: string, b: string): { p: number; s: number; view?: EditedText } {
   const n = Math.min(a.length, b.length);
   let known: { prefix: number; suffix: number } | undefined;
+  let view: EditedText | undefined;
   // (a chain of notes, newest first: b came from x, x from y, ... until a)
   const used: number[] = [];
   for (let cur = b, prefix = Infinity, suffix = Infinity; used.length < MAX_NOTED_EDITS; ) {
@@ -148,11 +197,69 @@ export function diffBounds(a: string, b: string): { p: number; s: number } {
     used.push(k);
     prefix = Math.min(prefix, e.prefix);
     suffix = Math.min(suffix, e.suffix);
-    if (e.from.length === a.length && e.from === a) { known = { prefix, suffix }; break; }
+    if (e.from.length === a.length && e.from === a) {
+      known = { prefix, suffix };
+      // one note that says what was put in: b's characters are read from a and that, b itself is never read
+      if (used.length === 1 && e.inserted !== undefined) view = new EditedText(a, b, e.prefix, a.length - e.prefix - e.suffix, e.inserted);
+      break;
+    }
     cur = e.from;
   }
   // the texts the notes led through are of no more use: the next diff starts from b
   if (known) for (const k of used.sort((x, y) => y - x)) notedEdits.splice(k, 1);
+  if (view) {
+    // (what the comparisons below give, with b's characters taken from the view)
+    let p = Math.min(known!.prefix, n);
+    while (p < n && a.charCodeAt(p) === view.charCodeAt(p)) p++;
+    const la = a.length;
+    const lb = view.length;
+    const max = n - p;
+    let s = Math.min(known!.suffix, max);
+    while (s < max && a.charCodeAt(la - 1 - s) === view.charCodeAt(lb - 1 - s)) s++;
+    return { p, s, view };
+  }
   const p = commonPrefix(a, b, known?.prefix);
   return { p, s: commonSuffix(a, b, n - p, known?.suffix) };
+}
+
+/**
+ * A text made from `base` by one edit, [at, at + removed) replaced by `inserted`, read from those two: `text`, the
+ * string that edit made, is not read. A string built by concatenation is flattened by V8 at its first read, and one
+ * of more than 128 KB (a SoC .dtsi, a board's preprocessed text) is then copied into memory mapped afresh for it,
+ * every page of which costs a page fault at first touch (~0.5-0.7 ms for 170-213 KB on the VMs measured, against
+ * ~0.05 ms for the characters around an edit). A keystroke's analysis reads the new texts through their views, and
+ * the language server has them flattened once the diagnostics are out (`flattenNow`).
+ */
+export class EditedText {
+  readonly length: number;
+  private readonly d: number;
+  constructor(readonly base: string, readonly text: string, readonly at: number, readonly removed: number, readonly inserted: string) {
+    this.d = inserted.length - removed;
+    this.length = base.length + this.d;
+  }
+
+  /** what text.charCodeAt(i) gives (NaN outside the text) */
+  charCodeAt(i: number): number {
+    if (i < this.at) return i >= 0 ? this.base.charCodeAt(i) : NaN;
+    const j = i - this.at;
+    if (j < this.inserted.length) return this.inserted.charCodeAt(j);
+    return i < this.length ? this.base.charCodeAt(i - this.d) : NaN;
+  }
+
+  /** what text.slice(a, b) gives, for 0 <= a <= b <= length */
+  slice(a: number, b: number): string {
+    const at = this.at;
+    const end = at + this.inserted.length;
+    if (b <= at) return this.base.slice(a, b);
+    if (a >= end) return this.base.slice(a - this.d, b - this.d);
+    let out = a < at ? this.base.slice(a, at) : '';
+    out += this.inserted.slice(Math.max(a, at) - at, Math.min(b, end) - at);
+    if (b > end) out += this.base.slice(end - this.d, b - this.d);
+    return out;
+  }
+}
+
+/** V8 flattens a string built by concatenation at its first read (in place: every holder then reads the flat copy). */
+export function flattenNow(s: string): void {
+  if (s.length > 0) s.charCodeAt(0);
 }

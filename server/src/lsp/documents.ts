@@ -2,7 +2,8 @@
 // in the overlay file system), and files changed on disk (didChangeWatchedFiles). Each marks the
 // contexts that read the file for re-analysis and schedules it.
 import { FileChangeType, TextDocumentContentChangeEvent, type DidChangeWatchedFilesParams, type TextDocumentsConfiguration } from 'vscode-languageserver';
-import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { EditorDocument } from './text-document';
 import { noteEdit } from '../base/text';
 import { fileRole } from '../workspace/contexts';
 import { rememberUri, uriToPath } from './convert';
@@ -14,16 +15,21 @@ import { traceMark } from './trace';
  * analysis' diffs of the old and new texts (base/text.ts noteEdit): a change of one range, the common case.
  */
 export const documentsNotingEdits: TextDocumentsConfiguration<TextDocument> = {
-  create: TextDocument.create,
+  create: (uri, languageId, version, content) => new EditorDocument(uri, languageId, version, content),
   update(doc: TextDocument, changes: TextDocumentContentChangeEvent[], version: number): TextDocument {
+    const d = doc instanceof EditorDocument ? doc : new EditorDocument(doc.uri, doc.languageId, doc.version, doc.getText());
     const c = changes.length === 1 ? changes[0] : undefined;
-    if (!c || !TextDocumentContentChangeEvent.isIncremental(c)) return TextDocument.update(doc, changes, version);
-    const before = doc.getText();
-    const at = doc.offsetAt(c.range.start);
-    const end = doc.offsetAt(c.range.end);
-    const now = TextDocument.update(doc, changes, version);
-    if (end >= at) noteEdit(before, now.getText(), at, end - at);
-    return now;
+    if (!c || !TextDocumentContentChangeEvent.isIncremental(c)) {
+      d.update(changes, version);
+      return d;
+    }
+    const before = d.getText();
+    const at = d.offsetAt(c.range.start);
+    const end = d.offsetAt(c.range.end);
+    d.update(changes, version);
+    // (with what was put in: the new text is then read through its view, base/text.ts EditedText)
+    if (end >= at) noteEdit(before, d.getText(), at, end - at, c.text);
+    return d;
   },
 };
 

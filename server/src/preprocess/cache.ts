@@ -96,16 +96,18 @@ export class PreprocessCacheImpl implements PreprocessCache {
   }
 
   /** An included file was read with this text: notes a change of its text since the last run that read it. */
-  noteText(path: string, text: string): void {
+  noteText(path: string, text: string, editedFrom?: string): void {
     const last = this.lastText.get(path);
-    if (last === text) return;
+    // (a text the caller found edited from the last one is not compared with it: see base/text.ts EditedText)
+    const edited = last !== undefined && editedFrom !== undefined && last === editedFrom;
+    if (!edited && last === text) return;
     this.lastText.set(path, text);
     if (last === undefined) return;
     this.changedAt.set(path, this.run);
     // entries of the older text can only serve an undo; the file is being edited: they go
     const list = this.entries.get(path);
     if (list) {
-      for (let i = list.length - 1; i >= 0; i--) if (list[i].text !== text) list.splice(i, 1);
+      for (let i = list.length - 1; i >= 0; i--) if ((edited && list[i].text === last) || list[i].text !== text) list.splice(i, 1);
       if (list.length === 0) this.entries.delete(path);
     }
   }

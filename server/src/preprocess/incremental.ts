@@ -23,7 +23,7 @@
 //   - the number of lines changes only when __LINE__ was never expanded.
 import type { Diagnostic, FileRange } from '../base/diagnostics';
 import type { ReadResult } from '../base/fs';
-import { diffBounds, noteEdit } from '../base/text';
+import { diffBounds, notedChange, noteEdit, type TextReader } from '../base/text';
 import type { Resolution } from './cache';
 import type { Macro } from './macros';
 import { withDefinition } from './lazy-define';
@@ -77,12 +77,12 @@ export function definitionsOf(table: Map<string, Macro>): () => Map<string, Macr
 function isSpaceCode(c: number): boolean { return c === 10 || isHSpace(c); }
 
 /** Is there white space on one side of position i (a token cannot run through it)? */
-function tokenBoundary(t: string, i: number): boolean {
+function tokenBoundary(t: TextReader, i: number): boolean {
   return i <= 0 || i >= t.length || isSpaceCode(t.charCodeAt(i - 1)) || isSpaceCode(t.charCodeAt(i));
 }
 
 /** Would the preprocessor read the '#' at i as a directive (first on its line, then a directive name, a digit or nothing)? */
-function directiveAt(t: string, i: number): boolean {
+function directiveAt(t: TextReader, i: number): boolean {
   for (let k = i - 1; k >= 0; k--) {
     const c = t.charCodeAt(k);
     if (c === 10) break;
@@ -100,7 +100,7 @@ function directiveAt(t: string, i: number): boolean {
  * Is text[a, b) plain text the preprocessor copies as it is (see the header), and does it leave the line
  * after each of its newlines free of a directive? `everDefined`: names that were macros at some point of the run.
  */
-export function plainText(text: string, a: number, b: number, everDefined: Set<string>): boolean {
+export function plainText(text: TextReader, a: number, b: number, everDefined: Set<string>): boolean {
   for (let i = a; i < b; i++) {
     const c = text.charCodeAt(i);
     if (c === 10) {
@@ -115,7 +115,7 @@ export function plainText(text: string, a: number, b: number, everDefined: Set<s
     if (c === 35 /* # */ && directiveAt(text, i)) return false;
     if (c === 47 /* / */) {
       const d = text.charCodeAt(i + 1);
-      if (d === 42 || d === 47 || text.startsWith('/include/', i)) return false;
+      if (d === 42 || d === 47 || text.slice(i, i + 9) === '/include/') return false;
       continue;
     }
     if (c === 42 /* * */ && text.charCodeAt(i + 1) === 47) return false;
@@ -135,7 +135,7 @@ export function plainText(text: string, a: number, b: number, everDefined: Set<s
  * 0 outside strings, 34 / 39 inside a "..." / '...' literal (which ends at its quote or at the end of the
  * line, see quoteEnd); -1 when a comment marker, a backslash outside a literal or an escaped line end is met.
  */
-export function quoteState(t: string, from: number, to: number): number {
+export function quoteState(t: TextReader, from: number, to: number): number {
   let q = 0;
   for (let i = from; i < to; i++) {
     const c = t.charCodeAt(i);
@@ -285,7 +285,7 @@ const SPACE_NEUTRAL = new Set(['include', 'include_next', 'import', 'if', 'ifdef
  * change, only positions in the file after it move. A `#define` is left out (its body is kept as written), and
  * so are lines with a comment marker, a backslash or a character literal.
  */
-function directiveSpaceEdit(sg: Segments, fi: number, oldText: string, newText: string, p: number, oldEnd: number, newEnd: number): OutputEdit | undefined {
+function directiveSpaceEdit(sg: Segments, fi: number, oldText: string, newText: TextReader, p: number, oldEnd: number, newEnd: number): OutputEdit | undefined {
   for (let i = p; i < oldEnd; i++) if (!isHSpace(oldText.charCodeAt(i))) return undefined;
   for (let i = p; i < newEnd; i++) if (!isHSpace(newText.charCodeAt(i))) return undefined;
   const ls = oldText.lastIndexOf('\n', p - 1) + 1;
@@ -327,7 +327,7 @@ function directiveSpaceEdit(sg: Segments, fi: number, oldText: string, newText: 
 }
 
 /** An edit of text copied verbatim (see the header), or undefined. */
-function verbatimEdit(record: RunRecord, fi: number, oldText: string, newText: string, p: number, oldEnd: number, newEnd: number): OutputEdit | undefined {
+function verbatimEdit(record: RunRecord, fi: number, oldText: string, newText: TextReader, p: number, oldEnd: number, newEnd: number): OutputEdit | undefined {
   const oldLen = oldText.length;
   // the tokens it touches: widened to white space on one side at both ends, in both versions
   let a = p;
@@ -368,7 +368,8 @@ export function reprocessEdit(record: RunRecord, host: IncrementalHost): { resul
   for (const [path, text] of record.texts) {
     const r = host.read(path);
     if (!r.ok) return undefined;
-    if (r.text === text) continue;
+    // (a text a note says was edited is not compared: see base/text.ts EditedText)
+    if (!notedChange(text, r.text) && r.text === text) continue;
     if (changed !== undefined) return undefined;
     changed = path;
     oldText = text;
@@ -385,17 +386,19 @@ export function reprocessEdit(record: RunRecord, host: IncrementalHost): { resul
   // 2. the edit: [p, oldEnd) of the old text became [p, newEnd) of the new
   const oldLen = oldText.length;
   const newLen = newText.length;
-  const { p, s } = diffBounds(oldText, newText);
+  const { p, s, view } = diffBounds(oldText, newText);
+  // (the new text's reads: through its view when a note said what the edit put in)
+  const reader: TextReader = view ?? newText;
   const oldEnd = oldLen - s;
   const newEnd = newLen - s;
   const d = newEnd - oldEnd;
-  if (record.usedLine && countLines(oldText, p, oldEnd) !== countLines(newText, p, newEnd)) return undefined;
+  if (record.usedLine && countLines(oldText, p, oldEnd) !== countLines(reader, p, newEnd)) return undefined;
 
   // 3. how the output changes
   const fi = record.result.files.indexOf(changed);
   const sg = record.segs;
-  const edit = commentEdit(sg, fi, oldText, newText, p, oldEnd, d) ?? directiveSpaceEdit(sg, fi, oldText, newText, p, oldEnd, newEnd) ??
-    verbatimEdit(record, fi, oldText, newText, p, oldEnd, newEnd);
+  const edit = commentEdit(sg, fi, oldText, newText, p, oldEnd, d) ?? directiveSpaceEdit(sg, fi, oldText, reader, p, oldEnd, newEnd) ??
+    verbatimEdit(record, fi, oldText, reader, p, oldEnd, newEnd);
   if (!edit) return undefined;
 
   // 4. the new result: the output with the edit applied, positions in the edited file after it moved
@@ -412,7 +415,7 @@ export function reprocessEdit(record: RunRecord, host: IncrementalHost): { resul
   const prevOut = prev.text;
   const text = od === 0 && edit.removed === 0 ? prevOut : prevOut.slice(0, edit.at) + edit.inserted + prevOut.slice(edit.at + edit.removed);
   // (the parse's diff of the two outputs starts from this edit: base/text.ts diffBounds)
-  noteEdit(prevOut, text, edit.at, edit.removed);
+  noteEdit(prevOut, text, edit.at, edit.removed, edit.inserted);
   const macros = definitionsOf(table);
   const result: PreprocessResult = {
     root: prev.root,
@@ -494,8 +497,8 @@ function moveAfter(record: RunRecord, edit: OutputEdit, shift: Shift, fi: number
   return shift.overlap ? undefined : { segs, uses, diagnostics, includes, inactiveRanges, table };
 }
 
-function countLines(t: string, a: number, b: number): number {
+function countLines(t: TextReader, a: number, b: number): number {
   let n = 0;
-  for (let i = t.indexOf('\n', a); i >= 0 && i < b; i = t.indexOf('\n', i + 1)) n++;
+  for (let i = a; i < b; i++) if (t.charCodeAt(i) === 10) n++;
   return n;
 }

@@ -36,7 +36,7 @@ class Run extends Scanner implements IncrementalHost {
     if (!record || record.key !== this.key) return undefined;
     const r = reprocessEdit(record, this);
     if (!r) return undefined;
-    if (r.changed !== root) cache.noteText(r.changed, r.record.texts.get(r.changed)!);
+    if (r.changed !== root) cache.noteText(r.changed, r.record.texts.get(r.changed)!, record.texts.get(r.changed));
     cache.setRecord(this.recordKey(root), r.record);
     cache.incremental++;
     return r.result;

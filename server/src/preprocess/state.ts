@@ -6,6 +6,7 @@
 import type { Diagnostic, FileRange, Severity } from '../base/diagnostics';
 import type { FileSystem, ReadResult } from '../base/fs';
 import { normalize } from '../base/paths';
+import { mayHoldCR } from '../base/text';
 import { PreprocessCacheImpl, type Resolution } from './cache';
 import { MAX_OUTPUT, type RunRecord } from './incremental';
 import { K, type Tok } from './lexer';
@@ -218,7 +219,7 @@ export abstract class RunState implements ExpandHost {
     if (!r) {
       r = this.fs.readFile(path);
       // cpp accepts LF, CR LF and a lone CR as line ends: a lone CR becomes LF (same length, offsets unchanged)
-      if (r.ok && r.text.indexOf('\r') >= 0) r = { ok: true, text: r.text.replace(/\r(?!\n)/g, '\n') };
+      if (r.ok && mayHoldCR(r.text)) r = { ok: true, text: r.text.replace(/\r(?!\n)/g, '\n') };
       this.readMemo.set(path, r);
     }
     return r;

@@ -2,6 +2,7 @@
 // *preprocessed* text (PreprocessResult.text); SourceMap maps them to files.
 // Every node has [start, end). Produced by dts.peggy; consumed by tree/ (merge)
 // and by editor features.
+import type { TextReader } from '../base/text';
 
 export interface Span {
   start: number;
@@ -184,4 +185,6 @@ export interface ParseEdit {
   replaced?: { old: NodeItem | TopStatement; now: NodeItem | TopStatement; containers: string[] };
   /** a top-level statement was parsed again with error recovery and gave other than one statement: the merge cannot patch it (inside a node, the node is `replaced`) */
   reparsed?: true;
+  /** the new text's reads around the edit (its view, base/text.ts EditedText: reading the text itself flattens it) */
+  reader?: TextReader;
 }

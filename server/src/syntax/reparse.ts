@@ -1,6 +1,6 @@
 // A parse made from the owner's last parse when the text changed in one place (see reparseEdit).
 import type { NodeBody, NodeDef, NodeItem, ParseEdit, RefNodeStatement, RootNodeStatement, Span, SyntaxErrorInfo, TopStatement, DtsFile } from './ast';
-import { detach, diffBounds } from '../base/text';
+import { detach, diffBounds, notedChange, type TextReader } from '../base/text';
 import { isOneStatement, isSpace, looksLikeTopLevelStart, splitStatements } from './scan';
 import { shiftItem, shiftStatement } from './shift';
 import { moveItem, moveStatement } from './move';
@@ -24,11 +24,12 @@ export function reparseEdit(last: LastParse, text: string, cache: ParseCache, ow
   const old = last.text;
   const gen = cache.beginEdit(owner);
   try {
-    if (text === old) return last.file;
-    const { p, s } = diffBounds(old, text);
+    // (texts a note says differ are not compared: the new one, a keystroke's, is read only through its view)
+    if (!notedChange(old, text) && text === old) return last.file;
+    const { p, s, view } = diffBounds(old, text);
     const d = text.length - old.length;
     const moves: PendingMoves = { d, cache, owner, list: [], containers: [] };
-    const e: EditCtx = { old, text, p, oldEnd: old.length - s, d, cache, gen, containers: [], moves, shared: false, oldErrors };
+    const e: EditCtx = { old, text, view: view ?? text, p, oldEnd: old.length - s, d, cache, gen, containers: [], moves, shared: false, oldErrors };
     const statements = editList<TopStatement>(last.file.statements, 0, old.length, e, true, true, true);
     if (!statements) return undefined;
     // the last parse's errors must all have been in the item parsed again with recovery: its errors replace them
@@ -42,6 +43,7 @@ export function reparseEdit(last: LastParse, text: string, cache: ParseCache, ow
     const file: DtsFile = { statements, errors };
     // (not enumerable: the parse equals a whole parse of the text, field by field)
     const edit: ParseEdit = { base: new WeakRef(last.file), p: e.p, oldEnd: e.oldEnd, d: e.d, replaced: e.replaced };
+    if (view) edit.reader = view;
     if (u && !e.replaced) edit.reparsed = true;
     Object.defineProperty(file, 'edit', { value: edit, enumerable: false, writable: true, configurable: true });
     if (moves.list.length > 0) {
@@ -64,13 +66,13 @@ export function reparseEdit(last: LastParse, text: string, cache: ParseCache, ow
 function carriedErrors(last: LastParse, e: EditCtx, complete: boolean): SyntaxErrorInfo[] | undefined {
   const g = e.gap;
   if (!g) return undefined;
-  const { old, text, p, oldEnd, d } = e;
+  const { old, view, p, oldEnd, d } = e;
   if (p === 0 || old.charCodeAt(p - 1) === 10 || old.charCodeAt(p - 1) === 13) return undefined;
-  const plainSpace = (t: string, a: number, b: number): boolean => {
+  const plainSpace = (t: TextReader, a: number, b: number): boolean => {
     for (let i = a; i < b; i++) { const c = t.charCodeAt(i); if (c !== 32 && c !== 9) return false; }
     return true;
   };
-  if (!plainSpace(old, p, oldEnd) || !plainSpace(text, p, oldEnd + d)) return undefined;
+  if (!plainSpace(old, p, oldEnd) || !plainSpace(view, p, oldEnd + d)) return undefined;
   const order: SyntaxErrorInfo[] = [];
   checkStatementOrder(last.file.statements, order, old.length, complete);
   const isOrder = (x: SyntaxErrorInfo): boolean => order.some((y) => y.start === x.start && y.end === x.end && y.message === x.message);
@@ -87,7 +89,10 @@ function carriedErrors(last: LastParse, e: EditCtx, complete: boolean): SyntaxEr
 
 interface EditCtx {
   old: string;
+  /** the new text (read only where an edit is rare: its reads flatten it, see base/text.ts EditedText) */
   text: string;
+  /** what the edit's reads of the new text go through: its view when a note said what the edit put in, else the text */
+  view: TextReader;
   /** the old text's [p, oldEnd) became the new text's [p, oldEnd + d) */
   p: number;
   oldEnd: number;
@@ -180,7 +185,7 @@ function editList<T extends Span>(list: T[], lo: number, hi: number, e: EditCtx,
   const gapEnd = k < list.length ? list[k].start : hi;
   const out = list.slice(0, k);
   let next: number;
-  if (e.oldEnd <= gapEnd && allSpace(e.text, gapStart, gapEnd + e.d)) {
+  if (e.oldEnd <= gapEnd && allSpace(e.view, gapStart, gapEnd + e.d)) {
     // white space between two elements: nothing to parse
     next = k;
     e.gap = { start: gapStart, end: gapEnd };
@@ -262,7 +267,7 @@ function isContainer(x: Span): x is Container {
   return k === 'rootNode' || k === 'refNode' || k === 'node';
 }
 
-function allSpace(t: string, a: number, b: number): boolean {
+function allSpace(t: TextReader, a: number, b: number): boolean {
   for (let i = a; i < b; i++) if (!isSpace(t.charCodeAt(i))) return false;
   return true;
 }
@@ -329,7 +334,7 @@ function topLevelLookalike(t: string): boolean {
 }
 
 /** [start, end) of text[a, b) without white space at either end. */
-function trimmed(t: string, a: number, b: number): [number, number] {
+function trimmed(t: TextReader, a: number, b: number): [number, number] {
   while (a < b && isSpace(t.charCodeAt(a))) a++;
   while (b > a && isSpace(t.charCodeAt(b - 1))) b--;
   return [a, b];
@@ -337,8 +342,8 @@ function trimmed(t: string, a: number, b: number): [number, number] {
 
 /** The item x after the edit, parsed again: exactly one item (white space around it aside), without error. */
 function reparseItem(x: NodeItem, e: EditCtx, memo: boolean): NodeItem | undefined {
-  const [a, b] = trimmed(e.text, x.start, x.end + e.d);
-  const t = e.text.slice(a, b);
+  const [a, b] = trimmed(e.view, x.start, x.end + e.d);
+  const t = e.view.slice(a, b);
   if (t.length === 0 || itemEnd(t, 0, t.length) !== t.length || topLevelLookalike(t)) return undefined;
   e.cache.drop(x);
   return parseItem(t, a, e.cache, e.gen, undefined, 0, memo);
@@ -363,8 +368,8 @@ function reparseUnit(x: NodeItem, list: NodeItem[], k: number, e: EditCtx, memo:
   if (j === list.length || list[j].end !== unitEnd) return undefined;
   // (items after x in the unit: only where the whole parse recovered one, with an error in it)
   if (j > k && !e.oldErrors.some((r) => r.start >= x.start && r.end <= unitEnd)) return undefined;
-  const [a, b] = trimmed(e.text, x.start, unitEnd + e.d);
-  const t = e.text.slice(a, b);
+  const [a, b] = trimmed(e.view, x.start, unitEnd + e.d);
+  const t = e.view.slice(a, b);
   // (its end found in the whole text: a quote left open runs on past it)
   if (t.length === 0 || itemEnd(e.text, a, e.text.length) !== b || topLevelLookalike(t)) return undefined;
   for (let i = k; i <= j; i++) e.cache.drop(list[i]);
@@ -385,8 +390,8 @@ function reparseUnit(x: NodeItem, list: NodeItem[], k: number, e: EditCtx, memo:
  * (the whole text's scan then cuts it at the same places).
  */
 function reparseTopUnit(x: TopStatement, e: EditCtx): TopStatement[] | undefined {
-  const [a, b] = trimmed(e.text, x.start, x.end + e.d);
-  const t = e.text.slice(a, b);
+  const [a, b] = trimmed(e.view, x.start, x.end + e.d);
+  const t = e.view.slice(a, b);
   if (a !== x.start || !isOneStatement(t)) return undefined;
   e.cache.drop(x);
   const r = parseStatement(t, a, e.cache, e.gen, true, undefined);
@@ -396,8 +401,8 @@ function reparseTopUnit(x: TopStatement, e: EditCtx): TopStatement[] | undefined
 
 /** The top-level statement x after the edit, parsed again: exactly one statement (white space around it aside), without error. */
 function reparseStatement(x: TopStatement, e: EditCtx): TopStatement | undefined {
-  const [a, b] = trimmed(e.text, x.start, x.end + e.d);
-  const t = e.text.slice(a, b);
+  const [a, b] = trimmed(e.view, x.start, x.end + e.d);
+  const t = e.view.slice(a, b);
   if (t.length === 0) return undefined;
   const chunks = splitStatements(t);
   if (chunks.length !== 2 || chunks[0] !== 0 || chunks[1] !== t.length) return undefined;

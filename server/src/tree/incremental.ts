@@ -176,7 +176,7 @@ export function patchTree(memo: MergeMemo, now: ast.DtsFile, text: string, ctx: 
   if (!e || e.base.deref() !== memo.ast || e.reparsed) return undefined;
   const r = e.replaced;
   // white space between tokens changed inside an item that keeps its shape (`/  {`, `<1  2>`): nothing but positions
-  const spaceOnly = r && blank(memo.text, e.p, e.oldEnd) && blank(text, e.p, e.oldEnd + e.d) && sameShape(r.old, r.now);
+  const spaceOnly = r && blank(memo.text, e.p, e.oldEnd) && blank(e.reader ?? text, e.p, e.oldEnd + e.d) && sameShape(r.old, r.now);
   if (!r || spaceOnly) {
     // the tree's own spans move later (settleTree): nothing reads them before the diagnostics are out
     moveAll(memo, e, true);

@@ -9,6 +9,7 @@ import { resolveReference } from './query';
 import { moveSubtreeSpans, moveTreeSpans, moveTreeSpansBut, spanMover } from './spans';
 import { LiveProperty, type ShapeChange } from './value-reads';
 import { noItems } from '../base/empty';
+import type { TextReader } from '../base/text';
 import type { Cell, LiveTree, ResolvedRef, TreeNode, TreeProperty, ValueChunk } from './types';
 
 /** Properties whose value the merge itself reads (phandle numbering, dtc's name rule): always merged again. */
@@ -77,7 +78,7 @@ export function movePositioned(list: PositionedDiagnostic[], move: Mover): void 
   }
 }
 
-export function blank(t: string, a: number, b: number): boolean {
+export function blank(t: TextReader, a: number, b: number): boolean {
   for (let i = a; i < b; i++) {
     const c = t.charCodeAt(i);
     if (c !== 32 && c !== 9 && c !== 10 && c !== 13 && c !== 11 && c !== 12) return false;

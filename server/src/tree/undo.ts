@@ -6,6 +6,7 @@
 // supplier graph and checks' findings are those of that text: the analysis goes on as after a patch that changed
 // nothing (its diagnostics mapped to the files again). The memo a take-back replaces is kept in its turn, so typing
 // the letter again takes that one back. The host drops them at rest (AnalysisHost.releaseAtRest).
+import { sameString } from '../base/text';
 import type * as ast from '../syntax/ast';
 import type { MergeMemo } from './incremental';
 
@@ -24,7 +25,7 @@ export function keepForUndo(kept: Map<string, UndoMemo>, owner: string, base: st
 
 /** The text of the kept memo when it equals `text` (one string for both: the kept tree's names are slices of it), else `text`. */
 export function sameText(u: UndoMemo | undefined, text: string): string {
-  return u !== undefined && u.memo.text === text ? u.memo.text : text;
+  return u !== undefined && sameString(u.memo.text, text) ? u.memo.text : text;
 }
 
 /**
@@ -33,7 +34,7 @@ export function sameText(u: UndoMemo | undefined, text: string): string {
  */
 export function takeBack(kept: Map<string, UndoMemo>, owner: string, base: string, current: MergeMemo | undefined, now: ast.DtsFile, text: string): MergeMemo | undefined {
   const u = kept.get(owner);
-  if (!u || u.base !== base || u.memo.text !== text || u.memo === current) return undefined;
+  if (!u || u.base !== base || !sameString(u.memo.text, text) || u.memo === current) return undefined;
   kept.delete(owner);
   if (current) keepForUndo(kept, owner, base, current);
   const m = u.memo;
