@@ -5,7 +5,7 @@ import { applySeverity, type Diagnostic, type PositionedDiagnostic, type Severit
 import type { FileSystem } from './base/fs';
 import { drain } from './base/slice';
 import { SnapshotFileSystem } from './base/snapshot-fs';
-import { flattenNow, LineIndex, sameString } from './base/text';
+import { flattenNow, LineIndex, sameString, type EditedText } from './base/text';
 import type { BindingsHost, TreeInfo } from './bindings';
 import { graphDeltaMatters, readTest, relistUnits, rerunUnits, runChecksEach, runChecksSteps, type CheckRun } from './checks';
 import { findKernelConfig, kernelEnvironmentOf, type KernelEnvironment, type KernelFiles, type KernelOptions } from './kernel/environment';
@@ -195,11 +195,14 @@ export class AnalysisHost {
    */
   private readonly lineIndexes = new Map<string, LineIndex>();
 
-  private lineIndexOf(file: string, text: string): LineIndex {
+  private lineIndexOf(file: string, text: string, edited?: { file: string; view: EditedText }): LineIndex {
     const last = this.lineIndexes.get(file);
-    if (last && last.text === text) return last;
+    // a keystroke's file: from the last index and the edit (the new text, not read yet, is not read: base/text.ts EditedText)
+    const view = edited && edited.file === file && edited.view.text === text ? edited.view : undefined;
+    const next = view && last ? last.afterEdit(view) : undefined;
+    if (!next && last && last.text === text) return last;
     if (this.lineIndexes.size >= 2000) this.lineIndexes.clear();
-    const idx = new LineIndex(text);
+    const idx = next ?? new LineIndex(text);
     this.lineIndexes.set(file, idx);
     return idx;
   }
@@ -535,6 +538,7 @@ export class AnalysisHost {
       // (a keystroke's texts, read through their views until now: flat for the requests and the next keystroke; the
       // parse's view goes, which holds the last text)
       if (ast.edit) ast.edit.reader = undefined;
+      pp.edited = undefined;
       flattenNow(pp.text);
       for (const f of pp.files) {
         const r = fs.readFile(f);
@@ -542,7 +546,7 @@ export class AnalysisHost {
       }
     };
     const indexes = new Map<string, LineIndex>();
-    const lineIndexOf = (file: string, t: string): LineIndex => this.lineIndexOf(file, t);
+    const lineIndexOf = (file: string, t: string): LineIndex => this.lineIndexOf(file, t, pp.edited);
     // read once per analysis: features and position conversion ask for the same files again and again
     const fileText = (file: string): string | undefined => {
       const r = fs.readFile(file);

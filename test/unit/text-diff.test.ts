@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { commonPrefix, commonSuffix, diffBounds, EditedText, forgetEdits, mayHoldCR, noteEdit, notedChange, notedEditCount, sameString } from '../../server/src/base/text';
+import { commonPrefix, commonSuffix, diffBounds, EditedText, forgetEdits, LineIndex, mayHoldCR, noteEdit, notedChange, notedEditCount, sameString } from '../../server/src/base/text';
 import { documentsNotingEdits } from '../../server/src/lsp/documents';
 
 function full(a: string, b: string): { p: number; s: number } {
@@ -174,4 +174,33 @@ test('notedChange, sameString, mayHoldCR answer from the note of a keystroke, as
   assert.equal(mayHoldCR(edited), true, 'the old text held one');
   assert.equal(mayHoldCR('no carriage return'), false);
   assert.equal(mayHoldCR('one\r'), true);
+});
+
+test('LineIndex.afterEdit: the index of the text one edit made, from the last index and the edit, as an index of that text', () => {
+  const rnd = rng(9);
+  const pick = (n: number, cr: boolean): string => Array.from({ length: n }, () => (cr ? 'ab\n x\r' : 'ab\n x')[Math.floor(rnd() * (cr ? 6 : 5))]).join('');
+  let made = 0;
+  for (let round = 0; round < 300; round++) {
+    const cr = rnd() < 0.2;
+    const base = pick(Math.floor(rnd() * 200), cr);
+    const at = Math.floor(rnd() * (base.length + 1));
+    const removed = Math.floor(rnd() * Math.min(8, base.length - at + 1));
+    const inserted = pick(Math.floor(rnd() * 6), cr && rnd() < 0.5);
+    const text = base.slice(0, at) + inserted + base.slice(at + removed);
+    const last = new LineIndex(base);
+    const next = last.afterEdit(new EditedText(base, text, at, removed, inserted));
+    if (base.includes('\r') || inserted.includes('\r')) {
+      assert.equal(next, undefined, 'a carriage return: indexed afresh');
+      continue;
+    }
+    assert.ok(next);
+    made++;
+    const fresh = new LineIndex(text);
+    assert.equal(next.text, text);
+    assert.equal(next.lineCount, fresh.lineCount, `round ${round}`);
+    for (let o = -1; o <= text.length + 1; o++) assert.deepEqual(next.positionAt(o), fresh.positionAt(o), `round ${round} at ${o}`);
+  }
+  assert.ok(made > 150, `${made} made from the last index`);
+  // an index of another text: none
+  assert.equal(new LineIndex('a\nb').afterEdit(new EditedText('a\nc', 'a\nd', 2, 1, 'd')), undefined);
 });

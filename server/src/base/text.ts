@@ -4,9 +4,17 @@ export interface Position { line: number; character: number }
 
 export class LineIndex {
   private readonly starts: number[];
-  constructor(readonly text: string) {
+  /** the text holds a carriage return */
+  private readonly cr: boolean;
+  constructor(readonly text: string, made?: { starts: number[]; cr: boolean }) {
+    if (made) {
+      this.starts = made.starts;
+      this.cr = made.cr;
+      return;
+    }
     const starts = [0];
-    if (text.indexOf('\r') < 0) {
+    this.cr = text.indexOf('\r') >= 0;
+    if (!this.cr) {
       // (no CR: the line feeds found by indexOf, a native search; a loop over the characters of a 150 KB .dtsi
       // took ~2 ms of a cold dts-check run in the interpreter)
       for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
@@ -21,6 +29,25 @@ export class LineIndex {
       }
     }
     this.starts = starts;
+  }
+  /**
+   * The index of the text one edit made from this one's (its view: the new text is not read, see EditedText): the line
+   * starts before the edit kept, those after it moved, the inserted text's added. Undefined when a carriage return is
+   * in either (a CR LF pair the edit splits or makes): the caller indexes the new text.
+   */
+  afterEdit(view: EditedText): LineIndex | undefined {
+    if (this.cr || view.base !== this.text || view.inserted.indexOf('\r') >= 0) return undefined;
+    const { at, removed, inserted } = view;
+    const d = inserted.length - removed;
+    const old = this.starts;
+    const starts: number[] = [];
+    let k = 0;
+    // (a line start s follows the line feed at s - 1)
+    while (k < old.length && old[k] <= at) starts.push(old[k++]);
+    for (let j = inserted.indexOf('\n'); j >= 0; j = inserted.indexOf('\n', j + 1)) starts.push(at + j + 1);
+    while (k < old.length && old[k] <= at + removed) k++;
+    while (k < old.length) starts.push(old[k++] + d);
+    return new LineIndex(view.text, { starts, cr: false });
   }
   get lineCount(): number { return this.starts.length; }
   positionAt(offset: number): Position {

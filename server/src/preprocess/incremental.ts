@@ -428,6 +428,7 @@ export function reprocessEdit(record: RunRecord, host: IncrementalHost): { resul
     macroUses: uses,
     inactiveRanges: moved.inactiveRanges,
   };
+  if (view) result.edited = { file: changed, view };
   const texts = new Map(record.texts);
   texts.set(changed, newText);
   return { result, record: { ...record, result, segs, texts, table }, changed };

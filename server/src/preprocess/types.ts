@@ -2,6 +2,7 @@
 // includes) -> one expanded output text + a source map back to the user's files.
 import type { Diagnostic, FileRange } from '../base/diagnostics';
 import type { FileSystem } from '../base/fs';
+import type { EditedText } from '../base/text';
 
 export interface PreprocessOptions {
   fs: FileSystem;
@@ -109,4 +110,6 @@ export interface PreprocessResult {
   macroUses: MacroUse[];
   /** Ranges of inactive #if branches per file (for greying out in editors). */
   inactiveRanges: FileRange[];
+  /** A keystroke's result made from the last one (preprocess/incremental.ts): the file edited and its new text's view. */
+  edited?: { file: string; view: EditedText };
 }
