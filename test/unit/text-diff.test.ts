@@ -16,6 +16,20 @@ function rng(seed: number): () => number {
   return () => ((x = (Math.imul(x, 1664525) + 1013904223) >>> 0) / 2 ** 32);
 }
 
+/** `steps` random edits of `base`, each noted (with what it put in when `inserted`): the last text. */
+function notedEdits(base: string, steps: number, rnd: () => number, pick: (n: number) => string, inserted: boolean): string {
+  let t = base;
+  for (let k = 0; k < steps; k++) {
+    const at = Math.floor(rnd() * (t.length + 1));
+    const removed = Math.floor(rnd() * Math.min(4, t.length - at + 1));
+    const ins = pick(Math.floor(rnd() * 3));
+    const next = t.slice(0, at) + ins + t.slice(at + removed);
+    noteEdit(t, next, at, removed, inserted ? ins : undefined);
+    t = next;
+  }
+  return t;
+}
+
 test('diffBounds: after noted edits (one, or a chain of up to four), the same prefix and suffix as the full comparison', () => {
   const rnd = rng(7);
   // a small alphabet makes edits whose text repeats what is next to them (the diff is then longer than the edit)
@@ -24,15 +38,7 @@ test('diffBounds: after noted edits (one, or a chain of up to four), the same pr
   for (let round = 0; round < 400; round++) {
     forgetEdits();
     const base = pick(5 + Math.floor(rnd() * 300));
-    let t = base;
-    const steps = 1 + Math.floor(rnd() * 4);
-    for (let k = 0; k < steps; k++) {
-      const at = Math.floor(rnd() * (t.length + 1));
-      const removed = Math.floor(rnd() * Math.min(4, t.length - at + 1));
-      const next = t.slice(0, at) + pick(Math.floor(rnd() * 3)) + t.slice(at + removed);
-      noteEdit(t, next, at, removed);
-      t = next;
-    }
+    const t = notedEdits(base, 1 + Math.floor(rnd() * 4), rnd, pick, false);
     const before = notedEditCount();
     assert.deepEqual(diffBounds(base, t), full(base, t), `round ${round}`);
     if (notedEditCount() < before) noted++;
@@ -101,6 +107,9 @@ test('EditedText: the characters and slices of the string one edit made, read fr
     const v = new EditedText(base, text, at, removed, inserted);
     assert.equal(v.length, text.length);
     for (let i = -2; i <= text.length + 1; i++) assert.ok(Object.is(v.charCodeAt(i), text.charCodeAt(i)), `round ${round} at ${i}`);
+    // sameAs: === on the text, for the text, the old one, and the text with one character changed
+    const other = text.length ? text.slice(0, text.length >> 1) + '#' + text.slice((text.length >> 1) + 1) : 'x';
+    for (const c of [text.split('').join(''), base, other]) assert.equal(v.sameAs(c), c === text, `round ${round} sameAs`);
     for (let k = 0; k < 20; k++) {
       const a = Math.floor(rnd() * (text.length + 1));
       const b = a + Math.floor(rnd() * (text.length - a + 1));
@@ -116,16 +125,7 @@ test('diffBounds with a note that says what was put in: the same bounds, and the
   for (let round = 0; round < 400; round++) {
     forgetEdits();
     const base = pick(5 + Math.floor(rnd() * 300));
-    let t = base;
-    const steps = 1 + Math.floor(rnd() * 2);
-    for (let k = 0; k < steps; k++) {
-      const at = Math.floor(rnd() * (t.length + 1));
-      const removed = Math.floor(rnd() * Math.min(4, t.length - at + 1));
-      const ins = pick(Math.floor(rnd() * 3));
-      const next = t.slice(0, at) + ins + t.slice(at + removed);
-      noteEdit(t, next, at, removed, ins);
-      t = next;
-    }
+    const t = notedEdits(base, 1 + Math.floor(rnd() * 2), rnd, pick, true);
     const notes = notedEditCount();
     const r = diffBounds(base, t);
     assert.deepEqual({ p: r.p, s: r.s }, full(base, t), `round ${round}`);

@@ -95,7 +95,7 @@ export function flatten(s: string): string {
  * Length of the longest common prefix of a and b (blocks compared as slices first: fast on long texts); `from`: the
  * first characters already known equal.
  */
-export function commonPrefix(a: string, b: string, from = 0): number {
+export function commonPrefix(a: string, b: TextReader, from = 0): number {
   const n = Math.min(a.length, b.length);
   const B = 2048;
   let i = Math.min(from, n);
@@ -105,7 +105,7 @@ export function commonPrefix(a: string, b: string, from = 0): number {
 }
 
 /** Length of the longest common suffix of a and b, at most max; `from`: the last characters already known equal. */
-export function commonSuffix(a: string, b: string, max: number, from = 0): number {
+export function commonSuffix(a: string, b: TextReader, max: number, from = 0): number {
   const la = a.length;
   const lb = b.length;
   const B = 2048;
@@ -184,11 +184,13 @@ export function mayHoldCR(t: string): boolean {
 export function sameString(s: string, t: string): boolean {
   if (s.length !== t.length) return false;
   const k = notedTo(t);
-  const e = k >= 0 ? notedEdits[k] : undefined;
-  if (e?.inserted === undefined) return s === t;
-  const a = e.prefix;
-  const n = e.inserted.length;
-  return s.slice(0, a) === e.from.slice(0, a) && s.slice(a, a + n) === e.inserted && s.slice(a + n) === e.from.slice(e.from.length - e.suffix);
+  const view = k >= 0 ? noteView(notedEdits[k]) : undefined;
+  return view ? view.sameAs(s) : s === t;
+}
+
+/** The view of a note's new text, when the note says what was put in. */
+function noteView(e: NotedEdit): EditedText | undefined {
+  return e.inserted === undefined ? undefined : new EditedText(e.from, e.to, e.prefix, e.from.length - e.prefix - e.suffix, e.inserted);
 }
 
 /** What a diff reads of a text: a string, or the view of an edited one (EditedText). */
@@ -227,26 +229,17 @@ export function diffBounds(a: string, b: string): { p: number; s: number; view?:
     if (e.from.length === a.length && e.from === a) {
       known = { prefix, suffix };
       // one note that says what was put in: b's characters are read from a and that, b itself is never read
-      if (used.length === 1 && e.inserted !== undefined) view = new EditedText(a, b, e.prefix, a.length - e.prefix - e.suffix, e.inserted);
+      if (used.length === 1) view = noteView(e);
       break;
     }
     cur = e.from;
   }
   // the texts the notes led through are of no more use: the next diff starts from b
   if (known) for (const k of used.sort((x, y) => y - x)) notedEdits.splice(k, 1);
-  if (view) {
-    // (what the comparisons below give, with b's characters taken from the view)
-    let p = Math.min(known!.prefix, n);
-    while (p < n && a.charCodeAt(p) === view.charCodeAt(p)) p++;
-    const la = a.length;
-    const lb = view.length;
-    const max = n - p;
-    let s = Math.min(known!.suffix, max);
-    while (s < max && a.charCodeAt(la - 1 - s) === view.charCodeAt(lb - 1 - s)) s++;
-    return { p, s, view };
-  }
-  const p = commonPrefix(a, b, known?.prefix);
-  return { p, s: commonSuffix(a, b, n - p, known?.suffix) };
+  // (b's characters taken from its view when there is one)
+  const p = commonPrefix(a, view ?? b, known?.prefix);
+  const s = commonSuffix(a, view ?? b, n - p, known?.suffix);
+  return view ? { p, s, view } : { p, s };
 }
 
 /**
@@ -283,6 +276,14 @@ export class EditedText {
     out += this.inserted.slice(Math.max(a, at) - at, Math.min(b, end) - at);
     if (b > end) out += this.base.slice(end - this.d, b - this.d);
     return out;
+  }
+
+  /** s === text, s compared with the old text's parts and the inserted one */
+  sameAs(s: string): boolean {
+    const { at, inserted } = this;
+    const n = inserted.length;
+    return s.length === this.length && s.slice(0, at) === this.base.slice(0, at) && s.slice(at, at + n) === inserted &&
+      s.slice(at + n) === this.base.slice(at + this.removed);
   }
 }
 
