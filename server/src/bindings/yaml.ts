@@ -1,6 +1,11 @@
 // Reading binding YAML (Linux dt-schema and Zephyr) with positions. Duplicate keys are errors, as in
 // dt-schema's loader (ruamel, allow_duplicate_keys = False) and in Zephyr's edtlib.
-import { isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import type { Document, Node as YamlNode } from 'yaml';
+
+/** the yaml package, loaded at the first binding file parsed (a run with its bindings cached parses none) */
+function yaml(): typeof import('yaml') {
+  return require('yaml') as typeof import('yaml');
+}
 
 export interface YamlFile {
   /** the document as plain JSON-like data (undefined when the text does not parse) */
@@ -19,6 +24,7 @@ function quoteLoneDashes(text: string): string {
 }
 
 export function parseYaml(text: string): YamlFile {
+  const { parseDocument } = yaml();
   let doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, keepSourceTokens: false });
   if (doc.errors.some((e) => e.code === 'BLOCK_IN_FLOW')) {
     const retry = parseDocument(quoteLoneDashes(text), { uniqueKeys: true, prettyErrors: false });
@@ -37,6 +43,7 @@ export function parseYaml(text: string): YamlFile {
 
 /** The YAML node at a path of keys / indexes (undefined when absent). */
 export function nodeAt(doc: Document, path: (string | number)[]): YamlNode | undefined {
+  const { isMap, isPair, isScalar, isSeq } = yaml();
   let cur: unknown = doc.contents;
   for (const k of path) {
     if (isMap(cur)) {
@@ -52,6 +59,7 @@ export function nodeAt(doc: Document, path: (string | number)[]): YamlNode | und
 /** Offset range of the key of `path` (its last element) in its map, or of the node itself for an index. */
 export function keyRangeAt(doc: Document, path: (string | number)[]): [number, number] | undefined {
   if (path.length === 0) return undefined;
+  const { isMap, isPair, isScalar } = yaml();
   const parent = nodeAt(doc, path.slice(0, -1));
   const last = path[path.length - 1];
   if (isMap(parent)) {
@@ -65,6 +73,7 @@ export function keyRangeAt(doc: Document, path: (string | number)[]): [number, n
 
 /** Every key of a map at `path` with its offset range. */
 export function mapKeyRanges(doc: Document, path: (string | number)[]): Map<string, [number, number]> {
+  const { isMap, isPair, isScalar } = yaml();
   const out = new Map<string, [number, number]>();
   const n = path.length ? nodeAt(doc, path) : (doc.contents as YamlNode | null);
   if (!isMap(n)) return out;

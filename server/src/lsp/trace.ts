@@ -46,7 +46,7 @@ export function startLagMonitor(): void {
   const gc = new PerformanceObserver((list) => {
     for (const e of list.getEntries()) {
       const kind = (e as unknown as { detail?: { kind?: number } }).detail?.kind;
-      if (e.duration >= MIN_MS / 2) sink(`trace gc kind ${kind} ${e.duration.toFixed(1)} ms`);
+      if (e.duration >= MIN_MS / 2) sink(`trace gc kind ${kind} ${e.duration.toFixed(1)} ms at ${(performance.timeOrigin + e.startTime).toFixed(2)}`);
     }
   });
   gc.observe({ entryTypes: ['gc'] });

@@ -1,6 +1,5 @@
 // Small YAML files of a workspace (west.yml, zephyr/module.yml, board yaml, build_info.yml, snippet.yml)
 // read through the FileSystem. Never throws: a missing or broken file is undefined.
-import { parse } from 'yaml';
 import type { FileSystem } from '../base/fs';
 
 export type YamlMap = Record<string, unknown>;
@@ -9,6 +8,8 @@ export function readYaml(fs: FileSystem, path: string): unknown {
   const r = fs.readFile(path);
   if (!r.ok) return undefined;
   try {
+    // (the yaml package loaded at the first YAML file: a Linux board's run reads none)
+    const { parse } = require('yaml') as typeof import('yaml');
     return parse(r.text, { uniqueKeys: false, maxAliasCount: 100, strict: false });
   } catch {
     return undefined;

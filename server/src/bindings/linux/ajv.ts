@@ -2,14 +2,35 @@
 // custom keyword (`typeSize`: the integer size a value was decoded with) and Python's regex dialect. oneOf and
 // anyOf keep the errors of their branches in the error's params (`context`), as python-jsonschema does, so
 // that a failed alternative is reported once, like dt-validate reports it.
-import Ajv2019 from 'ajv/dist/2019';
-import { _, type CodeKeywordDefinition, type KeywordCxt, type KeywordErrorDefinition, type ValidateFunction } from 'ajv';
+import type Ajv2019 from 'ajv/dist/2019';
+import type { CodeKeywordDefinition, KeywordCxt, KeywordErrorDefinition, ValidateFunction } from 'ajv';
 import type { DataValidationCxt } from 'ajv/dist/types';
-import N from 'ajv/dist/compile/names';
-import { evaluatedPropsToName } from 'ajv/dist/compile/util';
-import { Name } from 'ajv/dist/compile/codegen';
 import { pythonRegex } from './prop-types';
 import { SIZES } from './decode';
+
+/** The parts of ajv used here. */
+interface AjvModules {
+  Ajv2019: typeof import('ajv/dist/2019').default;
+  _: typeof import('ajv')._;
+  N: typeof import('ajv/dist/compile/names').default;
+  evaluatedPropsToName: typeof import('ajv/dist/compile/util').evaluatedPropsToName;
+  Name: typeof import('ajv/dist/compile/codegen').Name;
+}
+let modules: AjvModules | undefined;
+
+/**
+ * ajv, loaded when the first validator is made (createAjv): a CLI run whose node findings are all cached never
+ * makes one, and its start does not pay for ajv's modules (issue 17, cold start).
+ */
+function ajvModules(): AjvModules {
+  return (modules ??= {
+    Ajv2019: (require('ajv/dist/2019') as typeof import('ajv/dist/2019')).default,
+    _: (require('ajv') as typeof import('ajv'))._,
+    N: (require('ajv/dist/compile/names') as typeof import('ajv/dist/compile/names')).default,
+    evaluatedPropsToName: (require('ajv/dist/compile/util') as typeof import('ajv/dist/compile/util')).evaluatedPropsToName,
+    Name: (require('ajv/dist/compile/codegen') as typeof import('ajv/dist/compile/codegen')).Name,
+  });
+}
 
 /** Python's `re` syntax that JS reads differently. */
 export function regExpEngine(pattern: string, flags: string): RegExp {
@@ -44,6 +65,7 @@ export interface DtAjv {
  */
 function materializeEvaluated(cxt: KeywordCxt): void {
   const it = cxt.it;
+  const { Name, evaluatedPropsToName } = ajvModules();
   // also when none are known yet: a branch would otherwise declare the run-time object only on its own path
   if (it.opts.unevaluated && it.props !== true && !(it.props instanceof Name)) it.props = evaluatedPropsToName(cxt.gen, it.props);
 }
@@ -54,6 +76,7 @@ function materializeEvaluated(cxt: KeywordCxt): void {
  * (`context`), as python-jsonschema does, so that a failed alternative is reported once.
  */
 function rewrap(ajv: Ajv2019, keyword: string, withContext: boolean): void {
+  const { _, N } = ajvModules();
   const def = ajv.getKeyword(keyword);
   if (!def || typeof def !== 'object' || !('code' in def)) return;
   const orig = def as CodeKeywordDefinition;
@@ -110,7 +133,8 @@ export function createAjv(
   simple?: SimpleChecker,
   simpleProps?: (spec: SimpleProps, data: unknown, cxt: DataValidationCxt) => true | unknown[],
 ): Ajv2019 {
-  const ajv = new Ajv2019({
+  const { Ajv2019: Ajv, _ } = ajvModules();
+  const ajv = new Ajv({
     strict: false,
     allErrors: true,
     validateSchema: false,

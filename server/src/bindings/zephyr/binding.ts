@@ -3,7 +3,7 @@
 // -blocklist and child-binding filters), merged so that the including file wins and a changed value is an
 // error; `child-binding:`; `bus:` / `on-bus:`; the closed set of keys edtlib accepts. Only files that mention
 // a compatible of the tree are read, as edtlib does. Load problems are collected (edtlib stops at the first).
-import { parseDocument, type CollectionTag, type Document, type ScalarTag } from 'yaml';
+import type { CollectionTag, Document, ScalarTag } from 'yaml';
 import type { FileSystem } from '../../base/fs';
 import { basename, join } from '../../base/paths';
 import { keyRangeAt } from '../yaml';
@@ -257,7 +257,8 @@ export class ZephyrBindings {
   doc(file: string): Document | undefined {
     if (this.docs.has(file)) return this.docs.get(file) ?? undefined;
     const t = this.text(file);
-    const d = t === undefined ? null : parseDocument(t, { version: '1.1', uniqueKeys: false, customTags: includeTags, prettyErrors: false });
+    // (the yaml package loaded at the first binding read: a Linux board's run reads none)
+    const d = t === undefined ? null : (require('yaml') as typeof import('yaml')).parseDocument(t, { version: '1.1', uniqueKeys: false, customTags: includeTags, prettyErrors: false });
     this.docs.set(file, d);
     return d ?? undefined;
   }
