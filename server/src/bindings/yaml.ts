@@ -1,11 +1,7 @@
 // Reading binding YAML (Linux dt-schema and Zephyr) with positions. Duplicate keys are errors, as in
 // dt-schema's loader (ruamel, allow_duplicate_keys = False) and in Zephyr's edtlib.
 import type { Document, Node as YamlNode } from 'yaml';
-
-/** the yaml package, loaded at the first binding file parsed (a run with its bindings cached parses none) */
-function yaml(): typeof import('yaml') {
-  return require('yaml') as typeof import('yaml');
-}
+import { yamlPackage as yaml } from '../workspace/yaml-file';
 
 export interface YamlFile {
   /** the document as plain JSON-like data (undefined when the text does not parse) */

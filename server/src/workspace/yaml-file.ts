@@ -4,13 +4,21 @@ import type { FileSystem } from '../base/fs';
 
 export type YamlMap = Record<string, unknown>;
 
+let yamlModule: typeof import('yaml') | undefined;
+
+/**
+ * The yaml package, loaded at its first use (here, and for binding files: bindings/yaml.ts, zephyr/binding.ts): a
+ * CLI run of a Linux board whose schemas are cached reads no YAML and does not pay for its modules (issue 17).
+ */
+export function yamlPackage(): typeof import('yaml') {
+  return (yamlModule ??= require('yaml') as typeof import('yaml'));
+}
+
 export function readYaml(fs: FileSystem, path: string): unknown {
   const r = fs.readFile(path);
   if (!r.ok) return undefined;
   try {
-    // (the yaml package loaded at the first YAML file: a Linux board's run reads none)
-    const { parse } = require('yaml') as typeof import('yaml');
-    return parse(r.text, { uniqueKeys: false, maxAliasCount: 100, strict: false });
+    return yamlPackage().parse(r.text, { uniqueKeys: false, maxAliasCount: 100, strict: false });
   } catch {
     return undefined;
   }

@@ -7,6 +7,7 @@ import type { CollectionTag, Document, ScalarTag } from 'yaml';
 import type { FileSystem } from '../../base/fs';
 import { basename, join } from '../../base/paths';
 import { keyRangeAt } from '../yaml';
+import { yamlPackage } from '../../workspace/yaml-file';
 
 export interface ZPropSpec {
   name: string;
@@ -257,8 +258,7 @@ export class ZephyrBindings {
   doc(file: string): Document | undefined {
     if (this.docs.has(file)) return this.docs.get(file) ?? undefined;
     const t = this.text(file);
-    // (the yaml package loaded at the first binding read: a Linux board's run reads none)
-    const d = t === undefined ? null : (require('yaml') as typeof import('yaml')).parseDocument(t, { version: '1.1', uniqueKeys: false, customTags: includeTags, prettyErrors: false });
+    const d = t === undefined ? null : yamlPackage().parseDocument(t, { version: '1.1', uniqueKeys: false, customTags: includeTags, prettyErrors: false });
     this.docs.set(file, d);
     return d ?? undefined;
   }
