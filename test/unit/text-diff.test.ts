@@ -199,6 +199,9 @@ test('LineIndex.afterEdit: the index of the text one edit made, from the last in
     assert.equal(next.text, text);
     assert.equal(next.lineCount, fresh.lineCount, `round ${round}`);
     for (let o = -1; o <= text.length + 1; o++) assert.deepEqual(next.positionAt(o), fresh.positionAt(o), `round ${round} at ${o}`);
+    for (let line = -1; line <= fresh.lineCount; line++) {
+      for (const character of [0, 1, 3, 1000]) assert.equal(next.offsetAt({ line, character }), fresh.offsetAt({ line, character }), `round ${round} line ${line}`);
+    }
   }
   assert.ok(made > 150, `${made} made from the last index`);
   // an index of another text: none

@@ -40,13 +40,20 @@ export class LineIndex {
     const { at, removed, inserted } = view;
     const d = inserted.length - removed;
     const old = this.starts;
-    const starts: number[] = [];
-    let k = 0;
-    // (a line start s follows the line feed at s - 1)
-    while (k < old.length && old[k] <= at) starts.push(old[k++]);
-    for (let j = inserted.indexOf('\n'); j >= 0; j = inserted.indexOf('\n', j + 1)) starts.push(at + j + 1);
-    while (k < old.length && old[k] <= at + removed) k++;
-    while (k < old.length) starts.push(old[k++] + d);
+    // (a line start s follows the line feed at s - 1) the starts up to the edit are kept, those after the removed text
+    // move; the array is made at its final length (it is a keystroke's: grown by push, a 6,000-line .dtsi's index
+    // allocated twice its size)
+    const k0 = startsUpTo(old, at);
+    const k1 = startsUpTo(old, at + removed);
+    let added = 0;
+    for (let j = inserted.indexOf('\n'); j >= 0; j = inserted.indexOf('\n', j + 1)) added++;
+    const n = k0 + added + old.length - k1;
+    // (V8 makes an array asked for at more than ~100,000 elements a dictionary: such a one grows as it is written)
+    const starts: number[] = n <= 50_000 ? new Array<number>(n) : [];
+    let w = 0;
+    for (let k = 0; k < k0; k++) starts[w++] = old[k];
+    for (let j = inserted.indexOf('\n'); j >= 0; j = inserted.indexOf('\n', j + 1)) starts[w++] = at + j + 1;
+    for (let k = k1; k < old.length; k++) starts[w++] = old[k] + d;
     return new LineIndex(view.text, { starts, cr: false });
   }
   get lineCount(): number { return this.starts.length; }
@@ -70,6 +77,17 @@ export class LineIndex {
     while (lineEnd > lineStart && (this.text.charCodeAt(lineEnd - 1) === 10 || this.text.charCodeAt(lineEnd - 1) === 13)) lineEnd--;
     return Math.min(lineStart + Math.max(0, pos.character), lineEnd);
   }
+}
+
+/** How many of the ascending `starts` are <= o. */
+function startsUpTo(starts: number[], o: number): number {
+  let lo = 0;
+  let hi = starts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (starts[mid] <= o) lo = mid + 1; else hi = mid;
+  }
+  return lo;
 }
 
 /**

@@ -213,8 +213,10 @@ export class ServerContexts {
     const read = ctx.analysis.readVersions;
     if (!read) return false;
     const fs = this.s.fs;
-    for (const [f, v] of read) if ((fs.versionOf(f) ?? null) !== v) return true;
-    return false;
+    // (asked several times after every keystroke: forEach makes no [file, version] pair per file)
+    let stale = false;
+    read.forEach((v, f) => { if (!stale && (fs.versionOf(f) ?? null) !== v) stale = true; });
+    return stale;
   }
 
   /**
@@ -226,11 +228,14 @@ export class ServerContexts {
     return undefined;
   }
 
-  /** Which context's diagnostics a file shows: its own choice when open, else the first active context reading it. */
-  ownerOf(file: string): Context | undefined {
+  /**
+   * Which context's diagnostics a file shows: its own choice when open, else the first active context reading it.
+   * `active`: activeRoots(), when the caller asks about many files at once.
+   */
+  ownerOf(file: string, active: Set<string> = this.activeRoots()): Context | undefined {
     const choice = this.docContext.get(file);
     if (choice) return this.byRoot.get(choice.root);
-    for (const root of this.activeRoots()) {
+    for (const root of active) {
       const ctx = this.byRoot.get(root);
       if (ctx && ctx.files.has(file)) return ctx;
     }

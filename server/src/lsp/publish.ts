@@ -9,9 +9,11 @@ import { publishDiagnosticsJson } from './transport';
 import type { DtsServer } from './server';
 
 const MODEL_OVERRIDE_KEY = '["model-override"';
+/** the list of a file without diagnostics (only read: one array, so that its publish memo holds at once) */
+const NO_DIAGNOSTICS: readonly Diagnostic[] = Object.freeze([]);
 
 interface PublishMemo {
-  diags: Diagnostic[];
+  diags: readonly Diagnostic[];
   key: string;
   lsp: unknown[];
   /** the line index of each file the conversion read */
@@ -20,7 +22,7 @@ interface PublishMemo {
 }
 
 /** Equal lists of diagnostics, as far as their conversion reads them (not `node` and `property`). */
-function sameDiagnostics(a: Diagnostic[], b: Diagnostic[]): boolean {
+function sameDiagnostics(a: readonly Diagnostic[], b: readonly Diagnostic[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) {
     const x = a[i];
@@ -55,16 +57,22 @@ export class DiagnosticsPublisher {
   publish(status = true): void {
     const s = this.s;
     if (s.isShuttingDown) return;
-    const want = new Map<string, { ctx: Context; diags: Diagnostic[] }>();
+    const want = new Map<string, { ctx: Context; diags: readonly Diagnostic[] }>();
     const skip = new Set<string>();
+    // (this runs after every keystroke's analysis, before its diagnostics go out: the files are visited where they
+    // are, not copied into a set per context, and the open documents' contexts are listed once)
+    const active = s.contexts.activeRoots();
     for (const ctx of s.contexts.byRoot.values()) {
       const stale = s.contexts.isStale(ctx);
-      for (const file of new Set([...ctx.files, ...ctx.diagnosticsByFile.keys()])) {
-        if (want.has(file) || skip.has(file)) continue;
-        if (s.contexts.ownerOf(file) !== ctx) continue;
-        if (stale) { skip.add(file); continue; } // keep what was published until a fresh result
-        want.set(file, { ctx, diags: ctx.diagnosticsByFile.get(file) ?? [] });
-      }
+      const visit = (file: string): void => {
+        if (want.has(file) || skip.has(file)) return;
+        if (s.contexts.ownerOf(file, active) !== ctx) return;
+        if (stale) { skip.add(file); return; } // keep what was published until a fresh result
+        want.set(file, { ctx, diags: ctx.diagnosticsByFile.get(file) ?? NO_DIAGNOSTICS });
+      };
+      // (the context's files, then the other files it has diagnostics for)
+      ctx.files.forEach(visit);
+      ctx.diagnosticsByFile.forEach((_, file) => { if (!ctx.files.has(file)) visit(file); });
     }
     for (const [file, { ctx, diags }] of want) {
       // the lists of a context are new arrays after each of its analyses: the same array converts the same, and so
@@ -97,14 +105,14 @@ export class DiagnosticsPublisher {
       if (s.stats.firstDiagnosticsMs < 0 && lsp.length >= 0) s.stats.firstDiagnosticsMs = Date.now() - s.startedAt;
     }
     if (status) this.sendContextStatus();
-    // files no context owns any more (closed board, removed include): clear
-    for (const file of [...this.published.keys()]) {
-      if (want.has(file) || skip.has(file)) continue;
-      if (this.published.get(file)!.startsWith(MODEL_OVERRIDE_KEY)) continue;
+    // files no context owns any more (closed board, removed include): clear (a Map's forEach may delete the entry it is at)
+    this.published.forEach((key, file) => {
+      if (want.has(file) || skip.has(file)) return;
+      if (key.startsWith(MODEL_OVERRIDE_KEY)) return;
       this.published.delete(file);
       this.publishMemo.delete(file);
       void s.connection.sendDiagnostics({ uri: pathToUri(file), diagnostics: [] }).catch(() => undefined);
-    }
+    });
   }
 
   /**
@@ -141,7 +149,7 @@ export class DiagnosticsPublisher {
    * places) and every file the conversion read has the same line index now (an analysis keeps a file's index while
    * its text is the same: AnalysisHost.lineIndexOf), the LSP list is the same.
    */
-  private sameConversion(memo: PublishMemo, ctx: Context, diags: Diagnostic[]): boolean {
+  private sameConversion(memo: PublishMemo, ctx: Context, diags: readonly Diagnostic[]): boolean {
     if (memo.relatedSupported !== this.relatedSupported || !sameDiagnostics(memo.diags, diags)) return false;
     for (const [f, idx] of memo.indexes) if (idx === undefined || this.lineIndexFor(ctx, f) !== idx) return false;
     return true;

@@ -5,6 +5,7 @@
 // are interpreted). The result of a node is cached by a hash of its decoded
 // subtree, so an edit re-validates only the nodes whose subtree changed.
 import type { ErrorObject, ValidateFunction } from 'ajv';
+import { Hash64 } from '../../base/hash';
 import { unpackTree, type FlatNode, type PackedTree } from '../flatten';
 import { SchemaCompiler } from './compiler';
 
@@ -80,35 +81,19 @@ function hashString(s: string, seed = 0): number {
   return 4294967296 * (2097151 & h2) + (h1 >>> 0);
 }
 
-/** A hash of a tree in DTB form: every node's path, property names and value bytes (two 32-bit halves). */
+/** A hash of a tree in DTB form: every node's path, property names and value bytes. */
 function treeHash(flat: FlatNode[]): string {
-  let h1 = 0x811c9dc5;
-  let h2 = 0x2545f491;
-  const str = (s: string): void => {
-    for (let i = 0; i < s.length; i++) {
-      const c = s.charCodeAt(i);
-      h1 = Math.imul(h1 ^ c, 16777619);
-      h2 = Math.imul(h2 ^ c, 2246822519);
-    }
-    h1 = Math.imul(h1 ^ 0xff, 16777619);
-    h2 = Math.imul(h2 ^ 0xff, 2246822519);
-  };
+  const h = new Hash64();
   let bytes = 0;
   for (const n of flat) {
-    str(n.path);
+    h.text(n.path).int(n.names.length);
     n.names.forEach((k, i) => {
-      str(k);
       const v = n.values[i];
-      for (let j = 0; j < v.length; j++) {
-        h1 = Math.imul(h1 ^ v[j], 16777619);
-        h2 = Math.imul(h2 ^ v[j], 2246822519);
-      }
-      str(String(v.length));
+      h.text(k).bytes(v);
       bytes += v.length;
     });
-    str('}');
   }
-  return `${flat.length}:${bytes}:${(h1 >>> 0).toString(16)}${(h2 >>> 0).toString(16)}`;
+  return `${flat.length}:${bytes}:${h.hex()}`;
 }
 
 function valueKey(v: unknown): string {
@@ -252,12 +237,11 @@ export class LinuxValidator {
    * native hash of its three parts, and a tree validated before is not unpacked at all.
    */
   validatePacked(t: PackedTree): Finding[] {
-    // node:crypto loaded here only: its start (OpenSSL's) costs a one-board CLI run ~4 ms it never needs
-    const { createHash } = require('node:crypto') as typeof import('node:crypto');
-    const h = createHash('sha1').update(t.names).update(new Uint8Array(t.layout.buffer, t.layout.byteOffset, t.layout.byteLength)).update(t.data);
+    // (a hash in JavaScript: see base/hash.ts)
+    const h = new Hash64().text(t.names).ints(t.layout).bytes(t.data);
     let nodes = 0;
     for (let i = 0; i < t.layout.length; nodes++) i += 2 + 2 * t.layout[i + 1];
-    return this.validateTree(`\0packed\0${nodes}:${t.data.length}:${h.digest('hex')}`, nodes, () => unpackTree(t));
+    return this.validateTree(`\0packed\0${nodes}:${t.data.length}:${h.hex()}`, nodes, () => unpackTree(t));
   }
 
   private validateTree(treeKey: string, nodes: number, flatOf: () => FlatNode[]): Finding[] {
