@@ -5,6 +5,9 @@
 //   npm run soak -- --seed 7 --steps 300          another session, shorter
 //   npm run soak -- --boards small                the two smaller boards (the CI run)
 //   npm run soak -- --fixtures                    the test fixtures' boards (no kernel tree needed)
+//   npm run soak -- --zephyr                      two Zephyr boards and their SoC .dtsi in the west workspace of
+//                                                 ../shared/corpus/zephyr or $DTS_SHARED (CRLF line ends, Zephyr
+//                                                 include paths and bindings, a HAL module's pinctrl)
 //   npm run soak -- --seeds 1-5                   several sessions, one after the other
 //   --check-every N (default 40)   --check-from S (a quiet point after every step from S on)
 //     --seconds S (stop a session early)   --trace (print every operation)
@@ -34,6 +37,23 @@ const KERNEL_SETS: Record<string, string[]> = {
   ],
 };
 
+/** Zephyr boards, their pin control .dtsi and SoC .dtsi (in the workspace of ../shared/corpus/zephyr). */
+const ZEPHYR_SET = [
+  'zephyr/boards/arm/nrf52840dk_nrf52840/nrf52840dk_nrf52840.dts', 'zephyr/boards/arm/nrf52840dk_nrf52840/nrf52840dk_nrf52840-pinctrl.dtsi',
+  'zephyr/dts/arm/nordic/nrf52840.dtsi',
+  'zephyr/boards/arm/nucleo_f429zi/nucleo_f429zi.dts', 'zephyr/dts/arm/st/f4/stm32f4.dtsi',
+];
+
+/** The west workspace of the Zephyr corpus (../shared beside the repo, or $DTS_SHARED), or undefined. */
+function zephyrWorkspace(): string | undefined {
+  for (const shared of [process.env.DTS_SHARED, path.resolve(REPO, '../shared')]) {
+    if (!shared) continue;
+    const ws = path.join(shared, 'corpus/zephyr');
+    if (fs.existsSync(path.join(ws, '.west/config'))) return ws;
+  }
+  return undefined;
+}
+
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
   return i >= 0 ? process.argv[i + 1] : undefined;
@@ -51,6 +71,14 @@ async function main(): Promise<void> {
   if (process.argv.includes('--fixtures')) {
     workspace = path.join(REPO, 'test/fixtures/lsp');
     files = ['board-a.dts', 'board-b.dts', 'soc.dtsi', 'lone.dtsi'].map((f) => path.join(workspace, f));
+  } else if (process.argv.includes('--zephyr')) {
+    const ws = zephyrWorkspace();
+    if (!ws) {
+      console.log('soak --zephyr: skipped (needs ../shared/corpus/zephyr or $DTS_SHARED)');
+      return;
+    }
+    workspace = ws;
+    files = ZEPHYR_SET.map((f) => path.join(ws, f));
   } else {
     const kernel = ensureKernelTree();
     workspace = path.join(kernel, 'arch/arm64/boot/dts');
@@ -77,7 +105,7 @@ async function main(): Promise<void> {
     if (r.mismatches.length || r.requestErrors.length || !r.serverAlive) {
       failed = true;
       const out = path.resolve(`soak-failure-${seed}.json`);
-      fs.writeFileSync(out, JSON.stringify({ seed, files, workspace, mismatches: r.mismatches, requestErrors: r.requestErrors, serverAlive: r.serverAlive, trace: r.trace }, null, 1));
+      fs.writeFileSync(out, JSON.stringify({ seed, files, workspace, mismatches: r.mismatches, requestErrors: r.requestErrors, serverAlive: r.serverAlive, trace: r.trace, edits: r.edits }, null, 1));
       console.log(`  details and the operations in ${out}`);
     }
   }

@@ -57,6 +57,8 @@ export interface SoakResult {
   ops: Record<string, number>;
   /** the operations made, in order (to replay a failure by hand) */
   trace: string[];
+  /** every edit in full (the trace shortens inserted texts), for a replay */
+  edits: { step: number; file: string; start: number; end: number; text: string }[];
   serverAlive: boolean;
   /** RSS (bytes) at rest at the end, and with the documents just opened (options.memory) */
   rssAtRest?: number;
@@ -79,7 +81,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
   const c = new LspClient();
   const open = new Map<string, Doc>();
   const result: SoakResult = {
-    seed: o.seed, steps: 0, checks: 0, compared: 0, mismatches: [], requestErrors: [], ops: {}, trace: [], serverAlive: true,
+    seed: o.seed, steps: 0, checks: 0, compared: 0, mismatches: [], requestErrors: [], ops: {}, trace: [], edits: [], serverAlive: true,
   };
   const note = (op: string, detail: string): void => {
     result.ops[op] = (result.ops[op] ?? 0) + 1;
@@ -99,6 +101,10 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     note('close', file);
   };
   const edit = async (d: Doc, e: TextEdit, op: string): Promise<void> => {
+    // an LSP position cannot fall between the CR and the LF of a line end (a character past the line's end is its
+    // end, before the CR): an editor never sends one, and the server's documents would put the edit before the CR
+    const inCRLF = (o: number): boolean => d.text.charCodeAt(o - 1) === 13 && d.text.charCodeAt(o) === 10;
+    if (inCRLF(e.start) || inCRLF(e.end)) e = { start: inCRLF(e.start) ? e.start - 1 : e.start, end: inCRLF(e.end) ? e.end - 1 : e.end, text: e.text };
     const range = rangeIn(d.text, e.start, e.end);
     const r = applyEdit(d.text, e);
     d.text = r.text;
@@ -106,6 +112,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     if (d.undo.length > 200) d.undo.shift();
     await c.change(d.file, [{ range, text: e.text }]);
     note(op, `${d.file}@${e.start}-${e.end}:${JSON.stringify(e.text.slice(0, 40))}`);
+    result.edits.push({ step: result.steps, file: d.file, start: e.start, end: e.end, text: e.text });
   };
   const request = async (d: Doc): Promise<void> => {
     const at = int(rnd, d.text.length + 1);

@@ -258,6 +258,32 @@ test('an #include outside the workspace and include paths is refused (/etc/passw
   });
 });
 
+test('a workspace folder opened through a symbolic link: a board\'s includes are not refused as outside it (soak --zephyr)', async () => {
+  const real = fs.mkdtempSync(path.join(os.tmpdir(), 'dts-ws-real-'));
+  const link = `${real}-link`;
+  fs.mkdirSync(path.join(real, 'boards'));
+  fs.writeFileSync(path.join(real, 'boards/board.dts'), '/dts-v1/;\n#include "board-pinctrl.dtsi"\n/ { compatible = "acme,board"; };\n&pins { status = "okay"; };\n');
+  fs.writeFileSync(path.join(real, 'boards/board-pinctrl.dtsi'), '/ { pins: pinctrl { }; };\n');
+  fs.symlinkSync(real, link);
+  const file = path.join(link, 'boards/board.dts');
+  try {
+    await withClient(link, async (c) => {
+      await c.open(file);
+      // (it said: cannot include "board-pinctrl.dtsi": <real>/boards/board-pinctrl.dtsi is outside the workspace and
+      // include paths; and that the label was not found)
+      const diags = await c.waitForDiagnostics(file);
+      assert.deepEqual(diags.map((d) => d.message), []);
+      // an unresolved reference still is one: the board was analysed
+      await c.change(file, [{ range: { start: { line: 3, character: 1 }, end: { line: 3, character: 5 } }, text: 'nope' }]);
+      const after = await c.waitForDiagnostics(file, (d) => d.length > 0);
+      assert.deepEqual(after.map((d) => d.code), ['unresolved-reference']);
+    });
+  } finally {
+    fs.rmSync(link, { force: true });
+    fs.rmSync(real, { recursive: true, force: true });
+  }
+});
+
 test('memory stays flat over 10,000 open/edit/close cycles', async () => {
   const files = Array.from({ length: 20 }, (_, k) => path.join(work, `cycle-${k}.dts`));
   for (const f of files) fs.writeFileSync(f, '/dts-v1/;\n/ { a: n { p = <1>; }; };\n');

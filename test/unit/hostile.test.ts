@@ -268,3 +268,27 @@ test('NodeFileSystem with roots refuses files outside them (e.g. /etc/passwd)', 
   const { diags } = analyze('outside.dts', [dir]);
   assert.deepEqual(diags, [['include-error', 'outside.dts', '/etc/passwd', 'cannot include "/etc/passwd": /etc/passwd is outside the workspace and include paths']]);
 });
+
+test('a workspace reached through a symbolic link: its includes are read (their real paths are its own), a link out of it is not', () => {
+  const real = fs.mkdtempSync(path.join(os.tmpdir(), 'dts-linked-real-'));
+  const link = `${real}-link`;
+  try {
+    fs.mkdirSync(path.join(real, 'boards'));
+    fs.writeFileSync(path.join(real, 'boards/board.dts'), '/dts-v1/;\n#include "soc.dtsi"\n/ { compatible = "acme,board"; };\n&uart { status = "okay"; };\n');
+    fs.writeFileSync(path.join(real, 'boards/soc.dtsi'), '/ { uart: serial { status = "disabled"; }; };\n');
+    fs.symlinkSync(real, link);
+    // a link inside the workspace to a folder outside it
+    fs.symlinkSync(path.dirname(FIXTURES), path.join(real, 'boards/out'));
+    fs.writeFileSync(path.join(real, 'boards/escape.dts'), '/dts-v1/;\n#include "out/hostile/outside.dts"\n/ { };\n');
+    const run = (name: string) => new AnalysisHost(new NodeFileSystem([link]), {}).analyze(path.join(link, 'boards', name)).diagnostics.map((d) => [d.code, d.message]);
+    // (it said: cannot include "soc.dtsi": <real>/boards/soc.dtsi is outside the workspace and include paths)
+    assert.deepEqual(run('board.dts'), []);
+    const escaped = run('escape.dts');
+    assert.equal(escaped.length, 1, JSON.stringify(escaped));
+    assert.equal(escaped[0][0], 'include-error');
+    assert.match(escaped[0][1], /outside the workspace and include paths/);
+  } finally {
+    fs.rmSync(link, { force: true });
+    fs.rmSync(real, { recursive: true, force: true });
+  }
+});

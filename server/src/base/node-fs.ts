@@ -44,7 +44,9 @@ export class NodeFileSystem implements FileSystem {
   private readonly kinds = new Map<string, { kind: StatKind; at: number; usedAt: number }>();
 
   /** When set, only paths under one of these roots may be read. `now`: the clock of the trust window (tests). */
-  constructor(private roots?: string[], private readonly now: () => number = Date.now) {}
+  constructor(private roots?: string[], private readonly now: () => number = Date.now) {
+    this.roots = withRealPaths(roots);
+  }
 
   /** Trust a stat for `ms` (see trustMs); 0 turns it off. */
   setTrustWindow(ms: number): void {
@@ -107,7 +109,7 @@ export class NodeFileSystem implements FileSystem {
 
   /** Change the roots (the language server learns them from the workspace, the settings and the open files). */
   setRoots(roots: string[] | undefined): void {
-    this.roots = roots ? [...new Set(roots)] : undefined;
+    this.roots = withRealPaths(roots);
   }
 
   /** The roots reads are restricted to (undefined: none). */
@@ -331,3 +333,22 @@ export function codeStamp(file: string): string {
   return `${files.length}-${(h >>> 0).toString(16)}`;
 }
 
+/**
+ * The roots, each with the folder it really is when a symbolic link leads to it (a workspace opened as ~/work/zephyr
+ * where ~/work links to another disk): the preprocessor reads an included file by its real path (the file's
+ * identity), which must not be refused as outside the workspace. A link inside a root to a folder outside every
+ * root is still refused: its target is not a root.
+ */
+function withRealPaths(roots: string[] | undefined): string[] | undefined {
+  if (!roots) return undefined;
+  const out = new Set<string>();
+  for (const r of roots) {
+    out.add(r);
+    try {
+      out.add(fs.realpathSync.native(r));
+    } catch {
+      // a root that does not exist (yet): the path alone
+    }
+  }
+  return [...out];
+}
