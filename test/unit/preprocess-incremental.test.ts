@@ -121,6 +121,36 @@ test('a chain of plain edits is replayed edit after edit, each result equal to a
   assert.ok(replayed >= 30);
 });
 
+test('an invocation whose argument list runs to the end of the file: a \')\' typed after it closes the list, as in a fresh run (soak --zephyr seed 5)', () => {
+  const dir = nodeFs.mkdtempSync(path.join(require('node:os').tmpdir(), 'pp-unterminated-'));
+  try {
+    const file = path.join(dir, 'pins.dtsi');
+    // (Zephyr's NRF_PSEL, an argument list left open while typing)
+    const text = '#define PSEL(fun, port, pin) ((fun << 16) | (port << 5) | pin)\n/ {\n\tpins {\n\t\tpsels = <PSEL(SCK, 0, 31>,\n\t\t\t<PSEL(MOSI, 0, 30)>;\n\t\tlow-power;\n\t};\n};\n';
+    nodeFs.writeFileSync(file, text);
+    const { fs, run, cache } = setup(file);
+    const first = run(true);
+    assert.match(first.diagnostics.map((d) => d.message).join('\n'), /unterminated argument list invoking macro "PSEL"/);
+    // a ')' typed after the list, in text the first run copied as it is
+    const p = text.indexOf('low-power') + 3;
+    fs.setOverlay(file, text.slice(0, p) + ')' + text.slice(p));
+    const got = run(true);
+    assert.equal(cache.incremental, 0, 'a full run');
+    assert.deepEqual(ppSnapshot(got), ppSnapshot(run(false)));
+    assert.doesNotMatch(got.diagnostics.map((d) => d.message).join('\n'), /unterminated/);
+    // closed in its place again: the text after it is plain again, and replayed
+    const closed = text.replace('0, 31>', '0, 31)>');
+    fs.setOverlay(file, closed);
+    run(true);
+    const q = closed.indexOf('low-power') + 3;
+    fs.setOverlay(file, closed.slice(0, q) + 'x' + closed.slice(q));
+    assert.deepEqual(ppSnapshot(run(true)), ppSnapshot(run(false)));
+    assert.equal(cache.incremental, 1, 'replayed');
+  } finally {
+    nodeFs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('a new line is not replayed once __LINE__ was expanded; a space is', () => {
   const file = path.join(DIR, 'line.dts');
   const { fs, run, cache } = setup(file);

@@ -20,12 +20,13 @@
 //     before is not the name of a function-like macro (a '(' could open an invocation);
 //   - white space added to or removed from white space in an `#include`, `#if`-family or `#undef` line
 //     (directiveSpaceEdit) leaves the output as it is;
-//   - the number of lines changes only when __LINE__ was never expanded.
+//   - the number of lines changes only when __LINE__ was never expanded;
+//   - no invocation in the file had an argument list that ran to the file's end (a ')' typed later closes it).
 import type { Diagnostic, FileRange } from '../base/diagnostics';
 import type { ReadResult } from '../base/fs';
 import { diffBounds, notedChange, noteEdit, type TextReader } from '../base/text';
 import type { Resolution } from './cache';
-import type { Macro } from './macros';
+import { UNTERMINATED_ARGS, type Macro } from './macros';
 import { withDefinition } from './lazy-define';
 import { blockCommentEnd, DIRECTIVES, isDigit, isHSpace, isIdChar, lineCommentEnd } from './lexer';
 import { SEG_GAP, SEG_VERBATIM, Segments, SourceMapImpl } from './sourcemap';
@@ -376,6 +377,9 @@ export function reprocessEdit(record: RunRecord, host: IncrementalHost): { resul
     newText = r.text;
   }
   if (changed === undefined || record.copies.get(changed) !== 1) return undefined;
+  // an invocation of the file whose argument list ran to its end left its name unexpanded and the text after it copied
+  // as usual: a ')' typed there closes that list (a full run sees it), so no edit of the file is replayed
+  if (record.result.diagnostics.some((d) => d.file === changed && d.code === 'macro-error' && d.message.startsWith(UNTERMINATED_ARGS))) return undefined;
   for (let k = 0; k < record.resolutions.length; k++) {
     const x = record.resolutions[k];
     const found = host.resolve(x.req);

@@ -295,6 +295,9 @@ export interface ExpandIssue {
 
 export class LimitError extends Error {}
 
+/** How the error of an invocation whose argument list runs to the end of its file begins (incremental.ts looks for it). */
+export const UNTERMINATED_ARGS = 'unterminated argument list';
+
 interface Src { stack: Tok[]; reader: FileReader | null }
 
 const MAX_TOKENS_PER_EXPANSION = 500_000;
@@ -419,7 +422,7 @@ export class Expander {
     let count = 0;
     for (;;) {
       const t = next();
-      if (!t) return { error: `unterminated argument list invoking macro "${m.name}"`, end: -1 };
+      if (!t) return { error: `${UNTERMINATED_ARGS} invoking macro "${m.name}"`, end: -1 };
       if (++count > MAX_TOKENS_PER_EXPANSION) throw new LimitError(`argument list of macro "${m.name}" is too long`);
       if (t.k === K.Punct) {
         if (t.t === '(') depth++;
