@@ -12,6 +12,10 @@
 //   --check-every N (default 40)   --check-from S (a quiet point after every step from S on)
 //     --seconds S (stop a session early)   --trace (print every operation)
 //   --memory (the server's RSS at rest at the end of each session, documents still open)
+//   npm run soak -- --replay soak-failure-N.json [--every K] [--root FILE] [--no-bindings]
+//                                                 the failing session's edits in process, the context analysed
+//                                                 after every (K-th) edit against a fresh analysis: the first edit
+//                                                 after which they differ (scripts/soak/replay.ts)
 //   --no-bindings (binding validation off in the server and in the fresh analysis)
 //
 // Exit code 1 on a mismatch, a failed request or a dead server; the failing session's operations are
@@ -19,6 +23,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ensureKernelTree } from './kernel-tree';
+import { replayFailure } from './soak/replay';
 import { runSoak, type SoakResult } from './soak/session';
 
 const REPO = path.resolve(__dirname, '..', '..');
@@ -66,6 +71,17 @@ function seedsOf(spec: string): number[] {
 }
 
 async function main(): Promise<void> {
+  const replay = arg('--replay');
+  if (replay) {
+    const r = replayFailure(replay, Number(arg('--every') ?? 1), arg('--root'), !process.argv.includes('--no-bindings'));
+    if (r.step === undefined) console.log(`replay: ${r.edits} edits, the incremental analysis equals a fresh one after each`);
+    else {
+      console.log(`replay: differs after step ${r.step}, ${r.edit}`);
+      for (const x of r.onlyIncremental) console.log(`  incremental only: ${x}`);
+      for (const x of r.onlyFresh) console.log(`  fresh only:       ${x}`);
+    }
+    process.exit(r.step === undefined ? 0 : 1);
+  }
   let workspace: string;
   let files: string[];
   if (process.argv.includes('--fixtures')) {

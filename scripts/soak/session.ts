@@ -57,7 +57,7 @@ export interface SoakResult {
   ops: Record<string, number>;
   /** the operations made, in order (to replay a failure by hand) */
   trace: string[];
-  /** every edit in full (the trace shortens inserted texts), for a replay */
+  /** every edit in full (the trace shortens inserted texts), for a replay; an opening as start -1 (the disk's text) */
   edits: { step: number; file: string; start: number; end: number; text: string }[];
   serverAlive: boolean;
   /** RSS (bytes) at rest at the end, and with the documents just opened (options.memory) */
@@ -67,12 +67,19 @@ export interface SoakResult {
 
 interface Doc { file: string; text: string; undo: TextEdit[] }
 
-const BINDINGS_CACHE = path.join(process.env.DTS_LSP_CACHE || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'dts-lsp'), 'bindings');
+export const BINDINGS_CACHE = path.join(process.env.DTS_LSP_CACHE || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'dts-lsp'), 'bindings');
 
 /** LSP range of [start, end) in `text`. */
 function rangeIn(text: string, start: number, end: number) {
   const li = new LineIndex(text);
   return { start: li.positionAt(start), end: li.positionAt(end) };
+}
+
+/** A fresh analysis host; with binding validation in process, as dts-check runs it. */
+export function freshHost(ofs: OverlayFileSystem, bindings: boolean, incremental = false): AnalysisHost {
+  if (!bindings) return new AnalysisHost(ofs, { incremental });
+  const b = new BindingsHost(new NodeFileSystem(), { enabled: true, dirs: [], cache: new FolderCache(BINDINGS_CACHE), env: { home: os.homedir(), virtualEnv: process.env.VIRTUAL_ENV } });
+  return new AnalysisHost(ofs, { incremental, bindings: b });
 }
 
 export async function runSoak(o: SoakOptions): Promise<SoakResult> {
@@ -94,6 +101,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     open.set(file, d);
     await c.open(file, d.text);
     note('open', file);
+    result.edits.push({ step: result.steps, file, start: -1, end: -1, text: '' });
   };
   const closeDoc = async (file: string): Promise<void> => {
     open.delete(file);
@@ -132,7 +140,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     const ofs = new OverlayFileSystem(new NodeFileSystem([]));
     for (const d of open.values()) ofs.setOverlay(d.file, d.text);
     // the binding validation the server runs in its worker, here in process (as dts-check runs it)
-    const host = o.noBindings ? new AnalysisHost(ofs, {}) : new AnalysisHost(ofs, { bindings: new BindingsHost(new NodeFileSystem(), { enabled: true, dirs: [], cache: new FolderCache(BINDINGS_CACHE), env: { home: os.homedir(), virtualEnv: process.env.VIRTUAL_ENV } }) });
+    const host = freshHost(ofs, !o.noBindings);
     const analyses = new Map<string, ReturnType<AnalysisHost['analyze']>>();
     for (const d of open.values()) {
       const info = await c.request<{ root: string } | null>('dts/contexts', { textDocument: { uri: uriOf(d.file) } });
