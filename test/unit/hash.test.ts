@@ -30,3 +30,25 @@ test('Hash64: the same parts give the same key; a changed byte, word or characte
   assert.notEqual(key(names, layout, data.subarray(0, 22)), base);
   assert.notEqual(new Hash64().bytes(new Uint8Array(4)).hex(), new Hash64().bytes(new Uint8Array(5)).hex());
 });
+
+test('Hash64: the top bit flipped in two words (two cells 0x80000000 moved) gives another key', () => {
+  // (a lane that only multiplies carries a top-bit difference unchanged to its end: two of them cancelled)
+  const top = 0x80000000 | 0;
+  const words = Int32Array.from([top, 0, 5, 0, 7]);
+  const moved = Int32Array.from([0, top, 5, 0, 7]);
+  const other = Int32Array.from([0, 0, 5, 0, 7]);
+  const keys = new Set([words, moved, other].map((w) => new Hash64().ints(w).hex()));
+  assert.equal(keys.size, 3);
+  // the same in bytes: the top bits of the fourth and eighth byte (two little-endian words)
+  const b = new Uint8Array(12);
+  const c = b.slice();
+  c[3] = 0x80;
+  c[7] = 0x80;
+  assert.notEqual(new Hash64().bytes(b).hex(), new Hash64().bytes(c).hex());
+  for (let i = 0; i < 12; i++) for (let j = i + 1; j < 12; j++) {
+    const d = b.slice();
+    d[i] = 0x80;
+    d[j] = 0x80;
+    assert.notEqual(new Hash64().bytes(d).hex(), new Hash64().bytes(b).hex(), `bytes ${i} and ${j}`);
+  }
+});

@@ -1,5 +1,8 @@
-// A 64-bit key for caches of derived results: two 32-bit FNV-1a lanes with different primes, mixed together at the
-// end. Not cryptographic: what it keys is told apart by its sizes too (the caller puts them in the key). In plain
+// A 64-bit key for caches of derived results: two 32-bit lanes, each an FNV-1a step (xor, multiply by a prime) and a
+// shift of its high bits into its low ones per input unit, mixed together at the end. (Without the shift a lane is a
+// plain product: a difference in only the top bit of a unit survives every later step unchanged, so the same bit
+// flipped in two whole-word units, two cells' 0x80000000, gave the same key.) Not cryptographic: what it keys is told
+// apart by its sizes too (the caller puts them in the key). In plain
 // JavaScript because node:crypto's start (OpenSSL's, and its modules compiled without Node's code cache under the
 // CLI's V8 flags) cost a one-board `dts-check` run ~7 ms, several times the hashing itself.
 
@@ -14,7 +17,9 @@ export class Hash64 {
     for (let i = 0; i < s.length; i++) {
       const c = s.charCodeAt(i);
       h1 = Math.imul(h1 ^ c, 16777619);
+      h1 ^= h1 >>> 15;
       h2 = Math.imul(h2 ^ c, 2246822519);
+      h2 ^= h2 >>> 13;
     }
     this.h1 = h1;
     this.h2 = h2;
@@ -28,7 +33,9 @@ export class Hash64 {
     for (let i = 0; i < a.length; i++) {
       const c = a[i];
       h1 = Math.imul(h1 ^ c, 16777619);
+      h1 ^= h1 >>> 15;
       h2 = Math.imul(h2 ^ c, 2246822519);
+      h2 ^= h2 >>> 13;
     }
     this.h1 = h1;
     this.h2 = h2;
@@ -44,11 +51,15 @@ export class Hash64 {
       const k = i << 2;
       const c = b[k] | (b[k + 1] << 8) | (b[k + 2] << 16) | (b[k + 3] << 24);
       h1 = Math.imul(h1 ^ c, 16777619);
+      h1 ^= h1 >>> 15;
       h2 = Math.imul(h2 ^ c, 2246822519);
+      h2 ^= h2 >>> 13;
     }
     for (let k = n4 << 2; k < b.length; k++) {
       h1 = Math.imul(h1 ^ b[k], 16777619);
+      h1 ^= h1 >>> 15;
       h2 = Math.imul(h2 ^ b[k], 2246822519);
+      h2 ^= h2 >>> 13;
     }
     this.h1 = h1;
     this.h2 = h2;
@@ -56,8 +67,10 @@ export class Hash64 {
   }
 
   int(n: number): this {
-    this.h1 = Math.imul(this.h1 ^ n, 16777619);
-    this.h2 = Math.imul(this.h2 ^ n, 2246822519);
+    const h1 = Math.imul(this.h1 ^ n, 16777619);
+    const h2 = Math.imul(this.h2 ^ n, 2246822519);
+    this.h1 = h1 ^ (h1 >>> 15);
+    this.h2 = h2 ^ (h2 >>> 13);
     return this;
   }
 

@@ -234,7 +234,7 @@ export class LinuxValidator {
 
   /**
    * The same for a packed tree (what the language server's worker and the CLI have): the tree's key is a
-   * native hash of its three parts, and a tree validated before is not unpacked at all.
+   * 64-bit hash of its three parts (base/hash.ts), and a tree validated before is not unpacked at all.
    */
   validatePacked(t: PackedTree): Finding[] {
     // (a hash in JavaScript: see base/hash.ts)
