@@ -5,7 +5,7 @@
 // with the diagnostics only one of them has: the case to turn into a test. Both hosts validate bindings in process
 // (as dts-check does; the server does the Linux ones in a worker), unless `bindings` is false.
 import * as fs from 'node:fs';
-import type { AnalysisHost, Analysis } from '../../server/src/analysis';
+import type { Analysis } from '../../server/src/analysis';
 import { OverlayFileSystem } from '../../server/src/base/fs';
 import { NodeFileSystem } from '../../server/src/base/node-fs';
 import { noteEdit } from '../../server/src/base/text';
@@ -25,14 +25,6 @@ export interface ReplayResult {
   edits: number;
 }
 
-function analyse(host: AnalysisHost, root: string): Analysis {
-  const steps = host.analyzeSteps(root);
-  let r = steps.next();
-  while (!r.done) r = steps.next();
-  r.value.settle();
-  return r.value;
-}
-
 function listed(a: Analysis): string[] {
   return a.diagnostics.map((d) => `${d.file} ${d.code} ${d.start}-${d.end}: ${d.message}`).sort();
 }
@@ -45,7 +37,7 @@ export function replayFailure(file: string, every = 1, root?: string, bindings =
   const texts = new Map<string, string>();
   const ofs = new OverlayFileSystem(new NodeFileSystem());
   const host = freshHost(ofs, bindings, true);
-  analyse(host, ctx);
+  host.analyze(ctx);
   let version = 0;
   const out: ReplayResult = { onlyIncremental: [], onlyFresh: [], edits: failure.edits.length };
   failure.edits.forEach((e, k) => {
@@ -58,10 +50,10 @@ export function replayFailure(file: string, every = 1, root?: string, bindings =
     texts.set(e.file, after);
     ofs.setOverlay(e.file, after, ++version);
     if ((k + 1) % every !== 0 && k !== failure.edits!.length - 1) return;
-    const incremental = listed(analyse(host, ctx));
+    const incremental = listed(host.analyze(ctx));
     const freshFs = new OverlayFileSystem(new NodeFileSystem());
     texts.forEach((t, f) => freshFs.setOverlay(f, t, 1));
-    const fresh = listed(analyse(freshHost(freshFs, bindings), ctx));
+    const fresh = listed(freshHost(freshFs, bindings).analyze(ctx));
     const a = new Set(incremental);
     const b = new Set(fresh);
     const onlyIncremental = incremental.filter((x) => !b.has(x));
