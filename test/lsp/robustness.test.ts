@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
 import { LspClient, REPO, uriOf, withClient } from './lsp-client';
+import { zephyrFixture } from '../util/zephyr-ws';
 
 const HOSTILE = path.join(REPO, 'test/fixtures/hostile');
 let work = '';
@@ -281,6 +282,32 @@ test('a workspace folder opened through a symbolic link: a board\'s includes are
   } finally {
     fs.rmSync(link, { force: true });
     fs.rmSync(real, { recursive: true, force: true });
+  }
+});
+
+test('a Zephyr workspace opened through a symbolic link: an open SoC .dtsi is analysed in its open board, which reads its edits (soak --zephyr)', async () => {
+  const F = zephyrFixture();
+  const link = `${F.ws}-link`;
+  fs.symlinkSync(F.ws, link);
+  const board = path.join(link, 'zephyr/boards/arm/acme_board/acme_board.dts');
+  const soc = path.join(link, 'zephyr/dts/arm/acme/acme_soc.dtsi');
+  try {
+    await withClient(link, async (c) => {
+      await c.open(board);
+      await c.waitForDiagnostics(board);
+      await c.open(soc);
+      // (it was analysed alone: the board found the .dtsi through the real folders, and read the disk's text of it)
+      const info = (await c.conn.sendRequest('dts/contexts', { textDocument: { uri: uriOf(soc) } })) as { root: string; reason: string };
+      assert.deepEqual([info.root, info.reason], [board, 'open-board']);
+      await c.change(soc, [{ range: { start: { line: 5, character: 3 }, end: { line: 5, character: 3 } }, text: 'broken = <&no_such_label>; ' }]);
+      const d = await c.waitForDiagnostics(soc, (l) => l.length > 0);
+      assert.deepEqual(d.map((x) => [x.code, x.range.start.line]), [['unresolved-reference', 5]]);
+      await c.waitQuiet();
+      assert.equal((await c.conn.sendRequest('dts/contexts', { textDocument: { uri: uriOf(soc) } }) as { root: string }).root, board);
+    });
+  } finally {
+    fs.rmSync(link, { force: true });
+    F.remove();
   }
 });
 

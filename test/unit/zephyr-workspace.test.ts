@@ -3,9 +3,10 @@
 // Zephyr's dialect (properties after subnodes). Fixture: test/fixtures/zephyr-ws.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AnalysisHost, type Analysis } from '../../server/src/analysis';
-import { MemoryFileSystem } from '../../server/src/base/fs';
+import { MemoryFileSystem, OverlayFileSystem } from '../../server/src/base/fs';
 import { NodeFileSystem } from '../../server/src/base/node-fs';
 import { emitDts } from '../../server/src/tree/emit';
 import { detectIncludePaths } from '../../server/src/workspace/include-paths';
@@ -151,4 +152,30 @@ test('CRLF line ends (as in the corpus snapshot): .west/config, west.yml, module
   assert.deepEqual([ws.foundBy, ws.zephyrBase, ws.modules.map((m) => m.dtsRoot)], ['west-config', '/w/zephyr', ['/w/modules/hal/x']]);
   assert.equal(zephyrBoard('/w/zephyr/boards/acme/b/b.dts', mfs, ws).arch, 'arm');
   assert.deepEqual([readBuildDir('/w/build', mfs)?.board, readBuildDir('/w/build', mfs)?.appDir], ['b', '/w/app']);
+});
+
+test('a workspace opened through a symbolic link: includes found under the linked folders, so an open SoC .dtsi is read as edited', () => {
+  const link = `${F.ws}-link`;
+  fs.symlinkSync(F.ws, link);
+  try {
+    const zl = path.join(link, 'zephyr');
+    const soc = path.join(zl, 'dts/arm/acme/acme_soc.dtsi');
+    const board = path.join(zl, 'boards/arm/acme_board/acme_board.dts');
+    // the folders keep the linked path (each once, by its real one)
+    const nfs = new NodeFileSystem([link]);
+    const ws = findWestWorkspace(board, nfs)!;
+    const roots = zephyrDtsRoots(ws, { boardDir: path.dirname(board) }, nfs);
+    assert.deepEqual(roots, [path.dirname(board), path.join(link, 'modules/hal/acme'), zl]);
+    assert.ok(zephyrSystemIncludes(roots, 'arm', nfs).includes(path.join(zl, 'dts/arm')));
+    // a folder given twice, once through the link: listed once
+    assert.deepEqual(zephyrDtsRoots(ws, { extraRoots: [Z], boardDir: path.dirname(board) }, nfs).filter((r) => r === Z || r === zl), [Z]);
+    // the editor has the SoC .dtsi open (by the linked path) with an edit: the board reads that text
+    const ofs = new OverlayFileSystem(new NodeFileSystem([link]));
+    ofs.setOverlay(soc, fs.readFileSync(soc, 'utf8').replace(/\n\/ \{/, '\n/ {\n\tbroken = <&no_such_label>;'), 1);
+    const a = new AnalysisHost(ofs).analyze(board);
+    assert.ok(a.pp.files.includes(soc), a.pp.files.join(' '));
+    assert.deepEqual(a.diagnostics.filter((d) => d.code === 'unresolved-reference').map((d) => [d.file, d.message.includes('no_such_label')]), [[soc, true]]);
+  } finally {
+    fs.rmSync(link, { force: true });
+  }
 });

@@ -233,7 +233,11 @@ export interface DtsRootsInput {
   extraRoots?: string[];
 }
 
-/** DTS_ROOT in Zephyr's order: the app, the board folder, shields, the modules' dts_root, Zephyr (real paths, no duplicates). */
+/**
+ * DTS_ROOT in Zephyr's order: the app, the board folder, shields, the modules' dts_root, Zephyr (no folder twice, by its
+ * real path). Each keeps the path it was given: in a workspace opened through a symbolic link, an include found under
+ * one is named as the editor names the file, so that the open document's text is the one read.
+ */
 export function zephyrDtsRoots(ws: WestWorkspace, input: DtsRootsInput, fs: FileSystem): string[] {
   const list = [
     ...(input.extraRoots ?? []),
@@ -243,27 +247,33 @@ export function zephyrDtsRoots(ws: WestWorkspace, input: DtsRootsInput, fs: File
     ...ws.modules.map((m) => m.dtsRoot).filter((d): d is string => d !== undefined),
     ws.zephyrBase,
   ];
+  return distinctFolders(list, fs);
+}
+
+/** The folders, each once: a later one that is an earlier one through a symbolic link is left out. */
+function distinctFolders(list: string[], fs: FileSystem): string[] {
   const out: string[] = [];
+  const seen = new Set<string>();
   for (const d of list) {
     const r = fs.realpath(d) ?? d;
-    if (!out.includes(r)) out.push(r);
+    if (seen.has(r)) continue;
+    seen.add(r);
+    out.push(d);
   }
   return out;
 }
 
 /** The -isystem directories of DTS_ROOT for one architecture (only those that exist). */
 export function zephyrSystemIncludes(roots: string[], arch: string | undefined, fs: FileSystem): string[] {
-  const out: string[] = [];
+  const dirs: string[] = [];
   for (const root of roots) {
     const subs = ['include', 'include/zephyr', 'dts/common', ...(arch ? [`dts/${arch}`] : []), 'dts'];
     for (const s of subs) {
       const p = join(root, s);
-      if (fs.stat(p) !== 'directory') continue;
-      const r = fs.realpath(p) ?? p;
-      if (!out.includes(r)) out.push(r);
+      if (fs.stat(p) === 'directory') dirs.push(p);
     }
   }
-  return out;
+  return distinctFolders(dirs, fs);
 }
 
 /** Every dts/<arch> folder of the roots (for include indexing when no board is known). */
