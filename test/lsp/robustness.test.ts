@@ -291,17 +291,27 @@ test('a Zephyr workspace opened through a symbolic link: an open SoC .dtsi is an
   fs.symlinkSync(F.ws, link);
   const board = path.join(link, 'zephyr/boards/arm/acme_board/acme_board.dts');
   const soc = path.join(link, 'zephyr/dts/arm/acme/acme_soc.dtsi');
+  // (on disk: one problem in the .dtsi, line 6)
+  const realSoc = path.join(F.zephyr, 'dts/arm/acme/acme_soc.dtsi');
+  fs.writeFileSync(realSoc, fs.readFileSync(realSoc, 'utf8').replace(/\n\/ \{\n/, '\n/ {\n\tbroken = <&no_such_label>;\n'));
   try {
     await withClient(link, async (c) => {
       await c.open(board);
       await c.waitForDiagnostics(board);
+      await c.waitQuiet();
+      // the board read the .dtsi (not open) by its real path; opened by the linked one, it shows the board's finding
       await c.open(soc);
+      const d = await c.waitForDiagnostics(soc, (l) => l.length > 0);
+      assert.deepEqual(d.map((x) => [x.code, x.range.start.line]), [['unresolved-reference', 6]]);
       // (it was analysed alone: the board found the .dtsi through the real folders, and read the disk's text of it)
       const info = (await c.conn.sendRequest('dts/contexts', { textDocument: { uri: uriOf(soc) } })) as { root: string; reason: string };
       assert.deepEqual([info.root, info.reason], [board, 'open-board']);
-      await c.change(soc, [{ range: { start: { line: 5, character: 3 }, end: { line: 5, character: 3 } }, text: 'broken = <&no_such_label>; ' }]);
-      const d = await c.waitForDiagnostics(soc, (l) => l.length > 0);
-      assert.deepEqual(d.map((x) => [x.code, x.range.start.line]), [['unresolved-reference', 5]]);
+      // its edits are what the board reads: the problem typed away, another typed
+      await c.change(soc, [{ range: { start: { line: 6, character: 1 }, end: { line: 6, character: 27 } }, text: '' }]);
+      await c.waitForDiagnostics(soc, (l) => l.length === 0);
+      await c.change(soc, [{ range: { start: { line: 5, character: 3 }, end: { line: 5, character: 3 } }, text: 'again = <&no_such_label>; ' }]);
+      const e = await c.waitForDiagnostics(soc, (l) => l.length > 0);
+      assert.deepEqual(e.map((x) => [x.code, x.range.start.line]), [['unresolved-reference', 5]]);
       await c.waitQuiet();
       assert.equal((await c.conn.sendRequest('dts/contexts', { textDocument: { uri: uriOf(soc) } }) as { root: string }).root, board);
     });

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { MemoryFileSystem } from '../../server/src/base/fs';
+import { MemoryFileSystem, OverlayFileSystem } from '../../server/src/base/fs';
 import { NodeFileSystem } from '../../server/src/base/node-fs';
 import { createPreprocessCache, preprocess } from '../../server/src/preprocess';
 import type { PreprocessResult } from '../../server/src/preprocess/types';
@@ -109,4 +109,39 @@ test('a file being edited is re-processed on every run without storing entries; 
     // neither the old text's entry nor one per keystroke is kept for the file being edited
     assert.equal(cache.candidates('/e/soc.dtsi').length, 0);
   }
+});
+
+test('a file opened through a symbolic link is the open document now: a cached include that read it by its real path is not reused', () => {
+  // /link is a symbolic link to /real; the board is opened by the link, mid.dtsi found beside it is named by its real
+  // path (not open), and the soc.dtsi it includes too, until the editor opens /link/soc.dtsi
+  const real = (p: string): string => (p.startsWith('/link/') ? '/real/' + p.slice(6) : p);
+  class Linked extends MemoryFileSystem {
+    override realpath(p: string): string | undefined { return real(p); }
+    override readFile(p: string): ReturnType<MemoryFileSystem['readFile']> { return super.readFile(real(p)); }
+    override stat(p: string): ReturnType<MemoryFileSystem['stat']> { return super.stat(real(p)); }
+  }
+  const files: Record<string, string> = {
+    '/real/board.dts': '/dts-v1/;\n#include "mid.dtsi"\n',
+    '/real/mid.dtsi': '#include "soc.dtsi"\n/ { mid; };\n',
+    '/real/soc.dtsi': '/ { soc = <1>; };\n',
+  };
+  const ofs = new OverlayFileSystem(new Linked(files));
+  const cache = createPreprocessCache();
+  const board = '/link/board.dts';
+  const run = (): PreprocessResult => preprocess(board, { fs: ofs, includePaths: [], cache });
+  const first = run();
+  assert.deepEqual(first.files, [board, '/real/mid.dtsi', '/real/soc.dtsi']);
+  run(); // (mid.dtsi from the cache)
+  assert.ok(cache.hits > 0);
+  // the editor opens soc.dtsi by the link and edits it: the board reads that text, and names the file by the link
+  ofs.setOverlay('/link/soc.dtsi', '/ { soc = <2>; };\n', 1);
+  const opened = run();
+  assert.deepEqual(opened.files, [board, '/real/mid.dtsi', '/link/soc.dtsi']);
+  assert.match(opened.text, /soc = <2>/);
+  assert.deepEqual(snapshot(opened), snapshot(preprocess(board, { fs: ofs, includePaths: [] })));
+  // closed: the disk's text, by the real path again
+  ofs.clearOverlay('/link/soc.dtsi');
+  const closed = run();
+  assert.deepEqual(closed.files, [board, '/real/mid.dtsi', '/real/soc.dtsi']);
+  assert.match(closed.text, /soc = <1>/);
 });

@@ -68,10 +68,33 @@ export class MemoryFileSystem implements FileSystem {
 export class OverlayFileSystem implements FileSystem {
   private readonly overlay = new Map<string, string>();
   private readonly versions = new Map<string, number>();
+  /** each buffer's path on the base file system with the symbolic links resolved (the path itself when it is one) */
+  private readonly realOf = new Map<string, string>();
+  /** the buffers opened by a path through a symbolic link, by their real paths */
+  private readonly byReal = new Map<string, string>();
   /** a version is per file a number that grows with each change (the editor's document version); 0 when not given */
   constructor(private readonly base: FileSystem) {}
-  setOverlay(path: string, text: string, version = 0): void { this.overlay.set(path, text); this.versions.set(path, version); }
-  clearOverlay(path: string): void { this.overlay.delete(path); this.versions.delete(path); }
+  setOverlay(path: string, text: string, version = 0): void {
+    this.overlay.set(path, text);
+    this.versions.set(path, version);
+    if (!this.realOf.has(path)) {
+      const r = this.base.realpath(path) ?? path;
+      this.realOf.set(path, r);
+      if (r !== path) this.byReal.set(r, path);
+    }
+  }
+  clearOverlay(path: string): void {
+    this.overlay.delete(path);
+    this.versions.delete(path);
+    const r = this.realOf.get(path);
+    this.realOf.delete(path);
+    if (r !== undefined && this.byReal.get(r) === path) this.byReal.delete(r);
+  }
+  /** The real path of a buffer opened through a symbolic link (the file it shadows is read by that path too), else undefined. */
+  linkedReal(path: string): string | undefined {
+    const r = this.realOf.get(path);
+    return r !== undefined && r !== path ? r : undefined;
+  }
   hasOverlay(path: string): boolean { return this.overlay.has(path); }
   /** the version of the buffer shadowing `path` (see SnapshotFileSystem), undefined when it is read from the base */
   versionOf(path: string): number | undefined { return this.versions.get(path); }
@@ -85,5 +108,18 @@ export class OverlayFileSystem implements FileSystem {
   }
   stat(path: string): StatKind { return this.overlay.has(path) ? 'file' : this.base.stat(path); }
   listDir(path: string): string[] { return this.base.listDir(path); }
-  realpath(path: string): string | undefined { return this.overlay.has(path) ? path : this.base.realpath(path); }
+  /**
+   * A buffer is its own identity. A file found by another path (its real one, or another link to it) whose real path is
+   * that of a buffer opened through a symbolic link is that buffer: an include found under the real folders reads the
+   * text being edited, and names the file as the editor does.
+   */
+  realpath(path: string): string | undefined {
+    if (this.overlay.has(path)) return path;
+    const r = this.base.realpath(path);
+    if (r !== undefined && this.byReal.size > 0) {
+      const open = this.byReal.get(r);
+      if (open !== undefined) return open;
+    }
+    return r;
+  }
 }

@@ -192,10 +192,14 @@ export class ServerContexts {
     }
   }
 
-  /** Mark every context that reads `file` (or is rooted at it) for re-analysis. */
+  /**
+   * Mark every context that reads `file` (or is rooted at it) for re-analysis. A document opened through a symbolic
+   * link is read by its real path while it is not open: the contexts that read it by that path too.
+   */
   markDirty(file: string): void {
+    const real = this.s.fs.linkedReal(file);
     for (const ctx of this.byRoot.values()) {
-      if (ctx.root === file || ctx.files.has(file)) ctx.dirty = true;
+      if (ctx.root === file || ctx.files.has(file) || (real !== undefined && ctx.files.has(real))) ctx.dirty = true;
     }
   }
 

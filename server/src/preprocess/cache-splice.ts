@@ -41,6 +41,9 @@ export abstract class CacheSplice extends RunState {
       for (let dIndex = 0, dList = e.deps; dIndex < dList.length; dIndex++) {
         const d = dList[dIndex];
         if (this.stack.includes(d.path)) continue outer;
+        // (a file is named by its identity, its real path, unless an open document shadows it: opened through a
+        // symbolic link, it is that document now, read by another name)
+        if (this.real(d.path) !== d.path) continue outer;
         const rd = this.read(d.path);
         if (!rd.ok || rd.text !== d.text) continue outer;
       }
