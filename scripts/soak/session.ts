@@ -133,12 +133,20 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     void c.request(method, params).catch((e: unknown) => { result.requestErrors.push(`${method}: ${e instanceof Error ? e.message : String(e)}`); });
   };
 
+  // A workspace opened through a symbolic link is analysed fresh by its real path (the open documents' texts put at
+  // their real paths): an oracle that does not share the server's handling of the link. Its findings are then named
+  // as the server names them: an open document by the path the editor opened, any other file by its real path.
+  const realWorkspace = fs.realpathSync(o.workspace);
+  const toReal = (p: string): string => (realWorkspace !== o.workspace && p.startsWith(o.workspace + '/') ? realWorkspace + p.slice(o.workspace.length) : p);
+
   /** Wait for quiet, then compare every open document with a fresh analysis of the same texts. */
   const check = async (): Promise<void> => {
     await c.waitQuiet(150, 120_000);
     result.checks++;
     const ofs = new OverlayFileSystem(new NodeFileSystem([]));
-    for (const d of open.values()) ofs.setOverlay(d.file, d.text);
+    const openByReal = new Map<string, string>();
+    for (const d of open.values()) { ofs.setOverlay(toReal(d.file), d.text); openByReal.set(toReal(d.file), d.file); }
+    const named = (f: string): string => openByReal.get(f) ?? f;
     // the binding validation the server runs in its worker, here in process (as dts-check runs it)
     const host = freshHost(ofs, !o.noBindings);
     const analyses = new Map<string, ReturnType<AnalysisHost['analyze']>>();
@@ -146,9 +154,10 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       const info = await c.request<{ root: string } | null>('dts/contexts', { textDocument: { uri: uriOf(d.file) } });
       const root = info?.root ?? d.file;
       let a = analyses.get(root);
-      if (!a) { a = host.analyze(root); analyses.set(root, a); }
-      const lineIndexOf = (f: string): LineIndex | undefined => a!.lineIndex(f);
-      const expected = a.diagnostics.filter((x) => x.file === d.file).map((x) => toLspDiagnostic(x, lineIndexOf, true));
+      if (!a) { a = host.analyze(toReal(root)); analyses.set(root, a); }
+      const lineIndexOf = (f: string): LineIndex | undefined => a!.lineIndex(toReal(f));
+      const expected = a.diagnostics.filter((x) => named(x.file) === d.file)
+        .map((x) => toLspDiagnostic(x.related ? { ...x, related: x.related.map((r) => ({ ...r, file: named(r.file) })) } : x, lineIndexOf, true));
       const published = c.diagnostics.get(uriOf(d.file))?.diagnostics ?? [];
       result.compared++;
       if (JSON.stringify(expected) !== JSON.stringify(published)) {
