@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Diagnostic as LspDiagnostic } from 'vscode-languageserver-protocol';
 import { AnalysisHost } from '../../server/src/analysis';
+import type { Diagnostic } from '../../server/src/base/diagnostics';
 import { OverlayFileSystem } from '../../server/src/base/fs';
 import { FolderCache, NodeFileSystem } from '../../server/src/base/node-fs';
 import { BindingsHost } from '../../server/src/bindings';
@@ -156,8 +157,10 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       let a = analyses.get(root);
       if (!a) { a = host.analyze(toReal(root)); analyses.set(root, a); }
       const lineIndexOf = (f: string): LineIndex | undefined => a!.lineIndex(toReal(f));
+      // (a message that names the document's folder names it as the server does too: `cannot find include file ... in <folder>`)
+      const folder = (x: Diagnostic): Diagnostic => (x.file === d.file ? x : { ...x, message: x.message.split(path.dirname(x.file) + ' ').join(path.dirname(d.file) + ' ') });
       const expected = a.diagnostics.filter((x) => named(x.file) === d.file)
-        .map((x) => toLspDiagnostic(x.related ? { ...x, related: x.related.map((r) => ({ ...r, file: named(r.file) })) } : x, lineIndexOf, true));
+        .map((x) => toLspDiagnostic(folder(x.related ? { ...x, related: x.related.map((r) => ({ ...r, file: named(r.file) })) } : x), lineIndexOf, true));
       const published = c.diagnostics.get(uriOf(d.file))?.diagnostics ?? [];
       result.compared++;
       if (JSON.stringify(expected) !== JSON.stringify(published)) {
