@@ -136,9 +136,10 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
 
   // A workspace opened through a symbolic link is analysed fresh by its real path (the open documents' texts put at
   // their real paths): an oracle that does not share the server's handling of the link. Its findings are then named
-  // as the server names them: an open document by the path the editor opened, any other file by its real path.
+  // as the server names them: through the workspace folder as the editor opened it.
   const realWorkspace = fs.realpathSync(o.workspace);
   const toReal = (p: string): string => (realWorkspace !== o.workspace && p.startsWith(o.workspace + '/') ? realWorkspace + p.slice(o.workspace.length) : p);
+  const throughLink = (p: string): string => (realWorkspace !== o.workspace && p.startsWith(realWorkspace + '/') ? o.workspace + p.slice(realWorkspace.length) : p);
 
   /** Wait for quiet, then compare every open document with a fresh analysis of the same texts. */
   const check = async (): Promise<void> => {
@@ -147,7 +148,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     const ofs = new OverlayFileSystem(new NodeFileSystem([]));
     const openByReal = new Map<string, string>();
     for (const d of open.values()) { ofs.setOverlay(toReal(d.file), d.text); openByReal.set(toReal(d.file), d.file); }
-    const named = (f: string): string => openByReal.get(f) ?? f;
+    const named = (f: string): string => openByReal.get(f) ?? throughLink(f);
     // the binding validation the server runs in its worker, here in process (as dts-check runs it)
     const host = freshHost(ofs, !o.noBindings);
     const analyses = new Map<string, ReturnType<AnalysisHost['analyze']>>();

@@ -264,7 +264,7 @@ test('a workspace folder opened through a symbolic link: a board\'s includes are
   const link = `${real}-link`;
   fs.mkdirSync(path.join(real, 'boards'));
   fs.writeFileSync(path.join(real, 'boards/board.dts'), '/dts-v1/;\n#include "board-pinctrl.dtsi"\n/ { compatible = "acme,board"; };\n&pins { status = "okay"; };\n');
-  fs.writeFileSync(path.join(real, 'boards/board-pinctrl.dtsi'), '/ { pins: pinctrl { }; };\n');
+  fs.writeFileSync(path.join(real, 'boards/board-pinctrl.dtsi'), '/ { pins: pinctrl { p = <&missing>; }; };\n');
   fs.symlinkSync(real, link);
   const file = path.join(link, 'boards/board.dts');
   try {
@@ -274,6 +274,10 @@ test('a workspace folder opened through a symbolic link: a board\'s includes are
       // include paths; and that the label was not found)
       const diags = await c.waitForDiagnostics(file);
       assert.deepEqual(diags.map((d) => d.message), []);
+      // the included file (not open) is named through the link, as the editor names it: its problem is published there
+      const inc = await c.waitForDiagnostics(path.join(link, 'boards/board-pinctrl.dtsi'), (d) => d.length > 0);
+      assert.deepEqual(inc.map((d) => d.code), ['unresolved-reference']);
+      assert.equal(c.diagnostics.get(uriOf(path.join(real, 'boards/board-pinctrl.dtsi'))), undefined);
       // an unresolved reference still is one: the board was analysed
       await c.change(file, [{ range: { start: { line: 3, character: 1 }, end: { line: 3, character: 5 } }, text: 'nope' }]);
       const after = await c.waitForDiagnostics(file, (d) => d.length > 0);

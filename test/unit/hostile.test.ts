@@ -287,6 +287,15 @@ test('a workspace reached through a symbolic link: its includes are read (their 
     assert.equal(escaped.length, 1, JSON.stringify(escaped));
     assert.equal(escaped[0][0], 'include-error');
     assert.match(escaped[0][1], /outside the workspace and include paths/);
+    // the included file is named through the link, as the editor that opened the workspace names it (not by its real
+    // path): a problem in it points at <link>/boards/soc.dtsi; the same file found by its real path too is one file
+    fs.writeFileSync(path.join(real, 'boards/soc.dtsi'), '/ { uart: serial { status = "disabled"; p = <&nowhere>; }; };\n');
+    fs.writeFileSync(path.join(real, 'boards/twice.dts'), `/dts-v1/;\n#include "soc.dtsi"\n#include "${path.join(real, 'boards/soc.dtsi')}"\n/ { };\n`);
+    const a = new AnalysisHost(new NodeFileSystem([link]), {}).analyze(path.join(link, 'boards/board.dts'));
+    assert.deepEqual(a.diagnostics.map((d) => [d.code, d.file]), [['unresolved-reference', path.join(link, 'boards/soc.dtsi')]]);
+    assert.deepEqual(a.pp.files, [path.join(link, 'boards/board.dts'), path.join(link, 'boards/soc.dtsi')]);
+    const t = new AnalysisHost(new NodeFileSystem([link]), {}).analyze(path.join(link, 'boards/twice.dts'));
+    assert.deepEqual(t.pp.files, [path.join(link, 'boards/twice.dts'), path.join(link, 'boards/soc.dtsi')]);
   } finally {
     fs.rmSync(link, { force: true });
     fs.rmSync(real, { recursive: true, force: true });

@@ -45,8 +45,14 @@ export class NodeFileSystem implements FileSystem {
 
   /** When set, only paths under one of these roots may be read. `now`: the clock of the trust window (tests). */
   constructor(private roots?: string[], private readonly now: () => number = Date.now) {
-    this.roots = withRealPaths(roots);
+    this.setRoots(roots);
   }
+
+  /**
+   * Roots reached through a symbolic link, as [real folder, the root as given], the longest real folder first: a file
+   * under one is named through the root as given (see realpath).
+   */
+  private links: [string, string][] = [];
 
   /** Trust a stat for `ms` (see trustMs); 0 turns it off. */
   setTrustWindow(ms: number): void {
@@ -110,6 +116,11 @@ export class NodeFileSystem implements FileSystem {
   /** Change the roots (the language server learns them from the workspace, the settings and the open files). */
   setRoots(roots: string[] | undefined): void {
     this.roots = withRealPaths(roots);
+    const links = linkedRoots(roots);
+    if (links.join('\n') !== this.links.join('\n')) {
+      this.links = links;
+      for (const c of this.cache.values()) c.real = undefined;
+    }
   }
 
   /** The roots reads are restricted to (undefined: none). */
@@ -227,6 +238,19 @@ export class NodeFileSystem implements FileSystem {
     }
   }
 
+  /**
+   * A real path under a root reached through a symbolic link, named through that root: a workspace opened as ~/work
+   * (a link to /mnt/data/work) names its files as the editor does, ~/work/..., and each file still has one name.
+   */
+  private throughRoot(real: string): string {
+    for (let k = 0; k < this.links.length; k++) {
+      const [from, to] = this.links[k];
+      if (real === from) return to;
+      if (real.startsWith(from) && real.charCodeAt(from.length) === 47) return to + real.slice(from.length);
+    }
+    return real;
+  }
+
   realpath(path: string): string | undefined {
     // the canonical path stays valid while a stat (which follows links) finds the same file: one stat
     // instead of an lstat per path component
@@ -248,12 +272,33 @@ export class NodeFileSystem implements FileSystem {
     } catch {
       return undefined;
     }
+    real = this.throughRoot(real);
     if (st && st.isFile()) {
       if (!c) { const now = this.now(); c = { stamp: stampOf(st), checkedAt: now, usedAt: now }; this.cache.set(path, c); }
       c.real = real;
     }
     return real;
   }
+}
+
+/**
+ * The roots that are symbolic links (or lie under one) and whose real folder is not a root as well, as [real folder, root],
+ * the longest real folder first.
+ */
+function linkedRoots(roots: string[] | undefined): [string, string][] {
+  const out: [string, string][] = [];
+  if (!roots) return out;
+  for (const r of roots) {
+    let real: string;
+    try {
+      real = fs.realpathSync.native(r);
+    } catch {
+      continue;
+    }
+    const root = r.length > 1 && r.endsWith('/') ? r.slice(0, -1) : r;
+    if (real !== root && !roots.includes(real) && !out.some(([x]) => x === real)) out.push([real, root]);
+  }
+  return out.sort((a, b) => b[0].length - a[0].length);
 }
 
 function stampOf(st: fs.Stats): FileStamp {
