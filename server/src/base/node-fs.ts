@@ -115,6 +115,7 @@ export class NodeFileSystem implements FileSystem {
 
   /** Change the roots (the language server learns them from the workspace, the settings and the open files). */
   setRoots(roots: string[] | undefined): void {
+    this.given = roots?.slice();
     this.roots = withRealPaths(roots);
     const links = linkedRoots(roots);
     if (links.join('\n') !== this.links.join('\n')) {
@@ -123,9 +124,12 @@ export class NodeFileSystem implements FileSystem {
     }
   }
 
-  /** The roots reads are restricted to (undefined: none). */
+  /** the roots as given (the real folders of those reached through links are added to `roots`) */
+  private given: string[] | undefined;
+
+  /** The roots reads are restricted to, as given (undefined: none): a NodeFileSystem made with them reads and names as this one. */
   get allowedRoots(): string[] | undefined {
-    return this.roots?.slice();
+    return this.given?.slice();
   }
 
   private allowed(path: string): boolean {
