@@ -263,6 +263,35 @@ test('an edit moved in place inside a huge node whose whole entry another owner 
   assert.deepEqual(plain(got2), plain(parseDts(same, undefined, { complete: false })), 'the old text at the same offset');
 });
 
+test('an edit moved in place inside a small statement whose entry another owner used: the entry goes with the edit, no lookup finds the moved items', () => {
+  // soak --zephyr seed 5: a SoC .dtsi analysed alone and in its board, each owner's last parse using the entry of its
+  // `/ { ... };` (under 16 K: no entries of its items); a space typed inside a node of it, the items after it moved in
+  // place, moved the entry the board kept too (it held the same item objects); the board's next whole parse took the
+  // statement from that entry, its items a keystroke off (the Zephyr binding findings were published lines away)
+  const cache = new ParseCache();
+  const opts = (owner: string) => ({ owner, complete: false, deferMoves: true });
+  const prefix = '/ {\n\tmodel = "board";\n};\n';
+  settleMoves(parseDts(prefix + bus, cache, opts('board.dts')), true);
+  settleMoves(parseDts(bus, cache, opts('soc.dtsi')), true);
+  // a keystroke late in the node whose analysis did not patch its tree (its moves made as copies), then one before it,
+  // moved in place: the items between the two are the kept entry's objects too
+  const late = bus.indexOf('\t\tdev20: ');
+  const first = bus.slice(0, late) + ' ' + bus.slice(late);
+  const edits = cache.edits;
+  settleMoves(parseDts(first, cache, opts('soc.dtsi')), false);
+  const at = bus.indexOf('\t\tdev4: ');
+  const typed = first.slice(0, at) + ' ' + first.slice(at);
+  const edited = parseDts(typed, cache, opts('soc.dtsi'));
+  assert.equal(cache.edits, edits + 2, 'the keystrokes edit the last parse');
+  settleMoves(edited, true);
+  assert.deepEqual(plain(edited), plain(parseDts(typed, undefined, { complete: false })), 'the keystroke');
+  // the board's text, another offset: a whole parse that takes the statement from the entry it kept
+  const back = '/ {\n\tmodel = "board 2";\n};\n' + bus;
+  assert.deepEqual(plain(parseDts(back, cache, opts('board.dts'))), plain(parseDts(back, undefined, { complete: false })), 'the board again');
+  // and the .dtsi's old text at its own offset
+  assert.deepEqual(plain(parseDts(bus, cache, opts('other.dtsi'))), plain(parseDts(bus, undefined, { complete: false })), 'the old text');
+});
+
 test('spaces typed between two items of a text with syntax errors: an edit of the last parse, its errors carried and moved; equal to a cold parse', () => {
   // a property half typed before a labelled node (its missing `;` is reported at the label), then a space after it
   const cache = new ParseCache();

@@ -117,16 +117,16 @@ export class ParseCache {
   }
 
   /**
-   * @internal the current parse replaced `was` (its text changed): its entry, if any, goes, unless another owner's
-   * last parse used its key (an undo there finds it). `movedInside`: objects inside `was` are being moved in place
-   * (what follows an edit in a node's body, reparse.ts settleMoves): the entry would hold them where they no longer
-   * are, so it goes anyway.
+   * @internal the current parse replaced `was` (its text changed): its entry, if any, goes, even when another owner's
+   * last parse used its key. The current parse shares with `was` what it did not parse again, and moves it in place
+   * later (reparse.ts settleMoves): an entry kept for that owner would hold it where it no longer is (soak --zephyr
+   * seed 5: a SoC .dtsi analysed alone and in its board, a later lookup of the board took a statement whose items a
+   * keystroke had moved). That owner's own last parse is not touched; an undo there parses the statement again.
    */
-  drop(was: object, movedInside = false): void {
+  drop(was: object): void {
     const e = this.byAst.get(was);
     if (!e || e.statements[0] !== was || this.entries.get(e.key) !== e) return;
     this.current?.delete(e.key);
-    if (!movedInside) for (const [owner, keys] of this.live) if (owner !== this.currentOwner && keys.has(e.key)) return;
     this.entries.delete(e.key);
     this.chars -= e.key.length;
   }

@@ -141,7 +141,7 @@ export function settleMoves(file: DtsFile, inPlace: boolean): void {
   const pm = PENDING.get(file);
   if (!pm) return;
   PENDING.delete(file);
-  if (inPlace) for (let k = 0; k < pm.containers.length; k++) pm.cache.drop(pm.containers[k], true);
+  if (inPlace) for (let k = 0; k < pm.containers.length; k++) pm.cache.drop(pm.containers[k]);
   for (let k = 0; k < pm.list.length; k++) {
     const m = pm.list[k];
     const x = m.arr[m.i];
