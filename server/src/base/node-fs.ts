@@ -116,8 +116,8 @@ export class NodeFileSystem implements FileSystem {
   /** Change the roots (the language server learns them from the workspace, the settings and the open files). */
   setRoots(roots: string[] | undefined): void {
     this.given = roots?.slice();
-    this.roots = withRealPaths(roots);
-    const links = linkedRoots(roots);
+    const { allowed, links } = rootsAndLinks(roots);
+    this.roots = allowed;
     if (links.join('\n') !== this.links.join('\n')) {
       this.links = links;
       for (const c of this.cache.values()) c.real = undefined;
@@ -285,26 +285,6 @@ export class NodeFileSystem implements FileSystem {
   }
 }
 
-/**
- * The roots that are symbolic links (or lie under one) and whose real folder is not a root as well, as [real folder, root],
- * the longest real folder first.
- */
-function linkedRoots(roots: string[] | undefined): [string, string][] {
-  const out: [string, string][] = [];
-  if (!roots) return out;
-  for (const r of roots) {
-    let real: string;
-    try {
-      real = fs.realpathSync.native(r);
-    } catch {
-      continue;
-    }
-    const root = r.length > 1 && r.endsWith('/') ? r.slice(0, -1) : r;
-    if (real !== root && !roots.includes(real) && !out.some(([x]) => x === real)) out.push([real, root]);
-  }
-  return out.sort((a, b) => b[0].length - a[0].length);
-}
-
 function stampOf(st: fs.Stats): FileStamp {
   return { dev: st.dev, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs };
 }
@@ -386,18 +366,24 @@ export function codeStamp(file: string): string {
  * The roots, each with the folder it really is when a symbolic link leads to it (a workspace opened as ~/work/zephyr
  * where ~/work links to another disk): the preprocessor reads an included file by its real path (the file's
  * identity), which must not be refused as outside the workspace. A link inside a root to a folder outside every
- * root is still refused: its target is not a root.
+ * root is still refused: its target is not a root. And those roots, as [real folder, root], whose real folder is
+ * not a root as well, the longest real folder first: a file under one is named through the root (`realpath`).
  */
-function withRealPaths(roots: string[] | undefined): string[] | undefined {
-  if (!roots) return undefined;
-  const out = new Set<string>();
+function rootsAndLinks(roots: string[] | undefined): { allowed: string[] | undefined; links: [string, string][] } {
+  const links: [string, string][] = [];
+  if (!roots) return { allowed: undefined, links };
+  const allowed = new Set<string>();
   for (const r of roots) {
-    out.add(r);
+    allowed.add(r);
+    let real: string;
     try {
-      out.add(fs.realpathSync.native(r));
+      real = fs.realpathSync.native(r);
     } catch {
-      // a root that does not exist (yet): the path alone
+      continue; // a root that does not exist (yet): the path alone
     }
+    allowed.add(real);
+    const root = r.length > 1 && r.endsWith('/') ? r.slice(0, -1) : r;
+    if (real !== root && !roots.includes(real) && !links.some(([x]) => x === real)) links.push([real, root]);
   }
-  return [...out];
+  return { allowed: [...allowed], links: links.sort((x, y) => y[0].length - x[0].length) };
 }

@@ -28,7 +28,7 @@ export function reparseEdit(last: LastParse, text: string, cache: ParseCache, ow
     if (!notedChange(old, text) && text === old) return last.file;
     const { p, s, view } = diffBounds(old, text);
     const d = text.length - old.length;
-    const moves: PendingMoves = { d, cache, owner, list: [], containers: [] };
+    const moves: PendingMoves = { d, cache, owner, list: [] };
     const e: EditCtx = { old, text, view: view ?? text, p, oldEnd: old.length - s, d, cache, gen, containers: [], moves, shared: false, oldErrors };
     const statements = editList<TopStatement>(last.file.statements, 0, old.length, e, true, true, true);
     if (!statements) return undefined;
@@ -125,8 +125,6 @@ interface PendingMoves {
   cache: ParseCache;
   owner: string;
   list: { arr: Span[]; i: number; top: boolean; shared: boolean }[];
-  /** the nodes edited inside (of the last parse) whose items after the edit are moved: their entries go if moved in place */
-  containers: object[];
 }
 
 const PENDING = new WeakMap<DtsFile, PendingMoves>();
@@ -141,7 +139,6 @@ export function settleMoves(file: DtsFile, inPlace: boolean): void {
   const pm = PENDING.get(file);
   if (!pm) return;
   PENDING.delete(file);
-  if (inPlace) for (let k = 0; k < pm.containers.length; k++) pm.cache.drop(pm.containers[k]);
   for (let k = 0; k < pm.list.length; k++) {
     const m = pm.list[k];
     const x = m.arr[m.i];
@@ -197,14 +194,13 @@ function editList<T extends Span>(list: T[], lo: number, hi: number, e: EditCtx,
     const huge = x.end - x.start >= SPLIT_MIN_CHARS;
     const erroneous = e.oldErrors.length > 0 && e.oldErrors.some((r) => r.end >= x.start && r.start <= x.end);
     const nested = inBody(x, e) && (huge || !erroneous || byItemsAfter(x, e));
-    const before = { moves: e.moves.list.length, containers: e.moves.containers.length, unit: e.unit, replaced: e.replaced, multi: e.multi };
+    const before = { moves: e.moves.list.length, unit: e.unit, replaced: e.replaced, multi: e.multi };
     let y = (tail || (erroneous && !nested) ? undefined : nested ? editNode(x, e) : top ? reparseStatement(x as unknown as TopStatement, e) : reparseItem(x as unknown as NodeItem, e, memo)) as T | undefined;
     let whole = false;
     if (!y && nested && top && !huge && !tail) {
       // an edit of a small statement's body outside any of its items (a line pasted or cut between two): the
       // statement parsed again whole (what the attempt inside it noted is forgotten)
       e.moves.list.length = before.moves;
-      e.moves.containers.length = before.containers;
       e.unit = before.unit;
       e.replaced = before.replaced;
       e.multi = before.multi;
@@ -303,11 +299,9 @@ function editNode<T extends Span>(x: T & Container, e: EditCtx): T | undefined {
   e.shared = shared;
   e.containers.pop();
   if (!items) return undefined;
-  // an entry of the whole node (a top-level statement) holds its old text
+  // an entry of the whole node (a top-level statement) holds its old text, and the items y shares with x, which
+  // settleMoves may move in place: it goes (ParseCache.drop)
   e.cache.drop(x);
-  // and x's items after the edit: moved in place by settleMoves (unless another owner's parse holds x, or they are
-  // copied), it would hold them where they no longer are: it goes then, even if another owner's last parse used its key
-  if (!inside) e.moves.containers.push(x);
   const body: NodeBody = { items, closeBrace: b.closeBrace + e.d, start: b.start, end: b.end + e.d };
   const y = { ...x, body, end: x.end + e.d };
   if (e.multi) {
