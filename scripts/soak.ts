@@ -16,6 +16,12 @@
 //                                                 the failing session's edits in process, the context analysed
 //                                                 after every (K-th) edit against a fresh analysis: the first edit
 //                                                 after which they differ (scripts/soak/replay.ts)
+//   npm run soak -- --schedule [--seeds 1-20] [--steps N] [--compare-rate R] [--bindings]
+//                                                 the server's analysis schedule simulated in process (no server:
+//                                                 batching, abandoned analyses, late settles, other boards between),
+//                                                 the host's invariants checked after every analysis and a sampled
+//                                                 share compared with a fresh one (scripts/soak/schedule.ts); exact
+//                                                 replay by seed; 600 steps by default
 //   --no-bindings (binding validation off in the server and in the fresh analysis)
 //
 // Exit code 1 on a mismatch, a failed request or a dead server; the failing session's operations are
@@ -24,6 +30,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ensureKernelTree } from './kernel-tree';
 import { replayFailure } from './soak/replay';
+import { runSchedule } from './soak/schedule';
 import { runSoak, type SoakResult } from './soak/session';
 
 const REPO = path.resolve(__dirname, '..', '..');
@@ -103,6 +110,22 @@ async function main(): Promise<void> {
     files = set.map((f) => path.join(workspace, f));
   }
   const seeds = seedsOf(arg('--seeds') ?? arg('--seed') ?? '1');
+  if (process.argv.includes('--schedule')) {
+    let failed = false;
+    for (const seed of seeds) {
+      const t0 = Date.now();
+      const r = runSchedule({
+        files, seed, steps: Number(arg('--steps') ?? 600), compareRate: Number(arg('--compare-rate') ?? 0.3),
+        bindings: process.argv.includes('--bindings'), log: (l) => console.log(l),
+      });
+      console.log(`schedule seed ${seed}: ${r.steps} steps, ${r.analyses} analyses (${r.abandoned} abandoned), ${r.compared} compared with a fresh one, ${r.failure ? 'FAILED' : 'equal'}, ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+      if (r.failure) {
+        failed = true;
+        console.log(`  the last operations:\n    ${r.trace.join('\n    ')}`);
+      }
+    }
+    process.exit(failed ? 1 : 0);
+  }
   const steps = Number(arg('--steps') ?? 2000);
   const checkEvery = Number(arg('--check-every') ?? 40);
   const checkFrom = arg('--check-from') !== undefined ? Number(arg('--check-from')) : undefined;

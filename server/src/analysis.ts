@@ -19,6 +19,7 @@ import type { DtsFile } from './syntax/ast';
 import { ParseCache, parseDtsSteps, settleMoves } from './syntax/parse';
 import { hasIncbin, patchTree, remapAll, settleTree, sortLikeMerge, spanNow, type MergeMemo, type PatchResult } from './tree/incremental';
 import { buildTreeSteps } from './tree/merge';
+import { memoSpanFailures } from './tree/invariants';
 import { keepForUndo, sameText, takeBack, type UndoMemo } from './tree/undo';
 import { noteReads, Reads, trackReads } from './tree/value-reads';
 import type { LiveTree, TreeNode } from './tree/types';
@@ -239,6 +240,13 @@ export class AnalysisHost {
   releaseAtRest(): number {
     this.undoMemos.clear();
     return this.parseCache.trimToLive();
+  }
+
+  /** @internal Broken invariants of the incremental state (tree/invariants.ts, ParseCache.invariantFailures): none, always. */
+  invariantFailures(): string[] {
+    const out = this.parseCache.invariantFailures();
+    for (const [root, memo] of this.memos) for (const f of memoSpanFailures(memo)) out.push(`${root}: ${f}`);
+    return out;
   }
 
   get parseStats(): { parsed: number; reused: number } {

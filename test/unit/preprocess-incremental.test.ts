@@ -62,6 +62,9 @@ const EDITS: Edit[] = [
   { what: 'a tab after an #endif', file: SOC, after: '#endif', insert: '\t', incremental: true },
   { what: 'a space after #undef', file: SOC, after: '#undef', insert: ' ', incremental: true },
   { what: 'a space in the #ifndef of an included header', file: MACROS, after: '#ifndef', insert: ' ', incremental: true },
+  { what: 'a tab typed before an #include (an indentation: still a directive)', file: BOARD, after: '/dts-v1/;\n', insert: '\t', incremental: true },
+  // (soak --schedule --zephyr seed 2: `+x\t#include "nrf_common.dtsi"` kept the include in the replay)
+  { what: 'text typed before an #include on its line (the line is no directive then)', file: BOARD, after: '/dts-v1/;\n', insert: '+x\t', incremental: false },
   { what: 'a space inside the file name of an #include', file: BOARD, after: '#include "soc', insert: ' ', incremental: false },
   { what: 'a space that splits the name in an #ifdef', file: SOC, after: '#ifdef  LA', insert: ' ', incremental: false },
   { what: 'a space in a #define', file: SOC, after: '#define LATE', insert: ' ', incremental: false },
@@ -149,6 +152,23 @@ test('an invocation whose argument list runs to the end of the file: a \')\' typ
   } finally {
     nodeFs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('text deleted up to a \'#\' on its line makes the line a directive: a full run, as fresh', () => {
+  const { fs, run, cache } = setup();
+  const text = nodeFs.readFileSync(BOARD, 'utf8');
+  // `+ #define` is text (cpp copies it); once `+ ` is deleted, LATE is defined again by the board
+  const withText = text.replace('/* the board */', '+ #define LATE 7\n/* the board */');
+  fs.setOverlay(BOARD, withText);
+  run(true);
+  const at = withText.indexOf('+ #define');
+  fs.setOverlay(BOARD, withText.slice(0, at) + withText.slice(at + 2));
+  const before = cache.incremental;
+  const got = run(true);
+  assert.equal(cache.incremental - before, 0, 'a full run');
+  const fresh = run(false);
+  assert.deepEqual(ppSnapshot(got), ppSnapshot(fresh));
+  assert.match(fresh.text, /late = <7>/, 'the board\'s #define applies');
 });
 
 test('a new line is not replayed once __LINE__ was expanded; a space is', () => {

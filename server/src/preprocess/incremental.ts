@@ -15,7 +15,8 @@
 //   - otherwise the tokens the edit touches (widened to white space on one side at both ends, in both
 //     versions) were copied by one VERBATIM segment that also copied the character before them; neither
 //     version has a comment marker, a backslash, '/include/', a non-ASCII character, a directive (also on
-//     the line after a newline) or an identifier that was a macro name at any point of the run; from the
+//     the line after a newline) or an identifier that was a macro name at any point of the run, and no '#'
+//     follows them on their line (text before a '#' decides whether its line is a directive); from the
 //     start of the line both versions reach the end of the edit in the same string-literal state; the token
 //     before is not the name of a function-like macro (a '(' could open an invocation);
 //   - white space added to or removed from white space in an `#include`, `#if`-family or `#undef` line
@@ -95,6 +96,17 @@ function directiveAt(t: TextReader, i: number): boolean {
   let e = j;
   while (e < t.length && isIdChar(t.charCodeAt(e))) e++;
   return DIRECTIVES.has(t.slice(j, e));
+}
+
+function blankRange(t: TextReader, a: number, b: number): boolean {
+  for (let i = a; i < b; i++) if (!isSpaceCode(t.charCodeAt(i))) return false;
+  return true;
+}
+
+/** Is the first character at or after i that is not horizontal white space a '#'? */
+function hashFollows(t: TextReader, i: number): boolean {
+  while (i < t.length && isHSpace(t.charCodeAt(i))) i++;
+  return i < t.length && t.charCodeAt(i) === 35;
 }
 
 /**
@@ -337,6 +349,10 @@ function verbatimEdit(record: RunRecord, fi: number, oldText: string, newText: T
   let bNew = newEnd;
   while (bOld < oldLen && !(tokenBoundary(oldText, bOld) && tokenBoundary(newText, bNew))) { bOld++; bNew++; }
   if (!plainText(oldText, a, bOld, record.everDefined) || !plainText(newText, a, bNew, record.everDefined)) return undefined;
+  // a '#' after the edit on its line: text typed before it, or deleted up to it, may make or unmake a directive
+  // (`+x\t#include "nrf_common.dtsi"` is text; so is `x #define Y`, until its `x ` is deleted); white space for
+  // white space (an indentation) changes neither
+  if ((hashFollows(oldText, bOld) || hashFollows(newText, bNew)) && !(blankRange(oldText, a, bOld) && blankRange(newText, a, bNew))) return undefined;
   // copied by one segment that also copied the character before it (text inserted right after a directive
   // line, a line comment or an invocation could belong to that)
   const sg = record.segs;

@@ -60,6 +60,21 @@ export class ParseCache {
     return this.entries.size;
   }
 
+  /**
+   * @internal Broken invariants, for the soak's schedule simulation (scripts/soak/schedule.ts): an entry's first
+   * statement (or item) starts at the entry's base. Empty when all hold.
+   */
+  invariantFailures(): string[] {
+    const out: string[] = [];
+    for (const [k, e] of this.entries) {
+      const first = e.statements[0];
+      if (first && first.start !== e.base) {
+        out.push(`parse cache: ${k.charCodeAt(0) === 1 ? 'item' : 'statement'} ${JSON.stringify(k.slice(0, 40))} stored at ${e.base} starts at ${first.start} (owner ${e.owner ?? '-'}${e.shared ? ', shared' : ''})`);
+      }
+    }
+    return out;
+  }
+
   /** @internal is this statement text cached? (no side effect) */
   has(text: string): boolean {
     return this.entries.has(text);

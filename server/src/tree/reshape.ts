@@ -80,7 +80,7 @@ export function renameProperty(memo: MergeMemo, e: ast.ParseEdit, containers: st
  */
 export function renameNode(memo: MergeMemo, e: ast.ParseEdit, containers: string[], old: ast.NodeDef, def: ast.NodeDef, now: ast.DtsFile, text: string): PatchResult | undefined {
   if (old.start !== def.start || old.nameSpan.start !== def.nameSpan.start || !sameLabels(old.labels, def.labels) || old.omitIfNoRef !== def.omitIfNoRef) return undefined;
-  if (!sameShape(old.body, def.body)) return undefined;
+  if (!sameShape(old.body, def.body) || !inHead(e, old)) return undefined;
   const parent = nodeAt(memo.tree, containers);
   if (!parent) return undefined;
   const node = parent.children.find((c) => c.name === old.name);
@@ -103,6 +103,17 @@ export function renameNode(memo: MergeMemo, e: ast.ParseEdit, containers: string
   memo.text = text;
   // what read the name of this node or of one below it (tree/value-reads.ts noteNode) is made again
   return { valueChanged: true, reshaped: true, shape: { names: NO_NAMES, props: noItems(), node } };
+}
+
+/**
+ * Did the edit change only the node's labels and name (its text from where the definition starts to where the name
+ * ends)? The patches below take those spans from the new AST and move the rest; a span inside the edited text cannot
+ * be moved. Edits batched into one analysis make one edit from the first change to the last: a label typed, then a
+ * space after a property name in the body (`value  =`), leave a body of the same shape, whose spans moved as if the
+ * whole edit lay before them would miss their text (issue 17, found by the soak's schedule simulation).
+ */
+function inHead(e: ast.ParseEdit, old: ast.NodeDef): boolean {
+  return e.p >= old.start && e.oldEnd <= old.nameSpan.end;
 }
 
 /**
@@ -152,7 +163,7 @@ export const sameLabelNames = (a: ast.Label[], b: ast.Label[]): boolean => a.len
 export function relabelNode(memo: MergeMemo, e: ast.ParseEdit, containers: string[], old: ast.NodeDef, def: ast.NodeDef, now: ast.DtsFile, text: string, ctx: BuildTreeContext): PatchResult | undefined {
   const tree = memo.tree;
   if (tree.isPlugin || ctx.base) return undefined;
-  if (old.start !== def.start || old.name !== def.name || old.omitIfNoRef !== def.omitIfNoRef || !sameShape(old.body, def.body)) return undefined;
+  if (old.start !== def.start || old.name !== def.name || old.omitIfNoRef !== def.omitIfNoRef || !sameShape(old.body, def.body) || !inHead(e, old)) return undefined;
   const parent = nodeAt(tree, containers);
   const node = parent?.children.find((c) => c.name === old.name);
   if (!node || node.contributions.length !== 1 || node.contributions[0].kind !== 'definition' || node.contributions[0].start !== old.start) return undefined;
