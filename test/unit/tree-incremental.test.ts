@@ -315,6 +315,17 @@ test('incremental: edits batched into one analysis that relabel or rename a node
   // a label typed alone is still patched
   const alone = edit('\tax: node-a', '\tay: node-a');
   assert.equal(alone.after.reshapePatches, alone.before.reshapePatches + 1, 'patched');
+  // new lines between the label and the name, and a value in the body: one edit from the head into the body
+  // (soak --schedule seed 7: the node's name span read "\n\nlone ")
+  const head = edit('\tay: node-a { x  = <1>; };', '\tay: \n\nnode-a { x  = <2>; };');
+  assert.equal(head.after.mergePatches, head.before.mergePatches, 'merged again');
+});
+
+test('incremental: a space typed before the tree when /dts-v1/ is missing moves the order error with the text, = fresh', () => {
+  // (soak --schedule seed 30: the keystroke's parse placed "missing '/dts-v1/;'" at the first node's old offset)
+  const { edit } = diffBoard('/dts_v1/;\n\n/ {\n\tmodel = "x";\n};\n\n&x {\n};\n');
+  const r = edit('/dts_v1/;', '/dts_v1/; ').r;
+  assert.ok(r.incremental.diagnostics.some((d) => /missing '\/dts-v1\/;'/.test(d.message)), 'the error is there');
 });
 
 /**

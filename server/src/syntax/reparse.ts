@@ -39,7 +39,10 @@ export function reparseEdit(last: LastParse, text: string, cache: ParseCache, ow
     const carried = !u && oldErrors.length ? carriedErrors(last, e, complete) : undefined;
     if (oldErrors.length && !carried && (!u || oldErrors.some((x) => x.start < u.start || x.end > u.end))) return undefined;
     const errors: SyntaxErrorInfo[] = u ? u.errors.slice() : carried ?? [];
-    checkStatementOrder(statements, errors, text.length, complete);
+    // (the statements after the edit are moved later, settleMoves: the order's errors are placed where they will be)
+    const pending = new Set<TopStatement>();
+    for (const m of moves.list) if (m.top && m.arr === statements) pending.add(statements[m.i]);
+    checkStatementOrder(statements, errors, text.length, complete, { statements: pending, d });
     const file: DtsFile = { statements, errors };
     // (not enumerable: the parse equals a whole parse of the text, field by field)
     const edit: ParseEdit = { base: new WeakRef(last.file), p: e.p, oldEnd: e.oldEnd, d: e.d, replaced: e.replaced };

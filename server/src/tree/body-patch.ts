@@ -42,6 +42,9 @@ interface BodyChange { node: TreeNode; body: ast.NodeBody; removed: ast.Property
 export function patchBody(memo: MergeMemo, e: ast.ParseEdit, containers: string[], old: Body, def: Body, now: ast.DtsFile, text: string, ctx: BuildTreeContext): PatchResult | undefined {
   const tree = memo.tree;
   if (old.start !== def.start || def.end !== old.end + e.d || (old.body.closeBrace < 0) !== (def.body.closeBrace < 0) || !sameLabels(old.labels, def.labels)) return undefined;
+  // the edit lies inside the braces: edits batched into one analysis can make one edit from the node's head (its
+  // labels, name or reference, whose spans are moved, not made again) into its body
+  if (e.p <= old.body.start || (old.body.closeBrace >= 0 && e.oldEnd > old.body.closeBrace)) return undefined;
   let node: TreeNode | undefined;
   if (old.kind === 'node' && def.kind === 'node') {
     if (old.name !== def.name || old.omitIfNoRef !== def.omitIfNoRef) return undefined;
