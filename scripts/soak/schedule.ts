@@ -3,7 +3,8 @@
 // server's scheduler does with one AnalysisHost: edits batched into one analysis, analyses started and then
 // abandoned at a random step (a newer keystroke superseded them), other contexts analysed in between, a finished
 // analysis settled at once, at a random step of the next one or never, a board's memo forgotten when it is closed,
-// an include file switched between its board's context and its own (two owners parsing the same text).
+// an include file switched between its board's context and its own (two owners parsing the same text), what the
+// server drops when the editor is idle dropped.
 // After every finished analysis the host's incremental state must keep its invariants (AnalysisHost.
 // invariantFailures: the memo's tree reads its names at its spans, the parse cache's entries start where they
 // are stored), and at a sampled rate its diagnostics must equal a fresh analysis of the same texts.
@@ -149,10 +150,14 @@ export function runSchedule(o: ScheduleOptions): ScheduleResult {
       if (alone.delete(d.file)) host.forget(d.file);
       else alone.add(d.file);
       note(`context ${short(d.file)}: ${alone.has(d.file) ? 'alone' : 'its board'}`);
-    } else if (r < 0.13) {
+    } else if (r < 0.08) {
+      // the editor idle: the server drops what only a later analysis might reuse (undo memos, unused parse entries)
+      host.releaseAtRest();
+      note('idle');
+    } else if (r < 0.14) {
       const u = d.undo.pop();
       if (u) edit(d, u, 'undo');
-    } else if (r < 0.21) {
+    } else if (r < 0.22) {
       let p = int(rnd, d.text.length + 1);
       for (let k = 2 + int(rnd, 8); k > 0; k--, p++) edit(d, { start: p, end: p, text: pick(rnd, 'abcxyz_0123 '.split('')) }, 'burst');
     } else {
