@@ -4,6 +4,7 @@
 //   npm run soak                                  4 kernel boards + their largest .dtsi, 2,000 steps, seed 1
 //   npm run soak -- --seed 7 --steps 300          another session, shorter
 //   npm run soak -- --boards small                the two smaller boards (the CI run)
+//   npm run soak -- --boards overlays             two Linux .dtso: one on its base board (fdtoverlay), one alone
 //   npm run soak -- --fixtures                    the test fixtures' boards (no kernel tree needed)
 //   npm run soak -- --zephyr                      two Zephyr boards and their SoC .dtsi in the west workspace of
 //                                                 ../shared/corpus/zephyr or $DTS_SHARED (CRLF line ends, Zephyr
@@ -42,6 +43,11 @@ const KERNEL_SETS: Record<string, string[]> = {
     'qcom/sc7280-herobrine-villager-r1-lte.dts', 'qcom/sc7280.dtsi',
     'freescale/imx8qm-apalis-eval-v1.2.dts', 'freescale/imx8-apalis-v1.1.dtsi',
     'renesas/r8a779f0-spider.dts', 'renesas/r8a779f0.dtsi',
+  ],
+  // Linux overlays: one applied to its base board as fdtoverlay does (the base found from the Makefile), one alone
+  overlays: [
+    'xilinx/zynqmp-sm-k26-revA.dts', 'xilinx/zynqmp.dtsi', 'xilinx/zynqmp-sck-kv-g-revA.dtso',
+    'ti/k3-am654-base-board.dts', 'ti/k3-am654-idk.dtso',
   ],
   small: [
     'renesas/r8a779f0-spider.dts', 'renesas/r8a779f0.dtsi', 'renesas/r8a779f0-spider-cpu.dtsi',
