@@ -6,6 +6,11 @@ export interface TextEdit { start: number; end: number; text: string }
 
 export type EditKind = 'type' | 'delete' | 'paste' | 'garbage' | 'value' | 'label' | 'newline';
 
+/** The kinds of a single edit, weighted as a session picks them (typing and value edits twice as often). */
+export const EDIT_MIX: readonly EditKind[] = ['type', 'type', 'delete', 'paste', 'garbage', 'value', 'value', 'label', 'newline'];
+/** The characters of a burst of typing in one place. */
+export const BURST_CHARS: readonly string[] = 'abcxyz_0123 '.split('');
+
 /** Uniform integer in [0, n). */
 export type Rand = () => number;
 export const pick = <T>(rnd: Rand, list: readonly T[]): T => list[Math.floor(rnd() * list.length)];

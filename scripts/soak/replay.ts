@@ -25,8 +25,19 @@ export interface ReplayResult {
   edits: number;
 }
 
-function listed(a: Analysis): string[] {
+/** An analysis's diagnostics as sorted lines (file, code, range, message): what two analyses are compared by. */
+export function listed(a: Analysis): string[] {
   return a.diagnostics.map((d) => `${d.file} ${d.code} ${d.start}-${d.end}: ${d.message}`).sort();
+}
+
+/** The diagnostics (`listed`) only `incremental` has, and only a fresh analysis of `root` over `texts` has. */
+export function freshDiff(texts: Iterable<[string, string]>, root: string, incremental: string[], bindings: boolean): { onlyIncremental: string[]; onlyFresh: string[] } {
+  const freshFs = new OverlayFileSystem(new NodeFileSystem());
+  for (const [f, t] of texts) freshFs.setOverlay(f, t, 1);
+  const fresh = listed(freshHost(freshFs, bindings).analyze(root));
+  const a = new Set(incremental);
+  const b = new Set(fresh);
+  return { onlyIncremental: incremental.filter((x) => !b.has(x)), onlyFresh: fresh.filter((x) => !a.has(x)) };
 }
 
 export function replayFailure(file: string, every = 1, root?: string, bindings = true): ReplayResult {
@@ -50,14 +61,7 @@ export function replayFailure(file: string, every = 1, root?: string, bindings =
     texts.set(e.file, after);
     ofs.setOverlay(e.file, after, ++version);
     if ((k + 1) % every !== 0 && k !== failure.edits!.length - 1) return;
-    const incremental = listed(host.analyze(ctx));
-    const freshFs = new OverlayFileSystem(new NodeFileSystem());
-    texts.forEach((t, f) => freshFs.setOverlay(f, t, 1));
-    const fresh = listed(freshHost(freshFs, bindings).analyze(ctx));
-    const a = new Set(incremental);
-    const b = new Set(fresh);
-    const onlyIncremental = incremental.filter((x) => !b.has(x));
-    const onlyFresh = fresh.filter((x) => !a.has(x));
+    const { onlyIncremental, onlyFresh } = freshDiff(texts, ctx, listed(host.analyze(ctx)), bindings);
     if (onlyIncremental.length || onlyFresh.length) {
       Object.assign(out, { step: e.step, edit: `${e.file}@${e.start}-${e.end}:${JSON.stringify(e.text)}`, onlyIncremental, onlyFresh });
     }

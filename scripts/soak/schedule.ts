@@ -19,7 +19,8 @@ import { OverlayFileSystem } from '../../server/src/base/fs';
 import { NodeFileSystem } from '../../server/src/base/node-fs';
 import { noteEdit } from '../../server/src/base/text';
 import { prng } from '../bench/stats';
-import { applyEdit, int, makeEdit, pick, type EditKind, type Rand, type TextEdit } from './edits';
+import { applyEdit, BURST_CHARS, EDIT_MIX, int, makeEdit, pick, type Rand, type TextEdit } from './edits';
+import { freshDiff, listed } from './replay';
 import { freshHost } from './session';
 
 export interface ScheduleOptions {
@@ -49,10 +50,6 @@ export interface ScheduleResult {
 }
 
 interface Doc { file: string; text: string; undo: TextEdit[] }
-
-function listed(a: Analysis): string[] {
-  return a.diagnostics.map((d) => `${d.file} ${d.code} ${d.start}-${d.end}: ${d.message}`).sort();
-}
 
 export function runSchedule(o: ScheduleOptions): ScheduleResult {
   const rnd: Rand = prng(o.seed);
@@ -159,9 +156,9 @@ export function runSchedule(o: ScheduleOptions): ScheduleResult {
       if (u) edit(d, u, 'undo');
     } else if (r < 0.22) {
       let p = int(rnd, d.text.length + 1);
-      for (let k = 2 + int(rnd, 8); k > 0; k--, p++) edit(d, { start: p, end: p, text: pick(rnd, 'abcxyz_0123 '.split('')) }, 'burst');
+      for (let k = 2 + int(rnd, 8); k > 0; k--, p++) edit(d, { start: p, end: p, text: pick(rnd, BURST_CHARS) }, 'burst');
     } else {
-      const kind: EditKind = pick(rnd, ['type', 'type', 'delete', 'paste', 'garbage', 'value', 'value', 'label', 'newline'] as const);
+      const kind = pick(rnd, EDIT_MIX);
       edit(d, makeEdit(d.text, kind, rnd), kind);
     }
     // the scheduler: batched with the next edit, started then superseded, or analysed (other boards perhaps first)
@@ -179,15 +176,10 @@ export function runSchedule(o: ScheduleOptions): ScheduleResult {
     if (broken.length) return fail(root, 'invariant', broken);
     if (rnd() >= compareRate) continue;
     result.compared++;
-    const freshFs = new OverlayFileSystem(new NodeFileSystem());
-    for (const doc of docs.values()) freshFs.setOverlay(doc.file, doc.text, 1);
-    const fresh = listed(freshHost(freshFs, bindings).analyze(root));
-    const inc = listed(a);
-    const f = new Set(fresh);
-    const i = new Set(inc);
-    const onlyInc = inc.filter((y) => !f.has(y)).map((y) => `incremental only: ${y}`);
-    const onlyFresh = fresh.filter((y) => !i.has(y)).map((y) => `fresh only: ${y}`);
-    if (onlyInc.length || onlyFresh.length) return fail(root, 'diagnostics', [...onlyInc, ...onlyFresh]);
+    const diff = freshDiff([...docs.values()].map((doc): [string, string] => [doc.file, doc.text]), root, listed(a), bindings);
+    if (diff.onlyIncremental.length || diff.onlyFresh.length) {
+      return fail(root, 'diagnostics', [...diff.onlyIncremental.map((y) => `incremental only: ${y}`), ...diff.onlyFresh.map((y) => `fresh only: ${y}`)]);
+    }
   }
   return result;
 }

@@ -14,7 +14,7 @@ import { BindingsHost } from '../../server/src/bindings';
 import { LineIndex } from '../../server/src/base/text';
 import { toLspDiagnostic } from '../../server/src/lsp/convert';
 import { LspClient, uriOf } from '../../test/lsp/lsp-client';
-import { applyEdit, int, makeEdit, pick, type EditKind, type Rand, type TextEdit } from './edits';
+import { applyEdit, BURST_CHARS, EDIT_MIX, int, makeEdit, pick, type Rand, type TextEdit } from './edits';
 import { prng, rssOf, sleep } from '../bench/stats';
 import { IDLE_GC_DELAY_MS, IDLE_SHRINK_DELAY_MS } from '../../server/src/lsp/idle-gc';
 
@@ -208,13 +208,13 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
         const d = pick(rnd, docs);
         let p = int(rnd, d.text.length + 1);
         for (let k = 2 + int(rnd, 8); k > 0; k--) {
-          const ch = pick(rnd, 'abcxyz_0123 '.split(''));
+          const ch = pick(rnd, BURST_CHARS);
           await edit(d, { start: p, end: p, text: ch }, 'burst');
           p++;
         }
       } else {
         const d = pick(rnd, docs);
-        const kind: EditKind = pick(rnd, ['type', 'type', 'delete', 'paste', 'garbage', 'value', 'value', 'label', 'newline'] as const);
+        const kind = pick(rnd, EDIT_MIX);
         await edit(d, makeEdit(d.text, kind, rnd), kind);
       }
       // typing pace varies: none, a keystroke's, a pause

@@ -26,10 +26,10 @@ import { analyzeOverlayStack, stackNotes, syntaxDiagnostic } from './analysis-st
 import { graphAfterReshape, graphStage, type GraphCounters } from './analysis-graph';
 import { flavourFromTree, flavourName } from './workspace/flavour';
 import { planStack, type StackPlan } from './workspace/stack';
+import { detectIncludePaths } from './workspace/include-paths';
 import type { Analysis, AnalysisOptions, AnalysisStack, ContextPick } from './analysis-types';
 
 export type { Analysis, AnalysisOptions, AnalysisStack, ContextPick } from './analysis-types';
-import { detectIncludePaths } from './workspace/include-paths';
 
 
 /**
